@@ -1,0 +1,97 @@
+"""The ``stitchboard`` command: a thin face over the services; one clear line per error.
+
+Each subcommand lives in its own module under ``app.cli.commands`` and offers
+``register(subparsers)``; this module discovers them, so adding a command touches no other file.
+Exit codes: 0 fine, 1 the work failed (validation errors, a failed run), 2 bad usage or a file
+that cannot be read, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from app.cli import commands
+from app.cli.common import CliError, die
+from graph_editor.errors import NotebookError, PipelineFileError, StitchboardError
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("stitchboard")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+        self.print_usage(sys.stderr)
+        die(f"{self.prog}: {message}", 2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="stitchboard",
+        description="Stitch notebooks into Airflow pipelines: validate, dry-run, export, deploy.",
+    )
+    parser.add_argument("--version", action="version", version=f"stitchboard {version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    modules = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    for module in sorted(modules, key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
+        module.register(subparsers)
+    return parser
+
+
+def _default_command(argv: list[str]) -> list[str]:
+    """``stitchboard`` and ``stitchboard FILE`` open the editor when it is installed."""
+    if not argv or (len(argv) == 1 and argv[0].endswith(".stitch")):
+        try:
+            importlib.import_module(f"{commands.__name__}.gui")
+        except ImportError:
+            return argv
+        return ["gui", *argv]
+    return argv
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = _default_command(list(sys.argv[1:] if argv is None else argv))
+    logging.basicConfig(level=logging.ERROR, format="%(message)s")
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except CliError as exc:
+        die(str(exc), exc.code)
+    except (PipelineFileError, NotebookError) as exc:
+        die(f"error: {exc}", 2)
+    except StitchboardError as exc:
+        die(f"error: {exc}", 1)
+    except KeyboardInterrupt:
+        die("interrupted", 130)
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # last resort: still one line, details on request
+        if os.environ.get("STITCHBOARD_DEBUG"):
+            raise
+        die(f"internal error: {type(exc).__name__}: {exc} (set STITCHBOARD_DEBUG=1 for details)", 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

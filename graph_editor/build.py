@@ -1,0 +1,132 @@
+"""Building pipelines from notebooks: new nodes, port refresh, chains and layered layout."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from graph_editor.errors import NotebookError
+from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, new_node_id
+from graph_editor.notebook import NotebookInfo, inspect_notebook
+from graph_editor.pipeline import Pipeline
+from graph_editor.validation import inspect_cached
+
+COLUMN_WIDTH = 320.0
+ROW_HEIGHT = 160.0
+
+
+def task_name(stem: str) -> str:
+    """A readable, valid task name from a file stem (``01 Load data`` -> ``load_data``)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("_.-")
+    name = re.sub(r"^\d+[_.-]*", "", name) or name
+    return (name or "node")[:250]
+
+
+def relative_source(path: Path, base_dir: Path) -> str:
+    return Path(os.path.relpath(Path(path).resolve(), base_dir.resolve())).as_posix()
+
+
+def node_from_source(pipeline: Pipeline, path: str | Path, *, kind: NodeKind = NodeKind.NOTEBOOK,
+                     position: tuple[float, float] = (0.0, 0.0), name: str = "") -> Node:
+    """A new node for a notebook or script (ports inspected); raises ``NotebookError``."""
+    path = Path(path)
+    info = inspect_notebook(path)
+    if path.suffix == ".py" and kind == NodeKind.NOTEBOOK:
+        kind = NodeKind.TENSORFLOW
+    return Node(
+        id=new_node_id(),
+        name=pipeline.unique_name(name or task_name(path.stem)),
+        kind=kind,
+        source=relative_source(path, pipeline.base_dir),
+        kernel="" if info.kernel == "python3" else info.kernel,
+        language=info.language,
+        inputs=info.inputs,
+        outputs=info.outputs,
+        position=position,
+    )
+
+
+def refresh_ports(pipeline: Pipeline, node_id: str) -> bool:
+    """Re-inspect a node's notebook and update its ports; returns whether they changed.
+
+    Wires, values and bindings are kept even when their port disappeared: validation then
+    reports them, so nothing is dropped silently. Script jobs declare their ports on the node.
+    """
+    node = pipeline.node(node_id)
+    if node.is_script or not node.source:
+        return False
+    result = inspect_cached(pipeline.source_path(node))
+    if isinstance(result, NotebookError):
+        return False
+    return _apply_info(pipeline, node, result)
+
+
+def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
+    # Keep ports that still carry a wire/value/binding, so validation can name them.
+    still_used = {e.target_port for e in pipeline.edges_into(node.id)} | set(node.values) | set(node.bindings)
+    used_out = {e.source_port for e in pipeline.edges_out_of(node.id)}
+    new_in = {p.name for p in info.inputs}
+    new_out = {p.name for p in info.outputs}
+    inputs = info.inputs + tuple(p for p in node.inputs if p.name in still_used and p.name not in new_in)
+    outputs = info.outputs
+    if info.outputs_supported:
+        outputs += tuple(p for p in node.outputs if p.name in used_out and p.name not in new_out)
+    else:
+        outputs = node.outputs
+    if inputs == node.inputs and outputs == node.outputs:
+        return False
+    pipeline.update_node(node.id, inputs=inputs, outputs=outputs)
+    return True
+
+
+def refresh_all_ports(pipeline: Pipeline) -> list[str]:
+    """Refresh every notebook node; returns the ids of nodes whose ports changed."""
+    return [n.id for n in pipeline.nodes if refresh_ports(pipeline, n.id)]
+
+
+def layered_positions(pipeline: Pipeline) -> dict[str, tuple[float, float]]:
+    """Left-to-right layered layout: one column per dependency depth, rows centred."""
+    try:
+        layers = pipeline.layers()
+    except Exception:  # a cycle: fall back to one row in insertion order
+        layers = [[n.id] for n in pipeline.nodes]
+    tallest = max((len(layer) for layer in layers), default=1)
+    positions: dict[str, tuple[float, float]] = {}
+    for col, layer in enumerate(layers):
+        offset = (tallest - len(layer)) * ROW_HEIGHT / 2
+        for row, node_id in enumerate(layer):
+            positions[node_id] = (col * COLUMN_WIDTH, offset + row * ROW_HEIGHT)
+    return positions
+
+
+def apply_layout(pipeline: Pipeline) -> None:
+    for node_id, pos in layered_positions(pipeline).items():
+        if pipeline.node(node_id).position != pos:
+            pipeline.update_node(node_id, position=pos)
+
+
+def chain(paths: Sequence[str | Path], file_path: str | Path, name: str = "") -> Pipeline:
+    """A pipeline with one node per notebook, left to right, each output wired to a
+    same-named input of the next node (types permitting)."""
+    file_path = Path(file_path).resolve()
+    stem = task_name(file_path.stem) or "pipeline"
+    settings = PipelineSettings(name=name or stem, dag_id=stem)
+    pipeline = Pipeline(settings, path=file_path)
+    previous: Node | None = None
+    for index, path in enumerate(paths):
+        kind = NodeKind.TENSORFLOW if str(path).endswith(".py") else NodeKind.NOTEBOOK
+        node = pipeline.add_node(node_from_source(pipeline, path, kind=kind,
+                                                  position=(index * COLUMN_WIDTH, 0.0)))
+        if previous is not None:
+            wired = False
+            for out in previous.outputs:
+                edge = Edge(previous.id, node.id, out.name, out.name)
+                if node.input(out.name) is not None and pipeline.can_connect(edge):
+                    pipeline.add_edge(edge)
+                    wired = True
+            if not wired:
+                pipeline.add_edge(Edge(previous.id, node.id))
+        previous = node
+    return pipeline

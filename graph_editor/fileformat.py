@@ -1,0 +1,328 @@
+"""The ``*.stitch`` file: one sorted-key JSON document, versioned, migrated, saved atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graph_editor.errors import ModelError, PipelineFileError
+from graph_editor.nodes import (
+    MISSING,
+    Distributed,
+    Edge,
+    Node,
+    NodeKind,
+    PipelineParameter,
+    PipelineSettings,
+    Port,
+    Resources,
+    SecretRef,
+    SecretSource,
+    TFStrategy,
+)
+from graph_editor.pipeline import Pipeline
+from graph_editor.types import PortType
+
+FORMAT = "stitchboard.pipeline"
+VERSION = 1
+SUFFIX = ".stitch"
+
+# MIGRATIONS[v] turns a version-v document into a version v+1 document.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the current format (shipped in ``resources/schema``)."""
+    text = resources.files("resources").joinpath(f"schema/stitch-v{VERSION}.schema.json").read_text()
+    return json.loads(text)
+
+
+# -- to JSON --------------------------------------------------------------------------------
+def _port_to_json(port: Port) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": port.name, "type": port.type.value}
+    if port.has_default:
+        data["default"] = port.default
+    if port.help:
+        data["help"] = port.help
+    return data
+
+
+def node_to_json(node: Node) -> dict[str, Any]:
+    """A node as a plain JSON object (also used by copy/paste)."""
+    return {
+        "id": node.id,
+        "name": node.name,
+        "kind": node.kind.value,
+        "source": node.source,
+        "description": node.description,
+        "kernel": node.kernel,
+        "language": node.language,
+        "image": node.image,
+        "resources": {
+            "cpu": node.resources.cpu,
+            "memory": node.resources.memory,
+            "gpu": node.resources.gpu,
+            "cpu_limit": node.resources.cpu_limit,
+            "memory_limit": node.resources.memory_limit,
+        },
+        "retries": node.retries,
+        "timeout_seconds": node.timeout_seconds,
+        "pool": node.pool,
+        "env": dict(node.env),
+        "secrets": [
+            {"env": s.env, "source": s.source.value, "name": s.name, "key": s.key}
+            for s in node.secrets
+        ],
+        "inputs": [_port_to_json(p) for p in node.inputs],
+        "outputs": [_port_to_json(p) for p in node.outputs],
+        "values": dict(node.values),
+        "bindings": dict(node.bindings),
+        "position": [round(float(node.position[0]), 1), round(float(node.position[1]), 1)],
+        "distributed": {
+            "workers": node.distributed.workers,
+            "gpus_per_worker": node.distributed.gpus_per_worker,
+            "strategy": node.distributed.strategy.value,
+        },
+        "sample_outputs": dict(node.sample_outputs),
+    }
+
+
+def settings_to_json(settings: PipelineSettings) -> dict[str, Any]:
+    return {
+        "name": settings.name,
+        "description": settings.description,
+        "dag_id": settings.dag_id,
+        "schedule": settings.schedule,
+        "start_date": settings.start_date,
+        "catchup": settings.catchup,
+        "tags": list(settings.tags),
+        "owner": settings.owner,
+        "default_image": settings.default_image,
+        "namespace": settings.namespace,
+        "default_retries": settings.default_retries,
+        "retry_delay_seconds": settings.retry_delay_seconds,
+        "max_active_runs": settings.max_active_runs,
+        "parameters": [
+            {"name": p.name, "type": p.type.value, "default": p.default, "description": p.description}
+            for p in settings.parameters
+        ],
+    }
+
+
+def edge_to_json(edge: Edge) -> dict[str, Any]:
+    data = {"source": edge.source, "target": edge.target}
+    if not edge.is_ordering:
+        data.update(source_port=edge.source_port, target_port=edge.target_port)
+    return data
+
+
+def to_document(pipeline: Pipeline) -> dict[str, Any]:
+    """The whole pipeline as the JSON document that is written to disk."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "pipeline": settings_to_json(pipeline.settings),
+        "nodes": [node_to_json(n) for n in pipeline.nodes],
+        "edges": [edge_to_json(e) for e in pipeline.edges],
+    }
+
+
+def dumps(pipeline: Pipeline) -> str:
+    """The exact text saved for a pipeline: sorted keys, two-space indent, final newline."""
+    return json.dumps(to_document(pipeline), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# -- from JSON ------------------------------------------------------------------------------
+def _port_from_json(data: dict[str, Any]) -> Port:
+    return Port(
+        name=data["name"],
+        type=PortType(data["type"]),
+        default=data.get("default", MISSING),
+        help=data.get("help", ""),
+    )
+
+
+def node_from_json(data: dict[str, Any]) -> Node:
+    res = data.get("resources", {})
+    dist = data.get("distributed", {})
+    return Node(
+        id=data["id"],
+        name=data["name"],
+        kind=NodeKind(data["kind"]),
+        source=data["source"],
+        description=data.get("description", ""),
+        kernel=data.get("kernel", ""),
+        language=data.get("language", "python"),
+        image=data.get("image", ""),
+        resources=Resources(
+            cpu=res.get("cpu", ""),
+            memory=res.get("memory", ""),
+            gpu=res.get("gpu", 0),
+            cpu_limit=res.get("cpu_limit", ""),
+            memory_limit=res.get("memory_limit", ""),
+        ),
+        retries=data.get("retries"),
+        timeout_seconds=data.get("timeout_seconds"),
+        pool=data.get("pool", ""),
+        env=dict(data.get("env", {})),
+        secrets=tuple(
+            SecretRef(s["env"], SecretSource(s["source"]), s["name"], s.get("key", ""))
+            for s in data.get("secrets", [])
+        ),
+        inputs=tuple(_port_from_json(p) for p in data.get("inputs", [])),
+        outputs=tuple(_port_from_json(p) for p in data.get("outputs", [])),
+        values=dict(data.get("values", {})),
+        bindings=dict(data.get("bindings", {})),
+        position=tuple(data.get("position", (0.0, 0.0))),  # type: ignore[arg-type]
+        distributed=Distributed(
+            workers=dist.get("workers", 1),
+            gpus_per_worker=dist.get("gpus_per_worker", 1),
+            strategy=TFStrategy(dist.get("strategy", TFStrategy.MULTI_WORKER_MIRRORED.value)),
+        ),
+        sample_outputs=dict(data.get("sample_outputs", {})),
+    )
+
+
+def settings_from_json(data: dict[str, Any]) -> PipelineSettings:
+    defaults = PipelineSettings()
+    return PipelineSettings(
+        name=data["name"],
+        description=data.get("description", ""),
+        dag_id=data["dag_id"],
+        schedule=data.get("schedule", ""),
+        start_date=data.get("start_date", defaults.start_date),
+        catchup=data.get("catchup", False),
+        tags=tuple(data.get("tags", ())),
+        owner=data.get("owner", defaults.owner),
+        default_image=data.get("default_image", defaults.default_image),
+        namespace=data.get("namespace", defaults.namespace),
+        default_retries=data.get("default_retries", 0),
+        retry_delay_seconds=data.get("retry_delay_seconds", defaults.retry_delay_seconds),
+        max_active_runs=data.get("max_active_runs", 1),
+        parameters=tuple(
+            PipelineParameter(p["name"], PortType(p["type"]), p.get("default"), p.get("description", ""))
+            for p in data.get("parameters", [])
+        ),
+    )
+
+
+def _schema_problem(error: Any) -> str:
+    where = "/".join(str(p) for p in error.absolute_path) or "top level"
+    message = error.message if len(error.message) < 160 else error.message[:157] + "..."
+    return f"invalid pipeline file at {where}: {message}"
+
+
+def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
+    """Build a pipeline from a parsed document, migrating older versions."""
+    import jsonschema
+
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise PipelineFileError(path, "not a Stitchboard pipeline (no \"format\": \"stitchboard.pipeline\")")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise PipelineFileError(path, f"invalid format version {version!r}")
+    if version > VERSION:
+        raise PipelineFileError(
+            path,
+            f"written by a newer Stitchboard (format version {version}); "
+            f"this version reads up to {VERSION} — please upgrade",
+        )
+    while version < VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["version"] = version
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    if error is not None:
+        raise PipelineFileError(path, _schema_problem(error))
+    pipeline = Pipeline(settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None)
+    try:
+        for data in doc["nodes"]:
+            pipeline.add_node(node_from_json(data))
+        for data in doc["edges"]:
+            pipeline.add_edge(
+                Edge(data["source"], data["target"], data.get("source_port", ""), data.get("target_port", "")),
+                check=False,
+            )
+    except (ModelError, ValueError) as exc:
+        raise PipelineFileError(path, f"invalid pipeline file: {exc}") from exc
+    return pipeline
+
+
+def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        raise PipelineFileError(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}") from exc
+    return from_document(doc, path)
+
+
+def load(path: str | Path) -> Pipeline:
+    """Read a ``*.stitch`` file; raises ``PipelineFileError`` naming the path and the problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PipelineFileError(path, "file not found") from None
+    except IsADirectoryError:
+        raise PipelineFileError(path, "is a folder, not a pipeline file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PipelineFileError(path, f"cannot read: {exc}") from exc
+    return loads(text, path.resolve())
+
+
+def _rebase_sources(pipeline: Pipeline, new_dir: Path) -> None:
+    old_dir = pipeline.base_dir.resolve()
+    if old_dir == new_dir.resolve():
+        return
+    for node in pipeline.nodes:
+        if not node.source:
+            continue
+        absolute = (old_dir / node.source).resolve()
+        rel = Path(os.path.relpath(absolute, new_dir.resolve())).as_posix()
+        pipeline.update_node(node.id, source=rel)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via temp file + fsync + rename so a crash never leaves a half-written file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def save(pipeline: Pipeline, path: str | Path) -> None:
+    """Save atomically; node sources are rebased when saving to another folder."""
+    path = Path(path).resolve()
+    if not path.parent.is_dir():
+        raise PipelineFileError(path, "folder does not exist")
+    _rebase_sources(pipeline, path.parent)
+    try:
+        atomic_write_text(path, dumps(pipeline))
+    except OSError as exc:
+        raise PipelineFileError(path, f"cannot write: {exc.strerror or exc}") from exc
+    pipeline.path = path

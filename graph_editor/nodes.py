@@ -1,0 +1,215 @@
+"""Value objects of a pipeline: ports, nodes, edges, pipeline settings and parameters.
+
+All are frozen dataclasses; edits go through ``Pipeline`` methods, which replace values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from graph_editor.types import PortType
+
+
+class NodeKind(StrEnum):
+    """What a node runs."""
+
+    NOTEBOOK = "notebook"
+    TENSORFLOW = "tensorflow"
+    RAPIDS = "rapids"
+
+
+class Missing:
+    """Marker for "no default" (distinct from a default of ``None``)."""
+
+    _instance: Missing | None = None
+
+    def __new__(cls) -> Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = Missing()
+
+
+@dataclass(frozen=True)
+class Port:
+    """One input (a notebook parameter) or output (a variable of the ``outputs`` cell)."""
+
+    name: str
+    type: PortType = PortType.ANY
+    default: Any = MISSING
+    help: str = ""
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not MISSING
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Kubernetes resource requests for a node's pod (limits equal requests for GPUs).
+
+    ``cpu`` and ``memory`` are Kubernetes quantities such as ``"500m"`` or ``"2Gi"``; empty
+    means the cluster's default.
+    """
+
+    cpu: str = ""
+    memory: str = ""
+    gpu: int = 0
+    cpu_limit: str = ""
+    memory_limit: str = ""
+
+
+class TFStrategy(StrEnum):
+    """The tf.distribute strategy a distributed TensorFlow job uses."""
+
+    MULTI_WORKER_MIRRORED = "multi_worker_mirrored"
+    MIRRORED = "mirrored"
+    PARAMETER_SERVER = "parameter_server"
+
+
+@dataclass(frozen=True)
+class Distributed:
+    """How a TensorFlow or RAPIDS node spreads over machines: ``workers`` x ``gpus_per_worker``.
+
+    One worker means a single GPU pod; more means a TFJob (TensorFlow) or a Dask-CUDA
+    cluster (RAPIDS). ``strategy`` applies to TensorFlow only.
+    """
+
+    workers: int = 1
+    gpus_per_worker: int = 1
+    strategy: TFStrategy = TFStrategy.MULTI_WORKER_MIRRORED
+
+    @property
+    def is_distributed(self) -> bool:
+        return self.workers > 1
+
+
+class SecretSource(StrEnum):
+    """Where the value of a secret reference lives on the cluster."""
+
+    KUBERNETES = "kubernetes"  # a key of a Kubernetes Secret
+    AIRFLOW_CONNECTION = "airflow_connection"  # an Airflow connection id
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A secret given to a node as environment variable ``env``; a name only, never a value."""
+
+    env: str
+    source: SecretSource
+    name: str  # Kubernetes Secret name or Airflow connection id
+    key: str = ""  # key inside the Kubernetes Secret (unused for connections)
+
+
+def new_node_id() -> str:
+    """A fresh stable node id (kept across saves, renames and loads)."""
+    return "n" + uuid.uuid4().hex[:11]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One task of the pipeline: a notebook or script job with its ports and settings."""
+
+    id: str
+    name: str
+    kind: NodeKind = NodeKind.NOTEBOOK
+    source: str = ""  # path of the notebook or .py script, relative to the pipeline file
+    description: str = ""
+    kernel: str = ""  # empty: the notebook's own kernel
+    language: str = "python"
+    image: str = ""  # empty: the pipeline's default image
+    resources: Resources = field(default_factory=Resources)
+    retries: int | None = None  # None: the pipeline's default
+    timeout_seconds: int | None = None
+    pool: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    secrets: tuple[SecretRef, ...] = ()
+    inputs: tuple[Port, ...] = ()
+    outputs: tuple[Port, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)  # values for unwired inputs
+    bindings: dict[str, str] = field(default_factory=dict)  # input port -> pipeline parameter
+    position: tuple[float, float] = (0.0, 0.0)
+    distributed: Distributed = field(default_factory=Distributed)
+    sample_outputs: dict[str, Any] = field(default_factory=dict)  # used when a dry-run must skip
+
+    @property
+    def is_script(self) -> bool:
+        return self.source.endswith(".py")
+
+    def input(self, name: str) -> Port | None:
+        return next((p for p in self.inputs if p.name == name), None)
+
+    def output(self, name: str) -> Port | None:
+        return next((p for p in self.outputs if p.name == name), None)
+
+    def __hash__(self) -> int:  # dict fields make the generated hash fail
+        return hash(self.id)
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """A wire from an output port to an input port, or (ports empty) an ordering edge."""
+
+    source: str  # node id
+    target: str  # node id
+    source_port: str = ""
+    target_port: str = ""
+
+    @property
+    def is_ordering(self) -> bool:
+        return not self.source_port
+
+    def describe(self, names: dict[str, str] | None = None) -> str:
+        names = names or {}
+        src = names.get(self.source, self.source)
+        dst = names.get(self.target, self.target)
+        if self.is_ordering:
+            return f"{src} -> {dst}"
+        return f"{src}.{self.source_port} -> {dst}.{self.target_port}"
+
+
+@dataclass(frozen=True)
+class PipelineParameter:
+    """A typed, pipeline-wide value; becomes an Airflow DAG param and a dry-run ``-p`` option."""
+
+    name: str
+    type: PortType = PortType.STR
+    default: Any = None
+    description: str = ""
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Pipeline-wide settings that become the Airflow DAG's arguments."""
+
+    name: str = "pipeline"
+    description: str = ""
+    dag_id: str = "pipeline"
+    schedule: str = ""  # cron expression, preset such as "@daily", or empty for none
+    start_date: str = "2024-01-01"
+    catchup: bool = False
+    tags: tuple[str, ...] = ()
+    owner: str = "stitchboard"
+    default_image: str = "quay.io/jupyter/scipy-notebook:latest"
+    namespace: str = "default"
+    default_retries: int = 0
+    retry_delay_seconds: int = 300
+    max_active_runs: int = 1
+    parameters: tuple[PipelineParameter, ...] = ()
+
+    def parameter(self, name: str) -> PipelineParameter | None:
+        return next((p for p in self.parameters if p.name == name), None)

@@ -1,0 +1,272 @@
+"""The pipeline: the one object that owns the graph of nodes and edges.
+
+Pure Python (networkx inside, never handed out). Edits go through methods that emit
+``PipelineEvent``s, so views (the canvas, panels) subscribe instead of polling.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph_editor.errors import ConnectionRefused, ModelError
+from graph_editor.nodes import Edge, Node, PipelineSettings
+from graph_editor.types import can_feed
+
+
+@dataclass(frozen=True)
+class PipelineEvent:
+    """Something changed: ``kind`` is node_added/node_removed/node_changed/edge_added/
+    edge_removed/settings_changed; ``node_id`` or ``edge`` says what."""
+
+    kind: str
+    node_id: str = ""
+    edge: Edge | None = None
+
+
+Listener = Callable[[PipelineEvent], None]
+
+
+class Pipeline:
+    """A pipeline document: settings, nodes (in insertion order) and edges."""
+
+    def __init__(self, settings: PipelineSettings | None = None, path: Path | None = None) -> None:
+        self._settings = settings or PipelineSettings()
+        self.path: Path | None = Path(path) if path is not None else None
+        self._nodes: dict[str, Node] = {}
+        self._edges: set[Edge] = set()
+        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._listeners: list[Listener] = []
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder node sources are relative to (the file's folder, or the cwd)."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def source_path(self, node: Node | str) -> Path:
+        """The absolute path of a node's notebook or script."""
+        node = self.node(node) if isinstance(node, str) else node
+        return (self.base_dir / node.source).resolve()
+
+    # -- events -----------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _emit(self, kind: str, node_id: str = "", edge: Edge | None = None) -> None:
+        event = PipelineEvent(kind, node_id, edge)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # -- settings ---------------------------------------------------------------------------
+    @property
+    def settings(self) -> PipelineSettings:
+        return self._settings
+
+    def update_settings(self, **changes: Any) -> PipelineSettings:
+        """Replace some settings; returns the previous settings (for undo)."""
+        old = self._settings
+        self._settings = dataclasses.replace(old, **changes)
+        self._emit("settings_changed")
+        return old
+
+    # -- nodes ------------------------------------------------------------------------------
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return tuple(self._nodes.values())
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self._nodes[node_id]
+        except KeyError:
+            raise ModelError(f"no node with id {node_id!r}") from None
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._nodes
+
+    def node_by_name(self, name: str) -> Node | None:
+        return next((n for n in self._nodes.values() if n.name == name), None)
+
+    def add_node(self, node: Node) -> Node:
+        if node.id in self._nodes:
+            raise ModelError(f"a node with id {node.id!r} already exists")
+        self._nodes[node.id] = node
+        self._graph.add_node(node.id)
+        self._emit("node_added", node.id)
+        return node
+
+    def remove_node(self, node_id: str) -> tuple[Node, list[Edge]]:
+        """Remove a node and its edges; returns both (for undo)."""
+        node = self.node(node_id)
+        edges = sorted(e for e in self._edges if node_id in (e.source, e.target))
+        for edge in edges:
+            self.remove_edge(edge)
+        del self._nodes[node_id]
+        self._graph.remove_node(node_id)
+        self._emit("node_removed", node_id)
+        return node, edges
+
+    def update_node(self, node_id: str, **changes: Any) -> Node:
+        """Replace some fields of a node; returns the previous node (for undo)."""
+        old = self.node(node_id)
+        if "id" in changes and changes["id"] != node_id:
+            raise ModelError("a node's id never changes")
+        self._nodes[node_id] = dataclasses.replace(old, **changes)
+        self._emit("node_changed", node_id)
+        return old
+
+    def replace_node(self, node: Node) -> Node:
+        """Put ``node`` in place of the node with the same id; returns the previous one."""
+        old = self.node(node.id)
+        self._nodes[node.id] = node
+        self._emit("node_changed", node.id)
+        return old
+
+    def unique_name(self, base: str) -> str:
+        """``base`` or ``base_2``, ``base_3``... whichever no node has yet."""
+        names = {n.name for n in self._nodes.values()}
+        if base not in names:
+            return base
+        i = 2
+        while f"{base}_{i}" in names:
+            i += 1
+        return f"{base}_{i}"
+
+    # -- edges ------------------------------------------------------------------------------
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        return tuple(sorted(self._edges))
+
+    def has_edge(self, edge: Edge) -> bool:
+        return edge in self._edges
+
+    def edges_into(self, node_id: str) -> list[Edge]:
+        return sorted(
+            Edge(s, t, *k) for s, t, k in self._graph.in_edges(node_id, keys=True)
+        )
+
+    def edges_out_of(self, node_id: str) -> list[Edge]:
+        return sorted(
+            Edge(s, t, *k) for s, t, k in self._graph.out_edges(node_id, keys=True)
+        )
+
+    def wire_into(self, node_id: str, port: str) -> Edge | None:
+        """The edge that feeds input ``port`` of a node, if any."""
+        return next((e for e in self.edges_into(node_id) if e.target_port == port), None)
+
+    def check_connect(self, edge: Edge) -> None:
+        """Raise ``ConnectionRefused`` with a short reason if ``edge`` may not be added."""
+        if edge.source not in self._nodes or edge.target not in self._nodes:
+            raise ConnectionRefused("both ends of a wire must be nodes of this pipeline")
+        src, dst = self._nodes[edge.source], self._nodes[edge.target]
+        if edge.source == edge.target:
+            raise ConnectionRefused(f"{src.name} cannot feed itself")
+        if edge in self._edges:
+            raise ConnectionRefused(f"{edge.describe(self.names())} is already connected")
+        if bool(edge.source_port) != bool(edge.target_port):
+            raise ConnectionRefused("a wire needs both ports, an ordering edge neither")
+        if not edge.is_ordering:
+            out = src.output(edge.source_port)
+            inp = dst.input(edge.target_port)
+            if out is None:
+                raise ConnectionRefused(f"{src.name} has no output {edge.source_port!r}")
+            if inp is None:
+                raise ConnectionRefused(f"{dst.name} has no input {edge.target_port!r}")
+            if self.wire_into(edge.target, edge.target_port) is not None:
+                raise ConnectionRefused(f"{dst.name}.{inp.name} is already wired")
+            if not can_feed(out.type, inp.type):
+                raise ConnectionRefused(
+                    f"type mismatch: {src.name}.{out.name} is {out.type.value}, "
+                    f"{dst.name}.{inp.name} needs {inp.type.value}"
+                )
+        if nx.has_path(self._graph, edge.target, edge.source):
+            raise ConnectionRefused(f"wiring {src.name} into {dst.name} would make a cycle")
+
+    def can_connect(self, edge: Edge) -> bool:
+        try:
+            self.check_connect(edge)
+        except ConnectionRefused:
+            return False
+        return True
+
+    def add_edge(self, edge: Edge, *, check: bool = True) -> Edge:
+        """Add an edge; unchecked adds (file loading) keep broken wires for validation."""
+        if check:
+            self.check_connect(edge)
+        elif edge in self._edges:
+            return edge
+        if edge.source not in self._nodes or edge.target not in self._nodes:
+            raise ModelError(f"edge {edge.describe()} names a node that does not exist")
+        self._edges.add(edge)
+        self._graph.add_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
+        self._emit("edge_added", edge=edge)
+        return edge
+
+    def remove_edge(self, edge: Edge) -> Edge:
+        if edge not in self._edges:
+            raise ModelError(f"no edge {edge.describe(self.names())}")
+        self._edges.remove(edge)
+        self._graph.remove_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
+        self._emit("edge_removed", edge=edge)
+        return edge
+
+    # -- graph queries ----------------------------------------------------------------------
+    def names(self) -> dict[str, str]:
+        return {n.id: n.name for n in self._nodes.values()}
+
+    def upstream(self, node_id: str) -> list[str]:
+        """Direct predecessors, in node order."""
+        preds = set(self._graph.predecessors(node_id))
+        return [n for n in self._nodes if n in preds]
+
+    def downstream(self, node_id: str) -> list[str]:
+        succs = set(self._graph.successors(node_id))
+        return [n for n in self._nodes if n in succs]
+
+    def descendants(self, node_id: str) -> set[str]:
+        return set(nx.descendants(self._graph, node_id))
+
+    def ancestors(self, node_id: str) -> set[str]:
+        return set(nx.ancestors(self._graph, node_id))
+
+    def cycles(self) -> list[list[str]]:
+        """Every strongly connected group of nodes that forms a cycle (node ids, in order)."""
+        found = []
+        for component in nx.strongly_connected_components(self._graph):
+            if len(component) > 1:
+                found.append([n for n in self._nodes if n in component])
+        return found
+
+    def topological_order(self) -> list[str]:
+        """Node ids, dependencies first, ties broken by insertion order (stable)."""
+        if self.cycles():
+            raise ModelError("the pipeline has a cycle")
+        order = {n: i for i, n in enumerate(self._nodes)}
+        return list(nx.lexicographical_topological_sort(self._graph, key=order.__getitem__))
+
+    def layers(self) -> list[list[str]]:
+        """Nodes grouped by longest-path depth (for layout and for readable exports)."""
+        depth: dict[str, int] = {}
+        for node_id in self.topological_order():
+            preds = self._graph.predecessors(node_id)
+            depth[node_id] = max((depth[p] + 1 for p in preds), default=0)
+        layers: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+        for node_id in self._nodes:
+            layers[depth[node_id]].append(node_id)
+        return layers
+
+    def subgraph_ids(self, ids: Iterable[str]) -> list[Edge]:
+        """Edges whose both ends are among ``ids`` (for copy/paste)."""
+        wanted = set(ids)
+        return [e for e in self.edges if e.source in wanted and e.target in wanted]
+
+    def __len__(self) -> int:
+        return len(self._nodes)

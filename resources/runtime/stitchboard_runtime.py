@@ -1,0 +1,189 @@
+"""Stitchboard's task runtime: runs one node under the notebook/script contract.
+
+This file is self-contained (it needs only papermill and nbformat) because it travels: the
+local dry-run imports it, and the exporter ships it next to the DAG so that a Kubernetes pod
+or an Airflow worker runs nodes exactly as the laptop did.
+
+Contract (see ARCHITECTURE.md):
+- notebook: inputs are injected by papermill after the cell tagged ``parameters``; a final cell
+  written here collects the variables named as outputs into a JSON file;
+- script job: inputs arrive as ``--name=value`` options (text as is, everything else as JSON);
+  the script writes one JSON object to the file named by ``$STITCHBOARD_OUTPUTS``.
+
+Command line (used in pods and on workers):
+    python stitchboard_runtime.py SOURCE --params JSON --outputs a,b [--output-notebook OUT]
+        [--kernel NAME] [--result FILE] [--xcom]
+``--xcom`` writes the outputs to ``/airflow/xcom/return.json`` for KubernetesPodOperator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+OUTPUTS_ENV = "STITCHBOARD_OUTPUTS"
+COLLECT_TAG = "stitchboard-collect"
+XCOM_PATH = "/airflow/xcom/return.json"
+
+
+class OutputError(Exception):
+    """A node did not produce its declared outputs (missing, or not JSON-serialisable)."""
+
+
+def collect_cell_source(output_names: list[str], outputs_path: str) -> str:
+    """Python source of the last cell: gather the outputs, check JSON, write them to a file."""
+    return (
+        "# Added by Stitchboard: collect this notebook's outputs (not part of your notebook).\n"
+        "import json as _sb_json\n"
+        f"_sb_names = {list(output_names)!r}\n"
+        "_sb_missing = [_n for _n in _sb_names if _n not in globals()]\n"
+        "if _sb_missing:\n"
+        "    raise NameError('outputs never assigned: ' + ', '.join(_sb_missing))\n"
+        "_sb_values = {}\n"
+        "for _n in _sb_names:\n"
+        "    _v = globals()[_n]\n"
+        "    if type(_v).__module__ == 'numpy' and hasattr(_v, 'item') and getattr(_v, 'ndim', 1) == 0:\n"
+        "        _v = _v.item()\n"
+        "    try:\n"
+        "        _sb_json.dumps(_v, allow_nan=False)\n"
+        "    except (TypeError, ValueError) as _e:\n"
+        "        raise TypeError(f'output {_n!r} is not JSON-serialisable ({type(_v).__name__}): {_e}') from None\n"
+        "    _sb_values[_n] = _v\n"
+        f"with open({outputs_path!r}, 'w', encoding='utf-8') as _f:\n"
+        "    _sb_json.dump(_sb_values, _f)\n"
+    )
+
+
+def strip_outputs(nb: Any) -> Any:
+    """Remove cell outputs and execution counts (for shipping and for clean prepared copies)."""
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    return nb
+
+
+def prepare_notebook(source: str | Path, parameters: dict[str, Any], output_names: list[str],
+                     outputs_path: str | Path, kernel_name: str | None = None) -> Any:
+    """The notebook to execute: parameters injected (papermill) and the collect cell appended.
+
+    The source notebook is only read, never written.
+    """
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(source))  # papermill's loader adds the metadata it expects
+    strip_outputs(nb)
+    nb = parameterize_notebook(nb, dict(parameters), kernel_name=kernel_name or None)
+    if output_names:
+        cell = nbformat.v4.new_code_cell(collect_cell_source(output_names, str(outputs_path)))
+        cell.metadata["tags"] = [COLLECT_TAG]
+        nb.cells.append(cell)
+    return nb
+
+
+def read_outputs(outputs_path: str | Path, output_names: list[str]) -> dict[str, Any]:
+    """The outputs a node wrote; raises ``OutputError`` naming what is missing or broken."""
+    path = Path(outputs_path)
+    if not output_names:
+        return {}
+    if not path.exists():
+        raise OutputError(f"no outputs were written (expected {', '.join(output_names)})")
+    try:
+        values = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"outputs file is not valid JSON: {exc}") from exc
+    if not isinstance(values, dict):
+        raise OutputError("outputs file must hold one JSON object")
+    missing = [n for n in output_names if n not in values]
+    if missing:
+        raise OutputError(f"outputs never written: {', '.join(missing)}")
+    return {n: values[n] for n in output_names}
+
+
+def execute_notebook(nb: Any, output_path: str | Path, cwd: str | Path, kernel_name: str | None = None,
+                     timeout: float | None = None, **engine_kwargs: Any) -> Any:
+    """Execute a prepared notebook with papermill, writing the executed copy to ``output_path``."""
+    import papermill
+
+    return papermill.execute_notebook(
+        nb, str(output_path), kernel_name=kernel_name or None, cwd=str(cwd),
+        execution_timeout=timeout, progress_bar=False, log_output=False, **engine_kwargs,
+    )
+
+
+def run_notebook(source: str | Path, parameters: dict[str, Any], output_names: list[str],
+                 output_notebook: str | Path, kernel_name: str | None = None,
+                 timeout: float | None = None, cwd: str | Path | None = None) -> dict[str, Any]:
+    """Prepare, execute and collect one notebook node; returns its outputs."""
+    source = Path(source)
+    with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
+        outputs_path = Path(tmp) / "outputs.json"
+        nb = prepare_notebook(source, parameters, output_names, outputs_path, kernel_name)
+        execute_notebook(nb, output_notebook, cwd or source.parent, kernel_name, timeout)
+        return read_outputs(outputs_path, output_names)
+
+
+def script_arguments(parameters: dict[str, Any]) -> list[str]:
+    """``--name=value`` options: text as is, every other value as JSON."""
+    return [f"--{name}={value if isinstance(value, str) else json.dumps(value)}"
+            for name, value in parameters.items()]
+
+
+def run_script(source: str | Path, parameters: dict[str, Any], output_names: list[str],
+               log_path: str | Path | None = None, timeout: float | None = None,
+               cwd: str | Path | None = None, python: str | None = None) -> dict[str, Any]:
+    """Run a script job under the contract; returns its outputs."""
+    source = Path(source)
+    with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
+        outputs_path = Path(tmp) / "outputs.json"
+        env = dict(os.environ, **{OUTPUTS_ENV: str(outputs_path)})
+        command = [python or sys.executable, str(source.resolve()), *script_arguments(parameters)]
+        log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
+        try:
+            done = subprocess.run(command, cwd=str(cwd or source.parent), env=env, timeout=timeout,
+                                  stdout=log or None, stderr=subprocess.STDOUT if log else None,
+                                  check=False)
+        finally:
+            if log:
+                log.close()
+        if done.returncode != 0:
+            raise RuntimeError(f"{source.name} exited with code {done.returncode}")
+        return read_outputs(outputs_path, output_names)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run one Stitchboard node.")
+    parser.add_argument("source")
+    parser.add_argument("--params", default="{}", help="JSON object of input values")
+    parser.add_argument("--outputs", default="", help="comma-separated output names")
+    parser.add_argument("--output-notebook", default="", help="where to write the executed notebook")
+    parser.add_argument("--kernel", default="")
+    parser.add_argument("--timeout", type=float, default=None)
+    parser.add_argument("--result", default="", help="also write the outputs to this JSON file")
+    parser.add_argument("--xcom", action="store_true", help=f"write the outputs to {XCOM_PATH}")
+    args = parser.parse_args(argv)
+    params = json.loads(args.params)
+    names = [n for n in args.outputs.split(",") if n]
+    if args.source.endswith(".py"):
+        outputs = run_script(args.source, params, names, timeout=args.timeout)
+    else:
+        out_nb = args.output_notebook or str(Path(tempfile.gettempdir()) / ("executed-" + Path(args.source).name))
+        outputs = run_notebook(args.source, params, names, out_nb, args.kernel or None, args.timeout)
+    text = json.dumps(outputs)
+    for target in ([args.result] if args.result else []) + ([XCOM_PATH] if args.xcom else []):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        Path(target).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

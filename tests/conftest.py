@@ -1,0 +1,36 @@
+"""Test-wide set-up: offscreen Qt, and no test ever touches the developer's real settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_PREFERRED_BINDING", "PySide6")
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = REPO / "resources" / "examples" / "churn"
+EXAMPLE = EXAMPLE_DIR / "churn.stitch"
+PAPERMILL_NOTEBOOKS = Path(__import__("papermill").__file__).parent / "tests" / "notebooks"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point config/data/cache folders at a temp dir so tests never read or write real ones."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+        (home / sub).mkdir()
+        monkeypatch.setenv(var, str(home / sub))
+    return home
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled example (tests may edit or run it freely)."""
+    target = tmp_path / "churn"
+    shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.runs", "__pycache__"))
+    return target / "churn.stitch"
