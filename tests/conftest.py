@@ -34,3 +34,18 @@ def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "churn"
     shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.runs", "__pycache__"))
     return target / "churn.stitch"
+
+
+# The real HOME, read before any fixture isolates the user folders.
+AIRFLOW_VENV = Path(os.environ.get("STITCHBOARD_AIRFLOW_VENV")
+                    or Path.home() / ".cache" / "stitchboard-ci" / "airflow-venv")
+
+
+@pytest.fixture(scope="session")
+def airflow_venv() -> Path:
+    """A venv with a real Airflow 3.3 + cncf-kubernetes provider (created once, then cached)."""
+    import subprocess
+
+    script = REPO / ".ci" / "airflow-venv.sh"
+    subprocess.run(["bash", str(script), str(AIRFLOW_VENV)], check=True)
+    return AIRFLOW_VENV
