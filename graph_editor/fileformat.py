@@ -44,6 +44,14 @@ def schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+@lru_cache(maxsize=1)
+def _fast_validator() -> Callable[[Any], Any]:
+    """A compiled validator (fastjsonschema, ~20x faster than jsonschema on big files)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(schema())
+
+
 # -- to JSON --------------------------------------------------------------------------------
 def _port_to_json(port: Port) -> dict[str, Any]:
     data: dict[str, Any] = {"name": port.name, "type": port.type.value}
@@ -238,10 +246,13 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
         doc = MIGRATIONS[version](doc)
         version += 1
         doc["version"] = version
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
-    if error is not None:
-        raise PipelineFileError(path, _schema_problem(error))
+    try:
+        _fast_validator()(doc)
+    except Exception:  # fastjsonschema's error is terse: ask jsonschema for the best message
+        validator = jsonschema.Draft202012Validator(schema())
+        error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+        if error is not None:
+            raise PipelineFileError(path, _schema_problem(error)) from None
     pipeline = Pipeline(settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None)
     try:
         for data in doc["nodes"]:
@@ -260,7 +271,9 @@ def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        stripped = text.rstrip()
+        truncated = exc.pos >= len(stripped) or (stripped.startswith("{") and not stripped.endswith("}"))
+        hint = " (the file looks truncated)" if truncated else ""
         raise PipelineFileError(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}") from exc
     return from_document(doc, path)
 

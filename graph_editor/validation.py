@@ -131,6 +131,8 @@ class _Checker:
         self.check_files = check_files
         self.issues: list[Issue] = []
         self.infos: dict[str, NotebookInfo] = {}
+        self._by_source: dict[str, NotebookInfo | NotebookError] = {}  # one stat per file per run
+        self._names = pipeline.names()
 
     def add(self, severity: Severity, code: str, message: str, node: Node | None = None,
             edge: Edge | None = None, field: str = "") -> None:
@@ -186,7 +188,7 @@ class _Checker:
                           field=f"parameters.{param.name}")
 
     def cycles(self) -> None:
-        names = self.p.names()
+        names = self._names
         for cycle in self.p.cycles():
             listed = " -> ".join(names[n] for n in cycle)
             for node_id in cycle[:1]:
@@ -221,7 +223,9 @@ class _Checker:
             return
         if not self.check_files:
             return
-        result = _CACHE.get(self.p.source_path(node))
+        result = self._by_source.get(node.source)
+        if result is None:
+            result = self._by_source[node.source] = _CACHE.get(self.p.source_path(node))
         if isinstance(result, NotebookError):
             self.error("unreadable-source", f"{node.source}: {result.problem}", node, field="source")
             return
@@ -341,7 +345,7 @@ class _Checker:
             if edge.is_ordering:
                 continue
             out, inp = src.output(edge.source_port), dst.input(edge.target_port)
-            label = edge.describe(self.p.names())
+            label = edge.describe(self._names)
             if out is None:
                 self.error("missing-output", f"wire {label}: {src.name} has no output {edge.source_port!r}",
                            dst, edge=edge)

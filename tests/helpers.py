@@ -1,0 +1,33 @@
+"""Small builders for tests: notebooks written with nbformat, pipelines in tmp folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+
+def write_notebook(path: Path, parameters: str = "", outputs: str = "", body: str = "",
+                   kernel: str = "python3", language: str = "python") -> Path:
+    """Write a small notebook with optional ``parameters`` and ``outputs`` cells."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": language}
+    nb.metadata["language_info"] = {"name": language}
+    cells = []
+    if parameters:
+        cell = new_code_cell(parameters)
+        cell.metadata["tags"] = ["parameters"]
+        cells.append(cell)
+    if body:
+        cells.append(new_code_cell(body))
+    if outputs:
+        cell = new_code_cell(outputs)
+        cell.metadata["tags"] = ["outputs"]
+        cells.append(cell)
+    nb.cells = cells
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
