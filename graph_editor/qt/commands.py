@@ -1,0 +1,154 @@
+"""Undo commands: each holds the pipeline and its arguments only; redo edits, undo reverts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from Qt import QtWidgets
+
+from graph_editor.nodes import Edge, Node
+from graph_editor.pipeline import Pipeline
+
+QUndoCommand = QtWidgets.QUndoCommand  # Qt.py exposes Qt6's QtGui.QUndoCommand here too
+
+
+class AddNodesCommand(QUndoCommand):
+    """Add nodes (and the edges among them): palette, drop, paste, duplicate."""
+
+    def __init__(self, pipeline: Pipeline, nodes: Iterable[Node], edges: Iterable[Edge] = (),
+                 text: str = "") -> None:
+        self.nodes, self.edges = list(nodes), list(edges)
+        names = ", ".join(n.name for n in self.nodes[:3])
+        super().__init__(text or f"add {names}")
+        self.pipeline = pipeline
+
+    def redo(self) -> None:
+        for node in self.nodes:
+            self.pipeline.add_node(node)
+        for edge in self.edges:
+            self.pipeline.add_edge(edge, check=False)
+
+    def undo(self) -> None:
+        for edge in self.edges:
+            if self.pipeline.has_edge(edge):
+                self.pipeline.remove_edge(edge)
+        for node in reversed(self.nodes):
+            self.pipeline.remove_node(node.id)
+
+
+class RemoveNodesCommand(QUndoCommand):
+    """Delete nodes with their wires."""
+
+    def __init__(self, pipeline: Pipeline, node_ids: Iterable[str]) -> None:
+        self.node_ids = list(node_ids)
+        super().__init__(f"delete {len(self.node_ids)} node(s)")
+        self.pipeline = pipeline
+        self.removed: list[Node] = []
+        self.edges: list[Edge] = []
+
+    def redo(self) -> None:
+        self.removed, edges = [], set()
+        for node_id in self.node_ids:
+            node, node_edges = self.pipeline.remove_node(node_id)
+            self.removed.append(node)
+            edges.update(node_edges)
+        self.edges = sorted(edges)
+
+    def undo(self) -> None:
+        for node in self.removed:
+            self.pipeline.add_node(node)
+        for edge in self.edges:
+            self.pipeline.add_edge(edge, check=False)
+
+
+class RewireCommand(QUndoCommand):
+    """Remove some wires and add others in one step (a drag on the canvas, a delete)."""
+
+    def __init__(self, pipeline: Pipeline, removed: Iterable[Edge], added: Iterable[Edge],
+                 text: str = "") -> None:
+        self.removed, self.added = list(removed), list(added)
+        super().__init__(text or ("connect" if self.added else "disconnect"))
+        self.pipeline = pipeline
+
+    def redo(self) -> None:
+        for edge in self.removed:
+            self.pipeline.remove_edge(edge)
+        for edge in self.added:
+            self.pipeline.add_edge(edge, check=False)
+
+    def undo(self) -> None:
+        for edge in reversed(self.added):
+            self.pipeline.remove_edge(edge)
+        for edge in self.removed:
+            self.pipeline.add_edge(edge, check=False)
+
+
+def check_rewire(pipeline: Pipeline, removed: list[Edge], added: list[Edge]) -> None:
+    """Raise ``ConnectionRefused`` if the rewire is not allowed; the pipeline is left as it was."""
+    from graph_editor.errors import ConnectionRefused
+
+    done: list[Edge] = []
+    taken: list[Edge] = []
+    try:
+        for edge in removed:
+            taken.append(pipeline.remove_edge(edge))
+        for edge in added:
+            pipeline.check_connect(edge)
+            done.append(pipeline.add_edge(edge, check=False))
+    except ConnectionRefused:
+        raise
+    finally:
+        for edge in reversed(done):
+            pipeline.remove_edge(edge)
+        for edge in taken:
+            pipeline.add_edge(edge, check=False)
+
+
+class UpdateNodeCommand(QUndoCommand):
+    """Change fields of one node (properties panel, rename, port refresh)."""
+
+    def __init__(self, pipeline: Pipeline, node_id: str, changes: dict[str, Any], text: str = "") -> None:
+        super().__init__(text or f"edit {', '.join(changes)}")
+        self.pipeline, self.node_id, self.changes = pipeline, node_id, changes
+        self.old: Node | None = None
+
+    def redo(self) -> None:
+        self.old = self.pipeline.update_node(self.node_id, **self.changes)
+
+    def undo(self) -> None:
+        assert self.old is not None
+        self.pipeline.replace_node(self.old)
+
+
+class MoveNodesCommand(QUndoCommand):
+    """Move nodes: ``moves`` maps node id to (new position, old position)."""
+
+    def __init__(self, pipeline: Pipeline, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+                 text: str = "move") -> None:
+        super().__init__(text)
+        self.pipeline, self.moves = pipeline, moves
+
+    def redo(self) -> None:
+        for node_id, (new, _old) in self.moves.items():
+            self.pipeline.update_node(node_id, position=new)
+
+    def undo(self) -> None:
+        for node_id, (_new, old) in self.moves.items():
+            self.pipeline.update_node(node_id, position=old)
+
+
+class UpdateSettingsCommand(QUndoCommand):
+    """Change pipeline settings (name, schedule, parameters...)."""
+
+    def __init__(self, pipeline: Pipeline, changes: dict[str, Any], text: str = "") -> None:
+        super().__init__(text or f"edit pipeline {', '.join(changes)}")
+        self.pipeline, self.changes = pipeline, changes
+        self.old: dict[str, Any] = {}
+
+    def redo(self) -> None:
+        previous = self.pipeline.update_settings(**self.changes)
+        self.old = {k: getattr(previous, k) for k in self.changes}
+
+    def undo(self) -> None:
+        self.pipeline.update_settings(**self.old)

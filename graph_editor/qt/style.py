@@ -1,0 +1,57 @@
+"""Colours shared by the canvas: one per node kind, one per run state, badge colours."""
+
+from __future__ import annotations
+
+from graph_editor.nodes import NodeKind
+from graph_editor.types import PortType
+
+# (r, g, b) body colour of a node, per kind: calm, distinguishable, readable with light text.
+KIND_COLORS: dict[NodeKind, tuple[int, int, int]] = {
+    NodeKind.NOTEBOOK: (44, 84, 122),
+    NodeKind.TENSORFLOW: (140, 84, 36),
+    NodeKind.RAPIDS: (58, 110, 62),
+}
+KIND_LABELS: dict[NodeKind, str] = {
+    NodeKind.NOTEBOOK: "Notebook",
+    NodeKind.TENSORFLOW: "TensorFlow",
+    NodeKind.RAPIDS: "RAPIDS",
+}
+KIND_ICONS: dict[NodeKind, str] = {
+    NodeKind.NOTEBOOK: "notebook.svg",
+    NodeKind.TENSORFLOW: "tensorflow.svg",
+    NodeKind.RAPIDS: "rapids.svg",
+}
+
+# Port colours per type (fill); wires take the colour of their output port.
+PORT_COLORS: dict[PortType, tuple[int, int, int]] = {
+    PortType.INT: (86, 156, 214),
+    PortType.FLOAT: (78, 201, 176),
+    PortType.STR: (206, 145, 120),
+    PortType.BOOL: (197, 134, 192),
+    PortType.LIST: (220, 200, 110),
+    PortType.DICT: (230, 150, 80),
+    PortType.ANY: (160, 160, 160),
+}
+ORDER_COLOR = (120, 120, 130)
+BROKEN_COLOR = (235, 80, 80)
+
+# Run states (app.events.NodeState values; plain strings here, the canvas never imports app).
+STATE_COLORS: dict[str, tuple[int, int, int]] = {
+    "pending": (130, 130, 140),
+    "queued": (150, 150, 170),
+    "running": (66, 165, 245),
+    "succeeded": (76, 175, 80),
+    "cached": (0, 150, 136),
+    "sampled": (139, 195, 74),
+    "failed": (229, 57, 53),
+    "skipped": (158, 158, 158),
+    "cancelled": (255, 167, 38),
+}
+STATE_GLYPHS: dict[str, str] = {
+    "pending": "…", "queued": "…", "running": "▶", "succeeded": "✓", "cached": "⟲",
+    "sampled": "≈", "failed": "✕", "skipped": "–", "cancelled": "■",
+}
+ERROR_COLOR = (229, 57, 53)
+WARNING_COLOR = (251, 192, 45)
+BACKGROUND = (37, 40, 46)
+GRID = (47, 51, 58)
