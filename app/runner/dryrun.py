@@ -1,0 +1,349 @@
+"""The dry-run: runs a pipeline locally in dependency order, in parallel, yielding events."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.runner import local, plan
+from app.runner.execute import NodeTask, Outcome
+from app.runner.kernels import KernelKey, KernelPool, kernel_key
+from app.runner.options import RunOptions
+from app.runner.prepare import prepare_node
+from app.runner.report import NodeRecord, run_state, summary, write_summary
+from app.runner.store import RunStore
+from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.pipeline import Pipeline
+from graph_editor.validation import has_errors, validate
+
+_TICK = 0.2  # seconds between checks for timeouts and cancellation
+
+
+class DryRun:
+    """One local run of a pipeline: iterate ``events()`` to run it; ``cancel()`` from any thread."""
+
+    def __init__(self, pipeline: Pipeline, options: RunOptions | None = None) -> None:
+        self.pipeline = pipeline
+        self.options = options or RunOptions()
+        self._store = RunStore(pipeline)
+        if self.options.run_dir:
+            self.run_dir = Path(self.options.run_dir).expanduser().resolve()
+        else:
+            self.run_dir = self._store.new_run_dir()
+        self._cancel = threading.Event()
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._tasks: dict[str, NodeTask] = {}
+        self._threads: list[threading.Thread] = []
+        self._records: dict[str, NodeRecord] = {}
+        self._outputs: dict[str, dict[str, Any]] = {}
+        self._params: dict[str, Any] = {}
+        self._selected: set[str] = set()
+
+    # -- public -----------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop the run: kill every kernel and script; ``events()`` ends with CANCELLED."""
+        self._cancel.set()
+        for task in list(self._tasks.values()):
+            task.kill("cancel")
+        self._queue.put(None)  # wake the scheduler
+
+    def events(self) -> Iterator[Event]:
+        """Run the pipeline, yielding events; raises ``ValidationFailed``/``RunError`` up front."""
+        issues = validate(self.pipeline)
+        if has_errors(issues):
+            self._drop_empty_run_dir()
+            raise ValidationFailed(issues)
+        try:
+            self._plan()
+        except RunError:
+            self._drop_empty_run_dir()
+            raise
+        return self._run()
+
+    # -- planning ---------------------------------------------------------------------------
+    def _drop_empty_run_dir(self) -> None:
+        if not self.options.run_dir and self.run_dir.is_dir() and not any(self.run_dir.iterdir()):
+            self.run_dir.rmdir()
+
+    def _plan(self) -> None:
+        p = self.pipeline
+        self._params = plan.parameter_values(p, self.options.overrides)
+        self._selected = plan.selected_ids(p, self.options)
+        self._records = {nid: NodeRecord(p.node(nid)) for nid in p.topological_order()}
+        sources = {p.source_path(n) for n in p.nodes}
+        for node in p.nodes:
+            if (self.run_dir / f"{node.name}.ipynb").resolve() in sources:
+                raise RunError(f"run folder {self.run_dir} would overwrite the notebook "
+                               f"{node.source}: choose another --run-dir")
+        needed = set().union(*(p.ancestors(n) for n in self._selected)) - self._selected
+        for nid in sorted(needed, key=list(self._records).index):
+            if self._store.latest(nid) is None:
+                raise RunError(f"no earlier run has the outputs of {p.node(nid).name!r}, which "
+                               "this partial run needs: run the whole pipeline first")
+
+    def _may_use_cache(self, nid: str) -> bool:
+        return self.options.use_cache and not self.options.is_partial
+
+    def _lookup(self, nid: str, outputs: dict[str, dict[str, Any]]) -> tuple[Any, ...]:
+        """(inputs, sources, kernel, key, cache entry or None) for a node whose upstream is done."""
+        node = self.pipeline.node(nid)
+        inputs, origin = plan.node_inputs(self.pipeline, node, self._params, outputs)
+        data, kernel = plan.source_info(self.pipeline, node)
+        key = plan.cache_key(node, data, kernel, inputs)
+        entry = self._store.cached(key) if self._may_use_cache(nid) else None
+        return inputs, origin, kernel, key, entry
+
+    def _demand(self) -> list[KernelKey]:
+        """Kernels the run will likely need, in order (nodes predicted not to be cached)."""
+        predicted: dict[str, dict[str, Any] | None] = {}
+        demand = []
+        for nid in self._records:
+            node = self.pipeline.node(nid)
+            if nid not in self._selected:
+                latest = self._store.latest(nid)
+                predicted[nid] = latest["outputs"] if latest else None
+                continue
+            entry = None
+            if all(predicted.get(u) is not None for u in self.pipeline.upstream(nid)):
+                try:
+                    entry = self._lookup(nid, {k: v for k, v in predicted.items() if v})[4]
+                except RunError:
+                    entry = None
+            predicted[nid] = entry["outputs"] if entry else None
+            if entry is None and not node.is_script:
+                kernel = plan.source_info(self.pipeline, node)[1]
+                demand.append(kernel_key(kernel, str(self.pipeline.source_path(node).parent),
+                                         node.env))
+        return demand
+
+    # -- the run ----------------------------------------------------------------------------
+    def _run(self) -> Iterator[Event]:
+        started = time.time()
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        total = len(self._records)
+        pool = None
+        finished = False
+        try:
+            yield LogEvent(f"run folder: {self.run_dir}")
+            for record in self._records.values():
+                yield self._node_event(record)
+            yield ProgressEvent(0, total, "prepare" if self.options.prepare_only else "run")
+            if not self.options.prepare_only and not self._cancel.is_set():
+                pool = KernelPool(self._demand(), self.options.max_jobs)
+                pool.warm()
+            while not self._cancel.is_set():
+                yield from self._schedule(pool)
+                if all(r.state.is_final for r in self._records.values()):
+                    break
+                yield from self._wait()
+            if self._cancel.is_set():
+                yield from self._wind_down()
+            state = run_state(list(self._records.values()), self._cancel.is_set())
+            report = summary(self.pipeline.path, self.pipeline.settings.name, self.run_dir, state,
+                             list(self._records.values()), started, self._options_json())
+            write_summary(self.run_dir, report)
+            finished = True
+            yield RunFinished(state, report)
+        finally:
+            if not finished:  # the consumer stopped early or something broke: leave nothing
+                self.cancel()
+                self._join()
+            if pool is not None:
+                pool.close()
+
+    def _options_json(self) -> dict[str, Any]:
+        o = self.options
+        return {"parameters": self._params, "jobs": o.max_jobs, "prepare_only": o.prepare_only,
+                "only": list(o.only), "from": o.from_node, "use_cache": o.use_cache}
+
+    def _wait(self) -> Iterator[Event]:
+        """Wait briefly for worker news; yield what arrives; enforce timeouts."""
+        try:
+            item = self._queue.get(timeout=_TICK)
+        except queue.Empty:
+            item = None
+        while item is not None or not self._queue.empty():
+            if isinstance(item, tuple):
+                yield from self._finish(item[1], item[2])
+            elif item is not None:
+                yield item
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+        now = time.time()
+        for nid, task in list(self._tasks.items()):
+            record = self._records[nid]
+            limit = record.node.timeout_seconds
+            if limit and record.started_at and now - record.started_at > limit and not task.killed:
+                task.kill("timeout")
+
+    def _wind_down(self) -> Iterator[Event]:
+        """After a cancel: wait for the killed nodes, then mark everything unfinished cancelled."""
+        self._join()
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if isinstance(item, tuple):
+                yield from self._finish(item[1], item[2])
+        for record in self._records.values():
+            if not record.state.is_final:
+                record.state, record.detail = NodeState.CANCELLED, "run cancelled"
+                yield self._node_event(record)
+
+    def _join(self) -> None:
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    # -- scheduling -------------------------------------------------------------------------
+    def _schedule(self, pool: KernelPool | None) -> Iterator[Event]:
+        for nid, record in self._records.items():
+            if record.state not in (NodeState.PENDING, NodeState.QUEUED):
+                continue
+            ups = [self._records[u] for u in self.pipeline.upstream(nid)]
+            if not all(u.state.is_final for u in ups):
+                continue
+            bad = next((u for u in ups if not u.state.is_ok), None)
+            if bad is not None:
+                yield from self._settle(record, NodeState.SKIPPED,
+                                        f"upstream {bad.node.name} {bad.state.value}")
+            elif nid not in self._selected:
+                yield from self._reuse(record)
+            elif self.options.prepare_only:
+                yield from self._prepare(record)
+            else:
+                yield from self._start_or_queue(record, pool)
+
+    def _settle(self, record: NodeRecord, state: NodeState, detail: str = "") -> Iterator[Event]:
+        record.state, record.detail = state, detail
+        if state.is_ok:
+            self._outputs[record.node.id] = record.outputs
+        yield self._node_event(record)
+        done = sum(r.state.is_final for r in self._records.values())
+        yield ProgressEvent(done, len(self._records), "run")
+
+    def _reuse(self, record: NodeRecord) -> Iterator[Event]:
+        latest = self._store.latest(record.node.id)
+        if latest is None:
+            yield from self._settle(record, NodeState.SKIPPED, "not selected")
+            return
+        record.outputs, record.mode = latest["outputs"], "reused"
+        record.reused_from, record.notebook = latest.get("run_dir", ""), latest.get("notebook", "")
+        yield from self._settle(record, NodeState.CACHED,
+                                f"not selected: outputs of run {Path(record.reused_from).name}")
+
+    def _prepare(self, record: NodeRecord) -> Iterator[Event]:
+        node = record.node
+        try:
+            record.inputs, record.input_sources, kernel, _, _ = self._lookup(node.id, self._outputs)
+            problem = plan.input_problem(node, record.inputs)
+            if problem:
+                raise RunError(problem)
+            path = prepare_node(node, self.pipeline.source_path(node), record.inputs, kernel,
+                                self.run_dir)
+        except Exception as exc:  # noqa: BLE001 - a node's problem goes in its report entry
+            record.error = {"type": type(exc).__name__, "message": str(exc), "cell": None}
+            yield from self._settle(record, NodeState.FAILED, f"{type(exc).__name__}: {exc}")
+            return
+        record.notebook, record.mode = str(path), "prepared"
+        latest = self._store.latest(node.id)
+        record.outputs = dict(node.sample_outputs) or (latest["outputs"] if latest else {})
+        yield from self._settle(record, NodeState.SUCCEEDED, "prepared (not run)")
+
+    def _start_or_queue(self, record: NodeRecord, pool: KernelPool | None) -> Iterator[Event]:
+        node = record.node
+        if record.state == NodeState.PENDING:
+            try:
+                (record.inputs, record.input_sources, kernel, record.cache_key,
+                 entry) = self._lookup(node.id, self._outputs)
+            except RunError as exc:
+                record.error = {"type": "RunError", "message": str(exc), "cell": None}
+                yield from self._settle(record, NodeState.FAILED, str(exc))
+                return
+            problem = plan.input_problem(node, record.inputs)
+            if problem:
+                record.error = {"type": "InputError", "message": problem, "cell": None}
+                yield from self._settle(record, NodeState.FAILED, problem)
+                return
+            if entry is not None:
+                record.outputs, record.mode = entry["outputs"], "cached"
+                record.reused_from, record.notebook = entry.get("run_dir", ""), entry.get("notebook", "")
+                self._store.record(node.id, entry)
+                yield from self._settle(record, NodeState.CACHED,
+                                        f"cached: same as run {Path(record.reused_from).name}")
+                return
+            record.notes = local.local_notes(node)
+            record.mode = "cpu" if record.notes else "local"
+            record.kernel = kernel
+        if len(self._tasks) >= self.options.max_jobs:
+            if record.state != NodeState.QUEUED:
+                record.state = NodeState.QUEUED
+                yield self._node_event(record)
+            return
+        task = NodeTask(node, self.pipeline.source_path(node), record.inputs,
+                        record.kernel, self.run_dir, pool,
+                        lambda line, n=node: self._queue.put(LogEvent(line, n.id, n.name)))
+        self._tasks[node.id] = task
+        record.state, record.started_at = NodeState.RUNNING, time.time()
+        record.notebook = "" if node.is_script else str(task.notebook)
+        record.log = str(task.log)
+        record.detail = "; ".join(record.notes)
+        thread = threading.Thread(target=self._work, args=(task,), daemon=True,
+                                  name=f"node-{node.name}")
+        self._threads.append(thread)
+        thread.start()
+        yield self._node_event(record)
+
+    def _work(self, task: NodeTask) -> None:
+        try:
+            outcome = task.run()
+        except Exception as exc:  # noqa: BLE001 - reported as the node's failure
+            message = f"{type(exc).__name__}: {exc}"
+            outcome = Outcome(NodeState.FAILED, detail=message,
+                              error={"type": type(exc).__name__, "message": str(exc), "cell": None})
+        self._queue.put(("done", task.node.id, outcome))
+
+    def _finish(self, nid: str, outcome: Outcome) -> Iterator[Event]:
+        record = self._records[nid]
+        self._tasks.pop(nid, None)
+        record.ended_at = time.time()
+        record.outputs, record.error = outcome.outputs, outcome.error
+        state, detail = outcome.state, outcome.detail
+        if record.error is not None and record.notebook:
+            record.error["notebook"] = record.notebook
+        if state == NodeState.FAILED and record.error:
+            missing = local.missing_gpu_module(record.error.get("type", ""),
+                                               record.error.get("message", ""))
+            if missing and local.can_sample(record.node):
+                state, record.mode = NodeState.SAMPLED, "sampled"
+                record.outputs = {p.name: record.node.sample_outputs[p.name]
+                                  for p in record.node.outputs}
+                detail = f"{missing} is not available here: used the node's sample outputs"
+                self._store.record(nid, self._entry(record, sampled=True))
+            elif missing:
+                detail += f" ({missing} is not available here; declare sample outputs on the " \
+                          "node to let downstream nodes run)"
+        if state == NodeState.SUCCEEDED:
+            self._store.record(nid, self._entry(record), record.cache_key)
+            detail = "; ".join(record.notes)
+        yield from self._settle(record, state, detail)
+
+    def _entry(self, record: NodeRecord, sampled: bool = False) -> dict[str, Any]:
+        return {"outputs": record.outputs, "run_dir": str(self.run_dir), "node": record.node.name,
+                "notebook": record.notebook, "sampled": sampled, "at": record.ended_at}
+
+    def _node_event(self, record: NodeRecord) -> NodeEvent:
+        data: dict[str, Any] = {"mode": record.mode}
+        if record.state.is_final or record.state == NodeState.RUNNING:
+            data.update(started_at=record.started_at, ended_at=record.ended_at,
+                         duration_s=record.duration, notebook=record.notebook, log=record.log,
+                         inputs=record.inputs)
+        if record.state.is_ok:
+            data["outputs"] = record.outputs
+        if record.error:
+            data["error"] = record.error
+        return NodeEvent(record.node.id, record.node.name, record.state, record.detail, data)

@@ -1,0 +1,212 @@
+"""Running one node: a notebook on a pooled kernel, or a script job through the runtime's CLI.
+
+Both go through ``resources/runtime/stitchboard_runtime.py``, the file the exported DAGs ship,
+so values are injected and collected exactly as on the cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from app.events import NodeState
+from app.runner.kernels import KernelPool, kernel_key, kill_kernel_group
+from graph_editor.nodes import Node
+from resources.runtime import stitchboard_runtime as runtime
+
+RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runtime.py"))
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
+
+
+@dataclass
+class Outcome:
+    """How a node's execution ended."""
+
+    state: NodeState
+    outputs: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""
+    error: dict[str, Any] | None = None
+
+
+class LogWriter:
+    """A file-like sink for a node's output: appends to its log file and reports each line."""
+
+    def __init__(self, path: Path, on_line: Callable[[str], None]) -> None:
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._on_line = on_line
+        self._partial = ""
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            self._file.write(text)
+            lines = (self._partial + text).split("\n")
+            self._partial = lines.pop()
+        for line in lines:
+            self._on_line(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._partial:
+            self._on_line(self._partial)
+            self._partial = ""
+        self._file.close()
+
+
+class NodeTask:
+    """One node's execution; ``kill`` (timeout or cancel) may be called from another thread."""
+
+    def __init__(self, node: Node, source: Path, inputs: dict[str, Any], kernel: str,
+                 run_dir: Path, pool: KernelPool | None, on_line: Callable[[str], None]) -> None:
+        self.node = node
+        self.source = source
+        self.inputs = inputs
+        self.kernel = kernel
+        self.pool = pool
+        self.on_line = on_line
+        self.notebook = run_dir / f"{node.name}.ipynb"
+        self.log = run_dir / f"{node.name}.log"
+        self.outputs_file = run_dir / f"{node.name}.outputs.json"
+        self.killed = ""  # "timeout" or "cancel" once killed
+        self._lock = threading.Lock()
+        self._km: Any = None
+        self._proc: subprocess.Popen[str] | None = None
+
+    @property
+    def output_names(self) -> list[str]:
+        return [p.name for p in self.node.outputs]
+
+    def kill(self, reason: str) -> None:
+        """Stop the node now: kill its kernel or script and everything they started."""
+        with self._lock:
+            self.killed = self.killed or reason
+            km, proc = self._km, self._proc
+        if km is not None:
+            kill_kernel_group(km)
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def run(self) -> Outcome:
+        self.outputs_file.unlink(missing_ok=True)
+        if self.node.is_script:
+            outcome = self._run_script()
+        else:
+            outcome = self._run_notebook()
+        if self.killed:
+            return self._killed_outcome()
+        return outcome
+
+    def _killed_outcome(self) -> Outcome:
+        if self.killed == "timeout":
+            detail = f"timed out after {self.node.timeout_seconds} s"
+            return Outcome(NodeState.FAILED, detail=detail,
+                           error={"type": "Timeout", "message": detail, "cell": None})
+        return Outcome(NodeState.CANCELLED, detail="cancelled")
+
+    # -- notebooks --------------------------------------------------------------------------
+    def _run_notebook(self) -> Outcome:
+        nb = runtime.prepare_notebook(self.source, self.inputs, self.output_names,
+                                      self.outputs_file, self.kernel)
+        assert self.pool is not None
+        km = self.pool.acquire(kernel_key(self.kernel, str(self.source.parent), self.node.env))
+        with self._lock:
+            self._km = km
+        if self.killed:
+            kill_kernel_group(km)
+        log = LogWriter(self.log, self.on_line)
+        try:
+            # cwd: the kernel already runs in the notebook's folder; papermill's own chdir is
+            # process-wide, so it gets the current folder (a no-op) to stay thread-safe.
+            runtime.execute_notebook(nb, self.notebook, os.getcwd(), self.kernel, km=km,
+                                     stdout_file=log, stderr_file=log)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a report entry
+            return self._notebook_failure(nb, exc)
+        finally:
+            log.close()
+            self.pool.release(km)
+        return self._collect()
+
+    def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
+        ename = getattr(exc, "ename", "") or type(exc).__name__
+        evalue = str(getattr(exc, "evalue", "") if hasattr(exc, "ename") else exc)
+        evalue = evalue.strip().splitlines()[0] if evalue.strip() else ""
+        index = getattr(exc, "cell_index", None)
+        cell = None
+        where = ""
+        if isinstance(index, int) and 0 <= index < len(nb.cells):
+            tags = nb.cells[index].metadata.get("tags", [])
+            if runtime.COLLECT_TAG in tags:
+                where = "while collecting outputs"
+            elif "injected-parameters" in tags:
+                where = "in the injected parameters"
+            else:
+                injected = next((i for i, c in enumerate(nb.cells)
+                                 if "injected-parameters" in c.metadata.get("tags", [])), None)
+                cell = index + 1 - (1 if injected is not None and injected < index else 0)
+                where = f"in cell {cell}"
+        detail = f"{where}: {ename}: {evalue}" if where else f"{ename}: {evalue}"
+        error = {"type": ename, "message": evalue, "cell": cell,
+                 "notebook": str(self.notebook), "where": where}
+        return Outcome(NodeState.FAILED, detail=detail, error=error)
+
+    def _collect(self) -> Outcome:
+        try:
+            outputs = runtime.read_outputs(self.outputs_file, self.output_names)
+        except runtime.OutputError as exc:
+            return Outcome(NodeState.FAILED, detail=str(exc),
+                           error={"type": "OutputError", "message": str(exc), "cell": None})
+        return Outcome(NodeState.SUCCEEDED, outputs=outputs)
+
+    # -- scripts ----------------------------------------------------------------------------
+    def _run_script(self) -> Outcome:
+        command = [sys.executable, str(RUNTIME_FILE), str(self.source),
+                   "--params", json.dumps(self.inputs), "--outputs", ",".join(self.output_names),
+                   "--result", str(self.outputs_file)]
+        env = dict(os.environ, **self.node.env)
+        env.pop("TF_CONFIG", None)
+        log = LogWriter(self.log, self.on_line)
+        lines: list[str] = []
+        try:
+            with self._lock:
+                if self.killed:
+                    return self._killed_outcome()
+                self._proc = subprocess.Popen(
+                    command, cwd=str(self.source.parent), env=env, text=True, bufsize=1,
+                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            assert self._proc.stdout is not None
+            for line in self._proc.stdout:
+                lines.append(line.rstrip("\n"))
+                log.write(line)
+            code = self._proc.wait()
+        finally:
+            log.close()
+        if code != 0:
+            return self._script_failure(lines, code)
+        return self._collect()
+
+    def _script_failure(self, lines: list[str], code: int) -> Outcome:
+        found = next((m for m in map(_EXCEPTION_LINE.match, lines) if m), None)
+        if found:
+            ename, evalue = found.group(1).rsplit(".", 1)[-1], found.group(2)
+        else:
+            ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
+        detail = f"{ename}: {evalue}"
+        error = {"type": ename, "message": evalue, "cell": None, "log": str(self.log),
+                 "exit_code": code}
+        return Outcome(NodeState.FAILED, detail=detail, error=error)

@@ -1,0 +1,119 @@
+"""A pool of kernels started ahead of need: a kernel's start-up overlaps the previous node's work.
+
+Each kernel runs one node and is then shut down (notebooks must not share state). Kernels are
+keyed by (kernel name, working folder, extra environment) because these are fixed at start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+KernelKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def kernel_key(kernel: str, cwd: str, env: dict[str, str]) -> KernelKey:
+    return (kernel, cwd, tuple(sorted(env.items())))
+
+
+def kill_kernel_group(km: Any) -> None:
+    """Kill a kernel and every process it started (its process group), at once."""
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    pgid = getattr(provisioner, "pgid", None) or getattr(process, "pid", None)
+    if pgid:
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+
+
+class KernelPool:
+    """Starts up to ``ahead`` kernels for the expected demand before they are asked for."""
+
+    def __init__(self, demand: Iterable[KernelKey], ahead: int) -> None:
+        self._pending = list(demand)  # keys still expected, in the order nodes will want them
+        self._ready: dict[KernelKey, list[Future[Any]]] = {}
+        self._ahead = max(0, ahead)
+        self._lock = threading.Lock()
+        self._all: list[Future[Any]] = []
+        self._stopped: set[int] = set()
+        self._closed = False
+        self._starter = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kernel-start")
+        self._stopper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kernel-stop")
+
+    def warm(self) -> None:
+        with self._lock:
+            self._top_up()
+
+    def _top_up(self) -> None:
+        waiting = sum(len(v) for v in self._ready.values())
+        while not self._closed and waiting < self._ahead and self._pending:
+            key = self._pending.pop(0)
+            self._ready.setdefault(key, []).append(self._start(key))
+            waiting += 1
+
+    def _start(self, key: KernelKey) -> Future[Any]:
+        future = self._starter.submit(_start_kernel, key)
+        self._all.append(future)
+        return future
+
+    def acquire(self, key: KernelKey) -> Any:
+        """A started kernel manager for ``key`` (waits for one that is starting)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the run is over")
+            ready = self._ready.get(key)
+            if ready:
+                future = ready.pop(0)
+            else:
+                if key in self._pending:
+                    self._pending.remove(key)
+                future = self._start(key)
+            self._top_up()
+        return future.result()
+
+    def release(self, km: Any) -> None:
+        """Shut a used kernel down in the background."""
+        with self._lock:
+            if id(km) in self._stopped:
+                return
+            self._stopped.add(id(km))
+        self._stopper.submit(_stop_kernel, km)
+
+    def close(self) -> None:
+        """Shut down every kernel this pool started, idle or not, and wait for it."""
+        with self._lock:
+            self._closed = True
+        self._starter.shutdown(wait=True)
+        for future in self._all:
+            if future.exception() is None:
+                self.release(future.result())
+        self._stopper.shutdown(wait=True)
+
+
+def _start_kernel(key: KernelKey) -> Any:
+    from jupyter_client.manager import KernelManager
+
+    name, cwd, extra_env = key
+    km = KernelManager(kernel_name=name)
+    env = dict(os.environ, **dict(extra_env))
+    env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
+    km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return km
+
+
+def _stop_kernel(km: Any) -> None:
+    kill_kernel_group(km)
+    try:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+        else:
+            km.cleanup_resources()
+    except Exception:  # noqa: BLE001 - the kernel is gone either way; nothing to report
+        pass

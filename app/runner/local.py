@@ -1,0 +1,66 @@
+"""TensorFlow and RAPIDS nodes on a laptop: what is missing here and when sample outputs stand in.
+
+The rule (documented in docs/dry-run.md): a TensorFlow or RAPIDS node always runs locally as a
+single worker, on CPU when there is no GPU. If it then fails because a GPU library cannot be
+imported and the node declares sample outputs for every output, it is marked SAMPLED and its
+sample outputs flow downstream; otherwise it fails like any node.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+from graph_editor.nodes import Node, NodeKind
+
+LIBRARIES = {NodeKind.TENSORFLOW: "tensorflow", NodeKind.RAPIDS: "cudf"}
+GPU_MODULES = {"tensorflow", "keras", "cudf", "cuml", "cugraph", "cupy", "dask_cuda", "dask_cudf",
+               "rmm", "tensorrt"}
+_NO_MODULE = re.compile(r"No module named '([A-Za-z0-9_.]+)'")
+
+
+@cache
+def has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@cache
+def has_gpu() -> bool:
+    return Path("/dev/nvidia0").exists() or shutil.which("nvidia-smi") is not None
+
+
+def local_notes(node: Node) -> list[str]:
+    """What differs from the cluster for this node when it runs here (empty for notebooks)."""
+    if node.kind not in LIBRARIES:
+        return []
+    notes = []
+    library = LIBRARIES[node.kind]
+    if not has_module(library):
+        notes.append(f"{library} is not installed here")
+    if not has_gpu():
+        notes.append("no GPU here: runs on CPU")
+    if node.distributed.is_distributed:
+        notes.append(f"distributed job ({node.distributed.workers} workers) runs as a single worker")
+    return notes
+
+
+def missing_gpu_module(ename: str, evalue: str) -> str:
+    """The GPU library an ImportError names ('' when the error is something else)."""
+    if ename not in ("ImportError", "ModuleNotFoundError"):
+        return ""
+    match = _NO_MODULE.search(evalue)
+    name = match.group(1).split(".")[0] if match else ""
+    if name in GPU_MODULES:
+        return name
+    return next((m for m in sorted(GPU_MODULES) if re.search(rf"\b{m}\b", evalue)), "")
+
+
+def can_sample(node: Node) -> bool:
+    """Whether the node declares a sample value for every output."""
+    return node.kind in LIBRARIES and all(p.name in node.sample_outputs for p in node.outputs)

@@ -1,0 +1,106 @@
+"""What each node gets: its input values, its kernel, its cache key, and which nodes a run selects."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from app.runner.options import RunOptions
+from graph_editor.errors import RunError
+from graph_editor.nodes import Node
+from graph_editor.pipeline import Pipeline
+from graph_editor.types import type_of_value, value_fits
+
+
+def find_node(pipeline: Pipeline, ref: str) -> Node:
+    """The node named ``ref`` (or with id ``ref``); ``RunError`` naming it otherwise."""
+    node = pipeline.node_by_name(ref)
+    if node is None and pipeline.has_node(ref):
+        node = pipeline.node(ref)
+    if node is None:
+        known = ", ".join(n.name for n in pipeline.nodes) or "none"
+        raise RunError(f"no node named {ref!r} in the pipeline (nodes: {known})")
+    return node
+
+
+def selected_ids(pipeline: Pipeline, options: RunOptions) -> set[str]:
+    """The nodes this run executes: all, or ``--only`` nodes plus ``--from`` and its descendants."""
+    if not options.is_partial:
+        return {n.id for n in pipeline.nodes}
+    chosen = {find_node(pipeline, ref).id for ref in options.only}
+    if options.from_node:
+        start = find_node(pipeline, options.from_node).id
+        chosen |= {start} | pipeline.descendants(start)
+    return chosen
+
+
+def parameter_values(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Pipeline parameters: their defaults, overridden by ``-p`` values."""
+    values = {p.name: p.default for p in pipeline.settings.parameters}
+    for name, value in overrides.items():
+        if pipeline.settings.parameter(name) is None:
+            raise RunError(f"no pipeline parameter {name!r}")
+        values[name] = value
+    return values
+
+
+def node_inputs(pipeline: Pipeline, node: Node, params: dict[str, Any],
+                outputs: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Values to inject and where each came from; ports with none keep the notebook default."""
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    wired = {e.target_port: e for e in pipeline.edges_into(node.id) if not e.is_ordering}
+    names = [p.name for p in node.inputs] + [n for n in list(wired) + list(node.bindings)
+                                              + list(node.values) if node.input(n) is None]
+    for name in dict.fromkeys(names):
+        if name in wired:
+            edge = wired[name]
+            upstream = outputs.get(edge.source, {})
+            if edge.source_port in upstream:
+                values[name] = upstream[edge.source_port]
+                origin[name] = f"{pipeline.node(edge.source).name}.{edge.source_port}"
+        elif name in node.bindings and node.bindings[name] in params:
+            values[name] = params[node.bindings[name]]
+            origin[name] = f"parameter {node.bindings[name]}"
+        elif name in node.values:
+            values[name] = node.values[name]
+            origin[name] = "set value"
+    return values, origin
+
+
+def input_problem(node: Node, values: dict[str, Any]) -> str:
+    """Why an input value is not accepted by its port ('' when all fit)."""
+    for name, value in values.items():
+        port = node.input(name)
+        if port is not None and not value_fits(value, port.type):
+            return (f"input {name!r} got a {type_of_value(value).value} value, "
+                    f"its port needs {port.type.value}")
+    return ""
+
+
+def source_info(pipeline: Pipeline, node: Node) -> tuple[bytes, str]:
+    """The node's source bytes and the kernel it runs on (node setting, notebook's own, python3)."""
+    path = pipeline.source_path(node)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RunError(f"node {node.name!r}: cannot read {path}: {exc.strerror or exc}") from exc
+    kernel = node.kernel
+    if not kernel and not node.is_script:
+        try:
+            spec = json.loads(data).get("metadata", {}).get("kernelspec", {}) or {}
+            kernel = spec.get("name", "")
+        except ValueError:
+            kernel = ""
+    return data, kernel or "python3"
+
+
+def cache_key(node: Node, source: bytes, kernel: str, inputs: dict[str, Any]) -> str:
+    """Same notebook content, kernel, inputs and contract: the same key."""
+    digest = hashlib.sha256(source)
+    meta = {"kernel": kernel, "kind": node.kind.value, "script": node.is_script,
+            "outputs": [p.name for p in node.outputs], "env": node.env, "inputs": inputs}
+    digest.update(json.dumps(meta, sort_keys=True, default=repr).encode())
+    return digest.hexdigest()
