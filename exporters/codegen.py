@@ -1,0 +1,182 @@
+"""Formatted Python source from values: literals built from data, never pasted by hand.
+
+The emitter writes what black (line length 88) would keep: an expression goes on one line when
+it fits; otherwise its brackets are exploded one item per line with a trailing comma.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+LINE_LENGTH = 88
+INDENT = "    "
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def width(text: str) -> int:
+    """Display width the way black measures it (wide characters count twice)."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def _plain(char: str) -> bool:
+    """A character safe to keep as is in a string literal (printable, one column)."""
+    if char.isascii():
+        return char.isprintable()
+    return (char.isprintable() and not unicodedata.combining(char)
+            and unicodedata.east_asian_width(char) in ("N", "Na", "A", "H"))
+
+
+def py_str(text: str) -> str:
+    """A string literal for ``text``: the quotes black prefers, escapes for anything unusual."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char == quote:
+            out.append("\\" + char)
+        elif _plain(char):
+            out.append(char)
+        else:
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return quote + "".join(out) + quote
+
+
+def is_identifier(name: str) -> bool:
+    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)
+
+
+@dataclass
+class Raw:
+    """Source text used as is (a name, a number, an already built literal)."""
+
+    code: str
+
+
+@dataclass
+class Call:
+    """``func(args..., name=value...)``; ``explode`` forces one argument per line."""
+
+    func: str
+    args: list[Any] = field(default_factory=list)
+    kwargs: list[tuple[str, Any]] = field(default_factory=list)
+    explode: bool = False
+
+
+@dataclass
+class Seq:
+    """A list (``[...]``) of expressions."""
+
+    items: list[Any]
+    explode: bool = False
+
+
+@dataclass
+class Map:
+    """A dict display of (key, value) pairs; keys are plain values, values expressions."""
+
+    items: list[tuple[Any, Any]]
+    explode: bool = False
+
+
+def expr(value: Any) -> Any:
+    """Turn a JSON-like value into an expression node (dicts keep their order)."""
+    if isinstance(value, Raw | Call | Seq | Map):
+        return value
+    if isinstance(value, dict):
+        return Map([(k, expr(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return Seq([expr(v) for v in value])
+    return Raw(atom(value))
+
+
+def atom(value: Any) -> str:
+    """A literal for a scalar value."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return f'float("{value}")'
+        return repr(value)
+    if isinstance(value, str):
+        return py_str(value)
+    raise TypeError(f"cannot write a {type(value).__name__} as a literal")
+
+
+def flat(node: Any) -> str | None:
+    """One-line source of ``node``, or None when it (or a child) must explode."""
+    if isinstance(node, Raw):
+        return node.code
+    if getattr(node, "explode", False):
+        return None
+    if isinstance(node, Call):
+        items = [flat(a) for a in node.args] + [
+            None if (v := flat(value)) is None else f"{name}={v}" for name, value in node.kwargs]
+        if any(i is None for i in items):
+            return None
+        return f"{node.func}({', '.join(items)})"  # type: ignore[arg-type]
+    if isinstance(node, Seq):
+        items = [flat(i) for i in node.items]
+        return None if any(i is None for i in items) else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
+    if isinstance(node, Map):
+        pairs = []
+        for key, value in node.items:
+            v = flat(value)
+            if v is None:
+                return None
+            pairs.append(f"{atom(key) if not isinstance(key, Raw) else key.code}: {v}")
+        return "{" + ", ".join(pairs) + "}"
+    return flat(expr(node))
+
+
+def _items(node: Any) -> tuple[str, str, list[tuple[str, Any]]]:
+    if isinstance(node, Call):
+        items = [("", a) for a in node.args] + [(f"{name}=", v) for name, v in node.kwargs]
+        return node.func + "(", ")", items
+    if isinstance(node, Seq):
+        return "[", "]", [("", i) for i in node.items]
+    keyed = [((key.code if isinstance(key, Raw) else atom(key)) + ": ", v) for key, v in node.items]
+    return "{", "}", keyed
+
+
+def emit(node: Any, level: int = 0, prefix: str = "", suffix: str = "") -> list[str]:
+    """Lines for ``prefix + node + suffix`` at indentation ``level``."""
+    node = expr(node)
+    pad = INDENT * level
+    one = flat(node)
+    if one is not None and (isinstance(node, Raw) or width(pad + prefix + one + suffix) <= LINE_LENGTH):
+        return [pad + prefix + one + suffix]
+    opener, closer, items = _items(node)
+    if not items:
+        return [pad + prefix + opener + closer + suffix]
+    lines = [pad + prefix + opener]
+    for head, value in items:
+        lines.extend(emit(value, level + 1, head, ","))
+    lines.append(pad + closer + suffix)
+    return lines
+
+
+def comment(text: str, limit: int = 72) -> str:
+    """A one-line ``#`` comment from user text: line breaks and control characters neutralised."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text)
+    cleaned = " ".join(cleaned.split()).replace("fmt:", "fmt :").replace("type:", "type :")
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 3].rstrip() + "..."
+    return "# " + cleaned if cleaned else ""

@@ -1,0 +1,75 @@
+"""What travels with a DAG: stripped notebooks, scripts and the runtime, content-addressed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph_editor.errors import ExportError
+
+RUNTIME_PATH = Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"
+CHUNK = 76
+
+
+@dataclass(frozen=True)
+class Content:
+    """One shipped file: its key (short sha256 of the text), name and compressed base64 text."""
+
+    key: str
+    name: str
+    packed: str
+
+    @property
+    def chunks(self) -> list[str]:
+        return [self.packed[i : i + CHUNK] for i in range(0, len(self.packed), CHUNK)]
+
+
+def pack(text: str) -> str:
+    """zlib-compressed, base64-encoded UTF-8 text (deterministic)."""
+    return base64.b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
+
+
+def unpack(packed: str) -> str:
+    return zlib.decompress(base64.b64decode(packed)).decode("utf-8")
+
+
+def make(name: str, text: str) -> Content:
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Content(key, name, pack(text))
+
+
+def stripped_notebook(path: Path) -> str:
+    """The notebook's JSON without outputs, execution counts or widget state (stable bytes)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExportError(f"{path.name}: cannot read the notebook ({exc})") from exc
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise ExportError(f"{path.name}: not a notebook (no cells)")
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        cell.get("metadata", {}).pop("execution", None)
+    nb.get("metadata", {}).pop("widgets", None)
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def source_content(path: Path) -> Content:
+    """A node's notebook (stripped) or script, ready to ship."""
+    if path.suffix == ".py":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ExportError(f"{path.name}: cannot read the script ({exc})") from exc
+    else:
+        text = stripped_notebook(path)
+    return make(path.name, text)
+
+
+def runtime_content() -> Content:
+    return make("stitchboard_runtime.py", RUNTIME_PATH.read_text(encoding="utf-8"))
