@@ -1,0 +1,46 @@
+"""``gui`` (the editor window; also plain ``stitchboard``) and ``render`` (a pipeline to PNG)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from app.cli.common import CliError
+
+ORDER = 5
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("gui", help="open the desktop editor (the default command)")
+    p.add_argument("file", nargs="?", help="a .stitch pipeline to open")
+    p.set_defaults(handler=cmd_gui)
+
+    p = subparsers.add_parser("render", help="draw a pipeline to a PNG file (offscreen, for docs and CI)")
+    p.add_argument("file", help="a .stitch pipeline")
+    p.add_argument("-o", "--output", required=True, help="the PNG file to write")
+    p.add_argument("--size", default="1600x900", help="WIDTHxHEIGHT in pixels (default 1600x900)")
+    p.add_argument("--canvas-only", action="store_true", help="only the canvas, without panels")
+    p.set_defaults(handler=cmd_render)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.gui.launch import NO_DISPLAY, has_display
+
+    if not has_display():
+        raise CliError(NO_DISPLAY, 2)
+    from app.gui.launch import run_editor
+
+    return run_editor(args.file)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x900") from None
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from app.gui.launch import render
+
+    out = render(args.file, args.output, width, height, window=not args.canvas_only)
+    print(f"wrote {out}")
+    return 0

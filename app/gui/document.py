@@ -1,0 +1,107 @@
+"""The open document: a pipeline, its file, its undo stack, and its crash-recovery file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from PySide6 import QtGui
+
+from graph_editor import fileformat
+from graph_editor.pipeline import Pipeline
+
+
+def recovery_dir() -> Path:
+    """Where recovery files live (the user's state folder; tests point it at a temp dir)."""
+    return Path(platformdirs.user_state_dir("stitchboard")) / "recovery"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """An autosaved document left behind by a session that did not close cleanly."""
+
+    file: Path  # the recovery .stitch
+    original: Path | None  # the file it belongs to (None: an untitled pipeline)
+    saved_at: float
+
+    def load(self) -> Pipeline:
+        text = self.file.read_text(encoding="utf-8")
+        return fileformat.loads(text, self.original if self.original else "<memory>")
+
+    def discard(self) -> None:
+        for path in (self.file, self.file.with_suffix(".json")):
+            path.unlink(missing_ok=True)
+
+
+def pending_recoveries() -> list[Recovery]:
+    """Recovery files of earlier sessions, newest first."""
+    found = []
+    for meta in recovery_dir().glob("*.json"):
+        data_file = meta.with_suffix(".stitch")
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if data_file.exists():
+            original = Path(info["original"]) if info.get("original") else None
+            found.append(Recovery(data_file, original, float(info.get("saved_at", 0))))
+    return sorted(found, key=lambda r: r.saved_at, reverse=True)
+
+
+class Document:
+    """One pipeline being edited: dirty when the undo stack is not at its saved point."""
+
+    def __init__(self, pipeline: Pipeline | None = None, path: Path | None = None) -> None:
+        self.pipeline = pipeline or Pipeline()
+        self.path = Path(path).resolve() if path else None
+        self.undo_stack = QtGui.QUndoStack()
+        self.restored = False  # restored from a recovery file: dirty until saved
+        self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[:12]
+
+    @classmethod
+    def open(cls, path: Path) -> Document:
+        """Read a file; raises ``PipelineFileError`` (the caller shows it, nothing is lost)."""
+        return cls(fileformat.load(path), path)
+
+    @property
+    def dirty(self) -> bool:
+        return self.restored or not self.undo_stack.isClean()
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else "untitled.stitch"
+
+    def save(self, path: Path | None = None) -> Path:
+        """Save (atomically, same bytes as ``fileformat.save``); returns the path written."""
+        target = Path(path or self.path or "").resolve()
+        fileformat.save(self.pipeline, target)
+        self.path = target
+        self.restored = False
+        self.undo_stack.setClean()
+        self.discard_recovery()
+        return target
+
+    # -- crash recovery ---------------------------------------------------------------------
+    @property
+    def recovery_file(self) -> Path:
+        return recovery_dir() / f"{self._key}.stitch"
+
+    def autosave(self) -> Path | None:
+        """Write the recovery file if there are unsaved changes; remove it otherwise."""
+        if not self.dirty:
+            self.discard_recovery()
+            return None
+        folder = recovery_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        fileformat.atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline))
+        meta = {"original": str(self.path) if self.path else "", "saved_at": time.time()}
+        fileformat.atomic_write_text(self.recovery_file.with_suffix(".json"), json.dumps(meta))
+        return self.recovery_file
+
+    def discard_recovery(self) -> None:
+        for path in (self.recovery_file, self.recovery_file.with_suffix(".json")):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,77 @@
+"""Starting the editor (with a display check) and rendering a pipeline to PNG offscreen."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+NO_DISPLAY = ("no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; "
+              "use the CLI instead (stitchboard --help), or set QT_QPA_PLATFORM=offscreen")
+
+
+def has_display() -> bool:
+    """Whether creating a QApplication is safe (without one, Qt aborts the process)."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def application() -> object:
+    """The QApplication (created once), with the house stylesheet."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    from app.gui.look import stylesheet
+
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        QtGui.QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            QtCore.Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QtWidgets.QApplication(sys.argv[:1])
+        app.setApplicationName("Stitchboard")
+        app.setOrganizationName("Stitchboard")
+        app.setStyle("Fusion")
+        app.setStyleSheet(stylesheet())
+    return app
+
+
+def run_editor(path: str | None = None) -> int:
+    """Open the main window (and ``path``); returns the exit code."""
+    app = application()
+    from app.gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    restored = window.offer_recovery(ask=True)
+    if path and not restored:
+        window.open_file(Path(path))
+    return int(app.exec())  # type: ignore[attr-defined]
+
+
+def render(path: str | Path, out: str | Path, width: int = 1600, height: int = 900,
+           window: bool = True) -> Path:
+    """Draw a pipeline (the whole editor window, or only the canvas) to a PNG file."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    from app.gui.document import Document
+    from app.gui.main_window import MainWindow
+
+    document = Document.open(Path(path))
+    win = MainWindow(document)
+    win.resize(width, height)
+    win.show()
+    app.processEvents()  # type: ignore[attr-defined]
+    win.validator.run_now()
+    win.zoom_to_fit()
+    app.processEvents()  # type: ignore[attr-defined]
+    widget = win if window else win.canvas.widget
+    out = Path(out)
+    if not widget.grab().save(str(out)):
+        from graph_editor.errors import StitchboardError
+
+        raise StitchboardError(f"{out}: cannot write the PNG")
+    win.document.undo_stack.setClean()
+    win.close()
+    return out

@@ -1,0 +1,326 @@
+"""The main window: canvas in the middle, palette and issues left, properties right, run log below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.gui.document import Document
+from app.gui.dryrun import RunController
+from app.gui.files import FileActions, settings
+from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
+from app.gui.look import icon
+from app.gui.run_panel import RunPanel
+from app.gui.watcher import SourceWatcher
+from graph_editor.build import layered_positions
+from graph_editor.nodes import NodeKind
+from graph_editor.qt.canvas import PipelineCanvas
+from graph_editor.qt.commands import MoveNodesCommand
+from graph_editor.qt.palette import Palette
+from graph_editor.qt.properties import PropertiesPanel
+
+AUTOSAVE_MS = 2000
+
+
+class MainWindow(FileActions, QtWidgets.QMainWindow):
+    """The editor window around one document."""
+
+    def __init__(self, document: Document | None = None) -> None:
+        super().__init__()
+        self.setWindowIcon(icon("app"))
+        self.document = document or Document()
+        self.last_error = ""
+        self.node_notebooks: dict[str, str] = {}
+        self.canvas = PipelineCanvas(self.document.pipeline, self.document.undo_stack, self)
+        self.setCentralWidget(self.canvas.widget)
+        self.validator = Validator(self)
+        self.runs = RunController(self)
+        self.watcher = SourceWatcher(self, self.push, self.show_status)
+        self.autosave_timer = QtCore.QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave)
+        self._build_docks()
+        self._build_actions()
+        self._connect()
+        self.set_document(self.document)
+        geometry = settings().value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 860)
+
+    # -- construction -----------------------------------------------------------------------
+    def _dock(self, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "") + "Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.palette = Palette()
+        self.issues = IssuesPanel()
+        self.properties = PropertiesPanel(self.push, self.show_status)
+        self.run_panel = RunPanel()
+        left = self._dock("Nodes", self.palette, QtCore.Qt.LeftDockWidgetArea)
+        right = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
+        self.issues_dock = self._dock("Problems", self.issues, QtCore.Qt.BottomDockWidgetArea)
+        self.run_dock = self._dock("Run", self.run_panel, QtCore.Qt.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.issues_dock, self.run_dock)
+        self.issues_dock.raise_()
+        self.resizeDocks([left, right], [190, 380], QtCore.Qt.Horizontal)
+        self.resizeDocks([self.issues_dock], [170], QtCore.Qt.Vertical)
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.problems_label = QtWidgets.QLabel()
+        self.statusBar().addPermanentWidget(self.problems_label)
+
+    def _action(self, text: str, slot: object, shortcut: object = None, icon_name: str = "",
+                tip: str = "") -> QtGui.QAction:
+        action = QtGui.QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+            action.setShortcutContext(QtCore.Qt.WindowShortcut)
+        action.setToolTip(tip or text.replace("&", "").replace("…", ""))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        K = QtGui.QKeySequence
+        stack = self.document.undo_stack
+        a = self.actions_by_name = {
+            "new": self._action("&New", self.new_file, K.New, "new"),
+            "open": self._action("&Open…", self.open_dialog, K.Open, "open"),
+            "save": self._action("&Save", self.save, K.Save, "save"),
+            "save_as": self._action("Save &As…", self.save_as, K.SaveAs),
+            "close": self._action("&Quit", self.close, K.Quit),
+            "undo": self._action("&Undo", lambda: self.document.undo_stack.undo(), K.Undo, "undo"),
+            "redo": self._action("&Redo", lambda: self.document.undo_stack.redo(), K.Redo, "redo"),
+            "copy": self._action("&Copy", self.canvas.copy_selection, K.Copy),
+            "cut": self._action("Cu&t", self.cut, K.Cut),
+            "paste": self._action("&Paste", self.canvas.paste, K.Paste),
+            "duplicate": self._action("D&uplicate", self.canvas.duplicate_selection, "Ctrl+D"),
+            "delete": self._action("&Delete", self.canvas.delete_selection, K.Delete),
+            "select_all": self._action("Select &All", self.select_all, K.SelectAll),
+            "search": self._action("Add Node by &Name…", self.canvas.toggle_node_search, "Tab"),
+            "layout": self._action("Auto &Layout", self.auto_layout, "Ctrl+L", "layout",
+                                   "Arrange nodes in layers, left to right"),
+            "fit": self._action("Zoom to &Fit", self.zoom_to_fit, "F", "fit"),
+            "validate": self._action("&Validate", self.validate_now, "Ctrl+Shift+V", "validate"),
+            "run": self._action("&Dry-run", self.start_run, "F5", "run", "Run the pipeline on this machine"),
+            "stop": self._action("&Cancel Run", self.runs.cancel, "Shift+F5", "stop"),
+            "export": self._action("&Export Preview…", self.export_preview, "Ctrl+E", "export",
+                                   "Preview the generated Airflow DAG"),
+            "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
+        }
+        a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
+        self.canvas.widget.addAction(a["search"])
+        a["stop"].setEnabled(False)
+        stack.canUndoChanged.connect(a["undo"].setEnabled)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for name in ("new", "open"):
+            file_menu.addAction(a[name])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        for name in ("save", "save_as", "close"):
+            file_menu.addAction(a[name])
+        edit = bar.addMenu("&Edit")
+        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
+            edit.addSeparator() if name is None else edit.addAction(a[name])
+        view = bar.addMenu("&View")
+        for name in ("search", "layout", "fit"):
+            view.addAction(a[name])
+        run = bar.addMenu("&Pipeline")
+        for name in ("validate", "run", "stop", "open_notebook", None, "export"):
+            run.addSeparator() if name is None else run.addAction(a[name])
+        tools = self.addToolBar("Main")
+        tools.setObjectName("MainToolBar")
+        tools.setMovable(False)
+        tools.setIconSize(QtCore.QSize(20, 20))
+        tools.setToolButtonStyle(QtCore.Qt.ToolButtonTextBesideIcon)
+        for name in ("new", "open", "save", None, "undo", "redo", None, "layout", "fit", None,
+                     "validate", "run", "stop", "export"):
+            tools.addSeparator() if name is None else tools.addAction(a[name])
+        self.rebuild_recent_menu()
+
+    def _connect(self) -> None:
+        self.canvas.status_message.connect(self.show_status)
+        self.canvas.selection_ids_changed.connect(self._on_selection)
+        self.canvas.node_activated.connect(self._on_node_activated)
+        self.palette.kind_activated.connect(self.add_node_at_center)
+        self.issues.node_requested.connect(lambda node_id: self.canvas.select_ids([node_id], center=True))
+        self.validator.validated.connect(self._on_validated)
+        self.runs.event.connect(self._on_run_event)
+        self.runs.failed.connect(self._on_run_failed)
+        self.runs.finished.connect(self._on_run_finished)
+        self.run_panel.cancel_requested.connect(self.runs.cancel)
+
+    # -- document ---------------------------------------------------------------------------
+    def set_document(self, document: Document) -> None:
+        """Show another document (new/open/restore) in the same window."""
+        old = self.document
+        if old is not document:
+            old.undo_stack.cleanChanged.disconnect(self.update_title)
+            old.undo_stack.indexChanged.disconnect(self._on_edit)
+        self.document = document
+        self.canvas.commands = document.undo_stack
+        if self.canvas.pipeline is not document.pipeline:
+            self.canvas.set_pipeline(document.pipeline)
+        document.undo_stack.cleanChanged.connect(self.update_title)
+        document.undo_stack.indexChanged.connect(self._on_edit)
+        self.validator.watch(document.pipeline)
+        self.watcher.watch(document.pipeline)
+        self.properties.show_selection(document.pipeline, [])
+        self.node_notebooks.clear()
+        self.update_title()
+        QtCore.QTimer.singleShot(0, self.zoom_to_fit)
+
+    def update_title(self, *_args: object) -> None:
+        self.setWindowModified(self.document.dirty)
+        self.setWindowTitle(f"{self.document.title}[*] — Stitchboard")
+
+    def push(self, command: QtGui.QUndoCommand) -> None:
+        self.document.undo_stack.push(command)
+
+    def _on_edit(self, _index: int) -> None:
+        self.update_title()
+        self.autosave_timer.start()
+
+    def autosave(self) -> Path | None:
+        return self.document.autosave()
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # -- editing ----------------------------------------------------------------------------
+    def add_node_at_center(self, kind: str) -> None:
+        viewer = self.canvas.viewer()
+        center = viewer.mapToScene(viewer.viewport().rect().center())
+        self.canvas.add_blank_node(NodeKind(kind), (center.x() - 80, center.y() - 40))
+
+    def cut(self) -> None:
+        if self.canvas.copy_selection():
+            self.canvas.delete_selection()
+
+    def select_all(self) -> None:
+        self.canvas.select_ids([n.id for n in self.document.pipeline.nodes])
+
+    def auto_layout(self) -> None:
+        pipeline = self.document.pipeline
+        moves = {nid: (pos, pipeline.node(nid).position) for nid, pos in layered_positions(pipeline).items()
+                 if pipeline.node(nid).position != pos}
+        if moves:
+            self.push(MoveNodesCommand(pipeline, moves, text="auto layout"))
+        self.zoom_to_fit()
+
+    def zoom_to_fit(self) -> None:
+        views = [n.view for n in self.canvas.all_nodes()]
+        if views:
+            self.canvas.viewer().zoom_to_nodes(views)
+            if self.canvas.get_zoom() > 0.0:  # never blow a small pipeline up past 100 %
+                self.canvas.set_zoom(0.0)
+            self.canvas.center_on(self.canvas.all_nodes())
+
+    def _on_selection(self, node_ids: list) -> None:
+        self.properties.show_selection(self.document.pipeline, list(node_ids))
+
+    def _on_node_activated(self, node_id: str) -> None:
+        if node_id in self.node_notebooks:
+            self.open_executed_notebook(node_id)
+
+    # -- validation -------------------------------------------------------------------------
+    def validate_now(self) -> None:
+        issues = self.validator.run_now()
+        self.show_status(summary(issues))
+
+    def _on_validated(self, issues: list) -> None:
+        self.issues.show_issues(issues)
+        self.canvas.set_issue_counts(issue_counts(issues))
+        self.problems_label.setText(summary(issues))
+
+    # -- dry-run ----------------------------------------------------------------------------
+    def start_run(self) -> None:
+        if self.runs.running:
+            return
+        self.canvas.clear_run_states()
+        self.node_notebooks.clear()
+        self.run_dock.show()
+        self.run_dock.raise_()
+        self.run_panel.started(len(self.document.pipeline))
+        self.progress.setRange(0, max(1, len(self.document.pipeline)))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.actions_by_name["run"].setEnabled(False)
+        self.actions_by_name["stop"].setEnabled(True)
+        self.runs.start(self.document.pipeline)
+        self.show_status("Dry-run started")
+
+    def _on_run_event(self, event: object) -> None:
+        if isinstance(event, NodeEvent):
+            self.canvas.set_run_state(event.node_id, event.state.value)
+            notebook = event.data.get("notebook") if event.data else None
+            if notebook:
+                self.node_notebooks[event.node_id] = str(notebook)
+            detail = f" — {event.detail}" if event.detail else ""
+            self.run_panel.append(f"[{event.node_name}] {event.state.value}{detail}")
+            if event.state == NodeState.FAILED:
+                self.show_status(f"{event.node_name} failed{detail}")
+        elif isinstance(event, LogEvent):
+            self.run_panel.append(_log_line(event))
+        elif isinstance(event, ProgressEvent):
+            self.run_panel.set_progress(event.done, event.total)
+            self.progress.setRange(0, max(1, event.total))
+            self.progress.setValue(event.done)
+        elif isinstance(event, RunFinished):
+            self.run_panel.finished(f"Run {event.state.value}")
+            self.show_status(f"Dry-run {event.state.value}")
+
+    def _on_run_failed(self, message: str) -> None:
+        self.run_panel.append(message)
+        self.run_panel.finished("Run could not start")
+        self.show_status(message)
+
+    def _on_run_finished(self) -> None:
+        self.progress.setVisible(False)
+        self.actions_by_name["run"].setEnabled(True)
+        self.actions_by_name["stop"].setEnabled(False)
+        self.run_panel.cancel.setEnabled(False)
+
+    def open_executed_notebook(self, node_id: str = "") -> bool:
+        ids = [node_id] if node_id else self.canvas.selected_ids()
+        path = next((self.node_notebooks[i] for i in ids if i in self.node_notebooks), "")
+        if not path:
+            self.show_status("Run the pipeline first: no executed notebook for this node")
+            return False
+        return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path))
+
+    # -- export -----------------------------------------------------------------------------
+    def export_preview(self) -> QtWidgets.QDialog:
+        from app.gui.export_preview import ExportDialog
+
+        dialog = ExportDialog(self.document.pipeline, self)
+        dialog.open()
+        return dialog
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 - Qt calls this
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.runs.shutdown()
+        self.document.discard_recovery()
+        settings().setValue("geometry", self.saveGeometry())
+        event.accept()
+
+
+def _log_line(event: LogEvent) -> str:
+    return f"[{event.node_name}] {event.text}" if event.node_name else event.text

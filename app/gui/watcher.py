@@ -1,0 +1,74 @@
+"""Watches the notebooks of the open pipeline; a change on disk refreshes that node's ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui
+
+from graph_editor.build import refresh_ports
+from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.qt.commands import UpdateNodeCommand
+
+
+class SourceWatcher(QtCore.QObject):
+    """A QFileSystemWatcher over every node source; refreshes go through undo commands."""
+
+    refreshed = QtCore.Signal(str)  # node id whose ports changed
+
+    def __init__(self, parent: QtCore.QObject, push: Callable[[QtGui.QUndoCommand], None],
+                 on_status: Callable[[str], None]) -> None:
+        super().__init__(parent)
+        self.push, self.on_status = push, on_status
+        self.pipeline: Pipeline | None = None
+        self.fs = QtCore.QFileSystemWatcher(self)
+        self.fs.fileChanged.connect(self.on_file_changed)
+
+    def watch(self, pipeline: Pipeline) -> None:
+        if self.pipeline is not None:
+            self.pipeline.unsubscribe(self._on_event)
+        self.pipeline = pipeline
+        pipeline.subscribe(self._on_event)
+        self.sync()
+
+    def _on_event(self, event: PipelineEvent) -> None:
+        if event.kind in ("node_added", "node_removed", "node_changed"):
+            self.sync()
+
+    def paths(self) -> set[str]:
+        if self.pipeline is None:
+            return set()
+        return {str(self.pipeline.source_path(n)) for n in self.pipeline.nodes if n.source}
+
+    def sync(self) -> None:
+        wanted = {p for p in self.paths() if Path(p).exists()}
+        current = set(self.fs.files())
+        if current - wanted:
+            self.fs.removePaths(sorted(current - wanted))
+        if wanted - current:
+            self.fs.addPaths(sorted(wanted - current))
+
+    def on_file_changed(self, path: str) -> list[str]:
+        """Refresh the ports of every node using ``path``; returns the ids that changed."""
+        pipeline = self.pipeline
+        if pipeline is None:
+            return []
+        changed = []
+        for node in pipeline.nodes:
+            if not node.source or str(pipeline.source_path(node)) != path:
+                continue
+            before = node
+            if refresh_ports(pipeline, node.id):
+                after = pipeline.node(node.id)
+                pipeline.replace_node(before)  # redo through the undo stack, so undo works
+                self.push(UpdateNodeCommand(pipeline, node.id, {"inputs": after.inputs, "outputs": after.outputs},
+                                            text=f"refresh ports of {node.name}"))
+                changed.append(node.id)
+                self.refreshed.emit(node.id)
+        if changed:
+            names = ", ".join(pipeline.node(i).name for i in changed)
+            self.on_status(f"{Path(path).name} changed on disk: ports of {names} refreshed")
+        if Path(path).exists() and path not in self.fs.files():
+            self.fs.addPath(path)  # editors that save by rename drop the watch
+        return changed

@@ -1,0 +1,216 @@
+"""The properties panel: the selected node's settings, or the pipeline's when none is selected.
+
+Every edit becomes an undo command (pushed through ``push``); the panel refreshes from model
+events, so undo/redo and canvas edits show here too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from Qt import QtCore, QtWidgets
+
+from graph_editor.build import relative_source
+from graph_editor.nodes import NodeKind, SecretRef, SecretSource, TFStrategy
+from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.qt.commands import UpdateNodeCommand
+from graph_editor.qt.forms import Form, section
+from graph_editor.qt.inputs_editor import InputsEditor
+from graph_editor.qt.pipeline_panel import PipelinePanel
+from graph_editor.qt.style import KIND_LABELS
+from graph_editor.qt.tables import RowTable
+
+
+def _res(field: str) -> tuple[Callable, Callable]:
+    return (lambda n: getattr(n.resources, field),
+            lambda n, v: {"resources": dataclasses.replace(n.resources, **{field: v})})
+
+
+def _dist(field: str) -> tuple[Callable, Callable]:
+    return (lambda n: getattr(n.distributed, field),
+            lambda n, v: {"distributed": dataclasses.replace(n.distributed, **{field: v})})
+
+
+def _attr(field: str) -> tuple[Callable, Callable]:
+    return (lambda n: getattr(n, field), lambda n, v: {field: v})
+
+
+class NodePanel(QtWidgets.QScrollArea):
+    """Every setting of one node, grouped; edits go through ``UpdateNodeCommand``."""
+
+    def __init__(self, push: Callable[[QtWidgets.QUndoCommand], None], on_status: Callable[[str], None],
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nodePanel")
+        self.setWidgetResizable(True)
+        self.push, self.on_status = push, on_status
+        self.pipeline: Pipeline | None = None
+        self.node_id = ""
+        body = QtWidgets.QWidget()
+        layout = QtWidgets.QVBoxLayout(body)
+        self.title = QtWidgets.QLabel()
+        self.title.setObjectName("panelTitle")
+        layout.addWidget(self.title)
+
+        box, form = section("Task")
+        self.form = Form(form, self._change)
+        self.name_edit = self.form.line("Name", *_attr("name"), tooltip="the Airflow task id")
+        self.form.combo("Kind", *_attr("kind"), items=[(KIND_LABELS[k], k) for k in NodeKind])
+        self.source_edit = self.form.line("Source", *_attr("source"), placeholder="notebook.ipynb or job.py",
+                                          tooltip="relative to the pipeline file")
+        browse = QtWidgets.QPushButton("Choose…")
+        browse.clicked.connect(self._choose_source)
+        form.addRow("", browse)
+        self.form.line("Description", *_attr("description"))
+        self.form.line("Kernel", *_attr("kernel"), placeholder="the notebook's own kernel")
+        self.form.line("Image", *_attr("image"), placeholder="the pipeline's default image")
+        self.form.line("Pool", *_attr("pool"), placeholder="default pool")
+        self.form.spin("Retries", *_attr("retries"), special="pipeline default", maximum=100)
+        self.form.spin("Timeout", lambda n: n.timeout_seconds,
+                       lambda n, v: {"timeout_seconds": v or None}, special="none", minimum=1,
+                       tooltip="seconds; 'none' means no timeout")
+        layout.addWidget(box)
+
+        box, form = section("Resources")
+        self.res_form = Form(form, self._change)
+        self.res_form.line("CPU", *_res("cpu"), placeholder="e.g. 500m or 2")
+        self.res_form.line("Memory", *_res("memory"), placeholder="e.g. 2Gi")
+        self.res_form.spin("GPUs", *_res("gpu"), maximum=64)
+        self.res_form.line("CPU limit", *_res("cpu_limit"))
+        self.res_form.line("Memory limit", *_res("memory_limit"))
+        layout.addWidget(box)
+
+        self.dist_box, form = section("Distributed")
+        self.dist_form = Form(form, self._change)
+        self.dist_form.spin("Workers", *_dist("workers"), minimum=1, maximum=512)
+        self.dist_form.spin("GPUs per worker", *_dist("gpus_per_worker"), maximum=16)
+        self.strategy = self.dist_form.combo("Strategy", *_dist("strategy"),
+                                             items=[(s.value.replace("_", " "), s) for s in TFStrategy])
+        layout.addWidget(self.dist_box)
+
+        box, form = section("Inputs")
+        self.inputs = InputsEditor(self._change, on_status)
+        form.addRow(self.inputs)
+        layout.addWidget(box)
+
+        box, form = section("Environment")
+        self.env = RowTable(["Variable", "Value"], self._commit_env)
+        form.addRow(self.env)
+        layout.addWidget(box)
+
+        box, form = section("Secrets (references only)")
+        self.secrets = RowTable(["Variable", "Source", "Name", "Key"], self._commit_secrets,
+                                ["environment variable in the task",
+                                 "kubernetes or airflow_connection",
+                                 "Kubernetes Secret name or Airflow connection id",
+                                 "key inside the Kubernetes Secret"])
+        form.addRow(self.secrets)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def show_node(self, pipeline: Pipeline, node_id: str) -> None:
+        if self.pipeline is not pipeline:
+            if self.pipeline is not None:
+                self.pipeline.unsubscribe(self._on_event)
+            pipeline.subscribe(self._on_event)
+            self.pipeline = pipeline
+        self.node_id = node_id
+        self.refresh()
+
+    def _on_event(self, event: PipelineEvent) -> None:
+        if not self.node_id or not self.isVisible() and not self.node_id:
+            return
+        if event.node_id == self.node_id or (event.edge and self.node_id in (event.edge.source, event.edge.target)) \
+                or event.kind == "settings_changed":
+            if self.pipeline is not None and self.pipeline.has_node(self.node_id):
+                self.refresh()
+
+    def refresh(self) -> None:
+        if self.pipeline is None or not self.pipeline.has_node(self.node_id):
+            return
+        node = self.pipeline.node(self.node_id)
+        self.title.setText(f"{node.name}  <span style='color:#8e97a4'>{KIND_LABELS[node.kind]}</span>")
+        for form in (self.form, self.res_form, self.dist_form):
+            form.show(node)
+        self.dist_box.setVisible(node.kind != NodeKind.NOTEBOOK)
+        self.strategy.setEnabled(node.kind == NodeKind.TENSORFLOW)
+        self.inputs.show_node(self.pipeline, node)
+        self.env.set_rows([[k, v] for k, v in node.env.items()])
+        self.secrets.set_rows([[s.env, s.source.value, s.name, s.key] for s in node.secrets])
+
+    def _change(self, changes: dict[str, Any], text: str) -> None:
+        if self.pipeline is not None and self.node_id:
+            name = self.pipeline.node(self.node_id).name
+            self.push(UpdateNodeCommand(self.pipeline, self.node_id, changes, text=f"{name}: {text}"))
+
+    def _commit_env(self, rows: list[list[str]]) -> None:
+        env = {row[0]: row[1] for row in rows}
+        if self.pipeline is not None and env != self.pipeline.node(self.node_id).env:
+            self._change({"env": env}, "set environment")
+
+    def _commit_secrets(self, rows: list[list[str]]) -> None:
+        refs = []
+        for env, source, name, key in rows:
+            try:
+                kind = SecretSource(source or SecretSource.KUBERNETES.value)
+            except ValueError:
+                self.on_status(f"secret {env}: source must be 'kubernetes' or 'airflow_connection'")
+                return
+            refs.append(SecretRef(env, kind, name, key))
+        if self.pipeline is not None and tuple(refs) != self.pipeline.node(self.node_id).secrets:
+            self._change({"secrets": tuple(refs)}, "set secrets")
+
+    def _choose_source(self) -> None:
+        if self.pipeline is None:
+            return
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Choose a notebook or script", str(self.pipeline.base_dir),
+            "Notebooks and scripts (*.ipynb *.py)")
+        if path:
+            self.set_source(Path(path))
+
+    def set_source(self, path: Path) -> None:
+        """Point the node at another notebook/script and take its ports (one undo step)."""
+        from graph_editor.errors import NotebookError
+        from graph_editor.notebook import inspect_notebook
+
+        assert self.pipeline is not None
+        changes: dict[str, Any] = {"source": relative_source(path, self.pipeline.base_dir)}
+        try:
+            info = inspect_notebook(path)
+        except NotebookError as exc:
+            self.on_status(str(exc))
+        else:
+            if path.suffix != ".py":
+                changes.update(inputs=info.inputs, outputs=info.outputs)
+        self._change(changes, "choose source")
+
+
+class PropertiesPanel(QtWidgets.QStackedWidget):
+    """Shows the node panel for one selected node, the pipeline panel otherwise."""
+
+    def __init__(self, push: Callable[[QtWidgets.QUndoCommand], None], on_status: Callable[[str], None],
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.node_panel = NodePanel(push, on_status)
+        self.pipeline_panel = PipelinePanel(push, on_status)
+        self.addWidget(self.pipeline_panel)
+        self.addWidget(self.node_panel)
+        self.pipeline: Pipeline | None = None
+
+    def show_selection(self, pipeline: Pipeline, node_ids: list[str]) -> None:
+        self.pipeline = pipeline
+        if len(node_ids) == 1 and pipeline.has_node(node_ids[0]):
+            self.node_panel.show_node(pipeline, node_ids[0])
+            self.setCurrentWidget(self.node_panel)
+        else:
+            self.node_panel.node_id = ""
+            self.pipeline_panel.show_pipeline(pipeline)
+            self.setCurrentWidget(self.pipeline_panel)
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt calls this
+        return QtCore.QSize(360, 600)
