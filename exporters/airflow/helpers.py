@@ -138,7 +138,9 @@ def run_cluster_job(job, **context):
         container["env"] = shipped + container["env"]
     namespace = manifest["metadata"]["namespace"]
     group, version = manifest["apiVersion"].split("/")
-    where = dict(group=group, version=version, plural=job["plural"], namespace=namespace)
+    where = dict(
+        group=group, version=version, plural=job["plural"], namespace=namespace
+    )
     hook = KubernetesHook()
     hook.create_custom_object(body=manifest, **where)
     try:
@@ -149,11 +151,17 @@ def run_cluster_job(job, **context):
             state = job_state(manifest["kind"], found.get("status") or {})
         selector = ",".join(f"{k}={v}" for k, v in job["chief_labels"].items())
         selector += f",{job['name_label']}={name}"
-        pods = hook.core_v1_client.list_namespaced_pod(namespace, label_selector=selector)
+        pods = hook.core_v1_client.list_namespaced_pod(
+            namespace, label_selector=selector
+        )
         pod = pods.items[0].metadata.name
-        log = hook.core_v1_client.read_namespaced_pod_log(pod, namespace, container=job["container"])
+        log = hook.core_v1_client.read_namespaced_pod_log(
+            pod, namespace, container=job["container"]
+        )
         if state == "failed":
-            raise RuntimeError(f"{manifest['kind']} {name} failed; chief log:\\n{log[-4000:]}")
+            raise RuntimeError(
+                f"{manifest['kind']} {name} failed; chief log:\\n{log[-4000:]}"
+            )
         return json.loads(log.strip().splitlines()[-1])
     finally:
         hook.delete_custom_object(name=name, **where)
