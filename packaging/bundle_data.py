@@ -1,0 +1,103 @@
+"""What goes into the frozen bundle: plain data the spec imports, testable without PyInstaller."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every folder under resources/ that the app finds with importlib.resources. The spec collects
+# the whole tree anyway; these are the ones the build insists on (see missing_resources).
+RESOURCE_DIRS = ("schema", "examples", "runtime", "icons", "style")
+
+# Files without which the bundle is useless: the build stops if one is missing.
+REQUIRED_FILES = (
+    "schema/stitch-v1.schema.json",
+    "examples/churn/churn.stitch",
+    "runtime/stitchboard_runtime.py",
+)
+
+# Qt: the editor needs these four (NodeGraphQt via Qt.py); every other PySide6 module is left out.
+QT_KEEP = ("QtCore", "QtGui", "QtWidgets", "QtSvg")
+
+# Pulled in by dependencies' optional imports, never used by the app: keeps size and build time
+# down. numpy (~40 MB) comes only through networkx's optional algorithms; notebooks get their
+# numpy from the Python that runs their kernel, not from the bundle.
+EXCLUDES = (
+    "tkinter", "_tkinter", "turtle", "idlelib", "lib2to3", "pydoc_data", "unittest.test",
+    "test", "tests", "pytest", "_pytest", "pytestqt", "hypothesis", "moto", "black", "ruff",
+    "matplotlib", "pandas", "scipy", "PIL", "numpy", "mpmath", "sympy", "IPython", "ipykernel", "jedi", "parso",
+    "ipywidgets", "notebook", "jupyterlab", "nbconvert", "sphinx", "docutils",
+    "PyQt5", "PyQt6", "PySide2", "shiboken2",
+    # papermill's optional remote-notebook back ends (it falls back cleanly when absent)
+    "azure", "gcsfs", "pyarrow", "adlfs",
+)
+
+# boto3/botocore (~25 MB of JSON models) arrive through papermill's optional S3 reader. They are
+# left out unless the app's own code imports them (an S3 deploy target would).
+AWS_PACKAGES = ("boto3", "botocore", "s3transfer")
+
+# Metadata the app or its dependencies read at run time (versions, entry points).
+METADATA = (
+    "stitchboard", "papermill", "nbclient", "nbformat", "jupyter_client", "jupyter_core",
+    "jsonschema", "jsonschema_specifications", "fastjsonschema", "keyring", "traitlets",
+)
+
+# Packages whose data files (schemas, templates, icons) must travel with them.
+DATA_PACKAGES = (
+    "papermill", "nbformat", "jsonschema", "jsonschema_specifications", "fastjsonschema",
+    "NodeGraphQt", "jupyter_client",
+)
+
+# Modules imported by name at run time, which PyInstaller's analysis cannot see.
+HIDDEN_IMPORTS = (
+    "resources", "resources.runtime", "resources.runtime.stitchboard_runtime",
+    "Qt", "shiboken6", *(f"PySide6.{name}" for name in QT_KEEP),
+    "jupyter_client.provisioning.local_provisioner", "nbclient", "papermill.engines",
+    "papermill.translators",
+)
+
+
+def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
+    """(source file, bundle folder) pairs for every file under resources/, .py files included."""
+    base = root / "resources"
+    pairs = []
+    for path in sorted(base.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        rel = path.relative_to(root)
+        pairs.append((str(path), str(rel.parent)))
+    return pairs
+
+
+def missing_resources(datas: list[tuple[str, str]], root: Path = ROOT) -> list[str]:
+    """The REQUIRED_FILES that the given datas do not carry."""
+    base = (root / "resources").resolve()
+    carried = {Path(src).resolve().relative_to(base).as_posix()
+               for src, _ in datas if Path(src).resolve().is_relative_to(base)}
+    return [name for name in REQUIRED_FILES if name not in carried]
+
+
+def app_uses_aws(root: Path = ROOT) -> bool:
+    """True when the app's own code imports boto3 (then the AWS packages stay in the bundle)."""
+    for folder in ("app", "exporters", "graph_editor"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "import boto3" in text or "from boto3" in text or "import botocore" in text:
+                return True
+    return False
+
+
+def qt_excludes(pyside_dir: Path) -> list[str]:
+    """Every PySide6 extension module installed in ``pyside_dir`` except the ones in QT_KEEP."""
+    names = {p.name.split(".")[0] for p in pyside_dir.glob("Qt*")
+             if p.suffix in (".so", ".pyd") or p.name.endswith(".abi3.so")}
+    return sorted(f"PySide6.{name}" for name in names - set(QT_KEEP))
+
+
+def app_version(root: Path = ROOT) -> str:
+    """The version in pyproject.toml (the macOS bundle's CFBundleShortVersionString)."""
+    import tomllib
+
+    with open(root / "pyproject.toml", "rb") as handle:
+        return str(tomllib.load(handle)["project"]["version"])
