@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from exporters.codegen import is_identifier
 from graph_editor.errors import ExportError
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
-from exporters.codegen import is_identifier
 
 TASK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
 CONN_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")

@@ -15,8 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from graph_editor import fileformat
-from graph_editor.nodes import (Distributed, Node, NodeKind, PipelineParameter, PipelineSettings, Port,
-                                Resources, SecretRef, SecretSource, TFStrategy)
+from graph_editor.nodes import (
+    Distributed,
+    Node,
+    NodeKind,
+    PipelineParameter,
+    PipelineSettings,
+    Port,
+    Resources,
+    SecretRef,
+    SecretSource,
+    TFStrategy,
+)
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
 

@@ -15,7 +15,15 @@ from exporters.airflow import export_pipeline
 from graph_editor.nodes import PipelineParameter, PipelineSettings
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
-from tests.exporters.helpers import ECHO_OUTPUTS, ECHO_PARAMS, echo_node, has_jinja, run_module, unwrap, write_notebook
+from tests.exporters.helpers import (
+    ECHO_OUTPUTS,
+    ECHO_PARAMS,
+    echo_node,
+    has_jinja,
+    run_module,
+    unwrap,
+    write_notebook,
+)
 
 HOSTILE = ['"', "'", '"""', "'''", "\\", "\n", "\r\n", "\t", "\x00", "\u2028", "\x85", "{{ 7*7 }}",
            "{% raw %}", "{#", "}}", "# fmt: off", "__import__('os').system('x')", "é", "中文", "🙂",
