@@ -1,0 +1,46 @@
+"""Deploy's error family: one ``DeployError`` subclass per thing a user can fix, one line each."""
+
+from __future__ import annotations
+
+from graph_editor.errors import DeployError
+
+__all__ = [
+    "AuthFailed", "DagIdTaken", "DeployError", "ImportFailed", "NotFound", "ParseTimeout",
+    "TargetNotWritable", "TlsFailed", "Unreachable",
+]
+
+
+class Unreachable(DeployError):
+    """The Airflow API does not answer (DNS, refused, timeout)."""
+
+
+class TlsFailed(DeployError):
+    """The TLS handshake failed (unknown CA, wrong host name)."""
+
+
+class AuthFailed(DeployError):
+    """Airflow refused the credentials or the token."""
+
+
+class TargetNotWritable(DeployError):
+    """The delivery target (folder, git remote, bucket) refuses the bundle."""
+
+
+class DagIdTaken(DeployError):
+    """Another file already defines this DAG id."""
+
+
+class ParseTimeout(DeployError):
+    """Airflow did not show the new DAG version in time."""
+
+
+class NotFound(DeployError):
+    """The DAG (or run) is not known to Airflow."""
+
+
+class ImportFailed(DeployError):
+    """Airflow could not import the delivered DAG file; ``traceback`` is Airflow's text."""
+
+    def __init__(self, message: str, traceback: str = "") -> None:
+        super().__init__(message)
+        self.traceback = traceback

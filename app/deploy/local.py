@@ -1,0 +1,267 @@
+"""A real Airflow 3.3 on loopback for users without a cluster (``airflow-local``), and for tests.
+
+It lives in its own venv (``STITCHBOARD_AIRFLOW_VENV`` reuses an existing one) and its own
+AIRFLOW_HOME under the user data folder; ``airflow standalone`` runs in a new session so that
+stopping it takes its whole process group down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from app.deploy.errors import DeployError
+from app.settings import Profile, Target
+
+AIRFLOW_VERSION = "3.3.2"
+VENV_PACKAGES = (f"apache-airflow=={AIRFLOW_VERSION}", "apache-airflow-providers-cncf-kubernetes",
+                 "papermill", "ipykernel", "numpy")
+PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
+STATE_FILE = "stitchboard-local.json"
+USERNAME = "admin"
+ANCHOR_FILE = "stitchboard_parse_anchor.py"
+ANCHOR_SOURCE = '''"""Stitchboard's parse anchor: lets deploy ask Airflow to re-scan this folder. Never runs."""
+
+from airflow.sdk import DAG
+
+with DAG(dag_id="stitchboard_parse_anchor", schedule=None, tags=["stitchboard"],
+         description="Lets Stitchboard ask for a folder re-scan (an Airflow needs one DAG)"):
+    pass
+'''
+
+
+class LocalAirflowError(DeployError):
+    """The local Airflow cannot be set up, started or stopped."""
+
+
+def data_dir() -> Path:
+    """Stitchboard's data folder (where the local Airflow lives)."""
+    return Path(platformdirs.user_data_dir("stitchboard", appauthor=False))
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass(frozen=True)
+class LocalStatus:
+    """Where the local Airflow is and whether it answers."""
+
+    running: bool
+    healthy: bool
+    base_url: str = ""
+    pid: int = 0
+    home: str = ""
+    dags_folder: str = ""
+
+
+class LocalAirflow:
+    """One local Airflow: its venv, its AIRFLOW_HOME, its process group."""
+
+    def __init__(self, home: Path | None = None, venv: Path | None = None) -> None:
+        root = data_dir() / "airflow-local"
+        self.home = Path(home) if home else root / "home"
+        env_venv = os.environ.get("STITCHBOARD_AIRFLOW_VENV")
+        self.venv = Path(venv) if venv else Path(env_venv) if env_venv else root / "venv"
+        self.extra_env: dict[str, str] = {}
+
+    @property
+    def dags_folder(self) -> Path:
+        return self.home / "dags"
+
+    @property
+    def password_file(self) -> Path:
+        return self.home / PASSWORD_FILE
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "standalone.log"
+
+    def _state(self) -> dict:
+        try:
+            return json.loads((self.home / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def ensure_venv(self, progress: Callable[[str], None] = lambda _t: None) -> None:
+        """Create the venv with Airflow once (about a minute and ~1 GB)."""
+        if (self.venv / "bin" / "airflow").exists():
+            return
+        progress(f"creating {self.venv} with Airflow {AIRFLOW_VERSION} (once, ~1 minute)")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True,
+                           capture_output=True)
+            subprocess.run([str(self.venv / "bin" / "pip"), "install", "-q", *VENV_PACKAGES],
+                           check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise LocalAirflowError(f"cannot set up the Airflow venv in {self.venv}: {exc}") from None
+
+    def environment(self, port: int) -> dict[str, str]:
+        """The environment ``airflow standalone`` runs with: loopback only, own home."""
+        base = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+        env.update({
+            "PATH": f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            "VIRTUAL_ENV": str(self.venv),
+            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PARALLELISM": "4",
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__API__BASE_URL": base,
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base}/execution/",
+            # Serve a re-deployed DAG at once (the default 30 s suits big clusters, not a laptop).
+            "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
+        })
+        env.update(self.extra_env)
+        env.pop("PYTHONPATH", None)
+        return env
+
+    def status(self) -> LocalStatus:
+        """Is it running (our recorded process group alive) and healthy (API answers)?"""
+        state = self._state()
+        pid = int(state.get("pid", 0))
+        running = bool(pid) and _pid_alive(pid)
+        base = state.get("base_url", "") if running else ""
+        return LocalStatus(running=running, healthy=running and _healthy(base), base_url=base,
+                           pid=pid if running else 0, home=str(self.home),
+                           dags_folder=str(self.dags_folder))
+
+    def start(self, port: int = 0, timeout: float = 120.0,
+              progress: Callable[[str], None] = lambda _t: None) -> LocalStatus:
+        """Start ``airflow standalone`` (unless already running) and wait until it is healthy."""
+        current = self.status()
+        if current.running:
+            if not current.healthy:
+                _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
+            return self.status()
+        self.ensure_venv(progress)
+        self.dags_folder.mkdir(parents=True, exist_ok=True)
+        anchor = self.dags_folder / ANCHOR_FILE
+        if not anchor.exists():  # deploy re-parses through a DAG that is already known
+            anchor.write_text(ANCHOR_SOURCE, encoding="utf-8")
+        port = port or free_port()
+        base = f"http://127.0.0.1:{port}"
+        progress(f"starting Airflow on {base} (home {self.home})")
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen([str(self.venv / "bin" / "airflow"), "standalone"],
+                                    env=self.environment(port), cwd=self.home, stdout=log,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+        (self.home / STATE_FILE).write_text(json.dumps({"pid": proc.pid, "base_url": base}),
+                                            encoding="utf-8")
+        try:
+            _wait_healthy(base, timeout, proc.pid, self.log_file)
+        except BaseException:
+            self.stop()
+            raise
+        return self.status()
+
+    def profile(self, name: str = "local") -> Profile:
+        """The cluster profile for this Airflow (folder target, worker backend)."""
+        state = self.status()
+        if not state.running:
+            raise LocalAirflowError("the local Airflow is not running (stitchboard airflow-local start)")
+        return Profile(name=name, base_url=state.base_url, auth="password", username=USERNAME,
+                       password_file=str(self.password_file),
+                       target=Target(kind="folder", path=str(self.dags_folder)), backend="worker")
+
+    def password(self) -> str:
+        """The admin password Airflow generated for this home."""
+        try:
+            return json.loads(self.password_file.read_text(encoding="utf-8"))[USERNAME]
+        except (OSError, ValueError, KeyError):
+            raise LocalAirflowError(f"no password for {USERNAME!r} in {self.password_file}") from None
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop the whole process group: SIGINT, then SIGTERM, then SIGKILL. True if it ran."""
+        pid = int(self._state().get("pid", 0))
+        if not pid or not _pid_alive(pid):
+            (self.home / STATE_FILE).unlink(missing_ok=True)
+            return False
+        for sig, wait in ((signal.SIGINT, timeout / 2), (signal.SIGTERM, timeout / 2),
+                          (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                break
+            if _wait_group_gone(pid, wait):
+                break
+        _reap(pid)
+        (self.home / STATE_FILE).unlink(missing_ok=True)
+        return True
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass
+
+
+def _wait_group_gone(pgid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        _reap(pgid)
+        if not _group_alive(pgid):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/api/v2/monitor/health", timeout=2) as resp:
+            data = json.loads(resp.read())
+    except (OSError, ValueError, urllib.error.URLError):
+        return False
+    parts = ("metadatabase", "scheduler", "dag_processor")
+    return all((data.get(p) or {}).get("status") == "healthy" for p in parts)
+
+
+def _wait_healthy(base: str, timeout: float, pid: int, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _healthy(base):
+            return
+        _reap(pid)
+        if not _pid_alive(pid):
+            raise LocalAirflowError(f"airflow standalone exited during start-up; see {log}")
+        time.sleep(0.5)
+    raise LocalAirflowError(f"Airflow at {base} not healthy after {timeout:.0f} s; see {log}")

@@ -1,0 +1,134 @@
+"""Delivery targets: put a bundle's files where the cluster's DAG processor reads them.
+
+Each target reads the files it holds now (so an unchanged bundle is not delivered again and a
+rejected one can be rolled back), writes a new set atomically, and puts an old set back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path, PurePosixPath
+
+from app.deploy.errors import TargetNotWritable
+from app.settings import Profile
+
+Files = dict[str, bytes]
+Previous = dict[str, bytes | None]  # None: the file did not exist before
+
+
+def check_name(name: str) -> str:
+    """A bundle file name must be a plain relative posix path (no ``..``, no absolute path)."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise TargetNotWritable(f"bundle file {name!r} is not a plain relative path")
+    return str(path)
+
+
+class DeliveryTarget(ABC):
+    """Where a profile's bundles go."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """One line naming the place, for messages."""
+
+    @abstractmethod
+    def read(self, names: list[str]) -> Previous:
+        """The current content of each named file (None when absent)."""
+
+    @abstractmethod
+    def write(self, files: Previous, message: str) -> None:
+        """Write (bytes) or delete (None) files, as one atomic-as-possible step."""
+
+    @abstractmethod
+    def check_writable(self) -> str:
+        """Raise ``TargetNotWritable`` unless a bundle could be delivered; else a verdict."""
+
+    def relative_path(self, name: str) -> str:
+        """The file's path relative to the DAG bundle root (as Airflow reports ``fileloc``)."""
+        return name
+
+    def deliver(self, files: Files, message: str) -> Previous | None:
+        """Write ``files``; returns what was there before, or None when nothing changed."""
+        names = [check_name(n) for n in files]
+        previous = self.read(names)
+        if all(previous.get(n) == files[n] for n in names):
+            return None
+        self.write(dict(files), message)
+        return previous
+
+
+class FolderTarget(DeliveryTarget):
+    """A mounted DAG folder (PVC, NFS, or a local Airflow's ``dags`` folder)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.root = Path(path).expanduser()
+
+    def describe(self) -> str:
+        return f"folder {self.root}"
+
+    def _path(self, name: str) -> Path:
+        return self.root.joinpath(*PurePosixPath(check_name(name)).parts)
+
+    def read(self, names: list[str]) -> Previous:
+        found: Previous = {}
+        for name in names:
+            try:
+                found[name] = self._path(name).read_bytes()
+            except FileNotFoundError:
+                found[name] = None
+            except OSError as exc:
+                raise TargetNotWritable(f"{self._path(name)}: cannot read ({exc.strerror})") from None
+        return found
+
+    def write(self, files: Previous, message: str) -> None:
+        if not self.root.is_dir():
+            raise TargetNotWritable(f"DAG folder {self.root} does not exist (is it mounted?)")
+        for name, data in sorted(files.items()):
+            target = self._path(name)
+            try:
+                if data is None:
+                    target.unlink(missing_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # A dot-name temp file in the same folder: Airflow skips it; rename is atomic.
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                           dir=target.parent)
+                try:
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(data)
+                    os.chmod(tmp, 0o644)
+                    os.replace(tmp, target)
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+            except OSError as exc:
+                raise TargetNotWritable(f"cannot write {target}: {exc.strerror or exc}") from None
+
+    def check_writable(self) -> str:
+        if not self.root.is_dir():
+            raise TargetNotWritable(f"DAG folder {self.root} does not exist (is it mounted?)")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".stitchboard-probe.", dir=self.root)
+            os.close(fd)
+            os.unlink(tmp)
+        except OSError as exc:
+            raise TargetNotWritable(f"DAG folder {self.root} is not writable: "
+                                    f"{exc.strerror or exc}") from None
+        return f"DAG folder {self.root} is writable"
+
+
+def make_target(profile: Profile) -> DeliveryTarget:
+    """The delivery target a profile names."""
+    spec = profile.target
+    if spec.kind == "git":
+        from app.deploy.gittarget import GitTarget
+
+        return GitTarget(profile.name, spec.repo, spec.branch, spec.subfolder)
+    if spec.kind == "s3":
+        from app.deploy.s3target import S3Target
+
+        return S3Target(profile.name, spec.bucket, spec.prefix, spec.endpoint, spec.region,
+                        verify=profile.verify_tls and (profile.ca_bundle or True))
+    return FolderTarget(spec.path)

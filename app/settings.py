@@ -1,0 +1,171 @@
+"""Typed settings and cluster profiles, saved as JSON under the user's config folder.
+
+Never a secret in here: passwords and tokens live in the credential store (``app.credentials``);
+a profile only says which kind of secret it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from graph_editor.errors import SettingsError
+
+FILE_NAME = "settings.json"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+TARGET_KINDS = ("folder", "git", "s3")
+AUTH_KINDS = ("password", "token", "none")
+BACKENDS = ("kubernetes", "worker")
+
+
+def config_dir() -> Path:
+    """The folder holding ``settings.json``."""
+    return Path(platformdirs.user_config_dir("stitchboard", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where deploy puts the bundle: a folder, a git repository, or an S3 bucket."""
+
+    kind: str = "folder"
+    path: str = ""  # folder: the mounted DAG folder (or a subfolder of it)
+    repo: str = ""  # git: clone URL (or a path on disk)
+    branch: str = "main"
+    subfolder: str = ""  # git/s3: where in the repository/bucket the DAG folder is
+    endpoint: str = ""  # s3: endpoint URL ("" for AWS)
+    bucket: str = ""
+    prefix: str = ""
+    region: str = ""
+
+    def describe(self) -> str:
+        """One line for listings."""
+        if self.kind == "folder":
+            return f"folder {self.path}"
+        if self.kind == "git":
+            sub = f" ({self.subfolder})" if self.subfolder else ""
+            return f"git {self.repo} {self.branch}{sub}"
+        where = f" at {self.endpoint}" if self.endpoint else ""
+        return f"s3://{self.bucket}/{self.prefix}".rstrip("/") + where
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A cluster: its Airflow API, how to log in, where DAGs go, and which export backend."""
+
+    name: str
+    base_url: str
+    auth: str = "password"  # password | token | none
+    username: str = ""
+    password_file: str = ""  # read the password from Airflow's own generated file (airflow-local)
+    verify_tls: bool = True
+    ca_bundle: str = ""
+    target: Target = field(default_factory=Target)
+    backend: str = "kubernetes"
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not NAME_RE.match(self.name):
+            problems.append(f"name {self.name!r} (letters, digits, _ . - only)")
+        if not re.match(r"^https?://[^/\s]+", self.base_url):
+            problems.append(f"base URL {self.base_url!r} (expected http(s)://host[:port])")
+        if self.auth not in AUTH_KINDS:
+            problems.append(f"auth {self.auth!r} (one of {', '.join(AUTH_KINDS)})")
+        if self.backend not in BACKENDS:
+            problems.append(f"backend {self.backend!r} (one of {', '.join(BACKENDS)})")
+        if self.target.kind not in TARGET_KINDS:
+            problems.append(f"target {self.target.kind!r} (one of {', '.join(TARGET_KINDS)})")
+        elif self.target.kind == "folder" and not self.target.path:
+            problems.append("folder target needs a path")
+        elif self.target.kind == "git" and not self.target.repo:
+            problems.append("git target needs a repository URL")
+        elif self.target.kind == "s3" and not self.target.bucket:
+            problems.append("s3 target needs a bucket")
+        if problems:
+            raise SettingsError(f"profile {self.name!r}: invalid " + "; ".join(problems))
+
+    @property
+    def api_base(self) -> str:
+        """The base URL without a trailing slash or ``/api/v2``."""
+        base = self.base_url.rstrip("/")
+        return base[: -len("/api/v2")] if base.endswith("/api/v2") else base
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Profile:
+        try:
+            target = Target(**data.get("target", {}))
+            return cls(**{**data, "target": target})
+        except TypeError as exc:
+            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from None
+
+
+@dataclass
+class Settings:
+    """Everything Stitchboard remembers between sessions (except window geometry)."""
+
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    default_profile: str = ""
+    path: Path | None = None
+
+    def profile(self, name: str) -> Profile:
+        """The named profile, or a ``SettingsError`` listing the known ones."""
+        if name not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none (stitchboard profile add ...)"
+            raise SettingsError(f"no profile {name!r} (known: {known})")
+        return self.profiles[name]
+
+    def put(self, profile: Profile) -> None:
+        self.profiles[profile.name] = profile
+
+    def remove(self, name: str) -> Profile:
+        profile = self.profile(name)
+        del self.profiles[name]
+        if self.default_profile == name:
+            self.default_profile = ""
+        return profile
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": 1, "default_profile": self.default_profile,
+                "profiles": [p.to_json() for _, p in sorted(self.profiles.items())]}
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write atomically (temp file + rename), readable by the user only."""
+        path = Path(path or self.path or config_dir() / FILE_NAME)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(self.to_json(), f, indent=2, sort_keys=True)
+                f.write("\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.path = path
+        return path
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read the settings (empty ones when the file does not exist yet)."""
+    path = Path(path or config_dir() / FILE_NAME)
+    if not path.exists():
+        return Settings(path=path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        profiles = {p["name"]: Profile.from_json(p) for p in data.get("profiles", [])}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
+        raise SettingsError(f"{path}: unreadable settings ({exc})") from None
+    return Settings(profiles=profiles, default_profile=data.get("default_profile", ""),
+                    path=path)
+
+
+__all__ = ["Profile", "Settings", "Target", "config_dir", "load", "replace"]
