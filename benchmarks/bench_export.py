@@ -18,9 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exporters.airflow import export_pipeline  # noqa: E402
-from graph_editor.nodes import Edge  # noqa: E402
+from graph_editor.nodes import Edge, PipelineSettings  # noqa: E402
 from graph_editor.pipeline import Pipeline  # noqa: E402
-from graph_editor.nodes import PipelineSettings  # noqa: E402
 from tests.exporters.helpers import ECHO_OUTPUTS, ECHO_PARAMS, echo_node, write_notebook  # noqa: E402
 
 N = 1000
@@ -34,10 +33,10 @@ for _ in range(int(sys.argv[1])):
         bag = DagBag(dag_folder=folder)
         took = time.perf_counter() - start
         assert not bag.import_errors, bag.import_errors
-        assert sum(len(d.tasks) for d in bag.dags.values()) == %d
+        assert sum(len(d.tasks) for d in bag.dags.values()) == N_TASKS
         out.setdefault(folder, []).append(took)
 print("RESULT=" + json.dumps(out))
-""" % N
+""".replace("N_TASKS", str(N))
 
 
 def big_pipeline(folder: Path) -> Pipeline:
