@@ -49,6 +49,9 @@ DATA_PACKAGES = (
     "NodeGraphQt", "jupyter_client",
 )
 
+# The executable's own icon where the platform embeds one (Linux uses the .desktop entry).
+PLATFORM_ICONS = {"win32": "stitchboard.ico", "darwin": "stitchboard.icns"}
+
 # Modules imported by name at run time, which PyInstaller's analysis cannot see.
 HIDDEN_IMPORTS = (
     "resources", "resources.runtime", "resources.runtime.stitchboard_runtime",
@@ -67,6 +70,16 @@ def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
             continue
         rel = path.relative_to(root)
         pairs.append((str(path), str(rel.parent)))
+    return pairs
+
+
+def desktop_datas(packaging: Path = ROOT / "packaging") -> list[tuple[str, str]]:
+    """The Linux desktop files and icons, placed where install-desktop.sh finds them in a bundle."""
+    pairs = [(str(packaging / "linux" / name), "share/stitchboard/desktop")
+             for name in ("install-desktop.sh", "stitchboard.desktop", "stitchboard-mime.xml")]
+    pairs += [(str(path), "share/stitchboard/icons")
+              for path in sorted((packaging / "icons").glob("stitchboard*"))
+              if path.suffix in (".svg", ".png")]
     return pairs
 
 
