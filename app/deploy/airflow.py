@@ -90,14 +90,17 @@ class AirflowApi:
         except (ValueError, KeyError):
             raise DeployError(f"{self.base}/auth/token gave no access_token") from None
 
-    def client(self) -> af.ApiClient:
-        """The apache-airflow-client ApiClient (logs in on first use)."""
-        if self._client is None:
-            config = af.Configuration(host=self.base, access_token=self.token() or None)
+    def client(self, anonymous: bool = False) -> af.ApiClient:
+        """The apache-airflow-client ApiClient (logs in on first use unless ``anonymous``)."""
+        if self._client is None or anonymous:
+            token = None if anonymous else self.token() or None
+            config = af.Configuration(host=self.base, access_token=token)
             config.verify_ssl = self.profile.verify_tls
             if self.profile.ca_bundle:
                 config.ssl_ca_cert = self.profile.ca_bundle
             config.retries = 1
+            if anonymous:
+                return af.ApiClient(config)
             self._client = af.ApiClient(config)
         return self._client
 
@@ -118,7 +121,8 @@ class AirflowApi:
 
     # -- endpoints ------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
-        result = self.call(af.MonitorApi(self.client()).get_health)
+        """Airflow's health report (needs no login: proves only that the API answers)."""
+        result = self.call(af.MonitorApi(self.client(anonymous=True)).get_health)
         return result.to_dict()
 
     def dag(self, dag_id: str) -> Any | None:

@@ -1,0 +1,58 @@
+"""``airflow-local start|stop|status``: a real Airflow on loopback and its ``local`` profile."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from app import settings as settings_mod
+from app.deploy.local import LocalAirflow
+
+ORDER = 46
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("airflow-local", help="run a real Airflow on this machine (start, stop, status)")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    s = sub.add_parser("start", help="set up once, start, and register the 'local' profile")
+    s.add_argument("--port", type=int, default=0, help="API port (default: a free one)")
+    s.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for health")
+    s.set_defaults(handler=cmd_start)
+    sub.add_parser("stop", help="stop it (its whole process group)").set_defaults(handler=cmd_stop)
+    sub.add_parser("status", help="is it running and healthy?").set_defaults(handler=cmd_status)
+
+
+def register_profile(local: LocalAirflow, name: str = "local") -> settings_mod.Profile:
+    """Save (or refresh) the profile pointing at the running local Airflow."""
+    profile = local.profile(name)
+    config = settings_mod.load()
+    config.put(profile)
+    config.save()
+    return profile
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    local = LocalAirflow()
+    status = local.start(port=args.port, timeout=args.timeout,
+                         progress=lambda text: print(text, file=sys.stderr))
+    profile = register_profile(local)
+    print(f"Airflow is running at {status.base_url} (user admin, password in {local.password_file})")
+    print(f"DAG folder {status.dags_folder}; profile {profile.name!r} registered "
+          f"(deploy with: stitchboard deploy FILE --profile {profile.name})")
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    stopped = LocalAirflow().stop()
+    print("Airflow stopped" if stopped else "Airflow was not running")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status = LocalAirflow().status()
+    if not status.running:
+        print(f"not running (home {status.home})")
+        return 1
+    health = "healthy" if status.healthy else "starting or unhealthy"
+    print(f"running at {status.base_url}, {health} (pid {status.pid}, home {status.home})")
+    return 0 if status.healthy else 1
