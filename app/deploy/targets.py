@@ -76,7 +76,7 @@ class FolderTarget(DeliveryTarget):
         for name in names:
             try:
                 found[name] = self._path(name).read_bytes()
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):
                 found[name] = None
             except OSError as exc:
                 raise TargetNotWritable(f"{self._path(name)}: cannot read ({exc.strerror})") from None

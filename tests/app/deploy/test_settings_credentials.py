@@ -1,0 +1,75 @@
+"""Profiles are saved without secrets; secrets go to the keyring, or an env var, or a prompt."""
+
+from __future__ import annotations
+
+import json
+
+import keyring
+import keyring.backends.fail
+import pytest
+
+from app import credentials, settings
+from app.settings import Profile, Target
+from graph_editor.errors import CredentialError, SettingsError
+
+
+def _profile(**kw: object) -> Profile:
+    data = {"name": "prod", "base_url": "https://airflow.example.com/", "username": "ana",
+            "target": Target(kind="git", repo="git@example.com:dags.git", subfolder="dags")}
+    data.update(kw)
+    return Profile(**data)  # type: ignore[arg-type]
+
+
+def test_profiles_round_trip_and_hold_no_secret() -> None:
+    config = settings.load()
+    config.put(_profile())
+    credentials.set_secret("prod", "password", "s3cr3t-pw")
+    path = config.save()
+    assert path.parent == settings.config_dir()
+    text = path.read_text()
+    assert "s3cr3t-pw" not in text
+    again = settings.load()
+    assert again.profile("prod") == _profile()
+    assert again.profile("prod").api_base == "https://airflow.example.com"
+    assert json.loads(text)["profiles"][0]["verify_tls"] is True
+    assert credentials.get_secret("prod", "password") == "s3cr3t-pw"
+
+
+def test_invalid_profile_names_the_field() -> None:
+    with pytest.raises(SettingsError, match="base URL 'airflow'"):
+        _profile(base_url="airflow")
+    with pytest.raises(SettingsError, match="s3 target needs a bucket"):
+        _profile(target=Target(kind="s3"))
+    with pytest.raises(SettingsError, match="no profile 'nope' \\(known: none"):
+        settings.load().profile("nope")
+
+
+def test_unreadable_settings_file_is_one_line() -> None:
+    path = settings.config_dir() / settings.FILE_NAME
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    with pytest.raises(SettingsError, match="unreadable settings"):
+        settings.load()
+
+
+def test_no_keyring_backend_says_so_and_offers_the_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    assert not credentials.keyring_available()
+    with pytest.raises(CredentialError) as info:
+        credentials.set_secret("prod", "password", "pw")
+    message = str(info.value)
+    assert "no keyring backend" in message and "STITCHBOARD_SECRET_PROD_PASSWORD" in message
+    assert "\n" not in message
+    with pytest.raises(CredentialError, match="STITCHBOARD_SECRET_PROD_PASSWORD"):
+        credentials.get_secret("prod", "password")
+    # the ways on: an environment variable, or being asked each time
+    assert credentials.get_secret("prod", "password", prompt=lambda _t: "typed") == "typed"
+    monkeypatch.setenv("STITCHBOARD_SECRET_PROD_PASSWORD", "from-env")
+    assert credentials.get_secret("prod", "password") == "from-env"
+
+
+def test_remove_forgets_secrets() -> None:
+    credentials.set_secret("prod", "token", "t")
+    credentials.set_secret("prod", "git", "g")
+    assert credentials.delete_secrets("prod") == 2
+    assert credentials.get_secret("prod", "token", required=False) is None
