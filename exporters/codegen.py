@@ -114,7 +114,7 @@ def atom(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return f'float("{value}")'
-        return repr(value)
+        return repr(value).replace("e+", "e")  # black writes 1e16, not 1e+16
     if isinstance(value, str):
         return py_str(value)
     raise TypeError(f"cannot write a {type(value).__name__} as a literal")
