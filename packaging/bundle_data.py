@@ -31,11 +31,17 @@ EXCLUDES = (
     "PyQt5", "PyQt6", "PySide2", "shiboken2",
     # papermill's optional remote-notebook back ends (it falls back cleanly when absent)
     "azure", "gcsfs", "pyarrow", "adlfs",
+    # pydantic's mypy plugin (collected with pydantic, drags in all of mypy)
+    "mypy", "pydantic.mypy", "pydantic.v1.mypy", "ast_serialize",
 )
 
 # boto3/botocore (~25 MB of JSON models) arrive through papermill's optional S3 reader. They are
 # left out unless the app's own code imports them (an S3 deploy target would).
 AWS_PACKAGES = ("boto3", "botocore", "s3transfer")
+
+# botocore ships models for ~400 AWS services (26 MB, 1,900 files); the S3 deploy target needs S3
+# and the credential services boto3 may call on its own (assume-role, SSO).
+AWS_SERVICES = ("s3", "sts", "sso", "sso-oidc")
 
 # Metadata the app or its dependencies read at run time (versions, entry points).
 METADATA = (
@@ -71,6 +77,14 @@ def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
         rel = path.relative_to(root)
         pairs.append((str(path), str(rel.parent)))
     return pairs
+
+
+def keep_data(dest: str) -> bool:
+    """False for the botocore/boto3 service models of AWS services the app never calls."""
+    parts = dest.replace("\\", "/").split("/")
+    if len(parts) > 3 and parts[0] in ("botocore", "boto3") and parts[1] == "data":
+        return parts[2] in AWS_SERVICES
+    return True
 
 
 def desktop_datas(packaging: Path = ROOT / "packaging") -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 
 # NodeGraphQt imports Qt through Qt.py; only PySide6 travels in the bundle.
@@ -16,3 +17,13 @@ if _original is not None:
     os.environ["LD_LIBRARY_PATH"] = _original
 elif os.environ.get("LD_LIBRARY_PATH", "").split(os.pathsep)[0] == getattr(sys, "_MEIPASS", None):
     os.environ.pop("LD_LIBRARY_PATH", None)
+
+# A frozen app has no Python to lend: sys.executable is the stitchboard binary. Everything that
+# starts "a Python" (script jobs, Jupyter's python3 kernelspec, the airflow-local venv) gets the
+# user's instead: $STITCHBOARD_PYTHON, else python3 on PATH. The app itself never re-runs
+# sys.executable (no multiprocessing spawn), so nothing needs the frozen binary's path there.
+if getattr(sys, "frozen", False):
+    _python = os.environ.get("STITCHBOARD_PYTHON") or shutil.which("python3")
+    if _python:
+        os.environ.setdefault("STITCHBOARD_BUNDLE_EXECUTABLE", sys.executable)
+        sys.executable = _python

@@ -159,3 +159,20 @@ def test_scripts_are_executable_bash(script: str) -> None:
     assert os.access(path, os.X_OK), f"{script} is not executable"
     assert path.read_text(encoding="utf-8").startswith("#!/usr/bin/env bash")
     subprocess.run(["bash", "-n", str(path)], check=True)
+
+
+def test_aws_models_are_pruned_to_the_services_the_app_calls() -> None:
+    assert bd.keep_data("botocore/data/s3/2006-03-01/service-2.json.gz")
+    assert bd.keep_data("botocore/data/endpoints.json")
+    assert not bd.keep_data("botocore/data/ec2/2016-11-15/service-2.json.gz")
+    assert not bd.keep_data("boto3/data/dynamodb/2012-08-10/resources-1.json")
+    assert bd.keep_data("NodeGraphQt/widgets/icons/node_base.png")
+    # every AWS service the app's code asks boto3 for keeps its model in the bundle
+    called = set()
+    for path in (REPO / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("client", "resource") and node.args
+                    and isinstance(node.args[0], ast.Constant) and "boto3" in ast.unparse(node.func)):
+                called.add(node.args[0].value)
+    assert called <= set(bd.AWS_SERVICES), called - set(bd.AWS_SERVICES)
