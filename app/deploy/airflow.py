@@ -12,7 +12,14 @@ from airflow_client import client as af
 from airflow_client.client import exceptions as af_exc
 
 from app import credentials
-from app.deploy.errors import AuthFailed, DeployError, NotFound, TlsFailed, Unreachable
+from app.deploy.errors import (
+    AuthFailed,
+    Conflict,
+    DeployError,
+    NotFound,
+    TlsFailed,
+    Unreachable,
+)
 from app.settings import Profile
 
 T = TypeVar("T")
@@ -115,6 +122,8 @@ class AirflowApi:
                                  f"{self.profile.name!r} (HTTP {status})") from None
             if status == 404:
                 raise NotFound(_detail(exc) or "not found") from None
+            if status == 409:
+                raise Conflict(f"Airflow answered HTTP 409: {_detail(exc)[:200]}") from None
             raise DeployError(f"Airflow answered HTTP {status}: {_detail(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
             raise _network_error(exc, self.base) from None
@@ -137,7 +146,11 @@ class AirflowApi:
         return dags[0].file_token if dags else None
 
     def reparse(self, file_token: str) -> None:
-        self.call(af.DAGParsingApi(self.client()).reparse_dag_file, file_token)
+        """Ask for a priority re-parse (a request already queued for the file is fine)."""
+        try:
+            self.call(af.DAGParsingApi(self.client()).reparse_dag_file, file_token)
+        except Conflict:
+            pass
 
     def import_errors(self, filename: str) -> list[Any]:
         """Import errors whose file ends with ``filename`` (a path relative to the bundle)."""

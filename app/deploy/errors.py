@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph_editor.errors import DeployError
 
 __all__ = [
-    "AuthFailed", "DagIdTaken", "DeployError", "ImportFailed", "NotFound", "ParseTimeout",
+    "AuthFailed", "Conflict", "DagIdTaken", "DeployError", "ImportFailed", "NotFound", "ParseTimeout",
     "TargetNotWritable", "TlsFailed", "Unreachable",
 ]
 
@@ -36,6 +36,10 @@ class ParseTimeout(DeployError):
 
 class NotFound(DeployError):
     """The DAG (or run) is not known to Airflow."""
+
+
+class Conflict(DeployError):
+    """Airflow answered 409 (e.g. a re-parse of this file is already queued)."""
 
 
 class ImportFailed(DeployError):

@@ -154,14 +154,6 @@ def _wait_parsed(api: AirflowApi, bundle: BundleLike, relative: str, existing: A
     last_nudge = -1e9
     while True:
         now = time.monotonic()
-        if now - last_nudge >= options.nudge_every:
-            token = existing.file_token if existing is not None else api.any_file_token()
-            if token:
-                api.reparse(token)
-            elif last_nudge < 0:
-                yield LogEvent("no DAG on this Airflow to ask for a re-parse: waiting for its "
-                               "regular folder scan", level="warning")
-            last_nudge = now
         errors = [e for e in api.import_errors(relative)
                   if (e.import_error_id, str(e.timestamp)) not in before]
         if errors:
@@ -177,8 +169,17 @@ def _wait_parsed(api: AirflowApi, bundle: BundleLike, relative: str, existing: A
                                  f"{dag.relative_fileloc}, not by {relative}")
             existing = dag
             if api.dag_source(bundle.dag_id) == bundle.dag_source:
-                yield LogEvent(f"Airflow parsed {relative} in {now - start:.1f} s")
+                yield LogEvent(f"Airflow serves this version of {relative} "
+                               f"({now - start:.1f} s)")
                 return dag
+        if now - last_nudge >= options.nudge_every:
+            token = existing.file_token if existing is not None else api.any_file_token()
+            if token:
+                api.reparse(token)
+            elif last_nudge < 0:
+                yield LogEvent("no DAG on this Airflow to ask for a re-parse: waiting for its "
+                               "regular folder scan", level="warning")
+            last_nudge = now
         if now > deadline:
             raise ParseTimeout(f"Airflow did not show the new version of {bundle.dag_id} within "
                                f"{options.parse_timeout:.0f} s (is the DAG processor running?)")
