@@ -67,12 +67,18 @@ HIDDEN_IMPORTS = (
 )
 
 
+# Local leftovers never shipped: bytecode, notebook checkpoints, dry-run folders next to the example.
+SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
+SKIPPED_SUFFIXES = (".runs", ".stitch-runs")
+
+
 def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
     """(source file, bundle folder) pairs for every file under resources/, .py files included."""
     base = root / "resources"
     pairs = []
     for path in sorted(base.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+        if not path.is_file() or path.suffix in (".pyc", ".pyo") or any(
+                part in SKIPPED_DIRS or part.endswith(SKIPPED_SUFFIXES) for part in path.parts):
             continue
         rel = path.relative_to(root)
         pairs.append((str(path), str(rel.parent)))

@@ -65,7 +65,7 @@ def test_resource_datas_carry_every_file_at_its_package_path() -> None:
     assert tracked and set(tracked) <= set(by_name), set(tracked) - set(by_name)
     for name, dest in by_name.items():
         assert dest == str(Path(name).parent), name
-        assert "__pycache__" not in name
+        assert "__pycache__" not in name and ".runs/" not in name
     # the notebooks, the script job and the runtime travel as files (run by an outside Python)
     for name in ("resources/examples/churn/feature_stats.py",
                  "resources/examples/churn/prepare_data.ipynb",
@@ -74,6 +74,17 @@ def test_resource_datas_carry_every_file_at_its_package_path() -> None:
     assert bd.missing_resources(datas, REPO) == []
     without_schema = [d for d in datas if not d[0].endswith(".schema.json")]
     assert bd.missing_resources(without_schema, REPO) == ["schema/stitch-v1.schema.json"]
+
+
+def test_dry_run_leftovers_next_to_the_example_stay_out(tmp_path: Path) -> None:
+    example = tmp_path / "resources" / "examples" / "churn"
+    shutil.copytree(EXAMPLE.parent, example)
+    for leftover in ("churn.runs/20260101-1/prepare_data.ipynb", ".ipynb_checkpoints/x.ipynb",
+                     "__pycache__/feature_stats.cpython-311.pyc"):
+        (example / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (example / leftover).write_text("{}")
+    shipped = {Path(src).relative_to(example).as_posix() for src, _ in bd.resource_datas(tmp_path)}
+    assert shipped == {p.name for p in EXAMPLE.parent.iterdir() if p.is_file()}
 
 
 def test_only_four_qt_modules_stay_in_the_bundle() -> None:
