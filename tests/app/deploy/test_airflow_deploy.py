@@ -53,9 +53,19 @@ def close(a: Any, b: Any) -> bool:
     return a == b
 
 
-def test_example_runs_on_airflow_with_the_values_of_the_dry_run(
-        local_profile: Profile, example_copy: Path) -> None:
+@pytest.fixture
+def quick_example(example_copy: Path) -> Path:
+    """The example, unscheduled and retrying after 5 s instead of 300 s (tests wait less)."""
     pipeline = fileformat.load(example_copy)
+    # "@daily" would start a scheduled run on unpause, ahead of ours (max_active_runs=1).
+    pipeline.update_settings(schedule="", retry_delay_seconds=5)
+    fileformat.save(pipeline, example_copy)
+    return example_copy
+
+
+def test_example_runs_on_airflow_with_the_values_of_the_dry_run(
+        local_profile: Profile, quick_example: Path) -> None:
+    pipeline = fileformat.load(quick_example)
     params = {"n_rows": 240, "min_accuracy": 0.5}
     finished, events = finish(deploy(pipeline, local_profile,
                                      DeployOptions(trigger=True, wait=True, params=params)))
@@ -79,8 +89,8 @@ def test_example_runs_on_airflow_with_the_values_of_the_dry_run(
 
 
 def test_same_pipeline_twice_is_one_dag_and_not_delivered_again(
-        local_profile: Profile, example_copy: Path) -> None:
-    pipeline = fileformat.load(example_copy)
+        local_profile: Profile, quick_example: Path) -> None:
+    pipeline = fileformat.load(quick_example)
     first, _ = finish(deploy(pipeline, local_profile))
     second, _ = finish(deploy(pipeline, local_profile))
     assert second.summary["delivered"] is False
@@ -143,8 +153,9 @@ def test_bad_credentials_are_one_line(local_profile: Profile, monkeypatch: pytes
     assert "not-the-password" not in out.out + out.err
 
 
-def test_cli_deploy_trigger_wait_then_runs(local_profile: Profile, example_copy: Path,
+def test_cli_deploy_trigger_wait_then_runs(local_profile: Profile, quick_example: Path,
                                            capsys: pytest.CaptureFixture) -> None:
+    example_copy = quick_example
     from app import settings
 
     config = settings.load()
