@@ -101,7 +101,10 @@ def _start_kernel(key: KernelKey) -> Any:
     from jupyter_client.manager import KernelManager
 
     name, cwd, extra_env = key
-    km = KernelManager(kernel_name=name)
+    # nbclient needs an asynchronous client: a blocking one waits for replies without ever
+    # noticing a dead kernel (timeouts and cancel kill kernels).
+    km = KernelManager(kernel_name=name,
+                       client_class="jupyter_client.asynchronous.AsyncKernelClient")
     env = dict(os.environ, **dict(extra_env))
     env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
     km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
