@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
 import threading
@@ -57,6 +58,7 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
 
 
 def cmd_dry_run(args: argparse.Namespace) -> int:
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # a killed kernel is in the report
     pipeline = load_pipeline(args.file)
     run = DryRun(pipeline, _options(args, pipeline))
     try:
