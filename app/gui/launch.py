@@ -34,6 +34,8 @@ def application() -> object:
         app.setOrganizationName("Stitchboard")
         app.setStyle("Fusion")
         app.setStyleSheet(stylesheet())
+        # Data left on the clipboard at exit crashes PySide6 (seen offscreen): leave it empty.
+        app.aboutToQuit.connect(lambda: QtWidgets.QApplication.clipboard().clear())
     return app
 
 

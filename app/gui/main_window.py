@@ -319,7 +319,19 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.runs.shutdown()
         self.document.discard_recovery()
         settings().setValue("geometry", self.saveGeometry())
+        self._detach()
         event.accept()
+
+    def _detach(self) -> None:
+        """Stop listening to the document (its undo stack may outlive this window)."""
+        stack = self.document.undo_stack
+        for signal, slot in ((stack.cleanChanged, self.update_title), (stack.indexChanged, self._on_edit)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        self.autosave_timer.stop()
+        self.validator.timer.stop()
 
 
 def _log_line(event: LogEvent) -> str:
