@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeState
-from app.runner.kernels import KernelPool, kernel_key, kill_kernel_group
+from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
 from graph_editor.nodes import Node
 from resources.runtime import stitchboard_runtime as runtime
 
@@ -139,6 +139,7 @@ class NodeTask:
             return self._notebook_failure(nb, exc)
         finally:
             log.close()
+            close_clients(km)
             self.pool.release(km)
         return self._collect()
 

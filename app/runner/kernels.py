@@ -105,10 +105,34 @@ def _start_kernel(key: KernelKey) -> Any:
     # noticing a dead kernel (timeouts and cancel kill kernels).
     km = KernelManager(kernel_name=name,
                        client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    clients: list[Any] = []
+    make_client = km.client
+
+    def client(**kwargs: Any) -> Any:  # remember nbclient's client so close_clients can stop it
+        kc = make_client(**kwargs)
+        clients.append(kc)
+        return kc
+
+    km.client = client
+    km.stitchboard_clients = clients
     env = dict(os.environ, **dict(extra_env))
     env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
     km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return km
+
+
+def close_clients(km: Any) -> None:
+    """Stop the channels (sockets, heartbeat thread) of the clients nbclient made for ``km``.
+
+    nbclient leaves them open when it did not start the kernel itself; call this from the
+    thread that executed the notebook.
+    """
+    for kc in getattr(km, "stitchboard_clients", []):
+        try:
+            kc.stop_channels()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+    getattr(km, "stitchboard_clients", []).clear()
 
 
 def _stop_kernel(km: Any) -> None:
