@@ -43,6 +43,7 @@ class DryRun:
         self._outputs: dict[str, dict[str, Any]] = {}
         self._params: dict[str, Any] = {}
         self._selected: set[str] = set()
+        self._warnings: list[str] = []
 
     # -- public -----------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -58,6 +59,7 @@ class DryRun:
         if has_errors(issues):
             self._drop_empty_run_dir()
             raise ValidationFailed(issues)
+        self._warnings = [str(i) for i in issues if not i.is_error]
         try:
             self._plan()
         except RunError:
@@ -130,6 +132,8 @@ class DryRun:
         finished = False
         try:
             yield LogEvent(f"run folder: {self.run_dir}")
+            for warning in self._warnings:
+                yield LogEvent(warning, level="warning")
             for record in self._records.values():
                 yield self._node_event(record)
             yield ProgressEvent(0, total, "prepare" if self.options.prepare_only else "run")

@@ -34,6 +34,7 @@ def test_independent_nodes_overlap_in_time(tmp_path: Path) -> None:
     assert first["start"] < second["end"] and second["start"] < first["end"]  # ran side by side
     ra, rb = nodes["a"], nodes["b"]
     assert ra["started_at"] < rb["ended_at"] and rb["started_at"] < ra["ended_at"]
+    assert descendants() == []  # every kernel, used or started ahead, is shut down
 
 
 def test_failure_is_reported_downstream_skipped_other_branch_finishes(tmp_path: Path) -> None:
