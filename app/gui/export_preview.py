@@ -53,7 +53,7 @@ class ExportDialog(QtWidgets.QDialog):
         self.bundle = None
         self.backend = QtWidgets.QComboBox()
         self.backend.addItem("Kubernetes pods", "kubernetes")
-        self.backend.addItem("Airflow workers", "local")
+        self.backend.addItem("Airflow workers", "worker")
         self.backend.currentIndexChanged.connect(self.refresh)
         self.text = QtWidgets.QPlainTextEdit()
         self.text.setObjectName("dagSource")
