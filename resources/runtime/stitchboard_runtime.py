@@ -114,7 +114,8 @@ def execute_notebook(nb: Any, output_path: str | Path, cwd: str | Path, kernel_n
     import papermill
 
     return papermill.execute_notebook(
-        nb, str(output_path), kernel_name=kernel_name or None, cwd=str(cwd),
+        nb, str(output_path), kernel_name=kernel_name or None,
+        cwd=str(cwd) if cwd is not None else None,
         execution_timeout=timeout, progress_bar=False, log_output=False, **engine_kwargs,
     )
 

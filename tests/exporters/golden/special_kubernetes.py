@@ -16,7 +16,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "b6096e8f3df8a3a4"
+RUNTIME_KEY = "93d3da4f371e862a"
 
 POD_BOOTSTRAP = """import base64, json, os, sys, tempfile, zlib
 
@@ -169,7 +169,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('b6096e8f3df8a3a4') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('93d3da4f371e862a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -455,7 +455,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('b6096e8f3df8a3a4') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('93d3da4f371e862a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -482,7 +482,7 @@ with DAG(
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
 # e78973bd02829443: feature_stats.py
-# b6096e8f3df8a3a4: stitchboard_runtime.py
+# 93d3da4f371e862a: stitchboard_runtime.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -507,61 +507,61 @@ CONTENT = {
         "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
         "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
     ),
-    "b6096e8f3df8a3a4": (
-        "eNrVWW1v48YR/q5fsWEKmLyTeAnQAoUOKuD6nOba5GzYuqCAa1CUuLJ5pkhml7Ksqv7vfWb2haQk"
-        "O2mLFqiBO0nk7Oy8PPOys0EQXDd5s7ifV6nKTrRoUv0g1Lps8pUc0xctqlKKssqkWJeZVKK5p5+N"
-        "nFfVwzu9UHndiEVVNipdNPFgML3PtVjmhRT41LJYjuhlmpcyE2HeiFLKjHgWW1GntVSrvChEWmai"
-        "nC8rtUqbSMzlIl1rMGgEuD7KQo9p10FRLdJCZGo7glwiX9WVajSohrye5JJP9AxC6vu8plfY7glc"
-        "Kn774fRPQtPXtBGp+Mt6LlUpG6lFXWWDSoGLOM3Vsqg2YlOpB7Bh/Ul3DdbQD0KnmnkVad1Utcjy"
-        "DDqfWfVFqKUUp1dn33+cnp9NP1+dx6ssGg9G3mBjkZf1GlKnCvqVX+SigV3mPVssG2vlhcTPJr27"
-        "A8lsVqcqXUFcpWez95B/mZewBtEMhNiovGlkKe4l+C6qogBjI+hjqvJ0XkCDEsszkr9aNyxDXsIw"
-        "qfjz9cUn9th7CGod+qWad0RV+aOkhbPZaERcJo9psZazmajqJq9gorAhM4Mi10MhH6XaNvd5eSfg"
-        "Ol5IW0TvISdJZLcgkaVBF0tQzckazleMICMxrDOb/eZ6+nF69v0fL06vPiQXn6eXn6fXsxnbfrUi"
-        "9xdAmAgBmwxyk0c1o6IqrS81/CDwV0M0PNQt6hML97jeiuuLz1dn52I0YmsbwfHLWSwdzsWN+zly"
-        "ThWQ55aZ0x/ePxCwCvHp9MfzW/qtpF4Xjfju4w/m99OiWt0OyJr0DXa0tiDF3Vaww2z2LjV4fEd0"
-        "75Rs1qqMv+iqxBpESwfDl1V2AQSlTaXiQRAEg8FSVSuRJMs1FskksfECo0DslN02GLhn6g76aul+"
-        "0w7ue6XdN72e16paSN0+2fqvjVzV5DOzbZ0290U+d3te4qd50WxrwoV9flpuBwPrzOT8009iIoIj"
-        "fg4GZxc//ICASqaIYNB0nDeyYA8Gfz27+DG5PJ1+TxQvGg6GGSyKVGtxwYY+V6pS4fnTQjKULUhg"
-        "wFOT8xDgFLwCmmfrBeUkLTIJDgpAc74KV7nW0Gso4BOiJtiMtETkFbmm6Iti9skgk0sXngmFbqKr"
-        "tVrI0HBKCPBIdljU3OhG3Q7dFglZdAzUqkiM/kCfXtBLC2hmJKqlTU+64dwwFndYaROKZTYUi3u5"
-        "eGAphwZ79HolOB2QF1la4m8sJ0KP7uBrcZplJio7lWPstAKjXPt0d9Imm5CtmBKilmILYT1RFP+t"
-        "DNoNOhik1JHoeULfuzTLgJ6yseDsHZmrZ8HoK/Xc40nk1kdYcJOUHD34QKpoWeVLekRy4vFdUc3T"
-        "QofRbV+6pegwG/fescHSHCnvE/gZZJ04/UtKi1BI53cohWNxIt6Kk6E4ib9UeRl2eEbRgeicblnV"
-        "vlpHlDiUKHnEQq8NdL89IIFSCEwZJo9RnCQrIL2gjDGZiJNyvaq3J5xK71OdNo0CFcQGZlYnET+/"
-        "k037vMzyFdT6NqLV3xxK4yVKHmPiEUYHJI3avrDOQiHOIJTm/dICQQ7Ny8l3UE8eMpMc2SKcQj/2"
-        "yFD8RNbk7xEDTB7fzXjSrwuX1pVil5TAlzAwPwx1Ee46xiSnJMlzNMYy+QyLcRr8hKp36CjvaXIS"
-        "m6gP+k3e3KPkyjLcddMChIHhN7C6LBdVBghNTtbNcvT7E6Pfcnx0K2/JsN14CGpvw8jmKySbvE7s"
-        "jmGJxgB5m9MQPn0aupKr6tH2LL5cAh3ySS7WlFqRIVBnkQgItdSfcSUgEnqwKCTar1rJmjProqpz"
-        "xLHPQ0xCrIH1ch7TVz32OgG/9CQGEsOA0yp5IGAMBjCJDFpa+iOSm8BKGZCpb26PEHjRExadCclz"
-        "3cxYzq2VrOiJy2qhScics8U/uAQORdvDjVFZFpzkh2RGn+kPS0BPMP93UBf8Hqb5YD7uBQltZT/w"
-        "27TTzlMBMEpjaStr26iGvk2NfM/tEj+7J60BT5QHNGbEn5jbwuT3yG33r2SaDW1atO1r7ITiT1sI"
-        "3LnA4MB0F1aIOK/UxtEVVZp56ydUvI+t8Frlf5duZfeZ52AUKOew2yHnEHa1Do4iIb5uN0DFI3JK"
-        "9VlmOjqwTrO0Sek4ggMKdebMez+uonbHoxKBZMioCVvXRD1/TzrfqRVhhw9shPTwNegiHRs6I8eP"
-        "v41LuUkoaLhBCX+pWxmSHmEXjlEU9djHzgA3AQ4zNt46HV0bei6yYwOjkH5ER6ONwONN93IsvBBT"
-        "HAT9+OvFg89fpgfcKHjgvSkIdAjqdI7ow8GcEtmGTpXAtmszYP65qh4AaodnEg+qk2R9ezkPUTk5"
-        "7iWr/u65S0prY/kEpVDXO7Rct7rd7TIoK6/Thk6I7rgYGjwisndtL9LrpJ6jwMhHVdnv4RsSLiIE"
-        "eB2yOOwXOgyGvhYFXIsCCwpbj3kdlc4PkqDGclKxwuvXNXFquAkDGQLSoEsnbqiy4PAc2DKL712D"
-        "5XCMbtISCHbljkDwqu36G67WaKvvqyLbP7ZaI3V6TNNicnPWNSjL4npMI8Wtk9E1lb/KAL3EOe76"
-        "z/WRz0Evdnagsu0Fuoujwj3b6LI1oJt5uOj7gDqMtMUm+1fK0AtVjY7h2GIscHZDOPWXiDdvZHmH"
-        "Y37ysMGJVR/vQ86N7Ihd30z40sMNlE/V5uhD7jKjI17HrcfWnL47ys5m8V5Z8mwGXSO3hebAhp0s"
-        "182ZJgX8YhpnC09oGT6j1nxtj2JtN7GfQzqy3imc1pN5qkx7PERturNp0z3ZM+qw1/qpdfm/aGgc"
-        "pR+S/UdAeh1Ee0A90h29UBguDZyGDincALnmx8xILcyoaLy3iNA8MbBB6zFkeyJbDGwjwW8Yom6Y"
-        "Ek8lgS1V2w+5wjaV2oZA9TJ/mvRmIAE3+s2qblNHt8C4fUAQiXfCpRA7D2lhSY3H8S626+i+Y/sT"
-        "ip63oj2Q7nUye05nzxDazY7UqMmy6TEcOtdG+4XxxXagL6w/0fAEMgHe1ytsosOXYcyI8Nj1YHhp"
-        "EjoWB5NQUfH8hQndLHR/vnKzDEajHTF8nuwMJerBfr0amvkPD1U752B+h2zfiwTO72wzy67suJBP"
-        "3jTa6IS5scl/Lcgp8exXjf3QfDVw9xm+GsdDO+Z96QD0QohfrUvUjXYE3rnxcDcc/39xLUsat/C5"
-        "odIxfuWqKinv7zqT1/FhF//c6eLtjB1tjR2fU5xutS1yNPUwJc3GLqpOVTzKMEJde/NKsEVt6w98"
-        "gD0PNxxUhiLYBJ2hhmskKTQcjQkGdi9OYWX1czoW1x9//Pbb33nOvcaV/jIDhnacHQP/odWxV2cP"
-        "0lFE4jxO8M+j1dfb4x1N7083Ga0gXX1ZxzOp1KQjzfX0AzxjtWwV/DUb8FzXjsLawRFdFBV7RjDc"
-        "xwc88TBeFJWG87rjFbJZbJBP/br4ioZ7vcWmV70yVymuWd1Z63FmQxnIqcHiUGAuuz22rmP99zP7"
-        "KkUDDKg9dnLRkfjPy8beBtG1h8IrdwUSn1qcXvKbMJMGv0juE84PxKkz+OZiH1u5DbcYJ38P9zAw"
-        "JniNwt02AezQIV0XzSTYPePXvSzqSdC9HauW5lbOdvKvc3UDrg5bz5ThPtJU7dPGX2VwyfhVXP3l"
-        "11HuG76HRBPtLxfa/tovfHUXU/Z7zF+lt1GIBTT6m3AFaRe3g5AXlpsbuqO6IJi6enTu5/iqw9+e"
-        "vi4f3UOBJSoII0kj58ukUWvp9lkGR/fY+WstFxzUpZsREe3DH7STZth7Gejysnc8JxIz/dJ20GSv"
-        "T7onVSZyZUTXRQ7Zhybjlv6YykQ2sGWZaYrnMIjrbRAd1Cnw7zQXnZW2q0CTZNtIl06ZptfnUQbs"
-        "MU64Ve3I6ptITtjI3aYsump7Jxv6nuUKFQmFMgwcGEeBeGtqaEe0iNNVZ4jV18U3sa9pY6QcGiHt"
-        "dbBP+YcqctM46TZ1ds/IT78brJI8NQhvmIGB7K33iL1k5npxg771LQg9eFoyAqInas1qLMZ7RLbY"
-        "xasHMpn5oSdTtebDD9JqUj3wz+j4cgaymQLRf0dKuEGpQhpmit6c4hukcrpls1cnPMNPEkrsSWLn"
-        "+Kb1ADg53cNT/wQytluE"
+    "93d3da4f371e862a": (
+        "eNrVWftv48YR/l1/xYYpYDKReAnQAoUOKuDeOc21ydmwfUEB16AocWXzTJHKLmVZVf2/95vZB5eS"
+        "7KQtWqACbL52Z+fxzWNnoyi6ast2fj9rclWcaNHm+kGodd2WSzmmGy2aWoq6KaRY14VUor2nx1bO"
+        "mubhjZ6rctWKeVO3Kp+36WBwfV9qsSgrKXDVslqM6GNe1rIQcdmKWsqCaFZbscpXUi3LqhJ5XYh6"
+        "tmjUMm8TMZPzfK1BoBWg+igrPaZVB1UzzytRqO0IfIlyuWpUqzFqyPOJL/lE78Ckvi9X9AnLPYFK"
+        "w1/fn/5JaLrNW5GLv6xnUtWylVqsmmLQKFARp6VaVM1GbBr1ADIsP8muQRrygelcM60qX7XNShRl"
+        "AZnfWfFFrKUUp5fvvv9wffbu+tPlWboskvFg5BU2FmW9WoPrXEG++rOct9DLrKeLRWu1PJd4bPO7"
+        "OwyZTle5ypdgV+np9C34X5Q1tEFjBkJsVNm2shb3EnTnTVWBsGH0MVdlPqsgQY3pBfHfrFvmoayh"
+        "mFz8+er8I1vsLRi1Bv3czAJWVfkoaeJ0OhoRlcljXq3ldCqaVVs2UFHckpoxotRDIR+l2rb3ZX0n"
+        "YDqeSEskb8EncWSXIJalQRdz0MxIG85WjCDDMbQznf7m6vrD9bvv/3h+evk+O/90ffHp+mo6Zd0v"
+        "l2T+CggTMWBTgG+yqGZUNLW1pYYdBH4rsIaXukN9ZuGerrbi6vzT5bszMRqxtg3jeHIay4czceMe"
+        "R86oAvzcMnH64fsDAasSH09/PLulZyX1umrFdx9+MM9P82Z5OyBt0h30aHVBgruloIfp9E1u8PiG"
+        "xr1Rsl2rOv2smxpz4C0Bhi+a4hwIyttGpYMoigaDhWqWIssWa0ySWWb9BUoB2zmbbTBw79Qd5NXS"
+        "PdMK7r7R7k6vZyvVzKXu3mz9bSuXK7KZWXaVt/dVOXNrXuDRfGi3K8KFfX9abwcDa8zs7ONPYiKi"
+        "I3aOBu/Of/gBDpVdw4MxJjDeyII9Gvz13fmP2cXp9fc04kXFQTGDeZVrLc5Z0WdKNSo+e5pLhrIF"
+        "CRR4amIeHJycV0DyYj2nmKRFIUFBAWjOVvGy1BpyDQVsQqMJNiMt4XlVqcn7kpRtMijkwrlnRq6b"
+        "6Wat5jI2lDICPIIdJrU3ulW3Q7dERhodA7UqEaM/0NUzemEBzYREs7DhSbccG8biDjNtQLHEhmJ+"
+        "L+cPzOXQYI8+LwWHA7Iic0v0jeZE7NEdfSlOi8J4ZZA5xk4qECq1D3cnXbCJWYs5IWohtmDWD0rS"
+        "v9VRt0CAQQodmZ5ldB+OWUT0lpUFY+9IXT0NJl+o5x5NGm5thAk3Wc3egwtCRUeqXNAr4hOv76pm"
+        "llc6Tm773C1EQGzc+8YKy0uEvI+gZ5B14uSvKSxCIF3eIRWOxYn4WpwMxUn6uSnrOKCZJAesc7hl"
+        "UftiHRHikKPsERO9NJD99mAIhIJjyjh7TNIsWwLpFUWMyUSc1OvlanvCofQ+13nbKowC28DM8iTh"
+        "93ey7d7XRbmEWN8mNPubQ248R9ljSjTi5GBIq7YvzLNQSAswpXm9vIKTQ/J68h3Ek4fEJHu2iK8h"
+        "H1tkKH4ibfJ9wgCTx1czlvTz4oU1pdhlNfAlDMwPXV3Eu0CZZJQse07GmCafoTEOgx+R9Q4N5S1N"
+        "RmIV9UG/Kdt7pFxZx7swLIAZKH4Drct63hSA0ORk3S5Gvz8x8i3GR5fymoy7hYcY7XWY2HiFYFOu"
+        "MrtiXKMwQNzmMISrD0OXctk82prFp0ugQz7J+ZpCKyIE8iwCAaGW6jPOBDSEXswrifJrpeSKI+u8"
+        "WZXwYx+HeAiRBtbrWUq3euxlAn7pTQokxhGHVbJAxBiMoBIZdWPpR0NuIstlRKq+uT0ywLOeMes8"
+        "kCwXRsZ6ZrVkWc9cVItNQOaYLf7BKXAouhpujMwy5yA/JDX6SH+YAnqM+d9BXvBrmOKD6bgPxLTl"
+        "/cBu10E5TwnACI2pHa9doRr7MjXxNbcL/GyefAV4Ij2gMCP6RNwmJr9Gaat/JfNiaMOiLV9TxxRf"
+        "bSJw+wKDA1NdWCbSslEbN65q8sJrP6PkfWyGl6r8u3Qzw3eeghGgnkFvh5Rj6NUaOEmE+LJbABmP"
+        "hlOoLwpT0YF0XuRtTtsRbFCoMmfa+36VdCse5QhDhoyauDNN0rP3JLinUoQNPrAe0sPXIEQ6FnRK"
+        "Th9/m9Zyk5HTcIES/1K1MiQ54hCOSZL0yKdOATcRNjPW34KKrnM959mpgVFMD8lRbyPweNW97Asv"
+        "+BQ7Qd//ev7g45epATcKFnhrEgJtgoLKEXU4iFMg29CuEth2ZQbUP1PNA0Dt8EzsQXTirK8vZyFK"
+        "J8etZMXfPYdDaW4qnyAU8nowlvNWWN0uorrxMm1oh+i2i7HBIzx719UivUrqOYkMf5SV/Rq+IOEk"
+        "QoDXMbPDdqHNYOxzUcS5KLKgsPmY51HqfC8JaswnJSt8fl0SJ4brMJAiwA2qdKKGLAsKz5FNs7gP"
+        "FVbCMLrNayDYpTsCwau66y+4XKOsvm+qYn/bapUU1JimxOTiLFQo8+JqTMPFrePRFZW/SgG9wDkO"
+        "7efqyOeo5zs7jLLlBaqLo8w9W++yOSCMPJz0vUMdetp8U/wraeiFrEbbcCwxFti7wZ36U8RXX8n6"
+        "Dtv87GGDHas+XoecGd7hu76Y8KmHCygfqs3Wh8xlWkc8j0uPrdl9B8JOp+leWvJkBqGSu0RzoMMg"
+        "yoUx04SAXwzjncKg6QlNxzXhymdTOEdgbXHPpT+lK2Ssgif2OqR97Z3Clj6b5crU0EMksDsbW92b"
+        "Pc0Pe/WhWtf/i6rHjfSdtP8Iba8jbQ/NR0qoF7LHhcHc0MGJqyRXIZlGqsUiZZa3Fjaa2wrWsz3Q"
+        "bOFkM4atNvgL49h1XNJrSYjM1fZ9qbBMo7YxoL8onya9RknEu4F2ueriS5iF3DoYkIg3wsUZ2zTp"
+        "sEvVyfFSNzR037D9NkbPWskeSPfKnT2js2XIJcyKVM3Juu0RHDrTJvvZ88Waoc+s3/ZwmzID3tdL"
+        "LKLjl2HMiPDY9WB4qV06FgftUtFwk4YHuobpfhPmZhGNRjsi+DzZmZFw//2kNjRNIo4CwWaZvyEl"
+        "9DyBkwDrzJKrAxPy9pz6H4GbG53815ycAs9+atl3zVcdd5/gq348tL3gl3ZJL7j45bpGcun65MGx"
+        "iDsG+f/za1lTT4Y3F41O8VSqpqa4vwvas+PDUv85KPVtIx61j+2xk59utc2E1Boxec/6LrJOUz3K"
+        "OEHy++oVZ0u6/QHwAfLcAXFQGYpoEwWdD1dtkmu4MV1KpK1a3fycj8XVhx+//fZ3nnKvuqVfYcDQ"
+        "9bxT4D+2Mg7DJHwQjhJi53GCP49Wn2+Plz29n24LmkGyutxP76RSk4Cbq+v3sIyV8ljOf/nHzV/b"
+        "L+u6S3SaVO0pwVAfH9DEy3ReNRrGC3swpLPUIJ+KevEFdQB7k01Be2nOW1xFu7Pa48iGNFBSFcau"
+        "wFR2e2RdWfvvR/ZljioZUHsMYtER/y/r1h4Z0dmIwid3TpKeWpxe8Je4kAa/CO4Tjg9EKeiOc7JP"
+        "Ld+GWpoXhYd7HBkVvDbCHUkB7JAhX1ftJNo94+leVqtJFB6hNQtzdGfL/depui5YQNYTZbiPNGX7"
+        "vPXnHZwyfhVVf0J2lPqGDytRafsTiK4I9xNfXcWk/R7xV8dbL8QE6g9OOIN0k7tuyQvTzTHeUVng"
+        "TKEcwSEen4f4I9bX+aPDKpBEBmEkacR8mbVqLd06i+joGjt/9uWcg6p000eidfhCK2mGveeBTjh7"
+        "e3gaYlpk2naj7BlLuJ3lQS6N6FVVgvehibi138vyIOvYsi40+XMcpattlBzkKdAPiotgpq0qUCTZ"
+        "MtKFUx7Tq/MoAvYIZ1yqBrz6IpIDNmK3SYsu297Jlu6LUiEjIVHGkQPjKBJfmxwasJZwuAo6XX1Z"
+        "fBH7mjSGy6Fh0p4Z+5B/KCIXjZOwqLNrJr5F3mKW5NZCfMMEDGRvvUXsSTTnixvUrV9joAdPN4yA"
+        "6Ad1ajUa4zUSm+zS5QOpzDzoybVa8+YHYTVrHvgxOT6dgWxaRfTvSAo3KFUIwzyi18z4BqGcjuLs"
+        "+Qo3+rOMAnuW2Wa/KT0ATg73sNQ/Ab1ZZlE="
     ),
 }
