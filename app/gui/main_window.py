@@ -223,12 +223,8 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.zoom_to_fit()
 
     def zoom_to_fit(self) -> None:
-        views = [n.view for n in self.canvas.all_nodes()]
-        if views:
-            self.canvas.viewer().zoom_to_nodes(views)
-            if self.canvas.get_zoom() > 0.0:  # never blow a small pipeline up past 100 %
-                self.canvas.set_zoom(0.0)
-            self.canvas.center_on(self.canvas.all_nodes())
+        """Fit every node in view (never above 100 %); linear, unlike NodeGraphQt's item-group fit."""
+        self.canvas.fit_all()
 
     def _on_selection(self, node_ids: list) -> None:
         self.properties.show_selection(self.document.pipeline, list(node_ids))

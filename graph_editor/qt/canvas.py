@@ -265,8 +265,32 @@ class PipelineCanvas(NodeGraph):
         for view in views:
             view.set_selected(True)
         if center and views:
-            self.center_on(views)
+            self.viewer().centerOn(self.nodes_rect([v.sid for v in views]).center())
         self.selection_ids_changed.emit(self.selected_ids())
+
+    def nodes_rect(self, node_ids: Iterable[str] | None = None) -> QtCore.QRectF:
+        """The scene rectangle around some nodes (all by default)."""
+        ids = self._views if node_ids is None else node_ids
+        rect = QtCore.QRectF()
+        for node_id in ids:
+            view = self._views.get(node_id)
+            if view is not None:
+                rect = rect.united(view.view.sceneBoundingRect())
+        return rect
+
+    def fit_all(self, node_ids: Iterable[str] | None = None) -> None:
+        """Zoom to fit the nodes, at most 100 %, centred."""
+        rect = self.nodes_rect(node_ids)
+        if rect.isNull():
+            return
+        viewer = self.viewer()
+        margin = 40.0
+        rect = rect.adjusted(-margin, -margin, margin, margin)
+        viewer._scene_range = rect  # NodeGraphQt's own zoom keeps working from here
+        viewer._update_scene()
+        if viewer.get_zoom() > 0.0:
+            viewer.set_zoom(0.0)
+        viewer.centerOn(rect.center())
 
     def get_unique_name(self, name: str) -> str:  # names are the model's business
         return name
