@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import urllib3
-from airflow_client import client as af
-from airflow_client.client import exceptions as af_exc
 
 from app import credentials
 from app.deploy.errors import (
@@ -21,6 +20,20 @@ from app.deploy.errors import (
     Unreachable,
 )
 from app.settings import Profile
+
+
+class _LazyModule:
+    """Imports the Airflow client on first use: it costs ~2 s, and most commands never need it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(importlib.import_module(self._name), attr)
+
+
+af: Any = _LazyModule("airflow_client.client")
+af_exc: Any = _LazyModule("airflow_client.client.exceptions")
 
 T = TypeVar("T")
 TIMEOUT = (5.0, 30.0)

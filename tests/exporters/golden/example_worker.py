@@ -81,7 +81,7 @@ with DAG(
     default_args={
         "owner": "data-science",
         "retries": 1,
-        "retry_delay": datetime.timedelta(seconds=300),
+        "retry_delay": datetime.timedelta(seconds=60),
     },
     params={
         "n_rows": Param(
