@@ -89,16 +89,26 @@ class Pipeline:
         except KeyError:
             raise ModelError(f"no node with id {node_id!r}") from None
 
+    def index_of(self, node_id: str) -> int:
+        """Position of a node in node order (saved files list nodes in this order)."""
+        return list(self._nodes).index(node_id)
+
     def has_node(self, node_id: str) -> bool:
         return node_id in self._nodes
 
     def node_by_name(self, name: str) -> Node | None:
         return next((n for n in self._nodes.values() if n.name == name), None)
 
-    def add_node(self, node: Node) -> Node:
+    def add_node(self, node: Node, index: int | None = None) -> Node:
+        """Add a node at the end, or at ``index`` in node order (undo puts it back in place)."""
         if node.id in self._nodes:
             raise ModelError(f"a node with id {node.id!r} already exists")
-        self._nodes[node.id] = node
+        if index is None or index >= len(self._nodes):
+            self._nodes[node.id] = node
+        else:
+            items = list(self._nodes.items())
+            items.insert(max(index, 0), (node.id, node))
+            self._nodes = dict(items)
         self._graph.add_node(node.id)
         self._emit("node_added", node.id)
         return node

@@ -84,3 +84,12 @@ def test_unchecked_edges_keep_broken_wires_for_validation():
     p.add_edge(Edge(b.id, a.id), check=False)
     assert p.cycles() == [["id_a", "id_b"]]
     assert p.unique_name("a") == "a_2"
+
+
+def test_a_node_can_be_put_back_in_its_place(chain3):
+    index = chain3.index_of("id_b")
+    node, edges = chain3.remove_node("id_b")
+    chain3.add_node(node, index=index)
+    for edge in edges:
+        chain3.add_edge(edge)
+    assert [n.name for n in chain3.nodes] == ["a", "b", "c"]
