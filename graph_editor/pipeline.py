@@ -7,9 +7,9 @@ Pure Python (networkx inside, never handed out). Edits go through methods that e
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx

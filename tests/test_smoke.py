@@ -1,5 +1,5 @@
-from tests.conftest import EXAMPLE
 from app.cli.main import main
+from tests.conftest import EXAMPLE
 
 
 def test_example_validates(capsys):

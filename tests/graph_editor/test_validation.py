@@ -6,8 +6,17 @@ import pytest
 
 from graph_editor import fileformat
 from graph_editor.build import refresh_ports
-from graph_editor.nodes import (Distributed, Edge, Node, NodeKind, PipelineParameter, Port, Resources,
-                                SecretRef, SecretSource)
+from graph_editor.nodes import (
+    Distributed,
+    Edge,
+    Node,
+    NodeKind,
+    PipelineParameter,
+    Port,
+    Resources,
+    SecretRef,
+    SecretSource,
+)
 from graph_editor.types import PortType
 from graph_editor.validation import Severity, cron_problem, validate
 from tests.helpers import write_notebook
