@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from graph_editor import fileformat
+from graph_editor.build import refresh_all_ports
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import coerce_text
 from graph_editor.validation import Issue
@@ -28,9 +29,16 @@ def die(message: str, code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-def load_pipeline(path: str | Path) -> Pipeline:
-    """Load a pipeline; a missing or broken file is a ``PipelineFileError`` (exit 2)."""
-    return fileformat.load(path)
+def load_pipeline(path: str | Path, *, refresh: bool = True) -> Pipeline:
+    """Load a pipeline and re-inspect its notebooks, so the notebooks on disk are the truth.
+
+    A wire or value whose port vanished from its notebook is kept and reported by validation.
+    A missing or broken file is a ``PipelineFileError`` (exit 2).
+    """
+    pipeline = fileformat.load(path)
+    if refresh:
+        refresh_all_ports(pipeline)
+    return pipeline
 
 
 def print_issues(issues: Sequence[Issue], stream: Any = None) -> None:

@@ -108,3 +108,15 @@ def test_bad_notebook_and_bad_usage_are_one_line(tmp_path):
 def test_version():
     done = run_cli("--version")
     assert done.returncode == 0 and done.stdout.startswith("stitchboard ")
+
+
+def test_commands_read_the_notebooks_as_they_are_now(example_copy):
+    """A notebook edited after the pipeline was saved: its new port types count, and a wire to a
+    parameter it lost is reported, not dropped."""
+    write_notebook(example_copy.parent / "train_logreg.ipynb",
+                   parameters="train: str = ''\nlearning_rate: float = 0.1",
+                   outputs="accuracy: float = 0.5\nweights = []")
+    done = run_cli("validate", example_copy)
+    assert done.returncode == 1
+    assert "prepare_data.train -> train_logreg.train: dict cannot feed str" in done.stdout
+    assert "train_logreg.ipynb has no parameter 'test'" in done.stdout
