@@ -28,7 +28,8 @@ from graph_editor.qt.commands import (
     UpdateNodeCommand,
     check_rewire,
 )
-from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
+from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, StitchNodeItem, _StitchNode
+from graph_editor.qt.port_items import add_port
 from graph_editor.qt.ports import (
     ORDER_IN,
     ORDER_OUT,
@@ -85,8 +86,10 @@ class PipelineCanvas(NodeGraph):
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
         try:
-            for node in self.pipeline.nodes:
-                self._add_view(node)
+            with _drawing_held():
+                views = [self._create_view(node) for node in self.pipeline.nodes]
+            for view in views:  # lay each node out once, before its wires need port positions
+                self._finish_view(view)
             for edge in self.pipeline.edges:
                 self._connect_view(edge)
         finally:
@@ -127,27 +130,33 @@ class PipelineCanvas(NodeGraph):
             self._disconnect_view(edge)
 
     def _add_view(self, node: Node) -> _StitchNode:
+        with _drawing_held():
+            view = self._create_view(node)
+        self._finish_view(view)
+        return view
+
+    def _create_view(self, node: Node) -> _StitchNode:
+        """A node view with its ports, in the scene but not laid out (see ``_finish_view``)."""
         view = NODE_CLASSES[node.kind]()
         view.sid = node.id
+        view.NODE_NAME = node.name  # NodeGraph.add_node names the node after NODE_NAME
         self._add_ports(view, input_specs(self.pipeline, node), output_specs(self.pipeline, node))
         self.add_node(view, pos=[float(node.position[0]), float(node.position[1])],
                       selected=False, push_undo=False)
-        view.model.name = node.name
-        view.view.name = node.name
-        view.view.draw_node()
-        view.view.setToolTip(node_tooltip(node))
         self._views[node.id] = view
         self._shown[node.id] = node
         return view
 
+    def _finish_view(self, view: _StitchNode) -> None:
+        view.view.draw_node()
+        view.view.setToolTip(node_tooltip(self._shown[view.sid]))  # after draw_node, which sets its own
+
     @staticmethod
     def _add_ports(view: _StitchNode, inputs: list[PortSpec], outputs: list[PortSpec]) -> None:
         for spec in inputs:
-            port = view.add_input(spec.name, multi_input=spec.multi, color=spec.color)
-            _style_port(view, port, spec, view.view.get_input_text_item)
+            add_port(view, spec, is_input=True)
         for spec in outputs:
-            port = view.add_output(spec.name, multi_output=spec.multi, color=spec.color)
-            _style_port(view, port, spec, view.view.get_output_text_item)
+            add_port(view, spec, is_input=False)
 
     def _remove_view(self, view: _StitchNode) -> None:
         for port in view.input_ports() + view.output_ports():
@@ -464,12 +473,12 @@ class PipelineCanvas(NodeGraph):
         return edges
 
 
-PORT_SIZE = 17.0
+@contextmanager
+def _drawing_held() -> Iterator[None]:
+    """Skip node layout while views are built (NodeGraphQt would lay each node out 4 times)."""
+    StitchNodeItem.held = True
+    try:
+        yield
+    finally:
+        StitchNodeItem.held = False
 
-
-def _style_port(view: _StitchNode, port: object, spec: PortSpec, text_of: object) -> None:
-    port.view._width = port.view._height = PORT_SIZE  # compact rows: 17 px instead of 23
-    text = text_of(port.view)
-    if text is not None:
-        text.setHtml(spec.label)
-    port.view.setToolTip(spec.tooltip)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from NodeGraphQt import BaseNode
 from NodeGraphQt.qgraphics.node_base import NodeItem
-from Qt import QtCore, QtGui
+from Qt import QtCore, QtGui, QtWidgets
 
 from graph_editor.nodes import NodeKind
 from graph_editor.qt.style import (
@@ -17,10 +17,13 @@ from graph_editor.qt.style import (
 )
 
 IDENTIFIER = "stitchboard"
+_SELECTED_CHANGE = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSelectedChange
 
 
 class StitchNodeItem(NodeItem):
     """A node drawn with a kind-coloured header, a run-state strip and issue badges."""
+
+    held = False  # while True (bulk loads), draw_node() is skipped: the canvas lays out once
 
     def __init__(self, name: str = "node", parent: object = None) -> None:
         super().__init__(name, parent)
@@ -29,6 +32,15 @@ class StitchNodeItem(NodeItem):
         self.errors = 0
         self.warnings = 0
         self._icon_item.setVisible(False)
+
+    def draw_node(self) -> None:
+        if not StitchNodeItem.held:
+            super().draw_node()
+
+    def itemChange(self, change: object, value: object) -> object:  # noqa: N802 - Qt calls this
+        if change is _SELECTED_CHANGE:  # only this one matters to NodeGraphQt; skip its slow path
+            return super().itemChange(change, value)
+        return value
 
     def set_status(self, errors: int, warnings: int) -> None:
         if (errors, warnings) != (self.errors, self.warnings):
