@@ -49,3 +49,9 @@ def airflow_venv() -> Path:
     script = REPO / ".ci" / "airflow-venv.sh"
     subprocess.run(["bash", str(script), str(AIRFLOW_VENV)], check=True)
     return AIRFLOW_VENV
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the tests that need a real Airflow last: the session's Airflow then starts once, late,
+    and its processes (about 1 GB) do not slow the kernel-heavy tests."""
+    items.sort(key=lambda item: item.get_closest_marker("airflow") is not None)

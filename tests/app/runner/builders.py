@@ -65,8 +65,23 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+# Processes that were already running below this one when a test started (say, the real Airflow
+# another test module started for the whole session): they and their subtrees are not ours.
+BASELINE: set[int] = set()
+
+
+def mark_baseline() -> None:
+    """Remember the processes already below this one, so a test only sees those it started."""
+    BASELINE.clear()
+    BASELINE.update(_below(os.getpid(), set()))
+
+
 def descendants(pid: int | None = None) -> list[int]:
-    """Living processes below ``pid`` (default: this process), read from /proc."""
+    """Living processes below ``pid`` (default: this process) that a test started, from /proc."""
+    return [p for p in _below(pid or os.getpid(), BASELINE) if alive(p)]
+
+
+def _below(pid: int, skip: set[int]) -> list[int]:
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -75,11 +90,11 @@ def descendants(pid: int | None = None) -> list[int]:
             except OSError:
                 continue
             parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid or os.getpid()]
+    found, frontier = [], [pid]
     while frontier:
         current = frontier.pop()
         for child, parent in parents.items():
-            if parent == current:
+            if parent == current and child not in skip:
                 found.append(child)
                 frontier.append(child)
-    return [p for p in found if alive(p)]
+    return found
