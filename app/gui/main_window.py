@@ -7,12 +7,14 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.gui.deploy_actions import DeployActions, deploy_icon
 from app.gui.document import Document
 from app.gui.dryrun import RunController
 from app.gui.files import FileActions, settings
 from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
 from app.gui.look import icon
 from app.gui.run_panel import RunPanel
+from app.gui.start_page import StartActions, StartPage
 from app.gui.watcher import SourceWatcher
 from graph_editor.build import layered_positions
 from graph_editor.nodes import NodeKind
@@ -24,7 +26,7 @@ from graph_editor.qt.properties import PropertiesPanel
 AUTOSAVE_MS = 2000
 
 
-class MainWindow(FileActions, QtWidgets.QMainWindow):
+class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow):
     """The editor window around one document."""
 
     def __init__(self, document: Document | None = None) -> None:
@@ -34,7 +36,12 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.last_error = ""
         self.node_notebooks: dict[str, str] = {}
         self.canvas = PipelineCanvas(self.document.pipeline, self.document.undo_stack, self)
-        self.setCentralWidget(self.canvas.widget)
+        self.start_page = StartPage()
+        self.pages = QtWidgets.QStackedWidget()
+        self.pages.addWidget(self.start_page)
+        self.pages.addWidget(self.canvas.widget)
+        self.setCentralWidget(self.pages)
+        self._init_deploy()
         self.validator = Validator(self)
         self.runs = RunController(self)
         self.watcher = SourceWatcher(self, self.push, self.show_status)
@@ -45,12 +52,18 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self._build_docks()
         self._build_actions()
         self._connect()
+        self._install_node_menu()
         self.set_document(self.document)
+        if document is None:
+            self.show_start_page()
         geometry = settings().value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 860)
+        state = settings().value("windowState")
+        if state is not None:
+            self.restoreState(state)
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea) -> QtWidgets.QDockWidget:
@@ -121,7 +134,15 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
             "export": self._action("&Export Preview…", self.export_preview, "Ctrl+E", "export",
                                    "Preview the generated Airflow DAG"),
             "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
+            "deploy": self._action("De&ploy…", self.open_deploy_dialog, "Ctrl+Shift+D", "",
+                                   "Deploy to an Airflow cluster and optionally run it"),
+            "profiles": self._action("P&rofiles…", self.open_profiles, None, "",
+                                     "Add, edit and test cluster profiles"),
+            "task_log": self._action("Show Task &Log", self.show_task_log, None, "",
+                                     "The log of a task that failed on Airflow"),
+            "start_page": self._action("&Start Page", self.show_start_page),
         }
+        a["deploy"].setIcon(deploy_icon())
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
         self.canvas.widget.addAction(a["search"])
         a["stop"].setEnabled(False)
@@ -137,10 +158,11 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
-        for name in ("search", "layout", "fit"):
-            view.addAction(a[name])
+        for name in ("search", "layout", "fit", None, "start_page"):
+            view.addSeparator() if name is None else view.addAction(a[name])
         run = bar.addMenu("&Pipeline")
-        for name in ("validate", "run", "stop", "open_notebook", None, "export"):
+        for name in ("validate", "run", "stop", "open_notebook", None, "export", None, "deploy",
+                     "profiles", "task_log"):
             run.addSeparator() if name is None else run.addAction(a[name])
         tools = self.addToolBar("Main")
         tools.setObjectName("MainToolBar")
@@ -148,7 +170,7 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         tools.setIconSize(QtCore.QSize(20, 20))
         tools.setToolButtonStyle(QtCore.Qt.ToolButtonTextBesideIcon)
         for name in ("new", "open", "save", None, "undo", "redo", None, "layout", "fit", None,
-                     "validate", "run", "stop", "export"):
+                     "validate", "run", "stop", "export", "deploy"):
             tools.addSeparator() if name is None else tools.addAction(a[name])
         self.rebuild_recent_menu()
 
@@ -162,7 +184,13 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.runs.event.connect(self._on_run_event)
         self.runs.failed.connect(self._on_run_failed)
         self.runs.finished.connect(self._on_run_finished)
-        self.run_panel.cancel_requested.connect(self.runs.cancel)
+        self.run_panel.cancel_requested.connect(self.cancel_current)
+        page = self.start_page
+        page.new_requested.connect(self.new_file)
+        page.open_requested.connect(self.open_dialog)
+        page.example_requested.connect(self.open_example)
+        page.example_to_requested.connect(self.copy_example_to)
+        page.recent_requested.connect(lambda path: self.open_file(Path(path)))
 
     # -- document ---------------------------------------------------------------------------
     def set_document(self, document: Document) -> None:
@@ -181,7 +209,9 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.watcher.watch(document.pipeline)
         self.properties.show_selection(document.pipeline, [])
         self.node_notebooks.clear()
+        self.node_logs.clear()
         self.update_title()
+        self.show_canvas()
         QtCore.QTimer.singleShot(0, self.zoom_to_fit)
 
     def update_title(self, *_args: object) -> None:
@@ -203,6 +233,7 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
 
     # -- editing ----------------------------------------------------------------------------
     def add_node_at_center(self, kind: str) -> None:
+        self.show_canvas()
         viewer = self.canvas.viewer()
         center = viewer.mapToScene(viewer.viewport().rect().center())
         self.canvas.add_blank_node(NodeKind(kind), (center.x() - 80, center.y() - 40))
@@ -230,7 +261,9 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
     def _on_node_activated(self, node_id: str) -> None:
-        if node_id in self.node_notebooks:
+        if node_id in self.node_logs and self.canvas.run_state(node_id) == "failed":
+            self.show_task_log(node_id)
+        elif node_id in self.node_notebooks:
             self.open_executed_notebook(node_id)
 
     # -- validation -------------------------------------------------------------------------
@@ -246,6 +279,9 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
     # -- dry-run ----------------------------------------------------------------------------
     def start_run(self) -> None:
         if self.runs.running:
+            return
+        if self.deploys.running:
+            self.show_status("A deploy is running: wait for it (or stop watching its run) first")
             return
         self.canvas.clear_run_states()
         self.node_notebooks.clear()
@@ -285,9 +321,16 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
         self.run_panel.finished("Run could not start")
         self.show_status(message)
 
+    def cancel_current(self) -> None:
+        """The run panel's Cancel: stops the dry-run, or stops watching a deployed run."""
+        if self.runs.running:
+            self.runs.cancel()
+        elif self.deploys.running:
+            self.deploys.cancel()
+
     def _on_run_finished(self) -> None:
         self.progress.setVisible(False)
-        self.actions_by_name["run"].setEnabled(True)
+        self.actions_by_name["run"].setEnabled(not self.deploys.running)
         self.actions_by_name["stop"].setEnabled(False)
         self.run_panel.cancel.setEnabled(False)
 
@@ -313,8 +356,10 @@ class MainWindow(FileActions, QtWidgets.QMainWindow):
             event.ignore()
             return
         self.runs.shutdown()
+        self.deploys.shutdown()
         self.document.discard_recovery()
         settings().setValue("geometry", self.saveGeometry())
+        settings().setValue("windowState", self.saveState())
         self._detach()
         event.accept()
 

@@ -1,4 +1,4 @@
-"""The run panel: progress, cancel, the log, and each node's executed notebook."""
+"""The run panel: progress, cancel and the log of a dry-run or deploy; a task log viewer."""
 
 from __future__ import annotations
 
@@ -34,17 +34,19 @@ class RunPanel(QtWidgets.QWidget):
         layout.addLayout(top)
         layout.addWidget(self.log, 1)
 
-    def started(self, total: int) -> None:
+    def started(self, total: int, text: str = "Running…", unit: str = "nodes") -> None:
         self.log.clear()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
-        self.progress.setFormat("%v / %m nodes")
-        self.state.setText("Running…")
+        self.progress.setFormat(f"%v / %m {unit}")
+        self.state.setText(text)
         self.cancel.setEnabled(True)
 
-    def set_progress(self, done: int, total: int) -> None:
+    def set_progress(self, done: int, total: int, unit: str = "") -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
+        if unit:
+            self.progress.setFormat(f"%v / %m {unit}")
 
     def append(self, line: str) -> None:
         self.log.appendPlainText(line.rstrip("\n"))
@@ -52,3 +54,23 @@ class RunPanel(QtWidgets.QWidget):
     def finished(self, text: str) -> None:
         self.state.setText(text)
         self.cancel.setEnabled(False)
+
+
+class LogViewer(QtWidgets.QDialog):
+    """A read-only, monospaced view of one task's log (a failed Airflow task, an import error)."""
+
+    def __init__(self, title: str, text: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logViewer")
+        self.setWindowTitle(title)
+        self.text = QtWidgets.QPlainTextEdit(readOnly=True)
+        self.text.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
+        self.text.setLineWrapMode(QtWidgets.QPlainTextEdit.NoWrap)
+        self.text.setPlainText(text)
+        self.text.moveCursor(QtGui.QTextCursor.End)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Close)
+        buttons.rejected.connect(self.close)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 560)

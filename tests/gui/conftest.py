@@ -48,3 +48,30 @@ def _private_qsettings(isolated_user_dirs: Path):
     QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope,
                              str(isolated_user_dirs / "config"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _private_documents(isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's Documents folder (where 'Open the example' copies it) under the test's temp dir."""
+    documents = isolated_user_dirs / "documents"
+    documents.mkdir(exist_ok=True)
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
+    return documents
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """An empty in-memory keyring per test (never the developer's real one)."""
+    import keyring
+
+    from tests.app.deploy.conftest import MemoryKeyring
+
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+# A real Airflow for the deploy-from-the-window test (session-wide; started only when asked for).
+from tests.app.deploy.conftest import local_airflow  # noqa: E402, F401

@@ -150,3 +150,19 @@ def test_tab_search_creates_a_node_of_the_chosen_kind(window):
     window.canvas._on_search_triggered(TensorFlowNode.type_, (10.0, 20.0))
     node = window.document.pipeline.node_by_name("tensorflow")
     assert node is not None and node.position == (10.0, 20.0)
+
+
+def test_undoing_a_delete_saves_the_same_bytes(window, example_copy: Path):
+    """Deleted nodes come back at their old place in node order, so the file does not change."""
+    before = example_copy.read_bytes()
+    pipeline = window.document.pipeline
+    order = [n.id for n in pipeline.nodes]
+    doomed = [pipeline.node_by_name(n).id for n in ("train_mlp", "prepare_data", "compare_models")]
+    window.canvas.select_ids(doomed)
+    window.actions_by_name["delete"].trigger()
+    assert len(pipeline) == 2 and not pipeline.edges
+    window.actions_by_name["undo"].trigger()
+    assert [n.id for n in pipeline.nodes] == order
+    window.save()
+    assert example_copy.read_bytes() == before
+    assert len(window.canvas.all_nodes()) == 5 and _view_wires(window) == 8
