@@ -44,20 +44,21 @@ class RemoveNodesCommand(QUndoCommand):
         self.node_ids = list(node_ids)
         super().__init__(f"delete {len(self.node_ids)} node(s)")
         self.pipeline = pipeline
-        self.removed: list[Node] = []
+        self.removed: list[tuple[int, Node]] = []  # (index in node order, node), ascending
         self.edges: list[Edge] = []
 
     def redo(self) -> None:
-        self.removed, edges = [], set()
-        for node_id in self.node_ids:
-            node, node_edges = self.pipeline.remove_node(node_id)
-            self.removed.append(node)
+        order = sorted(self.node_ids, key=self.pipeline.index_of)
+        self.removed = [(self.pipeline.index_of(i), self.pipeline.node(i)) for i in order]
+        edges: set[Edge] = set()
+        for node_id in reversed(order):  # from the back, so the saved indexes stay right
+            _node, node_edges = self.pipeline.remove_node(node_id)
             edges.update(node_edges)
         self.edges = sorted(edges)
 
     def undo(self) -> None:
-        for node in self.removed:
-            self.pipeline.add_node(node)
+        for index, node in self.removed:  # ascending: each lands where it was
+            self.pipeline.add_node(node, index=index)
         for edge in self.edges:
             self.pipeline.add_edge(edge, check=False)
 
