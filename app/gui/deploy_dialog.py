@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
@@ -110,6 +111,7 @@ class DeployDialog(QtWidgets.QDialog):
         self.progress = QtWidgets.QProgressBar(objectName="deployProgress")
         self.progress.setRange(0, 5)
         self.progress.setValue(0)
+        self.progress.setTextVisible(False)
         self.status = QtWidgets.QLabel("Ready.", objectName="deployStatus", wordWrap=True)
         self.status.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
         self.deploy_button = QtWidgets.QPushButton("Deploy", default=True, objectName="deployButton")
@@ -139,7 +141,7 @@ class DeployDialog(QtWidgets.QDialog):
         controller.event.connect(self._on_event)
         controller.failed.connect(self._on_failed)
         controller.finished.connect(self._on_finished)
-        self.resize(560, 420)
+        self.resize(580, 360)
         self.load_profiles()
 
     # -- profiles ---------------------------------------------------------------------------
@@ -166,7 +168,8 @@ class DeployDialog(QtWidgets.QDialog):
             self.where.setText("No profile yet: add one with Profiles… (or run "
                                "'stitchboard airflow-local start' for a local Airflow).")
             return
-        self.where.setText(f"{p.api_base} · {p.backend} backend · {p.target.describe()}")
+        target = p.target.describe().replace(str(Path.home()), "~")
+        self.where.setText(f"{p.api_base} · {p.backend} backend · {target}")
 
     def open_profiles(self) -> QtWidgets.QDialog:
         from app.gui.profiles_dialog import ProfilesDialog

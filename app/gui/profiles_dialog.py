@@ -68,32 +68,34 @@ class ProfileForm(QtWidgets.QWidget):
         self.target_kind = QtWidgets.QComboBox(objectName="profileTarget")
         self.target_kind.addItems(list(TARGET_PAGES))
         self.fields: dict[str, QtWidgets.QLineEdit] = {}
-        self.pages = QtWidgets.QStackedWidget()
-        for kind, names in (("folder", (("path", "DAG folder"),)),
-                            ("git", (("repo", "repository URL"), ("branch", "branch"),
-                                     ("subfolder", "subfolder"))),
-                            ("s3", (("endpoint", "endpoint URL (empty: AWS)"), ("bucket", "bucket"),
-                                    ("prefix", "prefix"), ("region", "region")))):
-            page = QtWidgets.QWidget()
-            form = QtWidgets.QFormLayout(page)
-            form.setContentsMargins(0, 0, 0, 0)
-            for key, label in names:
-                edit = QtWidgets.QLineEdit(objectName=f"target_{kind}_{key}")
-                self.fields[f"{kind}.{key}"] = edit
-                form.addRow(label, edit)
-            self.pages.addWidget(page)
-        self.fields["git.branch"].setText("main")
-        self.target_kind.currentIndexChanged.connect(self.pages.setCurrentIndex)
-        self.auth.currentTextChanged.connect(self._auth_changed)
         form = QtWidgets.QFormLayout(self)
+        self.form_layout = form
         for label, widget in (("Name", self.name), ("Airflow URL", self.url), ("Log in with", self.auth),
                               ("Username", self.username), ("Password", self.secret),
                               ("TLS", self.verify), ("CA bundle", self.ca_bundle),
                               ("Export backend", self.backend), ("DAG target", self.target_kind)):
             form.addRow(label, widget)
-        form.addRow(self.pages)
+        for kind, names in (("folder", (("path", "DAG folder"),)),
+                            ("git", (("repo", "Repository URL"), ("branch", "Branch"),
+                                     ("subfolder", "Subfolder"))),
+                            ("s3", (("endpoint", "Endpoint URL"), ("bucket", "Bucket"),
+                                    ("prefix", "Prefix"), ("region", "Region")))):
+            for key, label in names:
+                edit = QtWidgets.QLineEdit(objectName=f"target_{kind}_{key}")
+                self.fields[f"{kind}.{key}"] = edit
+                form.addRow(label, edit)
+        self.fields["git.branch"].setText("main")
+        self.fields["s3.endpoint"].setPlaceholderText("empty for AWS; MinIO, Ceph… URL otherwise")
+        self.fields["folder.path"].setPlaceholderText("the folder Airflow's DAG processor reads")
+        self.target_kind.currentTextChanged.connect(self._target_changed)
+        self.auth.currentTextChanged.connect(self._auth_changed)
         self.secret_label = form.labelForField(self.secret)
         self._auth_changed(self.auth.currentText())
+        self._target_changed(self.target_kind.currentText())
+
+    def _target_changed(self, kind: str) -> None:
+        for key, edit in self.fields.items():
+            self.form_layout.setRowVisible(edit, key.startswith(kind + "."))
 
     def _auth_changed(self, auth: str) -> None:
         self.username.setEnabled(auth == "password")
@@ -148,6 +150,7 @@ class ProfilesDialog(QtWidgets.QDialog):
         self.message = QtWidgets.QLabel(objectName="profileMessage", wordWrap=True)
         self.verdicts = QtWidgets.QListWidget(objectName="verdicts")
         self.verdicts.setMaximumHeight(110)
+        self.verdicts.setVisible(False)
         self.add_button = QtWidgets.QPushButton("Add")
         self.remove_button = QtWidgets.QPushButton("Remove")
         self.save_button = QtWidgets.QPushButton("Save", default=True)
@@ -167,6 +170,7 @@ class ProfilesDialog(QtWidgets.QDialog):
         left.addLayout(row)
         right = QtWidgets.QVBoxLayout()
         right.addWidget(self.form)
+        right.addStretch(1)
         buttons = QtWidgets.QHBoxLayout()
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
@@ -281,6 +285,7 @@ class ProfilesDialog(QtWidgets.QDialog):
         bridge = SecretBridge(self.ask, self.cancel)
         self._bridge = bridge
         self.verdicts.clear()
+        self.verdicts.setVisible(True)
         self.say(f"Testing {profile.api_base} …")
         self.test_button.setEnabled(False)
         self.thread = QtCore.QThread()

@@ -17,12 +17,12 @@ IGNORED = shutil.ignore_patterns("*.runs", "__pycache__", ".ipynb_checkpoints", 
 PORTS_NOTE = """
 <h3>How ports work</h3>
 <p><b>Inputs</b> are the variables of a notebook's cell tagged <code>parameters</code>
-(papermill's convention): <code>n_rows: int = 1000&nbsp;&nbsp;# rows to read</code> gives an
+(papermill's convention): <span style="white-space: nowrap"><code>n_rows: int = 1000&nbsp;&nbsp;# rows to read</code></span> gives an
 <code>int</code> input with a default and a tooltip.</p>
 <p><b>Outputs</b> are the variables assigned in a cell tagged <code>outputs</code>, same grammar.
 After the notebook runs, their values travel along the wires to the inputs of the next nodes.</p>
 <p><b>Script jobs</b> (TensorFlow, RAPIDS) may be plain <code>.py</code> files: declare the ports on
-the node; inputs arrive as <code>--name=value</code> options, outputs are one JSON object written
+the node; inputs arrive as <span style="white-space: nowrap"><code>--name=value</code></span> options, outputs are one JSON object written
 to the file named by <code>$STITCHBOARD_OUTPUTS</code>.</p>
 <p>An unwired input takes a value, a pipeline parameter, or the notebook's default.
 Wires are typed: the editor refuses what does not fit, and cycles.</p>
@@ -79,6 +79,9 @@ class StartPage(QtWidgets.QWidget):
         self.new_button = self._button("New pipeline", "new", "An empty canvas", self.new_requested)
         self.open_button = self._button("Open…", "open", "Open a .stitch file", self.open_requested)
         self.recent = QtWidgets.QListWidget(objectName="recentList")
+        self.recent.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        self.recent.setTextElideMode(QtCore.Qt.ElideMiddle)
+        self.recent.setSpacing(2)
         self.recent.itemActivated.connect(lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole)))
         self.recent.itemClicked.connect(lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole)))
         self.no_recent = QtWidgets.QLabel("No recent pipelines yet.")
@@ -89,27 +92,38 @@ class StartPage(QtWidgets.QWidget):
         note.setStyleSheet("background: #2d323a; border-radius: 8px; padding: 10px 16px;")
 
         start = QtWidgets.QVBoxLayout()
+        start.setSpacing(8)
         start.addWidget(_heading("Start"))
         for button in (self.example_button, self.example_to_button, self.new_button, self.open_button):
             start.addWidget(button)
-        start.addSpacing(12)
+        start.addSpacing(10)
         start.addWidget(_heading("Recent"))
         start.addWidget(self.recent, 1)
         start.addWidget(self.no_recent)
+        self.filler = start.addStretch(1)
         columns = QtWidgets.QHBoxLayout()
         columns.setSpacing(32)
-        columns.addLayout(start, 2)
-        columns.addWidget(note, 3)
+        columns.addLayout(start, 1)
+        columns.addWidget(note, 1, QtCore.Qt.AlignTop)
         inner = QtWidgets.QWidget()
         inner.setMaximumWidth(1100)
         body = QtWidgets.QVBoxLayout(inner)
         body.addWidget(title)
         body.addWidget(tagline)
-        body.addSpacing(18)
+        body.addSpacing(10)
         body.addLayout(columns, 1)
-        outer = QtWidgets.QHBoxLayout(self)
-        outer.setContentsMargins(40, 32, 40, 32)
-        outer.addWidget(inner, 0, QtCore.Qt.AlignHCenter)
+        page = QtWidgets.QWidget()
+        centred = QtWidgets.QHBoxLayout(page)
+        centred.setContentsMargins(32, 16, 32, 16)
+        centred.addWidget(inner, 0, QtCore.Qt.AlignHCenter)
+        # In a scroll area: the page never forces the window to grow on small screens.
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QtWidgets.QFrame.NoFrame)
+        scroll.setWidget(page)
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _button(self, text: str, icon_name: str, tip: str, signal: QtCore.SignalInstance) -> QtWidgets.QPushButton:
         button = QtWidgets.QPushButton(icon(icon_name), "  " + text)
@@ -123,7 +137,7 @@ class StartPage(QtWidgets.QWidget):
         """List recent files (name, then folder)."""
         self.recent.clear()
         for path in paths:
-            item = QtWidgets.QListWidgetItem(icon("open"), f"{Path(path).name}    {Path(path).parent}")
+            item = QtWidgets.QListWidgetItem(icon("open"), f"{Path(path).name}\n{_tilde(Path(path).parent)}")
             item.setData(QtCore.Qt.UserRole, path)
             item.setToolTip(path)
             self.recent.addItem(item)
@@ -170,6 +184,14 @@ class StartActions:
         start = str(example_parent().parent)
         folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Copy the example into…", start)
         return self.open_example(Path(folder)) if folder else False
+
+
+def _tilde(path: Path) -> str:
+    """A folder as users read it: the home folder as ``~``."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 def _heading(text: str) -> QtWidgets.QLabel:
