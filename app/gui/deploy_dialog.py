@@ -20,6 +20,13 @@ ERROR_COLOR, OK_COLOR = "#ef5350", "#66bb6a"
 INT_LIMIT = 2**31 - 1
 
 
+class FloatSpin(QtWidgets.QDoubleSpinBox):
+    """A float editor that shows 0.6, not 0.600000."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt calls this
+        return f"{value:.{self.decimals()}f}".rstrip("0").rstrip(".") or "0"
+
+
 class ParameterEditors(QtWidgets.QWidget):
     """One typed editor per pipeline parameter, filled with its default."""
 
@@ -48,7 +55,7 @@ class ParameterEditors(QtWidgets.QWidget):
             spin.setValue(int(default or 0))
             return spin
         if param.type == PortType.FLOAT:
-            dspin = QtWidgets.QDoubleSpinBox()
+            dspin = FloatSpin()
             dspin.setRange(-1e12, 1e12)
             dspin.setDecimals(6)
             dspin.setValue(float(default or 0.0))
@@ -93,6 +100,7 @@ class DeployDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle("Deploy to Airflow")
         self.setObjectName("deployDialog")
+        self.setStyleSheet("QPushButton:disabled { color: #6b7280; }")
         self.pipeline_of = pipeline
         self.controller = controller
         self.profiles: dict[str, settings.Profile] = {}
