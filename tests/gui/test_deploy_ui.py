@@ -185,3 +185,36 @@ def test_deploy_from_the_window_runs_on_airflow_and_colours_the_nodes(window, qt
     window.canvas.node_activated.emit(compare.id)  # what a double-click on the node emits
     viewers = [w for w in window.findChildren(type(dialog).__mro__[1], "logViewer") if w.isVisible()]
     assert viewers and "below the bar 1.5" in viewers[-1].text.toPlainText()
+
+
+def test_a_failed_tasks_log_opens_from_its_node(window, qtbot):
+    """As after a deployed run in which compare_models failed (the Airflow test shows the real one)."""
+    from app.events import LogEvent, NodeEvent, NodeState
+
+    node = window.document.pipeline.node_by_name("compare_models")
+    window._on_deploy_event(NodeEvent(node.id, node.name, NodeState.FAILED, "failed"))
+    window._on_deploy_event(LogEvent("ValueError: best accuracy 0.72 is below the bar 1.5",
+                                     node.id, node.name, level="error"))
+    assert window.canvas.run_state(node.id) == "failed"
+    assert "below the bar" in window.run_panel.log.toPlainText()
+    window.canvas.node_activated.emit(node.id)  # a double-click on the node
+    viewer = window.findChild(QtDialog(), "logViewer")
+    assert viewer.isVisible() and "below the bar 1.5" in viewer.text.toPlainText()
+    assert "compare_models" in viewer.windowTitle()
+    viewer.close()
+    # right-click ▸ Show Task Log
+    action = window.canvas.get_context_menu("nodes").get_command("Show Task Log").qaction
+    action.node_id = window.canvas.view_of(node.id).id
+    action.trigger()
+    shown = [v for v in window.findChildren(QtDialog(), "logViewer") if v.isVisible()]
+    assert shown and "below the bar" in shown[-1].text.toPlainText()
+    # a node without a failed task: a status message instead
+    prep = window.document.pipeline.node_by_name("prepare_data")
+    assert window.show_task_log(prep.id) is None
+    assert "No task log" in window.statusBar().currentMessage()
+
+
+def QtDialog():  # noqa: N802 - a type, looked up late (Qt loads in the fixtures)
+    from PySide6 import QtWidgets
+
+    return QtWidgets.QDialog
