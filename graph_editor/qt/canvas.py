@@ -41,6 +41,8 @@ from graph_editor.qt.ports import (
 from graph_editor.qt.style import BACKGROUND, GRID
 
 KIND_MIME = "application/x-stitchboard-kind"
+_TEMP_KEYS = ("_TEMP_property_widget_types", "_TEMP_property_attrs",
+              "_TEMP_accept_connection_types", "_TEMP_reject_connection_types")
 
 
 class PipelineCanvas(NodeGraph):
@@ -66,6 +68,7 @@ class PipelineCanvas(NodeGraph):
         self._views: dict[str, _StitchNode] = {}
         self._shown: dict[str, Node] = {}
         self._muted = 0
+        self._known_types: set[str] = set()
         self.pipeline = pipeline
         self._build()
         pipeline.subscribe(self._on_model_event)
@@ -85,6 +88,9 @@ class PipelineCanvas(NodeGraph):
     def _build(self) -> None:
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
+        scene = viewer.scene()
+        index = scene.itemIndexMethod()
+        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not one per move
         try:
             with _drawing_held():
                 views = [self._create_view(node) for node in self.pipeline.nodes]
@@ -93,6 +99,7 @@ class PipelineCanvas(NodeGraph):
             for edge in self.pipeline.edges:
                 self._connect_view(edge)
         finally:
+            scene.setItemIndexMethod(index)
             viewer.setUpdatesEnabled(True)
 
     @contextmanager
@@ -141,14 +148,41 @@ class PipelineCanvas(NodeGraph):
         view.sid = node.id
         view.NODE_NAME = node.name  # NodeGraph.add_node names the node after NODE_NAME
         self._add_ports(view, input_specs(self.pipeline, node), output_specs(self.pipeline, node))
-        self.add_node(view, pos=[float(node.position[0]), float(node.position[1])],
-                      selected=False, push_undo=False)
+        pos = [float(node.position[0]), float(node.position[1])]
+        if view.type_ in self._known_types:
+            self._insert_view(view, node.name, pos)
+        else:  # the first of its kind registers the kind's properties with the graph
+            self.add_node(view, pos=pos, selected=False, push_undo=False)
+            self._known_types.add(view.type_)
         self._views[node.id] = view
         self._shown[node.id] = node
         return view
 
+    def _insert_view(self, view: _StitchNode, name: str, pos: list[float]) -> None:
+        """``NodeGraph.add_node`` without what a fresh view of a known kind does not need.
+
+        It would push the whole model into the view again through 16 property setters (three
+        size computations, an icon reload, a second position) and lay the node out twice.
+        """
+        for key in _TEMP_KEYS:
+            view.model.__dict__.pop(key, None)
+        view._graph = self
+        model = view.model
+        model._graph_model = self.model
+        model.name = name
+        model.pos = pos
+        model.layout_direction = self.layout_direction()
+        item = view.view
+        item.name = name
+        if item.layout_direction != model.layout_direction:
+            item.layout_direction = model.layout_direction
+        item.xy_pos = pos
+        self.model.nodes[view.id] = view
+        self.viewer().scene().addItem(item)
+
     def _finish_view(self, view: _StitchNode) -> None:
         view.view.draw_node()
+        view.model.width, view.model.height = view.view.width, view.view.height
         view.view.setToolTip(node_tooltip(self._shown[view.sid]))  # after draw_node, which sets its own
 
     @staticmethod

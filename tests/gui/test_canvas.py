@@ -166,3 +166,40 @@ def test_undoing_a_delete_saves_the_same_bytes(window, example_copy: Path):
     window.save()
     assert example_copy.read_bytes() == before
     assert len(window.canvas.all_nodes()) == 5 and _view_wires(window) == 8
+
+
+def _drag_wire(win, qtbot, src: str, out: str, dst: str, inp: str) -> None:
+    """Press on an output port's dot, move, release on an input port: a real mouse gesture."""
+    from PySide6.QtTest import QTest
+
+    pipeline = win.document.pipeline
+    viewer = win.canvas.viewer()
+    start = win.canvas.view_of(pipeline.node_by_name(src).id).outputs()[out].view
+    end = win.canvas.view_of(pipeline.node_by_name(dst).id).inputs()[inp].view
+    a = viewer.mapFromScene(start.sceneBoundingRect().center())
+    b = viewer.mapFromScene(end.sceneBoundingRect().center())
+    viewport = viewer.viewport()
+    QTest.mousePress(viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, a)
+    for step in range(1, 6):
+        QTest.mouseMove(viewport, a + (b - a) * (step / 5))
+    QTest.mouseRelease(viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, b)
+    qtbot.wait(10)
+
+
+def test_wiring_by_mouse_drag_on_the_canvas(window, qtbot):
+    """Drags between port dots on the offscreen viewer: a fitting wire lands, a mismatch is refused."""
+    from graph_editor.nodes import Edge
+
+    pipeline = window.document.pipeline
+    window.canvas.fit_all()
+    edges_before = pipeline.edges
+    _drag_wire(window, qtbot, "train_mlp", "backend", "train_logreg", "epochs")  # str -> int
+    assert "type mismatch" in window.statusBar().currentMessage()
+    assert pipeline.edges == edges_before and _view_wires(window) == len(edges_before)
+    _drag_wire(window, qtbot, "prepare_data", "rows", "train_mlp", "epochs")
+    prep, mlp = pipeline.node_by_name("prepare_data"), pipeline.node_by_name("train_mlp")
+    assert pipeline.has_edge(Edge(prep.id, mlp.id, "rows", "epochs"))
+    assert _view_wires(window) == len(pipeline.edges) == len(edges_before) + 1
+    assert window.isWindowModified()
+    window.actions_by_name["undo"].trigger()
+    assert pipeline.edges == edges_before and _view_wires(window) == len(edges_before)
