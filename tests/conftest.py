@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +57,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Run the tests that need a real Airflow last: the session's Airflow then starts once, late,
     and its processes (about 1 GB) do not slow the kernel-heavy tests."""
     items.sort(key=lambda item: item.get_closest_marker("airflow") is not None)
+
+
+@pytest.fixture(scope="session")
+def local_airflow(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One real ``airflow standalone`` on loopback for the whole session (deploy and GUI tests),
+    started and stopped by airflow-local's own code."""
+    from app.deploy.local import LocalAirflow
+
+    local = LocalAirflow(home=tmp_path_factory.mktemp("airflow-home"), venv=airflow_venv)
+    try:
+        local.start(timeout=240)
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture
+def local_profile(local_airflow: Any) -> Any:
+    return local_airflow.profile()

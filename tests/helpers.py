@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keyring.backend
+import keyring.errors
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -31,3 +33,23 @@ def write_notebook(path: Path, parameters: str = "", outputs: str = "", body: st
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
     return path
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in a dict (tests only; the real one is the OS's)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.store.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)

@@ -64,7 +64,7 @@ def memory_keyring():
     """An empty in-memory keyring per test (never the developer's real one)."""
     import keyring
 
-    from tests.app.deploy.conftest import MemoryKeyring
+    from tests.helpers import MemoryKeyring
 
     before = keyring.get_keyring()
     backend = MemoryKeyring()
@@ -74,4 +74,3 @@ def memory_keyring():
 
 
 # A real Airflow for the deploy-from-the-window test (session-wide; started only when asked for).
-from tests.app.deploy.conftest import local_airflow  # noqa: E402, F401
