@@ -334,6 +334,17 @@ class PipelineCanvas(NodeGraph):
         if viewer.get_zoom() > 0.0:
             viewer.set_zoom(0.0)
         viewer.centerOn(rect.center())
+        self.update_proxy_modes()
+
+    def update_proxy_modes(self) -> None:
+        """Switch nodes in or out of proxy mode for the current zoom before the view repaints.
+
+        Switching inside paint (NodeGraphQt's way) hides captions during the paint, which makes
+        Qt paint every node a second time.
+        """
+        scale = self.viewer().transform().m11()
+        for view in self._views.values():
+            view.view.update_proxy_mode(scale)
 
     def get_unique_name(self, name: str) -> str:  # names are the model's business
         return name

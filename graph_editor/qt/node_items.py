@@ -42,6 +42,20 @@ class StitchNodeItem(NodeItem):
             return super().itemChange(change, value)
         return value
 
+    def paint(self, painter: QtGui.QPainter, option: object, widget: object = None) -> None:
+        # NodeGraphQt's auto_switch_mode maps corners to global coordinates for every node on
+        # every paint; the painter already knows the scale.
+        self.update_proxy_mode(painter.worldTransform().m11())
+        self._paint_horizontal(painter, option, widget)
+
+    def update_proxy_mode(self, scale: float) -> None:
+        """Hide captions when the node is drawn under ~70 px wide (far zoomed out)."""
+        self.set_proxy_mode(self._width * scale < self._proxy_mode_threshold)
+
+    def set_proxy_mode(self, mode: bool) -> None:
+        super().set_proxy_mode(mode)
+        self._icon_item.setVisible(False)  # NodeGraphQt shows it again when leaving proxy mode
+
     def set_status(self, errors: int, warnings: int) -> None:
         if (errors, warnings) != (self.errors, self.warnings):
             self.errors, self.warnings = errors, warnings

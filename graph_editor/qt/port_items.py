@@ -9,7 +9,7 @@ expects (``PortItem``, ``Port``, ``PortModel``), a caption item that only draws 
 from __future__ import annotations
 
 from NodeGraphQt import Port
-from NodeGraphQt.constants import ITEM_CACHE_MODE, Z_VAL_PORT, PortTypeEnum
+from NodeGraphQt.constants import ITEM_CACHE_MODE, Z_VAL_PORT, PortEnum, PortTypeEnum
 from NodeGraphQt.qgraphics.port import PortItem
 from Qt import QtCore, QtGui, QtWidgets
 
@@ -22,6 +22,7 @@ MARGIN = 4.0  # what QGraphicsTextItem adds around its text: NodeGraphQt's align
 _metrics: dict[str, QtGui.QFontMetricsF] = {}
 _SCENE_MOVED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemScenePositionHasChanged
 _IN, _OUT = PortTypeEnum.IN.value, PortTypeEnum.OUT.value
+_FALLOFF = PortEnum.CLICK_FALLOFF.value
 
 
 def _font_metrics() -> QtGui.QFontMetricsF:
@@ -85,6 +86,20 @@ class StitchPortItem(PortItem):
         self._multi_connection = spec.multi
         self._locked = False
         self.setToolTip(spec.tooltip)
+        self._rect = QtCore.QRectF(0.0, 0.0, PORT_SIZE + _FALLOFF, PORT_SIZE)
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - the scene asks ~10x per port and paint
+        return self._rect
+
+    def paint(self, painter: QtGui.QPainter, option: object, widget: object = None) -> None:
+        if getattr(self.parentItem(), "_proxy_mode", False):  # far zoomed out: a plain dot
+            painter.setPen(QtCore.Qt.NoPen)
+            painter.setBrush(QtGui.QColor(*self._color))
+            size = self._width / 1.8
+            center = self.boundingRect().center()
+            painter.drawEllipse(center, size / 2, size / 2)
+            return
+        super().paint(painter, option, widget)
 
     def itemChange(self, change: object, value: object) -> object:  # noqa: N802 - Qt calls this
         if change is _SCENE_MOVED and self._pipes:
