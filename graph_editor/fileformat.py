@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from graph_editor.atomic import atomic_write_text
 from graph_editor.errors import ModelError, PipelineFileError
 from graph_editor.nodes import (
     MISSING,
@@ -302,30 +302,6 @@ def _rebase_sources(pipeline: Pipeline, new_dir: Path) -> None:
         absolute = (old_dir / node.source).resolve()
         rel = Path(os.path.relpath(absolute, new_dir.resolve())).as_posix()
         pipeline.update_node(node.id, source=rel)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via temp file + fsync + rename so a crash never leaves a half-written file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def save(pipeline: Pipeline, path: str | Path) -> None:

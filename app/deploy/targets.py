@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from app.deploy.errors import TargetNotWritable
 from app.settings import Profile
+from graph_editor.atomic import atomic_write_bytes
 
 Files = dict[str, bytes]
 Previous = dict[str, bytes | None]  # None: the file did not exist before
@@ -93,16 +94,7 @@ class FolderTarget(DeliveryTarget):
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 # A dot-name temp file in the same folder: Airflow skips it; rename is atomic.
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                           dir=target.parent)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(data)
-                    os.chmod(tmp, 0o644)
-                    os.replace(tmp, target)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                atomic_write_bytes(target, data, mode=0o644)
             except OSError as exc:
                 raise TargetNotWritable(f"cannot write {target}: {exc.strerror or exc}") from None
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph_editor.atomic import atomic_write_bytes
 from graph_editor.errors import ExportError
 
 
@@ -38,14 +37,7 @@ class Bundle:
             target = root.joinpath(*name.split("/"))
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                try:
-                    with os.fdopen(fd, "wb") as handle:
-                        handle.write(self.files[name])
-                    os.replace(tmp, target)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
+                atomic_write_bytes(target, self.files[name])
             except OSError as exc:
                 raise ExportError(f"{target}: cannot write ({exc.strerror or exc})") from exc
             written.append(target)
