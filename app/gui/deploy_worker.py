@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
+from app.gui.background import BackgroundController
 from graph_editor import fileformat
 from graph_editor.errors import StitchboardError
 from graph_editor.pipeline import Pipeline
@@ -89,24 +90,18 @@ class DeployWorker(QtCore.QObject):
             self.finished.emit()
 
 
-class DeployController(QtCore.QObject):
+class DeployController(BackgroundController):
     """Owns the worker thread of the current deploy (at most one at a time)."""
 
     event = QtCore.Signal(object)
     failed = QtCore.Signal(str, str)
-    finished = QtCore.Signal()
+    shutdown_ms = 15000
 
     def __init__(self, parent: QtCore.QObject | None = None, ask: AskSecret = ask_secret_dialog) -> None:
         super().__init__(parent)
         self.ask = ask
-        self.thread: QtCore.QThread | None = None
-        self.worker: DeployWorker | None = None
         self.cancel_event = threading.Event()
         self.bridge: SecretBridge | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.thread is not None
 
     def start(self, pipeline: Pipeline, profile: Any, options: Any) -> bool:
         """Start a deploy; False when one is already running."""
@@ -114,30 +109,9 @@ class DeployController(QtCore.QObject):
             return False
         self.cancel_event = threading.Event()
         self.bridge = SecretBridge(self.ask, self.cancel_event)
-        self.thread = QtCore.QThread()
-        self.worker = DeployWorker(pipeline, profile, options, self.bridge.prompt, self.cancel_event)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.work)
-        self.worker.event.connect(self.event)
-        self.worker.failed.connect(self.failed)
-        self.worker.finished.connect(self._done)
-        self.thread.start()
+        self._launch(DeployWorker(pipeline, profile, options, self.bridge.prompt, self.cancel_event))
         return True
 
     def cancel(self) -> None:
         """Stop waiting for the run (the deploy itself finishes its current step)."""
         self.cancel_event.set()
-
-    def _done(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-        self.thread, self.worker = None, None
-        self.finished.emit()
-
-    def shutdown(self) -> None:
-        """Cancel and wait (window closing)."""
-        if self.thread is not None:
-            self.cancel()
-            self.thread.quit()
-            self.thread.wait(15000)

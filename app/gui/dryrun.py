@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6 import QtCore
 
+from app.gui.background import BackgroundController
 from graph_editor import fileformat
 from graph_editor.errors import StitchboardError
 from graph_editor.pipeline import Pipeline
@@ -52,48 +53,16 @@ class RunWorker(QtCore.QObject):
             self.run.cancel()
 
 
-class RunController(QtCore.QObject):
+class RunController(BackgroundController):
     """Owns the worker thread of the current run (at most one at a time)."""
 
     event = QtCore.Signal(object)
     failed = QtCore.Signal(str)
-    finished = QtCore.Signal()
-
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
-        super().__init__(parent)
-        self.thread: QtCore.QThread | None = None
-        self.worker: RunWorker | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.thread is not None
 
     def start(self, pipeline: Pipeline, overrides: dict[str, Any] | None = None) -> None:
-        if self.running:
-            return
-        self.thread = QtCore.QThread()
-        self.worker = RunWorker(pipeline, overrides)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.work)
-        self.worker.event.connect(self.event)
-        self.worker.failed.connect(self.failed)
-        self.worker.finished.connect(self._done)
-        self.thread.start()
+        if not self.running:
+            self._launch(RunWorker(pipeline, overrides))
 
     def cancel(self) -> None:
         if self.worker is not None:
             self.worker.cancel()
-
-    def _done(self) -> None:
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
-        self.thread, self.worker = None, None
-        self.finished.emit()
-
-    def shutdown(self) -> None:
-        """Cancel and wait (window closing)."""
-        if self.thread is not None:
-            self.cancel()
-            self.thread.quit()
-            self.thread.wait(10000)
