@@ -262,6 +262,9 @@ class _Checker:
             elif name in wired:
                 self.warn("value-overridden", f"the value set for {name!r} is unused: the input is wired",
                           node, field=f"values.{name}")
+            elif name in node.bindings:
+                self.warn("value-overridden", f"the value set for {name!r} is unused: pipeline "
+                          f"parameter {node.bindings[name]!r} feeds it", node, field=f"values.{name}")
         for name, param_name in node.bindings.items():
             port = node.input(name)
             param = self.p.settings.parameter(param_name)

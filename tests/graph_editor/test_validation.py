@@ -157,3 +157,13 @@ def test_validation_never_raises_on_odd_pipelines(tmp_path):
     p.add_edge(Edge("a", "b", "nothing", "i"), check=False)
     found = codes(validate(p))
     assert {"no-name", "no-source", "bad-source", "missing-output"} <= set(found)
+
+
+def test_a_value_hidden_by_a_wire_or_parameter_is_a_warning(example):
+    """Wire beats parameter beats set value (dry-run and export agree); a hidden value is flagged."""
+    prep, lr = by_name(example, "prepare_data"), by_name(example, "train_logreg")
+    example.update_node(prep.id, values={"n_rows": 10})
+    example.update_node(lr.id, values={"train": {"X": [], "y": []}})
+    found = [(i.node_name, i.code, i.severity) for i in validate(example)]
+    assert ("prepare_data", "value-overridden", Severity.WARNING) in found
+    assert ("train_logreg", "value-overridden", Severity.WARNING) in found
