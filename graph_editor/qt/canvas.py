@@ -28,21 +28,12 @@ from graph_editor.qt.commands import (
     UpdateNodeCommand,
     check_rewire,
 )
-from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, StitchNodeItem, _StitchNode
-from graph_editor.qt.port_items import add_port
-from graph_editor.qt.ports import (
-    ORDER_IN,
-    ORDER_OUT,
-    PortSpec,
-    input_specs,
-    node_tooltip,
-    output_specs,
-)
+from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
+from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, node_tooltip, output_specs
 from graph_editor.qt.style import BACKGROUND, GRID
+from graph_editor.qt.view_builder import ViewBuilder, drawing_held
 
 KIND_MIME = "application/x-stitchboard-kind"
-_TEMP_KEYS = ("_TEMP_property_widget_types", "_TEMP_property_attrs",
-              "_TEMP_accept_connection_types", "_TEMP_reject_connection_types")
 
 
 class PipelineCanvas(NodeGraph):
@@ -68,7 +59,7 @@ class PipelineCanvas(NodeGraph):
         self._views: dict[str, _StitchNode] = {}
         self._shown: dict[str, Node] = {}
         self._muted = 0
-        self._known_types: set[str] = set()
+        self._builder = ViewBuilder(self)
         self.pipeline = pipeline
         self._build()
         pipeline.subscribe(self._on_model_event)
@@ -92,10 +83,10 @@ class PipelineCanvas(NodeGraph):
         index = scene.itemIndexMethod()
         scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not one per move
         try:
-            with _drawing_held():
+            with drawing_held():
                 views = [self._create_view(node) for node in self.pipeline.nodes]
             for view in views:  # lay each node out once, before its wires need port positions
-                self._finish_view(view)
+                self._builder.finish(view, self._shown[view.sid])
             for edge in self.pipeline.edges:
                 self._connect_view(edge)
         finally:
@@ -137,60 +128,17 @@ class PipelineCanvas(NodeGraph):
             self._disconnect_view(edge)
 
     def _add_view(self, node: Node) -> _StitchNode:
-        with _drawing_held():
+        with drawing_held():
             view = self._create_view(node)
-        self._finish_view(view)
+        self._builder.finish(view, node)
         return view
 
     def _create_view(self, node: Node) -> _StitchNode:
-        """A node view with its ports, in the scene but not laid out (see ``_finish_view``)."""
-        view = NODE_CLASSES[node.kind]()
-        view.sid = node.id
-        view.NODE_NAME = node.name  # NodeGraph.add_node names the node after NODE_NAME
-        self._add_ports(view, input_specs(self.pipeline, node), output_specs(self.pipeline, node))
-        pos = [float(node.position[0]), float(node.position[1])]
-        if view.type_ in self._known_types:
-            self._insert_view(view, node.name, pos)
-        else:  # the first of its kind registers the kind's properties with the graph
-            self.add_node(view, pos=pos, selected=False, push_undo=False)
-            self._known_types.add(view.type_)
+        """A node view in the scene, not laid out yet (see ``ViewBuilder``), and its bookkeeping."""
+        view = self._builder.create(self.pipeline, node)
         self._views[node.id] = view
         self._shown[node.id] = node
         return view
-
-    def _insert_view(self, view: _StitchNode, name: str, pos: list[float]) -> None:
-        """``NodeGraph.add_node`` without what a fresh view of a known kind does not need.
-
-        It would push the whole model into the view again through 16 property setters (three
-        size computations, an icon reload, a second position) and lay the node out twice.
-        """
-        for key in _TEMP_KEYS:
-            view.model.__dict__.pop(key, None)
-        view._graph = self
-        model = view.model
-        model._graph_model = self.model
-        model.name = name
-        model.pos = pos
-        model.layout_direction = self.layout_direction()
-        item = view.view
-        item.name = name
-        if item.layout_direction != model.layout_direction:
-            item.layout_direction = model.layout_direction
-        item.xy_pos = pos
-        self.model.nodes[view.id] = view
-        self.viewer().scene().addItem(item)
-
-    def _finish_view(self, view: _StitchNode) -> None:
-        view.view.draw_node()
-        view.model.width, view.model.height = view.view.width, view.view.height
-        view.view.setToolTip(node_tooltip(self._shown[view.sid]))  # after draw_node, which sets its own
-
-    @staticmethod
-    def _add_ports(view: _StitchNode, inputs: list[PortSpec], outputs: list[PortSpec]) -> None:
-        for spec in inputs:
-            add_port(view, spec, is_input=True)
-        for spec in outputs:
-            add_port(view, spec, is_input=False)
 
     def _remove_view(self, view: _StitchNode) -> None:
         for port in view.input_ports() + view.output_ports():
@@ -516,14 +464,4 @@ class PipelineCanvas(NodeGraph):
             if edge is not None and self.pipeline.has_edge(edge):
                 edges.append(edge)
         return edges
-
-
-@contextmanager
-def _drawing_held() -> Iterator[None]:
-    """Skip node layout while views are built (NodeGraphQt would lay each node out 4 times)."""
-    StitchNodeItem.held = True
-    try:
-        yield
-    finally:
-        StitchNodeItem.held = False
 
