@@ -23,13 +23,39 @@ class Validator(QtCore.QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
+        self._painted: QtWidgets.QWidget | None = None
+        self._after_paint = QtCore.QTimer(self)  # zero-time: the debounce counts from after the paint
+        self._after_paint.setSingleShot(True)
+        self._after_paint.setInterval(0)
+        self._after_paint.timeout.connect(self.schedule)
 
-    def watch(self, pipeline: Pipeline) -> None:
+    def watch(self, pipeline: Pipeline, painted: QtWidgets.QWidget | None = None) -> None:
+        """Validate ``pipeline`` after each edit; first after ``painted`` (if given) has painted."""
         if self.pipeline is not None:
             self.pipeline.unsubscribe(self._on_event)
         self.pipeline = pipeline
         pipeline.subscribe(self._on_event)
-        self.schedule()
+        self.stop()
+        if painted is None:
+            self.schedule()
+        else:  # loading a big pipeline outlasts the debounce: the canvas shows first
+            self._painted = painted
+            painted.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 - Qt calls this
+        if watched is self._painted and event.type() == QtCore.QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self._painted = None
+            self._after_paint.start()
+        return False
+
+    def stop(self) -> None:
+        """Cancel any validation that is waiting (for the debounce or for a first paint)."""
+        self.timer.stop()
+        self._after_paint.stop()
+        if self._painted is not None:
+            self._painted.removeEventFilter(self)
+            self._painted = None
 
     def _on_event(self, _event: PipelineEvent) -> None:
         self.schedule()

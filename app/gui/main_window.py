@@ -205,7 +205,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             self.canvas.set_pipeline(document.pipeline)
         document.undo_stack.cleanChanged.connect(self.update_title)
         document.undo_stack.indexChanged.connect(self._on_edit)
-        self.validator.watch(document.pipeline)
+        self.validator.watch(document.pipeline, painted=self.canvas.viewer().viewport())
         self.watcher.watch(document.pipeline)
         self.properties.show_selection(document.pipeline, [])
         self.node_notebooks.clear()
@@ -372,7 +372,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             except (RuntimeError, TypeError):
                 pass
         self.autosave_timer.stop()
-        self.validator.timer.stop()
+        self.validator.stop()
 
 
 def _log_line(event: LogEvent) -> str:
