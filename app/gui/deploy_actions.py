@@ -4,29 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtWidgets
 
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
 from app.gui.run_panel import LogViewer
-
-DEPLOY_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24" '
-              b'fill="none" stroke="#c9d1d9" stroke-width="1.8" stroke-linecap="round" '
-              b'stroke-linejoin="round"><path d="M7 18H6a4 4 0 0 1-.5-7.97A6 6 0 0 1 17.3 8.1 '
-              b'4.5 4.5 0 0 1 18 17h-1"/><path d="M12 21v-9M8.5 15.5 12 12l3.5 3.5" '
-              b'stroke="#4f8cc9"/></svg>')
-
-
-def deploy_icon() -> QtGui.QIcon:
-    """The Deploy action's icon (a cloud with an arrow, drawn like the files in resources/icons)."""
-    result = QtGui.QIcon()
-    for size in (20, 40):
-        pixmap = QtGui.QPixmap(size, size)
-        pixmap.fill(QtCore.Qt.transparent)
-        if pixmap.loadFromData(DEPLOY_SVG, "SVG"):
-            result.addPixmap(pixmap.scaled(size, size, QtCore.Qt.KeepAspectRatio,
-                                           QtCore.Qt.SmoothTransformation))
-    return result
 
 
 class DeployActions:

@@ -100,7 +100,6 @@ class DeployDialog(QtWidgets.QDialog):
         super().__init__(parent)
         self.setWindowTitle("Deploy to Airflow")
         self.setObjectName("deployDialog")
-        self.setStyleSheet("QPushButton:disabled { color: #6b7280; }")
         self.pipeline_of = pipeline
         self.controller = controller
         self.profiles: dict[str, settings.Profile] = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
-from app.gui.deploy_actions import DeployActions, deploy_icon
+from app.gui.deploy_actions import DeployActions
 from app.gui.document import Document
 from app.gui.dryrun import RunController
 from app.gui.files import FileActions, settings
@@ -134,7 +134,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             "export": self._action("&Export Preview…", self.export_preview, "Ctrl+E", "export",
                                    "Preview the generated Airflow DAG"),
             "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
-            "deploy": self._action("De&ploy…", self.open_deploy_dialog, "Ctrl+Shift+D", "",
+            "deploy": self._action("De&ploy…", self.open_deploy_dialog, "Ctrl+Shift+D", "deploy",
                                    "Deploy to an Airflow cluster and optionally run it"),
             "profiles": self._action("P&rofiles…", self.open_profiles, None, "",
                                      "Add, edit and test cluster profiles"),
@@ -142,7 +142,6 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
                                      "The log of a task that failed on Airflow"),
             "start_page": self._action("&Start Page", self.show_start_page),
         }
-        a["deploy"].setIcon(deploy_icon())
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
         self.canvas.widget.addAction(a["search"])
         a["stop"].setEnabled(False)
