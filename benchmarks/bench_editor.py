@@ -83,6 +83,7 @@ def main() -> None:
         t0 = time.perf_counter()
         window.validator.run_now()
         validate = time.perf_counter() - t0
+        _settle(app)  # paint the first problems and badges now, not inside the edit's timing
 
         viewport = window.canvas.viewer().viewport()
         t0 = time.perf_counter()

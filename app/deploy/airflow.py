@@ -32,6 +32,13 @@ class _LazyModule:
         return getattr(importlib.import_module(self._name), attr)
 
 
+def preload() -> None:
+    """Import the Airflow client now (the GUI calls this on its main thread before starting a
+    worker thread, so the heavy import — pydantic building its schemas — never runs on a worker
+    while Qt's main thread collects garbage)."""
+    importlib.import_module("airflow_client.client")
+
+
 af: Any = _LazyModule("airflow_client.client")
 af_exc: Any = _LazyModule("airflow_client.client.exceptions")
 

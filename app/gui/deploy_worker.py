@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
+from app.deploy.airflow import preload as preload_client
 from app.gui.background import BackgroundController
 from graph_editor import fileformat
 from graph_editor.errors import StitchboardError
@@ -107,6 +108,7 @@ class DeployController(BackgroundController):
         """Start a deploy; False when one is already running."""
         if self.running:
             return False
+        preload_client()
         self.cancel_event = threading.Event()
         self.bridge = SecretBridge(self.ask, self.cancel_event)
         self._launch(DeployWorker(pipeline, profile, options, self.bridge.prompt, self.cancel_event))

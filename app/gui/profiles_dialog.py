@@ -7,6 +7,7 @@ import threading
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app import credentials, settings
+from app.deploy.airflow import preload as preload_client
 from app.gui.deploy_worker import SecretBridge, ask_secret_dialog, one_line
 from app.settings import Profile, Settings, Target
 from graph_editor.errors import StitchboardError
@@ -288,6 +289,7 @@ class ProfilesDialog(QtWidgets.QDialog):
         self.verdicts.setVisible(True)
         self.say(f"Testing {profile.api_base} …")
         self.test_button.setEnabled(False)
+        preload_client()
         self.thread = QtCore.QThread()
         self.worker = CheckWorker(profile, (lambda _label: typed) if typed else bridge.prompt)
         self.worker.moveToThread(self.thread)
