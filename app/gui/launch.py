@@ -19,6 +19,16 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+# Harmless notes from Qt's offscreen/xcb platform plugins that users cannot act on.
+_PLATFORM_NOISE = ("does not support propagateSizeHints", "This plugin does not support")
+
+
+def _quiet_platform_noise(mode: object, context: object, message: str) -> None:
+    """Qt's messages go to stderr as usual, minus platform-plugin noise."""
+    if not any(noise in message for noise in _PLATFORM_NOISE):
+        sys.stderr.write(message + "\n")
+
+
 def application() -> object:
     """The QApplication (created once), with the house stylesheet."""
     from PySide6 import QtCore, QtGui, QtWidgets
@@ -27,6 +37,7 @@ def application() -> object:
 
     app = QtWidgets.QApplication.instance()
     if app is None:
+        QtCore.qInstallMessageHandler(_quiet_platform_noise)
         QtGui.QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
             QtCore.Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QtWidgets.QApplication(sys.argv[:1])
