@@ -64,6 +64,7 @@ class ViewBuilder:
         if item.layout_direction != model.layout_direction:
             item.layout_direction = model.layout_direction
         item.xy_pos = pos
+        item.visible = True  # what the skipped property sync does; hidden nodes hide their pipes
         graph.model.nodes[view.id] = view
         graph.viewer().scene().addItem(item)
 

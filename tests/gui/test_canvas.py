@@ -203,3 +203,20 @@ def test_wiring_by_mouse_drag_on_the_canvas(window, qtbot):
     assert window.isWindowModified()
     window.actions_by_name["undo"].trigger()
     assert pipeline.edges == edges_before and _view_wires(window) == len(edges_before)
+
+
+def test_every_wire_of_an_opened_pipeline_is_drawn(window):
+    """Each wire of the file is on screen: visible, and running from its output to its input
+    (the fast load path once left pipes hidden until a node was moved)."""
+    from NodeGraphQt.qgraphics.pipe import PipeItem
+
+    scene = window.canvas.viewer().scene()
+    pipes = [i for i in scene.items() if isinstance(i, PipeItem) and i.input_port and i.output_port]
+    assert len(pipes) == len(window.document.pipeline.edges) == 8
+    for pipe in pipes:
+        assert pipe.isVisible(), (pipe.output_port.node.name, pipe.input_port.node.name)
+        ends = (pipe.path().pointAtPercent(0), pipe.path().pointAtPercent(1))
+        for port in (pipe.output_port, pipe.input_port):
+            area = port.sceneBoundingRect().adjusted(-4, -4, 4, 4)
+            assert any(area.contains(end) for end in ends), (port.name, area, ends)
+        assert pipe.path().length() > 20
