@@ -15,6 +15,7 @@ import os
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from app.cli import commands
 from app.cli.common import CliError, die
@@ -32,7 +33,7 @@ def version() -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too)
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints usage too)
         self.print_usage(sys.stderr)
         die(f"{self.prog}: {message}", 2)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,10 +26,17 @@ STEPS = 5
 class BundleLike(Protocol):
     """What deploy needs of an exported bundle (``exporters.airflow.Bundle``)."""
 
-    dag_id: str
-    dag_file_name: str
-    dag_source: str
-    files: dict[str, bytes]
+    @property
+    def dag_id(self) -> str: ...
+
+    @property
+    def dag_file_name(self) -> str: ...
+
+    @property
+    def dag_source(self) -> str: ...
+
+    @property
+    def files(self) -> dict[str, bytes]: ...
 
     @property
     def digest(self) -> str: ...
@@ -147,7 +154,7 @@ def deploy_bundle(bundle: BundleLike, profile: Profile, options: DeployOptions |
 
 def _wait_parsed(api: AirflowApi, bundle: BundleLike, relative: str, existing: Any,
                  before: set[tuple[int, str]], options: DeployOptions,
-                 ) -> Iterator[Event]:
+                 ) -> Generator[Event, None, Any]:
     """Nudge the parser, then wait for our source to be served or an import error to appear."""
     start = time.monotonic()
     deadline = start + options.parse_timeout

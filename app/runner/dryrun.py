@@ -18,6 +18,7 @@ from app.runner.prepare import prepare_node
 from app.runner.report import NodeRecord, run_state, summary, write_summary
 from app.runner.store import RunStore
 from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import has_errors, validate
 
@@ -288,9 +289,11 @@ class DryRun:
                 record.state = NodeState.QUEUED
                 yield self._node_event(record)
             return
+        def log(line: str, n: Node = node) -> None:
+            self._queue.put(LogEvent(line, n.id, n.name))
+
         task = NodeTask(node, self.pipeline.source_path(node), record.inputs,
-                        record.kernel, self.run_dir, pool,
-                        lambda line, n=node: self._queue.put(LogEvent(line, n.id, n.name)))
+                        record.kernel, self.run_dir, pool, log)
         self._tasks[node.id] = task
         record.state, record.started_at = NodeState.RUNNING, time.time()
         record.notebook = "" if node.is_script else str(task.notebook)

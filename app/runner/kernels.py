@@ -113,8 +113,8 @@ def _start_kernel(key: KernelKey) -> Any:
         clients.append(kc)
         return kc
 
-    km.client = client
-    km.stitchboard_clients = clients
+    km.client = client  # type: ignore[method-assign]  # wrap to remember nbclient's clients
+    km.stitchboard_clients = clients  # type: ignore[attr-defined]
     env = dict(os.environ, **dict(extra_env))
     env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
     km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
