@@ -309,7 +309,7 @@ class DryRun:
         try:
             outcome = task.run()
         except Exception as exc:  # noqa: BLE001 - reported as the node's failure
-            message = f"{type(exc).__name__}: {exc}"
+            message = f"{type(exc).__name__}: {exc}{kernel_hint(exc)}"
             outcome = Outcome(NodeState.FAILED, detail=message,
                               error={"type": type(exc).__name__, "message": str(exc), "cell": None})
         self._queue.put(("done", task.node.id, outcome))
@@ -354,3 +354,14 @@ class DryRun:
         if record.error:
             data["error"] = record.error
         return NodeEvent(record.node.id, record.node.name, record.state, record.detail, data)
+
+
+def kernel_hint(exc: BaseException) -> str:
+    """A way on when a kernel cannot start (unknown kernel, or a Python without ipykernel)."""
+    text = f"{type(exc).__name__}: {exc}"
+    if "NoSuchKernel" in text or "No such kernel" in text:
+        return " (install that kernel, or set the node's kernel to one `jupyter kernelspec list` shows)"
+    if "Kernel died before replying" in text or "ipykernel" in text:
+        return (" (the kernel's Python needs ipykernel: `python3 -m pip install ipykernel`; "
+                "set STITCHBOARD_PYTHON to choose the Python)")
+    return ""

@@ -152,3 +152,22 @@ def test_errors_before_anything_runs(tmp_path: Path) -> None:
     b.unlink()
     with pytest.raises(ValidationFailed):
         DryRun(p).events()
+
+
+def test_an_unknown_kernel_fails_its_node_with_a_way_on(tmp_path):
+    """A node asking for a kernel this machine does not have: one clear line, not a hang."""
+    from app.events import NodeEvent, NodeState, RunFinished
+    from app.runner import DryRun, RunOptions
+    from graph_editor import fileformat
+    from graph_editor.build import chain
+    from tests.helpers import write_notebook
+
+    nb = write_notebook(tmp_path / "a.ipynb", parameters="x: int = 1", outputs="y = x")
+    pipeline = chain([nb], tmp_path / "p.stitch")
+    pipeline.update_node(pipeline.nodes[0].id, kernel="no-such-kernel-here")
+    fileformat.save(pipeline, tmp_path / "p.stitch")
+    events = list(DryRun(fileformat.load(tmp_path / "p.stitch"), RunOptions(jobs=1)).events())
+    failed = [e for e in events if isinstance(e, NodeEvent) and e.state == NodeState.FAILED]
+    assert len(failed) == 1
+    assert "no-such-kernel-here" in failed[0].detail and "jupyter kernelspec list" in failed[0].detail
+    assert isinstance(events[-1], RunFinished)
