@@ -7,16 +7,17 @@ from pathlib import Path
 import keyring.backend
 import keyring.errors
 import nbformat
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 
 def write_notebook(path: Path, parameters: str = "", outputs: str = "", body: str = "",
-                   kernel: str = "python3", language: str = "python") -> Path:
-    """Write a small notebook with optional ``parameters`` and ``outputs`` cells."""
+                   kernel: str = "python3", language: str = "python", title: bool = False) -> Path:
+    """Write a small notebook with optional ``parameters`` and ``outputs`` cells (and, with
+    ``title``, a markdown title cell first, as real notebooks have)."""
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": language}
     nb.metadata["language_info"] = {"name": language}
-    cells = []
+    cells = [new_markdown_cell(f"# {path.stem}")] if title else []
     if parameters:
         cell = new_code_cell(parameters)
         cell.metadata["tags"] = ["parameters"]

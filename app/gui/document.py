@@ -12,6 +12,7 @@ import platformdirs
 from PySide6 import QtGui
 
 from graph_editor import fileformat
+from graph_editor.atomic import atomic_write_text
 from graph_editor.pipeline import Pipeline
 
 
@@ -97,9 +98,9 @@ class Document:
             return None
         folder = recovery_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        fileformat.atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline))
+        atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline))
         meta = {"original": str(self.path) if self.path else "", "saved_at": time.time()}
-        fileformat.atomic_write_text(self.recovery_file.with_suffix(".json"), json.dumps(meta))
+        atomic_write_text(self.recovery_file.with_suffix(".json"), json.dumps(meta))
         return self.recovery_file
 
     def discard_recovery(self) -> None:

@@ -5,34 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from graph_editor import fileformat
 from graph_editor.build import node_from_source
 from graph_editor.nodes import Edge, NodeKind, PipelineParameter, PipelineSettings
 from graph_editor.pipeline import Pipeline
+from tests.helpers import write_notebook
 
 
 def notebook(path: Path, parameters: str = "", body: str = "", outputs: str = "") -> Path:
     """Write a notebook: a markdown title, then parameters, body and outputs cells."""
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    cells = [new_markdown_cell(f"# {path.stem}")]
-    for source, tag in ((parameters, "parameters"), (body, ""), (outputs, "outputs")):
-        if source:
-            cell = new_code_cell(source)
-            if tag:
-                cell.metadata["tags"] = [tag]
-            cells.append(cell)
-    nb.cells = cells
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
-    return path
+    return write_notebook(path, parameters=parameters, outputs=outputs, body=body, title=True)
 
 
 def pipeline(folder: Path, sources: dict[str, Path], wires: list[str] = (),
