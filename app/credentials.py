@@ -34,8 +34,10 @@ def _key(profile: str, kind: str) -> str:
 
 def no_keyring_message(profile: str, kind: str) -> str:
     """The one line shown when no keyring backend exists, with the ways on."""
-    return (f"no keyring backend on this system, so the {kind} of profile {profile!r} cannot be "
-            f"stored: set {env_var(profile, kind)} or run in a terminal to be asked each time")
+    return (
+        f"no keyring backend on this system, so the {kind} of profile {profile!r} cannot be "
+        f"stored: set {env_var(profile, kind)} or run in a terminal to be asked each time"
+    )
 
 
 def keyring_available() -> bool:
@@ -65,8 +67,9 @@ def set_secret(profile: str, kind: str, value: str) -> None:
         raise CredentialError(f"keyring refused the {kind} of {profile!r}: {exc}") from None
 
 
-def get_secret(profile: str, kind: str, *, prompt: Prompt | None = None,
-               required: bool = True) -> str | None:
+def get_secret(
+    profile: str, kind: str, *, prompt: Prompt | None = None, required: bool = True
+) -> str | None:
     """The secret from the environment, else the keyring, else ``prompt`` (each time)."""
     import os
 
@@ -90,9 +93,11 @@ def get_secret(profile: str, kind: str, *, prompt: Prompt | None = None,
         return None
     if no_keyring:
         raise CredentialError(no_keyring_message(profile, kind))
-    raise CredentialError(f"no {kind} stored for profile {profile!r}: run "
-                          f"'stitchboard profile add {profile} ...' again or set "
-                          f"{env_var(profile, kind)}")
+    raise CredentialError(
+        f"no {kind} stored for profile {profile!r}: run "
+        f"'stitchboard profile add {profile} ...' again or set "
+        f"{env_var(profile, kind)}"
+    )
 
 
 def delete_secrets(profile: str) -> int:

@@ -134,8 +134,11 @@ class Settings:
         return profile
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "default_profile": self.default_profile,
-                "profiles": [p.to_json() for _, p in sorted(self.profiles.items())]}
+        return {
+            "version": 1,
+            "default_profile": self.default_profile,
+            "profiles": [p.to_json() for _, p in sorted(self.profiles.items())],
+        }
 
     def save(self, path: Path | None = None) -> Path:
         """Write atomically (temp file + rename), readable by the user only."""
@@ -164,8 +167,7 @@ def load(path: Path | None = None) -> Settings:
         profiles = {p["name"]: Profile.from_json(p) for p in data.get("profiles", [])}
     except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
         raise SettingsError(f"{path}: unreadable settings ({exc})") from None
-    return Settings(profiles=profiles, default_profile=data.get("default_profile", ""),
-                    path=path)
+    return Settings(profiles=profiles, default_profile=data.get("default_profile", ""), path=path)
 
 
 __all__ = ["Profile", "Settings", "Target", "config_dir", "load", "replace"]

@@ -23,12 +23,12 @@ from app.deploy.local import LocalAirflow  # noqa: E402
 from exporters.airflow import Bundle  # noqa: E402
 from graph_editor import fileformat  # noqa: E402
 
-TINY = '''from airflow.sdk import DAG
+TINY = """from airflow.sdk import DAG
 from airflow.providers.standard.operators.empty import EmptyOperator
 
 with DAG(dag_id="{dag_id}", schedule=None):
     EmptyOperator(task_id="only")
-'''
+"""
 
 
 def timed_deploy(events: object) -> float:
@@ -40,8 +40,11 @@ def timed_deploy(events: object) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-baseline", action="store_true",
-                        help="do not wait for the folder scan (it takes up to 5 minutes)")
+    parser.add_argument(
+        "--skip-baseline",
+        action="store_true",
+        help="do not wait for the folder scan (it takes up to 5 minutes)",
+    )
     parser.add_argument("--baseline-timeout", type=float, default=330.0)
     args = parser.parse_args()
 
@@ -63,9 +66,12 @@ def main() -> int:
         assert api.dag("customer_churn").is_paused is False
         again = timed_deploy(deploy(pipeline, profile))
         text = TINY.format(dag_id="bench_tiny")
-        tiny = timed_deploy(deploy_bundle(
-            Bundle("bench_tiny", "bench_tiny.py", text, {"bench_tiny.py": text.encode()}),
-            profile))
+        tiny = timed_deploy(
+            deploy_bundle(
+                Bundle("bench_tiny", "bench_tiny.py", text, {"bench_tiny.py": text.encode()}),
+                profile,
+            )
+        )
         print(f"deploy example (new DAG)   -> visible+unpaused: {first:6.2f} s")
         print(f"deploy example (unchanged) -> visible+unpaused: {again:6.2f} s")
         print(f"deploy tiny DAG (new)      -> visible+unpaused: {tiny:6.2f} s")

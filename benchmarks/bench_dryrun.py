@@ -36,7 +36,11 @@ from graph_editor.pipeline import Pipeline  # noqa: E402
 
 def write_notebook(path: Path, inputs: list[str], expression: str) -> Path:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     params = new_code_cell("\n".join(f"{name}: int = 0" for name in inputs) or "seed: int = 0")
     params.metadata["tags"] = ["parameters"]
     body = new_code_cell("import math\nvalue = " + expression)
@@ -53,8 +57,19 @@ def papermill_baseline(notebooks: list[Path], folder: Path) -> float:
     base = [command] if command else [sys.executable, "-m", "papermill"]
     start = time.perf_counter()
     for i, path in enumerate(notebooks):
-        subprocess.run([*base, "--no-progress-bar", "-p", "x", "1", str(path),
-                        str(folder / f"baseline-{i}.ipynb")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *base,
+                "--no-progress-bar",
+                "-p",
+                "x",
+                "1",
+                str(path),
+                str(folder / f"baseline-{i}.ipynb"),
+            ],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - start
 
 
@@ -131,12 +146,18 @@ def main() -> int:
         base_fan = papermill_baseline(fan_nbs, root)
         first_fan = dry_run(fan_file, args.jobs)
     print(f"cpus: {os.cpu_count()}, jobs: {args.jobs or os.cpu_count()}")
-    print(f"chain of 10:   papermill {base_chain:6.2f}s  dry-run {first_chain:6.2f}s  "
-          f"ratio {first_chain / base_chain:.2f} (aim <= 0.50)")
-    print(f"fan-out 8->1:  papermill {base_fan:6.2f}s  dry-run {first_fan:6.2f}s  "
-          f"ratio {first_fan / base_fan:.2f} (aim <= 0.45)")
-    print(f"rerun, cached: first     {first_chain:6.2f}s  rerun   {rerun:6.2f}s  "
-          f"ratio {rerun / first_chain:.3f} (aim <= 0.05)")
+    print(
+        f"chain of 10:   papermill {base_chain:6.2f}s  dry-run {first_chain:6.2f}s  "
+        f"ratio {first_chain / base_chain:.2f} (aim <= 0.50)"
+    )
+    print(
+        f"fan-out 8->1:  papermill {base_fan:6.2f}s  dry-run {first_fan:6.2f}s  "
+        f"ratio {first_fan / base_fan:.2f} (aim <= 0.45)"
+    )
+    print(
+        f"rerun, cached: first     {first_chain:6.2f}s  rerun   {rerun:6.2f}s  "
+        f"ratio {rerun / first_chain:.3f} (aim <= 0.05)"
+    )
     print(f"(kernel pre-start: chain without it {cold_chain:.2f}s, with it {first_chain:.2f}s)")
     return 0
 

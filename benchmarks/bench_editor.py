@@ -38,8 +38,15 @@ def make_file(folder: Path) -> Path:
     ports_out = (Port("train", PortType.DICT), Port("test", PortType.DICT))
     previous = None
     for i in range(N):
-        node = pipeline.add_node(Node(id=f"n{i:05d}", name=f"task_{i}", source="prepare_data.ipynb",
-                                      inputs=ports_in if i else (), outputs=ports_out))
+        node = pipeline.add_node(
+            Node(
+                id=f"n{i:05d}",
+                name=f"task_{i}",
+                source="prepare_data.ipynb",
+                inputs=ports_in if i else (),
+                outputs=ports_out,
+            )
+        )
         if previous is not None and i % 10:
             pipeline.add_edge(Edge(previous.id, node.id, "train", "train"))
         previous = node
@@ -104,13 +111,17 @@ def main() -> None:
 
         print(f"nodes: {N}, wires: {len(pipeline.edges)}")
         print(f"baseline  load model only                {baseline:7.3f} s")
-        print(f"open      window + canvas + first paint  {opened:7.3f} s  ({opened / baseline:5.1f}x baseline)"
-              f"  target < 2 s: {'ok' if opened < 2 else 'MISSED'}")
+        print(
+            f"open      window + canvas + first paint  {opened:7.3f} s  ({opened / baseline:5.1f}x baseline)"
+            f"  target < 2 s: {'ok' if opened < 2 else 'MISSED'}"
+        )
         print(f"          of which window + canvas built {built:7.3f} s")
         print(f"validate  full pipeline                  {validate:7.3f} s")
         print(f"paint     whole view, zoomed to fit      {full_paint:7.3f} s")
-        print(f"edit      add wire + repaint (sync)      {edit:7.3f} s  ({edit / baseline:5.2f}x baseline)"
-              f"  target < 0.1 s: {'ok' if edit < 0.1 else 'MISSED'}")
+        print(
+            f"edit      add wire + repaint (sync)      {edit:7.3f} s  ({edit / baseline:5.2f}x baseline)"
+            f"  target < 0.1 s: {'ok' if edit < 0.1 else 'MISSED'}"
+        )
         print(f"          then debounced validation + badges + repaint {revalidate:7.3f} s")
         window.document.undo_stack.setClean()
         window.close()

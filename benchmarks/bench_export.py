@@ -51,12 +51,18 @@ def big_pipeline(folder: Path) -> Pipeline:
 
 def handwritten(pipeline: Pipeline) -> str:
     names = pipeline.names()
-    lines = ["import datetime", "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",
-             "from airflow.sdk import DAG", "",
-             "with DAG(dag_id='big', schedule=None, start_date=datetime.datetime(2024, 1, 1)) as dag:"]
+    lines = [
+        "import datetime",
+        "from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator",
+        "from airflow.sdk import DAG",
+        "",
+        "with DAG(dag_id='big', schedule=None, start_date=datetime.datetime(2024, 1, 1)) as dag:",
+    ]
     for node in pipeline.nodes:
-        lines.append(f"    {node.name} = KubernetesPodOperator(task_id={node.name!r}, "
-                     f"image='python:3.11', namespace='default', cmds=['python3', '-c', 'print(1)'])")
+        lines.append(
+            f"    {node.name} = KubernetesPodOperator(task_id={node.name!r}, "
+            f"image='python:3.11', namespace='default', cmds=['python3', '-c', 'print(1)'])"
+        )
     for edge in pipeline.edges:
         lines.append(f"    {names[edge.source]} >> {names[edge.target]}")
     return "\n".join(lines) + "\n"
@@ -76,22 +82,36 @@ def main() -> None:
             bundle = export_pipeline(pipeline)
             times.append(time.perf_counter() - start)
         export_s = statistics.median(times)
-        print(f"export of {N} nodes: {export_s:.3f} s median of 5 (aim < 1 s); "
-              f"DAG file {len(bundle.dag_source) / 1e6:.2f} MB")
+        print(
+            f"export of {N} nodes: {export_s:.3f} s median of 5 (aim < 1 s); "
+            f"DAG file {len(bundle.dag_source) / 1e6:.2f} MB"
+        )
         bundle.write(root / "generated")
         (root / "baseline").mkdir()
         (root / "baseline" / "big.py").write_text(handwritten(pipeline))
         env = dict(os.environ, AIRFLOW_HOME=str(root / "home"))
-        done = subprocess.run([str(Path(args.venv) / "bin" / "python"), "-c", TIMER, str(args.repeat),
-                               str(root / "baseline"), str(root / "generated")],
-                              env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                str(Path(args.venv) / "bin" / "python"),
+                "-c",
+                TIMER,
+                str(args.repeat),
+                str(root / "baseline"),
+                str(root / "generated"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             sys.exit(done.stderr[-2000:])
         result = json.loads(done.stdout.split("RESULT=", 1)[1])
         base = statistics.median(result[str(root / "baseline")])
         gen = statistics.median(result[str(root / "generated")])
-        print(f"DagBag parse, {N} tasks: hand-written {base:.3f} s, generated {gen:.3f} s, "
-              f"ratio {gen / base:.2f}x (aim <= 1.2x)")
+        print(
+            f"DagBag parse, {N} tasks: hand-written {base:.3f} s, generated {gen:.3f} s, "
+            f"ratio {gen / base:.2f}x (aim <= 1.2x)"
+        )
 
 
 if __name__ == "__main__":

@@ -28,20 +28,33 @@ def build(folder: Path, count: int = 1000) -> Pipeline:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tests.helpers import write_notebook
 
-    notebooks = [write_notebook(folder / f"step{i}.ipynb", parameters=f"x: float = 0.0\nk{i}: int = 1",
-                                outputs="y: float = x + 1") for i in range(20)]
+    notebooks = [
+        write_notebook(
+            folder / f"step{i}.ipynb",
+            parameters=f"x: float = 0.0\nk{i}: int = 1",
+            outputs="y: float = x + 1",
+        )
+        for i in range(20)
+    ]
     pipeline = Pipeline(path=folder / "big.stitch")
     pipeline.update_settings(parameters=(PipelineParameter("scale", PortType.INT, 1),))
     rng = random.Random(0)
     ids = []
     for i in range(count):
         nb = i % len(notebooks)
-        node = Node(id=f"n{i:04d}", name=f"task_{i:04d}", source=notebooks[nb].name,
-                    inputs=(Port("x", PortType.FLOAT, 0.0), Port(f"k{nb}", PortType.INT, 1)),
-                    outputs=(Port("y", PortType.FLOAT),), bindings={f"k{nb}": "scale"} if i % 50 == 0 else {})
+        node = Node(
+            id=f"n{i:04d}",
+            name=f"task_{i:04d}",
+            source=notebooks[nb].name,
+            inputs=(Port("x", PortType.FLOAT, 0.0), Port(f"k{nb}", PortType.INT, 1)),
+            outputs=(Port("y", PortType.FLOAT),),
+            bindings={f"k{nb}": "scale"} if i % 50 == 0 else {},
+        )
         pipeline.add_node(node)
         if ids:
-            pipeline.add_edge(Edge(ids[rng.randrange(max(0, len(ids) - 30), len(ids))], node.id, "y", "x"))
+            pipeline.add_edge(
+                Edge(ids[rng.randrange(max(0, len(ids) - 30), len(ids))], node.id, "y", "x")
+            )
         ids.append(node.id)
     apply_layout(pipeline)
     return pipeline
@@ -67,8 +80,12 @@ def main() -> None:
         load = best_of(lambda: fileformat.loads(text))
         print(f"nodes: {len(pipeline)}, edges: {len(pipeline.edges)}")
         print(f"validate (first, inspects notebooks): {first * 1000:7.1f} ms")
-        print(f"validate (on an edit, cached):        {warm * 1000:7.1f} ms   target 50 ms -> {warm / 0.050:.2f}x of target")
-        print(f"baseline: load the same file:         {load * 1000:7.1f} ms   validate/load ratio {warm / load:.2f}x")
+        print(
+            f"validate (on an edit, cached):        {warm * 1000:7.1f} ms   target 50 ms -> {warm / 0.050:.2f}x of target"
+        )
+        print(
+            f"baseline: load the same file:         {load * 1000:7.1f} ms   validate/load ratio {warm / load:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -24,9 +24,13 @@ NAMES = ("start-page", "editor", "dry-run", "export-preview", "deploy-dialog", "
 def _private_home() -> Path:
     """A fresh HOME with XDG folders, set before Qt or platformdirs read anything."""
     home = Path(tempfile.mkdtemp(prefix="stitchboard-shots-")) / "ana"
-    for var, sub in (("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share"),
-                     ("XDG_CACHE_HOME", ".cache"), ("XDG_STATE_HOME", ".local/state"),
-                     ("XDG_DOCUMENTS_DIR", "Documents")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_DOCUMENTS_DIR", "Documents"),
+    ):
         (home / sub).mkdir(parents=True, exist_ok=True)
         os.environ[var] = str(home / sub)
     os.environ["HOME"] = str(home)
@@ -75,14 +79,18 @@ def _with_dialog(win, dialog, out: Path) -> None:  # noqa: ANN001
     y = max(20, (base.height() - shot.height() - bar) // 2)
     frame = QtCore.QRect(x - 1, y - 1, shot.width() + 2, shot.height() + bar + 2)
     for grow, alpha in ((14, 25), (8, 45), (3, 70)):  # a soft shadow
-        painter.fillRect(frame.adjusted(-grow, -grow + 6, grow, grow + 6), QtGui.QColor(0, 0, 0, alpha))
+        painter.fillRect(
+            frame.adjusted(-grow, -grow + 6, grow, grow + 6), QtGui.QColor(0, 0, 0, alpha)
+        )
     painter.fillRect(frame, QtGui.QColor("#1d2026"))
     painter.fillRect(QtCore.QRect(x, y, shot.width(), bar), QtGui.QColor("#2d323a"))
     painter.setPen(QtGui.QColor("#d6dbe2"))
     font = painter.font()
     font.setBold(True)
     painter.setFont(font)
-    painter.drawText(QtCore.QRect(x, y, shot.width(), bar), QtCore.Qt.AlignCenter, dialog.windowTitle())
+    painter.drawText(
+        QtCore.QRect(x, y, shot.width(), bar), QtCore.Qt.AlignCenter, dialog.windowTitle()
+    )
     painter.drawPixmap(x, y + bar, shot)
     painter.end()
     _save(base, out)
@@ -93,11 +101,28 @@ def _profiles(dags: Path) -> None:
     from app.settings import Profile, Target
 
     data = settings.load()
-    data.put(Profile(name="local", base_url="http://127.0.0.1:8793", username="admin",
-                     target=Target(kind="folder", path=str(dags)), backend="worker"))
-    data.put(Profile(name="prod", base_url="https://airflow.example.com", username="ana",
-                     target=Target(kind="git", repo="git@git.example.com:platform/dags.git",
-                                   branch="main", subfolder="dags/stitchboard")))
+    data.put(
+        Profile(
+            name="local",
+            base_url="http://127.0.0.1:8793",
+            username="admin",
+            target=Target(kind="folder", path=str(dags)),
+            backend="worker",
+        )
+    )
+    data.put(
+        Profile(
+            name="prod",
+            base_url="https://airflow.example.com",
+            username="ana",
+            target=Target(
+                kind="git",
+                repo="git@git.example.com:platform/dags.git",
+                branch="main",
+                subfolder="dags/stitchboard",
+            ),
+        )
+    )
     data.default_profile = "local"
     data.save()
 

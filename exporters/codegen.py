@@ -35,8 +35,11 @@ def _plain(char: str) -> bool:
     """A character safe to keep as is in a string literal (printable, one column)."""
     if char.isascii():
         return char.isprintable()
-    return (char.isprintable() and not unicodedata.combining(char)
-            and unicodedata.east_asian_width(char) in ("N", "Na", "A", "H"))
+    return (
+        char.isprintable()
+        and not unicodedata.combining(char)
+        and unicodedata.east_asian_width(char) in ("N", "Na", "A", "H")
+    )
 
 
 def py_str(text: str) -> str:
@@ -52,8 +55,13 @@ def py_str(text: str) -> str:
             out.append(char)
         else:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else
-                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+            out.append(
+                f"\\x{code:02x}"
+                if code < 0x100
+                else f"\\u{code:04x}"
+                if code < 0x10000
+                else f"\\U{code:08x}"
+            )
     return quote + "".join(out) + quote
 
 
@@ -128,7 +136,8 @@ def flat(node: Any) -> str | None:
         return None
     if isinstance(node, Call):
         items = [flat(a) for a in node.args] + [
-            None if (v := flat(value)) is None else f"{name}={v}" for name, value in node.kwargs]
+            None if (v := flat(value)) is None else f"{name}={v}" for name, value in node.kwargs
+        ]
         if any(i is None for i in items):
             return None
         return f"{node.func}({', '.join(items)})"  # type: ignore[arg-type]
@@ -161,7 +170,9 @@ def emit(node: Any, level: int = 0, prefix: str = "", suffix: str = "") -> list[
     node = expr(node)
     pad = INDENT * level
     one = flat(node)
-    if one is not None and (isinstance(node, Raw) or width(pad + prefix + one + suffix) <= LINE_LENGTH):
+    if one is not None and (
+        isinstance(node, Raw) or width(pad + prefix + one + suffix) <= LINE_LENGTH
+    ):
         return [pad + prefix + one + suffix]
     opener, closer, items = _items(node)
     if not items:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from graph_editor.errors import ExportError
 
-RUNTIME_PATH = Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"
+RUNTIME_PATH = (
+    Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"
+)
 CHUNK = 76
 
 

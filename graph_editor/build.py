@@ -28,8 +28,14 @@ def relative_source(path: Path, base_dir: Path) -> str:
     return Path(os.path.relpath(Path(path).resolve(), base_dir.resolve())).as_posix()
 
 
-def node_from_source(pipeline: Pipeline, path: str | Path, *, kind: NodeKind = NodeKind.NOTEBOOK,
-                     position: tuple[float, float] = (0.0, 0.0), name: str = "") -> Node:
+def node_from_source(
+    pipeline: Pipeline,
+    path: str | Path,
+    *,
+    kind: NodeKind = NodeKind.NOTEBOOK,
+    position: tuple[float, float] = (0.0, 0.0),
+    name: str = "",
+) -> Node:
     """A new node for a notebook or script (ports inspected); raises ``NotebookError``."""
     path = Path(path)
     info = inspect_notebook(path)
@@ -65,11 +71,17 @@ def refresh_ports(pipeline: Pipeline, node_id: str) -> bool:
 
 def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
     # Keep ports that still carry a wire/value/binding, so validation can name them.
-    still_used = {e.target_port for e in pipeline.edges_into(node.id)} | set(node.values) | set(node.bindings)
+    still_used = (
+        {e.target_port for e in pipeline.edges_into(node.id)}
+        | set(node.values)
+        | set(node.bindings)
+    )
     used_out = {e.source_port for e in pipeline.edges_out_of(node.id)}
     new_in = {p.name for p in info.inputs}
     new_out = {p.name for p in info.outputs}
-    inputs = info.inputs + tuple(p for p in node.inputs if p.name in still_used and p.name not in new_in)
+    inputs = info.inputs + tuple(
+        p for p in node.inputs if p.name in still_used and p.name not in new_in
+    )
     outputs = info.outputs
     if info.outputs_supported:
         outputs += tuple(p for p in node.outputs if p.name in used_out and p.name not in new_out)
@@ -117,8 +129,9 @@ def chain(paths: Sequence[str | Path], file_path: str | Path, name: str = "") ->
     previous: Node | None = None
     for index, path in enumerate(paths):
         kind = NodeKind.TENSORFLOW if str(path).endswith(".py") else NodeKind.NOTEBOOK
-        node = pipeline.add_node(node_from_source(pipeline, path, kind=kind,
-                                                  position=(index * COLUMN_WIDTH, 0.0)))
+        node = pipeline.add_node(
+            node_from_source(pipeline, path, kind=kind, position=(index * COLUMN_WIDTH, 0.0))
+        )
         if previous is not None:
             wired = False
             for out in previous.outputs:

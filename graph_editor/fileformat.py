@@ -40,7 +40,9 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The JSON Schema of the current format (shipped in ``resources/schema``)."""
-    text = resources.files("resources").joinpath(f"schema/stitch-v{VERSION}.schema.json").read_text()
+    text = (
+        resources.files("resources").joinpath(f"schema/stitch-v{VERSION}.schema.json").read_text()
+    )
     return json.loads(text)
 
 
@@ -118,7 +120,12 @@ def settings_to_json(settings: PipelineSettings) -> dict[str, Any]:
         "retry_delay_seconds": settings.retry_delay_seconds,
         "max_active_runs": settings.max_active_runs,
         "parameters": [
-            {"name": p.name, "type": p.type.value, "default": p.default, "description": p.description}
+            {
+                "name": p.name,
+                "type": p.type.value,
+                "default": p.default,
+                "description": p.description,
+            }
             for p in settings.parameters
         ],
     }
@@ -215,7 +222,9 @@ def settings_from_json(data: dict[str, Any]) -> PipelineSettings:
         retry_delay_seconds=data.get("retry_delay_seconds", defaults.retry_delay_seconds),
         max_active_runs=data.get("max_active_runs", 1),
         parameters=tuple(
-            PipelineParameter(p["name"], PortType(p["type"]), p.get("default"), p.get("description", ""))
+            PipelineParameter(
+                p["name"], PortType(p["type"]), p.get("default"), p.get("description", "")
+            )
             for p in data.get("parameters", [])
         ),
     )
@@ -232,7 +241,9 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
     import jsonschema
 
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise PipelineFileError(path, "not a Stitchboard pipeline (no \"format\": \"stitchboard.pipeline\")")
+        raise PipelineFileError(
+            path, 'not a Stitchboard pipeline (no "format": "stitchboard.pipeline")'
+        )
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise PipelineFileError(path, f"invalid format version {version!r}")
@@ -253,13 +264,20 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
         error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
         if error is not None:
             raise PipelineFileError(path, _schema_problem(error)) from None
-    pipeline = Pipeline(settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None)
+    pipeline = Pipeline(
+        settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None
+    )
     try:
         for data in doc["nodes"]:
             pipeline.add_node(node_from_json(data))
         for data in doc["edges"]:
             pipeline.add_edge(
-                Edge(data["source"], data["target"], data.get("source_port", ""), data.get("target_port", "")),
+                Edge(
+                    data["source"],
+                    data["target"],
+                    data.get("source_port", ""),
+                    data.get("target_port", ""),
+                ),
                 check=False,
             )
     except (ModelError, ValueError) as exc:
@@ -272,9 +290,13 @@ def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         stripped = text.rstrip()
-        truncated = exc.pos >= len(stripped) or (stripped.startswith("{") and not stripped.endswith("}"))
+        truncated = exc.pos >= len(stripped) or (
+            stripped.startswith("{") and not stripped.endswith("}")
+        )
         hint = " (the file looks truncated)" if truncated else ""
-        raise PipelineFileError(path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}") from exc
+        raise PipelineFileError(
+            path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}"
+        ) from exc
     return from_document(doc, path)
 
 

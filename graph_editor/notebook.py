@@ -110,12 +110,22 @@ def _line_comments(source: str) -> dict[int, str]:
 
 def _strip_magics(source: str) -> str:
     # IPython magics and shell escapes are not Python; blank them so line numbers hold.
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    )
 
 
-_CALL_TYPES = {"int": PortType.INT, "float": PortType.FLOAT, "str": PortType.STR,
-               "bool": PortType.BOOL, "list": PortType.LIST, "dict": PortType.DICT,
-               "sorted": PortType.LIST, "len": PortType.INT, "repr": PortType.STR}
+_CALL_TYPES = {
+    "int": PortType.INT,
+    "float": PortType.FLOAT,
+    "str": PortType.STR,
+    "bool": PortType.BOOL,
+    "list": PortType.LIST,
+    "dict": PortType.DICT,
+    "sorted": PortType.LIST,
+    "len": PortType.INT,
+    "repr": PortType.STR,
+}
 
 
 def _expression_type(node: ast.expr) -> PortType:
@@ -126,7 +136,9 @@ def _expression_type(node: ast.expr) -> PortType:
         return PortType.DICT
     if isinstance(node, ast.JoinedStr):
         return PortType.STR
-    if isinstance(node, ast.Compare) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)):
+    if isinstance(node, ast.Compare) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+    ):
         return PortType.BOOL
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         return _CALL_TYPES.get(node.func.id, PortType.ANY)
@@ -159,7 +171,9 @@ def python_cell_ports(source: str, *, with_defaults: bool = True) -> list[Port]:
             port_type = type_of_value(default)
         if port_type == PortType.ANY and value_node is not None:
             port_type = _expression_type(value_node)
-        help_text = comments.get(stmt.end_lineno or stmt.lineno, "") or comments.get(stmt.lineno, "")
+        help_text = comments.get(stmt.end_lineno or stmt.lineno, "") or comments.get(
+            stmt.lineno, ""
+        )
         type_comment = re.match(r"type:\s*(\S+)\s*(.*)", help_text)
         if type_comment:  # papermill's "# type: List[str] help" form
             annotation = annotation or type_comment.group(1)
@@ -180,8 +194,9 @@ _OTHER_LANG_ASSIGN = re.compile(
 )
 
 
-def _other_language_ports(nb: nbformat.NotebookNode, cell: nbformat.NotebookNode,
-                          kernel: str, language: str) -> list[Port]:
+def _other_language_ports(
+    nb: nbformat.NotebookNode, cell: nbformat.NotebookNode, kernel: str, language: str
+) -> list[Port]:
     from papermill.translators import papermill_translators
 
     try:
@@ -203,8 +218,14 @@ def _other_language_ports(nb: nbformat.NotebookNode, cell: nbformat.NotebookNode
         if not match:
             continue
         name, value, help_text = match.group(1), match.group(2), match.group(3) or ""
-        value = {"TRUE": "True", "FALSE": "False", "NULL": "None", "true": "True",
-                 "false": "False", "nothing": "None"}.get(value, value)
+        value = {
+            "TRUE": "True",
+            "FALSE": "False",
+            "NULL": "None",
+            "true": "True",
+            "false": "False",
+            "nothing": "None",
+        }.get(value, value)
         default = _literal(value)
         port_type = type_of_value(default) if default is not MISSING else PortType.ANY
         ports.append(Port(name, port_type, default, help_text))
@@ -242,7 +263,9 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
             try:
                 outputs = python_cell_ports(outputs_cell.source, with_defaults=False)
             except SyntaxError as exc:
-                raise NotebookError(path, f"outputs cell has a syntax error at line {exc.lineno}") from exc
+                raise NotebookError(
+                    path, f"outputs cell has a syntax error at line {exc.lineno}"
+                ) from exc
         else:
             warnings.append(
                 f"outputs are collected from Python notebooks only; the {language} "

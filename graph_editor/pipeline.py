@@ -159,14 +159,10 @@ class Pipeline:
         return edge in self._edges
 
     def edges_into(self, node_id: str) -> list[Edge]:
-        return sorted(
-            Edge(s, t, *k) for s, t, k in self._graph.in_edges(node_id, keys=True)
-        )
+        return sorted(Edge(s, t, *k) for s, t, k in self._graph.in_edges(node_id, keys=True))
 
     def edges_out_of(self, node_id: str) -> list[Edge]:
-        return sorted(
-            Edge(s, t, *k) for s, t, k in self._graph.out_edges(node_id, keys=True)
-        )
+        return sorted(Edge(s, t, *k) for s, t, k in self._graph.out_edges(node_id, keys=True))
 
     def wire_into(self, node_id: str, port: str) -> Edge | None:
         """The edge that feeds input ``port`` of a node, if any."""

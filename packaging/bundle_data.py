@@ -24,15 +24,53 @@ QT_KEEP = ("QtCore", "QtGui", "QtWidgets", "QtSvg")
 # down. numpy (~40 MB) comes only through networkx's optional algorithms; notebooks get their
 # numpy from the Python that runs their kernel, not from the bundle.
 EXCLUDES = (
-    "tkinter", "_tkinter", "turtle", "idlelib", "lib2to3", "pydoc_data", "unittest.test",
-    "test", "tests", "pytest", "_pytest", "pytestqt", "hypothesis", "moto", "black", "ruff",
-    "matplotlib", "pandas", "scipy", "PIL", "numpy", "mpmath", "sympy", "IPython", "ipykernel", "jedi", "parso",
-    "ipywidgets", "notebook", "jupyterlab", "nbconvert", "sphinx", "docutils",
-    "PyQt5", "PyQt6", "PySide2", "shiboken2",
+    "tkinter",
+    "_tkinter",
+    "turtle",
+    "idlelib",
+    "lib2to3",
+    "pydoc_data",
+    "unittest.test",
+    "test",
+    "tests",
+    "pytest",
+    "_pytest",
+    "pytestqt",
+    "hypothesis",
+    "moto",
+    "black",
+    "ruff",
+    "matplotlib",
+    "pandas",
+    "scipy",
+    "PIL",
+    "numpy",
+    "mpmath",
+    "sympy",
+    "IPython",
+    "ipykernel",
+    "jedi",
+    "parso",
+    "ipywidgets",
+    "notebook",
+    "jupyterlab",
+    "nbconvert",
+    "sphinx",
+    "docutils",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "shiboken2",
     # papermill's optional remote-notebook back ends (it falls back cleanly when absent)
-    "azure", "gcsfs", "pyarrow", "adlfs",
+    "azure",
+    "gcsfs",
+    "pyarrow",
+    "adlfs",
     # pydantic's mypy plugin (collected with pydantic, drags in all of mypy)
-    "mypy", "pydantic.mypy", "pydantic.v1.mypy", "ast_serialize",
+    "mypy",
+    "pydantic.mypy",
+    "pydantic.v1.mypy",
+    "ast_serialize",
 )
 
 # boto3/botocore (~25 MB of JSON models) arrive through papermill's optional S3 reader. They are
@@ -45,14 +83,28 @@ AWS_SERVICES = ("s3", "sts", "sso", "sso-oidc")
 
 # Metadata the app or its dependencies read at run time (versions, entry points).
 METADATA = (
-    "stitchboard", "papermill", "nbclient", "nbformat", "jupyter_client", "jupyter_core",
-    "jsonschema", "jsonschema_specifications", "fastjsonschema", "keyring", "traitlets",
+    "stitchboard",
+    "papermill",
+    "nbclient",
+    "nbformat",
+    "jupyter_client",
+    "jupyter_core",
+    "jsonschema",
+    "jsonschema_specifications",
+    "fastjsonschema",
+    "keyring",
+    "traitlets",
 )
 
 # Packages whose data files (schemas, templates, icons) must travel with them.
 DATA_PACKAGES = (
-    "papermill", "nbformat", "jsonschema", "jsonschema_specifications", "fastjsonschema",
-    "NodeGraphQt", "jupyter_client",
+    "papermill",
+    "nbformat",
+    "jsonschema",
+    "jsonschema_specifications",
+    "fastjsonschema",
+    "NodeGraphQt",
+    "jupyter_client",
 )
 
 # The executable's own icon where the platform embeds one (Linux uses the .desktop entry).
@@ -60,9 +112,15 @@ PLATFORM_ICONS = {"win32": "stitchboard.ico", "darwin": "stitchboard.icns"}
 
 # Modules imported by name at run time, which PyInstaller's analysis cannot see.
 HIDDEN_IMPORTS = (
-    "resources", "resources.runtime", "resources.runtime.stitchboard_runtime",
-    "Qt", "shiboken6", *(f"PySide6.{name}" for name in QT_KEEP),
-    "jupyter_client.provisioning.local_provisioner", "nbclient", "papermill.engines",
+    "resources",
+    "resources.runtime",
+    "resources.runtime.stitchboard_runtime",
+    "Qt",
+    "shiboken6",
+    *(f"PySide6.{name}" for name in QT_KEEP),
+    "jupyter_client.provisioning.local_provisioner",
+    "nbclient",
+    "papermill.engines",
     "papermill.translators",
 )
 
@@ -77,8 +135,11 @@ def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
     base = root / "resources"
     pairs = []
     for path in sorted(base.rglob("*")):
-        if not path.is_file() or path.suffix in (".pyc", ".pyo") or any(
-                part in SKIPPED_DIRS or part.endswith(SKIPPED_SUFFIXES) for part in path.parts):
+        if (
+            not path.is_file()
+            or path.suffix in (".pyc", ".pyo")
+            or any(part in SKIPPED_DIRS or part.endswith(SKIPPED_SUFFIXES) for part in path.parts)
+        ):
             continue
         rel = path.relative_to(root)
         pairs.append((str(path), str(rel.parent)))
@@ -95,19 +156,26 @@ def keep_data(dest: str) -> bool:
 
 def desktop_datas(packaging: Path = ROOT / "packaging") -> list[tuple[str, str]]:
     """The Linux desktop files and icons, placed where install-desktop.sh finds them in a bundle."""
-    pairs = [(str(packaging / "linux" / name), "share/stitchboard/desktop")
-             for name in ("install-desktop.sh", "stitchboard.desktop", "stitchboard-mime.xml")]
-    pairs += [(str(path), "share/stitchboard/icons")
-              for path in sorted((packaging / "icons").glob("stitchboard*"))
-              if path.suffix in (".svg", ".png")]
+    pairs = [
+        (str(packaging / "linux" / name), "share/stitchboard/desktop")
+        for name in ("install-desktop.sh", "stitchboard.desktop", "stitchboard-mime.xml")
+    ]
+    pairs += [
+        (str(path), "share/stitchboard/icons")
+        for path in sorted((packaging / "icons").glob("stitchboard*"))
+        if path.suffix in (".svg", ".png")
+    ]
     return pairs
 
 
 def missing_resources(datas: list[tuple[str, str]], root: Path = ROOT) -> list[str]:
     """The REQUIRED_FILES that the given datas do not carry."""
     base = (root / "resources").resolve()
-    carried = {Path(src).resolve().relative_to(base).as_posix()
-               for src, _ in datas if Path(src).resolve().is_relative_to(base)}
+    carried = {
+        Path(src).resolve().relative_to(base).as_posix()
+        for src, _ in datas
+        if Path(src).resolve().is_relative_to(base)
+    }
     return [name for name in REQUIRED_FILES if name not in carried]
 
 
@@ -123,8 +191,11 @@ def app_uses_aws(root: Path = ROOT) -> bool:
 
 def qt_excludes(pyside_dir: Path) -> list[str]:
     """Every PySide6 extension module installed in ``pyside_dir`` except the ones in QT_KEEP."""
-    names = {p.name.split(".")[0] for p in pyside_dir.glob("Qt*")
-             if p.suffix in (".so", ".pyd") or p.name.endswith(".abi3.so")}
+    names = {
+        p.name.split(".")[0]
+        for p in pyside_dir.glob("Qt*")
+        if p.suffix in (".so", ".pyd") or p.name.endswith(".abi3.so")
+    }
     return sorted(f"PySide6.{name}" for name in names - set(QT_KEEP))
 
 

@@ -20,11 +20,17 @@ PAPERMILL_NOTEBOOKS = Path(__import__("papermill").__file__).parent / "tests" / 
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point config/data/cache folders at a temp dir so tests never read or write real ones."""
     home = tmp_path_factory.mktemp("home")
-    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
-                     ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
         (home / sub).mkdir()
         monkeypatch.setenv(var, str(home / sub))
     return home
@@ -39,8 +45,10 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 # The real HOME, read before any fixture isolates the user folders.
-AIRFLOW_VENV = Path(os.environ.get("STITCHBOARD_AIRFLOW_VENV")
-                    or Path.home() / ".cache" / "stitchboard-ci" / "airflow-venv")
+AIRFLOW_VENV = Path(
+    os.environ.get("STITCHBOARD_AIRFLOW_VENV")
+    or Path.home() / ".cache" / "stitchboard-ci" / "airflow-venv"
+)
 
 
 @pytest.fixture(scope="session")

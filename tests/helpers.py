@@ -10,8 +10,15 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 
-def write_notebook(path: Path, parameters: str = "", outputs: str = "", body: str = "",
-                   kernel: str = "python3", language: str = "python", title: bool = False) -> Path:
+def write_notebook(
+    path: Path,
+    parameters: str = "",
+    outputs: str = "",
+    body: str = "",
+    kernel: str = "python3",
+    language: str = "python",
+    title: bool = False,
+) -> Path:
     """Write a small notebook with optional ``parameters`` and ``outputs`` cells (and, with
     ``title``, a markdown title cell first, as real notebooks have)."""
     nb = new_notebook()

@@ -43,9 +43,13 @@ def test_import_rules(rel, path):
     names = imports_of(path)
     in_qt_home = rel.startswith(QT_HOMES)
     if not in_qt_home:
-        assert not {n for n in names if top(n) in QT}, f"{rel} imports Qt outside the Qt subpackages"
+        assert not {n for n in names if top(n) in QT}, (
+            f"{rel} imports Qt outside the Qt subpackages"
+        )
     if rel.startswith("graph_editor/"):
-        assert not {n for n in names if top(n) in ("app", "exporters")}, f"{rel}: the model imports a service"
+        assert not {n for n in names if top(n) in ("app", "exporters")}, (
+            f"{rel}: the model imports a service"
+        )
     if rel.startswith("graph_editor/qt/"):
         assert not {n for n in names if top(n) == "app"}, f"{rel}: the canvas imports the app"
     if rel.startswith("exporters/"):
@@ -55,9 +59,13 @@ def test_import_rules(rel, path):
     if rel.startswith("app/deploy/"):
         assert not {n for n in names if n.startswith("app.runner")}, f"{rel}: deploy imports runner"
     if rel != "app/credentials.py":
-        assert "keyring" not in {top(n) for n in names}, f"{rel}: only the credential store imports keyring"
+        assert "keyring" not in {top(n) for n in names}, (
+            f"{rel}: only the credential store imports keyring"
+        )
     if not rel.startswith("app/deploy/"):
-        assert "airflow_client" not in {top(n) for n in names}, f"{rel}: only deploy talks to Airflow"
+        assert "airflow_client" not in {top(n) for n in names}, (
+            f"{rel}: only deploy talks to Airflow"
+        )
 
 
 def test_rules_see_real_modules():
@@ -71,8 +79,10 @@ def test_pure_packages_import_without_qt():
     import subprocess
     import sys
 
-    code = ("import sys, graph_editor.validation, graph_editor.fileformat, graph_editor.build, app.cli.main;"
-            "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','NodeGraphQt','Qt')];"
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, graph_editor.validation, graph_editor.fileformat, graph_editor.build, app.cli.main;"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('PySide6','NodeGraphQt','Qt')];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -56,8 +56,9 @@ def short_values(values: dict[str, Any]) -> str:
 class ProgressView:
     """Feed it events with ``handle``; use it as a context manager around the stream."""
 
-    def __init__(self, console: Console | None = None, title: str = "",
-                 live: bool | None = None) -> None:
+    def __init__(
+        self, console: Console | None = None, title: str = "", live: bool | None = None
+    ) -> None:
         self.console = console or Console()
         self.title = title
         self._live_wanted = self.console.is_terminal if live is None else live
@@ -69,8 +70,9 @@ class ProgressView:
 
     def __enter__(self) -> ProgressView:
         if self._live_wanted:
-            self._live = Live(self._render(), console=self.console, refresh_per_second=8,
-                              transient=True)
+            self._live = Live(
+                self._render(), console=self.console, refresh_per_second=8, transient=True
+            )
             self._live.__enter__()
         return self
 
@@ -130,8 +132,9 @@ class ProgressView:
             if state == NodeState.RUNNING and entry.get("started"):
                 elapsed = f"{now - entry['started']:.1f}s"
             detail = entry.get("last_log", "") if state == NodeState.RUNNING else ""
-            table.add_row(entry["name"], state_text(state), elapsed,
-                          entry.get("detail") or detail or "")
+            table.add_row(
+                entry["name"], state_text(state), elapsed, entry.get("detail") or detail or ""
+            )
         bar = ProgressBar(total=max(self._total, 1), completed=self._done, width=40)
         footer = Table.grid(padding=(0, 1))
         footer.add_row(bar, Text(f"{self._done}/{self._total} nodes"))
@@ -141,8 +144,11 @@ class ProgressView:
 
 def summary_table(summary: dict[str, Any]) -> Table:
     """The end-of-run table: each node's state, time, inputs and outputs."""
-    table = Table(title=f"{summary.get('name', 'run')}: {summary.get('state', '?')}",
-                  title_justify="left", show_lines=False)
+    table = Table(
+        title=f"{summary.get('name', 'run')}: {summary.get('state', '?')}",
+        title_justify="left",
+        show_lines=False,
+    )
     table.add_column("node", style="bold")
     table.add_column("state", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
@@ -150,10 +156,13 @@ def summary_table(summary: dict[str, Any]) -> Table:
     table.add_column("outputs", overflow="fold")
     for node in summary.get("nodes", []):
         duration = node.get("duration_s")
-        table.add_row(node["name"], state_text(node["state"]),
-                      "" if duration is None else f"{duration:.1f}s",
-                      short_values(node.get("inputs") or {}),
-                      short_values(node.get("outputs") or {}) or node.get("detail", ""))
+        table.add_row(
+            node["name"],
+            state_text(node["state"]),
+            "" if duration is None else f"{duration:.1f}s",
+            short_values(node.get("inputs") or {}),
+            short_values(node.get("outputs") or {}) or node.get("detail", ""),
+        )
     return table
 
 
@@ -166,7 +175,9 @@ def problem_lines(summary: dict[str, Any]) -> list[str]:
             where = error.get("notebook") or error.get("log") or node.get("log") or ""
             detail = node.get("detail", "")
             sep = " " if detail.startswith(("in ", "while ")) else ": "
-            lines.append(f"{node['name']} failed{sep}{detail}" + (f"  (see {where})" if where else ""))
+            lines.append(
+                f"{node['name']} failed{sep}{detail}" + (f"  (see {where})" if where else "")
+            )
         elif node["state"] == NodeState.SAMPLED:
             lines.append(f"{node['name']} was not run here: {node['detail']}")
     return lines

@@ -29,9 +29,24 @@ from app.deploy.monitor import TaskNode, follow_runs, latest_runs, watch_run
 from app.deploy.service import DeployOptions, deploy, deploy_bundle, task_nodes
 
 __all__ = [
-    "AirflowApi", "AuthFailed", "DagIdTaken", "DeployError", "DeployOptions", "ImportFailed",
-    "NotFound", "ParseTimeout", "TargetNotWritable", "TaskNode", "TlsFailed", "Unreachable",
-    "connect", "deploy", "deploy_bundle", "follow_runs", "latest_runs", "task_nodes",
+    "AirflowApi",
+    "AuthFailed",
+    "DagIdTaken",
+    "DeployError",
+    "DeployOptions",
+    "ImportFailed",
+    "NotFound",
+    "ParseTimeout",
+    "TargetNotWritable",
+    "TaskNode",
+    "TlsFailed",
+    "Unreachable",
+    "connect",
+    "deploy",
+    "deploy_bundle",
+    "follow_runs",
+    "latest_runs",
+    "task_nodes",
     "watch_run",
 ]
 

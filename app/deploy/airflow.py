@@ -49,8 +49,11 @@ TIMEOUT = (5.0, 30.0)
 def _network_error(exc: BaseException, base: str) -> DeployError:
     reason = getattr(exc, "reason", None) or exc
     text = str(reason)
-    if isinstance(reason, urllib3.exceptions.SSLError) or "SSL" in type(reason).__name__ \
-            or "CERTIFICATE" in text.upper():
+    if (
+        isinstance(reason, urllib3.exceptions.SSLError)
+        or "SSL" in type(reason).__name__
+        or "CERTIFICATE" in text.upper()
+    ):
         short = text.split("] ", 1)[-1].split(" (_ssl")[0][:160]
         return TlsFailed(f"TLS check failed for {base}: {short} (set a CA bundle on the profile)")
     return Unreachable(f"Airflow at {base} is unreachable ({type(reason).__name__})")
@@ -89,8 +92,9 @@ class AirflowApi:
                 data = json.loads(Path(self.profile.password_file).read_text(encoding="utf-8"))
                 return str(data[self.profile.username])
             except (OSError, ValueError, KeyError):
-                raise AuthFailed(f"no password for {self.profile.username!r} in "
-                                 f"{self.profile.password_file}") from None
+                raise AuthFailed(
+                    f"no password for {self.profile.username!r} in {self.profile.password_file}"
+                ) from None
         return credentials.get_secret(self.profile.name, "password", prompt=self._prompt) or ""
 
     def token(self) -> str:
@@ -101,15 +105,21 @@ class AirflowApi:
             return ""
         body = json.dumps({"username": self.profile.username, "password": self._password()})
         try:
-            resp = self._pool().request("POST", f"{self.base}/auth/token", body=body.encode(),
-                                        headers={"Content-Type": "application/json"},
-                                        timeout=urllib3.Timeout(connect=5, read=30),
-                                        retries=urllib3.Retry(1, redirect=False))
+            resp = self._pool().request(
+                "POST",
+                f"{self.base}/auth/token",
+                body=body.encode(),
+                headers={"Content-Type": "application/json"},
+                timeout=urllib3.Timeout(connect=5, read=30),
+                retries=urllib3.Retry(1, redirect=False),
+            )
         except urllib3.exceptions.HTTPError as exc:
             raise _network_error(exc, self.base) from None
         if resp.status in (401, 403):
-            raise AuthFailed(f"Airflow at {self.base} refused the credentials of user "
-                             f"{self.profile.username!r} (profile {self.profile.name!r})")
+            raise AuthFailed(
+                f"Airflow at {self.base} refused the credentials of user "
+                f"{self.profile.username!r} (profile {self.profile.name!r})"
+            )
         if resp.status not in (200, 201):
             raise DeployError(f"{self.base}/auth/token answered HTTP {resp.status}")
         try:
@@ -138,8 +148,10 @@ class AirflowApi:
         except af_exc.ApiException as exc:
             status = exc.status or 0
             if status in (401, 403):
-                raise AuthFailed(f"Airflow at {self.base} refused the token of profile "
-                                 f"{self.profile.name!r} (HTTP {status})") from None
+                raise AuthFailed(
+                    f"Airflow at {self.base} refused the token of profile "
+                    f"{self.profile.name!r} (HTTP {status})"
+                ) from None
             if status == 404:
                 raise NotFound(_detail(exc) or "not found") from None
             if status == 409:
@@ -174,8 +186,11 @@ class AirflowApi:
 
     def import_errors(self, filename: str) -> list[Any]:
         """Import errors whose file ends with ``filename`` (a path relative to the bundle)."""
-        errors = self.call(af.ImportErrorApi(self.client()).get_import_errors,
-                           filename_pattern=Path(filename).name, limit=100).import_errors
+        errors = self.call(
+            af.ImportErrorApi(self.client()).get_import_errors,
+            filename_pattern=Path(filename).name,
+            limit=100,
+        ).import_errors
         return [e for e in errors if e.filename == filename or e.filename.endswith("/" + filename)]
 
     def dag_source(self, dag_id: str) -> str | None:
@@ -192,27 +207,43 @@ class AirflowApi:
         return self.call(af.DagRunApi(self.client()).trigger_dag_run, dag_id, body).dag_run_id
 
     def runs(self, dag_id: str, limit: int = 5) -> list[Any]:
-        return self.call(af.DagRunApi(self.client()).get_dag_runs, dag_id, limit=limit,
-                         order_by=["-run_after"]).dag_runs
+        return self.call(
+            af.DagRunApi(self.client()).get_dag_runs, dag_id, limit=limit, order_by=["-run_after"]
+        ).dag_runs
 
     def run(self, dag_id: str, run_id: str) -> Any:
         return self.call(af.DagRunApi(self.client()).get_dag_run, dag_id, run_id)
 
     def task_instances(self, dag_id: str, run_id: str) -> list[Any]:
-        return self.call(af.TaskInstanceApi(self.client()).get_task_instances, dag_id, run_id,
-                         limit=1000).task_instances
+        return self.call(
+            af.TaskInstanceApi(self.client()).get_task_instances, dag_id, run_id, limit=1000
+        ).task_instances
 
     def xcom(self, dag_id: str, run_id: str, task_id: str, key: str = "return_value") -> Any:
-        entry = self.call(af.XComApi(self.client()).get_xcom_entry, dag_id, task_id, run_id, key,
-                          deserialize=True, stringify=False)
+        entry = self.call(
+            af.XComApi(self.client()).get_xcom_entry,
+            dag_id,
+            task_id,
+            run_id,
+            key,
+            deserialize=True,
+            stringify=False,
+        )
         entry = getattr(entry, "actual_instance", entry)
         return entry.value
 
     def log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> str:
         """A task's log as plain text lines (raw JSON: the client model drops error details)."""
         api = af.TaskInstanceApi(self.client())
-        resp = self.call(api.get_log_without_preload_content, dag_id, run_id, task_id,
-                         try_number, full_content=True, accept="application/json")
+        resp = self.call(
+            api.get_log_without_preload_content,
+            dag_id,
+            run_id,
+            task_id,
+            try_number,
+            full_content=True,
+            accept="application/json",
+        )
         if resp.status in (401, 403):
             raise AuthFailed(f"Airflow at {self.base} refused the token (HTTP {resp.status})")
         try:
@@ -238,7 +269,9 @@ def log_text(content: Any) -> str:
         lines.append(f"[{level}] {event}" if level else event)
         for err in item.get("error_detail") or []:
             for frame in (err.get("frames") or [])[-6:]:
-                lines.append(f'  File "{frame.get("filename")}", line {frame.get("lineno")}, '
-                             f'in {frame.get("name")}')
+                lines.append(
+                    f'  File "{frame.get("filename")}", line {frame.get("lineno")}, '
+                    f"in {frame.get('name')}"
+                )
             lines.append(f"  {err.get('exc_type')}: {err.get('exc_value')}")
     return "\n".join(lines)

@@ -27,8 +27,11 @@ def check_profile(profile: Profile, prompt: Prompt | None = None) -> Iterator[Ve
     api_ok = False
     try:
         health = api.health()
-        bad = [k for k, v in health.items() if isinstance(v, dict) and v.get("status") not in
-               (None, "healthy")]
+        bad = [
+            k
+            for k, v in health.items()
+            if isinstance(v, dict) and v.get("status") not in (None, "healthy")
+        ]
         api_ok = True
         note = f" (unhealthy: {', '.join(bad)})" if bad else ""
         yield Verdict("api", True, f"Airflow API answers at {api.base}{note}")

@@ -5,8 +5,16 @@ from __future__ import annotations
 from graph_editor.errors import DeployError
 
 __all__ = [
-    "AuthFailed", "Conflict", "DagIdTaken", "DeployError", "ImportFailed", "NotFound", "ParseTimeout",
-    "TargetNotWritable", "TlsFailed", "Unreachable",
+    "AuthFailed",
+    "Conflict",
+    "DagIdTaken",
+    "DeployError",
+    "ImportFailed",
+    "NotFound",
+    "ParseTimeout",
+    "TargetNotWritable",
+    "TlsFailed",
+    "Unreachable",
 ]
 
 

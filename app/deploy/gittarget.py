@@ -22,8 +22,14 @@ IDENTITY = ("-c", "user.name=Stitchboard", "-c", "user.email=deploy@stitchboard.
 class GitTarget(DeliveryTarget):
     """A branch and subfolder of a git repository, worked on in a private cached clone."""
 
-    def __init__(self, profile: str, repo: str, branch: str = "main", subfolder: str = "",
-                 workdir: Path | None = None) -> None:
+    def __init__(
+        self,
+        profile: str,
+        repo: str,
+        branch: str = "main",
+        subfolder: str = "",
+        workdir: Path | None = None,
+    ) -> None:
         self.profile = profile
         self.repo = repo
         self.branch = branch or "main"
@@ -51,8 +57,14 @@ class GitTarget(DeliveryTarget):
             os.chmod(askpass, stat.S_IRWXU)
             env.update(GIT_ASKPASS=askpass, STITCHBOARD_GIT_SECRET=secret)
         try:
-            proc = subprocess.run(["git", *args], cwd=cwd or self.workdir, env=env, text=True,
-                                  capture_output=True, timeout=120)
+            proc = subprocess.run(
+                ["git", *args],
+                cwd=cwd or self.workdir,
+                env=env,
+                text=True,
+                capture_output=True,
+                timeout=120,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise TargetNotWritable(f"git {args[0]} failed for {self.repo}: {exc}") from None
         finally:
@@ -70,8 +82,14 @@ class GitTarget(DeliveryTarget):
         """Bring the private clone to the remote branch's tip (or an empty branch)."""
         if not (self.workdir / ".git").is_dir():
             self.workdir.parent.mkdir(parents=True, exist_ok=True)
-            self._git("clone", "--quiet", "--no-checkout", self.repo, str(self.workdir),
-                      cwd=self.workdir.parent)
+            self._git(
+                "clone",
+                "--quiet",
+                "--no-checkout",
+                self.repo,
+                str(self.workdir),
+                cwd=self.workdir.parent,
+            )
         self._git("fetch", "--quiet", "origin")
         has_branch = self._git("ls-remote", "--heads", "origin", self.branch).strip()
         if has_branch:
@@ -115,9 +133,16 @@ class GitTarget(DeliveryTarget):
     def check_writable(self) -> str:
         self._sync()
         try:
-            self._git("push", "--dry-run", "--quiet", "origin",
-                      f"HEAD:refs/heads/{self.branch}" if self._has_head() else
-                      f"refs/heads/{self.branch}", check=self._has_head())
+            self._git(
+                "push",
+                "--dry-run",
+                "--quiet",
+                "origin",
+                f"HEAD:refs/heads/{self.branch}"
+                if self._has_head()
+                else f"refs/heads/{self.branch}",
+                check=self._has_head(),
+            )
         except DeployError as exc:
             raise TargetNotWritable(f"{self.describe()} is not writable: {exc}") from None
         return f"{self.describe()} is reachable and accepts pushes"

@@ -26,8 +26,13 @@ from app.deploy.errors import DeployError
 from app.settings import Profile, Target
 
 AIRFLOW_VERSION = "3.3.2"
-VENV_PACKAGES = (f"apache-airflow=={AIRFLOW_VERSION}", "apache-airflow-providers-cncf-kubernetes",
-                 "papermill", "ipykernel", "numpy")
+VENV_PACKAGES = (
+    f"apache-airflow=={AIRFLOW_VERSION}",
+    "apache-airflow-providers-cncf-kubernetes",
+    "papermill",
+    "ipykernel",
+    "numpy",
+)
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
 STATE_FILE = "stitchboard-local.json"
 USERNAME = "admin"
@@ -114,31 +119,39 @@ class LocalAirflow:
             return
         progress(f"creating {self.venv} with Airflow {AIRFLOW_VERSION} (once, ~1 minute)")
         try:
-            subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True,
-                           capture_output=True)
-            subprocess.run([str(self.venv / "bin" / "pip"), "install", "-q", *VENV_PACKAGES],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "venv", str(self.venv)], check=True, capture_output=True
+            )
+            subprocess.run(
+                [str(self.venv / "bin" / "pip"), "install", "-q", *VENV_PACKAGES],
+                check=True,
+                capture_output=True,
+            )
         except (OSError, subprocess.CalledProcessError) as exc:
-            raise LocalAirflowError(f"cannot set up the Airflow venv in {self.venv}: {exc}") from None
+            raise LocalAirflowError(
+                f"cannot set up the Airflow venv in {self.venv}: {exc}"
+            ) from None
 
     def environment(self, port: int) -> dict[str, str]:
         """The environment ``airflow standalone`` runs with: loopback only, own home."""
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-        env.update({
-            "PATH": f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
-            "VIRTUAL_ENV": str(self.venv),
-            "AIRFLOW_HOME": str(self.home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(port),
-            "AIRFLOW__API__BASE_URL": base,
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base}/execution/",
-            # Serve a re-deployed DAG at once (the default 30 s suits big clusters, not a laptop).
-            "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
-        })
+        env.update(
+            {
+                "PATH": f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+                "VIRTUAL_ENV": str(self.venv),
+                "AIRFLOW_HOME": str(self.home),
+                "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__CORE__PARALLELISM": "4",
+                "AIRFLOW__API__HOST": "127.0.0.1",
+                "AIRFLOW__API__PORT": str(port),
+                "AIRFLOW__API__BASE_URL": base,
+                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base}/execution/",
+                # Serve a re-deployed DAG at once (the default 30 s suits big clusters, not a laptop).
+                "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
+            }
+        )
         env.update(self.extra_env)
         env.pop("PYTHONPATH", None)
         return env
@@ -149,12 +162,21 @@ class LocalAirflow:
         pid = int(state.get("pid", 0))
         running = bool(pid) and _pid_alive(pid)
         base = state.get("base_url", "") if running else ""
-        return LocalStatus(running=running, healthy=running and _healthy(base), base_url=base,
-                           pid=pid if running else 0, home=str(self.home),
-                           dags_folder=str(self.dags_folder))
+        return LocalStatus(
+            running=running,
+            healthy=running and _healthy(base),
+            base_url=base,
+            pid=pid if running else 0,
+            home=str(self.home),
+            dags_folder=str(self.dags_folder),
+        )
 
-    def start(self, port: int = 0, timeout: float = 120.0,
-              progress: Callable[[str], None] = lambda _t: None) -> LocalStatus:
+    def start(
+        self,
+        port: int = 0,
+        timeout: float = 120.0,
+        progress: Callable[[str], None] = lambda _t: None,
+    ) -> LocalStatus:
         """Start ``airflow standalone`` (unless already running) and wait until it is healthy."""
         current = self.status()
         if current.running:
@@ -170,12 +192,18 @@ class LocalAirflow:
         base = f"http://127.0.0.1:{port}"
         progress(f"starting Airflow on {base} (home {self.home})")
         with open(self.log_file, "ab") as log:
-            proc = subprocess.Popen([str(self.venv / "bin" / "airflow"), "standalone"],
-                                    env=self.environment(port), cwd=self.home, stdout=log,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
-        (self.home / STATE_FILE).write_text(json.dumps({"pid": proc.pid, "base_url": base}),
-                                            encoding="utf-8")
+            proc = subprocess.Popen(
+                [str(self.venv / "bin" / "airflow"), "standalone"],
+                env=self.environment(port),
+                cwd=self.home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        (self.home / STATE_FILE).write_text(
+            json.dumps({"pid": proc.pid, "base_url": base}), encoding="utf-8"
+        )
         try:
             _wait_healthy(base, timeout, proc.pid, self.log_file)
         except BaseException:
@@ -187,17 +215,27 @@ class LocalAirflow:
         """The cluster profile for this Airflow (folder target, worker backend)."""
         state = self.status()
         if not state.running:
-            raise LocalAirflowError("the local Airflow is not running (stitchboard airflow-local start)")
-        return Profile(name=name, base_url=state.base_url, auth="password", username=USERNAME,
-                       password_file=str(self.password_file),
-                       target=Target(kind="folder", path=str(self.dags_folder)), backend="worker")
+            raise LocalAirflowError(
+                "the local Airflow is not running (stitchboard airflow-local start)"
+            )
+        return Profile(
+            name=name,
+            base_url=state.base_url,
+            auth="password",
+            username=USERNAME,
+            password_file=str(self.password_file),
+            target=Target(kind="folder", path=str(self.dags_folder)),
+            backend="worker",
+        )
 
     def password(self) -> str:
         """The admin password Airflow generated for this home."""
         try:
             return json.loads(self.password_file.read_text(encoding="utf-8"))[USERNAME]
         except (OSError, ValueError, KeyError):
-            raise LocalAirflowError(f"no password for {USERNAME!r} in {self.password_file}") from None
+            raise LocalAirflowError(
+                f"no password for {USERNAME!r} in {self.password_file}"
+            ) from None
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the whole process group: SIGINT, then SIGTERM, then SIGKILL. True if it ran."""
@@ -205,8 +243,11 @@ class LocalAirflow:
         if not pid or not _pid_alive(pid):
             (self.home / STATE_FILE).unlink(missing_ok=True)
             return False
-        for sig, wait in ((signal.SIGINT, timeout / 2), (signal.SIGTERM, timeout / 2),
-                          (signal.SIGKILL, 5.0)):
+        for sig, wait in (
+            (signal.SIGINT, timeout / 2),
+            (signal.SIGTERM, timeout / 2),
+            (signal.SIGKILL, 5.0),
+        ):
             try:
                 os.killpg(pid, sig)
             except ProcessLookupError:

@@ -13,12 +13,19 @@ from app.deploy.errors import DeployError
 from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished, RunState
 
 TASK_STATES: dict[str, NodeState] = {
-    "scheduled": NodeState.QUEUED, "queued": NodeState.QUEUED, "running": NodeState.RUNNING,
-    "restarting": NodeState.RUNNING, "up_for_retry": NodeState.QUEUED,
-    "up_for_reschedule": NodeState.QUEUED, "deferred": NodeState.RUNNING,
-    "awaiting_input": NodeState.RUNNING, "success": NodeState.SUCCEEDED,
-    "failed": NodeState.FAILED, "upstream_failed": NodeState.SKIPPED,
-    "skipped": NodeState.SKIPPED, "removed": NodeState.CANCELLED,
+    "scheduled": NodeState.QUEUED,
+    "queued": NodeState.QUEUED,
+    "running": NodeState.RUNNING,
+    "restarting": NodeState.RUNNING,
+    "up_for_retry": NodeState.QUEUED,
+    "up_for_reschedule": NodeState.QUEUED,
+    "deferred": NodeState.RUNNING,
+    "awaiting_input": NodeState.RUNNING,
+    "success": NodeState.SUCCEEDED,
+    "failed": NodeState.FAILED,
+    "upstream_failed": NodeState.SKIPPED,
+    "skipped": NodeState.SKIPPED,
+    "removed": NodeState.CANCELLED,
 }
 RUN_STATES = {"success": RunState.SUCCEEDED, "failed": RunState.FAILED}
 
@@ -42,16 +49,26 @@ def node_state(task_state: Any) -> NodeState:
 
 def task_states(api: AirflowApi, dag_id: str, run_id: str) -> dict[str, dict[str, Any]]:
     """``task_id -> {state, try_number, airflow_state}`` for one run."""
-    return {ti.task_id: {"state": node_state(ti.state).value, "airflow_state": _value(ti.state),
-                         "try_number": ti.try_number}
-            for ti in api.task_instances(dag_id, run_id)}
+    return {
+        ti.task_id: {
+            "state": node_state(ti.state).value,
+            "airflow_state": _value(ti.state),
+            "try_number": ti.try_number,
+        }
+        for ti in api.task_instances(dag_id, run_id)
+    }
 
 
 def run_summary(api: AirflowApi, dag_id: str, run: Any) -> dict[str, Any]:
     """A JSON-able line about a run with its task states."""
-    return {"dag_id": dag_id, "run_id": run.dag_run_id, "state": _value(run.state),
-            "run_after": run.run_after.isoformat() if run.run_after else None,
-            "conf": run.conf or {}, "tasks": task_states(api, dag_id, run.dag_run_id)}
+    return {
+        "dag_id": dag_id,
+        "run_id": run.dag_run_id,
+        "state": _value(run.state),
+        "run_after": run.run_after.isoformat() if run.run_after else None,
+        "conf": run.conf or {},
+        "tasks": task_states(api, dag_id, run.dag_run_id),
+    }
 
 
 def latest_runs(api: AirflowApi, dag_id: str, limit: int = 5) -> list[dict[str, Any]]:
@@ -59,10 +76,16 @@ def latest_runs(api: AirflowApi, dag_id: str, limit: int = 5) -> list[dict[str, 
     return [run_summary(api, dag_id, run) for run in api.runs(dag_id, limit)]
 
 
-def watch_run(api: AirflowApi, dag_id: str, run_id: str,
-              nodes: dict[str, TaskNode] | None = None, *, poll: float = 1.0,
-              timeout: float = 6 * 3600, cancel: threading.Event | None = None,
-              ) -> Iterator[Event]:
+def watch_run(
+    api: AirflowApi,
+    dag_id: str,
+    run_id: str,
+    nodes: dict[str, TaskNode] | None = None,
+    *,
+    poll: float = 1.0,
+    timeout: float = 6 * 3600,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
     """Yield task state changes until the run ends; failed tasks' logs; then ``RunFinished``."""
     nodes = nodes or {}
     seen: dict[str, tuple[str, int]] = {}
@@ -78,8 +101,13 @@ def watch_run(api: AirflowApi, dag_id: str, run_id: str,
             seen[ti.task_id] = key
             node = nodes.get(ti.task_id, TaskNode(ti.task_id, ti.task_id))
             detail = "retrying" if key[0] == "up_for_retry" else key[0]
-            yield NodeEvent(node.node_id, node.node_name, node_state(ti.state), detail,
-                            {"task_id": ti.task_id, "try_number": ti.try_number})
+            yield NodeEvent(
+                node.node_id,
+                node.node_name,
+                node_state(ti.state),
+                detail,
+                {"task_id": ti.task_id, "try_number": ti.try_number},
+            )
         done = sum(1 for ti in tis if node_state(ti.state).is_final)
         if (done, len(tis)) != last_progress:
             last_progress = (done, len(tis))
@@ -88,8 +116,10 @@ def watch_run(api: AirflowApi, dag_id: str, run_id: str,
         if state in RUN_STATES:
             break
         if cancel is not None and cancel.is_set():
-            yield RunFinished(RunState.CANCELLED, {"dag_id": dag_id, "run_id": run_id,
-                                                   "state": state, "watch": "stopped"})
+            yield RunFinished(
+                RunState.CANCELLED,
+                {"dag_id": dag_id, "run_id": run_id, "state": state, "watch": "stopped"},
+            )
             return
         if time.monotonic() > deadline:
             raise DeployError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f} s")
@@ -102,14 +132,24 @@ def watch_run(api: AirflowApi, dag_id: str, run_id: str,
             except DeployError as exc:
                 text = f"(log unavailable: {exc})"
             yield LogEvent(text, node.node_id, node.node_name, level="error")
-    summary = {"dag_id": dag_id, "run_id": run_id, "state": state,
-               "tasks": {ti.task_id: node_state(ti.state).value for ti in tis},
-               "failed": sorted(ti.task_id for ti in tis if _value(ti.state) == "failed")}
+    summary = {
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "state": state,
+        "tasks": {ti.task_id: node_state(ti.state).value for ti in tis},
+        "failed": sorted(ti.task_id for ti in tis if _value(ti.state) == "failed"),
+    }
     yield RunFinished(RUN_STATES[state], summary)
 
 
-def follow_runs(api: AirflowApi, dag_id: str, nodes: dict[str, TaskNode] | None = None, *,
-                poll: float = 2.0, cancel: threading.Event | None = None) -> Iterator[Event]:
+def follow_runs(
+    api: AirflowApi,
+    dag_id: str,
+    nodes: dict[str, TaskNode] | None = None,
+    *,
+    poll: float = 2.0,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
     """Watch the newest run, then each new one, until ``cancel`` is set (``runs --follow``)."""
     watched: set[str] = set()
     while cancel is None or not cancel.is_set():

@@ -13,8 +13,15 @@ from app.deploy.targets import DeliveryTarget, Previous, check_name
 class S3Target(DeliveryTarget):
     """``s3://bucket/prefix`` on AWS or any S3-compatible endpoint."""
 
-    def __init__(self, profile: str, bucket: str, prefix: str = "", endpoint: str = "",
-                 region: str = "", verify: bool | str = True) -> None:
+    def __init__(
+        self,
+        profile: str,
+        bucket: str,
+        prefix: str = "",
+        endpoint: str = "",
+        region: str = "",
+        verify: bool | str = True,
+    ) -> None:
         self.profile = profile
         self.bucket = bucket
         self.prefix = prefix.strip("/")
@@ -40,8 +47,11 @@ class S3Target(DeliveryTarget):
 
             access = credentials.get_secret(self.profile, "s3-access-key", required=False)
             secret = credentials.get_secret(self.profile, "s3-secret-key", required=False)
-            kwargs: dict[str, Any] = {"endpoint_url": self.endpoint or None,
-                                      "region_name": self.region or None, "verify": self.verify}
+            kwargs: dict[str, Any] = {
+                "endpoint_url": self.endpoint or None,
+                "region_name": self.region or None,
+                "verify": self.verify,
+            }
             if access and secret:  # else boto3's own chain (env, ~/.aws, instance role)
                 kwargs.update(aws_access_key_id=access, aws_secret_access_key=secret)
             self._client = boto3.client("s3", **kwargs)
@@ -58,8 +68,10 @@ class S3Target(DeliveryTarget):
             return TargetNotWritable(f"no S3 credentials for profile {self.profile!r}")
         if isinstance(exc, bexc.ClientError):
             err = exc.response.get("Error", {})
-            return TargetNotWritable(f"{self.describe()}: cannot {action} "
-                                     f"({err.get('Code', '?')}: {err.get('Message', '')})")
+            return TargetNotWritable(
+                f"{self.describe()}: cannot {action} "
+                f"({err.get('Code', '?')}: {err.get('Message', '')})"
+            )
         return TargetNotWritable(f"{self.describe()}: cannot {action} ({type(exc).__name__})")
 
     def read(self, names: list[str]) -> Previous:
@@ -87,8 +99,14 @@ class S3Target(DeliveryTarget):
                 if data is None:
                     self.client().delete_object(Bucket=self.bucket, Key=self.key(name))
                 else:
-                    self.client().put_object(Bucket=self.bucket, Key=self.key(name), Body=data,
-                                             Metadata={"stitchboard-note": message[:200].encode("ascii", "replace").decode()})
+                    self.client().put_object(
+                        Bucket=self.bucket,
+                        Key=self.key(name),
+                        Body=data,
+                        Metadata={
+                            "stitchboard-note": message[:200].encode("ascii", "replace").decode()
+                        },
+                    )
             except (bexc.ClientError, bexc.BotoCoreError) as exc:
                 raise self._fail(exc, "write") from None
 

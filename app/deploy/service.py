@@ -69,16 +69,30 @@ def export(pipeline: Pipeline, profile: Profile) -> BundleLike:
     return export_pipeline(pipeline, backend=profile.backend)
 
 
-def deploy(pipeline: Pipeline, profile: Profile, options: DeployOptions | None = None, *,
-           prompt: Prompt | None = None, cancel: threading.Event | None = None,
-           target: DeliveryTarget | None = None) -> Iterator[Event]:
+def deploy(
+    pipeline: Pipeline,
+    profile: Profile,
+    options: DeployOptions | None = None,
+    *,
+    prompt: Prompt | None = None,
+    cancel: threading.Event | None = None,
+    target: DeliveryTarget | None = None,
+) -> Iterator[Event]:
     """Deploy a pipeline to a profile's cluster, yielding events; ends with ``RunFinished``."""
     yield ProgressEvent(0, STEPS, "export")
     bundle = export(pipeline, profile)
-    yield LogEvent(f"exported {bundle.dag_file_name} ({profile.backend} backend, "
-                   f"digest {bundle.digest[:12]})")
-    yield from deploy_bundle(bundle, profile, options, prompt=prompt, cancel=cancel,
-                             target=target, nodes=task_nodes(pipeline))
+    yield LogEvent(
+        f"exported {bundle.dag_file_name} ({profile.backend} backend, digest {bundle.digest[:12]})"
+    )
+    yield from deploy_bundle(
+        bundle,
+        profile,
+        options,
+        prompt=prompt,
+        cancel=cancel,
+        target=target,
+        nodes=task_nodes(pipeline),
+    )
 
 
 def _same_file(fileloc: str | None, relative: str) -> bool:
@@ -90,10 +104,16 @@ def _error_marks(api: AirflowApi, relative: str) -> set[tuple[int, str]]:
     return {(e.import_error_id, str(e.timestamp)) for e in api.import_errors(relative)}
 
 
-def deploy_bundle(bundle: BundleLike, profile: Profile, options: DeployOptions | None = None, *,
-                  prompt: Prompt | None = None, cancel: threading.Event | None = None,
-                  target: DeliveryTarget | None = None,
-                  nodes: dict[str, TaskNode] | None = None) -> Iterator[Event]:
+def deploy_bundle(
+    bundle: BundleLike,
+    profile: Profile,
+    options: DeployOptions | None = None,
+    *,
+    prompt: Prompt | None = None,
+    cancel: threading.Event | None = None,
+    target: DeliveryTarget | None = None,
+    nodes: dict[str, TaskNode] | None = None,
+) -> Iterator[Event]:
     """Deliver an exported bundle, make it live and optionally run it (see ``deploy``)."""
     options = options or DeployOptions()
     api = AirflowApi(profile, prompt=prompt)
@@ -103,9 +123,11 @@ def deploy_bundle(bundle: BundleLike, profile: Profile, options: DeployOptions |
     yield ProgressEvent(1, STEPS, "connect")
     existing = api.dag(bundle.dag_id)  # also proves the API answers and the login works
     if existing is not None and not _same_file(existing.relative_fileloc, relative):
-        raise DagIdTaken(f"DAG id {bundle.dag_id!r} is already defined by "
-                         f"{existing.relative_fileloc or existing.fileloc}, not by {relative}; "
-                         "rename the pipeline's dag_id")
+        raise DagIdTaken(
+            f"DAG id {bundle.dag_id!r} is already defined by "
+            f"{existing.relative_fileloc or existing.fileloc}, not by {relative}; "
+            "rename the pipeline's dag_id"
+        )
     before = _error_marks(api, relative)
 
     yield ProgressEvent(2, STEPS, "deliver")
@@ -122,18 +144,25 @@ def deploy_bundle(bundle: BundleLike, profile: Profile, options: DeployOptions |
     except ImportFailed as failure:
         if previous is not None:
             yield from _roll_back(api, target, bundle, previous, existing)
-            failure.args = (f"{failure}; the previous version is back in place"
-                            if any(v is not None for v in previous.values())
-                            else f"{failure}; the file was removed again",)
+            failure.args = (
+                f"{failure}; the previous version is back in place"
+                if any(v is not None for v in previous.values())
+                else f"{failure}; the file was removed again",
+            )
         raise
 
     yield ProgressEvent(4, STEPS, "unpause")
     if dag.is_paused:
         api.set_paused(bundle.dag_id, False)
     yield LogEvent(f"DAG {bundle.dag_id} is live and unpaused on {api.base}")
-    summary: dict[str, Any] = {"dag_id": bundle.dag_id, "digest": bundle.digest,
-                               "delivered": previous is not None, "target": target.describe(),
-                               "profile": profile.name, "base_url": api.base}
+    summary: dict[str, Any] = {
+        "dag_id": bundle.dag_id,
+        "digest": bundle.digest,
+        "delivered": previous is not None,
+        "target": target.describe(),
+        "profile": profile.name,
+        "base_url": api.base,
+    }
     yield ProgressEvent(5, STEPS, "done")
     if not options.trigger:
         yield RunFinished(RunState.SUCCEEDED, summary)
@@ -144,60 +173,86 @@ def deploy_bundle(bundle: BundleLike, profile: Profile, options: DeployOptions |
     if not options.wait:
         yield RunFinished(RunState.SUCCEEDED, summary)
         return
-    for event in watch_run(api, bundle.dag_id, run_id, nodes, poll=max(options.poll, 1.0),
-                           timeout=options.run_timeout, cancel=cancel):
+    for event in watch_run(
+        api,
+        bundle.dag_id,
+        run_id,
+        nodes,
+        poll=max(options.poll, 1.0),
+        timeout=options.run_timeout,
+        cancel=cancel,
+    ):
         if isinstance(event, RunFinished):
             yield RunFinished(event.state, {**summary, "run": event.summary})
             return
         yield event
 
 
-def _wait_parsed(api: AirflowApi, bundle: BundleLike, relative: str, existing: Any,
-                 before: set[tuple[int, str]], options: DeployOptions,
-                 ) -> Generator[Event, None, Any]:
+def _wait_parsed(
+    api: AirflowApi,
+    bundle: BundleLike,
+    relative: str,
+    existing: Any,
+    before: set[tuple[int, str]],
+    options: DeployOptions,
+) -> Generator[Event, None, Any]:
     """Nudge the parser, then wait for our source to be served or an import error to appear."""
     start = time.monotonic()
     deadline = start + options.parse_timeout
     last_nudge = -1e9
     while True:
         now = time.monotonic()
-        errors = [e for e in api.import_errors(relative)
-                  if (e.import_error_id, str(e.timestamp)) not in before]
+        errors = [
+            e
+            for e in api.import_errors(relative)
+            if (e.import_error_id, str(e.timestamp)) not in before
+        ]
         if errors:
             trace = errors[0].stack_trace or ""
             yield LogEvent(trace, level="error")
             last = [line for line in trace.strip().splitlines() if line.strip()]
-            raise ImportFailed(f"Airflow could not import {relative}: "
-                               f"{last[-1].strip() if last else 'import error'}", trace)
+            raise ImportFailed(
+                f"Airflow could not import {relative}: "
+                f"{last[-1].strip() if last else 'import error'}",
+                trace,
+            )
         dag = api.dag(bundle.dag_id)
         if dag is not None:
             if not _same_file(dag.relative_fileloc, relative):
-                raise DagIdTaken(f"DAG id {bundle.dag_id!r} is defined by "
-                                 f"{dag.relative_fileloc}, not by {relative}")
+                raise DagIdTaken(
+                    f"DAG id {bundle.dag_id!r} is defined by "
+                    f"{dag.relative_fileloc}, not by {relative}"
+                )
             existing = dag
             if api.dag_source(bundle.dag_id) == bundle.dag_source:
-                yield LogEvent(f"Airflow serves this version of {relative} "
-                               f"({now - start:.1f} s)")
+                yield LogEvent(f"Airflow serves this version of {relative} ({now - start:.1f} s)")
                 return dag
         if now - last_nudge >= options.nudge_every:
             token = existing.file_token if existing is not None else api.any_file_token()
             if token:
                 api.reparse(token)
             elif last_nudge < 0:
-                yield LogEvent("no DAG on this Airflow to ask for a re-parse: waiting for its "
-                               "regular folder scan", level="warning")
+                yield LogEvent(
+                    "no DAG on this Airflow to ask for a re-parse: waiting for its "
+                    "regular folder scan",
+                    level="warning",
+                )
             last_nudge = now
         if now > deadline:
-            raise ParseTimeout(f"Airflow did not show the new version of {bundle.dag_id} within "
-                               f"{options.parse_timeout:.0f} s (is the DAG processor running?)")
+            raise ParseTimeout(
+                f"Airflow did not show the new version of {bundle.dag_id} within "
+                f"{options.parse_timeout:.0f} s (is the DAG processor running?)"
+            )
         time.sleep(options.poll)
 
 
-def _roll_back(api: AirflowApi, target: DeliveryTarget, bundle: BundleLike, previous: Previous,
-               existing: Any) -> Iterator[Event]:
+def _roll_back(
+    api: AirflowApi, target: DeliveryTarget, bundle: BundleLike, previous: Previous, existing: Any
+) -> Iterator[Event]:
     """Put the previous files back and ask Airflow to parse them again."""
-    target.write(previous, f"Roll back {bundle.dag_id}: Airflow could not import "
-                           f"{bundle.digest[:12]}")
+    target.write(
+        previous, f"Roll back {bundle.dag_id}: Airflow could not import {bundle.digest[:12]}"
+    )
     yield LogEvent(f"rolled back {bundle.dag_file_name} on {target.describe()}", level="warning")
     token = existing.file_token if existing is not None else None
     if token:

@@ -80,7 +80,9 @@ class FolderTarget(DeliveryTarget):
             except (FileNotFoundError, NotADirectoryError):
                 found[name] = None
             except OSError as exc:
-                raise TargetNotWritable(f"{self._path(name)}: cannot read ({exc.strerror})") from None
+                raise TargetNotWritable(
+                    f"{self._path(name)}: cannot read ({exc.strerror})"
+                ) from None
         return found
 
     def write(self, files: Previous, message: str) -> None:
@@ -106,8 +108,9 @@ class FolderTarget(DeliveryTarget):
             os.close(fd)
             os.unlink(tmp)
         except OSError as exc:
-            raise TargetNotWritable(f"DAG folder {self.root} is not writable: "
-                                    f"{exc.strerror or exc}") from None
+            raise TargetNotWritable(
+                f"DAG folder {self.root} is not writable: {exc.strerror or exc}"
+            ) from None
         return f"DAG folder {self.root} is writable"
 
 
@@ -121,6 +124,12 @@ def make_target(profile: Profile) -> DeliveryTarget:
     if spec.kind == "s3":
         from app.deploy.s3target import S3Target
 
-        return S3Target(profile.name, spec.bucket, spec.prefix, spec.endpoint, spec.region,
-                        verify=profile.verify_tls and (profile.ca_bundle or True))
+        return S3Target(
+            profile.name,
+            spec.bucket,
+            spec.prefix,
+            spec.endpoint,
+            spec.region,
+            verify=profile.verify_tls and (profile.ca_bundle or True),
+        )
     return FolderTarget(spec.path)

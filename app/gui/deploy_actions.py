@@ -22,6 +22,7 @@ class DeployActions:
     runs: Any
     progress: Any
     actions_by_name: dict
+
     def show_status(self, text: str) -> None: ...
 
     def _init_deploy(self) -> None:
@@ -38,10 +39,14 @@ class DeployActions:
 
         menu = self.canvas.get_context_menu("nodes")
         for cls in NODE_CLASSES.values():
-            menu.add_command("Show Task Log", lambda _g, n: self.show_task_log(n.sid), node_type=cls.type_)
-            menu.add_command("Open Executed Notebook",
-                             lambda _g, n: self.open_executed_notebook(n.sid),  # type: ignore[attr-defined]
-                             node_type=cls.type_)
+            menu.add_command(
+                "Show Task Log", lambda _g, n: self.show_task_log(n.sid), node_type=cls.type_
+            )
+            menu.add_command(
+                "Open Executed Notebook",
+                lambda _g, n: self.open_executed_notebook(n.sid),  # type: ignore[attr-defined]
+                node_type=cls.type_,
+            )
 
     # -- dialogs ----------------------------------------------------------------------------
     def open_deploy_dialog(self) -> QtWidgets.QDialog:
@@ -87,7 +92,9 @@ class DeployActions:
         elif isinstance(event, LogEvent):
             if event.level == "error" and event.node_id:
                 self.node_logs[event.node_id] = event.text
-                self.run_panel.append(f"[{event.node_name}] task log (double-click the node to open it):")
+                self.run_panel.append(
+                    f"[{event.node_name}] task log (double-click the node to open it):"
+                )
             prefix = f"[{event.node_name}] " if event.node_name else ""
             self.run_panel.append(prefix + event.text)
         elif isinstance(event, ProgressEvent):
@@ -121,7 +128,9 @@ class DeployActions:
         ids = [node_id] if node_id else self.canvas.selected_ids()
         found = next((i for i in ids if i in self.node_logs), "")
         if not found:
-            self.show_status("No task log for this node: only failed tasks of a deployed run have one")
+            self.show_status(
+                "No task log for this node: only failed tasks of a deployed run have one"
+            )
             return None
         try:
             name = self.document.pipeline.node(found).name

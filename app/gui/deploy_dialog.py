@@ -30,8 +30,11 @@ class FloatSpin(QtWidgets.QDoubleSpinBox):
 class ParameterEditors(QtWidgets.QWidget):
     """One typed editor per pipeline parameter, filled with its default."""
 
-    def __init__(self, parameters: tuple[PipelineParameter, ...] | list[PipelineParameter],
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parameters: tuple[PipelineParameter, ...] | list[PipelineParameter],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.parameters = list(parameters)
         self.editors: dict[str, QtWidgets.QWidget] = {}
@@ -66,8 +69,11 @@ class ParameterEditors(QtWidgets.QWidget):
         if default is not None:
             import json
 
-            edit.setText(default if param.type == PortType.STR and isinstance(default, str)
-                         else json.dumps(default))
+            edit.setText(
+                default
+                if param.type == PortType.STR and isinstance(default, str)
+                else json.dumps(default)
+            )
         return edit
 
     def values(self) -> dict[str, Any]:
@@ -95,8 +101,12 @@ class DeployDialog(QtWidgets.QDialog):
 
     deploy_started = QtCore.Signal(object)  # DeployOptions
 
-    def __init__(self, pipeline: Callable[[], Pipeline], controller: DeployController,
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Callable[[], Pipeline],
+        controller: DeployController,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Deploy to Airflow")
         self.setObjectName("deployDialog")
@@ -121,7 +131,9 @@ class DeployDialog(QtWidgets.QDialog):
         self.progress.setTextVisible(False)
         self.status = QtWidgets.QLabel("Ready.", objectName="deployStatus", wordWrap=True)
         self.status.setTextInteractionFlags(QtCore.Qt.TextSelectableByMouse)
-        self.deploy_button = QtWidgets.QPushButton("Deploy", default=True, objectName="deployButton")
+        self.deploy_button = QtWidgets.QPushButton(
+            "Deploy", default=True, objectName="deployButton"
+        )
         self.stop_button = QtWidgets.QPushButton("Stop Watching")
         self.stop_button.setEnabled(False)
         close = QtWidgets.QPushButton("Close")
@@ -172,8 +184,10 @@ class DeployDialog(QtWidgets.QDialog):
     def _show_profile(self, name: str) -> None:
         p = self.profiles.get(name)
         if p is None:
-            self.where.setText("No profile yet: add one with Profiles… (or run "
-                               "'stitchboard airflow-local start' for a local Airflow).")
+            self.where.setText(
+                "No profile yet: add one with Profiles… (or run "
+                "'stitchboard airflow-local start' for a local Airflow)."
+            )
             return
         target = p.target.describe().replace(str(Path.home()), "~")
         self.where.setText(f"{p.api_base} · {p.backend} backend · {target}")
@@ -190,8 +204,9 @@ class DeployDialog(QtWidgets.QDialog):
     # -- deploying --------------------------------------------------------------------------
     def say(self, text: str, error: bool = False, ok: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(f"color: {ERROR_COLOR};" if error else
-                                  f"color: {OK_COLOR};" if ok else "")
+        self.status.setStyleSheet(
+            f"color: {ERROR_COLOR};" if error else f"color: {OK_COLOR};" if ok else ""
+        )
 
     def options(self) -> Any:
         from app.deploy import DeployOptions
@@ -240,12 +255,17 @@ class DeployDialog(QtWidgets.QDialog):
                 run = summary["run"]
                 failed = ", ".join(run.get("failed", [])) if isinstance(run, dict) else ""
                 text = f"Run {event.state.value}" + (f" (failed: {failed})" if failed else "")
-                self.say(f"Deployed {dag}. {text}.", error=event.state == RunState.FAILED,
-                         ok=event.state == RunState.SUCCEEDED)
+                self.say(
+                    f"Deployed {dag}. {text}.",
+                    error=event.state == RunState.FAILED,
+                    ok=event.state == RunState.SUCCEEDED,
+                )
             elif event.state == RunState.CANCELLED:
                 self.say(f"Deployed {dag}; stopped watching the run.")
             else:
-                self.say(f"Deployed {dag} to {summary.get('profile', '')}: live and unpaused.", ok=True)
+                self.say(
+                    f"Deployed {dag} to {summary.get('profile', '')}: live and unpaused.", ok=True
+                )
 
     def _on_failed(self, message: str, _details: str) -> None:
         self.say(message, error=True)

@@ -20,9 +20,12 @@ AskSecret = Callable[[str], "str | None"]
 def ask_secret_dialog(label: str) -> str | None:
     """Ask for a password or token in a modal dialog (GUI thread); None when cancelled."""
     parent = QtWidgets.QApplication.activeWindow()
-    text, ok = QtWidgets.QInputDialog.getText(parent, "Stitchboard: secret needed",  # type: ignore[arg-type]
-                                              label.rstrip(": ") + " (not stored)",
-                                              QtWidgets.QLineEdit.Password)
+    text, ok = QtWidgets.QInputDialog.getText(
+        parent,
+        "Stitchboard: secret needed",  # type: ignore[arg-type]
+        label.rstrip(": ") + " (not stored)",
+        QtWidgets.QLineEdit.Password,
+    )
     return text if ok else None
 
 
@@ -66,8 +69,14 @@ class DeployWorker(QtCore.QObject):
     failed = QtCore.Signal(str, str)  # one line, details (an import traceback or "")
     finished = QtCore.Signal()
 
-    def __init__(self, pipeline: Pipeline, profile: Any, options: Any,
-                 prompt: Callable[[str], str] | None, cancel: threading.Event) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        profile: Any,
+        options: Any,
+        prompt: Callable[[str], str] | None,
+        cancel: threading.Event,
+    ) -> None:
         super().__init__()
         # A snapshot: the user may keep editing while the deploy goes on.
         self.pipeline = fileformat.loads(fileformat.dumps(pipeline), pipeline.path or "<memory>")
@@ -78,8 +87,9 @@ class DeployWorker(QtCore.QObject):
         from app.deploy import deploy
 
         try:
-            for event in deploy(self.pipeline, self.profile, self.options, prompt=self.prompt,
-                                cancel=self.cancel):
+            for event in deploy(
+                self.pipeline, self.profile, self.options, prompt=self.prompt, cancel=self.cancel
+            ):
                 self.event.emit(event)
                 if self.cancel.is_set() and not self.options.wait:
                     break
@@ -98,7 +108,9 @@ class DeployController(BackgroundController):
     failed = QtCore.Signal(str, str)
     shutdown_ms = 15000
 
-    def __init__(self, parent: QtCore.QObject | None = None, ask: AskSecret = ask_secret_dialog) -> None:
+    def __init__(
+        self, parent: QtCore.QObject | None = None, ask: AskSecret = ask_secret_dialog
+    ) -> None:
         super().__init__(parent)
         self.ask = ask
         self.cancel_event = threading.Event()
@@ -111,7 +123,9 @@ class DeployController(BackgroundController):
         preload_client()
         self.cancel_event = threading.Event()
         self.bridge = SecretBridge(self.ask, self.cancel_event)
-        self._launch(DeployWorker(pipeline, profile, options, self.bridge.prompt, self.cancel_event))
+        self._launch(
+            DeployWorker(pipeline, profile, options, self.bridge.prompt, self.cancel_event)
+        )
         return True
 
     def cancel(self) -> None:

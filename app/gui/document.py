@@ -61,7 +61,9 @@ class Document:
         self.path = Path(path).resolve() if path else None
         self.undo_stack = QtGui.QUndoStack()
         self.restored = False  # restored from a recovery file: dirty until saved
-        self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[:12]
+        self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[
+            :12
+        ]
 
     @classmethod
     def open(cls, path: Path) -> Document:

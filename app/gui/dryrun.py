@@ -32,9 +32,18 @@ class RunWorker(QtCore.QObject):
         from app.runner import DryRun, RunOptions
 
         try:
-            self.run = DryRun(self.pipeline, RunOptions(overrides=self.overrides, jobs=None, run_dir=None,
-                                                        prepare_only=False, only=(), from_node=None,
-                                                        use_cache=True))
+            self.run = DryRun(
+                self.pipeline,
+                RunOptions(
+                    overrides=self.overrides,
+                    jobs=None,
+                    run_dir=None,
+                    prepare_only=False,
+                    only=(),
+                    from_node=None,
+                    use_cache=True,
+                ),
+            )
             if self._cancelled:
                 self.run.cancel()
             for event in self.run.events():

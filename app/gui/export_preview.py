@@ -32,7 +32,10 @@ class PythonHighlighter(QtGui.QSyntaxHighlighter):
             (re.compile(r"@\w+(\.\w+)*"), fmt("#dcdcaa")),
             (re.compile(r"\b\w+(?=\()"), fmt("#dcdcaa")),
             (re.compile(r"(\"\"\"|''')"), fmt("#ce9178")),
-            (re.compile(r"'[^'\\\n]*(\\.[^'\\\n]*)*'|\"[^\"\\\n]*(\\.[^\"\\\n]*)*\""), fmt("#ce9178")),
+            (
+                re.compile(r"'[^'\\\n]*(\\.[^'\\\n]*)*'|\"[^\"\\\n]*(\\.[^\"\\\n]*)*\""),
+                fmt("#ce9178"),
+            ),
             (re.compile(r"#[^\n]*"), fmt("#6a9955", italic=True)),
         ]
 
@@ -90,7 +93,9 @@ class ExportDialog(QtWidgets.QDialog):
             self.save_button.setEnabled(False)
             return
         self.text.setPlainText(self.bundle.dag_source)
-        self.message.setText(f"{len(self.bundle.dag_source.splitlines())} lines — read-only preview")
+        self.message.setText(
+            f"{len(self.bundle.dag_source.splitlines())} lines — read-only preview"
+        )
         self.save_button.setEnabled(True)
 
     def save(self, folder: str | None = None) -> str:

@@ -52,9 +52,14 @@ class FileActions:
         if not self.document.dirty:
             return True
         answer = QtWidgets.QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to {self.document.title}?",  # type: ignore[arg-type]
-            QtWidgets.QMessageBox.Save | QtWidgets.QMessageBox.Discard | QtWidgets.QMessageBox.Cancel,
-            QtWidgets.QMessageBox.Save)
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.document.title}?",  # type: ignore[arg-type]
+            QtWidgets.QMessageBox.Save
+            | QtWidgets.QMessageBox.Discard
+            | QtWidgets.QMessageBox.Cancel,
+            QtWidgets.QMessageBox.Save,
+        )
         if answer == QtWidgets.QMessageBox.Cancel:
             return False
         if answer == QtWidgets.QMessageBox.Save:
@@ -114,8 +119,13 @@ class FileActions:
 
     def show_error(self, title: str, text: str) -> None:
         self.last_error = text
-        box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Warning, title, text.splitlines()[0],
-                                    QtWidgets.QMessageBox.Ok, self)  # type: ignore[arg-type]
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Warning,
+            title,
+            text.splitlines()[0],
+            QtWidgets.QMessageBox.Ok,
+            self,
+        )  # type: ignore[arg-type]
         box.setObjectName("errorDialog")
         box.open()  # not exec(): tests and event loops keep running
 
@@ -128,9 +138,12 @@ class FileActions:
         name = newest.original.name if newest.original else "an untitled pipeline"
         if ask:
             answer = QtWidgets.QMessageBox.question(
-                self, "Restore unsaved work?",  # type: ignore[arg-type]
+                self,
+                "Restore unsaved work?",  # type: ignore[arg-type]
                 f"Stitchboard did not close cleanly. Restore the unsaved changes to {name}?",
-                QtWidgets.QMessageBox.Yes | QtWidgets.QMessageBox.No, QtWidgets.QMessageBox.Yes)
+                QtWidgets.QMessageBox.Yes | QtWidgets.QMessageBox.No,
+                QtWidgets.QMessageBox.Yes,
+            )
             if answer != QtWidgets.QMessageBox.Yes:
                 for recovery in found:
                     recovery.discard()

@@ -24,7 +24,9 @@ class Validator(QtCore.QObject):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run_now)
         self._painted: QtWidgets.QWidget | None = None
-        self._after_paint = QtCore.QTimer(self)  # zero-time: the debounce counts from after the paint
+        self._after_paint = QtCore.QTimer(
+            self
+        )  # zero-time: the debounce counts from after the paint
         self._after_paint.setSingleShot(True)
         self._after_paint.setInterval(0)
         self._after_paint.timeout.connect(self.schedule)
@@ -123,5 +125,3 @@ def summary(issues: list[Issue]) -> str:
     if not issues:
         return "No problems"
     return f"{errors} error(s), {warnings} warning(s)"
-
-

@@ -6,8 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-NO_DISPLAY = ("no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; "
-              "use the CLI instead (stitchboard --help), or set QT_QPA_PLATFORM=offscreen")
+NO_DISPLAY = (
+    "no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; "
+    "use the CLI instead (stitchboard --help), or set QT_QPA_PLATFORM=offscreen"
+)
 
 
 def has_display() -> bool:
@@ -39,7 +41,8 @@ def application() -> object:
     if app is None:
         QtCore.qInstallMessageHandler(_quiet_platform_noise)
         QtGui.QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-            QtCore.Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+            QtCore.Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
         app = QtWidgets.QApplication(sys.argv[:1])
         app.setApplicationName("Stitchboard")
         app.setOrganizationName("Stitchboard")
@@ -63,8 +66,9 @@ def run_editor(path: str | None = None) -> int:
     return int(app.exec())  # type: ignore[attr-defined]
 
 
-def render(path: str | Path, out: str | Path, width: int = 1600, height: int = 900,
-           window: bool = True) -> Path:
+def render(
+    path: str | Path, out: str | Path, width: int = 1600, height: int = 900, window: bool = True
+) -> Path:
     """Draw a pipeline (the whole editor window, or only the canvas) to a PNG file."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()

@@ -10,7 +10,9 @@ from PySide6 import QtGui
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    return resources.files("resources").joinpath("style/stitchboard.qss").read_text(encoding="utf-8")
+    return (
+        resources.files("resources").joinpath("style/stitchboard.qss").read_text(encoding="utf-8")
+    )
 
 
 def icon(name: str) -> QtGui.QIcon:

@@ -66,11 +66,15 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             self.restoreState(state)
 
     # -- construction -----------------------------------------------------------------------
-    def _dock(self, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea) -> QtWidgets.QDockWidget:
+    def _dock(
+        self, title: str, widget: QtWidgets.QWidget, area: QtCore.Qt.DockWidgetArea
+    ) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(title.replace(" ", "") + "Dock")
         dock.setWidget(widget)
-        dock.setFeatures(QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetFloatable)
+        dock.setFeatures(
+            QtWidgets.QDockWidget.DockWidgetMovable | QtWidgets.QDockWidget.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -94,8 +98,9 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.problems_label = QtWidgets.QLabel()
         self.statusBar().addPermanentWidget(self.problems_label)
 
-    def _action(self, text: str, slot: object, shortcut: object = None, icon_name: str = "",
-                tip: str = "") -> QtGui.QAction:
+    def _action(
+        self, text: str, slot: object, shortcut: object = None, icon_name: str = "", tip: str = ""
+    ) -> QtGui.QAction:
         action = QtGui.QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
@@ -125,21 +130,44 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             "delete": self._action("&Delete", self.canvas.delete_selection, K.Delete),
             "select_all": self._action("Select &All", self.select_all, K.SelectAll),
             "search": self._action("Add Node by &Name…", self.canvas.toggle_node_search, "Tab"),
-            "layout": self._action("Auto &Layout", self.auto_layout, "Ctrl+L", "layout",
-                                   "Arrange nodes in layers, left to right"),
+            "layout": self._action(
+                "Auto &Layout",
+                self.auto_layout,
+                "Ctrl+L",
+                "layout",
+                "Arrange nodes in layers, left to right",
+            ),
             "fit": self._action("Zoom to &Fit", self.zoom_to_fit, "F", "fit"),
             "validate": self._action("&Validate", self.validate_now, "Ctrl+Shift+V", "validate"),
-            "run": self._action("&Dry-run", self.start_run, "F5", "run", "Run the pipeline on this machine"),
+            "run": self._action(
+                "&Dry-run", self.start_run, "F5", "run", "Run the pipeline on this machine"
+            ),
             "stop": self._action("&Cancel Run", self.runs.cancel, "Shift+F5", "stop"),
-            "export": self._action("&Export Preview…", self.export_preview, "Ctrl+E", "export",
-                                   "Preview the generated Airflow DAG"),
+            "export": self._action(
+                "&Export Preview…",
+                self.export_preview,
+                "Ctrl+E",
+                "export",
+                "Preview the generated Airflow DAG",
+            ),
             "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
-            "deploy": self._action("De&ploy…", self.open_deploy_dialog, "Ctrl+Shift+D", "deploy",
-                                   "Deploy to an Airflow cluster and optionally run it"),
-            "profiles": self._action("P&rofiles…", self.open_profiles, None, "",
-                                     "Add, edit and test cluster profiles"),
-            "task_log": self._action("Show Task &Log", self.show_task_log, None, "",
-                                     "The log of a task that failed on Airflow"),
+            "deploy": self._action(
+                "De&ploy…",
+                self.open_deploy_dialog,
+                "Ctrl+Shift+D",
+                "deploy",
+                "Deploy to an Airflow cluster and optionally run it",
+            ),
+            "profiles": self._action(
+                "P&rofiles…", self.open_profiles, None, "", "Add, edit and test cluster profiles"
+            ),
+            "task_log": self._action(
+                "Show Task &Log",
+                self.show_task_log,
+                None,
+                "",
+                "The log of a task that failed on Airflow",
+            ),
             "start_page": self._action("&Start Page", self.show_start_page),
         }
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
@@ -154,22 +182,58 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         for name in ("save", "save_as", "close"):
             file_menu.addAction(a[name])
         edit = bar.addMenu("&Edit")
-        for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None, "select_all"):
+        for name in (
+            "undo",
+            "redo",
+            None,
+            "cut",
+            "copy",
+            "paste",
+            "duplicate",
+            "delete",
+            None,
+            "select_all",
+        ):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
         for name in ("search", "layout", "fit", None, "start_page"):
             view.addSeparator() if name is None else view.addAction(a[name])
         run = bar.addMenu("&Pipeline")
-        for name in ("validate", "run", "stop", "open_notebook", None, "export", None, "deploy",
-                     "profiles", "task_log"):
+        for name in (
+            "validate",
+            "run",
+            "stop",
+            "open_notebook",
+            None,
+            "export",
+            None,
+            "deploy",
+            "profiles",
+            "task_log",
+        ):
             run.addSeparator() if name is None else run.addAction(a[name])
         tools = self.addToolBar("Main")
         tools.setObjectName("MainToolBar")
         tools.setMovable(False)
         tools.setIconSize(QtCore.QSize(20, 20))
         tools.setToolButtonStyle(QtCore.Qt.ToolButtonTextBesideIcon)
-        for name in ("new", "open", "save", None, "undo", "redo", None, "layout", "fit", None,
-                     "validate", "run", "stop", "export", "deploy"):
+        for name in (
+            "new",
+            "open",
+            "save",
+            None,
+            "undo",
+            "redo",
+            None,
+            "layout",
+            "fit",
+            None,
+            "validate",
+            "run",
+            "stop",
+            "export",
+            "deploy",
+        ):
             tools.addSeparator() if name is None else tools.addAction(a[name])
         self.rebuild_recent_menu()
 
@@ -178,7 +242,9 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.canvas.selection_ids_changed.connect(self._on_selection)
         self.canvas.node_activated.connect(self._on_node_activated)
         self.palette.kind_activated.connect(self.add_node_at_center)
-        self.issues.node_requested.connect(lambda node_id: self.canvas.select_ids([node_id], center=True))
+        self.issues.node_requested.connect(
+            lambda node_id: self.canvas.select_ids([node_id], center=True)
+        )
         self.validator.validated.connect(self._on_validated)
         self.runs.event.connect(self._on_run_event)
         self.runs.failed.connect(self._on_run_failed)
@@ -246,8 +312,11 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
 
     def auto_layout(self) -> None:
         pipeline = self.document.pipeline
-        moves = {nid: (pos, pipeline.node(nid).position) for nid, pos in layered_positions(pipeline).items()
-                 if pipeline.node(nid).position != pos}
+        moves = {
+            nid: (pos, pipeline.node(nid).position)
+            for nid, pos in layered_positions(pipeline).items()
+            if pipeline.node(nid).position != pos
+        }
         if moves:
             self.push(MoveNodesCommand(pipeline, moves, text="auto layout"))
         self.zoom_to_fit()
@@ -365,7 +434,10 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
     def _detach(self) -> None:
         """Stop listening to the document (its undo stack may outlive this window)."""
         stack = self.document.undo_stack
-        for signal, slot in ((stack.cleanChanged, self.update_title), (stack.indexChanged, self._on_edit)):
+        for signal, slot in (
+            (stack.cleanChanged, self.update_title),
+            (stack.indexChanged, self._on_edit),
+        ):
             try:
                 signal.disconnect(slot)
             except (RuntimeError, TypeError):

@@ -18,9 +18,11 @@ OK_COLOR, ERROR_COLOR = "#66bb6a", "#ef5350"
 
 def no_keyring_text(profile: str, kind: str) -> str:
     """The one line shown when the secret cannot be stored, with the ways on."""
-    return (f"No keyring on this system: the {kind} was not stored. Set "
-            f"{credentials.env_var(profile, kind)} before starting Stitchboard, "
-            "or leave it empty and Stitchboard asks for it at each deploy.")
+    return (
+        f"No keyring on this system: the {kind} was not stored. Set "
+        f"{credentials.env_var(profile, kind)} before starting Stitchboard, "
+        "or leave it empty and Stitchboard asks for it at each deploy."
+    )
 
 
 class CheckWorker(QtCore.QObject):
@@ -55,7 +57,9 @@ class ProfileForm(QtWidgets.QWidget):
         super().__init__(parent)
         self.password_file = ""
         self.name = QtWidgets.QLineEdit(objectName="profileName")
-        self.url = QtWidgets.QLineEdit(objectName="profileUrl", placeholderText="https://airflow.example.com")
+        self.url = QtWidgets.QLineEdit(
+            objectName="profileUrl", placeholderText="https://airflow.example.com"
+        )
         self.auth = QtWidgets.QComboBox(objectName="profileAuth")
         self.auth.addItems(list(settings.AUTH_KINDS))
         self.username = QtWidgets.QLineEdit(objectName="profileUsername")
@@ -63,7 +67,9 @@ class ProfileForm(QtWidgets.QWidget):
         self.secret.setEchoMode(QtWidgets.QLineEdit.Password)
         self.secret.setPlaceholderText("goes to the keyring; empty keeps the stored one")
         self.verify = QtWidgets.QCheckBox("verify TLS certificates", checked=True)
-        self.ca_bundle = QtWidgets.QLineEdit(placeholderText="CA bundle file (private CA), optional")
+        self.ca_bundle = QtWidgets.QLineEdit(
+            placeholderText="CA bundle file (private CA), optional"
+        )
         self.backend = QtWidgets.QComboBox(objectName="profileBackend")
         self.backend.addItems(list(settings.BACKENDS))
         self.target_kind = QtWidgets.QComboBox(objectName="profileTarget")
@@ -71,16 +77,31 @@ class ProfileForm(QtWidgets.QWidget):
         self.fields: dict[str, QtWidgets.QLineEdit] = {}
         form = QtWidgets.QFormLayout(self)
         self.form_layout = form
-        for label, widget in (("Name", self.name), ("Airflow URL", self.url), ("Log in with", self.auth),
-                              ("Username", self.username), ("Password", self.secret),
-                              ("TLS", self.verify), ("CA bundle", self.ca_bundle),
-                              ("Export backend", self.backend), ("DAG target", self.target_kind)):
+        for label, widget in (
+            ("Name", self.name),
+            ("Airflow URL", self.url),
+            ("Log in with", self.auth),
+            ("Username", self.username),
+            ("Password", self.secret),
+            ("TLS", self.verify),
+            ("CA bundle", self.ca_bundle),
+            ("Export backend", self.backend),
+            ("DAG target", self.target_kind),
+        ):
             form.addRow(label, widget)
-        for kind, names in (("folder", (("path", "DAG folder"),)),
-                            ("git", (("repo", "Repository URL"), ("branch", "Branch"),
-                                     ("subfolder", "Subfolder"))),
-                            ("s3", (("endpoint", "Endpoint URL"), ("bucket", "Bucket"),
-                                    ("prefix", "Prefix"), ("region", "Region")))):
+        for kind, names in (
+            ("folder", (("path", "DAG folder"),)),
+            ("git", (("repo", "Repository URL"), ("branch", "Branch"), ("subfolder", "Subfolder"))),
+            (
+                "s3",
+                (
+                    ("endpoint", "Endpoint URL"),
+                    ("bucket", "Bucket"),
+                    ("prefix", "Prefix"),
+                    ("region", "Region"),
+                ),
+            ),
+        ):
             for key, label in names:
                 edit = QtWidgets.QLineEdit(objectName=f"target_{kind}_{key}")
                 self.fields[f"{kind}.{key}"] = edit
@@ -106,8 +127,9 @@ class ProfileForm(QtWidgets.QWidget):
 
     def show_profile(self, profile: Profile | None) -> None:
         """Fill the fields (empty ones for a new profile); the name is fixed once saved."""
-        p = profile or Profile(name="new", base_url="http://127.0.0.1:8080",
-                               target=Target(kind="folder", path="dags"))
+        p = profile or Profile(
+            name="new", base_url="http://127.0.0.1:8080", target=Target(kind="folder", path="dags")
+        )
         self.name.setText(p.name if profile else "")
         self.name.setReadOnly(profile is not None)
         self.url.setText(p.base_url if profile else "")
@@ -126,13 +148,22 @@ class ProfileForm(QtWidgets.QWidget):
 
     def profile(self) -> Profile:
         kind = self.target_kind.currentText()
-        values = {key.split(".")[1]: edit.text().strip() for key, edit in self.fields.items()
-                  if key.startswith(kind + ".")}
-        return Profile(name=self.name.text().strip(), base_url=self.url.text().strip(),
-                       auth=self.auth.currentText(), username=self.username.text().strip(),
-                       password_file=self.password_file, verify_tls=self.verify.isChecked(),
-                       ca_bundle=self.ca_bundle.text().strip(), backend=self.backend.currentText(),
-                       target=Target(kind=kind, **values))
+        values = {
+            key.split(".")[1]: edit.text().strip()
+            for key, edit in self.fields.items()
+            if key.startswith(kind + ".")
+        }
+        return Profile(
+            name=self.name.text().strip(),
+            base_url=self.url.text().strip(),
+            auth=self.auth.currentText(),
+            username=self.username.text().strip(),
+            password_file=self.password_file,
+            verify_tls=self.verify.isChecked(),
+            ca_bundle=self.ca_bundle.text().strip(),
+            backend=self.backend.currentText(),
+            target=Target(kind=kind, **values),
+        )
 
 
 class ProfilesDialog(QtWidgets.QDialog):
@@ -242,8 +273,14 @@ class ProfilesDialog(QtWidgets.QDialog):
                 credentials.set_secret(profile.name, profile.auth, secret)
                 note = f"Saved profile {profile.name}; its {profile.auth} is in the keyring."
             except StitchboardError as exc:
-                note, error = (no_keyring_text(profile.name, profile.auth)
-                               if "no keyring" in str(exc) else one_line(exc)), True
+                note, error = (
+                    (
+                        no_keyring_text(profile.name, profile.auth)
+                        if "no keyring" in str(exc)
+                        else one_line(exc)
+                    ),
+                    True,
+                )
         self.settings.put(profile)
         try:
             self.settings.save()
@@ -260,9 +297,13 @@ class ProfilesDialog(QtWidgets.QDialog):
         if item is None:
             return False
         name = item.text()
-        if confirm and QtWidgets.QMessageBox.question(
-                self, "Remove profile", f"Remove profile {name!r} and its stored secrets?") \
-                != QtWidgets.QMessageBox.Yes:
+        if (
+            confirm
+            and QtWidgets.QMessageBox.question(
+                self, "Remove profile", f"Remove profile {name!r} and its stored secrets?"
+            )
+            != QtWidgets.QMessageBox.Yes
+        ):
             return False
         self.settings.remove(name)
         self.settings.save()
@@ -310,8 +351,12 @@ class ProfilesDialog(QtWidgets.QDialog):
             self.thread.wait()
         self.thread, self.worker = None, None
         self.test_button.setEnabled(True)
-        failed = sum(1 for i in range(self.verdicts.count()) if self.verdicts.item(i).text().startswith("✕"))
-        self.say("All checks passed." if not failed else f"{failed} check(s) failed.", error=bool(failed))
+        failed = sum(
+            1 for i in range(self.verdicts.count()) if self.verdicts.item(i).text().startswith("✕")
+        )
+        self.say(
+            "All checks passed." if not failed else f"{failed} check(s) failed.", error=bool(failed)
+        )
 
     def done(self, result: int) -> None:  # noqa: D102 - Qt calls this on close
         self.cancel.set()

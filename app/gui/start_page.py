@@ -66,24 +66,36 @@ class StartPage(QtWidgets.QWidget):
         self.setObjectName("startPage")
         title = QtWidgets.QLabel("Stitchboard")
         title.setStyleSheet("font-size: 22pt; font-weight: bold;")
-        tagline = QtWidgets.QLabel("Stitch parameterized notebooks, TensorFlow and RAPIDS jobs into "
-                                   "Airflow pipelines: draw, dry-run here, deploy with one click.")
+        tagline = QtWidgets.QLabel(
+            "Stitch parameterized notebooks, TensorFlow and RAPIDS jobs into "
+            "Airflow pipelines: draw, dry-run here, deploy with one click."
+        )
         tagline.setWordWrap(True)
         tagline.setStyleSheet("color: #8e97a4; font-size: 11pt;")
-        self.example_button = self._button("Open the example", "open",
-                                           "A copy of the churn example in your Documents folder",
-                                           self.example_requested)
-        self.example_to_button = self._button("Copy the example to…", "save",
-                                              "Pick a folder for a copy of the example",
-                                              self.example_to_requested)
+        self.example_button = self._button(
+            "Open the example",
+            "open",
+            "A copy of the churn example in your Documents folder",
+            self.example_requested,
+        )
+        self.example_to_button = self._button(
+            "Copy the example to…",
+            "save",
+            "Pick a folder for a copy of the example",
+            self.example_to_requested,
+        )
         self.new_button = self._button("New pipeline", "new", "An empty canvas", self.new_requested)
         self.open_button = self._button("Open…", "open", "Open a .stitch file", self.open_requested)
         self.recent = QtWidgets.QListWidget(objectName="recentList")
         self.recent.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
         self.recent.setTextElideMode(QtCore.Qt.ElideMiddle)
         self.recent.setSpacing(2)
-        self.recent.itemActivated.connect(lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole)))
-        self.recent.itemClicked.connect(lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole)))
+        self.recent.itemActivated.connect(
+            lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole))
+        )
+        self.recent.itemClicked.connect(
+            lambda item: self.recent_requested.emit(item.data(QtCore.Qt.UserRole))
+        )
         self.no_recent = QtWidgets.QLabel("No recent pipelines yet.")
         self.no_recent.setStyleSheet("color: #8e97a4;")
         note = QtWidgets.QLabel(PORTS_NOTE, objectName="portsNote", wordWrap=True)
@@ -94,7 +106,12 @@ class StartPage(QtWidgets.QWidget):
         start = QtWidgets.QVBoxLayout()
         start.setSpacing(8)
         start.addWidget(_heading("Start"))
-        for button in (self.example_button, self.example_to_button, self.new_button, self.open_button):
+        for button in (
+            self.example_button,
+            self.example_to_button,
+            self.new_button,
+            self.open_button,
+        ):
             start.addWidget(button)
         start.addSpacing(10)
         start.addWidget(_heading("Recent"))
@@ -125,7 +142,9 @@ class StartPage(QtWidgets.QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-    def _button(self, text: str, icon_name: str, tip: str, signal: QtCore.SignalInstance) -> QtWidgets.QPushButton:
+    def _button(
+        self, text: str, icon_name: str, tip: str, signal: QtCore.SignalInstance
+    ) -> QtWidgets.QPushButton:
         button = QtWidgets.QPushButton(icon(icon_name), "  " + text)
         button.setToolTip(tip)
         button.setMinimumHeight(34)
@@ -137,7 +156,9 @@ class StartPage(QtWidgets.QWidget):
         """List recent files (name, then folder)."""
         self.recent.clear()
         for path in paths:
-            item = QtWidgets.QListWidgetItem(icon("open"), f"{Path(path).name}\n{_tilde(Path(path).parent)}")
+            item = QtWidgets.QListWidgetItem(
+                icon("open"), f"{Path(path).name}\n{_tilde(Path(path).parent)}"
+            )
             item.setData(QtCore.Qt.UserRole, path)
             item.setToolTip(path)
             self.recent.addItem(item)

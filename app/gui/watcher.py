@@ -17,8 +17,12 @@ class SourceWatcher(QtCore.QObject):
 
     refreshed = QtCore.Signal(str)  # node id whose ports changed
 
-    def __init__(self, parent: QtCore.QObject, push: Callable[[QtGui.QUndoCommand], None],
-                 on_status: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        parent: QtCore.QObject,
+        push: Callable[[QtGui.QUndoCommand], None],
+        on_status: Callable[[str], None],
+    ) -> None:
         super().__init__(parent)
         self.push, self.on_status = push, on_status
         self.pipeline: Pipeline | None = None
@@ -62,8 +66,14 @@ class SourceWatcher(QtCore.QObject):
             if refresh_ports(pipeline, node.id):
                 after = pipeline.node(node.id)
                 pipeline.replace_node(before)  # redo through the undo stack, so undo works
-                self.push(UpdateNodeCommand(pipeline, node.id, {"inputs": after.inputs, "outputs": after.outputs},
-                                            text=f"refresh ports of {node.name}"))
+                self.push(
+                    UpdateNodeCommand(
+                        pipeline,
+                        node.id,
+                        {"inputs": after.inputs, "outputs": after.outputs},
+                        text=f"refresh ports of {node.name}",
+                    )
+                )
                 changed.append(node.id)
                 self.refreshed.emit(node.id)
         if changed:

@@ -81,13 +81,17 @@ class DryRun:
         sources = {p.source_path(n) for n in p.nodes}
         for node in p.nodes:
             if (self.run_dir / f"{node.name}.ipynb").resolve() in sources:
-                raise RunError(f"run folder {self.run_dir} would overwrite the notebook "
-                               f"{node.source}: choose another --run-dir")
+                raise RunError(
+                    f"run folder {self.run_dir} would overwrite the notebook "
+                    f"{node.source}: choose another --run-dir"
+                )
         needed = set().union(*(p.ancestors(n) for n in self._selected)) - self._selected
         for nid in sorted(needed, key=list(self._records).index):
             if self._store.latest(nid) is None:
-                raise RunError(f"no earlier run has the outputs of {p.node(nid).name!r}, which "
-                               "this partial run needs: run the whole pipeline first")
+                raise RunError(
+                    f"no earlier run has the outputs of {p.node(nid).name!r}, which "
+                    "this partial run needs: run the whole pipeline first"
+                )
 
     def _may_use_cache(self, nid: str) -> bool:
         return self.options.use_cache and not self.options.is_partial
@@ -120,8 +124,9 @@ class DryRun:
             predicted[nid] = entry["outputs"] if entry else None
             if entry is None and not node.is_script:
                 kernel = plan.source_info(self.pipeline, node)[1]
-                demand.append(kernel_key(kernel, str(self.pipeline.source_path(node).parent),
-                                         node.env))
+                demand.append(
+                    kernel_key(kernel, str(self.pipeline.source_path(node).parent), node.env)
+                )
         return demand
 
     # -- the run ----------------------------------------------------------------------------
@@ -149,8 +154,15 @@ class DryRun:
             if self._cancel.is_set():
                 yield from self._wind_down()
             state = run_state(list(self._records.values()), self._cancel.is_set())
-            report = summary(self.pipeline.path, self.pipeline.settings.name, self.run_dir, state,
-                             list(self._records.values()), started, self._options_json())
+            report = summary(
+                self.pipeline.path,
+                self.pipeline.settings.name,
+                self.run_dir,
+                state,
+                list(self._records.values()),
+                started,
+                self._options_json(),
+            )
             write_summary(self.run_dir, report)
             finished = True
             yield RunFinished(state, report)
@@ -163,8 +175,14 @@ class DryRun:
 
     def _options_json(self) -> dict[str, Any]:
         o = self.options
-        return {"parameters": self._params, "jobs": o.max_jobs, "prepare_only": o.prepare_only,
-                "only": list(o.only), "from": o.from_node, "use_cache": o.use_cache}
+        return {
+            "parameters": self._params,
+            "jobs": o.max_jobs,
+            "prepare_only": o.prepare_only,
+            "only": list(o.only),
+            "from": o.from_node,
+            "use_cache": o.use_cache,
+        }
 
     def _wait(self) -> Iterator[Event]:
         """Wait briefly for worker news; yield what arrives; enforce timeouts."""
@@ -214,8 +232,9 @@ class DryRun:
                 continue
             bad = next((u for u in ups if not u.state.is_ok), None)
             if bad is not None:
-                yield from self._settle(record, NodeState.SKIPPED,
-                                        f"upstream {bad.node.name} {bad.state.value}")
+                yield from self._settle(
+                    record, NodeState.SKIPPED, f"upstream {bad.node.name} {bad.state.value}"
+                )
             elif nid not in self._selected:
                 yield from self._reuse(record)
             elif self.options.prepare_only:
@@ -238,8 +257,11 @@ class DryRun:
             return
         record.outputs, record.mode = latest["outputs"], "reused"
         record.reused_from, record.notebook = latest.get("run_dir", ""), latest.get("notebook", "")
-        yield from self._settle(record, NodeState.CACHED,
-                                f"not selected: outputs of run {Path(record.reused_from).name}")
+        yield from self._settle(
+            record,
+            NodeState.CACHED,
+            f"not selected: outputs of run {Path(record.reused_from).name}",
+        )
 
     def _prepare(self, record: NodeRecord) -> Iterator[Event]:
         node = record.node
@@ -248,8 +270,9 @@ class DryRun:
             problem = plan.input_problem(node, record.inputs)
             if problem:
                 raise RunError(problem)
-            path = prepare_node(node, self.pipeline.source_path(node), record.inputs, kernel,
-                                self.run_dir)
+            path = prepare_node(
+                node, self.pipeline.source_path(node), record.inputs, kernel, self.run_dir
+            )
         except Exception as exc:  # noqa: BLE001 - a node's problem goes in its report entry
             record.error = {"type": type(exc).__name__, "message": str(exc), "cell": None}
             yield from self._settle(record, NodeState.FAILED, f"{type(exc).__name__}: {exc}")
@@ -263,8 +286,9 @@ class DryRun:
         node = record.node
         if record.state == NodeState.PENDING:
             try:
-                (record.inputs, record.input_sources, kernel, record.cache_key,
-                 entry) = self._lookup(node.id, self._outputs)
+                (record.inputs, record.input_sources, kernel, record.cache_key, entry) = (
+                    self._lookup(node.id, self._outputs)
+                )
             except RunError as exc:
                 record.error = {"type": "RunError", "message": str(exc), "cell": None}
                 yield from self._settle(record, NodeState.FAILED, str(exc))
@@ -276,10 +300,14 @@ class DryRun:
                 return
             if entry is not None:
                 record.outputs, record.mode = entry["outputs"], "cached"
-                record.reused_from, record.notebook = entry.get("run_dir", ""), entry.get("notebook", "")
+                record.reused_from, record.notebook = (
+                    entry.get("run_dir", ""),
+                    entry.get("notebook", ""),
+                )
                 self._store.record(node.id, entry)
-                yield from self._settle(record, NodeState.CACHED,
-                                        f"cached: same as run {Path(record.reused_from).name}")
+                yield from self._settle(
+                    record, NodeState.CACHED, f"cached: same as run {Path(record.reused_from).name}"
+                )
                 return
             record.notes = local.local_notes(node)
             record.mode = "cpu" if record.notes else "local"
@@ -289,18 +317,27 @@ class DryRun:
                 record.state = NodeState.QUEUED
                 yield self._node_event(record)
             return
+
         def log(line: str, n: Node = node) -> None:
             self._queue.put(LogEvent(line, n.id, n.name))
 
-        task = NodeTask(node, self.pipeline.source_path(node), record.inputs,
-                        record.kernel, self.run_dir, pool, log)
+        task = NodeTask(
+            node,
+            self.pipeline.source_path(node),
+            record.inputs,
+            record.kernel,
+            self.run_dir,
+            pool,
+            log,
+        )
         self._tasks[node.id] = task
         record.state, record.started_at = NodeState.RUNNING, time.time()
         record.notebook = "" if node.is_script else str(task.notebook)
         record.log = str(task.log)
         record.detail = "; ".join(record.notes)
-        thread = threading.Thread(target=self._work, args=(task,), daemon=True,
-                                  name=f"node-{node.name}")
+        thread = threading.Thread(
+            target=self._work, args=(task,), daemon=True, name=f"node-{node.name}"
+        )
         self._threads.append(thread)
         thread.start()
         yield self._node_event(record)
@@ -310,8 +347,11 @@ class DryRun:
             outcome = task.run()
         except Exception as exc:  # noqa: BLE001 - reported as the node's failure
             message = f"{type(exc).__name__}: {exc}{kernel_hint(exc)}"
-            outcome = Outcome(NodeState.FAILED, detail=message,
-                              error={"type": type(exc).__name__, "message": str(exc), "cell": None})
+            outcome = Outcome(
+                NodeState.FAILED,
+                detail=message,
+                error={"type": type(exc).__name__, "message": str(exc), "cell": None},
+            )
         self._queue.put(("done", task.node.id, outcome))
 
     def _finish(self, nid: str, outcome: Outcome) -> Iterator[Event]:
@@ -323,32 +363,47 @@ class DryRun:
         if record.error is not None and record.notebook:
             record.error["notebook"] = record.notebook
         if state == NodeState.FAILED and record.error:
-            missing = local.missing_gpu_module(record.error.get("type", ""),
-                                               record.error.get("message", ""))
+            missing = local.missing_gpu_module(
+                record.error.get("type", ""), record.error.get("message", "")
+            )
             if missing and local.can_sample(record.node):
                 state, record.mode = NodeState.SAMPLED, "sampled"
-                record.outputs = {p.name: record.node.sample_outputs[p.name]
-                                  for p in record.node.outputs}
+                record.outputs = {
+                    p.name: record.node.sample_outputs[p.name] for p in record.node.outputs
+                }
                 detail = f"{missing} is not available here: used the node's sample outputs"
                 self._store.record(nid, self._entry(record, sampled=True))
             elif missing:
-                detail += f" ({missing} is not available here; declare sample outputs on the " \
-                          "node to let downstream nodes run)"
+                detail += (
+                    f" ({missing} is not available here; declare sample outputs on the "
+                    "node to let downstream nodes run)"
+                )
         if state == NodeState.SUCCEEDED:
             self._store.record(nid, self._entry(record), record.cache_key)
             detail = "; ".join(record.notes)
         yield from self._settle(record, state, detail)
 
     def _entry(self, record: NodeRecord, sampled: bool = False) -> dict[str, Any]:
-        return {"outputs": record.outputs, "run_dir": str(self.run_dir), "node": record.node.name,
-                "notebook": record.notebook, "sampled": sampled, "at": record.ended_at}
+        return {
+            "outputs": record.outputs,
+            "run_dir": str(self.run_dir),
+            "node": record.node.name,
+            "notebook": record.notebook,
+            "sampled": sampled,
+            "at": record.ended_at,
+        }
 
     def _node_event(self, record: NodeRecord) -> NodeEvent:
         data: dict[str, Any] = {"mode": record.mode}
         if record.state.is_final or record.state == NodeState.RUNNING:
-            data.update(started_at=record.started_at, ended_at=record.ended_at,
-                         duration_s=record.duration, notebook=record.notebook, log=record.log,
-                         inputs=record.inputs)
+            data.update(
+                started_at=record.started_at,
+                ended_at=record.ended_at,
+                duration_s=record.duration,
+                notebook=record.notebook,
+                log=record.log,
+                inputs=record.inputs,
+            )
         if record.state.is_ok:
             data["outputs"] = record.outputs
         if record.error:
@@ -362,6 +417,8 @@ def kernel_hint(exc: BaseException) -> str:
     if "NoSuchKernel" in text or "No such kernel" in text:
         return " (install that kernel, or set the node's kernel to one `jupyter kernelspec list` shows)"
     if "Kernel died before replying" in text or "ipykernel" in text:
-        return (" (the kernel's Python needs ipykernel: `python3 -m pip install ipykernel`; "
-                "set STITCHBOARD_PYTHON to choose the Python)")
+        return (
+            " (the kernel's Python needs ipykernel: `python3 -m pip install ipykernel`; "
+            "set STITCHBOARD_PYTHON to choose the Python)"
+        )
     return ""

@@ -69,8 +69,16 @@ class LogWriter:
 class NodeTask:
     """One node's execution; ``kill`` (timeout or cancel) may be called from another thread."""
 
-    def __init__(self, node: Node, source: Path, inputs: dict[str, Any], kernel: str,
-                 run_dir: Path, pool: KernelPool | None, on_line: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        node: Node,
+        source: Path,
+        inputs: dict[str, Any],
+        kernel: str,
+        run_dir: Path,
+        pool: KernelPool | None,
+        on_line: Callable[[str], None],
+    ) -> None:
         self.node = node
         self.source = source
         self.inputs = inputs
@@ -115,14 +123,18 @@ class NodeTask:
     def _killed_outcome(self) -> Outcome:
         if self.killed == "timeout":
             detail = f"timed out after {self.node.timeout_seconds} s"
-            return Outcome(NodeState.FAILED, detail=detail,
-                           error={"type": "Timeout", "message": detail, "cell": None})
+            return Outcome(
+                NodeState.FAILED,
+                detail=detail,
+                error={"type": "Timeout", "message": detail, "cell": None},
+            )
         return Outcome(NodeState.CANCELLED, detail="cancelled")
 
     # -- notebooks --------------------------------------------------------------------------
     def _run_notebook(self) -> Outcome:
-        nb = runtime.prepare_notebook(self.source, self.inputs, self.output_names,
-                                      self.outputs_file, self.kernel)
+        nb = runtime.prepare_notebook(
+            self.source, self.inputs, self.output_names, self.outputs_file, self.kernel
+        )
         assert self.pool is not None
         km = self.pool.acquire(kernel_key(self.kernel, str(self.source.parent), self.node.env))
         with self._lock:
@@ -133,8 +145,9 @@ class NodeTask:
         try:
             # cwd: the kernel already runs in the notebook's folder; papermill's own chdir is
             # process-wide, so it gets the current folder (a no-op) to stay thread-safe.
-            runtime.execute_notebook(nb, self.notebook, os.getcwd(), self.kernel, km=km,
-                                     stdout_file=log, stderr_file=log)
+            runtime.execute_notebook(
+                nb, self.notebook, os.getcwd(), self.kernel, km=km, stdout_file=log, stderr_file=log
+            )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a report entry
             return self._notebook_failure(nb, exc)
         finally:
@@ -157,28 +170,50 @@ class NodeTask:
             elif "injected-parameters" in tags:
                 where = "in the injected parameters"
             else:
-                injected = next((i for i, c in enumerate(nb.cells)
-                                 if "injected-parameters" in c.metadata.get("tags", [])), None)
+                injected = next(
+                    (
+                        i
+                        for i, c in enumerate(nb.cells)
+                        if "injected-parameters" in c.metadata.get("tags", [])
+                    ),
+                    None,
+                )
                 cell = index + 1 - (1 if injected is not None and injected < index else 0)
                 where = f"in cell {cell}"
         detail = f"{where}: {ename}: {evalue}" if where else f"{ename}: {evalue}"
-        error = {"type": ename, "message": evalue, "cell": cell,
-                 "notebook": str(self.notebook), "where": where}
+        error = {
+            "type": ename,
+            "message": evalue,
+            "cell": cell,
+            "notebook": str(self.notebook),
+            "where": where,
+        }
         return Outcome(NodeState.FAILED, detail=detail, error=error)
 
     def _collect(self) -> Outcome:
         try:
             outputs = runtime.read_outputs(self.outputs_file, self.output_names)
         except runtime.OutputError as exc:
-            return Outcome(NodeState.FAILED, detail=str(exc),
-                           error={"type": "OutputError", "message": str(exc), "cell": None})
+            return Outcome(
+                NodeState.FAILED,
+                detail=str(exc),
+                error={"type": "OutputError", "message": str(exc), "cell": None},
+            )
         return Outcome(NodeState.SUCCEEDED, outputs=outputs)
 
     # -- scripts ----------------------------------------------------------------------------
     def _run_script(self) -> Outcome:
-        command = [sys.executable, str(RUNTIME_FILE), str(self.source),
-                   "--params", json.dumps(self.inputs), "--outputs", ",".join(self.output_names),
-                   "--result", str(self.outputs_file)]
+        command = [
+            sys.executable,
+            str(RUNTIME_FILE),
+            str(self.source),
+            "--params",
+            json.dumps(self.inputs),
+            "--outputs",
+            ",".join(self.output_names),
+            "--result",
+            str(self.outputs_file),
+        ]
         env = dict(os.environ, **self.node.env)
         env.pop("TF_CONFIG", None)
         log = LogWriter(self.log, self.on_line)
@@ -188,8 +223,15 @@ class NodeTask:
                 if self.killed:
                     return self._killed_outcome()
                 self._proc = subprocess.Popen(
-                    command, cwd=str(self.source.parent), env=env, text=True, bufsize=1,
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                    command,
+                    cwd=str(self.source.parent),
+                    env=env,
+                    text=True,
+                    bufsize=1,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             assert self._proc.stdout is not None
             for line in self._proc.stdout:
                 lines.append(line.rstrip("\n"))
@@ -208,6 +250,11 @@ class NodeTask:
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         detail = f"{ename}: {evalue}"
-        error = {"type": ename, "message": evalue, "cell": None, "log": str(self.log),
-                 "exit_code": code}
+        error = {
+            "type": ename,
+            "message": evalue,
+            "cell": None,
+            "log": str(self.log),
+            "exit_code": code,
+        }
         return Outcome(NodeState.FAILED, detail=detail, error=error)

@@ -103,8 +103,9 @@ def _start_kernel(key: KernelKey) -> Any:
     name, cwd, extra_env = key
     # nbclient needs an asynchronous client: a blocking one waits for replies without ever
     # noticing a dead kernel (timeouts and cancel kill kernels).
-    km = KernelManager(kernel_name=name,
-                       client_class="jupyter_client.asynchronous.AsyncKernelClient")
+    km = KernelManager(
+        kernel_name=name, client_class="jupyter_client.asynchronous.AsyncKernelClient"
+    )
     clients: list[Any] = []
     make_client = km.client
 

@@ -17,8 +17,18 @@ from pathlib import Path
 from graph_editor.nodes import Node, NodeKind
 
 LIBRARIES = {NodeKind.TENSORFLOW: "tensorflow", NodeKind.RAPIDS: "cudf"}
-GPU_MODULES = {"tensorflow", "keras", "cudf", "cuml", "cugraph", "cupy", "dask_cuda", "dask_cudf",
-               "rmm", "tensorrt"}
+GPU_MODULES = {
+    "tensorflow",
+    "keras",
+    "cudf",
+    "cuml",
+    "cugraph",
+    "cupy",
+    "dask_cuda",
+    "dask_cudf",
+    "rmm",
+    "tensorrt",
+}
 _NO_MODULE = re.compile(r"No module named '([A-Za-z0-9_.]+)'")
 
 
@@ -46,7 +56,9 @@ def local_notes(node: Node) -> list[str]:
     if not has_gpu():
         notes.append("no GPU here: runs on CPU")
     if node.distributed.is_distributed:
-        notes.append(f"distributed job ({node.distributed.workers} workers) runs as a single worker")
+        notes.append(
+            f"distributed job ({node.distributed.workers} workers) runs as a single worker"
+        )
     return notes
 
 

@@ -46,14 +46,16 @@ def parameter_values(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str,
     return values
 
 
-def node_inputs(pipeline: Pipeline, node: Node, params: dict[str, Any],
-                outputs: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+def node_inputs(
+    pipeline: Pipeline, node: Node, params: dict[str, Any], outputs: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Values to inject and where each came from; ports with none keep the notebook default."""
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     wired = {e.target_port: e for e in pipeline.edges_into(node.id) if not e.is_ordering}
-    names = [p.name for p in node.inputs] + [n for n in list(wired) + list(node.bindings)
-                                              + list(node.values) if node.input(n) is None]
+    names = [p.name for p in node.inputs] + [
+        n for n in list(wired) + list(node.bindings) + list(node.values) if node.input(n) is None
+    ]
     for name in dict.fromkeys(names):
         if name in wired:
             edge = wired[name]
@@ -75,8 +77,10 @@ def input_problem(node: Node, values: dict[str, Any]) -> str:
     for name, value in values.items():
         port = node.input(name)
         if port is not None and not value_fits(value, port.type):
-            return (f"input {name!r} got a {type_of_value(value).value} value, "
-                    f"its port needs {port.type.value}")
+            return (
+                f"input {name!r} got a {type_of_value(value).value} value, "
+                f"its port needs {port.type.value}"
+            )
     return ""
 
 
@@ -100,7 +104,13 @@ def source_info(pipeline: Pipeline, node: Node) -> tuple[bytes, str]:
 def cache_key(node: Node, source: bytes, kernel: str, inputs: dict[str, Any]) -> str:
     """Same notebook content, kernel, inputs and contract: the same key."""
     digest = hashlib.sha256(source)
-    meta = {"kernel": kernel, "kind": node.kind.value, "script": node.is_script,
-            "outputs": [p.name for p in node.outputs], "env": node.env, "inputs": inputs}
+    meta = {
+        "kernel": kernel,
+        "kind": node.kind.value,
+        "script": node.is_script,
+        "outputs": [p.name for p in node.outputs],
+        "env": node.env,
+        "inputs": inputs,
+    }
     digest.update(json.dumps(meta, sort_keys=True, default=repr).encode())
     return digest.hexdigest()

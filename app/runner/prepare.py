@@ -12,8 +12,9 @@ from graph_editor.nodes import Node
 from resources.runtime import stitchboard_runtime as runtime
 
 
-def prepare_node(node: Node, source: Path, inputs: dict[str, Any], kernel: str,
-                 run_dir: Path) -> Path:
+def prepare_node(
+    node: Node, source: Path, inputs: dict[str, Any], kernel: str, run_dir: Path
+) -> Path:
     """Write the prepared notebook (or the script's command line) into the run folder."""
     if node.is_script:
         target = run_dir / f"{node.name}.command.txt"
@@ -22,7 +23,8 @@ def prepare_node(node: Node, source: Path, inputs: dict[str, Any], kernel: str,
         return target
     target = run_dir / f"{node.name}.ipynb"
     names = [p.name for p in node.outputs]
-    nb = runtime.prepare_notebook(source, inputs, names, run_dir / f"{node.name}.outputs.json",
-                                  kernel)
+    nb = runtime.prepare_notebook(
+        source, inputs, names, run_dir / f"{node.name}.outputs.json", kernel
+    )
     nbformat.write(nb, str(target))
     return target

@@ -41,13 +41,25 @@ class NodeRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.node.id, "name": self.node.name, "kind": self.node.kind.value,
-            "source": self.node.source, "state": self.state.value, "detail": self.detail,
-            "mode": self.mode, "notes": list(self.notes),
-            "started_at": self.started_at, "ended_at": self.ended_at, "duration_s": self.duration,
-            "inputs": self.inputs, "input_sources": self.input_sources, "outputs": self.outputs,
-            "error": self.error, "notebook": self.notebook, "log": self.log,
-            "cache_key": self.cache_key, "reused_from": self.reused_from,
+            "id": self.node.id,
+            "name": self.node.name,
+            "kind": self.node.kind.value,
+            "source": self.node.source,
+            "state": self.state.value,
+            "detail": self.detail,
+            "mode": self.mode,
+            "notes": list(self.notes),
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "duration_s": self.duration,
+            "inputs": self.inputs,
+            "input_sources": self.input_sources,
+            "outputs": self.outputs,
+            "error": self.error,
+            "notebook": self.notebook,
+            "log": self.log,
+            "cache_key": self.cache_key,
+            "reused_from": self.reused_from,
         }
 
 
@@ -59,18 +71,30 @@ def run_state(records: list[NodeRecord], cancelled: bool) -> RunState:
     return RunState.SUCCEEDED
 
 
-def summary(pipeline_path: Path | None, name: str, run_dir: Path, state: RunState,
-            records: list[NodeRecord], started: float, options: dict[str, Any]) -> dict[str, Any]:
+def summary(
+    pipeline_path: Path | None,
+    name: str,
+    run_dir: Path,
+    state: RunState,
+    records: list[NodeRecord],
+    started: float,
+    options: dict[str, Any],
+) -> dict[str, Any]:
     """The JSON-able report of a run (what ``--json`` prints and ``run.json`` holds)."""
     counts: dict[str, int] = {}
     for record in records:
         counts[record.state.value] = counts.get(record.state.value, 0) + 1
     ended = time.time()
     return {
-        "pipeline": str(pipeline_path) if pipeline_path else None, "name": name,
-        "run_dir": str(run_dir), "state": state.value,
-        "started_at": started, "ended_at": ended, "duration_s": round(ended - started, 3),
-        "options": options, "counts": counts,
+        "pipeline": str(pipeline_path) if pipeline_path else None,
+        "name": name,
+        "run_dir": str(run_dir),
+        "state": state.value,
+        "started_at": started,
+        "ended_at": ended,
+        "duration_s": round(ended - started, 3),
+        "options": options,
+        "counts": counts,
         "failed": [r.node.name for r in records if r.state == NodeState.FAILED],
         "nodes": [r.to_json() for r in records],
     }

@@ -18,7 +18,9 @@ BACKENDS = ("kubernetes", "worker")
 __all__ = ["BACKENDS", "Bundle", "ExportError", "ValidationFailed", "export_pipeline"]
 
 
-def export_pipeline(pipeline: Pipeline, backend: str = "kubernetes", *, check: bool = True) -> Bundle:
+def export_pipeline(
+    pipeline: Pipeline, backend: str = "kubernetes", *, check: bool = True
+) -> Bundle:
     """Validate ``pipeline`` and build its bundle; raises ``ValidationFailed`` or ``ExportError``."""
     if backend not in BACKENDS:
         raise ExportError(f"unknown backend {backend!r} (use {' or '.join(BACKENDS)})")
@@ -34,9 +36,11 @@ def export_pipeline(pipeline: Pipeline, backend: str = "kubernetes", *, check: b
         for plan in plans:
             for ref in plan.node.secrets:
                 if ref.source.value == "kubernetes":
-                    raise ExportError(f"node {plan.task_id!r}: Kubernetes Secret {ref.name!r} cannot be "
-                                      "read on an Airflow worker; use an Airflow connection or the "
-                                      "kubernetes backend")
+                    raise ExportError(
+                        f"node {plan.task_id!r}: Kubernetes Secret {ref.name!r} cannot be "
+                        "read on an Airflow worker; use an Airflow connection or the "
+                        "kubernetes backend"
+                    )
     contents: dict[str, Content] = {}
     for plan in plans:
         content = source_content(pipeline.source_path(plan.node))

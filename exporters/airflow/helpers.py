@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # Runs inside a pod as ``python3 -c``: unpack the runtime and the node's file, then run it.
 # No Jinja delimiters may appear in this text: it is a templated field of the pod operator.
-POD_BOOTSTRAP = '''
+POD_BOOTSTRAP = """
 import base64, json, os, sys, tempfile, zlib
 
 
@@ -32,7 +32,7 @@ import stitchboard_runtime
 argv = [source, "--params", json.dumps(params), "--outputs", ",".join(node["outputs"])]
 argv += ["--kernel", node["kernel"]] if node["kernel"] else []
 sys.exit(stitchboard_runtime.main(argv + node["flags"]))
-'''
+"""
 
 CONTENT_HELPER = '''
 def stitchboard_content(key):

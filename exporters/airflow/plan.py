@@ -14,15 +14,48 @@ from graph_editor.types import PortType
 
 TASK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
 CONN_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
-CONNECTION_PARTS = {"": "uri", "uri": "uri", "password": "password", "login": "login",
-                    "host": "host", "schema": "schema", "port": "port", "extra": "extra"}
+CONNECTION_PARTS = {
+    "": "uri",
+    "uri": "uri",
+    "password": "password",
+    "login": "login",
+    "host": "host",
+    "schema": "schema",
+    "port": "port",
+    "extra": "extra",
+}
 # Names the generated module itself defines; task variables must not shadow them.
-RESERVED = {"DAG", "Param", "Secret", "KubernetesPodOperator", "PythonOperator", "k8s", "literal",
-            "json", "datetime", "dag", "CONTENT", "RUNTIME_KEY", "RUNTIME_FILE", "POD_BOOTSTRAP",
-            "stitchboard_content", "run_node", "run_cluster_job", "job_state", "job_containers",
-            "connection_value", "annotations"}
-JSON_TYPES = {PortType.INT: "integer", PortType.FLOAT: "number", PortType.STR: "string",
-              PortType.BOOL: "boolean", PortType.LIST: "array", PortType.DICT: "object"}
+RESERVED = {
+    "DAG",
+    "Param",
+    "Secret",
+    "KubernetesPodOperator",
+    "PythonOperator",
+    "k8s",
+    "literal",
+    "json",
+    "datetime",
+    "dag",
+    "CONTENT",
+    "RUNTIME_KEY",
+    "RUNTIME_FILE",
+    "POD_BOOTSTRAP",
+    "stitchboard_content",
+    "run_node",
+    "run_cluster_job",
+    "job_state",
+    "job_containers",
+    "connection_value",
+    "annotations",
+}
+JSON_TYPES = {
+    PortType.INT: "integer",
+    PortType.FLOAT: "number",
+    PortType.STR: "string",
+    PortType.BOOL: "boolean",
+    PortType.LIST: "array",
+    PortType.DICT: "object",
+}
 
 
 @dataclass
@@ -81,11 +114,15 @@ def _check_node(node: Node) -> None:
     for ref in node.secrets:
         if ref.source == SecretSource.AIRFLOW_CONNECTION:
             if not CONN_ID.match(ref.name):
-                raise ExportError(f"{where}: connection id {ref.name!r} may use only letters, "
-                                  "digits, '_', '.', '-'")
+                raise ExportError(
+                    f"{where}: connection id {ref.name!r} may use only letters, "
+                    "digits, '_', '.', '-'"
+                )
             if ref.key not in CONNECTION_PARTS:
-                raise ExportError(f"{where}: secret {ref.env!r} asks for connection field "
-                                  f"{ref.key!r} (use one of {', '.join(sorted(CONNECTION_PARTS)[1:])})")
+                raise ExportError(
+                    f"{where}: secret {ref.env!r} asks for connection field "
+                    f"{ref.key!r} (use one of {', '.join(sorted(CONNECTION_PARTS)[1:])})"
+                )
 
 
 def connection_part(ref: SecretRef) -> str:

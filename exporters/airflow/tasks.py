@@ -24,8 +24,12 @@ def _common(plan: TaskPlan, imports: Imports) -> list[tuple[str, Any]]:
         extra.append(("retries", Raw(str(node.retries))))
     if node.timeout_seconds is not None:
         imports.use("datetime")
-        extra.append(("execution_timeout", Call("datetime.timedelta", [], [
-            ("seconds", Raw(str(node.timeout_seconds)))])))
+        extra.append(
+            (
+                "execution_timeout",
+                Call("datetime.timedelta", [], [("seconds", Raw(str(node.timeout_seconds)))]),
+            )
+        )
     if node.pool:
         extra.append(("pool", Raw(atom(node.pool))))
     return extra
@@ -39,14 +43,22 @@ def _connection_template(conn_id: str, part: str) -> str:
 def _dynamic_inputs(plan: TaskPlan) -> str:
     """A Jinja template rendering the wired and parameter inputs as one JSON object."""
     items = [f"'{name}': params['{param}']" for name, param in plan.params.items()]
-    items += [f"'{name}': ti.xcom_pull(task_ids='{task}')['{out}']"
-              for name, (task, out) in plan.wires.items()]
+    items += [
+        f"'{name}': ti.xcom_pull(task_ids='{task}')['{out}']"
+        for name, (task, out) in plan.wires.items()
+    ]
     return "{{ {" + ", ".join(items) + "} | stitchboard_json }}"
 
 
 def _node_spec(plan: TaskPlan, flags: list[str]) -> dict[str, Any]:
-    return {"source": plan.source_name, "inputs": plan.inputs, "outputs": plan.outputs,
-            "values": plan.values, "kernel": plan.node.kernel, "flags": flags}
+    return {
+        "source": plan.source_name,
+        "inputs": plan.inputs,
+        "outputs": plan.outputs,
+        "values": plan.values,
+        "kernel": plan.node.kernel,
+        "flags": flags,
+    }
 
 
 def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
@@ -71,7 +83,12 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
     secrets = []
     for ref in node.secrets:
         if ref.source == SecretSource.KUBERNETES:
-            secrets.append(Call(imports.use("Secret"), [Raw(atom(v)) for v in ("env", ref.env, ref.name, ref.key)]))
+            secrets.append(
+                Call(
+                    imports.use("Secret"),
+                    [Raw(atom(v)) for v in ("env", ref.env, ref.name, ref.key)],
+                )
+            )
         else:
             env[ref.env] = Raw(atom(_connection_template(ref.name, connection_part(ref))))
     kwargs: list[tuple[str, Any]] = [
@@ -82,28 +99,63 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
     ]
     if plan.params or plan.wires:
         kwargs.append(("arguments", Seq([Raw(atom(_dynamic_inputs(plan)))])))
-    kwargs.append(("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True)))
+    kwargs.append(
+        ("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True))
+    )
     if secrets:
         kwargs.append(("secrets", Seq(secrets)))
     resources = _resources(plan, plan.gpus)
     if resources:
         imports.use("k8s")
-        kwargs.append(("container_resources", Call("k8s.V1ResourceRequirements", [], [
-            (k, Map([(q, Raw(atom(v))) for q, v in values.items()])) for k, values in resources.items()])))
+        kwargs.append(
+            (
+                "container_resources",
+                Call(
+                    "k8s.V1ResourceRequirements",
+                    [],
+                    [
+                        (k, Map([(q, Raw(atom(v))) for q, v in values.items()]))
+                        for k, values in resources.items()
+                    ],
+                ),
+            )
+        )
     if plan.gpus:
-        kwargs.append(("tolerations", Seq([Call("k8s.V1Toleration", [], [
-            (k, Raw(atom(v))) for k, v in GPU_TOLERATION.items()])])))
+        kwargs.append(
+            (
+                "tolerations",
+                Seq(
+                    [
+                        Call(
+                            "k8s.V1Toleration",
+                            [],
+                            [(k, Raw(atom(v))) for k, v in GPU_TOLERATION.items()],
+                        )
+                    ]
+                ),
+            )
+        )
         kwargs.append(("node_selector", protect(GPU_NODE_SELECTOR, imports)))
     kwargs += _common(plan, imports)
-    kwargs += [("do_xcom_push", Raw("True")), ("get_logs", Raw("True")),
-               ("on_finish_action", Raw('"delete_pod"'))]
+    kwargs += [
+        ("do_xcom_push", Raw("True")),
+        ("get_logs", Raw("True")),
+        ("on_finish_action", Raw('"delete_pod"')),
+    ]
     return Call(imports.use("KubernetesPodOperator"), [], kwargs, explode=True)
 
 
 def _worker_spec(plan: TaskPlan) -> dict[str, Any]:
-    return {"source": plan.source_name, "content": plan.content_key, "inputs": plan.inputs,
-            "outputs": plan.outputs, "values": plan.values, "params": plan.params,
-            "wires": {k: list(v) for k, v in plan.wires.items()}, "kernel": plan.node.kernel}
+    return {
+        "source": plan.source_name,
+        "content": plan.content_key,
+        "inputs": plan.inputs,
+        "outputs": plan.outputs,
+        "values": plan.values,
+        "params": plan.params,
+        "wires": {k: list(v) for k, v in plan.wires.items()},
+        "kernel": plan.node.kernel,
+    }
 
 
 def worker_task(plan: TaskPlan, imports: Imports) -> Call:
@@ -111,8 +163,11 @@ def worker_task(plan: TaskPlan, imports: Imports) -> Call:
     node = plan.node
     spec = _worker_spec(plan)
     spec["env"] = dict(node.env)
-    spec["connections"] = {ref.env: [ref.name, connection_part(ref)] for ref in node.secrets
-                           if ref.source == SecretSource.AIRFLOW_CONNECTION}
+    spec["connections"] = {
+        ref.env: [ref.name, connection_part(ref)]
+        for ref in node.secrets
+        if ref.source == SecretSource.AIRFLOW_CONNECTION
+    }
     kwargs: list[tuple[str, Any]] = [
         ("task_id", Raw(atom(plan.task_id))),
         ("python_callable", Raw("run_node")),
@@ -135,13 +190,17 @@ def _slug(task_id: str) -> str:
 
 def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
     node = plan.node
-    env: list[dict[str, Any]] = [{"name": "STITCHBOARD_NODE", "value": inert_json(_node_spec(plan, []))}]
+    env: list[dict[str, Any]] = [
+        {"name": "STITCHBOARD_NODE", "value": inert_json(_node_spec(plan, []))}
+    ]
     if node.kind == NodeKind.TENSORFLOW:
         env.append({"name": "STITCHBOARD_TF_STRATEGY", "value": node.distributed.strategy.value})
     env += [{"name": k, "value": v} for k, v in node.env.items()]
     for ref in node.secrets:
         if ref.source == SecretSource.KUBERNETES:
-            env.append({"name": ref.env, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}})
+            env.append(
+                {"name": ref.env, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}}
+            )
         else:
             template = _connection_template(ref.name, connection_part(ref))
             env.append({"name": ref.env, "value": Raw(atom(template))})
@@ -158,64 +217,143 @@ def _pod_spec(containers: list[dict[str, Any]], gpus: bool) -> dict[str, Any]:
 
 def _tfjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
     d = plan.node.distributed
-    main = {"name": "tensorflow", "image": image, "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
-            "args": [], "env": _container_env(plan), "resources": _resources(plan, d.gpus_per_worker)}
+    main = {
+        "name": "tensorflow",
+        "image": image,
+        "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
+        "args": [],
+        "env": _container_env(plan),
+        "resources": _resources(plan, d.gpus_per_worker),
+    }
     replicas: dict[str, Any] = {}
     if d.strategy == TFStrategy.PARAMETER_SERVER:
-        replicas["Chief"] = {"replicas": 1, "restartPolicy": "Never",
-                             "template": {"spec": _pod_spec([dict(main)], False)}}
+        replicas["Chief"] = {
+            "replicas": 1,
+            "restartPolicy": "Never",
+            "template": {"spec": _pod_spec([dict(main)], False)},
+        }
         ps = dict(main, resources={})
-        replicas["PS"] = {"replicas": 1, "restartPolicy": "Never", "template": {"spec": _pod_spec([ps], False)}}
-    replicas["Worker"] = {"replicas": d.workers, "restartPolicy": "Never",
-                          "template": {"spec": _pod_spec([main], d.gpus_per_worker > 0)}}
-    return {"apiVersion": "kubeflow.org/v1", "kind": "TFJob", "metadata": meta,
-            "spec": {"runPolicy": {"cleanPodPolicy": "None", "backoffLimit": 0}, "tfReplicaSpecs": replicas}}
+        replicas["PS"] = {
+            "replicas": 1,
+            "restartPolicy": "Never",
+            "template": {"spec": _pod_spec([ps], False)},
+        }
+    replicas["Worker"] = {
+        "replicas": d.workers,
+        "restartPolicy": "Never",
+        "template": {"spec": _pod_spec([main], d.gpus_per_worker > 0)},
+    }
+    return {
+        "apiVersion": "kubeflow.org/v1",
+        "kind": "TFJob",
+        "metadata": meta,
+        "spec": {
+            "runPolicy": {"cleanPodPolicy": "None", "backoffLimit": 0},
+            "tfReplicaSpecs": replicas,
+        },
+    }
 
 
 def _daskjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
     d = plan.node.distributed
-    runner = {"name": "job", "image": image, "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
-              "args": [], "env": _container_env(plan)}
-    worker = {"name": "worker", "image": image,
-              "args": ["dask-cuda-worker", "--name", "$(DASK_WORKER_NAME)", "--dashboard",
-                       "--dashboard-address", "8788"],
-              "resources": _resources(plan, d.gpus_per_worker),
-              "ports": [{"name": "http-dashboard", "containerPort": 8788, "protocol": "TCP"}]}
+    runner = {
+        "name": "job",
+        "image": image,
+        "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
+        "args": [],
+        "env": _container_env(plan),
+    }
+    worker = {
+        "name": "worker",
+        "image": image,
+        "args": [
+            "dask-cuda-worker",
+            "--name",
+            "$(DASK_WORKER_NAME)",
+            "--dashboard",
+            "--dashboard-address",
+            "8788",
+        ],
+        "resources": _resources(plan, d.gpus_per_worker),
+        "ports": [{"name": "http-dashboard", "containerPort": 8788, "protocol": "TCP"}],
+    }
     ports = [("tcp-comm", 8786), ("http-dashboard", 8787)]
-    scheduler = {"name": "scheduler", "image": image, "args": ["dask-scheduler"],
-                 "ports": [{"name": n, "containerPort": p, "protocol": "TCP"} for n, p in ports]}
-    service = {"type": "ClusterIP",
-               "selector": {"dask.org/cluster-name": "", "dask.org/component": "scheduler"},
-               "ports": [{"name": n, "protocol": "TCP", "port": p, "targetPort": n} for n, p in ports]}
-    cluster = {"worker": {"replicas": d.workers, "spec": _pod_spec([worker], d.gpus_per_worker > 0)},
-               "scheduler": {"spec": {"containers": [scheduler]}, "service": service}}
-    return {"apiVersion": "kubernetes.dask.org/v1", "kind": "DaskJob", "metadata": meta,
-            "spec": {"job": {"spec": {"restartPolicy": "Never", "containers": [runner]}},
-                     "cluster": {"spec": cluster}}}
+    scheduler = {
+        "name": "scheduler",
+        "image": image,
+        "args": ["dask-scheduler"],
+        "ports": [{"name": n, "containerPort": p, "protocol": "TCP"} for n, p in ports],
+    }
+    service = {
+        "type": "ClusterIP",
+        "selector": {"dask.org/cluster-name": "", "dask.org/component": "scheduler"},
+        "ports": [{"name": n, "protocol": "TCP", "port": p, "targetPort": n} for n, p in ports],
+    }
+    cluster = {
+        "worker": {"replicas": d.workers, "spec": _pod_spec([worker], d.gpus_per_worker > 0)},
+        "scheduler": {"spec": {"containers": [scheduler]}, "service": service},
+    }
+    return {
+        "apiVersion": "kubernetes.dask.org/v1",
+        "kind": "DaskJob",
+        "metadata": meta,
+        "spec": {
+            "job": {"spec": {"restartPolicy": "Never", "containers": [runner]}},
+            "cluster": {"spec": cluster},
+        },
+    }
 
 
 def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
     """A task that creates the node's TFJob or DaskJob, awaits it and returns its outputs."""
     node = plan.node
     image = node.image or pipeline.settings.default_image
-    meta = {"name": "", "namespace": pipeline.settings.namespace,
-            "labels": {"app.kubernetes.io/managed-by": "stitchboard"}}
+    meta = {
+        "name": "",
+        "namespace": pipeline.settings.namespace,
+        "labels": {"app.kubernetes.io/managed-by": "stitchboard"},
+    }
     if node.kind == NodeKind.TENSORFLOW:
         manifest = _tfjob(plan, image, meta)
-        chief = ("chief" if node.distributed.strategy == TFStrategy.PARAMETER_SERVER else "worker")
-        where = {"plural": "tfjobs", "container": "tensorflow",
-                 "name_label": "training.kubeflow.org/job-name",
-                 "chief_labels": {"training.kubeflow.org/replica-type": chief,
-                                  "training.kubeflow.org/replica-index": "0"},
-                 "name_paths": [["metadata", "name"]]}
+        chief = "chief" if node.distributed.strategy == TFStrategy.PARAMETER_SERVER else "worker"
+        where = {
+            "plural": "tfjobs",
+            "container": "tensorflow",
+            "name_label": "training.kubeflow.org/job-name",
+            "chief_labels": {
+                "training.kubeflow.org/replica-type": chief,
+                "training.kubeflow.org/replica-index": "0",
+            },
+            "name_paths": [["metadata", "name"]],
+        }
     else:
         manifest = _daskjob(plan, image, meta)
-        where = {"plural": "daskjobs", "container": "job", "name_label": "dask.org/cluster-name",
-                 "chief_labels": {"dask.org/component": "job-runner"},
-                 "name_paths": [["metadata", "name"], ["spec", "cluster", "spec", "scheduler",
-                                                       "service", "selector", "dask.org/cluster-name"]]}
-    job = {"node": _worker_spec(plan), "content": plan.content_key, "prefix": _slug(plan.task_id),
-           **where, "poll_seconds": POLL_SECONDS, "manifest": manifest}
+        where = {
+            "plural": "daskjobs",
+            "container": "job",
+            "name_label": "dask.org/cluster-name",
+            "chief_labels": {"dask.org/component": "job-runner"},
+            "name_paths": [
+                ["metadata", "name"],
+                [
+                    "spec",
+                    "cluster",
+                    "spec",
+                    "scheduler",
+                    "service",
+                    "selector",
+                    "dask.org/cluster-name",
+                ],
+            ],
+        }
+    job = {
+        "node": _worker_spec(plan),
+        "content": plan.content_key,
+        "prefix": _slug(plan.task_id),
+        **where,
+        "poll_seconds": POLL_SECONDS,
+        "manifest": manifest,
+    }
     kwargs: list[tuple[str, Any]] = [
         ("task_id", Raw(atom(plan.task_id))),
         ("python_callable", Raw("run_cluster_job")),

@@ -41,8 +41,12 @@ class PipelineCanvas(EditingActions, NodeGraph):
     selection_ids_changed = QtCore.Signal(list)
     node_activated = QtCore.Signal(str)
 
-    def __init__(self, pipeline: Pipeline, commands: QtWidgets.QUndoStack,
-                 parent: QtCore.QObject | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        commands: QtWidgets.QUndoStack,
+        parent: QtCore.QObject | None = None,
+    ) -> None:
         private = QtWidgets.QUndoStack()
         private.setUndoLimit(1)  # NodeGraphQt's own commands are never undone: ours are
         super().__init__(parent, undo_stack=private)
@@ -79,7 +83,9 @@ class PipelineCanvas(EditingActions, NodeGraph):
         viewer.setUpdatesEnabled(False)
         scene = viewer.scene()
         index = scene.itemIndexMethod()
-        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not one per move
+        scene.setItemIndexMethod(
+            QtWidgets.QGraphicsScene.NoIndex
+        )  # one index rebuild, not one per move
         try:
             with drawing_held():
                 views = [self._create_view(node) for node in self.pipeline.nodes]
@@ -155,8 +161,13 @@ class PipelineCanvas(EditingActions, NodeGraph):
         if old is None or view is None:
             return
         self._shown[node.id] = node
-        if (old.kind != node.kind or old.inputs != node.inputs or old.outputs != node.outputs
-                or old.values != node.values or old.bindings != node.bindings):
+        if (
+            old.kind != node.kind
+            or old.inputs != node.inputs
+            or old.outputs != node.outputs
+            or old.values != node.values
+            or old.bindings != node.bindings
+        ):
             self._rebuild_view(node)
             return
         if old.name != node.name:
@@ -308,8 +319,12 @@ class PipelineCanvas(EditingActions, NodeGraph):
         if not src or not dst:
             return None
         if (out.name == ORDER_OUT) != (inp.name == ORDER_IN):
-            return Edge(src, dst, "?" if out.name == ORDER_OUT else out.name,
-                        "?" if inp.name == ORDER_IN else inp.name)
+            return Edge(
+                src,
+                dst,
+                "?" if out.name == ORDER_OUT else out.name,
+                "?" if inp.name == ORDER_IN else inp.name,
+            )
         return Edge(src, dst, *self._edge_ports(out.name, inp.name))
 
     def _sid_of_view_id(self, view_id: str) -> str:
@@ -335,7 +350,9 @@ class PipelineCanvas(EditingActions, NodeGraph):
             try:
                 for edge in added:
                     if "?" in (edge.source_port, edge.target_port):
-                        raise ConnectionRefused("ordering ports ('after'/'then') connect only to each other")
+                        raise ConnectionRefused(
+                            "ordering ports ('after'/'then') connect only to each other"
+                        )
                 with self.muted():
                     check_rewire(self.pipeline, removed, added)
             except ConnectionRefused as exc:
@@ -366,7 +383,9 @@ class PipelineCanvas(EditingActions, NodeGraph):
     def _on_node_name_changed(self, view_id: str, name: str) -> None:
         sid = self._sid_of_view_id(view_id)
         if sid and name and name != self.pipeline.node(sid).name:
-            self.commands.push(UpdateNodeCommand(self.pipeline, sid, {"name": name}, text=f"rename {name}"))
+            self.commands.push(
+                UpdateNodeCommand(self.pipeline, sid, {"name": name}, text=f"rename {name}")
+            )
 
     def _on_node_double_clicked(self, view_id: str) -> None:
         sid = self._sid_of_view_id(view_id)

@@ -20,19 +20,26 @@ SOURCE_SUFFIXES = (".ipynb", ".py")
 
 def blank_node(pipeline: Pipeline, kind: NodeKind, position: tuple[float, float]) -> Node:
     """A node of ``kind`` with no source chosen yet."""
-    return Node(id=new_node_id(), name=pipeline.unique_name(kind.value), kind=kind,
-                position=(round(position[0], 1), round(position[1], 1)))
+    return Node(
+        id=new_node_id(),
+        name=pipeline.unique_name(kind.value),
+        kind=kind,
+        position=(round(position[0], 1), round(position[1], 1)),
+    )
 
 
-def nodes_from_sources(pipeline: Pipeline, paths: list[Path], position: tuple[float, float]
-                       ) -> tuple[list[Node], list[str]]:
+def nodes_from_sources(
+    pipeline: Pipeline, paths: list[Path], position: tuple[float, float]
+) -> tuple[list[Node], list[str]]:
     """Nodes for notebooks/scripts (``.py`` becomes a TensorFlow job) and one line per problem."""
     nodes: list[Node] = []
     problems: list[str] = []
     x, y = position
     for path in paths:
         if path.suffix not in SOURCE_SUFFIXES:
-            problems.append(f"{path.name}: only notebooks (.ipynb) and scripts (.py) can become nodes")
+            problems.append(
+                f"{path.name}: only notebooks (.ipynb) and scripts (.py) can become nodes"
+            )
             continue
         try:
             node = node_from_source(pipeline, path, position=(round(x, 1), round(y, 1)))
@@ -58,7 +65,10 @@ def to_mime(pipeline: Pipeline, node_ids: list[str]) -> QtCore.QMimeData:
         if data["source"]:
             data["source"] = str(pipeline.source_path(node_id))
         nodes.append(data)
-    payload = {"nodes": nodes, "edges": [fileformat.edge_to_json(e) for e in pipeline.subgraph_ids(node_ids)]}
+    payload = {
+        "nodes": nodes,
+        "edges": [fileformat.edge_to_json(e) for e in pipeline.subgraph_ids(node_ids)],
+    }
     mime = QtCore.QMimeData()
     text = json.dumps(payload)
     mime.setData(NODES_MIME, QtCore.QByteArray(text.encode()))
@@ -66,8 +76,9 @@ def to_mime(pipeline: Pipeline, node_ids: list[str]) -> QtCore.QMimeData:
     return mime
 
 
-def from_mime(pipeline: Pipeline, mime: QtCore.QMimeData | None, offset: tuple[float, float]
-              ) -> tuple[list[Node], list[Edge]]:
+def from_mime(
+    pipeline: Pipeline, mime: QtCore.QMimeData | None, offset: tuple[float, float]
+) -> tuple[list[Node], list[Edge]]:
     """Fresh copies (new ids, unique names, shifted) of the nodes in a clipboard payload."""
     if mime is None or not mime.hasFormat(NODES_MIME):
         return [], []
@@ -86,12 +97,24 @@ def from_mime(pipeline: Pipeline, mime: QtCore.QMimeData | None, offset: tuple[f
             name = pipeline.unique_name(name + "_copy")
         taken.add(name)
         source = relative_source(Path(node.source), pipeline.base_dir) if node.source else ""
-        nodes.append(dataclasses.replace(
-            node, id=ids[node.id], name=name, source=source,
-            position=(node.position[0] + offset[0], node.position[1] + offset[1])))
+        nodes.append(
+            dataclasses.replace(
+                node,
+                id=ids[node.id],
+                name=name,
+                source=source,
+                position=(node.position[0] + offset[0], node.position[1] + offset[1]),
+            )
+        )
     edges = []
     for data in payload.get("edges", []):
         if data["source"] in ids and data["target"] in ids:
-            edges.append(Edge(ids[data["source"]], ids[data["target"]],
-                              data.get("source_port", ""), data.get("target_port", "")))
+            edges.append(
+                Edge(
+                    ids[data["source"]],
+                    ids[data["target"]],
+                    data.get("source_port", ""),
+                    data.get("target_port", ""),
+                )
+            )
     return nodes, edges

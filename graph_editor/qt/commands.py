@@ -16,8 +16,9 @@ QUndoCommand = QtWidgets.QUndoCommand  # Qt.py exposes Qt6's QtGui.QUndoCommand 
 class AddNodesCommand(QUndoCommand):
     """Add nodes (and the edges among them): palette, drop, paste, duplicate."""
 
-    def __init__(self, pipeline: Pipeline, nodes: Iterable[Node], edges: Iterable[Edge] = (),
-                 text: str = "") -> None:
+    def __init__(
+        self, pipeline: Pipeline, nodes: Iterable[Node], edges: Iterable[Edge] = (), text: str = ""
+    ) -> None:
         self.nodes, self.edges = list(nodes), list(edges)
         names = ", ".join(n.name for n in self.nodes[:3])
         super().__init__(text or f"add {names}")
@@ -66,8 +67,9 @@ class RemoveNodesCommand(QUndoCommand):
 class RewireCommand(QUndoCommand):
     """Remove some wires and add others in one step (a drag on the canvas, a delete)."""
 
-    def __init__(self, pipeline: Pipeline, removed: Iterable[Edge], added: Iterable[Edge],
-                 text: str = "") -> None:
+    def __init__(
+        self, pipeline: Pipeline, removed: Iterable[Edge], added: Iterable[Edge], text: str = ""
+    ) -> None:
         self.removed, self.added = list(removed), list(added)
         super().__init__(text or ("connect" if self.added else "disconnect"))
         self.pipeline = pipeline
@@ -109,7 +111,9 @@ def check_rewire(pipeline: Pipeline, removed: list[Edge], added: list[Edge]) -> 
 class UpdateNodeCommand(QUndoCommand):
     """Change fields of one node (properties panel, rename, port refresh)."""
 
-    def __init__(self, pipeline: Pipeline, node_id: str, changes: dict[str, Any], text: str = "") -> None:
+    def __init__(
+        self, pipeline: Pipeline, node_id: str, changes: dict[str, Any], text: str = ""
+    ) -> None:
         super().__init__(text or f"edit {', '.join(changes)}")
         self.pipeline, self.node_id, self.changes = pipeline, node_id, changes
         self.old: Node | None = None
@@ -125,8 +129,12 @@ class UpdateNodeCommand(QUndoCommand):
 class MoveNodesCommand(QUndoCommand):
     """Move nodes: ``moves`` maps node id to (new position, old position)."""
 
-    def __init__(self, pipeline: Pipeline, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
-                 text: str = "move") -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+        text: str = "move",
+    ) -> None:
         super().__init__(text)
         self.pipeline, self.moves = pipeline, moves
 

@@ -34,8 +34,11 @@ class EditingActions:
             self.commands.push(AddNodesCommand(self.pipeline, nodes, text=text))
             self.select_ids([n.id for n in nodes])
         if problems:
-            self.status_message.emit(problems[0] if len(problems) == 1
-                                     else f"{problems[0]} (and {len(problems) - 1} more)")
+            self.status_message.emit(
+                problems[0]
+                if len(problems) == 1
+                else f"{problems[0]} (and {len(problems) - 1} more)"
+            )
         return nodes
 
     def copy_selection(self) -> bool:
@@ -49,7 +52,9 @@ class EditingActions:
         data = QtWidgets.QApplication.clipboard().mimeData()
         nodes, edges = clipboard.from_mime(self.pipeline, data, offset)
         if nodes:
-            self.commands.push(AddNodesCommand(self.pipeline, nodes, edges, text=f"paste {len(nodes)} node(s)"))
+            self.commands.push(
+                AddNodesCommand(self.pipeline, nodes, edges, text=f"paste {len(nodes)} node(s)")
+            )
             self.select_ids([n.id for n in nodes])
         return nodes
 
@@ -57,8 +62,12 @@ class EditingActions:
         ids = self.selected_ids()
         if not ids:
             return []
-        nodes, edges = clipboard.from_mime(self.pipeline, clipboard.to_mime(self.pipeline, ids), (40.0, 40.0))
-        self.commands.push(AddNodesCommand(self.pipeline, nodes, edges, text=f"duplicate {len(nodes)} node(s)"))
+        nodes, edges = clipboard.from_mime(
+            self.pipeline, clipboard.to_mime(self.pipeline, ids), (40.0, 40.0)
+        )
+        self.commands.push(
+            AddNodesCommand(self.pipeline, nodes, edges, text=f"duplicate {len(nodes)} node(s)")
+        )
         self.select_ids([n.id for n in nodes])
         return nodes
 
@@ -84,4 +93,3 @@ class EditingActions:
             if edge is not None and self.pipeline.has_edge(edge):
                 edges.append(edge)
         return edges
-

@@ -14,20 +14,25 @@ Putter = Callable[[Any, Any], dict[str, Any]]
 class Form(QtCore.QObject):
     """Fields bound to one object (a node or the settings); edits call ``on_change(changes)``."""
 
-    def __init__(self, layout: QtWidgets.QFormLayout, on_change: Callable[[dict[str, Any], str], None]) -> None:
+    def __init__(
+        self, layout: QtWidgets.QFormLayout, on_change: Callable[[dict[str, Any], str], None]
+    ) -> None:
         super().__init__(layout)
         self.layout = layout
         self.on_change = on_change
         self.target: Any = None
-        self._fields: list[tuple[QtWidgets.QWidget, Getter, Callable[[QtWidgets.QWidget, Any], None]]] = []
+        self._fields: list[
+            tuple[QtWidgets.QWidget, Getter, Callable[[QtWidgets.QWidget, Any], None]]
+        ] = []
 
     def _commit(self, label: str, put: Putter, value: Any, get: Getter) -> None:
         if self.target is None or value == get(self.target):
             return
         self.on_change(put(self.target, value), f"set {label.lower()}")
 
-    def line(self, label: str, get: Getter, put: Putter, placeholder: str = "",
-             tooltip: str = "") -> QtWidgets.QLineEdit:
+    def line(
+        self, label: str, get: Getter, put: Putter, placeholder: str = "", tooltip: str = ""
+    ) -> QtWidgets.QLineEdit:
         edit = QtWidgets.QLineEdit()
         edit.setObjectName(label.lower().replace(" ", "_"))
         edit.setPlaceholderText(placeholder)
@@ -36,8 +41,16 @@ class Form(QtCore.QObject):
         self._add(label, edit, get, lambda w, v: w.setText("" if v is None else str(v)))
         return edit
 
-    def spin(self, label: str, get: Getter, put: Putter, minimum: int = 0, maximum: int = 10**6,
-             special: str = "", tooltip: str = "") -> QtWidgets.QSpinBox:
+    def spin(
+        self,
+        label: str,
+        get: Getter,
+        put: Putter,
+        minimum: int = 0,
+        maximum: int = 10**6,
+        special: str = "",
+        tooltip: str = "",
+    ) -> QtWidgets.QSpinBox:
         """An integer; with ``special`` the minimum shows that text and means ``None``."""
         box = QtWidgets.QSpinBox()
         box.setObjectName(label.lower().replace(" ", "_"))
@@ -50,12 +63,15 @@ class Form(QtCore.QObject):
             return None if special and box.value() == box.minimum() else box.value()
 
         box.editingFinished.connect(lambda: self._commit(label, put, value(), get))
-        box.valueChanged.connect(lambda _v: None if box.hasFocus() else self._commit(label, put, value(), get))
+        box.valueChanged.connect(
+            lambda _v: None if box.hasFocus() else self._commit(label, put, value(), get)
+        )
         self._add(label, box, get, lambda w, v: w.setValue(w.minimum() if v is None else int(v)))
         return box
 
-    def combo(self, label: str, get: Getter, put: Putter, items: list[tuple[str, Any]],
-              tooltip: str = "") -> QtWidgets.QComboBox:
+    def combo(
+        self, label: str, get: Getter, put: Putter, items: list[tuple[str, Any]], tooltip: str = ""
+    ) -> QtWidgets.QComboBox:
         box = QtWidgets.QComboBox()
         box.setObjectName(label.lower().replace(" ", "_"))
         box.setToolTip(tooltip)
@@ -77,8 +93,13 @@ class Form(QtCore.QObject):
         self._add(label, box, get, lambda w, v: w.setChecked(bool(v)))
         return box
 
-    def _add(self, label: str, widget: QtWidgets.QWidget, get: Getter,
-             show: Callable[[QtWidgets.QWidget, Any], None]) -> None:
+    def _add(
+        self,
+        label: str,
+        widget: QtWidgets.QWidget,
+        get: Getter,
+        show: Callable[[QtWidgets.QWidget, Any], None],
+    ) -> None:
         self.layout.addRow(label, widget)
         self._fields.append((widget, get, show))
 
@@ -86,7 +107,11 @@ class Form(QtCore.QObject):
         """Display ``target``'s values (without reporting them as edits)."""
         self.target = target
         for widget, get, show in self._fields:
-            if widget.hasFocus() and isinstance(widget, QtWidgets.QLineEdit) and widget.isModified():
+            if (
+                widget.hasFocus()
+                and isinstance(widget, QtWidgets.QLineEdit)
+                and widget.isModified()
+            ):
                 continue
             blocked = widget.blockSignals(True)
             show(widget, get(target))

@@ -27,8 +27,12 @@ def value_text(value: Any, port_type: PortType) -> str:
 class InputsEditor(QtWidgets.QWidget):
     """One row per input port: wired (read-only), bound to a pipeline parameter, or a value."""
 
-    def __init__(self, on_change: Callable[[dict[str, Any], str], None], on_status: Callable[[str], None],
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[dict[str, Any], str], None],
+        on_status: Callable[[str], None],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.on_change, self.on_status = on_change, on_status
         self.form = QtWidgets.QFormLayout(self)
@@ -49,7 +53,9 @@ class InputsEditor(QtWidgets.QWidget):
         for port in node.inputs:
             self._show_value(node, port)
 
-    def _rebuild(self, pipeline: Pipeline, node: Node, wires: dict, params: tuple[str, ...]) -> None:
+    def _rebuild(
+        self, pipeline: Pipeline, node: Node, wires: dict, params: tuple[str, ...]
+    ) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors.clear()
@@ -58,7 +64,9 @@ class InputsEditor(QtWidgets.QWidget):
         if not node.inputs:
             self.form.addRow(QtWidgets.QLabel("This node has no inputs."))
         for port in node.inputs:
-            label = QtWidgets.QLabel(f"{port.name} <span style='color:#8e97a4'>{port.type.value}</span>")
+            label = QtWidgets.QLabel(
+                f"{port.name} <span style='color:#8e97a4'>{port.type.value}</span>"
+            )
             label.setToolTip(port.help or port.name)
             if port.name in wires:
                 edge = wires[port.name]
@@ -93,7 +101,9 @@ class InputsEditor(QtWidgets.QWidget):
             return combo
         edit = QtWidgets.QLineEdit()
         edit.setObjectName(f"value_{port.name}")
-        edit.setPlaceholderText(f"default: {default}" if port.has_default else "no default — set a value")
+        edit.setPlaceholderText(
+            f"default: {default}" if port.has_default else "no default — set a value"
+        )
         edit.setToolTip(port.help)
         edit.editingFinished.connect(lambda p=port, e=edit: self._parse(p, e))
         return edit
@@ -110,7 +120,9 @@ class InputsEditor(QtWidgets.QWidget):
         value = node.values.get(port.name)
         editor.blockSignals(True)
         if isinstance(editor, QtWidgets.QComboBox):
-            editor.setCurrentIndex(max(editor.findData(value), 0) if port.name in node.values else 0)
+            editor.setCurrentIndex(
+                max(editor.findData(value), 0) if port.name in node.values else 0
+            )
         elif not (editor.hasFocus() and editor.isModified()):
             editor.setText(value_text(value, port.type) if port.name in node.values else "")
             editor.setProperty("invalid", False)
@@ -142,7 +154,9 @@ class InputsEditor(QtWidgets.QWidget):
             if port.name not in values:
                 return
             del values[port.name]
-        elif values.get(port.name, object()) == value and type(values.get(port.name)) is type(value):
+        elif values.get(port.name, object()) == value and type(values.get(port.name)) is type(
+            value
+        ):
             return
         else:
             values[port.name] = value

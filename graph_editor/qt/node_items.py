@@ -78,8 +78,11 @@ class StitchNodeItem(NodeItem):
         header = QtCore.QRectF(rect.left(), rect.top(), rect.width(), header_h)
         painter.setBrush(base)
         painter.drawRoundedRect(header, radius, radius)
-        painter.drawRect(QtCore.QRectF(header.left(), header.top() + radius, header.width(),
-                                       header.height() - radius))
+        painter.drawRect(
+            QtCore.QRectF(
+                header.left(), header.top() + radius, header.width(), header.height() - radius
+            )
+        )
         if self.run_state:
             color = QtGui.QColor(*STATE_COLORS.get(self.run_state, (150, 150, 150)))
             painter.setBrush(color)
@@ -97,7 +100,9 @@ class StitchNodeItem(NodeItem):
         painter.drawRoundedRect(rect, radius, radius)
         painter.restore()
 
-    def _paint_badges(self, painter: QtGui.QPainter, rect: QtCore.QRectF, header: QtCore.QRectF) -> None:
+    def _paint_badges(
+        self, painter: QtGui.QPainter, rect: QtCore.QRectF, header: QtCore.QRectF
+    ) -> None:
         font = QtGui.QFont(painter.font())
         font.setPointSizeF(7.0)
         font.setBold(True)
@@ -106,8 +111,12 @@ class StitchNodeItem(NodeItem):
         size = header.height() - 8.0
         badges = []
         if self.run_state:
-            badges.append((STATE_COLORS.get(self.run_state, (150, 150, 150)),
-                           STATE_GLYPHS.get(self.run_state, "?")))
+            badges.append(
+                (
+                    STATE_COLORS.get(self.run_state, (150, 150, 150)),
+                    STATE_GLYPHS.get(self.run_state, "?"),
+                )
+            )
         if self.warnings:
             badges.append((WARNING_COLOR, str(self.warnings)))
         if self.errors:
@@ -138,7 +147,9 @@ class StitchNodeItem(NodeItem):
     def _calc_size_horizontal(self) -> tuple[float, float]:
         width, height = super()._calc_size_horizontal()
         badges = 3 * 20.0
-        return max(width + 24.0, self._text_item.boundingRect().width() + badges + 130.0), height + 6.0
+        return max(
+            width + 24.0, self._text_item.boundingRect().width() + badges + 130.0
+        ), height + 6.0
 
 
 class _StitchNode(BaseNode):

@@ -45,7 +45,9 @@ class Palette(QtWidgets.QListWidget):
             item.setData(QtCore.Qt.UserRole, kind.value)
             item.setToolTip(HELP[kind] + " — drag onto the canvas or double-click")
             self.addItem(item)
-        self.itemActivated.connect(lambda item: self.kind_activated.emit(item.data(QtCore.Qt.UserRole)))
+        self.itemActivated.connect(
+            lambda item: self.kind_activated.emit(item.data(QtCore.Qt.UserRole))
+        )
 
     def mimeData(self, items: list) -> QtCore.QMimeData:  # noqa: N802 - Qt calls this
         mime = QtCore.QMimeData()

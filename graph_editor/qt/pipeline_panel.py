@@ -23,8 +23,12 @@ def _attr(field: str) -> tuple[Callable, Callable]:
 class PipelinePanel(QtWidgets.QScrollArea):
     """Settings that become the Airflow DAG's arguments, and the typed pipeline parameters."""
 
-    def __init__(self, push: Callable[[QtWidgets.QUndoCommand], None], on_status: Callable[[str], None],
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        push: Callable[[QtWidgets.QUndoCommand], None],
+        on_status: Callable[[str], None],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("pipelinePanel")
         self.setWidgetResizable(True)
@@ -40,13 +44,20 @@ class PipelinePanel(QtWidgets.QScrollArea):
         self.form.line("Name", *_attr("name"))
         self.form.line("Description", *_attr("description"))
         self.form.line("DAG id", *_attr("dag_id"))
-        self.form.line("Schedule", *_attr("schedule"), placeholder="cron, @daily… or empty",
-                       tooltip="a cron expression (5 fields) or a preset such as @daily; empty: manual only")
+        self.form.line(
+            "Schedule",
+            *_attr("schedule"),
+            placeholder="cron, @daily… or empty",
+            tooltip="a cron expression (5 fields) or a preset such as @daily; empty: manual only",
+        )
         self.form.line("Start date", *_attr("start_date"), placeholder="YYYY-MM-DD")
         self.form.check("Catch up", *_attr("catchup"))
-        self.form.line("Tags", lambda s: ", ".join(s.tags),
-                       lambda s, v: {"tags": tuple(t.strip() for t in v.split(",") if t.strip())},
-                       placeholder="comma separated")
+        self.form.line(
+            "Tags",
+            lambda s: ", ".join(s.tags),
+            lambda s, v: {"tags": tuple(t.strip() for t in v.split(",") if t.strip())},
+            placeholder="comma separated",
+        )
         self.form.line("Owner", *_attr("owner"))
         layout.addWidget(box)
         box, form = section("Defaults")
@@ -54,13 +65,22 @@ class PipelinePanel(QtWidgets.QScrollArea):
         self.defaults.line("Image", *_attr("default_image"))
         self.defaults.line("Namespace", *_attr("namespace"))
         self.defaults.spin("Retries", *_attr("default_retries"), maximum=100)
-        self.defaults.spin("Retry delay", *_attr("retry_delay_seconds"), maximum=86400, tooltip="seconds")
+        self.defaults.spin(
+            "Retry delay", *_attr("retry_delay_seconds"), maximum=86400, tooltip="seconds"
+        )
         self.defaults.spin("Max active runs", *_attr("max_active_runs"), minimum=1, maximum=1000)
         layout.addWidget(box)
         box, form = section("Parameters")
-        self.params = RowTable(["Name", "Type", "Default", "Description"], self._commit_params,
-                               ["a Python identifier", " / ".join(t.value for t in PortType),
-                                "JSON for lists and dicts", ""])
+        self.params = RowTable(
+            ["Name", "Type", "Default", "Description"],
+            self._commit_params,
+            [
+                "a Python identifier",
+                " / ".join(t.value for t in PortType),
+                "JSON for lists and dicts",
+                "",
+            ],
+        )
         form.addRow(self.params)
         layout.addWidget(box)
         layout.addStretch(1)
@@ -84,8 +104,12 @@ class PipelinePanel(QtWidgets.QScrollArea):
         settings = self.pipeline.settings
         self.form.show(settings)
         self.defaults.show(settings)
-        self.params.set_rows([[p.name, p.type.value, value_text(p.default, p.type), p.description]
-                              for p in settings.parameters])
+        self.params.set_rows(
+            [
+                [p.name, p.type.value, value_text(p.default, p.type), p.description]
+                for p in settings.parameters
+            ]
+        )
 
     def _change(self, changes: dict[str, Any], text: str) -> None:
         if self.pipeline is not None:
@@ -97,8 +121,9 @@ class PipelinePanel(QtWidgets.QScrollArea):
             try:
                 ptype = PortType(type_text or PortType.STR.value)
             except ValueError:
-                self.on_status(f"parameter {name}: type must be one of "
-                               f"{', '.join(t.value for t in PortType)}")
+                self.on_status(
+                    f"parameter {name}: type must be one of {', '.join(t.value for t in PortType)}"
+                )
                 return
             try:
                 default = coerce_text(default_text, ptype) if default_text else None
@@ -108,6 +133,3 @@ class PipelinePanel(QtWidgets.QScrollArea):
             params.append(PipelineParameter(name, ptype, default, description))
         if self.pipeline is not None and tuple(params) != self.pipeline.settings.parameters:
             self._change({"parameters": tuple(params)}, "set parameters")
-
-
-

@@ -38,39 +38,78 @@ def port_tooltip(port: Port, direction: str) -> str:
 
 def input_specs(pipeline: Pipeline, node: Node) -> list[PortSpec]:
     """Input ports to draw: the ordering port, declared inputs, then broken wired names."""
-    specs = [PortSpec(ORDER_IN, "", "after", ORDER_COLOR,
-                      "run after the wired nodes (ordering only, no value)", multi=True)]
+    specs = [
+        PortSpec(
+            ORDER_IN,
+            "",
+            "after",
+            ORDER_COLOR,
+            "run after the wired nodes (ordering only, no value)",
+            multi=True,
+        )
+    ]
     for port in node.inputs:
         note = ""
         if port.name in node.bindings:
             note = f"<br>bound to pipeline parameter <b>{node.bindings[port.name]}</b>"
         elif port.name in node.values:
             note = f"<br>value set: <code>{json.dumps(node.values[port.name])[:80]}</code>"
-        specs.append(PortSpec(port.name, port.name, port.type.value, PORT_COLORS[port.type],
-                              port_tooltip(port, "input") + note))
+        specs.append(
+            PortSpec(
+                port.name,
+                port.name,
+                port.type.value,
+                PORT_COLORS[port.type],
+                port_tooltip(port, "input") + note,
+            )
+        )
     known = {p.name for p in node.inputs}
     for edge in pipeline.edges_into(node.id):
         if edge.target_port and edge.target_port not in known:
             known.add(edge.target_port)
-            specs.append(PortSpec(edge.target_port, edge.target_port, "missing", BROKEN_COLOR,
-                                  f"<b>{edge.target_port}</b>: the notebook no longer has this "
-                                  "parameter; the wire is broken", broken=True))
+            specs.append(
+                PortSpec(
+                    edge.target_port,
+                    edge.target_port,
+                    "missing",
+                    BROKEN_COLOR,
+                    f"<b>{edge.target_port}</b>: the notebook no longer has this "
+                    "parameter; the wire is broken",
+                    broken=True,
+                )
+            )
     return specs
 
 
 def output_specs(pipeline: Pipeline, node: Node) -> list[PortSpec]:
     """Output ports to draw: declared outputs, broken wired names, then the ordering port."""
-    specs = [PortSpec(p.name, p.name, p.type.value, PORT_COLORS[p.type],
-                      port_tooltip(p, "output"), multi=True) for p in node.outputs]
+    specs = [
+        PortSpec(
+            p.name, p.name, p.type.value, PORT_COLORS[p.type], port_tooltip(p, "output"), multi=True
+        )
+        for p in node.outputs
+    ]
     known = {p.name for p in node.outputs}
     for edge in pipeline.edges_out_of(node.id):
         if edge.source_port and edge.source_port not in known:
             known.add(edge.source_port)
-            specs.append(PortSpec(edge.source_port, edge.source_port, "missing", BROKEN_COLOR,
-                                  f"<b>{edge.source_port}</b>: the notebook no longer assigns this "
-                                  "output; the wire is broken", multi=True, broken=True))
-    specs.append(PortSpec(ORDER_OUT, "", "then", ORDER_COLOR,
-                          "nodes wired here run after this one", multi=True))
+            specs.append(
+                PortSpec(
+                    edge.source_port,
+                    edge.source_port,
+                    "missing",
+                    BROKEN_COLOR,
+                    f"<b>{edge.source_port}</b>: the notebook no longer assigns this "
+                    "output; the wire is broken",
+                    multi=True,
+                    broken=True,
+                )
+            )
+    specs.append(
+        PortSpec(
+            ORDER_OUT, "", "then", ORDER_COLOR, "nodes wired here run after this one", multi=True
+        )
+    )
     return specs
 
 

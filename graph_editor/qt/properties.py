@@ -25,13 +25,17 @@ from graph_editor.qt.tables import RowTable
 
 
 def _res(field: str) -> tuple[Callable, Callable]:
-    return (lambda n: getattr(n.resources, field),
-            lambda n, v: {"resources": dataclasses.replace(n.resources, **{field: v})})
+    return (
+        lambda n: getattr(n.resources, field),
+        lambda n, v: {"resources": dataclasses.replace(n.resources, **{field: v})},
+    )
 
 
 def _dist(field: str) -> tuple[Callable, Callable]:
-    return (lambda n: getattr(n.distributed, field),
-            lambda n, v: {"distributed": dataclasses.replace(n.distributed, **{field: v})})
+    return (
+        lambda n: getattr(n.distributed, field),
+        lambda n, v: {"distributed": dataclasses.replace(n.distributed, **{field: v})},
+    )
 
 
 def _attr(field: str) -> tuple[Callable, Callable]:
@@ -41,8 +45,12 @@ def _attr(field: str) -> tuple[Callable, Callable]:
 class NodePanel(QtWidgets.QScrollArea):
     """Every setting of one node, grouped; edits go through ``UpdateNodeCommand``."""
 
-    def __init__(self, push: Callable[[QtWidgets.QUndoCommand], None], on_status: Callable[[str], None],
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        push: Callable[[QtWidgets.QUndoCommand], None],
+        on_status: Callable[[str], None],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("nodePanel")
         self.setWidgetResizable(True)
@@ -59,8 +67,12 @@ class NodePanel(QtWidgets.QScrollArea):
         self.form = Form(form, self._change)
         self.name_edit = self.form.line("Name", *_attr("name"), tooltip="the Airflow task id")
         self.form.combo("Kind", *_attr("kind"), items=[(KIND_LABELS[k], k) for k in NodeKind])
-        self.source_edit = self.form.line("Source", *_attr("source"), placeholder="notebook.ipynb or job.py",
-                                          tooltip="relative to the pipeline file")
+        self.source_edit = self.form.line(
+            "Source",
+            *_attr("source"),
+            placeholder="notebook.ipynb or job.py",
+            tooltip="relative to the pipeline file",
+        )
         browse = QtWidgets.QPushButton("Choose…")
         browse.clicked.connect(self._choose_source)
         form.addRow("", browse)
@@ -69,9 +81,14 @@ class NodePanel(QtWidgets.QScrollArea):
         self.form.line("Image", *_attr("image"), placeholder="the pipeline's default image")
         self.form.line("Pool", *_attr("pool"), placeholder="default pool")
         self.form.spin("Retries", *_attr("retries"), special="pipeline default", maximum=100)
-        self.form.spin("Timeout", lambda n: n.timeout_seconds,
-                       lambda n, v: {"timeout_seconds": v or None}, special="none", minimum=1,
-                       tooltip="seconds; 'none' means no timeout")
+        self.form.spin(
+            "Timeout",
+            lambda n: n.timeout_seconds,
+            lambda n, v: {"timeout_seconds": v or None},
+            special="none",
+            minimum=1,
+            tooltip="seconds; 'none' means no timeout",
+        )
         layout.addWidget(box)
 
         box, form = section("Resources")
@@ -87,8 +104,11 @@ class NodePanel(QtWidgets.QScrollArea):
         self.dist_form = Form(form, self._change)
         self.dist_form.spin("Workers", *_dist("workers"), minimum=1, maximum=512)
         self.dist_form.spin("GPUs per worker", *_dist("gpus_per_worker"), maximum=16)
-        self.strategy = self.dist_form.combo("Strategy", *_dist("strategy"),
-                                             items=[(s.value.replace("_", " "), s) for s in TFStrategy])
+        self.strategy = self.dist_form.combo(
+            "Strategy",
+            *_dist("strategy"),
+            items=[(s.value.replace("_", " "), s) for s in TFStrategy],
+        )
         layout.addWidget(self.dist_box)
 
         box, form = section("Inputs")
@@ -102,11 +122,16 @@ class NodePanel(QtWidgets.QScrollArea):
         layout.addWidget(box)
 
         box, form = section("Secrets (references only)")
-        self.secrets = RowTable(["Variable", "Source", "Name", "Key"], self._commit_secrets,
-                                ["environment variable in the task",
-                                 "kubernetes or airflow_connection",
-                                 "Kubernetes Secret name or Airflow connection id",
-                                 "key inside the Kubernetes Secret"])
+        self.secrets = RowTable(
+            ["Variable", "Source", "Name", "Key"],
+            self._commit_secrets,
+            [
+                "environment variable in the task",
+                "kubernetes or airflow_connection",
+                "Kubernetes Secret name or Airflow connection id",
+                "key inside the Kubernetes Secret",
+            ],
+        )
         form.addRow(self.secrets)
         layout.addWidget(box)
         layout.addStretch(1)
@@ -124,8 +149,11 @@ class NodePanel(QtWidgets.QScrollArea):
     def _on_event(self, event: PipelineEvent) -> None:
         if not self.node_id or not self.isVisible() and not self.node_id:
             return
-        if event.node_id == self.node_id or (event.edge and self.node_id in (event.edge.source, event.edge.target)) \
-                or event.kind == "settings_changed":
+        if (
+            event.node_id == self.node_id
+            or (event.edge and self.node_id in (event.edge.source, event.edge.target))
+            or event.kind == "settings_changed"
+        ):
             if self.pipeline is not None and self.pipeline.has_node(self.node_id):
                 self.refresh()
 
@@ -133,7 +161,9 @@ class NodePanel(QtWidgets.QScrollArea):
         if self.pipeline is None or not self.pipeline.has_node(self.node_id):
             return
         node = self.pipeline.node(self.node_id)
-        self.title.setText(f"{node.name}  <span style='color:#8e97a4'>{KIND_LABELS[node.kind]}</span>")
+        self.title.setText(
+            f"{node.name}  <span style='color:#8e97a4'>{KIND_LABELS[node.kind]}</span>"
+        )
         for form in (self.form, self.res_form, self.dist_form):
             form.show(node)
         self.dist_box.setVisible(node.kind != NodeKind.NOTEBOOK)
@@ -145,7 +175,9 @@ class NodePanel(QtWidgets.QScrollArea):
     def _change(self, changes: dict[str, Any], text: str) -> None:
         if self.pipeline is not None and self.node_id:
             name = self.pipeline.node(self.node_id).name
-            self.push(UpdateNodeCommand(self.pipeline, self.node_id, changes, text=f"{name}: {text}"))
+            self.push(
+                UpdateNodeCommand(self.pipeline, self.node_id, changes, text=f"{name}: {text}")
+            )
 
     def _commit_env(self, rows: list[list[str]]) -> None:
         env = {row[0]: row[1] for row in rows}
@@ -168,8 +200,11 @@ class NodePanel(QtWidgets.QScrollArea):
         if self.pipeline is None:
             return
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Choose a notebook or script", str(self.pipeline.base_dir),
-            "Notebooks and scripts (*.ipynb *.py)")
+            self,
+            "Choose a notebook or script",
+            str(self.pipeline.base_dir),
+            "Notebooks and scripts (*.ipynb *.py)",
+        )
         if path:
             self.set_source(Path(path))
 
@@ -193,8 +228,12 @@ class NodePanel(QtWidgets.QScrollArea):
 class PropertiesPanel(QtWidgets.QStackedWidget):
     """Shows the node panel for one selected node, the pipeline panel otherwise."""
 
-    def __init__(self, push: Callable[[QtWidgets.QUndoCommand], None], on_status: Callable[[str], None],
-                 parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        push: Callable[[QtWidgets.QUndoCommand], None],
+        on_status: Callable[[str], None],
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.node_panel = NodePanel(push, on_status)
         self.pipeline_panel = PipelinePanel(push, on_status)

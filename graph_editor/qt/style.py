@@ -48,8 +48,15 @@ STATE_COLORS: dict[str, tuple[int, int, int]] = {
     "cancelled": (255, 167, 38),
 }
 STATE_GLYPHS: dict[str, str] = {
-    "pending": "…", "queued": "…", "running": "▶", "succeeded": "✓", "cached": "⟲",
-    "sampled": "≈", "failed": "✕", "skipped": "–", "cancelled": "■",
+    "pending": "…",
+    "queued": "…",
+    "running": "▶",
+    "succeeded": "✓",
+    "cached": "⟲",
+    "sampled": "≈",
+    "failed": "✕",
+    "skipped": "–",
+    "cancelled": "■",
 }
 ERROR_COLOR = (229, 57, 53)
 WARNING_COLOR = (251, 192, 45)

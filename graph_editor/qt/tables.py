@@ -10,8 +10,13 @@ from Qt import QtCore, QtWidgets
 class RowTable(QtWidgets.QWidget):
     """A table of text rows with Add/Remove; ``on_commit(rows)`` runs after every edit."""
 
-    def __init__(self, headers: list[str], on_commit: Callable[[list[list[str]]], None],
-                 tooltips: list[str] | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self,
+        headers: list[str],
+        on_commit: Callable[[list[list[str]]], None],
+        tooltips: list[str] | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.on_commit = on_commit
         self.table = QtWidgets.QTableWidget(0, len(headers))
@@ -49,8 +54,12 @@ class RowTable(QtWidgets.QWidget):
     def rows(self) -> list[list[str]]:
         out = []
         for r in range(self.table.rowCount()):
-            out.append([(self.table.item(r, c).text().strip() if self.table.item(r, c) else "")
-                        for c in range(self.table.columnCount())])
+            out.append(
+                [
+                    (self.table.item(r, c).text().strip() if self.table.item(r, c) else "")
+                    for c in range(self.table.columnCount())
+                ]
+            )
         return out
 
     def add_row(self, values: list[str] | None = None) -> None:

@@ -19,8 +19,12 @@ from graph_editor.qt.node_items import NODE_CLASSES, StitchNodeItem, _StitchNode
 from graph_editor.qt.port_items import add_port
 from graph_editor.qt.ports import PortSpec, input_specs, node_tooltip, output_specs
 
-_TEMP_KEYS = ("_TEMP_property_widget_types", "_TEMP_property_attrs",
-              "_TEMP_accept_connection_types", "_TEMP_reject_connection_types")
+_TEMP_KEYS = (
+    "_TEMP_property_widget_types",
+    "_TEMP_property_attrs",
+    "_TEMP_accept_connection_types",
+    "_TEMP_reject_connection_types",
+)
 
 
 class ViewBuilder:

@@ -47,16 +47,19 @@ def main(out_dir: Path = HERE) -> list[Path]:
             raise SystemExit(f"render_icons: cannot write {path}")
         written.append(path)
     ico = out_dir / "stitchboard.ico"
-    ico.write_bytes(ico_bytes([(size, png_bytes(render(HERE / "stitchboard.svg", size)))
-                               for size in ICO_SIZES]))
+    ico.write_bytes(
+        ico_bytes([(size, png_bytes(render(HERE / "stitchboard.svg", size))) for size in ICO_SIZES])
+    )
     written.append(ico)
     # macOS: Qt's icns image plugin writes the .icns from the largest render.
     icns = out_dir / "stitchboard.icns"
     if render(HERE / "stitchboard.svg", 256).save(str(icns), "ICNS"):
         written.append(icns)
     else:
-        print("render_icons: note: this Qt cannot write ICNS; stitchboard.icns not made",
-              file=sys.stderr)
+        print(
+            "render_icons: note: this Qt cannot write ICNS; stitchboard.icns not made",
+            file=sys.stderr,
+        )
     return written
 
 

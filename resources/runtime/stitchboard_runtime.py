@@ -69,8 +69,13 @@ def strip_outputs(nb: Any) -> Any:
     return nb
 
 
-def prepare_notebook(source: str | Path, parameters: dict[str, Any], output_names: list[str],
-                     outputs_path: str | Path, kernel_name: str | None = None) -> Any:
+def prepare_notebook(
+    source: str | Path,
+    parameters: dict[str, Any],
+    output_names: list[str],
+    outputs_path: str | Path,
+    kernel_name: str | None = None,
+) -> Any:
     """The notebook to execute: parameters injected (papermill) and the collect cell appended.
 
     The source notebook is only read, never written.
@@ -108,21 +113,38 @@ def read_outputs(outputs_path: str | Path, output_names: list[str]) -> dict[str,
     return {n: values[n] for n in output_names}
 
 
-def execute_notebook(nb: Any, output_path: str | Path, cwd: str | Path, kernel_name: str | None = None,
-                     timeout: float | None = None, **engine_kwargs: Any) -> Any:
+def execute_notebook(
+    nb: Any,
+    output_path: str | Path,
+    cwd: str | Path,
+    kernel_name: str | None = None,
+    timeout: float | None = None,
+    **engine_kwargs: Any,
+) -> Any:
     """Execute a prepared notebook with papermill, writing the executed copy to ``output_path``."""
     import papermill
 
     return papermill.execute_notebook(
-        nb, str(output_path), kernel_name=kernel_name or None,
+        nb,
+        str(output_path),
+        kernel_name=kernel_name or None,
         cwd=str(cwd) if cwd is not None else None,
-        execution_timeout=timeout, progress_bar=False, log_output=False, **engine_kwargs,
+        execution_timeout=timeout,
+        progress_bar=False,
+        log_output=False,
+        **engine_kwargs,
     )
 
 
-def run_notebook(source: str | Path, parameters: dict[str, Any], output_names: list[str],
-                 output_notebook: str | Path, kernel_name: str | None = None,
-                 timeout: float | None = None, cwd: str | Path | None = None) -> dict[str, Any]:
+def run_notebook(
+    source: str | Path,
+    parameters: dict[str, Any],
+    output_names: list[str],
+    output_notebook: str | Path,
+    kernel_name: str | None = None,
+    timeout: float | None = None,
+    cwd: str | Path | None = None,
+) -> dict[str, Any]:
     """Prepare, execute and collect one notebook node; returns its outputs."""
     source = Path(source)
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
@@ -134,13 +156,21 @@ def run_notebook(source: str | Path, parameters: dict[str, Any], output_names: l
 
 def script_arguments(parameters: dict[str, Any]) -> list[str]:
     """``--name=value`` options: text as is, every other value as JSON."""
-    return [f"--{name}={value if isinstance(value, str) else json.dumps(value)}"
-            for name, value in parameters.items()]
+    return [
+        f"--{name}={value if isinstance(value, str) else json.dumps(value)}"
+        for name, value in parameters.items()
+    ]
 
 
-def run_script(source: str | Path, parameters: dict[str, Any], output_names: list[str],
-               log_path: str | Path | None = None, timeout: float | None = None,
-               cwd: str | Path | None = None, python: str | None = None) -> dict[str, Any]:
+def run_script(
+    source: str | Path,
+    parameters: dict[str, Any],
+    output_names: list[str],
+    log_path: str | Path | None = None,
+    timeout: float | None = None,
+    cwd: str | Path | None = None,
+    python: str | None = None,
+) -> dict[str, Any]:
     """Run a script job under the contract; returns its outputs."""
     source = Path(source)
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
@@ -149,9 +179,15 @@ def run_script(source: str | Path, parameters: dict[str, Any], output_names: lis
         command = [python or sys.executable, str(source.resolve()), *script_arguments(parameters)]
         log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
         try:
-            done = subprocess.run(command, cwd=str(cwd or source.parent), env=env, timeout=timeout,
-                                  stdout=log or None, stderr=subprocess.STDOUT if log else None,
-                                  check=False)
+            done = subprocess.run(
+                command,
+                cwd=str(cwd or source.parent),
+                env=env,
+                timeout=timeout,
+                stdout=log or None,
+                stderr=subprocess.STDOUT if log else None,
+                check=False,
+            )
         finally:
             if log:
                 log.close()
@@ -165,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source")
     parser.add_argument("--params", default="{}", help="JSON object of input values")
     parser.add_argument("--outputs", default="", help="comma-separated output names")
-    parser.add_argument("--output-notebook", default="", help="where to write the executed notebook")
+    parser.add_argument(
+        "--output-notebook", default="", help="where to write the executed notebook"
+    )
     parser.add_argument("--kernel", default="")
     parser.add_argument("--timeout", type=float, default=None)
     parser.add_argument("--result", default="", help="also write the outputs to this JSON file")
@@ -176,8 +214,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.source.endswith(".py"):
         outputs = run_script(args.source, params, names, timeout=args.timeout)
     else:
-        out_nb = args.output_notebook or str(Path(tempfile.gettempdir()) / ("executed-" + Path(args.source).name))
-        outputs = run_notebook(args.source, params, names, out_nb, args.kernel or None, args.timeout)
+        out_nb = args.output_notebook or str(
+            Path(tempfile.gettempdir()) / ("executed-" + Path(args.source).name)
+        )
+        outputs = run_notebook(
+            args.source, params, names, out_nb, args.kernel or None, args.timeout
+        )
     text = json.dumps(outputs)
     for target in ([args.result] if args.result else []) + ([XCOM_PATH] if args.xcom else []):
         Path(target).parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,13 @@ from tests.helpers import write_notebook
 
 def run_cli(*args, cwd=None):
     """The installed entry point in a real subprocess (what a user types)."""
-    return subprocess.run([sys.executable, "-m", "app.cli.main", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_inspect_shows_names_types_defaults_and_help(capsys):
@@ -29,15 +34,26 @@ def test_inspect_shows_names_types_defaults_and_help(capsys):
 def test_inspect_json(capsys):
     assert main(["inspect", "--json", str(EXAMPLE.parent / "train_mlp.ipynb")]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["inputs"][2] == {"name": "hidden_units", "type": "int", "default": 16,
-                                 "help": "width of the hidden layer"}
+    assert data["inputs"][2] == {
+        "name": "hidden_units",
+        "type": "int",
+        "default": 16,
+        "help": "width of the hidden layer",
+    }
     assert [o["name"] for o in data["outputs"]] == ["accuracy", "backend"]
 
 
 def test_new_chains_notebooks_and_wires_same_named_ports(tmp_path, capsys):
-    a = write_notebook(tmp_path / "nb" / "01 load.ipynb", parameters="rows: int = 5", outputs="data = [1]\ncount = 1")
-    b = write_notebook(tmp_path / "nb" / "02_train.ipynb", parameters="data: list = []\nrate: float = 0.1",
-                       outputs="score = 0.5")
+    a = write_notebook(
+        tmp_path / "nb" / "01 load.ipynb",
+        parameters="rows: int = 5",
+        outputs="data = [1]\ncount = 1",
+    )
+    b = write_notebook(
+        tmp_path / "nb" / "02_train.ipynb",
+        parameters="data: list = []\nrate: float = 0.1",
+        outputs="score = 0.5",
+    )
     c = write_notebook(tmp_path / "nb" / "report.ipynb", parameters="title: str = 'x'")
     target = tmp_path / "flow.stitch"
     assert main(["new", str(target), str(a), str(b), str(c)]) == 0
@@ -93,7 +109,9 @@ def test_unreadable_files_exit_2_with_one_line(example_copy, problem):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert str(example_copy.name) in lines[0]
-    assert {"truncated": "truncated", "future": "newer Stitchboard", "missing": "file not found"}[problem] in lines[0]
+    assert {"truncated": "truncated", "future": "newer Stitchboard", "missing": "file not found"}[
+        problem
+    ] in lines[0]
 
 
 def test_bad_notebook_and_bad_usage_are_one_line(tmp_path):
@@ -113,9 +131,11 @@ def test_version():
 def test_commands_read_the_notebooks_as_they_are_now(example_copy):
     """A notebook edited after the pipeline was saved: its new port types count, and a wire to a
     parameter it lost is reported, not dropped."""
-    write_notebook(example_copy.parent / "train_logreg.ipynb",
-                   parameters="train: str = ''\nlearning_rate: float = 0.1",
-                   outputs="accuracy: float = 0.5\nweights = []")
+    write_notebook(
+        example_copy.parent / "train_logreg.ipynb",
+        parameters="train: str = ''\nlearning_rate: float = 0.1",
+        outputs="accuracy: float = 0.5\nweights = []",
+    )
     done = run_cli("validate", example_copy)
     assert done.returncode == 1
     assert "prepare_data.train -> train_logreg.train: dict cannot feed str" in done.stdout

@@ -50,22 +50,33 @@ def _plain(value):
 
 
 def _task_facts(task, dag, xcoms):
-    facts = {"type": type(task).__name__, "upstream": sorted(task.upstream_task_ids),
-             "retries": task.retries, "pool": task.pool,
-             "execution_timeout": task.execution_timeout.total_seconds() if task.execution_timeout else None}
+    facts = {
+        "type": type(task).__name__,
+        "upstream": sorted(task.upstream_task_ids),
+        "retries": task.retries,
+        "pool": task.pool,
+        "execution_timeout": task.execution_timeout.total_seconds()
+        if task.execution_timeout
+        else None,
+    }
     if facts["type"] == "KubernetesPodOperator":
-        facts.update(image=_plain(task.image), namespace=task.namespace, cmds=_plain(task.cmds),
-                     arguments=_plain(task.arguments), env=_plain(task.env_vars),
-                     secrets=[s.__dict__ for s in task.secrets],
-                     resources=_plain(task.container_resources),
-                     tolerations=_plain(task.tolerations), node_selector=_plain(task.node_selector),
-                     do_xcom_push=task.do_xcom_push)
+        facts.update(
+            image=_plain(task.image),
+            namespace=task.namespace,
+            cmds=_plain(task.cmds),
+            arguments=_plain(task.arguments),
+            env=_plain(task.env_vars),
+            secrets=[s.__dict__ for s in task.secrets],
+            resources=_plain(task.container_resources),
+            tolerations=_plain(task.tolerations),
+            node_selector=_plain(task.node_selector),
+            do_xcom_push=task.do_xcom_push,
+        )
     else:
         facts["op_kwargs"] = _plain(task.op_kwargs)
         facts["callable"] = task.python_callable.__name__
     env = dag.get_template_env()
-    context = {"params": {k: dag.params[k] for k in dag.params}, "ti": _TI(xcoms),
-               "conn": _Conn()}
+    context = {"params": {k: dag.params[k] for k in dag.params}, "ti": _TI(xcoms), "conn": _Conn()}
     rendered = {}
     for field in task.template_fields:
         value = getattr(task, field, None)
@@ -101,14 +112,21 @@ def main(result, folders, xcoms):
         for dag_id, dag in bag.dags.items():
             dags[dag_id] = {
                 "schedule": _plain(dag.schedule),
-                "tags": sorted(dag.tags), "max_active_runs": dag.max_active_runs,
-                "catchup": dag.catchup, "doc_md": dag.doc_md, "owner": dag.default_args.get("owner"),
-                "params": {k: {"default": dag.params[k], "schema": dag.params.get_param(k).schema}
-                           for k in dag.params},
+                "tags": sorted(dag.tags),
+                "max_active_runs": dag.max_active_runs,
+                "catchup": dag.catchup,
+                "doc_md": dag.doc_md,
+                "owner": dag.default_args.get("owner"),
+                "params": {
+                    k: {"default": dag.params[k], "schema": dag.params.get_param(k).schema}
+                    for k in dag.params
+                },
                 "tasks": {t.task_id: _task_facts(t, dag, xcoms) for t in dag.tasks},
             }
-        out[folder] = {"import_errors": {k: str(v)[-2000:] for k, v in bag.import_errors.items()},
-                       "dags": dags}
+        out[folder] = {
+            "import_errors": {k: str(v)[-2000:] for k, v in bag.import_errors.items()},
+            "dags": dags,
+        }
     with open(result, "w", encoding="utf-8") as handle:
         json.dump(out, handle)
 

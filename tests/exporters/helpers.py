@@ -36,27 +36,54 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples" / "
 def write_notebook(path: Path, params: str, outputs: str) -> Path:
     """A minimal notebook with a ``parameters`` and an ``outputs`` cell."""
     cells = [
-        {"cell_type": "code", "id": "params", "metadata": {"tags": ["parameters"]}, "source": params,
-         "outputs": [], "execution_count": None},
-        {"cell_type": "code", "id": "outputs", "metadata": {"tags": ["outputs"]}, "source": outputs,
-         "outputs": [], "execution_count": 3},
+        {
+            "cell_type": "code",
+            "id": "params",
+            "metadata": {"tags": ["parameters"]},
+            "source": params,
+            "outputs": [],
+            "execution_count": None,
+        },
+        {
+            "cell_type": "code",
+            "id": "outputs",
+            "metadata": {"tags": ["outputs"]},
+            "source": outputs,
+            "outputs": [],
+            "execution_count": 3,
+        },
     ]
-    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                      "language": "python"}},
-          "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
 
 
 ECHO_PARAMS = 'text: str = "x"\ndata: dict = {}\nn: int = 1\n'
 ECHO_OUTPUTS = "out: str = text\nsize: int = len(data) + n\n"
-ECHO_INPUTS = (Port("text", PortType.STR, "x"), Port("data", PortType.DICT, {}), Port("n", PortType.INT, 1))
+ECHO_INPUTS = (
+    Port("text", PortType.STR, "x"),
+    Port("data", PortType.DICT, {}),
+    Port("n", PortType.INT, 1),
+)
 ECHO_OUTPUT_PORTS = (Port("out", PortType.STR), Port("size", PortType.INT))
 
 
 def echo_node(node_id: str, name: str, **changes: Any) -> Node:
-    return Node(id=node_id, name=name, source="echo.ipynb", inputs=ECHO_INPUTS,
-                outputs=ECHO_OUTPUT_PORTS, **changes)
+    return Node(
+        id=node_id,
+        name=name,
+        source="echo.ipynb",
+        inputs=ECHO_INPUTS,
+        outputs=ECHO_OUTPUT_PORTS,
+        **changes,
+    )
 
 
 def special_pipeline(folder: Path) -> Pipeline:
@@ -65,32 +92,77 @@ def special_pipeline(folder: Path) -> Pipeline:
     write_notebook(folder / "echo.ipynb", ECHO_PARAMS, ECHO_OUTPUTS)
     shutil.copy(EXAMPLE_DIR / "feature_stats.py", folder / "feature_stats.py")
     settings = PipelineSettings(
-        name="Special cases", description="Secrets, GPUs and distributed jobs.", dag_id="special_cases",
-        schedule="0 3 * * 1-5", tags=("gpu",), owner="ml-platform", namespace="training",
-        default_retries=2, retry_delay_seconds=60, max_active_runs=3,
-        parameters=(PipelineParameter("greeting", PortType.STR, "hello", "What to say"),
-                    PipelineParameter("limit", PortType.INT, None, "Optional cap")))
+        name="Special cases",
+        description="Secrets, GPUs and distributed jobs.",
+        dag_id="special_cases",
+        schedule="0 3 * * 1-5",
+        tags=("gpu",),
+        owner="ml-platform",
+        namespace="training",
+        default_retries=2,
+        retry_delay_seconds=60,
+        max_active_runs=3,
+        parameters=(
+            PipelineParameter("greeting", PortType.STR, "hello", "What to say"),
+            PipelineParameter("limit", PortType.INT, None, "Optional cap"),
+        ),
+    )
     p = Pipeline(settings, folder / "special.stitch")
-    p.add_node(echo_node("n1", "fetch", description="Fetch with credentials\nfrom two places",
-                         bindings={"text": "greeting", "n": "limit"}, values={"data": {"k": [1, 2]}},
-                         env={"MODE": "strict", "CONFIG": "conf.json"}, pool="io_pool", retries=5,
-                         timeout_seconds=600,
-                         secrets=(SecretRef("API_TOKEN", SecretSource.KUBERNETES, "api-secrets", "token"),
-                                  SecretRef("DB_URI", SecretSource.AIRFLOW_CONNECTION, "warehouse_db"),
-                                  SecretRef("DB_PASSWORD", SecretSource.AIRFLOW_CONNECTION,
-                                            "warehouse_db", "password"))))
-    p.add_node(echo_node("n2", "train_dist", kind=NodeKind.TENSORFLOW, image="tensorflow/tensorflow:2.17.0-gpu",
-                         description="Four workers with two GPUs each",
-                         distributed=Distributed(4, 2, TFStrategy.MULTI_WORKER_MIRRORED),
-                         resources=Resources(cpu="4", memory="16Gi"),
-                         secrets=(SecretRef("WANDB_KEY", SecretSource.KUBERNETES, "wandb", "key"),)))
-    p.add_node(Node(id="n3", name="stats_dist", kind=NodeKind.RAPIDS, source="feature_stats.py",
-                    image="rapidsai/base:24.12-cuda12.5-py3.12", description="Dask-CUDA on 3 workers",
-                    inputs=(Port("train", PortType.DICT),),
-                    outputs=(Port("feature_stats", PortType.DICT), Port("backend", PortType.STR)),
-                    distributed=Distributed(3, 1), values={"train": {"X": [[0.0]], "y": [0]}}))
-    p.add_node(echo_node("n4", "single_gpu", kind=NodeKind.TENSORFLOW, image="tensorflow/tensorflow:2.17.0-gpu",
-                         description="One GPU pod"))
+    p.add_node(
+        echo_node(
+            "n1",
+            "fetch",
+            description="Fetch with credentials\nfrom two places",
+            bindings={"text": "greeting", "n": "limit"},
+            values={"data": {"k": [1, 2]}},
+            env={"MODE": "strict", "CONFIG": "conf.json"},
+            pool="io_pool",
+            retries=5,
+            timeout_seconds=600,
+            secrets=(
+                SecretRef("API_TOKEN", SecretSource.KUBERNETES, "api-secrets", "token"),
+                SecretRef("DB_URI", SecretSource.AIRFLOW_CONNECTION, "warehouse_db"),
+                SecretRef(
+                    "DB_PASSWORD", SecretSource.AIRFLOW_CONNECTION, "warehouse_db", "password"
+                ),
+            ),
+        )
+    )
+    p.add_node(
+        echo_node(
+            "n2",
+            "train_dist",
+            kind=NodeKind.TENSORFLOW,
+            image="tensorflow/tensorflow:2.17.0-gpu",
+            description="Four workers with two GPUs each",
+            distributed=Distributed(4, 2, TFStrategy.MULTI_WORKER_MIRRORED),
+            resources=Resources(cpu="4", memory="16Gi"),
+            secrets=(SecretRef("WANDB_KEY", SecretSource.KUBERNETES, "wandb", "key"),),
+        )
+    )
+    p.add_node(
+        Node(
+            id="n3",
+            name="stats_dist",
+            kind=NodeKind.RAPIDS,
+            source="feature_stats.py",
+            image="rapidsai/base:24.12-cuda12.5-py3.12",
+            description="Dask-CUDA on 3 workers",
+            inputs=(Port("train", PortType.DICT),),
+            outputs=(Port("feature_stats", PortType.DICT), Port("backend", PortType.STR)),
+            distributed=Distributed(3, 1),
+            values={"train": {"X": [[0.0]], "y": [0]}},
+        )
+    )
+    p.add_node(
+        echo_node(
+            "n4",
+            "single_gpu",
+            kind=NodeKind.TENSORFLOW,
+            image="tensorflow/tensorflow:2.17.0-gpu",
+            description="One GPU pod",
+        )
+    )
     from graph_editor.nodes import Edge
 
     p.add_edge(Edge("n1", "n2", "out", "text"))
@@ -102,8 +174,12 @@ def special_pipeline(folder: Path) -> Pipeline:
 
 def example(folder: Path) -> Pipeline:
     target = folder / "churn"
-    shutil.copytree(EXAMPLE_DIR, target, ignore=shutil.ignore_patterns("*.runs", "__pycache__"),
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        EXAMPLE_DIR,
+        target,
+        ignore=shutil.ignore_patterns("*.runs", "__pycache__"),
+        dirs_exist_ok=True,
+    )
     return fileformat.load(target / "churn.stitch")
 
 
@@ -150,17 +226,27 @@ def run_module(source: str) -> tuple[dict[str, Any], list[Recorded]]:
     calls: list[Recorded] = []
     mods = {
         "airflow": types.ModuleType("airflow"),
-        "airflow.sdk": types.SimpleNamespace(DAG=lambda **kw: calls.append(_Dag("DAG", (), kw)) or calls[-1],
-                                             Param=_recorder("Param", calls), literal=Literal),
+        "airflow.sdk": types.SimpleNamespace(
+            DAG=lambda **kw: calls.append(_Dag("DAG", (), kw)) or calls[-1],
+            Param=_recorder("Param", calls),
+            literal=Literal,
+        ),
         "airflow.providers.cncf.kubernetes.operators.pod": types.SimpleNamespace(
-            KubernetesPodOperator=_recorder("KubernetesPodOperator", calls)),
-        "airflow.providers.cncf.kubernetes.secret": types.SimpleNamespace(Secret=_recorder("Secret", calls)),
+            KubernetesPodOperator=_recorder("KubernetesPodOperator", calls)
+        ),
+        "airflow.providers.cncf.kubernetes.secret": types.SimpleNamespace(
+            Secret=_recorder("Secret", calls)
+        ),
         "airflow.providers.standard.operators.python": types.SimpleNamespace(
-            PythonOperator=_recorder("PythonOperator", calls)),
+            PythonOperator=_recorder("PythonOperator", calls)
+        ),
         "kubernetes": types.ModuleType("kubernetes"),
-        "kubernetes.client": types.SimpleNamespace(models=types.SimpleNamespace(
-            V1ResourceRequirements=_recorder("V1ResourceRequirements", calls),
-            V1Toleration=_recorder("V1Toleration", calls))),
+        "kubernetes.client": types.SimpleNamespace(
+            models=types.SimpleNamespace(
+                V1ResourceRequirements=_recorder("V1ResourceRequirements", calls),
+                V1Toleration=_recorder("V1Toleration", calls),
+            )
+        ),
     }
     saved = {k: sys.modules.get(k) for k in mods}
     sys.modules.update(mods)  # type: ignore[arg-type]

@@ -16,16 +16,20 @@ from tests.exporters.test_properties import hostile_samples
 
 pytestmark = pytest.mark.airflow
 PROBE = Path(__file__).with_name("dagbag_probe.py")
-XCOMS = {"prepare_data": {"train": {"X": [[1.5]], "y": [1]}, "test": {"X": [[2.5]], "y": [0]}},
-         "fetch": {"out": "o", "size": 3}}
+XCOMS = {
+    "prepare_data": {"train": {"X": [[1.5]], "y": [1]}, "test": {"X": [[2.5]], "y": [0]}},
+    "fetch": {"out": "o", "size": 3},
+}
 
 
 @pytest.fixture(scope="module")
 def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("dagbag")
-    cases = {"example_kubernetes": (example(root / "src1"), "kubernetes"),
-             "example_worker": (example(root / "src2"), "worker"),
-             "special": (special_pipeline(root / "src3"), "kubernetes")}
+    cases = {
+        "example_kubernetes": (example(root / "src1"), "kubernetes"),
+        "example_worker": (example(root / "src2"), "worker"),
+        "special": (special_pipeline(root / "src3"), "kubernetes"),
+    }
     for i, (pipeline, backend) in enumerate(hostile_samples(root / "hostile")):
         cases[f"hostile_{i}"] = (pipeline, backend)
     folders = {}
@@ -36,8 +40,19 @@ def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     home.mkdir()
     result = root / "result.json"
     env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW__CORE__LOAD_EXAMPLES="False")
-    done = subprocess.run([str(airflow_venv / "bin" / "python"), str(PROBE), str(result), json.dumps(XCOMS),
-                           *folders.values()], env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            str(airflow_venv / "bin" / "python"),
+            str(PROBE),
+            str(result),
+            json.dumps(XCOMS),
+            *folders.values(),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     facts = json.loads(result.read_text())
     return {name: (cases[name][0], facts[folder]) for name, folder in folders.items()}
@@ -51,7 +66,8 @@ def _check_structure(pipeline: Any, facts: dict[str, Any]) -> dict[str, Any]:
         expected = sorted({pipeline.node(u).name for u in pipeline.upstream(node.id)})
         assert dag["tasks"][node.name]["upstream"] == expected
     assert {k: v["default"] for k, v in dag["params"].items()} == {
-        p.name: p.default for p in pipeline.settings.parameters}
+        p.name: p.default for p in pipeline.settings.parameters
+    }
     return dag
 
 
@@ -70,7 +86,10 @@ def test_example_kubernetes_loads(loaded: dict[str, Any]) -> None:
     assert mlp["tolerations"][0]["key"] == "nvidia.com/gpu"
     # the templated inputs render to JSON a pod turns back into typed values
     rendered = json.loads(dag["tasks"]["train_mlp"]["rendered"]["arguments"][0])
-    assert rendered == {"test": XCOMS["prepare_data"]["test"], "train": XCOMS["prepare_data"]["train"]}
+    assert rendered == {
+        "test": XCOMS["prepare_data"]["test"],
+        "train": XCOMS["prepare_data"]["train"],
+    }
     assert json.loads(dag["tasks"]["prepare_data"]["rendered"]["arguments"][0]) == {"n_rows": 400}
     env = dag["tasks"]["prepare_data"]["rendered"]["env_vars"]
     assert len(env["STITCHBOARD_SOURCE"]) > 100 and "{{" not in env["STITCHBOARD_RUNTIME"]
@@ -90,7 +109,9 @@ def test_special_pipeline_pod_specs(loaded: dict[str, Any]) -> None:
     dag = _check_structure(pipeline, facts)
     fetch = dag["tasks"]["fetch"]
     assert fetch["secrets"][0]["secret"] == "api-secrets" and fetch["secrets"][0]["key"] == "token"
-    assert fetch["pool"] == "io_pool" and fetch["retries"] == 5 and fetch["execution_timeout"] == 600
+    assert (
+        fetch["pool"] == "io_pool" and fetch["retries"] == 5 and fetch["execution_timeout"] == 600
+    )
     rendered_env = fetch["rendered"]["env_vars"]
     assert rendered_env["DB_URI"] == "uri-of-warehouse_db" and rendered_env["CONFIG"] == "conf.json"
     assert dag["params"]["limit"]["schema"]["type"] == ["integer", "null"]
@@ -98,7 +119,10 @@ def test_special_pipeline_pod_specs(loaded: dict[str, Any]) -> None:
     assert tf["kind"] == "TFJob" and tf["spec"]["tfReplicaSpecs"]["Worker"]["replicas"] == 4
     dask = dag["tasks"]["stats_dist"]["op_kwargs"]["job"]["manifest"]
     assert dask["kind"] == "DaskJob" and dask["spec"]["cluster"]["spec"]["worker"]["replicas"] == 3
-    assert "Kubeflow Training Operator" in dag["doc_md"] and "Dask Kubernetes Operator" in dag["doc_md"]
+    assert (
+        "Kubeflow Training Operator" in dag["doc_md"]
+        and "Dask Kubernetes Operator" in dag["doc_md"]
+    )
 
 
 def test_hostile_values_load_and_stay_inert(loaded: dict[str, Any]) -> None:
@@ -108,7 +132,9 @@ def test_hostile_values_load_and_stay_inert(loaded: dict[str, Any]) -> None:
     for name in names:
         pipeline, facts = loaded[name]
         dag = _check_structure(pipeline, facts)
-        assert dag["doc_md"].startswith(pipeline.settings.description.strip() or pipeline.settings.name)
+        assert dag["doc_md"].startswith(
+            pipeline.settings.description.strip() or pipeline.settings.name
+        )
         assert dag["tags"] == sorted(pipeline.settings.tags)
         for node in pipeline.nodes:
             task = dag["tasks"][node.name]["rendered"]

@@ -44,14 +44,21 @@ def test_same_pipeline_same_bytes_wherever_it_lives(tmp_path: Path) -> None:
 def test_goldens_are_black_ruff_and_isort_clean() -> None:
     files = [str(p) for p in sorted(GOLDEN.glob("*.py"))]
     assert len(files) == len(CASES)
-    black = subprocess.run([sys.executable, "-m", "black", "--check", "-q", "-l", "88", *files],
-                           capture_output=True, text=True)
+    black = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "-q", "-l", "88", *files],
+        capture_output=True,
+        text=True,
+    )
     assert black.returncode == 0, black.stderr
-    ruff = subprocess.run(["ruff", "format", "--isolated", "--check", "--line-length", "88", *files],
-                          capture_output=True, text=True)
+    ruff = subprocess.run(
+        ["ruff", "format", "--isolated", "--check", "--line-length", "88", *files],
+        capture_output=True,
+        text=True,
+    )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    lint = subprocess.run(["ruff", "check", "--isolated", "--select", "I,F", *files],
-                          capture_output=True, text=True)
+    lint = subprocess.run(
+        ["ruff", "check", "--isolated", "--select", "I,F", *files], capture_output=True, text=True
+    )
     assert lint.returncode == 0, lint.stdout
 
 
@@ -62,12 +69,21 @@ def test_module_top_level_is_cheap(tmp_path: Path) -> None:
     assert kinds <= {"Expr", "ImportFrom", "Import", "Assign", "FunctionDef", "With"}
     modules = {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
     modules |= {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
-    assert modules <= {"__future__", "datetime", "json", "airflow.sdk", "kubernetes.client",
-                       "airflow.providers.cncf.kubernetes.operators.pod",
-                       "airflow.providers.cncf.kubernetes.secret",
-                       "airflow.providers.standard.operators.python"}
-    calls = {n.func.id for n in ast.walk(tree.body[-2]) if isinstance(n, ast.Call)
-             and isinstance(n.func, ast.Name)}
+    assert modules <= {
+        "__future__",
+        "datetime",
+        "json",
+        "airflow.sdk",
+        "kubernetes.client",
+        "airflow.providers.cncf.kubernetes.operators.pod",
+        "airflow.providers.cncf.kubernetes.secret",
+        "airflow.providers.standard.operators.python",
+    }
+    calls = {
+        n.func.id
+        for n in ast.walk(tree.body[-2])
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
     assert "open" not in calls
 
 
@@ -102,7 +118,7 @@ def test_shipped_content_is_stripped_and_complete(tmp_path: Path) -> None:
     runtime = unpack(content[namespace["RUNTIME_KEY"]])
     assert "def run_notebook" in runtime
     texts = [unpack(v) for v in content.values()]
-    assert any('"outputs": []' in t and "execution_count\": null" in t for t in texts)
+    assert any('"outputs": []' in t and 'execution_count": null' in t for t in texts)
     assert not any('"execution_count": 1' in t for t in texts)
     # editing a notebook changes what ships, and only that content
     nb = pipeline.source_path(pipeline.node_by_name("compare_models"))
@@ -136,7 +152,9 @@ def test_validation_errors_refuse_export(tmp_path: Path) -> None:
 def test_bad_connection_field_is_one_clear_error(tmp_path: Path) -> None:
     pipeline = example(tmp_path)
     node = pipeline.node_by_name("train_logreg")
-    pipeline.update_node(node.id, secrets=(SecretRef("X", SecretSource.AIRFLOW_CONNECTION, "db", "secret"),))
+    pipeline.update_node(
+        node.id, secrets=(SecretRef("X", SecretSource.AIRFLOW_CONNECTION, "db", "secret"),)
+    )
     with pytest.raises(ExportError, match="train_logreg.*'secret'"):
         export_pipeline(pipeline)
 
@@ -147,7 +165,9 @@ def test_user_jinja_is_literal(tmp_path: Path) -> None:
     pipeline.update_node(node.id, env={"T": "{{ dag_run.conf }}"}, image="img:{{x}}")
     _, calls = run_module(export_pipeline(pipeline).dag_source)
     pod = next(c for c in calls if c.kwargs.get("task_id") == "train_logreg").kwargs
-    assert unwrap(pod["env_vars"]["T"]) == "{{ dag_run.conf }}" and not has_jinja(pod["env_vars"]["T"])
+    assert unwrap(pod["env_vars"]["T"]) == "{{ dag_run.conf }}" and not has_jinja(
+        pod["env_vars"]["T"]
+    )
     assert unwrap(pod["image"]) == "img:{{x}}" and not has_jinja(pod["image"])
 
 
@@ -162,12 +182,28 @@ def test_bundle_write_is_atomic_and_lists_files(tmp_path: Path) -> None:
 def test_cli_export(tmp_path: Path) -> None:
     pipeline_file = example(tmp_path).path
     out = tmp_path / "dags"
-    done = subprocess.run([sys.executable, "-m", "app.cli.main", "export", str(pipeline_file), "-o", str(out),
-                           "--backend", "worker"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli.main",
+            "export",
+            str(pipeline_file),
+            "-o",
+            str(out),
+            "--backend",
+            "worker",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "customer_churn.py").exists() and "customer_churn" in done.stdout
     text = pipeline_file.read_text().replace('"namespace": "ml-pipelines"', '"namespace": "Bad NS"')
     pipeline_file.write_text(text)
-    bad = subprocess.run([sys.executable, "-m", "app.cli.main", "export", str(pipeline_file), "-o", str(out)],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "export", str(pipeline_file), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1 and "namespace" in bad.stdout and "Traceback" not in bad.stderr

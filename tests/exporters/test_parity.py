@@ -44,8 +44,12 @@ def _local(pipeline, name: str, inputs: dict, tmp: Path) -> dict:
     import stitchboard_runtime as rt
 
     node = pipeline.node_by_name(name)
-    return rt.run_notebook(pipeline.source_path(node), inputs, [p.name for p in node.outputs],
-                           tmp / f"{name}.out.ipynb")
+    return rt.run_notebook(
+        pipeline.source_path(node),
+        inputs,
+        [p.name for p in node.outputs],
+        tmp / f"{name}.out.ipynb",
+    )
 
 
 def test_worker_run_node_matches_local_runtime(airflow_venv: Path, tmp_path: Path) -> None:
@@ -53,14 +57,28 @@ def test_worker_run_node_matches_local_runtime(airflow_venv: Path, tmp_path: Pat
     bundle = export_pipeline(pipeline, "worker")
     dag_file = bundle.write(tmp_path / "dags")[0]
     env = dict(os.environ, AIRFLOW_HOME=str(tmp_path / "home"))
-    done = subprocess.run([str(airflow_venv / "bin" / "python"), "-c", DRIVER, str(dag_file),
-                           json.dumps(["prepare_data", "train_logreg"])], env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [
+            str(airflow_venv / "bin" / "python"),
+            "-c",
+            DRIVER,
+            str(dag_file),
+            json.dumps(["prepare_data", "train_logreg"]),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     remote = json.loads(done.stdout.split("RESULT=", 1)[1])
     local_prep = _local(pipeline, "prepare_data", {"n_rows": 60}, tmp_path)
-    local_logreg = _local(pipeline, "train_logreg", {"train": local_prep["train"], "test": local_prep["test"]},
-                          tmp_path)
+    local_logreg = _local(
+        pipeline,
+        "train_logreg",
+        {"train": local_prep["train"], "test": local_prep["test"]},
+        tmp_path,
+    )
     assert remote["prepare_data"] == local_prep
     assert remote["train_logreg"] == local_logreg
 
@@ -73,11 +91,24 @@ def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
     result = tmp_path / "return.json"
     node_spec["flags"] = ["--result", str(result)]  # no /airflow/xcom on this machine
     content = namespace["CONTENT"]
-    env = dict(os.environ, STITCHBOARD_NODE=json.dumps(node_spec),
-               STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
-               STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]])
-    rendered_args = json.dumps({"n_rows": 60})  # what "{{ {'n_rows': params['n_rows']} | stitchboard_json }}" gives
-    done = subprocess.run([sys.executable, "-c", namespace["POD_BOOTSTRAP"], rendered_args], env=env,
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    env = dict(
+        os.environ,
+        STITCHBOARD_NODE=json.dumps(node_spec),
+        STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
+        STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]],
+    )
+    rendered_args = json.dumps(
+        {"n_rows": 60}
+    )  # what "{{ {'n_rows': params['n_rows']} | stitchboard_json }}" gives
+    done = subprocess.run(
+        [sys.executable, "-c", namespace["POD_BOOTSTRAP"], rendered_args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    assert json.loads(result.read_text()) == _local(pipeline, "prepare_data", {"n_rows": 60}, tmp_path)
+    assert json.loads(result.read_text()) == _local(
+        pipeline, "prepare_data", {"n_rows": 60}, tmp_path
+    )

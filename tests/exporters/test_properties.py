@@ -25,41 +25,113 @@ from tests.exporters.helpers import (
     write_notebook,
 )
 
-HOSTILE = ['"', "'", '"""', "'''", "\\", "\n", "\r\n", "\t", "\x00", "\u2028", "\x85", "{{ 7*7 }}",
-           "{% raw %}", "{#", "}}", "# fmt: off", "__import__('os').system('x')", "é", "中文", "🙂",
-           "\ud7ff", "$(HOME)", "a.json", ".md", " ", "\\n", "\U0001f600"]
-hostile_text = st.one_of(st.text(max_size=30), st.lists(st.sampled_from(HOSTILE), max_size=6).map("".join))
+HOSTILE = [
+    '"',
+    "'",
+    '"""',
+    "'''",
+    "\\",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\u2028",
+    "\x85",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{#",
+    "}}",
+    "# fmt: off",
+    "__import__('os').system('x')",
+    "é",
+    "中文",
+    "🙂",
+    "\ud7ff",
+    "$(HOME)",
+    "a.json",
+    ".md",
+    " ",
+    "\\n",
+    "\U0001f600",
+]
+hostile_text = st.one_of(
+    st.text(max_size=30), st.lists(st.sampled_from(HOSTILE), max_size=6).map("".join)
+)
 no_space = hostile_text.map(lambda s: "".join(s.split()) or "img")
-task_names = st.sampled_from(["fetch", "class", "DAG", "CONTENT", "run_node", "1st", "a.b-c", "dag",
-                              "_private", "x" * 120, "None", "json"])
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | hostile_text
-                           | st.floats(allow_nan=False, allow_infinity=False),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3),
-                           max_leaves=8)
+task_names = st.sampled_from(
+    [
+        "fetch",
+        "class",
+        "DAG",
+        "CONTENT",
+        "run_node",
+        "1st",
+        "a.b-c",
+        "dag",
+        "_private",
+        "x" * 120,
+        "None",
+        "json",
+    ]
+)
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | hostile_text
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_text, inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def hostile_pipeline(folder: Path, names: list[str], text: dict[str, Any]) -> Pipeline:
     folder.mkdir(parents=True, exist_ok=True)
     write_notebook(folder / "echo.ipynb", ECHO_PARAMS, ECHO_OUTPUTS)
-    p = Pipeline(PipelineSettings(
-        name=text["name"], description=text["description"], dag_id="hostile", owner=text["owner"],
-        tags=tuple(dict.fromkeys(t[:100] for t in text["tags"])),
-        parameters=(PipelineParameter("greeting", PortType.STR, text["param"], text["param_doc"]),)),
-        folder / "hostile.stitch")
+    p = Pipeline(
+        PipelineSettings(
+            name=text["name"],
+            description=text["description"],
+            dag_id="hostile",
+            owner=text["owner"],
+            tags=tuple(dict.fromkeys(t[:100] for t in text["tags"])),
+            parameters=(
+                PipelineParameter("greeting", PortType.STR, text["param"], text["param_doc"]),
+            ),
+        ),
+        folder / "hostile.stitch",
+    )
     for i, name in enumerate(dict.fromkeys(names)):
-        p.add_node(echo_node(f"n{i}", name, description=text["node_doc"], image=text["image"],
-                             values={"text": text["value"], "data": text["data"]},
-                             env={"USER_VALUE": text["env"]}))
+        p.add_node(
+            echo_node(
+                f"n{i}",
+                name,
+                description=text["node_doc"],
+                image=text["image"],
+                values={"text": text["value"], "data": text["data"]},
+                env={"USER_VALUE": text["env"]},
+            )
+        )
     first = p.nodes[0]
     p.update_node(first.id, bindings={"text": "greeting"}, values={"data": text["data"]})
     return p
 
 
-texts = st.fixed_dictionaries({
-    "name": hostile_text, "description": hostile_text, "owner": hostile_text, "tags": st.lists(hostile_text, max_size=3),
-    "param": hostile_text, "param_doc": hostile_text, "node_doc": hostile_text, "image": no_space,
-    "value": hostile_text, "data": st.dictionaries(hostile_text, json_values, max_size=3), "env": hostile_text,
-})
+texts = st.fixed_dictionaries(
+    {
+        "name": hostile_text,
+        "description": hostile_text,
+        "owner": hostile_text,
+        "tags": st.lists(hostile_text, max_size=3),
+        "param": hostile_text,
+        "param_doc": hostile_text,
+        "node_doc": hostile_text,
+        "image": no_space,
+        "value": hostile_text,
+        "data": st.dictionaries(hostile_text, json_values, max_size=3),
+        "env": hostile_text,
+    }
+)
 
 
 def check(pipeline: Pipeline, backend: str) -> None:
@@ -74,7 +146,9 @@ def check(pipeline: Pipeline, backend: str) -> None:
     assert dag["params"]["greeting"].args[0] == s.parameters[0].default
     assert dag["params"]["greeting"].kwargs.get("description", "") == s.parameters[0].description
     tasks = [c for c in calls if "task_id" in c.kwargs]
-    assert [t.kwargs["task_id"] for t in tasks] == [n.name for n in pipeline.nodes]  # nothing injected
+    assert [t.kwargs["task_id"] for t in tasks] == [
+        n.name for n in pipeline.nodes
+    ]  # nothing injected
     for node, task in zip(pipeline.nodes, tasks, strict=True):
         kw = task.kwargs
         if backend == "worker":
@@ -92,7 +166,11 @@ def check(pipeline: Pipeline, backend: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(names=st.lists(task_names, min_size=1, max_size=3), text=texts, backend=st.sampled_from(["kubernetes", "worker"]))
+@given(
+    names=st.lists(task_names, min_size=1, max_size=3),
+    text=texts,
+    backend=st.sampled_from(["kubernetes", "worker"]),
+)
 def test_hostile_pipelines_stay_inert(names: list[str], text: dict[str, Any], backend: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         check(hostile_pipeline(Path(tmp), names, text), backend)
@@ -101,11 +179,23 @@ def test_hostile_pipelines_stay_inert(names: list[str], text: dict[str, Any], ba
 def hostile_samples(folder: Path) -> list[tuple[Pipeline, str]]:
     """Fixed hostile pipelines for the real DagBag (test_dagbag.py)."""
     nasty = "q\"'\\ {{ ti }} {% if %}x{% endif %} {# c #}\nimport os; os.system('x') \u2028 é 中 🙂 a.json"
-    text = {"name": nasty, "description": nasty + "\n.md", "owner": nasty, "tags": [nasty[:50], "{{x}}"],
-            "param": nasty, "param_doc": nasty, "node_doc": nasty, "image": "img:{{ti}}", "value": nasty,
-            "data": {nasty: [nasty, 1.5, None, {"{{": "}}"}]}, "env": nasty}
-    return [(hostile_pipeline(folder / "k", ["class", "a.b-c"], text), "kubernetes"),
-            (hostile_pipeline(folder / "w", ["DAG", "1st"], text), "worker")]
+    text = {
+        "name": nasty,
+        "description": nasty + "\n.md",
+        "owner": nasty,
+        "tags": [nasty[:50], "{{x}}"],
+        "param": nasty,
+        "param_doc": nasty,
+        "node_doc": nasty,
+        "image": "img:{{ti}}",
+        "value": nasty,
+        "data": {nasty: [nasty, 1.5, None, {"{{": "}}"}]},
+        "env": nasty,
+    }
+    return [
+        (hostile_pipeline(folder / "k", ["class", "a.b-c"], text), "kubernetes"),
+        (hostile_pipeline(folder / "w", ["DAG", "1st"], text), "worker"),
+    ]
 
 
 def test_fixed_hostile_samples(tmp_path: Path) -> None:

@@ -71,17 +71,25 @@ def test_newer_version_says_upgrade(example_copy):
     doc = json.loads(example_copy.read_text())
     doc["version"] = 99
     example_copy.write_text(json.dumps(doc))
-    with pytest.raises(PipelineFileError, match="newer Stitchboard \\(format version 99\\).*upgrade"):
+    with pytest.raises(
+        PipelineFileError, match="newer Stitchboard \\(format version 99\\).*upgrade"
+    ):
         fileformat.load(example_copy)
 
 
-@pytest.mark.parametrize(("mutate", "problem"), [
-    (lambda d: d.update(format="something"), "not a Stitchboard pipeline"),
-    (lambda d: d["nodes"][0].update(kind="spark"), "nodes/0/kind"),
-    (lambda d: d["nodes"][1].pop("id"), "'id' is a required property"),
-    (lambda d: d["edges"].append({"source": "ghost", "target": d["nodes"][0]["id"]}), "names a node that does not exist"),
-    (lambda d: d["nodes"].append(dict(d["nodes"][0])), "already exists"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "problem"),
+    [
+        (lambda d: d.update(format="something"), "not a Stitchboard pipeline"),
+        (lambda d: d["nodes"][0].update(kind="spark"), "nodes/0/kind"),
+        (lambda d: d["nodes"][1].pop("id"), "'id' is a required property"),
+        (
+            lambda d: d["edges"].append({"source": "ghost", "target": d["nodes"][0]["id"]}),
+            "names a node that does not exist",
+        ),
+        (lambda d: d["nodes"].append(dict(d["nodes"][0])), "already exists"),
+    ],
+)
 def test_wrong_schema_names_what_is_wrong(example_copy, mutate, problem):
     doc = json.loads(example_copy.read_text())
     mutate(doc)
@@ -107,9 +115,19 @@ def test_older_versions_migrate(example_copy, monkeypatch):
         return d
 
     monkeypatch.setitem(fileformat.MIGRATIONS, 1, one_to_two)
-    monkeypatch.setattr(fileformat, "schema", lambda: {**json.loads(
-        (EXAMPLE.parents[2] / "schema" / "stitch-v1.schema.json").read_text()),
-        "properties": {**json.loads((EXAMPLE.parents[2] / "schema" / "stitch-v1.schema.json").read_text())["properties"], "version": {"const": 2}}})
+    monkeypatch.setattr(
+        fileformat,
+        "schema",
+        lambda: {
+            **json.loads((EXAMPLE.parents[2] / "schema" / "stitch-v1.schema.json").read_text()),
+            "properties": {
+                **json.loads((EXAMPLE.parents[2] / "schema" / "stitch-v1.schema.json").read_text())[
+                    "properties"
+                ],
+                "version": {"const": 2},
+            },
+        },
+    )
     pipeline = fileformat.loads(json.dumps(doc))
     assert pipeline.settings.description.startswith("migrated: ")
 
@@ -117,7 +135,9 @@ def test_older_versions_migrate(example_copy, monkeypatch):
 def test_secrets_are_references_only(example_copy):
     pipeline = fileformat.load(example_copy)
     node = pipeline.nodes[0]
-    pipeline.update_node(node.id, secrets=(SecretRef("DB_PASSWORD", SecretSource.KUBERNETES, "db", "password"),))
+    pipeline.update_node(
+        node.id, secrets=(SecretRef("DB_PASSWORD", SecretSource.KUBERNETES, "db", "password"),)
+    )
     text = fileformat.dumps(pipeline)
     assert '"name": "db"' in text and '"key": "password"' in text
 

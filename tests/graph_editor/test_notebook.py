@@ -23,11 +23,17 @@ def test_papermills_complex_parameters_notebook():
     assert any("syntax error" in w for w in info.warnings)
 
 
-@pytest.mark.parametrize(("notebook", "expected"), [
-    ("simple_execute.ipynb", {"msg": (PortType.ANY, None, "")}),
-    ("result_no_exec.ipynb", {"foo": (PortType.INT, 1, ""), "bar": (PortType.STR, "hello", "")}),
-    ("no_parameters.ipynb", {}),
-])
+@pytest.mark.parametrize(
+    ("notebook", "expected"),
+    [
+        ("simple_execute.ipynb", {"msg": (PortType.ANY, None, "")}),
+        (
+            "result_no_exec.ipynb",
+            {"foo": (PortType.INT, 1, ""), "bar": (PortType.STR, "hello", "")},
+        ),
+        ("no_parameters.ipynb", {}),
+    ],
+)
 def test_papermills_simple_notebooks(notebook, expected):
     info = inspect_notebook(PAPERMILL_NOTEBOOKS / notebook)
     assert ports(info.inputs) == expected
@@ -38,29 +44,47 @@ def test_an_r_notebook_gets_inputs_and_a_clear_word_on_outputs(tmp_path):
     info = inspect_notebook(PAPERMILL_NOTEBOOKS / "notimplemented_translator.ipynb")
     assert info.language == "r"
     assert "msg" in ports(info.inputs)
-    nb = write_notebook(tmp_path / "r.ipynb", parameters='alpha <- 0.5  # rate\nname = "x"\nflag <- TRUE',
-                        outputs="result <- 1", kernel="ir", language="R")
+    nb = write_notebook(
+        tmp_path / "r.ipynb",
+        parameters='alpha <- 0.5  # rate\nname = "x"\nflag <- TRUE',
+        outputs="result <- 1",
+        kernel="ir",
+        language="R",
+    )
     info = inspect_notebook(nb)
-    assert ports(info.inputs) == {"alpha": (PortType.FLOAT, 0.5, "rate"), "name": (PortType.STR, "x", ""),
-                                  "flag": (PortType.BOOL, True, "")}
+    assert ports(info.inputs) == {
+        "alpha": (PortType.FLOAT, 0.5, "rate"),
+        "name": (PortType.STR, "x", ""),
+        "flag": (PortType.BOOL, True, ""),
+    }
     assert info.outputs == () and not info.outputs_supported
     assert "outputs are collected from Python notebooks only" in info.warnings[0]
 
 
 def test_outputs_cell_types_come_from_annotations_and_expressions(tmp_path):
-    nb = write_notebook(tmp_path / "n.ipynb", parameters="x: int = 1",
-                        outputs='a: float = compute()\nb = [i for i in range(3)]\nc = f"{x}"\nd = int(x)\ne = thing  # the thing\n%matplotlib inline')
+    nb = write_notebook(
+        tmp_path / "n.ipynb",
+        parameters="x: int = 1",
+        outputs='a: float = compute()\nb = [i for i in range(3)]\nc = f"{x}"\nd = int(x)\ne = thing  # the thing\n%matplotlib inline',
+    )
     info = inspect_notebook(nb)
     assert ports(info.outputs) == {
-        "a": (PortType.FLOAT, info.outputs[0].default, ""), "b": (PortType.LIST, info.outputs[1].default, ""),
-        "c": (PortType.STR, info.outputs[2].default, ""), "d": (PortType.INT, info.outputs[3].default, ""),
-        "e": (PortType.ANY, info.outputs[4].default, "the thing")}
+        "a": (PortType.FLOAT, info.outputs[0].default, ""),
+        "b": (PortType.LIST, info.outputs[1].default, ""),
+        "c": (PortType.STR, info.outputs[2].default, ""),
+        "d": (PortType.INT, info.outputs[3].default, ""),
+        "e": (PortType.ANY, info.outputs[4].default, "the thing"),
+    }
 
 
 def test_multi_line_values_and_computed_defaults(tmp_path):
-    nb = write_notebook(tmp_path / "n.ipynb", parameters=(
-        'cfg: dict = {\n    "depth": 3,  # inner\n    "lr": 0.1,\n}  # model config\n'
-        "path = os.path.join('a', 'b')\nflag = False"))
+    nb = write_notebook(
+        tmp_path / "n.ipynb",
+        parameters=(
+            'cfg: dict = {\n    "depth": 3,  # inner\n    "lr": 0.1,\n}  # model config\n'
+            "path = os.path.join('a', 'b')\nflag = False"
+        ),
+    )
     found = ports(inspect_notebook(nb).inputs)
     assert found["cfg"] == (PortType.DICT, {"depth": 3, "lr": 0.1}, "model config")
     assert found["flag"] == (PortType.BOOL, False, "")
@@ -73,11 +97,17 @@ def test_the_example_notebooks_offer_their_ports():
     assert ports(info.outputs)["rows"][0] == PortType.INT
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    ('{"cells": [', "invalid JSON"),
-    ("[]", "no 'cells' list"),
-    ('{"cells": [{"cell_type": "bogus"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "not a valid notebook"),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('{"cells": [', "invalid JSON"),
+        ("[]", "no 'cells' list"),
+        (
+            '{"cells": [{"cell_type": "bogus"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+            "not a valid notebook",
+        ),
+    ],
+)
 def test_broken_notebooks_raise_one_error_naming_the_file(tmp_path, content, problem):
     path = tmp_path / "broken.ipynb"
     path.write_text(content)

@@ -7,9 +7,15 @@ from graph_editor.types import PortType
 
 
 def make(pipeline: Pipeline, name: str, inputs=(), outputs=()) -> Node:
-    return pipeline.add_node(Node(
-        id=f"id_{name}", name=name, source=f"{name}.ipynb",
-        inputs=tuple(Port(n, t) for n, t in inputs), outputs=tuple(Port(n, t) for n, t in outputs)))
+    return pipeline.add_node(
+        Node(
+            id=f"id_{name}",
+            name=name,
+            source=f"{name}.ipynb",
+            inputs=tuple(Port(n, t) for n, t in inputs),
+            outputs=tuple(Port(n, t) for n, t in outputs),
+        )
+    )
 
 
 @pytest.fixture

@@ -3,12 +3,25 @@ import pytest
 from graph_editor.types import PortType, can_feed, coerce_text, parse_type_name, value_fits
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("int", PortType.INT), ("float", PortType.FLOAT), ("str", PortType.STR), ("bool", PortType.BOOL),
-    ("List[str]", PortType.LIST), ("list[int]", PortType.LIST), ("Dict[str, int]", PortType.DICT),
-    ("Optional[int]", PortType.INT), ("int | None", PortType.INT), ("typing.Any", PortType.ANY),
-    ("None", PortType.ANY), ("", PortType.ANY), ("pd.DataFrame", PortType.ANY), ("int | str", PortType.ANY),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("int", PortType.INT),
+        ("float", PortType.FLOAT),
+        ("str", PortType.STR),
+        ("bool", PortType.BOOL),
+        ("List[str]", PortType.LIST),
+        ("list[int]", PortType.LIST),
+        ("Dict[str, int]", PortType.DICT),
+        ("Optional[int]", PortType.INT),
+        ("int | None", PortType.INT),
+        ("typing.Any", PortType.ANY),
+        ("None", PortType.ANY),
+        ("", PortType.ANY),
+        ("pd.DataFrame", PortType.ANY),
+        ("int | str", PortType.ANY),
+    ],
+)
 def test_annotations_map_to_port_types(name, expected):
     assert parse_type_name(name) == expected
 

@@ -40,7 +40,10 @@ def test_the_example_is_clean(example):
 
 
 def test_a_cycle_names_the_nodes_on_it(example):
-    example.add_edge(Edge(by_name(example, "compare_models").id, by_name(example, "prepare_data").id), check=False)
+    example.add_edge(
+        Edge(by_name(example, "compare_models").id, by_name(example, "prepare_data").id),
+        check=False,
+    )
     issues = [i for i in validate(example) if i.code == "cycle"]
     assert len(issues) == 1 and issues[0].is_error
     for name in ("prepare_data", "train_logreg", "compare_models"):
@@ -50,23 +53,33 @@ def test_a_cycle_names_the_nodes_on_it(example):
 def test_a_type_mismatch_on_a_wire(example):
     cmp_ = by_name(example, "compare_models")
     example.remove_edge(example.wire_into(cmp_.id, "logreg_accuracy"))
-    example.add_edge(Edge(by_name(example, "train_mlp").id, cmp_.id, "backend", "logreg_accuracy"), check=False)
+    example.add_edge(
+        Edge(by_name(example, "train_mlp").id, cmp_.id, "backend", "logreg_accuracy"), check=False
+    )
     issue = next(i for i in validate(example) if i.code == "type-mismatch")
     assert issue.node_name == "compare_models"
-    assert "train_mlp.backend -> compare_models.logreg_accuracy: str cannot feed float" in issue.message
+    assert (
+        "train_mlp.backend -> compare_models.logreg_accuracy: str cannot feed float"
+        in issue.message
+    )
 
 
 def test_a_changed_notebook_breaks_wires_loudly(example):
     """Re-inspection after a notebook loses a parameter keeps the wire and flags it."""
     lr = by_name(example, "train_logreg")
     path = example.source_path(lr)
-    write_notebook(path, parameters="train: dict = {}\nlearning_rate: float = 0.1",
-                   outputs="accuracy: float = 0.5\nweights = []")
+    write_notebook(
+        path,
+        parameters="train: dict = {}\nlearning_rate: float = 0.1",
+        outputs="accuracy: float = 0.5\nweights = []",
+    )
     refresh_ports(example, lr.id)
     assert example.wire_into(lr.id, "test") is not None  # never silently dropped
     issues = validate(example)
-    assert any(i.code == "missing-parameter" and i.node_name == "train_logreg" and "'test'" in i.message
-               for i in issues)
+    assert any(
+        i.code == "missing-parameter" and i.node_name == "train_logreg" and "'test'" in i.message
+        for i in issues
+    )
     write_notebook(path, parameters="train: dict = {}\ntest: dict = {}", outputs="weights = []")
     refresh_ports(example, lr.id)
     assert any(i.code == "missing-output" and "accuracy" in i.message for i in validate(example))
@@ -74,8 +87,11 @@ def test_a_changed_notebook_breaks_wires_loudly(example):
 
 def test_values_and_bindings_are_checked(example):
     prep = by_name(example, "prepare_data")
-    example.update_node(prep.id, values={"seed": "seven", "colour": 1, "n_rows": 5},
-                        bindings={"n_rows": "n_rows", "test_fraction": "nope"})
+    example.update_node(
+        prep.id,
+        values={"seed": "seven", "colour": 1, "n_rows": 5},
+        bindings={"n_rows": "n_rows", "test_fraction": "nope"},
+    )
     issues = validate(example)
     messages = " | ".join(i.message for i in issues)
     assert "'seed' needs a int, the value set is a str" in messages.replace("an int", "a int")
@@ -100,25 +116,47 @@ def test_names_task_ids_dag_id_schedule(example):
     example.update_node(nodes[2].id, name="has space!")
     example.update_settings(dag_id="bad id", schedule="61 * * * *", start_date="yesterday")
     found = codes(validate(example), Severity.ERROR)
-    assert {"duplicate-name", "bad-name", "bad-dag-id", "bad-schedule", "bad-start-date"} <= set(found)
+    assert {"duplicate-name", "bad-name", "bad-dag-id", "bad-schedule", "bad-start-date"} <= set(
+        found
+    )
 
 
-@pytest.mark.parametrize(("expr", "ok"), [
-    ("", True), ("@daily", True), ("*/15 * * * *", True), ("0 3 * * mon-fri", True), ("0 0 1 jan *", True),
-    ("@sometimes", False), ("* * * *", False), ("60 * * * *", False), ("0 25 * * *", False), ("*/x * * * *", False),
-])
+@pytest.mark.parametrize(
+    ("expr", "ok"),
+    [
+        ("", True),
+        ("@daily", True),
+        ("*/15 * * * *", True),
+        ("0 3 * * mon-fri", True),
+        ("0 0 1 jan *", True),
+        ("@sometimes", False),
+        ("* * * *", False),
+        ("60 * * * *", False),
+        ("0 25 * * *", False),
+        ("*/x * * * *", False),
+    ],
+)
 def test_cron(expr, ok):
     assert (cron_problem(expr) == "") == ok
 
 
 def test_resources_env_and_secrets(example):
     node = example.nodes[0]
-    example.update_node(node.id, resources=Resources(cpu="lots", memory="2GB"), retries=-1, timeout_seconds=0,
-                        env={"1BAD": "x", "OK": "y"},
-                        secrets=(SecretRef("OK", SecretSource.KUBERNETES, "db", "pw"),
-                                 SecretRef("TOKEN", SecretSource.KUBERNETES, "Bad_Name", "")))
+    example.update_node(
+        node.id,
+        resources=Resources(cpu="lots", memory="2GB"),
+        retries=-1,
+        timeout_seconds=0,
+        env={"1BAD": "x", "OK": "y"},
+        secrets=(
+            SecretRef("OK", SecretSource.KUBERNETES, "db", "pw"),
+            SecretRef("TOKEN", SecretSource.KUBERNETES, "Bad_Name", ""),
+        ),
+    )
     issues = [i for i in validate(example) if i.node_id == node.id]
-    assert {"bad-resources", "bad-retries", "bad-timeout", "bad-env", "bad-secret"} <= set(codes(issues))
+    assert {"bad-resources", "bad-retries", "bad-timeout", "bad-env", "bad-secret"} <= set(
+        codes(issues)
+    )
     assert any("CPU 'lots' is not a Kubernetes quantity" in i.message for i in issues)
 
 
@@ -151,9 +189,14 @@ def test_issue_text_is_one_line_and_json_ready(example):
 
 def test_validation_never_raises_on_odd_pipelines(tmp_path):
     from graph_editor.pipeline import Pipeline
+
     p = Pipeline(path=tmp_path / "x.stitch")
     p.add_node(Node(id="a", name="", source=""))
-    p.add_node(dataclasses.replace(Node(id="b", name="b", source="x.txt"), inputs=(Port("i", PortType.INT),)))
+    p.add_node(
+        dataclasses.replace(
+            Node(id="b", name="b", source="x.txt"), inputs=(Port("i", PortType.INT),)
+        )
+    )
     p.add_edge(Edge("a", "b", "nothing", "i"), check=False)
     found = codes(validate(p))
     assert {"no-name", "no-source", "bad-source", "missing-output"} <= set(found)

@@ -43,10 +43,14 @@ def _private_qsettings(isolated_user_dirs: Path):
     """QSettings under the test's temp config dir, never the developer's."""
     from PySide6 import QtCore
 
-    QtCore.QSettings.setPath(QtCore.QSettings.NativeFormat, QtCore.QSettings.UserScope,
-                             str(isolated_user_dirs / "config"))
-    QtCore.QSettings.setPath(QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope,
-                             str(isolated_user_dirs / "config"))
+    QtCore.QSettings.setPath(
+        QtCore.QSettings.NativeFormat,
+        QtCore.QSettings.UserScope,
+        str(isolated_user_dirs / "config"),
+    )
+    QtCore.QSettings.setPath(
+        QtCore.QSettings.IniFormat, QtCore.QSettings.UserScope, str(isolated_user_dirs / "config")
+    )
     yield
 
 

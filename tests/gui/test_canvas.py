@@ -45,8 +45,12 @@ def test_palette_click_and_drop_add_nodes(window, qtbot):
 
 def test_dropping_a_notebook_creates_a_node_with_its_ports(window, example_copy: Path):
     mime = QtCore.QMimeData()
-    mime.setUrls([QtCore.QUrl.fromLocalFile(str(example_copy.parent / "train_logreg.ipynb")),
-                  QtCore.QUrl.fromLocalFile(str(example_copy))])
+    mime.setUrls(
+        [
+            QtCore.QUrl.fromLocalFile(str(example_copy.parent / "train_logreg.ipynb")),
+            QtCore.QUrl.fromLocalFile(str(example_copy)),
+        ]
+    )
     window.canvas._on_node_data_dropped(mime, QtCore.QPoint(0, 600))
     node = window.document.pipeline.node_by_name("train_logreg_2")
     assert node is not None and node.source == "train_logreg.ipynb"
@@ -139,7 +143,9 @@ def test_move_rename_and_auto_layout_are_undoable(window):
     assert pipeline.node(prep.id).position == (0.0, pipeline.node(prep.id).position[1])
     for _ in range(3):
         window.actions_by_name["undo"].trigger()
-    assert pipeline.node(prep.id).position == start and pipeline.node(prep.id).name == "prepare_data"
+    assert (
+        pipeline.node(prep.id).position == start and pipeline.node(prep.id).name == "prepare_data"
+    )
     assert tuple(window.canvas.view_of(prep.id).pos()) == start
     assert not window.isWindowModified()
 

@@ -25,7 +25,9 @@ def profiles(qtbot):
     return dialog
 
 
-def _fill(dialog, tmp_path: Path, name: str = "prod", url: str = "https://airflow.example.com") -> None:
+def _fill(
+    dialog, tmp_path: Path, name: str = "prod", url: str = "https://airflow.example.com"
+) -> None:
     form = dialog.form
     dialog.add_button.click()
     form.name.setText(name)
@@ -43,7 +45,8 @@ def _settings_text() -> str:
 
 
 def test_profiles_dialog_puts_the_password_in_the_keyring_not_in_the_settings_file(
-        profiles, memory_keyring, tmp_path: Path, qtbot):
+    profiles, memory_keyring, tmp_path: Path, qtbot
+):
     _fill(profiles, tmp_path)
     profiles.save_button.click()
     assert "keyring" in profiles.message.text()
@@ -93,8 +96,9 @@ def test_edit_and_remove_a_profile(profiles, memory_keyring, tmp_path: Path):
     profiles.save_button.click()
     edited = settings.load().profile("prod")
     assert edited.base_url == "https://other.example.com"
-    assert edited.target == Target(kind="git", repo="git@example.com:dags.git", branch="main",
-                                   subfolder="dags/sb")
+    assert edited.target == Target(
+        kind="git", repo="git@example.com:dags.git", branch="main", subfolder="dags/sb"
+    )
     assert memory_keyring.store[("stitchboard", "prod:password")] == SECRET  # kept
     assert profiles.remove_selected(confirm=False)
     assert settings.load().profiles == {}
@@ -121,8 +125,15 @@ def _save_profile(profile: Profile) -> None:
 
 def test_deploy_to_an_unreachable_url_shows_one_line_in_the_dialog(window, qtbot, tmp_path: Path):
     url = f"http://127.0.0.1:{free_port()}"
-    _save_profile(Profile(name="far", base_url=url, username="ana",
-                          target=Target(kind="folder", path=str(tmp_path / "dags")), backend="worker"))
+    _save_profile(
+        Profile(
+            name="far",
+            base_url=url,
+            username="ana",
+            target=Target(kind="folder", path=str(tmp_path / "dags")),
+            backend="worker",
+        )
+    )
     asked: list[str] = []
     window.deploys.ask = lambda label: asked.append(label) or "typed-password"
     dialog = window.open_deploy_dialog()
@@ -183,7 +194,9 @@ def test_deploy_from_the_window_runs_on_airflow_and_colours_the_nodes(window, qt
     assert window.canvas.run_state(compare.id) == "failed", dialog.status.text()
     assert "Run failed (failed: compare_models)" in dialog.status.text()
     window.canvas.node_activated.emit(compare.id)  # what a double-click on the node emits
-    viewers = [w for w in window.findChildren(type(dialog).__mro__[1], "logViewer") if w.isVisible()]
+    viewers = [
+        w for w in window.findChildren(type(dialog).__mro__[1], "logViewer") if w.isVisible()
+    ]
     assert viewers and "below the bar 1.5" in viewers[-1].text.toPlainText()
 
 
@@ -193,8 +206,11 @@ def test_a_failed_tasks_log_opens_from_its_node(window, qtbot):
 
     node = window.document.pipeline.node_by_name("compare_models")
     window._on_deploy_event(NodeEvent(node.id, node.name, NodeState.FAILED, "failed"))
-    window._on_deploy_event(LogEvent("ValueError: best accuracy 0.72 is below the bar 1.5",
-                                     node.id, node.name, level="error"))
+    window._on_deploy_event(
+        LogEvent(
+            "ValueError: best accuracy 0.72 is below the bar 1.5", node.id, node.name, level="error"
+        )
+    )
     assert window.canvas.run_state(node.id) == "failed"
     assert "below the bar" in window.run_panel.log.toPlainText()
     window.canvas.node_activated.emit(node.id)  # a double-click on the node

@@ -9,11 +9,15 @@ import pytest
 pytestmark = pytest.mark.qt
 
 
-def test_save_writes_the_same_bytes_as_the_model_and_reopens(window, tmp_path: Path, example_copy: Path):
+def test_save_writes_the_same_bytes_as_the_model_and_reopens(
+    window, tmp_path: Path, example_copy: Path
+):
     from graph_editor import fileformat
 
     pipeline = window.document.pipeline
-    window.canvas.add_blank_node(__import__("graph_editor.nodes").nodes.NodeKind.RAPIDS, (5.0, 700.0))
+    window.canvas.add_blank_node(
+        __import__("graph_editor.nodes").nodes.NodeKind.RAPIDS, (5.0, 700.0)
+    )
     assert window.isWindowModified()
     target = example_copy.parent / "edited.stitch"
     assert window._save_to(target)
@@ -34,9 +38,13 @@ def test_unchanged_example_saves_byte_identical(window, example_copy: Path):
 
 
 def test_broken_and_newer_files_show_an_error_and_lose_nothing(window, tmp_path: Path):
-    window.canvas.add_blank_node(__import__("graph_editor.nodes").nodes.NodeKind.NOTEBOOK, (0.0, 700.0))
+    window.canvas.add_blank_node(
+        __import__("graph_editor.nodes").nodes.NodeKind.NOTEBOOK, (0.0, 700.0)
+    )
     broken = tmp_path / "broken.stitch"
-    broken.write_text('{"format": "stitchboard.pipeline", "version": 1, "pipeline": {', encoding="utf-8")
+    broken.write_text(
+        '{"format": "stitchboard.pipeline", "version": 1, "pipeline": {', encoding="utf-8"
+    )
     newer = tmp_path / "newer.stitch"
     newer.write_text('{"format": "stitchboard.pipeline", "version": 99}', encoding="utf-8")
     window.document.undo_stack.setClean()  # no save prompt; the edit is still in the model
@@ -58,8 +66,12 @@ def test_recovery_after_a_crash(qtbot, example_copy: Path):
     first.deleteLater()  # "crash": no close, no save, recovery file left behind
 
     second = MainWindow()
-    qtbot.addWidget(second, before_close_func=lambda w: w.document.discard_recovery()
-                    or setattr(w.document, "restored", False))
+    qtbot.addWidget(
+        second,
+        before_close_func=lambda w: (
+            w.document.discard_recovery() or setattr(w.document, "restored", False)
+        ),
+    )
     assert second.offer_recovery(ask=False)
     restored = second.document.pipeline
     assert restored.node_by_name("tensorflow") is not None and len(restored) == 6

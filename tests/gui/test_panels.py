@@ -56,7 +56,9 @@ def test_env_secrets_and_pipeline_parameters(window):
     panel.secrets.add_row(["DB_PASSWORD", "kubernetes", "db-creds", "password"])
     edited = window.document.pipeline.node(node.id)
     assert edited.env == {"MODE": "fast"}
-    assert edited.secrets[0].source == SecretSource.KUBERNETES and edited.secrets[0].name == "db-creds"
+    assert (
+        edited.secrets[0].source == SecretSource.KUBERNETES and edited.secrets[0].name == "db-creds"
+    )
     window.canvas.select_ids([])
     assert window.properties.currentWidget() is window.properties.pipeline_panel
     window.properties.pipeline_panel.params.add_row(["threshold", "float", "0.5", "cut-off"])
@@ -70,19 +72,26 @@ def test_validation_badges_and_problem_click_selects_the_node(window, qtbot):
     node = _select(window, "train_logreg")
     panel = window.properties.node_panel
     panel.res_form.layout.parentWidget().findChild(type(panel.name_edit), "cpu").setText("lots")
-    panel.res_form.layout.parentWidget().findChild(type(panel.name_edit), "cpu").editingFinished.emit()
+    panel.res_form.layout.parentWidget().findChild(
+        type(panel.name_edit), "cpu"
+    ).editingFinished.emit()
     qtbot.waitUntil(lambda: window.canvas.issue_counts(node.id)[0] >= 1, timeout=5000)
     assert window.issues.topLevelItemCount() >= 1
     window.canvas.select_ids([])
-    item = next(window.issues.topLevelItem(i) for i in range(window.issues.topLevelItemCount())
-                if "lots" in window.issues.topLevelItem(i).text(2))
+    item = next(
+        window.issues.topLevelItem(i)
+        for i in range(window.issues.topLevelItemCount())
+        if "lots" in window.issues.topLevelItem(i).text(2)
+    )
     window.issues.itemClicked.emit(item, 2)
     assert window.canvas.selected_ids() == [node.id]
     window.actions_by_name["undo"].trigger()
     qtbot.waitUntil(lambda: window.canvas.issue_counts(node.id) == (0, 0), timeout=5000)
 
 
-def test_notebook_changed_on_disk_refreshes_ports_and_flags_broken_wires(window, qtbot, example_copy: Path):
+def test_notebook_changed_on_disk_refreshes_ports_and_flags_broken_wires(
+    window, qtbot, example_copy: Path
+):
     node = window.document.pipeline.node_by_name("train_logreg")
     path = example_copy.parent / "train_logreg.ipynb"
     nb = json.loads(path.read_text())

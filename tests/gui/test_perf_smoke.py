@@ -23,8 +23,15 @@ def _big_pipeline(folder: Path, count: int) -> Path:
     ports = (Port("train", PortType.DICT), Port("n", PortType.INT))
     previous = None
     for i in range(count):
-        node = pipeline.add_node(Node(id=f"n{i:04d}", name=f"task_{i}", kind=kinds[i % 3],
-                                      inputs=ports if i % 10 else (), outputs=ports))
+        node = pipeline.add_node(
+            Node(
+                id=f"n{i:04d}",
+                name=f"task_{i}",
+                kind=kinds[i % 3],
+                inputs=ports if i % 10 else (),
+                outputs=ports,
+            )
+        )
         if previous is not None and i % 10:
             pipeline.add_edge(Edge(previous.id, node.id, "train", "train"))
             pipeline.add_edge(Edge(previous.id, node.id))  # ordering-only wire

@@ -20,8 +20,13 @@ def test_dry_run_shows_node_states_and_keeps_the_window_responsive(window, qtbot
     window.actions_by_name["run"].trigger()
     assert window.runs.running and window.actions_by_name["stop"].isEnabled()
     # the event loop keeps running while kernels work: the window never freezes
-    qtbot.waitUntil(lambda: window.canvas.run_state(prep.id) == "running"
-                    or window.canvas.run_state(prep.id) in ("succeeded", "cached"), timeout=60000)
+    qtbot.waitUntil(
+        lambda: (
+            window.canvas.run_state(prep.id) == "running"
+            or window.canvas.run_state(prep.id) in ("succeeded", "cached")
+        ),
+        timeout=60000,
+    )
     with qtbot.waitSignal(window.runs.finished, timeout=300000):
         pass
     states = {n.name: window.canvas.run_state(n.id) for n in pipeline.nodes}
@@ -31,7 +36,9 @@ def test_dry_run_shows_node_states_and_keeps_the_window_responsive(window, qtbot
     assert "running" in seen or "cached" in seen
     assert "Run succeeded" in window.run_panel.state.text()
     assert window.run_panel.log.toPlainText()
-    assert window.actions_by_name["run"].isEnabled() and not window.actions_by_name["stop"].isEnabled()
+    assert (
+        window.actions_by_name["run"].isEnabled() and not window.actions_by_name["stop"].isEnabled()
+    )
     if window.node_notebooks.get(prep.id):
         assert Path(window.node_notebooks[prep.id]).exists()
 

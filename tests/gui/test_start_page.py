@@ -53,7 +53,9 @@ def test_no_file_shows_the_start_page_and_new_shows_an_empty_canvas(blank, qtbot
     assert len(blank.document.pipeline) == 0 and blank.document.path is None
 
 
-def test_open_example_opens_a_fresh_copy_never_the_installed_files(blank, qtbot, _private_documents: Path):
+def test_open_example_opens_a_fresh_copy_never_the_installed_files(
+    blank, qtbot, _private_documents: Path
+):
     installed = _snapshot(EXAMPLE_DIR)
     blank.start_page.example_button.click()
     opened = blank.document.path
@@ -61,11 +63,16 @@ def test_open_example_opens_a_fresh_copy_never_the_installed_files(blank, qtbot,
     assert opened != EXAMPLE.resolve()
     assert not blank.on_start_page
     assert {n.name for n in blank.document.pipeline.nodes} >= {"prepare_data", "compare_models"}
-    assert (opened.parent / "prepare_data.ipynb").exists() and (opened.parent / "feature_stats.py").exists()
+    assert (opened.parent / "prepare_data.ipynb").exists() and (
+        opened.parent / "feature_stats.py"
+    ).exists()
     assert str(opened) in blank.recent_files()
     # a second time gives a second copy: the first one (maybe edited) is never overwritten
     blank.start_page.example_button.click()
-    assert blank.document.path == (_private_documents / "Stitchboard" / "churn-2" / "churn.stitch").resolve()
+    assert (
+        blank.document.path
+        == (_private_documents / "Stitchboard" / "churn-2" / "churn.stitch").resolve()
+    )
     assert _snapshot(EXAMPLE_DIR) == installed
 
 

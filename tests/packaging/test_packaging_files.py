@@ -44,15 +44,23 @@ def png_size(path: Path) -> tuple[int, int]:
 
 # -- the spec and what it puts in the bundle -------------------------------------------------
 
+
 def test_spec_parses_and_collects_every_resource_dir() -> None:
     spec = (PACKAGING / "stitchboard.spec").read_text(encoding="utf-8")
     tree = ast.parse(spec)
-    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    called = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
     assert {"Analysis", "PYZ", "EXE", "COLLECT", "copy_metadata"} <= called
     assert "bd.resource_datas(ROOT)" in spec and "copy_metadata(dist)" in spec
     assert set(bd.RESOURCE_DIRS) == {"schema", "examples", "runtime", "icons", "style"}
-    on_disk = {p.name for p in (REPO / "resources").iterdir() if p.is_dir() and any(p.iterdir())
-               and p.name != "__pycache__"}
+    on_disk = {
+        p.name
+        for p in (REPO / "resources").iterdir()
+        if p.is_dir() and any(p.iterdir()) and p.name != "__pycache__"
+    }
     assert on_disk <= set(bd.RESOURCE_DIRS), f"resources/ folders the spec does not name: {on_disk}"
     assert "stitchboard" in bd.METADATA  # --version reads it
 
@@ -60,16 +68,19 @@ def test_spec_parses_and_collects_every_resource_dir() -> None:
 def test_resource_datas_carry_every_file_at_its_package_path() -> None:
     datas = bd.resource_datas(REPO)
     by_name = {Path(src).relative_to(REPO).as_posix(): dest for src, dest in datas}
-    tracked = subprocess.run(["git", "ls-files", "resources"], cwd=REPO, capture_output=True,
-                             text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "resources"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert tracked and set(tracked) <= set(by_name), set(tracked) - set(by_name)
     for name, dest in by_name.items():
         assert dest == str(Path(name).parent), name
         assert "__pycache__" not in name and ".runs/" not in name
     # the notebooks, the script job and the runtime travel as files (run by an outside Python)
-    for name in ("resources/examples/churn/feature_stats.py",
-                 "resources/examples/churn/prepare_data.ipynb",
-                 "resources/runtime/stitchboard_runtime.py"):
+    for name in (
+        "resources/examples/churn/feature_stats.py",
+        "resources/examples/churn/prepare_data.ipynb",
+        "resources/runtime/stitchboard_runtime.py",
+    ):
         assert name in by_name
     assert bd.missing_resources(datas, REPO) == []
     without_schema = [d for d in datas if not d[0].endswith(".schema.json")]
@@ -79,8 +90,11 @@ def test_resource_datas_carry_every_file_at_its_package_path() -> None:
 def test_dry_run_leftovers_next_to_the_example_stay_out(tmp_path: Path) -> None:
     example = tmp_path / "resources" / "examples" / "churn"
     shutil.copytree(EXAMPLE.parent, example)
-    for leftover in ("churn.runs/20260101-1/prepare_data.ipynb", ".ipynb_checkpoints/x.ipynb",
-                     "__pycache__/feature_stats.cpython-311.pyc"):
+    for leftover in (
+        "churn.runs/20260101-1/prepare_data.ipynb",
+        ".ipynb_checkpoints/x.ipynb",
+        "__pycache__/feature_stats.cpython-311.pyc",
+    ):
         (example / leftover).parent.mkdir(parents=True, exist_ok=True)
         (example / leftover).write_text("{}")
     shipped = {Path(src).relative_to(example).as_posix() for src, _ in bd.resource_datas(tmp_path)}
@@ -107,6 +121,7 @@ def test_desktop_files_travel_in_the_bundle_beside_the_icons() -> None:
 
 # -- desktop entry and MIME type ---------------------------------------------------------------
 
+
 def test_desktop_entry_opens_stitch_files() -> None:
     entry = desktop_entry()
     for key in ("Type", "Name", "Exec", "Icon", "MimeType", "Categories", "Terminal"):
@@ -122,8 +137,9 @@ def test_desktop_entry_passes_desktop_file_validate() -> None:
     tool = shutil.which("desktop-file-validate")
     if tool is None:
         pytest.skip("desktop-file-validate not installed (apt-get install -y desktop-file-utils)")
-    result = subprocess.run([tool, str(PACKAGING / "linux" / "stitchboard.desktop")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [tool, str(PACKAGING / "linux" / "stitchboard.desktop")], capture_output=True, text=True
+    )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
@@ -140,12 +156,13 @@ def test_mime_type_globs_stitch_and_its_magic_matches_real_files() -> None:
         hits = []
         for match in matches:
             start, _, end = match.get("offset").partition(":")
-            window = head[int(start):int(end or start) + len(match.get("value"))]
+            window = head[int(start) : int(end or start) + len(match.get("value"))]
             hits.append(match.get("value").encode() in window)
         assert any(hits), "no magic rule matches a file Stitchboard writes"
 
 
 # -- icons and scripts -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("size", [48, 128, 256])
 def test_icon_pngs_exist_at_their_sizes(size: int) -> None:
@@ -156,15 +173,22 @@ def test_icon_svg_renders_to_pngs(tmp_path: Path) -> None:
     """render_icons.py run for real (its own offscreen Qt process) writes the three sizes."""
     ET.parse(PACKAGING / "icons" / "stitchboard.svg")  # well-formed
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    subprocess.run([sys.executable, str(PACKAGING / "icons" / "render_icons.py"), str(tmp_path)],
-                   check=True, env=env, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, str(PACKAGING / "icons" / "render_icons.py"), str(tmp_path)],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     for size in (48, 128, 256):
         assert png_size(tmp_path / f"stitchboard-{size}.png") == (size, size)
     ico = (tmp_path / "stitchboard.ico").read_bytes()
     assert struct.unpack("<HHH", ico[:6]) == (0, 1, 4)
 
 
-@pytest.mark.parametrize("script", ["smoke.sh", "build_linux.sh", "ci.sh", "linux/install-desktop.sh"])
+@pytest.mark.parametrize(
+    "script", ["smoke.sh", "build_linux.sh", "ci.sh", "linux/install-desktop.sh"]
+)
 def test_scripts_are_executable_bash(script: str) -> None:
     path = PACKAGING / script
     assert os.access(path, os.X_OK), f"{script} is not executable"
@@ -182,8 +206,13 @@ def test_aws_models_are_pruned_to_the_services_the_app_calls() -> None:
     called = set()
     for path in (REPO / "app").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in ("client", "resource") and node.args
-                    and isinstance(node.args[0], ast.Constant) and "boto3" in ast.unparse(node.func)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("client", "resource")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and "boto3" in ast.unparse(node.func)
+            ):
                 called.add(node.args[0].value)
     assert called <= set(bd.AWS_SERVICES), called - set(bd.AWS_SERVICES)

@@ -23,10 +23,13 @@ PROBE = (
 def run_hook(tmp_path: Path, **env: str) -> dict[str, str | None]:
     meipass = str(tmp_path / "_internal")
     code = PROBE.format(meipass=meipass, hook=str(HOOK))
-    base = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "STITCHBOARD_PYTHON")}
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "STITCHBOARD_PYTHON")
+    }
     base.update({k: v.replace("MEIPASS", meipass) for k, v in env.items()})
-    out = subprocess.run([sys.executable, "-c", code], env=base, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=base, capture_output=True, text=True, check=True
+    ).stdout
     return json.loads(out)
 
 
@@ -35,8 +38,12 @@ def test_children_get_the_users_python_and_library_path(tmp_path: Path) -> None:
     fake_python.parent.mkdir()
     fake_python.write_text("#!/bin/sh\n")
     fake_python.chmod(0o755)
-    seen = run_hook(tmp_path, PATH=f"{fake_python.parent}:/usr/bin:/bin",
-                    LD_LIBRARY_PATH="MEIPASS:/opt/lib", LD_LIBRARY_PATH_ORIG="/opt/lib")
+    seen = run_hook(
+        tmp_path,
+        PATH=f"{fake_python.parent}:/usr/bin:/bin",
+        LD_LIBRARY_PATH="MEIPASS:/opt/lib",
+        LD_LIBRARY_PATH_ORIG="/opt/lib",
+    )
     assert seen["executable"] == str(fake_python)
     assert seen["bundle"] == sys.executable  # the real binary stays findable
     assert seen["ld"] == "/opt/lib"
@@ -44,7 +51,8 @@ def test_children_get_the_users_python_and_library_path(tmp_path: Path) -> None:
 
 
 def test_stitchboard_python_wins_and_bundle_only_library_path_is_dropped(tmp_path: Path) -> None:
-    seen = run_hook(tmp_path, STITCHBOARD_PYTHON="/opt/py/bin/python3.12",
-                    LD_LIBRARY_PATH="MEIPASS")
+    seen = run_hook(
+        tmp_path, STITCHBOARD_PYTHON="/opt/py/bin/python3.12", LD_LIBRARY_PATH="MEIPASS"
+    )
     assert seen["executable"] == "/opt/py/bin/python3.12"
     assert seen["ld"] is None

@@ -34,8 +34,13 @@ def make_bundle(dist: Path, body: str) -> Path:
 
 def smoke(dist: Path, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(dist)}
-    return subprocess.run(["bash", str(SMOKE), str(dist)], env={**base, **env},
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        ["bash", str(SMOKE), str(dist)],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def last_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -53,7 +58,9 @@ def test_smoke_passes_on_a_working_cli_including_render(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_smoke_fails_with_one_line_when_render_breaks(tmp_path: Path) -> None:
-    body = '[ "$1" = render ] && { echo "Fatal: no Qt platform plugin" >&2; exit 3; }\nexec $REAL "$@"'
+    body = (
+        '[ "$1" = render ] && { echo "Fatal: no Qt platform plugin" >&2; exit 3; }\nexec $REAL "$@"'
+    )
     result = smoke(make_bundle(tmp_path / "dist", body))
     assert result.returncode == 1
     assert last_line(result) == "smoke: FAILED: render: exit code 3"
@@ -62,11 +69,14 @@ def test_smoke_fails_with_one_line_when_render_breaks(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_smoke_fails_when_render_writes_a_blank_picture(tmp_path: Path) -> None:
-    blank = ("from PySide6.QtGui import QImage, QGuiApplication; import sys; "
-             "a = QGuiApplication(['x', '-platform', 'offscreen']); i = QImage(800, 500, QImage.Format_RGB32); "
-             "i.fill(0xffffff); i.save(sys.argv[1])")
-    body = (f'if [ "$1" = render ]; then exec {sys.executable} -c "{blank}" "$4"; fi\n'
-            'exec $REAL "$@"')
+    blank = (
+        "from PySide6.QtGui import QImage, QGuiApplication; import sys; "
+        "a = QGuiApplication(['x', '-platform', 'offscreen']); i = QImage(800, 500, QImage.Format_RGB32); "
+        "i.fill(0xffffff); i.save(sys.argv[1])"
+    )
+    body = (
+        f'if [ "$1" = render ]; then exec {sys.executable} -c "{blank}" "$4"; fi\nexec $REAL "$@"'
+    )
     result = smoke(make_bundle(tmp_path / "dist", body))
     assert result.returncode == 1
     assert last_line(result).startswith("smoke: FAILED: render: PNG is only ")
@@ -74,8 +84,7 @@ def test_smoke_fails_when_render_writes_a_blank_picture(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_smoke_skips_render_until_the_build_has_it_then_requires_it(tmp_path: Path) -> None:
-    body = ('[ "$1" = --help ] && { $REAL --help | grep -v "^ *render "; exit 0; }\n'
-            'exec $REAL "$@"')
+    body = '[ "$1" = --help ] && { $REAL --help | grep -v "^ *render "; exit 0; }\nexec $REAL "$@"'
     dist = make_bundle(tmp_path / "dist", body)
     result = smoke(dist)
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,9 @@ ORDER = 46
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("airflow-local", help="run a real Airflow on this machine (start, stop, status)")
+    p = subparsers.add_parser(
+        "airflow-local", help="run a real Airflow on this machine (start, stop, status)"
+    )
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     s = sub.add_parser("start", help="set up once, start, and register the 'local' profile")
     s.add_argument("--port", type=int, default=0, help="API port (default: a free one)")
@@ -33,12 +35,17 @@ def register_profile(local: LocalAirflow, name: str = "local") -> settings_mod.P
 
 def cmd_start(args: argparse.Namespace) -> int:
     local = LocalAirflow()
-    status = local.start(port=args.port, timeout=args.timeout,
-                         progress=lambda text: print(text, file=sys.stderr))
+    status = local.start(
+        port=args.port, timeout=args.timeout, progress=lambda text: print(text, file=sys.stderr)
+    )
     profile = register_profile(local)
-    print(f"Airflow is running at {status.base_url} (user admin, password in {local.password_file})")
-    print(f"DAG folder {status.dags_folder}; profile {profile.name!r} registered "
-          f"(deploy with: stitchboard deploy FILE --profile {profile.name})")
+    print(
+        f"Airflow is running at {status.base_url} (user admin, password in {local.password_file})"
+    )
+    print(
+        f"DAG folder {status.dags_folder}; profile {profile.name!r} registered "
+        f"(deploy with: stitchboard deploy FILE --profile {profile.name})"
+    )
     return 0
 
 

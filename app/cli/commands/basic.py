@@ -50,27 +50,39 @@ def _port_line(port: Port) -> str:
 def cmd_inspect(args: argparse.Namespace) -> int:
     info = inspect_notebook(args.notebook)
     if args.json:
-        print(json.dumps({
-            "path": args.notebook,
-            "kernel": info.kernel,
-            "language": info.language,
-            "inputs": [_port_json(p) for p in info.inputs],
-            "outputs": [_port_json(p) for p in info.outputs],
-            "outputs_supported": info.outputs_supported,
-            "warnings": list(info.warnings),
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "path": args.notebook,
+                    "kernel": info.kernel,
+                    "language": info.language,
+                    "inputs": [_port_json(p) for p in info.inputs],
+                    "outputs": [_port_json(p) for p in info.outputs],
+                    "outputs_supported": info.outputs_supported,
+                    "warnings": list(info.warnings),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(f"{args.notebook}  (kernel {info.kernel}, {info.language})")
     if Path(args.notebook).suffix == ".py":
         print("  script job: ports are declared on its node (inputs as --name=value options,")
         print("  outputs as JSON in the file named by $STITCHBOARD_OUTPUTS)")
         return 0
-    print("  inputs (cell tagged 'parameters'):" if info.has_parameters_cell
-          else "  inputs: none (no cell tagged 'parameters')")
+    print(
+        "  inputs (cell tagged 'parameters'):"
+        if info.has_parameters_cell
+        else "  inputs: none (no cell tagged 'parameters')"
+    )
     for port in info.inputs:
         print(_port_line(port))
-    print("  outputs (cell tagged 'outputs'):" if info.has_outputs_cell
-          else "  outputs: none (no cell tagged 'outputs')")
+    print(
+        "  outputs (cell tagged 'outputs'):"
+        if info.has_outputs_cell
+        else "  outputs: none (no cell tagged 'outputs')"
+    )
     for port in info.outputs:
         print(f"    {port.name}: {port.type.value}" + (f"  # {port.help}" if port.help else ""))
     for warning in info.warnings:
@@ -102,7 +114,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"{args.file}: {len(errors)} error(s), {warnings} warning(s)")
     else:
-        print(f"{args.file}: OK ({len(pipeline)} nodes, {len(pipeline.edges)} edges"
-              + (f", {warnings} warning(s))" if warnings else ")"))
+        print(
+            f"{args.file}: OK ({len(pipeline)} nodes, {len(pipeline.edges)} edges"
+            + (f", {warnings} warning(s))" if warnings else ")")
+        )
     print_issues(issues)
     return 1 if has_errors(issues) else 0

@@ -38,10 +38,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--profile", required=True, metavar="NAME", help="the cluster profile")
     p.add_argument("--trigger", action="store_true", help="start a run after deploying")
     p.add_argument("--wait", action="store_true", help="with --trigger: follow the run to its end")
-    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                   help="a pipeline parameter for the triggered run (repeatable)")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                   help="how long to wait for Airflow to parse the DAG (default 120 s)")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a pipeline parameter for the triggered run (repeatable)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="how long to wait for Airflow to parse the DAG (default 120 s)",
+    )
     p.add_argument("--json", action="store_true", help="print the deploy summary as JSON")
     p.set_defaults(handler=cmd_deploy)
 
@@ -92,16 +102,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise CliError("--wait needs --trigger")
     pipeline = load_pipeline(args.file)
     profile = _profile(args.profile)
-    options = DeployOptions(trigger=args.trigger, wait=args.wait,
-                            params=parse_overrides(pipeline, args.param),
-                            parse_timeout=args.timeout)
+    options = DeployOptions(
+        trigger=args.trigger,
+        wait=args.wait,
+        params=parse_overrides(pipeline, args.param),
+        parse_timeout=args.timeout,
+    )
     console = Console(stderr=args.json)
     cancel = threading.Event()
     errors: list[LogEvent] = []
     events = deploy(pipeline, profile, options, prompt=terminal_prompt(), cancel=cancel)
     try:
-        finished, errors = _render(events, console, f"deploy {pipeline.settings.dag_id} "
-                                                    f"to {profile.name}")
+        finished, errors = _render(
+            events, console, f"deploy {pipeline.settings.dag_id} to {profile.name}"
+        )
     except ValidationFailed as exc:
         print(f"{args.file}: cannot deploy, the pipeline has errors", file=sys.stderr)
         print_issues([i for i in exc.issues if i.is_error], sys.stderr)
@@ -137,8 +151,7 @@ def _print_runs(runs: list[dict[str, Any]], console: Console) -> None:
     if not runs:
         console.print("no runs yet")
     for run in runs:
-        console.print(f"{run['run_id']}  {run['state']}",
-                      highlight=False, markup=False)
+        console.print(f"{run['run_id']}  {run['state']}", highlight=False, markup=False)
         for task_id, info in run["tasks"].items():
             line = state_text(info["state"]).append(f"  {task_id}")
             if info["try_number"] > 1:

@@ -24,20 +24,49 @@ EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("dry-run", help="run the pipeline locally, values flowing between nodes")
+    p = subparsers.add_parser(
+        "dry-run", help="run the pipeline locally, values flowing between nodes"
+    )
     p.add_argument("file", help="a .stitch pipeline")
-    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
-                   help="override a pipeline parameter (repeatable)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="nodes run at the same time (default: the number of CPUs)")
-    p.add_argument("--run-dir", default=None, metavar="DIR",
-                   help="folder for this run (default: a new one under <pipeline>.runs/)")
-    p.add_argument("--prepare-only", action="store_true",
-                   help="inject parameters and write the notebooks without running them")
-    p.add_argument("--only", nargs="+", default=[], metavar="NODE",
-                   help="run only these nodes; the others' outputs come from the latest run")
-    p.add_argument("--from", dest="from_node", default=None, metavar="NODE",
-                   help="run this node and everything downstream of it")
+    p.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a pipeline parameter (repeatable)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="nodes run at the same time (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--run-dir",
+        default=None,
+        metavar="DIR",
+        help="folder for this run (default: a new one under <pipeline>.runs/)",
+    )
+    p.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="inject parameters and write the notebooks without running them",
+    )
+    p.add_argument(
+        "--only",
+        nargs="+",
+        default=[],
+        metavar="NODE",
+        help="run only these nodes; the others' outputs come from the latest run",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_node",
+        default=None,
+        metavar="NODE",
+        help="run this node and everything downstream of it",
+    )
     p.add_argument("--no-cache", action="store_true", help="run every node even if cached")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
     p.set_defaults(handler=cmd_dry_run)
@@ -51,10 +80,15 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
             find_node(pipeline, ref)
         except RunError as exc:
             raise CliError(str(exc)) from None
-    return RunOptions(overrides=parse_overrides(pipeline, args.param), jobs=args.jobs,
-                      run_dir=args.run_dir, prepare_only=args.prepare_only,
-                      only=tuple(args.only), from_node=args.from_node,
-                      use_cache=not args.no_cache)
+    return RunOptions(
+        overrides=parse_overrides(pipeline, args.param),
+        jobs=args.jobs,
+        run_dir=args.run_dir,
+        prepare_only=args.prepare_only,
+        only=tuple(args.only),
+        from_node=args.from_node,
+        use_cache=not args.no_cache,
+    )
 
 
 def cmd_dry_run(args: argparse.Namespace) -> int:
@@ -65,8 +99,11 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
         events = run.events()
     except ValidationFailed as exc:
         if args.json:
-            print(json.dumps({"state": "invalid", "issues": json.loads(issues_json(exc.issues))},
-                             indent=2))
+            print(
+                json.dumps(
+                    {"state": "invalid", "issues": json.loads(issues_json(exc.issues))}, indent=2
+                )
+            )
         else:
             print(f"stitchboard: {args.file}: not run, the pipeline has errors:", file=sys.stderr)
             print_issues(exc.issues, sys.stderr)

@@ -16,8 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("export", help="write the Airflow DAG for a pipeline")
     p.add_argument("file", help="a .stitch pipeline")
     p.add_argument("-o", "--output", default=".", metavar="DIR", help="the DAG folder to write to")
-    p.add_argument("--backend", choices=BACKENDS, default="kubernetes",
-                   help="kubernetes: a pod per node (default); worker: run on the Airflow worker")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="kubernetes",
+        help="kubernetes: a pod per node (default); worker: run on the Airflow worker",
+    )
     p.set_defaults(handler=cmd_export)
 
 
@@ -33,5 +37,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = bundle.write(Path(args.output))
     for path in written:
         print(f"wrote {path}")
-    print(f"DAG {bundle.dag_id} ({args.backend} backend, {len(pipeline)} tasks), digest {bundle.digest[:12]}")
+    print(
+        f"DAG {bundle.dag_id} ({args.backend} backend, {len(pipeline)} tasks), digest {bundle.digest[:12]}"
+    )
     return 0

@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", help="a .stitch pipeline to open")
     p.set_defaults(handler=cmd_gui)
 
-    p = subparsers.add_parser("render", help="draw a pipeline to a PNG file (offscreen, for docs and CI)")
+    p = subparsers.add_parser(
+        "render", help="draw a pipeline to a PNG file (offscreen, for docs and CI)"
+    )
     p.add_argument("file", help="a .stitch pipeline")
     p.add_argument("-o", "--output", required=True, help="the PNG file to write")
     p.add_argument("--size", default="1600x900", help="WIDTHxHEIGHT in pixels (default 1600x900)")

@@ -18,16 +18,23 @@ ORDER = 45
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("profile", help="manage cluster profiles (add, list, show, remove, test)")
+    p = subparsers.add_parser(
+        "profile", help="manage cluster profiles (add, list, show, remove, test)"
+    )
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     a = sub.add_parser("add", help="add or replace a profile")
     a.add_argument("name")
-    a.add_argument("--url", required=True, help="Airflow base URL, e.g. https://airflow.example.com")
+    a.add_argument(
+        "--url", required=True, help="Airflow base URL, e.g. https://airflow.example.com"
+    )
     a.add_argument("--auth", choices=settings_mod.AUTH_KINDS, default="password")
     a.add_argument("--username", default="", help="for --auth password")
-    a.add_argument("--secret-stdin", action="store_true",
-                   help="read the password or token from stdin (else asked on the terminal)")
+    a.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the password or token from stdin (else asked on the terminal)",
+    )
     a.add_argument("--no-verify-tls", action="store_true", help="skip TLS checks (not advised)")
     a.add_argument("--ca-bundle", default="", metavar="FILE", help="a custom CA bundle (PEM)")
     a.add_argument("--backend", choices=settings_mod.BACKENDS, default="kubernetes")
@@ -40,17 +47,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.add_argument("--bucket", default="", help="s3 target: bucket")
     a.add_argument("--prefix", default="", help="s3 target: key prefix")
     a.add_argument("--region", default="", help="s3 target: region")
-    a.add_argument("--git-secret", action="store_true",
-                   help="git target: ask for an access token for https pushes")
-    a.add_argument("--s3-access-key-id", default="",
-                   help="s3 target: access key id (its secret key is asked for)")
+    a.add_argument(
+        "--git-secret",
+        action="store_true",
+        help="git target: ask for an access token for https pushes",
+    )
+    a.add_argument(
+        "--s3-access-key-id",
+        default="",
+        help="s3 target: access key id (its secret key is asked for)",
+    )
     a.set_defaults(handler=cmd_add)
 
     lst = sub.add_parser("list", help="list profiles")
     lst.set_defaults(handler=cmd_list)
-    for action, handler, text in (("show", cmd_show, "show one profile"),
-                                  ("remove", cmd_remove, "remove a profile and its secrets"),
-                                  ("test", cmd_test, "check API, credentials and target")):
+    for action, handler, text in (
+        ("show", cmd_show, "show one profile"),
+        ("remove", cmd_remove, "remove a profile and its secrets"),
+        ("test", cmd_test, "check API, credentials and target"),
+    ):
         s = sub.add_parser(action, help=text)
         s.add_argument("name")
         if action == "show":
@@ -78,15 +93,29 @@ def _store(name: str, kind: str, value: str) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    target = settings_mod.Target(kind=args.target, path=args.path, repo=args.repo,
-                                 branch=args.branch, subfolder=args.subfolder,
-                                 endpoint=args.endpoint, bucket=args.bucket, prefix=args.prefix,
-                                 region=args.region)
+    target = settings_mod.Target(
+        kind=args.target,
+        path=args.path,
+        repo=args.repo,
+        branch=args.branch,
+        subfolder=args.subfolder,
+        endpoint=args.endpoint,
+        bucket=args.bucket,
+        prefix=args.prefix,
+        region=args.region,
+    )
     if args.auth == "password" and not args.username:
         raise CliError("--auth password needs --username")
-    profile = settings_mod.Profile(name=args.name, base_url=args.url, auth=args.auth,
-                                   username=args.username, verify_tls=not args.no_verify_tls,
-                                   ca_bundle=args.ca_bundle, target=target, backend=args.backend)
+    profile = settings_mod.Profile(
+        name=args.name,
+        base_url=args.url,
+        auth=args.auth,
+        username=args.username,
+        verify_tls=not args.no_verify_tls,
+        ca_bundle=args.ca_bundle,
+        target=target,
+        backend=args.backend,
+    )
     secrets: list[tuple[str, str]] = []  # asked before saving, so a refusal changes nothing
     if args.auth in ("password", "token"):
         secrets.append((args.auth, _ask(f"{args.auth} for {args.url}: ", args.secret_stdin)))
@@ -124,7 +153,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"{'target':<14}{profile.target.describe()}")
         elif value not in ("", None):
             print(f"{key:<14}{value}")
-    print(f"{'secrets':<14}keyring service 'stitchboard' (or ${credentials.env_var(args.name, profile.auth)})")
+    print(
+        f"{'secrets':<14}keyring service 'stitchboard' (or ${credentials.env_var(args.name, profile.auth)})"
+    )
     return 0
 
 

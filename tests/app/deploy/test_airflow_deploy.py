@@ -45,7 +45,11 @@ def finish(events: Any) -> tuple[RunFinished, list[Any]]:
 def close(a: Any, b: Any) -> bool:
     """Equal, floats to 1e-9 relative (numpy builds may differ in the last bits)."""
     if isinstance(a, float) or isinstance(b, float):
-        return isinstance(a, int | float) and isinstance(b, int | float) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        return (
+            isinstance(a, int | float)
+            and isinstance(b, int | float)
+            and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        )
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
@@ -64,16 +68,19 @@ def quick_example(example_copy: Path) -> Path:
 
 
 def test_example_runs_on_airflow_with_the_values_of_the_dry_run(
-        local_profile: Profile, quick_example: Path) -> None:
+    local_profile: Profile, quick_example: Path
+) -> None:
     pipeline = fileformat.load(quick_example)
     params = {"n_rows": 240, "min_accuracy": 0.5}
-    finished, events = finish(deploy(pipeline, local_profile,
-                                     DeployOptions(trigger=True, wait=True, params=params)))
+    finished, events = finish(
+        deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True, params=params))
+    )
     assert finished.state == RunState.SUCCEEDED, finished.summary
     run = finished.summary["run"]
     assert set(run["tasks"].values()) == {"succeeded"}
-    assert {e.node_name for e in events if isinstance(e, NodeEvent)
-            and e.state == NodeState.SUCCEEDED} == {n.name for n in pipeline.nodes}
+    assert {
+        e.node_name for e in events if isinstance(e, NodeEvent) and e.state == NodeState.SUCCEEDED
+    } == {n.name for n in pipeline.nodes}
 
     local = list(DryRun(pipeline, RunOptions(overrides=params, use_cache=False)).events())[-1]
     assert local.state == RunState.SUCCEEDED
@@ -89,7 +96,8 @@ def test_example_runs_on_airflow_with_the_values_of_the_dry_run(
 
 
 def test_same_pipeline_twice_is_one_dag_and_not_delivered_again(
-        local_profile: Profile, quick_example: Path) -> None:
+    local_profile: Profile, quick_example: Path
+) -> None:
     pipeline = fileformat.load(quick_example)
     first, _ = finish(deploy(pipeline, local_profile))
     second, _ = finish(deploy(pipeline, local_profile))
@@ -97,13 +105,15 @@ def test_same_pipeline_twice_is_one_dag_and_not_delivered_again(
     assert first.summary["dag_id"] == second.summary["dag_id"] == "customer_churn"
     api = AirflowApi(local_profile)
     from airflow_client import client as af
+
     dags = api.call(af.DAGApi(api.client()).get_dags, dag_id_pattern="customer_churn").dags
     assert [d.dag_id for d in dags] == ["customer_churn"]
     assert api.dag("customer_churn").is_paused is False
 
 
-def test_a_bundle_airflow_rejects_is_rolled_back(local_profile: Profile,
-                                                 local_airflow: LocalAirflow) -> None:
+def test_a_bundle_airflow_rejects_is_rolled_back(
+    local_profile: Profile, local_airflow: LocalAirflow
+) -> None:
     good = tiny_bundle("sb_rollback", "good")
     finish(deploy_bundle(good, local_profile))
     broken = tiny_bundle("sb_rollback", source=good.dag_source + "raise RuntimeError('kaputt')\n")
@@ -122,8 +132,9 @@ def test_a_bundle_airflow_rejects_is_rolled_back(local_profile: Profile,
     assert api.dag_source("sb_rollback") == good.dag_source
 
 
-def test_a_dag_id_defined_by_another_file_is_refused(local_profile: Profile,
-                                                     local_airflow: LocalAirflow) -> None:
+def test_a_dag_id_defined_by_another_file_is_refused(
+    local_profile: Profile, local_airflow: LocalAirflow
+) -> None:
     finish(deploy_bundle(tiny_bundle("sb_taken"), local_profile))
     intruder = tiny_bundle("sb_taken", file_name="someone_else.py")
     with pytest.raises(DagIdTaken, match="already defined by sb_taken.py"):
@@ -131,12 +142,22 @@ def test_a_dag_id_defined_by_another_file_is_refused(local_profile: Profile,
     assert not (local_airflow.dags_folder / "someone_else.py").exists()
 
 
-def test_bad_credentials_are_one_line(local_profile: Profile, monkeypatch: pytest.MonkeyPatch,
-                                      example_copy: Path, capsys: pytest.CaptureFixture) -> None:
+def test_bad_credentials_are_one_line(
+    local_profile: Profile,
+    monkeypatch: pytest.MonkeyPatch,
+    example_copy: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:
     from app import settings
 
-    wrong = Profile(**{**local_profile.to_json(), "name": "wrong", "password_file": "",
-                       "target": local_profile.target})
+    wrong = Profile(
+        **{
+            **local_profile.to_json(),
+            "name": "wrong",
+            "password_file": "",
+            "target": local_profile.target,
+        }
+    )
     monkeypatch.setenv("STITCHBOARD_SECRET_WRONG_PASSWORD", "not-the-password")
     with pytest.raises(AuthFailed, match="refused the credentials of user 'admin'"):
         list(deploy(fileformat.load(example_copy), wrong))
@@ -153,16 +174,29 @@ def test_bad_credentials_are_one_line(local_profile: Profile, monkeypatch: pytes
     assert "not-the-password" not in out.out + out.err
 
 
-def test_cli_deploy_trigger_wait_then_runs(local_profile: Profile, quick_example: Path,
-                                           capsys: pytest.CaptureFixture) -> None:
+def test_cli_deploy_trigger_wait_then_runs(
+    local_profile: Profile, quick_example: Path, capsys: pytest.CaptureFixture
+) -> None:
     example_copy = quick_example
     from app import settings
 
     config = settings.load()
     config.put(local_profile)
     config.save()
-    code = main(["deploy", str(example_copy), "--profile", "local", "--trigger", "--wait",
-                 "-p", "n_rows=120", "-p", "min_accuracy=0.99"])
+    code = main(
+        [
+            "deploy",
+            str(example_copy),
+            "--profile",
+            "local",
+            "--trigger",
+            "--wait",
+            "-p",
+            "n_rows=120",
+            "-p",
+            "min_accuracy=0.99",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 1  # the accuracy bar is not met: compare_models fails on Airflow too
     assert "failed: compare_models" in out.out

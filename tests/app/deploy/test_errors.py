@@ -25,12 +25,21 @@ def _save(profile: Profile) -> None:
 
 
 def _profile(tmp_path: Path, url: str, name: str = "far") -> Profile:
-    return Profile(name=name, base_url=url, username="ana",
-                   target=Target(kind="folder", path=str(tmp_path / "dags")), backend="worker")
+    return Profile(
+        name=name,
+        base_url=url,
+        username="ana",
+        target=Target(kind="folder", path=str(tmp_path / "dags")),
+        backend="worker",
+    )
 
 
-def test_unreachable_url(tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_url(
+    tmp_path: Path,
+    example_copy: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("STITCHBOARD_SECRET_FAR_PASSWORD", "pw-never-shown")
     profile = _profile(tmp_path, f"http://127.0.0.1:{free_port()}")
     with pytest.raises(Unreachable, match=r"Airflow at http://127.0.0.1:\d+ is unreachable"):
@@ -45,8 +54,9 @@ def test_unreachable_url(tmp_path: Path, example_copy: Path, capsys: pytest.Capt
     assert not (tmp_path / "dags").exists()  # nothing delivered
 
 
-def test_tls_failure_is_named(tmp_path: Path, example_copy: Path,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tls_failure_is_named(
+    tmp_path: Path, example_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A plain-HTTP listener answering an https URL fails the TLS handshake."""
     from http.server import HTTPServer, SimpleHTTPRequestHandler
     from threading import Thread
@@ -62,8 +72,9 @@ def test_tls_failure_is_named(tmp_path: Path, example_copy: Path,
         server.shutdown()
 
 
-def test_missing_keyring_backend(tmp_path: Path, example_copy: Path,
-                                 capsys: pytest.CaptureFixture) -> None:
+def test_missing_keyring_backend(
+    tmp_path: Path, example_copy: Path, capsys: pytest.CaptureFixture
+) -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())
     profile = _profile(tmp_path, f"http://127.0.0.1:{free_port()}", name="prod")
     with pytest.raises(CredentialError, match="no keyring backend"):
@@ -76,15 +87,36 @@ def test_missing_keyring_backend(tmp_path: Path, example_copy: Path,
     assert "no keyring backend" in last and "STITCHBOARD_SECRET_PROD_PASSWORD" in last
 
 
-def test_profile_cli_add_list_show_remove(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                          monkeypatch: pytest.MonkeyPatch,
-                                          memory_keyring: object) -> None:
+def test_profile_cli_add_list_show_remove(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: object,
+) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("hunter2\n"))
-    assert main(["profile", "add", "prod", "--url", "https://af.example.com", "--username",
-                 "ana", "--secret-stdin", "--target", "s3", "--bucket", "dags",
-                 "--prefix", "prod"]) == 0
+    assert (
+        main(
+            [
+                "profile",
+                "add",
+                "prod",
+                "--url",
+                "https://af.example.com",
+                "--username",
+                "ana",
+                "--secret-stdin",
+                "--target",
+                "s3",
+                "--bucket",
+                "dags",
+                "--prefix",
+                "prod",
+            ]
+        )
+        == 0
+    )
     assert main(["profile", "list"]) == 0
     assert main(["profile", "show", "prod"]) == 0
     out = capsys.readouterr().out

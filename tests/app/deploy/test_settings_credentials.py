@@ -14,8 +14,12 @@ from graph_editor.errors import CredentialError, SettingsError
 
 
 def _profile(**kw: object) -> Profile:
-    data = {"name": "prod", "base_url": "https://airflow.example.com/", "username": "ana",
-            "target": Target(kind="git", repo="git@example.com:dags.git", subfolder="dags")}
+    data = {
+        "name": "prod",
+        "base_url": "https://airflow.example.com/",
+        "username": "ana",
+        "target": Target(kind="git", repo="git@example.com:dags.git", subfolder="dags"),
+    }
     data.update(kw)
     return Profile(**data)  # type: ignore[arg-type]
 

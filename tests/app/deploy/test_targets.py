@@ -50,8 +50,9 @@ def test_bundle_names_cannot_escape_the_folder(tmp_path: Path) -> None:
 
 
 def _git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, text=True,
-                          capture_output=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, text=True, capture_output=True
+    ).stdout
 
 
 @pytest.fixture
@@ -62,16 +63,19 @@ def bare_repo(tmp_path: Path) -> Path:
 
 
 def test_git_target_pushes_one_commit_per_change(bare_repo: Path, tmp_path: Path) -> None:
-    target = GitTarget("prod", str(bare_repo), "main", "dags/stitchboard",
-                       workdir=tmp_path / "clone")
+    target = GitTarget(
+        "prod", str(bare_repo), "main", "dags/stitchboard", workdir=tmp_path / "clone"
+    )
     assert target.check_writable().endswith("accepts pushes")
     assert target.deliver(V1, "Deploy churn (aaa) from Stitchboard") == {"churn.py": None}
     assert target.deliver(V1, "Deploy churn (aaa) from Stitchboard") is None
     assert _git("log", "--format=%s", "main", cwd=bare_repo).splitlines() == [
-        "Deploy churn (aaa) from Stitchboard"]
+        "Deploy churn (aaa) from Stitchboard"
+    ]
     assert _git("show", "main:dags/stitchboard/churn.py", cwd=bare_repo) == "# version 1\n"
     assert _git("ls-tree", "-r", "--name-only", "main", cwd=bare_repo).split() == [
-        "dags/stitchboard/churn.py"]  # clean history: only the bundle
+        "dags/stitchboard/churn.py"
+    ]  # clean history: only the bundle
     assert target.relative_path("churn.py") == "dags/stitchboard/churn.py"
 
     # someone else pushes meanwhile: our next delivery builds on their commit
@@ -84,7 +88,10 @@ def test_git_target_pushes_one_commit_per_change(bare_repo: Path, tmp_path: Path
     previous = target.deliver(V2, "Deploy churn (bbb) from Stitchboard")
     assert previous == V1
     assert _git("log", "--format=%s", "main", cwd=bare_repo).splitlines() == [
-        "Deploy churn (bbb) from Stitchboard", "readme", "Deploy churn (aaa) from Stitchboard"]
+        "Deploy churn (bbb) from Stitchboard",
+        "readme",
+        "Deploy churn (aaa) from Stitchboard",
+    ]
 
 
 def test_git_target_unreachable_repo_is_one_line(tmp_path: Path) -> None:
@@ -109,8 +116,13 @@ def moto_endpoint() -> Iterator[str]:
 def test_s3_target_puts_objects_under_the_prefix(moto_endpoint: str) -> None:
     credentials.set_secret("s3prof", "s3-access-key", "testing")
     credentials.set_secret("s3prof", "s3-secret-key", "testing")
-    s3 = boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1",
-                      aws_access_key_id="testing", aws_secret_access_key="testing")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
     s3.create_bucket(Bucket="dags")
     target = S3Target("s3prof", "dags", "prod/dags", moto_endpoint, "us-east-1")
     assert target.check_writable() == f"s3://dags/prod/dags at {moto_endpoint} is writable"

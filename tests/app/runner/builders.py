@@ -17,11 +17,18 @@ def notebook(path: Path, parameters: str = "", body: str = "", outputs: str = ""
     return write_notebook(path, parameters=parameters, outputs=outputs, body=body, title=True)
 
 
-def pipeline(folder: Path, sources: dict[str, Path], wires: list[str] = (),
-             parameters: tuple[PipelineParameter, ...] = (), **node_changes: dict) -> Pipeline:
+def pipeline(
+    folder: Path,
+    sources: dict[str, Path],
+    wires: list[str] = (),
+    parameters: tuple[PipelineParameter, ...] = (),
+    **node_changes: dict,
+) -> Pipeline:
     """Save and reload a pipeline of ``name -> source`` nodes; wires are 'a.out->b.in' or 'a->b'."""
-    p = Pipeline(PipelineSettings(name="test", dag_id="test", parameters=parameters),
-                 path=folder / "test.stitch")
+    p = Pipeline(
+        PipelineSettings(name="test", dag_id="test", parameters=parameters),
+        path=folder / "test.stitch",
+    )
     ids = {}
     for name, source in sources.items():
         kind = NodeKind.TENSORFLOW if source.suffix == ".py" else NodeKind.NOTEBOOK

@@ -39,21 +39,34 @@ def test_independent_nodes_overlap_in_time(tmp_path: Path) -> None:
 
 def test_failure_is_reported_downstream_skipped_other_branch_finishes(tmp_path: Path) -> None:
     root = notebook(tmp_path / "root.ipynb", outputs="value = 2")
-    bad = notebook(tmp_path / "bad.ipynb", parameters="value = 0",
-                   body="raise ZeroDivisionError('no data for ' + str(value))", outputs="out = 1")
+    bad = notebook(
+        tmp_path / "bad.ipynb",
+        parameters="value = 0",
+        body="raise ZeroDivisionError('no data for ' + str(value))",
+        outputs="out = 1",
+    )
     after = notebook(tmp_path / "after.ipynb", parameters="out = 0", outputs="done = out")
     good = notebook(tmp_path / "good.ipynb", parameters="value = 0", outputs="double = value * 2")
-    p = pipeline(tmp_path, {"root": root, "bad": bad, "after": after, "good": good},
-                 ["root.value->bad.value", "bad.out->after.out", "root.value->good.value"])
+    p = pipeline(
+        tmp_path,
+        {"root": root, "bad": bad, "after": after, "good": good},
+        ["root.value->bad.value", "bad.out->after.out", "root.value->good.value"],
+    )
     before = bad.read_bytes()
     nodes = finish(DryRun(p, RunOptions(jobs=2)))
     assert nodes["_"]["state"] == "failed"
     assert nodes["bad"]["state"] == "failed"
     error = nodes["bad"]["error"]
-    assert (error["type"], error["message"], error["cell"]) == ("ZeroDivisionError", "no data for 2", 3)
+    assert (error["type"], error["message"], error["cell"]) == (
+        "ZeroDivisionError",
+        "no data for 2",
+        3,
+    )
     assert nodes["bad"]["detail"] == "in cell 3: ZeroDivisionError: no data for 2"
     executed = nbformat.read(error["notebook"], 4)
-    assert any(o.get("ename") == "ZeroDivisionError" for c in executed.cells for o in c.get("outputs", []))
+    assert any(
+        o.get("ename") == "ZeroDivisionError" for c in executed.cells for o in c.get("outputs", [])
+    )
     assert nodes["after"]["state"] == "skipped" and "bad failed" in nodes["after"]["detail"]
     assert nodes["good"]["state"] == "succeeded" and nodes["good"]["outputs"] == {"double": 4}
     assert bad.read_bytes() == before
@@ -68,23 +81,31 @@ def test_non_json_output_fails_naming_it(tmp_path: Path) -> None:
 
 
 def test_timeout_fails_the_node_and_kills_its_kernel(tmp_path: Path) -> None:
-    slow = notebook(tmp_path / "slow.ipynb", body="import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(120)",
-                    outputs="x = 1")
+    slow = notebook(
+        tmp_path / "slow.ipynb",
+        body="import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(120)",
+        outputs="x = 1",
+    )
     after = notebook(tmp_path / "after.ipynb", parameters="x = 0", outputs="y = x")
-    p = pipeline(tmp_path, {"slow": slow, "after": after}, ["slow.x->after.x"],
-                 slow={"timeout_seconds": 2})
+    p = pipeline(
+        tmp_path, {"slow": slow, "after": after}, ["slow.x->after.x"], slow={"timeout_seconds": 2}
+    )
     run = DryRun(p, RunOptions(jobs=1))
     events = list(run.events())
     nodes = {n["name"]: n for n in events[-1].summary["nodes"]}
     assert nodes["slow"]["state"] == "failed" and nodes["slow"]["detail"] == "timed out after 2 s"
     assert nodes["after"]["state"] == "skipped"
-    kernel_pid = int(next(e.text for e in events if isinstance(e, LogEvent) and e.node_name == "slow"))
+    kernel_pid = int(
+        next(e.text for e in events if isinstance(e, LogEvent) and e.node_name == "slow")
+    )
     assert not alive(kernel_pid)
 
 
 def test_cancel_stops_kernels_scripts_and_their_children(tmp_path: Path) -> None:
-    spawn = ("import os, subprocess, time\nchild = subprocess.Popen(['sleep', '300'])\n"
-             "print('pids', os.getpid(), child.pid, flush=True)\ntime.sleep(300)")
+    spawn = (
+        "import os, subprocess, time\nchild = subprocess.Popen(['sleep', '300'])\n"
+        "print('pids', os.getpid(), child.pid, flush=True)\ntime.sleep(300)"
+    )
     nb = notebook(tmp_path / "nb.ipynb", body=spawn, outputs="x = 1")
     script = tmp_path / "job.py"
     script.write_text(spawn + "\n")
@@ -111,13 +132,19 @@ def test_cancel_stops_kernels_scripts_and_their_children(tmp_path: Path) -> None
 def test_prepare_only_injects_without_a_kernel(tmp_path: Path) -> None:
     first = notebook(tmp_path / "first.ipynb", parameters="n = 1", outputs="m = n")
     second = notebook(tmp_path / "second.ipynb", parameters="m = 0\nlabel = 'x'", outputs="z = m")
-    p = pipeline(tmp_path, {"first": first, "second": second}, ["first.m->second.m"],
-                 second={"values": {"label": "from the node"}})
+    p = pipeline(
+        tmp_path,
+        {"first": first, "second": second},
+        ["first.m->second.m"],
+        second={"values": {"label": "from the node"}},
+    )
     nodes = finish(DryRun(p, RunOptions(prepare_only=True, overrides={})))
     assert {nodes[n]["state"] for n in ("first", "second")} == {"succeeded"}
     prepared = nbformat.read(nodes["second"]["notebook"], 4)
-    injected = next(c for c in prepared.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert "label = \"from the node\"" in injected.source
+    injected = next(
+        c for c in prepared.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    assert 'label = "from the node"' in injected.source
     assert all(not c.get("outputs") for c in prepared.cells if c.cell_type == "code")
     assert descendants() == []
 
@@ -128,9 +155,13 @@ def test_missing_gpu_library_uses_sample_outputs(tmp_path: Path) -> None:
     gpu = notebook(tmp_path / "gpu.ipynb", body="import tensorflow as tf", outputs="accuracy = 0.9")
     use = notebook(tmp_path / "use.ipynb", parameters="accuracy = 0.0", outputs="seen = accuracy")
     nosample = notebook(tmp_path / "nosample.ipynb", body="import tensorflow", outputs="z = 1")
-    p = pipeline(tmp_path, {"gpu": gpu, "use": use, "nosample": nosample}, ["gpu.accuracy->use.accuracy"],
-                 gpu={"kind": NodeKind.TENSORFLOW, "sample_outputs": {"accuracy": 0.7}},
-                 nosample={"kind": NodeKind.TENSORFLOW})
+    p = pipeline(
+        tmp_path,
+        {"gpu": gpu, "use": use, "nosample": nosample},
+        ["gpu.accuracy->use.accuracy"],
+        gpu={"kind": NodeKind.TENSORFLOW, "sample_outputs": {"accuracy": 0.7}},
+        nosample={"kind": NodeKind.TENSORFLOW},
+    )
     nodes = finish(DryRun(p, RunOptions(jobs=2)))
     assert nodes["gpu"]["state"] == "sampled" and nodes["gpu"]["mode"] == "sampled"
     assert "tensorflow is not available here" in nodes["gpu"]["detail"]
@@ -169,5 +200,7 @@ def test_an_unknown_kernel_fails_its_node_with_a_way_on(tmp_path):
     events = list(DryRun(fileformat.load(tmp_path / "p.stitch"), RunOptions(jobs=1)).events())
     failed = [e for e in events if isinstance(e, NodeEvent) and e.state == NodeState.FAILED]
     assert len(failed) == 1
-    assert "no-such-kernel-here" in failed[0].detail and "jupyter kernelspec list" in failed[0].detail
+    assert (
+        "no-such-kernel-here" in failed[0].detail and "jupyter kernelspec list" in failed[0].detail
+    )
     assert isinstance(events[-1], RunFinished)

@@ -16,7 +16,9 @@ from app.cli.main import main
 from tests.app.runner.builders import alive, notebook, pipeline
 
 
-def test_validation_errors_exit_1_with_issues(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_validation_errors_exit_1_with_issues(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     nb = notebook(tmp_path / "a.ipynb", parameters="x = 1", outputs="y = x")
     pipeline(tmp_path, {"a": nb})
     nb.unlink()
@@ -34,7 +36,9 @@ def test_unknown_node_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 0 and "no node named 'nope'" in err
 
 
-def test_partial_run_without_earlier_run_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_partial_run_without_earlier_run_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     a = notebook(tmp_path / "a.ipynb", outputs="y = 1")
     b = notebook(tmp_path / "b.ipynb", parameters="y = 0", outputs="z = y")
     pipeline(tmp_path, {"a": a, "b": b}, ["a.y->b.y"])
@@ -49,8 +53,16 @@ def test_prepare_only_json(tmp_path: Path, capsys: pytest.CaptureFixture) -> Non
     nb = notebook(tmp_path / "a.ipynb", parameters="x = 1", outputs="y = x")
     run_dir = tmp_path / "out"
     pipeline(tmp_path, {"a": nb})
-    code = main(["dry-run", str(tmp_path / "test.stitch"), "--prepare-only", "--json",
-                 "--run-dir", str(run_dir)])
+    code = main(
+        [
+            "dry-run",
+            str(tmp_path / "test.stitch"),
+            "--prepare-only",
+            "--json",
+            "--run-dir",
+            str(run_dir),
+        ]
+    )
     assert code == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["state"] == "succeeded" and summary["run_dir"] == str(run_dir)
@@ -68,8 +80,9 @@ def test_example_from_the_command_line(example_copy: Path) -> None:
     assert "✓ succeeded  compare_models" in done.stdout
     assert "logreg_accuracy=" in done.stdout and "best_model='" in done.stdout
     assert "run folder:" in done.stdout and done.stderr == ""
-    failing = subprocess.run([*command, "-p", "min_accuracy=0.99"], capture_output=True, text=True,
-                             env=env, timeout=300)
+    failing = subprocess.run(
+        [*command, "-p", "min_accuracy=0.99"], capture_output=True, text=True, env=env, timeout=300
+    )
     assert failing.returncode == 1
     assert "compare_models failed in cell 3: ValueError: best accuracy" in failing.stdout
     as_json = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=300)
@@ -79,11 +92,18 @@ def test_example_from_the_command_line(example_copy: Path) -> None:
 
 @pytest.mark.slow
 def test_ctrl_c_cancels_and_exits_130(tmp_path: Path) -> None:
-    nb = notebook(tmp_path / "slow.ipynb", body="import os, time\nprint('pid', os.getpid(), flush=True)\ntime.sleep(300)",
-                  outputs="x = 1")
+    nb = notebook(
+        tmp_path / "slow.ipynb",
+        body="import os, time\nprint('pid', os.getpid(), flush=True)\ntime.sleep(300)",
+        outputs="x = 1",
+    )
     pipeline(tmp_path, {"slow": nb})
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", "dry-run", str(tmp_path / "test.stitch")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli.main", "dry-run", str(tmp_path / "test.stitch")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     log = None
     deadline = time.monotonic() + 120
     while log is None and time.monotonic() < deadline:

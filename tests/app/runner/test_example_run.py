@@ -29,8 +29,11 @@ def by_name(summary: dict) -> dict[str, dict]:
 
 
 def user_files(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +56,9 @@ def test_values_flow_from_node_to_node(churn: tuple[Path, dict, dict]) -> None:
     assert compare["input_sources"]["logreg_accuracy"] == "train_logreg.accuracy"
     assert compare["inputs"]["min_accuracy"] == 0.6  # the pipeline parameter's default
     assert nodes["prepare_data"]["outputs"]["rows"] == 400
-    assert compare["outputs"]["best_accuracy"] == max(compare["inputs"]["logreg_accuracy"],
-                                                      compare["inputs"]["mlp_accuracy"])
+    assert compare["outputs"]["best_accuracy"] == max(
+        compare["inputs"]["logreg_accuracy"], compare["inputs"]["mlp_accuracy"]
+    )
 
 
 def test_run_folder_holds_notebooks_logs_and_report(churn: tuple[Path, dict, dict]) -> None:
@@ -77,11 +81,15 @@ def test_gpu_nodes_run_on_cpu_and_say_so(churn: tuple[Path, dict, dict]) -> None
     assert nodes["train_mlp"]["outputs"]["backend"] == "numpy"
 
 
-def test_second_run_is_all_cached_and_user_files_are_untouched(churn: tuple[Path, dict, dict]) -> None:
+def test_second_run_is_all_cached_and_user_files_are_untouched(
+    churn: tuple[Path, dict, dict],
+) -> None:
     path, first, before = churn
     second = run(path)
     assert {n["state"] for n in second["nodes"]} == {"cached"}
-    assert by_name(second)["compare_models"]["outputs"] == by_name(first)["compare_models"]["outputs"]
+    assert (
+        by_name(second)["compare_models"]["outputs"] == by_name(first)["compare_models"]["outputs"]
+    )
     forced = run(path, use_cache=False, only=())
     assert {n["state"] for n in forced["nodes"]} == {"succeeded"}
     assert user_files(path.parent) == before  # byte for byte
@@ -91,8 +99,13 @@ def test_override_reruns_only_what_it_changes(churn: tuple[Path, dict, dict]) ->
     path, first, _ = churn
     summary = run(path, overrides={"min_accuracy": 0.5})
     states = {n["name"]: n["state"] for n in summary["nodes"]}
-    assert states == {"prepare_data": "cached", "train_logreg": "cached", "train_mlp": "cached",
-                      "feature_stats": "cached", "compare_models": "succeeded"}
+    assert states == {
+        "prepare_data": "cached",
+        "train_logreg": "cached",
+        "train_mlp": "cached",
+        "feature_stats": "cached",
+        "compare_models": "succeeded",
+    }
     assert by_name(summary)["compare_models"]["inputs"]["min_accuracy"] == 0.5
     rows = run(path, overrides={"n_rows": 200})
     assert by_name(rows)["prepare_data"]["state"] == "succeeded"

@@ -12,7 +12,7 @@ from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "93d3da4f371e862a"
+RUNTIME_KEY = "db55e2e8b9f9a026"
 
 
 def stitchboard_content(key):
@@ -147,7 +147,7 @@ with DAG(
         op_kwargs={
             "node": {
                 "source": "train_mlp.ipynb",
-                "content": "a132810cd2471335",
+                "content": "ef076538fa25a6e6",
                 "inputs": ["train", "test", "hidden_units", "epochs"],
                 "outputs": ["accuracy", "backend"],
                 "values": {},
@@ -191,7 +191,7 @@ with DAG(
         op_kwargs={
             "node": {
                 "source": "compare_models.ipynb",
-                "content": "4ac627689fa00c5c",
+                "content": "027d864a21d0c1c5",
                 "inputs": [
                     "logreg_accuracy",
                     "mlp_accuracy",
@@ -219,27 +219,27 @@ with DAG(
     feature_stats >> compare_models
 
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
-# 4ac627689fa00c5c: compare_models.ipynb
+# 027d864a21d0c1c5: compare_models.ipynb
 # 7c5b6d2e127aca39: train_logreg.ipynb
-# a132810cd2471335: train_mlp.ipynb
 # d5e0bbc675805fd2: prepare_data.ipynb
 # e78973bd02829443: feature_stats.py
-# 93d3da4f371e862a: stitchboard_runtime.py
+# ef076538fa25a6e6: train_mlp.ipynb
+# db55e2e8b9f9a026: stitchboard_runtime.py
 CONTENT = {
-    "4ac627689fa00c5c": (
-        "eNq1VT1v2zAQ3f0rDswiA47hNG0GtxmKtkO3oAW6WIZCU5RMmCIFkkoiGPrvPYr6cuqmQYEMlqW7"
-        "d7x3753l4wwI41JasobNDOCInxBJXF1yjJKCmkOqHxVZtDmR+iDTRUkNvyx0yqW9XHXJgjuaUkcR"
-        "cmxCyOrKMN4dj88X8CXUQqiNu4OB3Al2sOD2HHbcOW4CAKhKge25zwkHTHJqOhQ1YLmDXd0+lqLk"
-        "Uii8oYYiETzgvhAqoYxVhrL6fkl8ny1eWmpnRmXYsJuEP3FWOaFVwnSlHGZVJeULElydkSDM5Whu"
-        "h/mBDPRsy6clBJ1YunJl5Vr09rx8UueG58NQa8ikpg5uYbVcAVxAZnQBzlAcPEBHfQtZvqoOcWNR"
-        "xqmrDE+so86uIRXMFx2boeYEANGPz3ffv/6cT7pOLJh2vfEn9DYG063rLC8q2zn9ppa9+/vW/tsI"
-        "y7Th1msRe1OEdYIlqDcGLXKIEfnMqwXE3gOfmVrRjFo9CqVwbW+hoE9RaLCAA69vw/0y526irHVG"
-        "q9yrFgpOnPDYKMaJjeGSupbRwnNVWnFPYdXMl8Lxwkbz0EPSYpdSODysge5sdHjYXG3nk3alEcpF"
-        "WUy8UahUINtAdAzsNiGwXS+vs2b+EUZ6bF8ZBVbkikosHBKb1baJyaSFyOD0LPgEJ/szQv0Ft9Vy"
-        "+EVlxb8Zo01PDno8nKMGwuKuSf04bN9x2sMzetOtu37ti6Lfwf94S3gVkrbf2vuACxIUGPVrEX/+"
-        "Lk/1muxaVeD/QI0I1HiwHr8tXtz+ZcVfvwuj8DPwoz0XiRy4UShiyVkvG0mFLSWtE4VvVS/3Xe32"
-        "WkEvs6Qqr2jepso21SV6fAhek97uoSIRKtNDm1M4CRx9AVG7TJuCeuvfT58TXCttMPph1sx+AzlW"
-        "SXU="
+    "027d864a21d0c1c5": (
+        "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
+        "wZ2dGcunGRDGpbRkDZsZwAk/IRK7quAYJTk1x0Q/KrJociLxQabzghp+meuES3u5apM5dzShjmLJ"
+        "qQ4hq0vDeHs8Pl/Al9ALoXfbHgzkTrCjBXfgsOfOcRMKgKoE2IH7nHDAJKemraIGLHewr5rHQhRc"
+        "CoU31FAEggfc50LFlLHSUFbdL4mfs8NLA+3MqgwHtpvwJ85KJ7SKmS6Vw6wqpXyBgqszFIS9HM1s"
+        "vz+QHp5t8DSAoCVLl64oXVO9O0+f1JnhWb/UGlKpqYNbWC1XABeQGp2DMxQXD6UDv7ksXtWHdUNT"
+        "yqkrDY+to86uIRHMN53qvmdSANGPz3ffv/6cj6aOJBhPvfEndDIG0a1rJc9L2yr9ppK9+7tr/y2E"
+        "Zdpw67nYelGEdYLFyDcGLWLYYuUzrRaw9Rr4zFiKeuDqUSiFtr2FnD5FYcACjry6DffLjLsRs9YZ"
+        "rTLPWmiYKOFroy1ubAyX1DWIFh6r0op7CKt6vhSO5zaahxmS5vuEwvFhDXRvo+PD5mo3H40rjFAu"
+        "SrfEC4VMBbA1RKeAbhMCu/XyOq3nH2GAxw6lUWBFpqjExj6xWe3qLRmNEClMz4JPMPHPUOov6FbL"
+        "4ReVJf9mjDYdOOjq4Rw0EBa9JvVj777TeIZH9Kauu37ti6Lz4H+8JTwLcTNv7XVAgwQGBv6aij9/"
+        "l1O+Rl4rc/wfqLAimmqAlPdOwG+LF3d4WYDXW2MYNZJkBn7p5/SRIzcK6S046wglibCFpFWs8H3r"
+        "hbir3EEr6ASQVGUlzZpU0aTaRFcfgtekM0LfEQuV6n7MtJwEjL6BqH2qTU69Kd6Pn2M0nDYY/TCr"
+        "Z78BMPJNzg=="
     ),
     "7c5b6d2e127aca39": (
         "eNq1VcFu2zAMvecrCPdib46XrO0lQIbtPgw97BAgCQzFZhyhtiRIclM36L+Pku04aVO0GNBDnIjk"
@@ -255,29 +255,6 @@ CONTENT = {
         "PcfhhdbUWh6283qTdQw3p5uKvNhZQ+DlKfrBh4Hbzge3nfv1INYIXEMvqQX3qAWWRmHWkw1yTlcT"
         "a1JB16yT6K6xO/pf6MUpaeVrVniX8q7O0ce3xuugH9ERkXKxlccy5+FB26MDBGJDDCrmxnVzek4r"
         "LqQm6+3oefQPTD8Z3w=="
-    ),
-    "a132810cd2471335": (
-        "eNq1VlFv2zYQfs+vOKgv1KZottvuwYCLDdsyFGuyAA0QA7Eh0NLJJiKRHEkl0YL89x0l2ZZtpS0G"
-        "NEBsk7z7dPfdd0c9n0GQYlHYYAp3ZwDP9N/uJK7WSLtByc19ph5lEDVnIvObznAhz8tCn4+6/RId"
-        "z7jjdPr80m5ZVZkUO2Rav4ErrAwvQKJ7VOYe2A1Kq8xFoR7DRfcACH4FW/KigL/QcAuXn65juBVu"
-        "oyoHe3tgHAqundJhBG6DYHmJO2BhoYkQM3gkV7iqyusarGostdBY0BlYJ+gxppIWUGbglP+KAx/F"
-        "kj6aLAYISVWGXdL4hGnlhJJJqirp6FRWRTFM1HiAqDZhx9d2xxIEmhvKxaGxTShNLNBRSiToyjXW"
-        "y2GSmwdOIROpgxk8L4L5wh/ejeLRchnBIqib9Wj5AvCmZUnINVhdCAe5USVogxQCJj7IfVUcWvft"
-        "sGT8dciNyDKUSSWFs1MQ0iOPf/b+jyKjqqm8qVdrRtWu0eydUat0s3ObjEYH6bSn36uUk9c1//UC"
-        "iVIr4wi91DWQwKXeJ7X/NY+gprykjrkxvGbNw+8a2pek+JN9op/KkPnEZnmhuOs11NwRmDtAo/oM"
-        "gbXbHqvn7kw93a/8R5eCa7ox991Iebh8KA//4fL43vdyTPwWNrboEsNlpsrEImZsFB6aW8rJ4dqn"
-        "T56ZoLVYVQ7jy6pw4pb6G82lMEYZzD53tiwEkZMKby6S3/6+uvj45yIgZUCStKEmCVsEyi6CMEb5"
-        "IIySgIXFI/w1BWZ3gIdBNWNkexjbVGlk4REt/q8kRRVt5G3On/GfCqUTvGB3u81Gyzb+nQhE1m+D"
-        "CHjqxAP3QpwtAoNFRUFHMOw5PjK3Yl0qkZHHMnwltDhVpRYFMqWdKMW/aMiPRFwugggKZS0tV0Jy"
-        "UyepoSWFbpQmRRwBtmC5cMwrNeoabtZ+RfCAZqUszk5qm1LVLPHT+tNc8BOFeYXuXWLDH7A4rsCK"
-        "p/c0n5PK0lSfUa338lv0BIdPKWoHH5u6/+FVclQlQ+OhaYVWg3GGOSdhJbR/IsVbYng1JnM6jKUy"
-        "dC+xUQSj+H0EbB7bDdd4N6bG69cwbFuKqFX2oLjH4BMCnwyDH7j5vdGhb64MJF7hlMQaWUv7kB43"
-        "ba4lfxJlVXr8OfxCecGPlNiASLSfwfATMG9Bjvik2TnbeJ+J95mE4YCXZ5RpOIc6JN8CJauHrLpg"
-        "aEaiYeuIIEP4AQj9A4wG7OmJ5zPPBxlt4huKYX1qtOoZrWNLOQ4hjfdG8xZpMwDVs1pvGiyizb4u"
-        "4lOijqh2Pa6/QOGJtJvLoa9qbeieY327qOkAumZ5mtJLVVr7Bmasi+2DTyOE2YwGfxiXyCULw+91"
-        "Hb791jeb7eX4P15rtllOobndfNdQXBlrVuzLeUfwrkd4R+LUT3OC6XO6J+gMfBzHGQU0gyVdHBrT"
-        "bY4B3R+ahnIi6Z3N03Jd06uqhC0nBfVnxdfNkW6OuoOtfbv5NtiWZeeRCJmr3WMOzYM2Ru8QyFXu"
-        "Z4cv0bv+OikFDRXafX/2cvYfbaRncg=="
     ),
     "d5e0bbc675805fd2": (
         "eNq1VV2L2zgUfc+vuLgU7F3HdTIThg07f6Cw3UJfAkkwGllJxMiSkOTthJD/vvdaduIMKV0W+pAQ"
@@ -314,61 +291,84 @@ CONTENT = {
         "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
         "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
     ),
-    "93d3da4f371e862a": (
-        "eNrVWftv48YR/l1/xYYpYDKReAnQAoUOKuDeOc21ydmwfUEB16AocWXzTJHKLmVZVf2/95vZB5eS"
-        "7KQtWqACbL52Z+fxzWNnoyi6ast2fj9rclWcaNHm+kGodd2WSzmmGy2aWoq6KaRY14VUor2nx1bO"
-        "mubhjZ6rctWKeVO3Kp+36WBwfV9qsSgrKXDVslqM6GNe1rIQcdmKWsqCaFZbscpXUi3LqhJ5XYh6"
-        "tmjUMm8TMZPzfK1BoBWg+igrPaZVB1UzzytRqO0IfIlyuWpUqzFqyPOJL/lE78Ckvi9X9AnLPYFK"
-        "w1/fn/5JaLrNW5GLv6xnUtWylVqsmmLQKFARp6VaVM1GbBr1ADIsP8muQRrygelcM60qX7XNShRl"
-        "AZnfWfFFrKUUp5fvvv9wffbu+tPlWboskvFg5BU2FmW9WoPrXEG++rOct9DLrKeLRWu1PJd4bPO7"
-        "OwyZTle5ypdgV+np9C34X5Q1tEFjBkJsVNm2shb3EnTnTVWBsGH0MVdlPqsgQY3pBfHfrFvmoayh"
-        "mFz8+er8I1vsLRi1Bv3czAJWVfkoaeJ0OhoRlcljXq3ldCqaVVs2UFHckpoxotRDIR+l2rb3ZX0n"
-        "YDqeSEskb8EncWSXIJalQRdz0MxIG85WjCDDMbQznf7m6vrD9bvv/3h+evk+O/90ffHp+mo6Zd0v"
-        "l2T+CggTMWBTgG+yqGZUNLW1pYYdBH4rsIaXukN9ZuGerrbi6vzT5bszMRqxtg3jeHIay4czceMe"
-        "R86oAvzcMnH64fsDAasSH09/PLulZyX1umrFdx9+MM9P82Z5OyBt0h30aHVBgruloIfp9E1u8PiG"
-        "xr1Rsl2rOv2smxpz4C0Bhi+a4hwIyttGpYMoigaDhWqWIssWa0ySWWb9BUoB2zmbbTBw79Qd5NXS"
-        "PdMK7r7R7k6vZyvVzKXu3mz9bSuXK7KZWXaVt/dVOXNrXuDRfGi3K8KFfX9abwcDa8zs7ONPYiKi"
-        "I3aOBu/Of/gBDpVdw4MxJjDeyII9Gvz13fmP2cXp9fc04kXFQTGDeZVrLc5Z0WdKNSo+e5pLhrIF"
-        "CRR4amIeHJycV0DyYj2nmKRFIUFBAWjOVvGy1BpyDQVsQqMJNiMt4XlVqcn7kpRtMijkwrlnRq6b"
-        "6Wat5jI2lDICPIIdJrU3ulW3Q7dERhodA7UqEaM/0NUzemEBzYREs7DhSbccG8biDjNtQLHEhmJ+"
-        "L+cPzOXQYI8+LwWHA7Iic0v0jeZE7NEdfSlOi8J4ZZA5xk4qECq1D3cnXbCJWYs5IWohtmDWD0rS"
-        "v9VRt0CAQQodmZ5ldB+OWUT0lpUFY+9IXT0NJl+o5x5NGm5thAk3Wc3egwtCRUeqXNAr4hOv76pm"
-        "llc6Tm773C1EQGzc+8YKy0uEvI+gZ5B14uSvKSxCIF3eIRWOxYn4WpwMxUn6uSnrOKCZJAesc7hl"
-        "UftiHRHikKPsERO9NJD99mAIhIJjyjh7TNIsWwLpFUWMyUSc1OvlanvCofQ+13nbKowC28DM8iTh"
-        "93ey7d7XRbmEWN8mNPubQ248R9ljSjTi5GBIq7YvzLNQSAswpXm9vIKTQ/J68h3Ek4fEJHu2iK8h"
-        "H1tkKH4ibfJ9wgCTx1czlvTz4oU1pdhlNfAlDMwPXV3Eu0CZZJQse07GmCafoTEOgx+R9Q4N5S1N"
-        "RmIV9UG/Kdt7pFxZx7swLIAZKH4Drct63hSA0ORk3S5Gvz8x8i3GR5fymoy7hYcY7XWY2HiFYFOu"
-        "MrtiXKMwQNzmMISrD0OXctk82prFp0ugQz7J+ZpCKyIE8iwCAaGW6jPOBDSEXswrifJrpeSKI+u8"
-        "WZXwYx+HeAiRBtbrWUq3euxlAn7pTQokxhGHVbJAxBiMoBIZdWPpR0NuIstlRKq+uT0ywLOeMes8"
-        "kCwXRsZ6ZrVkWc9cVItNQOaYLf7BKXAouhpujMwy5yA/JDX6SH+YAnqM+d9BXvBrmOKD6bgPxLTl"
-        "/cBu10E5TwnACI2pHa9doRr7MjXxNbcL/GyefAV4Ij2gMCP6RNwmJr9Gaat/JfNiaMOiLV9TxxRf"
-        "bSJw+wKDA1NdWCbSslEbN65q8sJrP6PkfWyGl6r8u3Qzw3eeghGgnkFvh5Rj6NUaOEmE+LJbABmP"
-        "hlOoLwpT0YF0XuRtTtsRbFCoMmfa+36VdCse5QhDhoyauDNN0rP3JLinUoQNPrAe0sPXIEQ6FnRK"
-        "Th9/m9Zyk5HTcIES/1K1MiQ54hCOSZL0yKdOATcRNjPW34KKrnM959mpgVFMD8lRbyPweNW97Asv"
-        "+BQ7Qd//ev7g45epATcKFnhrEgJtgoLKEXU4iFMg29CuEth2ZQbUP1PNA0Dt8EzsQXTirK8vZyFK"
-        "J8etZMXfPYdDaW4qnyAU8nowlvNWWN0uorrxMm1oh+i2i7HBIzx719UivUrqOYkMf5SV/Rq+IOEk"
-        "QoDXMbPDdqHNYOxzUcS5KLKgsPmY51HqfC8JaswnJSt8fl0SJ4brMJAiwA2qdKKGLAsKz5FNs7gP"
-        "FVbCMLrNayDYpTsCwau66y+4XKOsvm+qYn/bapUU1JimxOTiLFQo8+JqTMPFrePRFZW/SgG9wDkO"
-        "7efqyOeo5zs7jLLlBaqLo8w9W++yOSCMPJz0vUMdetp8U/wraeiFrEbbcCwxFti7wZ36U8RXX8n6"
-        "Dtv87GGDHas+XoecGd7hu76Y8KmHCygfqs3Wh8xlWkc8j0uPrdl9B8JOp+leWvJkBqGSu0RzoMMg"
-        "yoUx04SAXwzjncKg6QlNxzXhymdTOEdgbXHPpT+lK2Ssgif2OqR97Z3Clj6b5crU0EMksDsbW92b"
-        "Pc0Pe/WhWtf/i6rHjfSdtP8Iba8jbQ/NR0qoF7LHhcHc0MGJqyRXIZlGqsUiZZa3Fjaa2wrWsz3Q"
-        "bOFkM4atNvgL49h1XNJrSYjM1fZ9qbBMo7YxoL8onya9RknEu4F2ueriS5iF3DoYkIg3wsUZ2zTp"
-        "sEvVyfFSNzR037D9NkbPWskeSPfKnT2js2XIJcyKVM3Juu0RHDrTJvvZ88Waoc+s3/ZwmzID3tdL"
-        "LKLjl2HMiPDY9WB4qV06FgftUtFwk4YHuobpfhPmZhGNRjsi+DzZmZFw//2kNjRNIo4CwWaZvyEl"
-        "9DyBkwDrzJKrAxPy9pz6H4GbG53815ycAs9+atl3zVcdd5/gq348tL3gl3ZJL7j45bpGcun65MGx"
-        "iDsG+f/za1lTT4Y3F41O8VSqpqa4vwvas+PDUv85KPVtIx61j+2xk59utc2E1Boxec/6LrJOUz3K"
-        "OEHy++oVZ0u6/QHwAfLcAXFQGYpoEwWdD1dtkmu4MV1KpK1a3fycj8XVhx+//fZ3nnKvuqVfYcDQ"
-        "9bxT4D+2Mg7DJHwQjhJi53GCP49Wn2+Plz29n24LmkGyutxP76RSk4Cbq+v3sIyV8ljOf/nHzV/b"
-        "L+u6S3SaVO0pwVAfH9DEy3ReNRrGC3swpLPUIJ+KevEFdQB7k01Be2nOW1xFu7Pa48iGNFBSFcau"
-        "wFR2e2RdWfvvR/ZljioZUHsMYtER/y/r1h4Z0dmIwid3TpKeWpxe8Je4kAa/CO4Tjg9EKeiOc7JP"
-        "Ld+GWpoXhYd7HBkVvDbCHUkB7JAhX1ftJNo94+leVqtJFB6hNQtzdGfL/depui5YQNYTZbiPNGX7"
-        "vPXnHZwyfhVVf0J2lPqGDytRafsTiK4I9xNfXcWk/R7xV8dbL8QE6g9OOIN0k7tuyQvTzTHeUVng"
-        "TKEcwSEen4f4I9bX+aPDKpBEBmEkacR8mbVqLd06i+joGjt/9uWcg6p000eidfhCK2mGveeBTjh7"
-        "e3gaYlpk2naj7BlLuJ3lQS6N6FVVgvehibi138vyIOvYsi40+XMcpattlBzkKdAPiotgpq0qUCTZ"
-        "MtKFUx7Tq/MoAvYIZ1yqBrz6IpIDNmK3SYsu297Jlu6LUiEjIVHGkQPjKBJfmxwasJZwuAo6XX1Z"
-        "fBH7mjSGy6Fh0p4Z+5B/KCIXjZOwqLNrJr5F3mKW5NZCfMMEDGRvvUXsSTTnixvUrV9joAdPN4yA"
-        "6Ad1ajUa4zUSm+zS5QOpzDzoybVa8+YHYTVrHvgxOT6dgWxaRfTvSAo3KFUIwzyi18z4BqGcjuLs"
-        "+Qo3+rOMAnuW2Wa/KT0ATg73sNQ/Ab1ZZlE="
+    "ef076538fa25a6e6": (
+        "eNq1VlFv4zYMfu+vIHwv8uZ6Se5uDwFy2LCtw2FrV+AKNEATGIpNJ0JtSZPktl7R/z7KdhInce9u"
+        "A65Ak4giP5EfSVHPZxCkWBQ2mMLdGcAz/beSxNUaSRqU3Nxn6lEGUbMnMi90hgt5Xhb6fNTJS3Q8"
+        "447T7vNLK7KqMil2yLR+A1dYGV6ARPeozD2wG5RWmYtCPYaL7gAIfgZb8qKAP9BwC5d/XsdwK9xG"
+        "VQ72+sA4FFw7pcMI3AbB8hJ3wMJC4yFm8EimcFWV1zVY1WhqobGgPbBO0DGmkhZQZuCU/4oD78WS"
+        "PpooBghJVYZd0PiEaeWEkkmqKuloV1ZFMUzUeICoNmDH13bHEgSaG4rFobGNK40v0FFKJOjKNdrL"
+        "YZKbA6eQidTBDJ4XwXzhN+9G8Wi5jGAR1M16tHwBeNOyJOQarC6Eg9yoErRBcgET7+Q+Kw6t+3pY"
+        "Uv4y5EZkGcqkksLZKQjpkcc/evtHkVHWVN7kq1WjbNdo9saoVbrZmU1Go4Nw2t1vlcrJ6zX/5QSJ"
+        "UivjCL3UNVCBS70Pav9rHkFNcUkdc2N4zZrD7xral1TxJ3Kin9KQ+cBmeaG46zXU3BGYO0Cj/AyB"
+        "tWKP1TN3pp7uV/6jC8E13Zj7bqQ4XD4Uh/9weXzvezkmfgsbW3SJ4TJTZWIRMzYKD9UtxeRw7cNn"
+        "hzsdWCZIRawqh/FlVThxSy2P5lIYowxmnzpzFp4ai5wq9eYi+eWvq4uPvy8Cqh5IkjacJGGLQNlF"
+        "EMYoH4RR8tQeC4tHHqwpGvvKkUfL5ira6sY2VRpZOD09paSqLCj6HW+f8O8KpRO8GCDE/90Niw/I"
+        "b/rHxr9S0pD1Wy8CnjrxwH3xzxaBwaIiEqL/Cjk+wrFiXSqRvQ61PBWHr5ARp6rUokCmtBOl+AcN"
+        "HUCtVy6CCAplLS1XQnJTJ6mhJZFllKY6PgJswXLhmO+vqLsmZu1XBA9oVsri7KQiUyosSxlp7ek2"
+        "8/cg8321N4kNf8DiuARWPL2nqZJUlmbRjKpv3zSLXpvgU4rawcemEn/zhXxUF4YutaaB286JM8w5"
+        "1X5C8pMGuqVUrMakTpuxVIamKRtFMIrfR8Dmsd1wjXdjui76VRC2FwFRq+xBeRyDTwh8Mgx+YOZl"
+        "o0PbXBlIfM9REGtkLe1DHbBpYy35kyir0uPP4SeKC76nwAaKRPvJAT8A8xpkiE+anbONt5l4m0kY"
+        "Dlh5RpmGc6hDsi1QsnpIq3OGbnY0bB0RZAjfAaF/gNGAPp14PvN8kNImviEf1qdKq57SOrYU4xDS"
+        "eK80b5E2A1A9rfWmwSLa7OtFfErUEdWux/VnKDwp7Wak9ataG5rOrK8XNR1AjwOepvQUTGvfwIx1"
+        "vn3wYYQwm9G4CuMSuWRh+K2G+NuvfY9tR/r/eIxto5xCM5N915BfGWtW7PNxR/CuR3hH4tTPD4Lp"
+        "c7on6Ay8H8cRBXRZS5pcGtNtjAENME23dyLppelpua7pgS1hy0lB/VnxdbOlm61uY6vfCt8G27Ts"
+        "LBIhc7U75lA9aH30BoFc5f7u8Cl6118npaBLhaTvz17O/gVmVoLz"
+    ),
+    "db55e2e8b9f9a026": (
+        "eNrVWW1v48YR/q5fsWEKmEwoXgK0QKGDCrh3Tu/a5GzYuqCAa1CUuLJ5pkiVS1lWVf/3PjP7wqVe"
+        "nLZACtTAnUju7Oy8z7O7QRDctEU7f5jVWZOfKdFm6lE066otlnJED0rUlRRVnUuxrnLZiPaBXls5"
+        "q+vHN2reFKtWzOuqbbJ5mwwGk4dCiUVRSoFfJcvFkAazopK5CItWVFLmxLPcilW2ks2yKEuRVbmo"
+        "Zou6WWZtJGZynq0VGLQCXJ9kqUa06qCs51kp8mY7hFyiWK7qplWgink+ySWf6RuEVA/Fioaw3DO4"
+        "1Dz6/vxPQtFj1opM/GU9k00lW6nEqs4HdQMu4rxoFmW9EZu6eQQb1p90V2AN/SB0pphXma3aeiXy"
+        "IofO74z6IlRSivPrdx8+Ti7eTT5fXyTLPBoNhs5gI1FUqzWkzhroV32R8xZ2mfVssWiNlecSr212"
+        "fw+S6XSVNdkS4jZqOn0L+RdFBWsQzUCITVO0razEgwTfeV2WYKwFfcqaIpuV0KDC9Jzkr9cty1BU"
+        "MEwm/nxz+Yk99haCGod+qWeeqE3xJGnidDocEpfxU1au5XQq6lVb1DBR2JKZQVGoWMgn2Wzbh6K6"
+        "F3AdT6QloreQkyQyS5DIUkcXS1DPyBrWVxxBWmJYZzr9zc3k4+Tdhz9enl+/Ty8/T64+T26mU7b9"
+        "cknuLxFhIkTY5JCbPKo4KurK+FLBDwJ/K4iGj6qL+tSEe7LaipvLz9fvLsRwyNbWguPNWiyLZ+LW"
+        "vg6tUwXkuWPm9IfxRwqsUnw6/+nijt4bqdZlK374+KN+f57Xy7sBWZOeYEdjC1LcLgU7TKdvMh2P"
+        "b4juTSPbdVMlX1RdYQ6yxYvhqzq/RARlbd0kgyAIBoNFUy9Fmi7WmCTT1OQLjAKxM3bbYGC/NffQ"
+        "V0n7TivY51rZJ7WerZp6LlX3ZeseW7lckc/0squsfSiLmV3zCq96oN2uKC7M9/NqOxgYZ6YXn34W"
+        "YxEc8XMweHf5449IqHSCDAaN57yhCfZg8Nd3lz+lV+eTD0Rx0nAwzGBeZkqJSzb0RdPUTXjxPJcc"
+        "yiZIYMBzXfOQ4JS8Aprn6znVJCVyCQ4NAs36KlwWSkGvWMAnRE1hM1QSmVcWirIvStgng1wubHqm"
+        "lLqpqtfNXIaaU0oBj2KHSe2tapu72C6RkkVHiNomEsM/0K8T9MoENDMS9cKUJ9VybRiJe8w0BcUw"
+        "i8X8Qc4fWcpYxx4NLwWXA/IiS0v8teVE6KI7+Fqc57nOSq9zjKxWYFQoV+7OumITshUziqiF2EJY"
+        "RxQlf6uCbgEvBql0pGqW0rNPswjoKxsLzt6RuXoWjL5qXno8idz4CBNu04qzBz8oFR2rYkGfSE58"
+        "vi/rWVaqMLrrS7cQHrNRb4wNlhUoeZ/AT0fWmdW/orIIhVRxj1Y4EmfiW3EWi7PkS11Uocczig5E"
+        "53LLqvbVOqLEoUTpEyY6baD73QEJlEJiyjB9ipI0XSLSS6oY47E4q9bL1faMS+lDprK2bUAFsREz"
+        "y7OIv9/Ltvte5cUSan0f0ezvDqVxEqVPCfEIowOSttmemGdCIckhlOL1shJJDs2r8Q9QTx4yk5zZ"
+        "IpxAP/ZILH4ma/JzxAEmj6+mPenmhQvjSrFLK8SX0GF+mOoi3HnGJKek6Us0wjT5AotxGfyErnfo"
+        "KOdpchKbqB/0m6J9QMuVVbjzywKEgeE3sLqs5nWOEBqfrdvF8PdnWr/F6OhSzpJht3AMamfDyNQr"
+        "FJtilZoVwwrAAHWbyxB+XRm6lsv6yWAW1y4RHfJZztdUWlEh0GdRCChqCZ9xJyAS+jAvJeDXqpEr"
+        "rqzzelUgj10dYhJijVivZgk9qpHTCfFLXxJEYhhwWSUPBByDAUwig46W/ojkNjBSBmTq27sjBE70"
+        "lEVnQvKcXxmrmbGSET21VU2XTF2VuXCLf3IfjDUKcWBuhBYz52ofkz3v9PipfuANej2hx1qDD55q"
+        "B0loI3s8OPDcxAP01AK02pjcCdlB1dAB1cihblv62UHZCgGKBgFoRvyJuWlNbo3C4P9GZnlsCqMB"
+        "sIkVin9NK7A7Ax0JGl8YIZKibjaWrqyz3Nk/pfZ9bIbTqviHtDP9b46DVqCawXKHnENYNtSKRZEQ"
+        "X3cLoOcRORX7PNeYDqyzPGsz2pBgi0LYXEfHXmZF3YpHJQJJzOESdq6JYt/jY++ZwAi5XHNFjvSC"
+        "auDHOha0Rk6efptUcpNS2jBECX8Jr8SkR+gHZRRFPfaJNcBtgO2MyTgP03XJZ3M70WEU0kt0NN8o"
+        "eJzpTmbEqUTiJOgnXi8fXAXTKHDTwANvdUugbZCHHYHEwZxK2Yb2lYhtCzRg/llTPyKobTyTeFCd"
+        "JOvby3qIGspxLxn1dy8+Kc1N5DOUQmf3aLlz+fh2EVS102lDe0S7YQx1PCKzdx0a6WGplyjQ8lFf"
+        "dms4SMJthAJehSwO+4W2g6HrRgF3o8AEhenIPI+a53tJocZyUrvC8OuaWDXsGQMZAtIApxM39Flw"
+        "eAlMo8Wzb7ACjlFtViGCbcOjIHjVdv0Fl2sA64e6zPc3rsZIHsrUIJPhmW9QlsWiTC3FnZXRwsp/"
+        "ywC9wjny/WeR5EvQy50dqAzAAL44KtyLyS7TA/a6men9vRZ1vAnNN/l/3pk4yLARB+eRwO4N6XSE"
+        "4ptvZHWPzX76uMG+VRmJDrrahdYAGexAhWtADKRcwdZbIHKaPkLieQxBtnoX7mk6nSZ7zcmxGfim"
+        "7trNcUtqa8buuauguiB0I79Q3DtCmHxMbPAbMSLa5DY92IZ8FtOf0gEcY/ax+e1IsO+9b7DlT2dZ"
+        "ozF2N1bW96YC74/s+Sju4clmXf3vUFLanbz9OuG4F+lH0daJRnOlAzO2MceAyoIpfepqApaa0FsT"
+        "W4rPIEwRcNFoMJZpLgaY8AgHuz2eSSaSwjZrtu+LBsvUzTZEfiyK53HvVCXgrUO7XHWlyG9Ydh0Q"
+        "ROKNsCXJnLB0AU5AZh8Xa9liz7n9Lt0/8+ihm2gvcveQ0Z7HY04B2mzwigT8ZNX2GMbWwdF+oz0J"
+        "L/rCuj0Sn2mmCPb1Eouo8HTockS4WHXBcOpsdSQOzlZFzSc6TGhPV/dPbG69feNwuCPOL+OdnoLi"
+        "sN8IY320xDXC22LzGNpIx4yaBhvOsKo8P/KGHkiEqe+8bNfW+RVznSrRfiP6VdK5O0E+vbc6ke3X"
+        "6wrNqDtf965T7PXJ/1+Ky4rOcnhLUqsEb0VTVzHq/8471h0dbhBevA2COcAHYjJn85SyW2U6Jx2p"
+        "6B2GSWN0o7p8kmGEnc83r+RddOc3KrDnkxMbKbEINoF3YmIxKiWHpelaJm3wqvrv2UjcfPzp++9/"
+        "5zj3MDH95TocurPyBAkQ9kg8pePDga6LH5Su6JAcFh/j3+HAyYbeIY6cxsk0B1DCo5FNM/aUuZm8"
+        "h2ONkY5BCqcHnTDvwwKNAlwtoQuscs9+mvPogB8+JvOyVjKM/GMfMneik4Z2EeIrOnTsTdYI+lpf"
+        "8VgIvTN25bKIZlIQ4OMsYi67PbYWR//3/WGZAZYjSp+80tUvHlw6iqod2WqoUBzG7momOTchfsUj"
+        "YS516KNFjLm0ECfvQJ4hQ2Lk1tySLM9dpoSBNsFrFPYWDHkCHbJ12Y6D3QveHmS5Ggf+rV290LeF"
+        "Zn/xOld78OaxdUw5MYaKMEPWuisW7jmvce2ONw9u544us+GLUqB7d/vRAX83cdDF6wlNNJTorfAq"
+        "vclGTKADyjF3oW5yd1hzYrq+RzyqEBLNV8a7ReQLGXfH+7p8dFsGlmhFHFcKzUOmbbOWdp1FcHSN"
+        "nbt8s6lCsF8fY9E6/EMrKU6CqOv4e0cIRKJP6JQ5DDOXPP5umolsP1KrsoDssS7dldtKM5FJc1nl"
+        "irI7DJLVNogOGh74ezDFm2lQKoCXgaa2rDJNDztSLewxThn+erI6YMqFHTW+V6d0s7U9/F629JwX"
+        "Dfoc2m8Y2PAcBuJbTezJGSV9eByd0PBwE2p9dUphrUisacy9tu0XwrfC3toMWsc+ljSSRO48v8V0"
+        "yacg4S1z0uF957xnrs25y9wCN38LQhdoHRkFrSPqXKANymtEpoEmy0eyqH5R40mz5s0XCnJaP/Jr"
+        "dHw6B70+1aL/juAGHdENCjhT9M5dvkMToHtDcxnEtxJpSi0hTc3NhMY7CGRuFFE0+BcOrniR"
     ),
 }

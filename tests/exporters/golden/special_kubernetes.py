@@ -16,7 +16,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "93d3da4f371e862a"
+RUNTIME_KEY = "db55e2e8b9f9a026"
 
 POD_BOOTSTRAP = """import base64, json, os, sys, tempfile, zlib
 
@@ -169,7 +169,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('93d3da4f371e862a') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('db55e2e8b9f9a026') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -455,7 +455,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('93d3da4f371e862a') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('db55e2e8b9f9a026') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -482,7 +482,7 @@ with DAG(
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
 # e78973bd02829443: feature_stats.py
-# 93d3da4f371e862a: stitchboard_runtime.py
+# db55e2e8b9f9a026: stitchboard_runtime.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -507,61 +507,61 @@ CONTENT = {
         "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
         "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
     ),
-    "93d3da4f371e862a": (
-        "eNrVWftv48YR/l1/xYYpYDKReAnQAoUOKuDeOc21ydmwfUEB16AocWXzTJHKLmVZVf2/95vZB5eS"
-        "7KQtWqACbL52Z+fxzWNnoyi6ast2fj9rclWcaNHm+kGodd2WSzmmGy2aWoq6KaRY14VUor2nx1bO"
-        "mubhjZ6rctWKeVO3Kp+36WBwfV9qsSgrKXDVslqM6GNe1rIQcdmKWsqCaFZbscpXUi3LqhJ5XYh6"
-        "tmjUMm8TMZPzfK1BoBWg+igrPaZVB1UzzytRqO0IfIlyuWpUqzFqyPOJL/lE78Ckvi9X9AnLPYFK"
-        "w1/fn/5JaLrNW5GLv6xnUtWylVqsmmLQKFARp6VaVM1GbBr1ADIsP8muQRrygelcM60qX7XNShRl"
-        "AZnfWfFFrKUUp5fvvv9wffbu+tPlWboskvFg5BU2FmW9WoPrXEG++rOct9DLrKeLRWu1PJd4bPO7"
-        "OwyZTle5ypdgV+np9C34X5Q1tEFjBkJsVNm2shb3EnTnTVWBsGH0MVdlPqsgQY3pBfHfrFvmoayh"
-        "mFz8+er8I1vsLRi1Bv3czAJWVfkoaeJ0OhoRlcljXq3ldCqaVVs2UFHckpoxotRDIR+l2rb3ZX0n"
-        "YDqeSEskb8EncWSXIJalQRdz0MxIG85WjCDDMbQznf7m6vrD9bvv/3h+evk+O/90ffHp+mo6Zd0v"
-        "l2T+CggTMWBTgG+yqGZUNLW1pYYdBH4rsIaXukN9ZuGerrbi6vzT5bszMRqxtg3jeHIay4czceMe"
-        "R86oAvzcMnH64fsDAasSH09/PLulZyX1umrFdx9+MM9P82Z5OyBt0h30aHVBgruloIfp9E1u8PiG"
-        "xr1Rsl2rOv2smxpz4C0Bhi+a4hwIyttGpYMoigaDhWqWIssWa0ySWWb9BUoB2zmbbTBw79Qd5NXS"
-        "PdMK7r7R7k6vZyvVzKXu3mz9bSuXK7KZWXaVt/dVOXNrXuDRfGi3K8KFfX9abwcDa8zs7ONPYiKi"
-        "I3aOBu/Of/gBDpVdw4MxJjDeyII9Gvz13fmP2cXp9fc04kXFQTGDeZVrLc5Z0WdKNSo+e5pLhrIF"
-        "CRR4amIeHJycV0DyYj2nmKRFIUFBAWjOVvGy1BpyDQVsQqMJNiMt4XlVqcn7kpRtMijkwrlnRq6b"
-        "6Wat5jI2lDICPIIdJrU3ulW3Q7dERhodA7UqEaM/0NUzemEBzYREs7DhSbccG8biDjNtQLHEhmJ+"
-        "L+cPzOXQYI8+LwWHA7Iic0v0jeZE7NEdfSlOi8J4ZZA5xk4qECq1D3cnXbCJWYs5IWohtmDWD0rS"
-        "v9VRt0CAQQodmZ5ldB+OWUT0lpUFY+9IXT0NJl+o5x5NGm5thAk3Wc3egwtCRUeqXNAr4hOv76pm"
-        "llc6Tm773C1EQGzc+8YKy0uEvI+gZ5B14uSvKSxCIF3eIRWOxYn4WpwMxUn6uSnrOKCZJAesc7hl"
-        "UftiHRHikKPsERO9NJD99mAIhIJjyjh7TNIsWwLpFUWMyUSc1OvlanvCofQ+13nbKowC28DM8iTh"
-        "93ey7d7XRbmEWN8mNPubQ248R9ljSjTi5GBIq7YvzLNQSAswpXm9vIKTQ/J68h3Ek4fEJHu2iK8h"
-        "H1tkKH4ibfJ9wgCTx1czlvTz4oU1pdhlNfAlDMwPXV3Eu0CZZJQse07GmCafoTEOgx+R9Q4N5S1N"
-        "RmIV9UG/Kdt7pFxZx7swLIAZKH4Drct63hSA0ORk3S5Gvz8x8i3GR5fymoy7hYcY7XWY2HiFYFOu"
-        "MrtiXKMwQNzmMISrD0OXctk82prFp0ugQz7J+ZpCKyIE8iwCAaGW6jPOBDSEXswrifJrpeSKI+u8"
-        "WZXwYx+HeAiRBtbrWUq3euxlAn7pTQokxhGHVbJAxBiMoBIZdWPpR0NuIstlRKq+uT0ywLOeMes8"
-        "kCwXRsZ6ZrVkWc9cVItNQOaYLf7BKXAouhpujMwy5yA/JDX6SH+YAnqM+d9BXvBrmOKD6bgPxLTl"
-        "/cBu10E5TwnACI2pHa9doRr7MjXxNbcL/GyefAV4Ij2gMCP6RNwmJr9Gaat/JfNiaMOiLV9TxxRf"
-        "bSJw+wKDA1NdWCbSslEbN65q8sJrP6PkfWyGl6r8u3Qzw3eeghGgnkFvh5Rj6NUaOEmE+LJbABmP"
-        "hlOoLwpT0YF0XuRtTtsRbFCoMmfa+36VdCse5QhDhoyauDNN0rP3JLinUoQNPrAe0sPXIEQ6FnRK"
-        "Th9/m9Zyk5HTcIES/1K1MiQ54hCOSZL0yKdOATcRNjPW34KKrnM959mpgVFMD8lRbyPweNW97Asv"
-        "+BQ7Qd//ev7g45epATcKFnhrEgJtgoLKEXU4iFMg29CuEth2ZQbUP1PNA0Dt8EzsQXTirK8vZyFK"
-        "J8etZMXfPYdDaW4qnyAU8nowlvNWWN0uorrxMm1oh+i2i7HBIzx719UivUrqOYkMf5SV/Rq+IOEk"
-        "QoDXMbPDdqHNYOxzUcS5KLKgsPmY51HqfC8JaswnJSt8fl0SJ4brMJAiwA2qdKKGLAsKz5FNs7gP"
-        "FVbCMLrNayDYpTsCwau66y+4XKOsvm+qYn/bapUU1JimxOTiLFQo8+JqTMPFrePRFZW/SgG9wDkO"
-        "7efqyOeo5zs7jLLlBaqLo8w9W++yOSCMPJz0vUMdetp8U/wraeiFrEbbcCwxFti7wZ36U8RXX8n6"
-        "Dtv87GGDHas+XoecGd7hu76Y8KmHCygfqs3Wh8xlWkc8j0uPrdl9B8JOp+leWvJkBqGSu0RzoMMg"
-        "yoUx04SAXwzjncKg6QlNxzXhymdTOEdgbXHPpT+lK2Ssgif2OqR97Z3Clj6b5crU0EMksDsbW92b"
-        "Pc0Pe/WhWtf/i6rHjfSdtP8Iba8jbQ/NR0qoF7LHhcHc0MGJqyRXIZlGqsUiZZa3Fjaa2wrWsz3Q"
-        "bOFkM4atNvgL49h1XNJrSYjM1fZ9qbBMo7YxoL8onya9RknEu4F2ueriS5iF3DoYkIg3wsUZ2zTp"
-        "sEvVyfFSNzR037D9NkbPWskeSPfKnT2js2XIJcyKVM3Juu0RHDrTJvvZ88Waoc+s3/ZwmzID3tdL"
-        "LKLjl2HMiPDY9WB4qV06FgftUtFwk4YHuobpfhPmZhGNRjsi+DzZmZFw//2kNjRNIo4CwWaZvyEl"
-        "9DyBkwDrzJKrAxPy9pz6H4GbG53815ycAs9+atl3zVcdd5/gq348tL3gl3ZJL7j45bpGcun65MGx"
-        "iDsG+f/za1lTT4Y3F41O8VSqpqa4vwvas+PDUv85KPVtIx61j+2xk59utc2E1Boxec/6LrJOUz3K"
-        "OEHy++oVZ0u6/QHwAfLcAXFQGYpoEwWdD1dtkmu4MV1KpK1a3fycj8XVhx+//fZ3nnKvuqVfYcDQ"
-        "9bxT4D+2Mg7DJHwQjhJi53GCP49Wn2+Plz29n24LmkGyutxP76RSk4Cbq+v3sIyV8ljOf/nHzV/b"
-        "L+u6S3SaVO0pwVAfH9DEy3ReNRrGC3swpLPUIJ+KevEFdQB7k01Be2nOW1xFu7Pa48iGNFBSFcau"
-        "wFR2e2RdWfvvR/ZljioZUHsMYtER/y/r1h4Z0dmIwid3TpKeWpxe8Je4kAa/CO4Tjg9EKeiOc7JP"
-        "Ld+GWpoXhYd7HBkVvDbCHUkB7JAhX1ftJNo94+leVqtJFB6hNQtzdGfL/depui5YQNYTZbiPNGX7"
-        "vPXnHZwyfhVVf0J2lPqGDytRafsTiK4I9xNfXcWk/R7xV8dbL8QE6g9OOIN0k7tuyQvTzTHeUVng"
-        "TKEcwSEen4f4I9bX+aPDKpBEBmEkacR8mbVqLd06i+joGjt/9uWcg6p000eidfhCK2mGveeBTjh7"
-        "e3gaYlpk2naj7BlLuJ3lQS6N6FVVgvehibi138vyIOvYsi40+XMcpattlBzkKdAPiotgpq0qUCTZ"
-        "MtKFUx7Tq/MoAvYIZ1yqBrz6IpIDNmK3SYsu297Jlu6LUiEjIVHGkQPjKBJfmxwasJZwuAo6XX1Z"
-        "fBH7mjSGy6Fh0p4Z+5B/KCIXjZOwqLNrJr5F3mKW5NZCfMMEDGRvvUXsSTTnixvUrV9joAdPN4yA"
-        "6Ad1ajUa4zUSm+zS5QOpzDzoybVa8+YHYTVrHvgxOT6dgWxaRfTvSAo3KFUIwzyi18z4BqGcjuLs"
-        "+Qo3+rOMAnuW2Wa/KT0ATg73sNQ/Ab1ZZlE="
+    "db55e2e8b9f9a026": (
+        "eNrVWW1v48YR/q5fsWEKmEwoXgK0QKGDCrh3Tu/a5GzYuqCAa1CUuLJ5pkiVS1lWVf/3PjP7wqVe"
+        "nLZACtTAnUju7Oy8z7O7QRDctEU7f5jVWZOfKdFm6lE066otlnJED0rUlRRVnUuxrnLZiPaBXls5"
+        "q+vHN2reFKtWzOuqbbJ5mwwGk4dCiUVRSoFfJcvFkAazopK5CItWVFLmxLPcilW2ks2yKEuRVbmo"
+        "Zou6WWZtJGZynq0VGLQCXJ9kqUa06qCs51kp8mY7hFyiWK7qplWgink+ySWf6RuEVA/Fioaw3DO4"
+        "1Dz6/vxPQtFj1opM/GU9k00lW6nEqs4HdQMu4rxoFmW9EZu6eQQb1p90V2AN/SB0pphXma3aeiXy"
+        "IofO74z6IlRSivPrdx8+Ti7eTT5fXyTLPBoNhs5gI1FUqzWkzhroV32R8xZ2mfVssWiNlecSr212"
+        "fw+S6XSVNdkS4jZqOn0L+RdFBWsQzUCITVO0razEgwTfeV2WYKwFfcqaIpuV0KDC9Jzkr9cty1BU"
+        "MEwm/nxz+Yk99haCGod+qWeeqE3xJGnidDocEpfxU1au5XQq6lVb1DBR2JKZQVGoWMgn2Wzbh6K6"
+        "F3AdT6QloreQkyQyS5DIUkcXS1DPyBrWVxxBWmJYZzr9zc3k4+Tdhz9enl+/Ty8/T64+T26mU7b9"
+        "cknuLxFhIkTY5JCbPKo4KurK+FLBDwJ/K4iGj6qL+tSEe7LaipvLz9fvLsRwyNbWguPNWiyLZ+LW"
+        "vg6tUwXkuWPm9IfxRwqsUnw6/+nijt4bqdZlK374+KN+f57Xy7sBWZOeYEdjC1LcLgU7TKdvMh2P"
+        "b4juTSPbdVMlX1RdYQ6yxYvhqzq/RARlbd0kgyAIBoNFUy9Fmi7WmCTT1OQLjAKxM3bbYGC/NffQ"
+        "V0n7TivY51rZJ7WerZp6LlX3ZeseW7lckc/0squsfSiLmV3zCq96oN2uKC7M9/NqOxgYZ6YXn34W"
+        "YxEc8XMweHf5449IqHSCDAaN57yhCfZg8Nd3lz+lV+eTD0Rx0nAwzGBeZkqJSzb0RdPUTXjxPJcc"
+        "yiZIYMBzXfOQ4JS8Aprn6znVJCVyCQ4NAs36KlwWSkGvWMAnRE1hM1QSmVcWirIvStgng1wubHqm"
+        "lLqpqtfNXIaaU0oBj2KHSe2tapu72C6RkkVHiNomEsM/0K8T9MoENDMS9cKUJ9VybRiJe8w0BcUw"
+        "i8X8Qc4fWcpYxx4NLwWXA/IiS0v8teVE6KI7+Fqc57nOSq9zjKxWYFQoV+7OumITshUziqiF2EJY"
+        "RxQlf6uCbgEvBql0pGqW0rNPswjoKxsLzt6RuXoWjL5qXno8idz4CBNu04qzBz8oFR2rYkGfSE58"
+        "vi/rWVaqMLrrS7cQHrNRb4wNlhUoeZ/AT0fWmdW/orIIhVRxj1Y4EmfiW3EWi7PkS11Uocczig5E"
+        "53LLqvbVOqLEoUTpEyY6baD73QEJlEJiyjB9ipI0XSLSS6oY47E4q9bL1faMS+lDprK2bUAFsREz"
+        "y7OIv9/Ltvte5cUSan0f0ezvDqVxEqVPCfEIowOSttmemGdCIckhlOL1shJJDs2r8Q9QTx4yk5zZ"
+        "IpxAP/ZILH4ma/JzxAEmj6+mPenmhQvjSrFLK8SX0GF+mOoi3HnGJKek6Us0wjT5AotxGfyErnfo"
+        "KOdpchKbqB/0m6J9QMuVVbjzywKEgeE3sLqs5nWOEBqfrdvF8PdnWr/F6OhSzpJht3AMamfDyNQr"
+        "FJtilZoVwwrAAHWbyxB+XRm6lsv6yWAW1y4RHfJZztdUWlEh0GdRCChqCZ9xJyAS+jAvJeDXqpEr"
+        "rqzzelUgj10dYhJijVivZgk9qpHTCfFLXxJEYhhwWSUPBByDAUwig46W/ojkNjBSBmTq27sjBE70"
+        "lEVnQvKcXxmrmbGSET21VU2XTF2VuXCLf3IfjDUKcWBuhBYz52ofkz3v9PipfuANej2hx1qDD55q"
+        "B0loI3s8OPDcxAP01AK02pjcCdlB1dAB1cihblv62UHZCgGKBgFoRvyJuWlNbo3C4P9GZnlsCqMB"
+        "sIkVin9NK7A7Ax0JGl8YIZKibjaWrqyz3Nk/pfZ9bIbTqviHtDP9b46DVqCawXKHnENYNtSKRZEQ"
+        "X3cLoOcRORX7PNeYDqyzPGsz2pBgi0LYXEfHXmZF3YpHJQJJzOESdq6JYt/jY++ZwAi5XHNFjvSC"
+        "auDHOha0Rk6efptUcpNS2jBECX8Jr8SkR+gHZRRFPfaJNcBtgO2MyTgP03XJZ3M70WEU0kt0NN8o"
+        "eJzpTmbEqUTiJOgnXi8fXAXTKHDTwANvdUugbZCHHYHEwZxK2Yb2lYhtCzRg/llTPyKobTyTeFCd"
+        "JOvby3qIGspxLxn1dy8+Kc1N5DOUQmf3aLlz+fh2EVS102lDe0S7YQx1PCKzdx0a6WGplyjQ8lFf"
+        "dms4SMJthAJehSwO+4W2g6HrRgF3o8AEhenIPI+a53tJocZyUrvC8OuaWDXsGQMZAtIApxM39Flw"
+        "eAlMo8Wzb7ACjlFtViGCbcOjIHjVdv0Fl2sA64e6zPc3rsZIHsrUIJPhmW9QlsWiTC3FnZXRwsp/"
+        "ywC9wjny/WeR5EvQy50dqAzAAL44KtyLyS7TA/a6men9vRZ1vAnNN/l/3pk4yLARB+eRwO4N6XSE"
+        "4ptvZHWPzX76uMG+VRmJDrrahdYAGexAhWtADKRcwdZbIHKaPkLieQxBtnoX7mk6nSZ7zcmxGfim"
+        "7trNcUtqa8buuauguiB0I79Q3DtCmHxMbPAbMSLa5DY92IZ8FtOf0gEcY/ax+e1IsO+9b7DlT2dZ"
+        "ozF2N1bW96YC74/s+Sju4clmXf3vUFLanbz9OuG4F+lH0daJRnOlAzO2MceAyoIpfepqApaa0FsT"
+        "W4rPIEwRcNFoMJZpLgaY8AgHuz2eSSaSwjZrtu+LBsvUzTZEfiyK53HvVCXgrUO7XHWlyG9Ydh0Q"
+        "ROKNsCXJnLB0AU5AZh8Xa9liz7n9Lt0/8+ihm2gvcveQ0Z7HY04B2mzwigT8ZNX2GMbWwdF+oz0J"
+        "L/rCuj0Sn2mmCPb1Eouo8HTockS4WHXBcOpsdSQOzlZFzSc6TGhPV/dPbG69feNwuCPOL+OdnoLi"
+        "sN8IY320xDXC22LzGNpIx4yaBhvOsKo8P/KGHkiEqe+8bNfW+RVznSrRfiP6VdK5O0E+vbc6ke3X"
+        "6wrNqDtf965T7PXJ/1+Ky4rOcnhLUqsEb0VTVzHq/8471h0dbhBevA2COcAHYjJn85SyW2U6Jx2p"
+        "6B2GSWN0o7p8kmGEnc83r+RddOc3KrDnkxMbKbEINoF3YmIxKiWHpelaJm3wqvrv2UjcfPzp++9/"
+        "5zj3MDH95TocurPyBAkQ9kg8pePDga6LH5Su6JAcFh/j3+HAyYbeIY6cxsk0B1DCo5FNM/aUuZm8"
+        "h2ONkY5BCqcHnTDvwwKNAlwtoQuscs9+mvPogB8+JvOyVjKM/GMfMneik4Z2EeIrOnTsTdYI+lpf"
+        "8VgIvTN25bKIZlIQ4OMsYi67PbYWR//3/WGZAZYjSp+80tUvHlw6iqod2WqoUBzG7momOTchfsUj"
+        "YS516KNFjLm0ECfvQJ4hQ2Lk1tySLM9dpoSBNsFrFPYWDHkCHbJ12Y6D3QveHmS5Ggf+rV290LeF"
+        "Zn/xOld78OaxdUw5MYaKMEPWuisW7jmvce2ONw9u544us+GLUqB7d/vRAX83cdDF6wlNNJTorfAq"
+        "vclGTKADyjF3oW5yd1hzYrq+RzyqEBLNV8a7ReQLGXfH+7p8dFsGlmhFHFcKzUOmbbOWdp1FcHSN"
+        "nbt8s6lCsF8fY9E6/EMrKU6CqOv4e0cIRKJP6JQ5DDOXPP5umolsP1KrsoDssS7dldtKM5FJc1nl"
+        "irI7DJLVNogOGh74ezDFm2lQKoCXgaa2rDJNDztSLewxThn+erI6YMqFHTW+V6d0s7U9/F629JwX"
+        "Dfoc2m8Y2PAcBuJbTezJGSV9eByd0PBwE2p9dUphrUisacy9tu0XwrfC3toMWsc+ljSSRO48v8V0"
+        "yacg4S1z0uF957xnrs25y9wCN38LQhdoHRkFrSPqXKANymtEpoEmy0eyqH5R40mz5s0XCnJaP/Jr"
+        "dHw6B70+1aL/juAGHdENCjhT9M5dvkMToHtDcxnEtxJpSi0hTc3NhMY7CGRuFFE0+BcOrniR"
     ),
 }
