@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from graph_editor.backends import Backend
 from graph_editor.errors import NotebookError
 from graph_editor.nodes import Edge, Node, NodeKind
 from graph_editor.notebook import NotebookInfo, inspect_notebook
@@ -574,8 +575,13 @@ class _Checker:
         return self.issues
 
 
-def validate(pipeline: Pipeline, *, check_files: bool = True) -> list[Issue]:
-    """Every issue of the pipeline (errors and warnings); never raises."""
+def validate(
+    pipeline: Pipeline, *, check_files: bool = True, backend: Backend | None = None
+) -> list[Issue]:
+    """Every issue of the pipeline (errors and warnings); never raises.
+
+    With ``backend``, also every problem that backend's export would refuse.
+    """
     return _Checker(pipeline, check_files).run()
 
 
