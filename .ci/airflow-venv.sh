@@ -3,11 +3,11 @@
 # DAGs with. Usage: .ci/airflow-venv.sh VENV_DIR
 set -euo pipefail
 venv="${1:?usage: airflow-venv.sh VENV_DIR}"
-if [ -x "$venv/bin/airflow" ] && "$venv/bin/python" -c "import airflow.sdk, papermill, numpy" 2>/dev/null; then
+if [ -x "$venv/bin/airflow" ] && "$venv/bin/python" -c "import airflow.sdk, papermill, numpy, pandas, pyarrow, s3fs, sklearn, jupytext" 2>/dev/null; then
     echo "airflow venv ready: $venv"; exit 0
 fi
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q "apache-airflow==3.3.2" apache-airflow-providers-cncf-kubernetes \
-    papermill ipykernel numpy
+    papermill ipykernel numpy pandas pyarrow fsspec s3fs scikit-learn jupytext
 echo "airflow venv created: $venv"
