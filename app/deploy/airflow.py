@@ -46,7 +46,10 @@ T = TypeVar("T")
 TIMEOUT = (5.0, 30.0)
 
 
-def _network_error(exc: BaseException, base: str) -> DeployError:
+LOCAL_HINT = "; is the local Airflow running? (stitchboard airflow-local start)"
+
+
+def _network_error(exc: BaseException, base: str, hint: str = "") -> DeployError:
     reason = getattr(exc, "reason", None) or exc
     text = str(reason)
     if (
@@ -56,7 +59,7 @@ def _network_error(exc: BaseException, base: str) -> DeployError:
     ):
         short = text.split("] ", 1)[-1].split(" (_ssl")[0][:160]
         return TlsFailed(f"TLS check failed for {base}: {short} (set a CA bundle on the profile)")
-    return Unreachable(f"Airflow at {base} is unreachable ({type(reason).__name__})")
+    return Unreachable(f"Airflow at {base} is unreachable ({type(reason).__name__}){hint}")
 
 
 def _detail(exc: af_exc.ApiException) -> str:
@@ -77,6 +80,9 @@ class AirflowApi:
         self.base = profile.api_base
         self._prompt = prompt
         self._client: af.ApiClient | None = None
+        # A profile made by ``airflow-local`` reads the password file of that Airflow's home.
+        local = profile.password_file.endswith("simple_auth_manager_passwords.json.generated")
+        self._hint = LOCAL_HINT if local else ""
 
     # -- connection -----------------------------------------------------------------------
     def _pool(self) -> urllib3.PoolManager:
@@ -114,7 +120,7 @@ class AirflowApi:
                 retries=urllib3.Retry(1, redirect=False),
             )
         except urllib3.exceptions.HTTPError as exc:
-            raise _network_error(exc, self.base) from None
+            raise _network_error(exc, self.base, self._hint) from None
         if resp.status in (401, 403):
             raise AuthFailed(
                 f"Airflow at {self.base} refused the credentials of user "
@@ -158,7 +164,7 @@ class AirflowApi:
                 raise Conflict(f"Airflow answered HTTP 409: {_detail(exc)[:200]}") from None
             raise DeployError(f"Airflow answered HTTP {status}: {_detail(exc)}") from None
         except urllib3.exceptions.HTTPError as exc:
-            raise _network_error(exc, self.base) from None
+            raise _network_error(exc, self.base, self._hint) from None
 
     # -- endpoints ------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

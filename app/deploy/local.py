@@ -1,7 +1,7 @@
 """A real Airflow 3.3 on loopback for users without a cluster (``airflow-local``), and for tests.
 
 It lives in its own venv (``STITCHBOARD_AIRFLOW_VENV`` reuses an existing one) and its own
-AIRFLOW_HOME under the user data folder; ``airflow standalone`` runs in a new session so that
+AIRFLOW_HOME under the user data folder; its components run in one new session so that
 stopping it takes its whole process group down.
 """
 
@@ -34,6 +34,22 @@ VENV_PACKAGES = (
     "numpy",
 )
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
+# The components ``airflow standalone`` would start, started here instead because standalone
+# also starts ``serve-logs`` on 0.0.0.0:8793/8794 (fixed ports, every interface; measured with
+# ss): everything Stitchboard starts listens on loopback only, and two local Airflows must be
+# able to run side by side. The executor is local, so task logs are read from disk and the log
+# server is not needed. bash's ``wait -n`` ends the group as soon as one component dies, so a
+# dead scheduler is never mistaken for a running Airflow.
+SUPERVISOR = """
+airflow api-server &
+airflow scheduler --skip-serve-logs &
+airflow dag-processor &
+airflow triggerer --skip-serve-logs &
+wait -n
+kill -TERM 0
+"""
+# Airflow's home holds the admin password and the metadata database: owner only.
+PRIVATE_UMASK = 0o077
 STATE_FILE = "stitchboard-local.json"
 USERNAME = "admin"
 ANCHOR_FILE = "stitchboard_parse_anchor.py"
@@ -105,7 +121,7 @@ class LocalAirflow:
 
     @property
     def log_file(self) -> Path:
-        return self.home / "standalone.log"
+        return self.home / "airflow.log"
 
     def _state(self) -> dict:
         try:
@@ -133,7 +149,7 @@ class LocalAirflow:
             ) from None
 
     def environment(self, port: int) -> dict[str, str]:
-        """The environment ``airflow standalone`` runs with: loopback only, own home."""
+        """The environment the Airflow components run with: loopback only, own home."""
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
         env.update(
@@ -144,6 +160,11 @@ class LocalAirflow:
                 "AIRFLOW__CORE__DAGS_FOLDER": str(self.dags_folder),
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__PARALLELISM": "4",
+                "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+                "AIRFLOW__CORE__AUTH_MANAGER": (
+                    "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+                ),
+                "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USERNAME}:admin",
                 "AIRFLOW__API__HOST": "127.0.0.1",
                 "AIRFLOW__API__PORT": str(port),
                 "AIRFLOW__API__BASE_URL": base,
@@ -177,7 +198,7 @@ class LocalAirflow:
         timeout: float = 120.0,
         progress: Callable[[str], None] = lambda _t: None,
     ) -> LocalStatus:
-        """Start ``airflow standalone`` (unless already running) and wait until it is healthy."""
+        """Start Airflow's components (unless already running) and wait until it is healthy."""
         current = self.status()
         if current.running:
             if not current.healthy:
@@ -191,15 +212,31 @@ class LocalAirflow:
         port = port or free_port()
         base = f"http://127.0.0.1:{port}"
         progress(f"starting Airflow on {base} (home {self.home})")
+        env = self.environment(port)
         with open(self.log_file, "ab") as log:
+            migrate = subprocess.run(
+                [str(self.venv / "bin" / "airflow"), "db", "migrate"],
+                env=env,
+                cwd=self.home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                umask=PRIVATE_UMASK,
+                check=False,
+            )
+            if migrate.returncode != 0:
+                raise LocalAirflowError(
+                    f"airflow db migrate failed (exit {migrate.returncode}); see {self.log_file}"
+                )
             proc = subprocess.Popen(
-                [str(self.venv / "bin" / "airflow"), "standalone"],
-                env=self.environment(port),
+                ["/bin/bash", "-c", SUPERVISOR],
+                env=env,
                 cwd=self.home,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
+                umask=PRIVATE_UMASK,
             )
         (self.home / STATE_FILE).write_text(
             json.dumps({"pid": proc.pid, "base_url": base}), encoding="utf-8"
@@ -238,14 +275,13 @@ class LocalAirflow:
             ) from None
 
     def stop(self, timeout: float = 30.0) -> bool:
-        """Stop the whole process group: SIGINT, then SIGTERM, then SIGKILL. True if it ran."""
+        """Stop the whole process group: SIGTERM, then SIGKILL. True if it ran."""
         pid = int(self._state().get("pid", 0))
         if not pid or not _pid_alive(pid):
             (self.home / STATE_FILE).unlink(missing_ok=True)
             return False
         for sig, wait in (
-            (signal.SIGINT, timeout / 2),
-            (signal.SIGTERM, timeout / 2),
+            (signal.SIGTERM, timeout),
             (signal.SIGKILL, 5.0),
         ):
             try:
@@ -303,6 +339,6 @@ def _wait_healthy(base: str, timeout: float, pid: int, log: Path) -> None:
             return
         _reap(pid)
         if not _pid_alive(pid):
-            raise LocalAirflowError(f"airflow standalone exited during start-up; see {log}")
+            raise LocalAirflowError(f"Airflow exited during start-up; see {log}")
         time.sleep(0.5)
     raise LocalAirflowError(f"Airflow at {base} not healthy after {timeout:.0f} s; see {log}")
