@@ -133,11 +133,11 @@ def _quantity(value: Any, unit: str = "") -> str:
 
 def _resources(params: dict[str, Any]) -> Resources:
     # Elyra asks for RAM in GB (whole or decimal numbers) and CPUs as a count.
-    gpu = params.get("gpu")
+    gpu = str(params.get("gpu") or "").strip()
     return Resources(
         cpu=_quantity(params.get("cpu")),
         memory=_quantity(params.get("memory"), "G"),
-        gpu=int(gpu) if str(gpu or "").strip().isdigit() else 0,
+        gpu=int(gpu) if gpu.isdigit() else 0,
         cpu_limit=_quantity(params.get("cpu_limit")),
         memory_limit=_quantity(params.get("memory_limit"), "G"),
     )
