@@ -394,3 +394,111 @@ def test_a_file_that_is_not_an_elyra_pipeline_is_one_clear_error(tmp_path: Path)
     (tmp_path / "broken.pipeline").write_text("{")
     with pytest.raises(PipelineFileError, match="not valid JSON"):
         import_elyra(tmp_path / "broken.pipeline")
+
+
+# -- Kale ------------------------------------------------------------------------------------
+def kale_notebook(path: Path) -> Path:
+    """A notebook annotated the way Kale's JupyterLab extension tags cells."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    def cell(source, *tags):
+        c = new_code_cell(source)
+        if tags:
+            c.metadata["tags"] = list(tags)
+        return c
+
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        new_markdown_cell("# Kale demo"),
+        cell("import math", "imports"),
+        cell("def double(x):\n    return 2 * x", "functions"),
+        cell("scale = 3\nlabel = 'run'", "pipeline-parameters"),
+        cell("numbers = [1, 2, 3]", "block:load"),
+        cell("total = sum(numbers) * scale"),  # untagged: continues `load`
+        cell("%precision 3\nsquares = [n * n for n in numbers]", "block:square", "prev:load"),
+        cell("doubled = double(total)", "block:grow", "prev:load"),
+        cell("print('exploring')", "skip"),
+        cell(
+            "summary = f'{label}: {doubled + sum(squares)} {math.pi:.1f}'",
+            "step:report",
+            "prev:square",
+            "prev:grow",
+        ),
+        cell("print(summary)"),  # untagged: continues `report`
+        cell("summary", "pipeline-metrics"),
+    ]
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"c{i}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_a_kale_notebook_becomes_one_node_per_step_with_its_data_wired(tmp_path: Path) -> None:
+    from graph_editor.importers.kale import import_kale
+
+    source = kale_notebook(tmp_path / "demo.ipynb")
+    target = tmp_path / "demo.stitch"
+    pipeline, report = import_kale(source, target)
+    nodes = by_name(pipeline)
+    assert list(nodes) == ["load", "square", "grow", "report"]
+    load, square, grow, final = nodes.values()
+    assert set(pipeline.edges) == {
+        Edge(load.id, square.id, "numbers", "numbers"),
+        Edge(load.id, grow.id, "total", "total"),
+        Edge(grow.id, final.id, "doubled", "doubled"),
+        Edge(square.id, final.id, "squares", "squares"),
+    }
+    assert [(p.name, p.type.value, p.default) for p in pipeline.settings.parameters] == [
+        ("scale", "int", 3),
+        ("label", "str", "run"),
+    ]
+    assert dict(load.bindings) == {"scale": "scale"} and dict(final.bindings) == {"label": "label"}
+    assert load.source == "demo.steps/load.ipynb"
+    assert "not mapped: pipeline-metrics" in report
+    assert not [i for i in validate(pipeline) if i.is_error]
+    fileformat.save(pipeline, target)
+    summary = list(DryRun(pipeline, RunOptions(jobs=2, overrides={"scale": 10})).events())[
+        -1
+    ].summary
+    assert summary["state"] == "succeeded", summary
+    outputs = {n["name"]: n["outputs"] for n in summary["nodes"]}
+    assert outputs["grow"] == {"doubled": 120}
+    assert outputs["report"] == {} and source.read_bytes()  # the user's notebook is untouched
+    executed = json.loads((Path(summary["run_dir"]) / "report.ipynb").read_text())
+    assert "run: 134 3.1" in json.dumps(executed)
+
+
+def test_cli_imports_a_kale_notebook(tmp_path: Path) -> None:
+    source = kale_notebook(tmp_path / "demo.ipynb")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [
+        sys.executable,
+        "-m",
+        "app.cli.main",
+        "import",
+        str(source),
+        "--kale",
+        "-o",
+        str(tmp_path / "k.stitch"),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "4 nodes, 4 edges" in done.stdout
+    assert (tmp_path / "k.steps" / "report.ipynb").exists()
+    bad = tmp_path / "bad.ipynb"
+    write_notebook(bad, body="x = 1")
+    refused = subprocess.run(
+        [*command[:4], str(bad), "--kale", "-o", str(tmp_path / "b.stitch")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "no Kale steps" in refused.stderr

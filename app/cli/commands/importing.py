@@ -1,4 +1,5 @@
-"""``import``: turn an Elyra ``.pipeline`` file into a ``.stitch`` pipeline."""
+"""``import``: turn an Elyra ``.pipeline`` file (or, with ``--kale``, a Kale-annotated
+notebook) into a ``.stitch`` pipeline."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from app.cli.common import CliError, print_issues
 from graph_editor import fileformat
 from graph_editor.importers.elyra import import_elyra
+from graph_editor.importers.kale import import_kale
 from graph_editor.validation import validate
 
 ORDER = 15
@@ -17,7 +19,12 @@ ORDER = 15
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("import", help="import an Elyra .pipeline file as a .stitch file")
-    p.add_argument("source", metavar="FILE.pipeline", help="an Elyra pipeline")
+    p.add_argument("source", metavar="FILE.pipeline", help="an Elyra pipeline (or Kale notebook)")
+    p.add_argument(
+        "--kale",
+        action="store_true",
+        help="the source is a Kale-annotated notebook: one node per step",
+    )
     p.add_argument(
         "-o", "--output", default=None, metavar="FILE.stitch", help="default: FILE.stitch"
     )
@@ -33,7 +40,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"{target}: a pipeline file must end in {fileformat.SUFFIX}")
     if target.exists() and not args.force:
         raise CliError(f"{target}: already exists (use --force to overwrite)")
-    pipeline, report = import_elyra(source, target)
+    if args.kale:
+        pipeline, report = import_kale(source, target)
+    else:
+        pipeline, report = import_elyra(source, target)
     fileformat.save(pipeline, target)
     issues = validate(pipeline)
     edges = len(pipeline.edges)
