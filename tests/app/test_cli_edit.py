@@ -98,7 +98,7 @@ def test_a_whole_pipeline_is_built_from_the_terminal_and_dry_runs(greet_shout: P
 
     reopened = fileformat.load(greet_shout)
     g, s = reopened.nodes
-    assert g.bindings == {"msg": "msg"} and g.values == {"times": 2}
+    assert dict(g.bindings) == {"msg": "msg"} and dict(g.values) == {"times": 2}
     assert reopened.edges_into(s.id) == [Edge(g.id, s.id, "text", "text")]
 
 
@@ -194,7 +194,7 @@ def test_set_bind_and_wire_replace_each_other_and_say_so(greet_shout: Path) -> N
     assert "its set value dropped" in ok("wire", f, "greet.text", "shout.text", cwd=folder).stdout
     ok("set", f, "--unset", "greet.msg", cwd=folder)
     node = fileformat.load(greet_shout).nodes[0]
-    assert node.values == {} and node.bindings == {}
+    assert dict(node.values) == {} and dict(node.bindings) == {}
     ok("bind", f, "greet.msg", "msg", cwd=folder)
     refused = run_cli("param", "remove", f, "msg", cwd=folder)
     assert "parameter 'msg' feeds greet.msg; unbind them first" in refused.stderr
