@@ -120,26 +120,31 @@ def apply_layout(pipeline: Pipeline) -> None:
 
 
 def chain(paths: Sequence[str | Path], file_path: str | Path, name: str = "") -> Pipeline:
-    """A pipeline with one node per notebook, left to right, each output wired to a
-    same-named input of the next node (types permitting)."""
+    """A pipeline with one node per notebook, left to right, in the order given.
+
+    Each input is wired to a same-named output of an earlier node (types permitting); when
+    several earlier nodes produce that name, the nearest one wins. A node that gets no wire
+    from the node just before it is ordered after it, so the chain runs in the order given.
+    """
     file_path = Path(file_path).resolve()
     stem = task_name(file_path.stem) or "pipeline"
     settings = PipelineSettings(name=name or stem, dag_id=stem)
     pipeline = Pipeline(settings, path=file_path)
-    previous: Node | None = None
+    earlier: list[Node] = []
     for index, path in enumerate(paths):
         kind = NodeKind.TENSORFLOW if str(path).endswith(".py") else NodeKind.NOTEBOOK
         node = pipeline.add_node(
             node_from_source(pipeline, path, kind=kind, position=(index * COLUMN_WIDTH, 0.0))
         )
-        if previous is not None:
-            wired = False
-            for out in previous.outputs:
-                edge = Edge(previous.id, node.id, out.name, out.name)
-                if node.input(out.name) is not None and pipeline.can_connect(edge):
+        for port in node.inputs:
+            for producer in reversed(earlier):  # nearest producer first
+                if producer.output(port.name) is None:
+                    continue
+                edge = Edge(producer.id, node.id, port.name, port.name)
+                if pipeline.can_connect(edge):
                     pipeline.add_edge(edge)
-                    wired = True
-            if not wired:
-                pipeline.add_edge(Edge(previous.id, node.id))
-        previous = node
+                    break
+        if earlier and not any(e.source == earlier[-1].id for e in pipeline.edges_into(node.id)):
+            pipeline.add_edge(Edge(earlier[-1].id, node.id))
+        earlier.append(node)
     return pipeline

@@ -1,0 +1,1 @@
+"""Importers: pipelines written for other tools (Elyra ``.pipeline`` files) turned into ours."""
