@@ -7,15 +7,14 @@ a profile only says which kind of secret it needs.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from graph_editor.atomic import atomic_write_text
 from graph_editor.errors import SettingsError
 
 FILE_NAME = "settings.json"
@@ -144,15 +143,8 @@ class Settings:
         """Write atomically (temp file + rename), readable by the user only."""
         path = Path(path or self.path or config_dir() / FILE_NAME)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.to_json(), f, indent=2, sort_keys=True)
-                f.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+        atomic_write_text(path, text, mode=0o600)
         self.path = path
         return path
 
