@@ -10,7 +10,16 @@ from typing import Any
 
 from app.deploy.airflow import AirflowApi
 from app.deploy.errors import DeployError
-from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished, RunState
+from app.events import (
+    Event,
+    LogEvent,
+    LogLevel,
+    NodeEvent,
+    NodeState,
+    ProgressEvent,
+    RunFinished,
+    RunState,
+)
 
 TASK_STATES: dict[str, NodeState] = {
     "scheduled": NodeState.QUEUED,
@@ -131,7 +140,7 @@ def watch_run(
                 text = api.log(dag_id, run_id, ti.task_id, max(ti.try_number, 1))
             except DeployError as exc:
                 text = f"(log unavailable: {exc})"
-            yield LogEvent(text, node.node_id, node.node_name, level="error")
+            yield LogEvent(text, node.node_id, node.node_name, level=LogLevel.ERROR)
     summary = {
         "dag_id": dag_id,
         "run_id": run_id,

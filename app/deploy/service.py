@@ -16,7 +16,7 @@ from app.deploy.airflow import AirflowApi
 from app.deploy.errors import DagIdTaken, ImportFailed, ParseTimeout
 from app.deploy.monitor import TaskNode, watch_run
 from app.deploy.targets import DeliveryTarget, Previous, make_target
-from app.events import Event, LogEvent, ProgressEvent, RunFinished, RunState
+from app.events import Event, LogEvent, LogLevel, ProgressEvent, RunFinished, RunState
 from app.settings import Profile
 from graph_editor.pipeline import Pipeline
 
@@ -209,7 +209,7 @@ def _wait_parsed(
         ]
         if errors:
             trace = errors[0].stack_trace or ""
-            yield LogEvent(trace, level="error")
+            yield LogEvent(trace, level=LogLevel.ERROR)
             last = [line for line in trace.strip().splitlines() if line.strip()]
             raise ImportFailed(
                 f"Airflow could not import {relative}: "
@@ -235,7 +235,7 @@ def _wait_parsed(
                 yield LogEvent(
                     "no DAG on this Airflow to ask for a re-parse: waiting for its "
                     "regular folder scan",
-                    level="warning",
+                    level=LogLevel.WARNING,
                 )
             last_nudge = now
         if now > deadline:
@@ -253,7 +253,9 @@ def _roll_back(
     target.write(
         previous, f"Roll back {bundle.dag_id}: Airflow could not import {bundle.digest[:12]}"
     )
-    yield LogEvent(f"rolled back {bundle.dag_file_name} on {target.describe()}", level="warning")
+    yield LogEvent(
+        f"rolled back {bundle.dag_file_name} on {target.describe()}", level=LogLevel.WARNING
+    )
     token = existing.file_token if existing is not None else None
     if token:
         api.reparse(token)

@@ -9,15 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.runner import local, plan
+from app.runner.errors import RunError
 from app.runner.execute import NodeTask, Outcome
 from app.runner.kernels import KernelKey, KernelPool, kernel_key
 from app.runner.options import RunOptions
 from app.runner.prepare import prepare_node
 from app.runner.report import NodeRecord, run_state, summary, write_summary
 from app.runner.store import RunStore
-from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import has_errors, validate
@@ -139,7 +140,7 @@ class DryRun:
         try:
             yield LogEvent(f"run folder: {self.run_dir}")
             for warning in self._warnings:
-                yield LogEvent(warning, level="warning")
+                yield LogEvent(warning, level=LogLevel.WARNING)
             for record in self._records.values():
                 yield self._node_event(record)
             yield ProgressEvent(0, total, "prepare" if self.options.prepare_only else "run")

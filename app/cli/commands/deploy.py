@@ -25,7 +25,7 @@ from app.deploy import (
     latest_runs,
     task_nodes,
 )
-from app.events import LogEvent, RunFinished, RunState
+from app.events import LogEvent, LogLevel, RunFinished, RunState
 from graph_editor.errors import ValidationFailed
 
 ORDER = 40
@@ -81,7 +81,7 @@ def _render(events: Any, console: Console, title: str) -> tuple[RunFinished | No
 
     def keep(stream: Any) -> Any:
         for event in stream:
-            if isinstance(event, LogEvent) and event.level == "error":
+            if isinstance(event, LogEvent) and event.level == LogLevel.ERROR:
                 errors.append(event)
                 continue
             yield event
@@ -121,7 +121,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         print_issues([i for i in exc.issues if i.is_error], sys.stderr)
         return 1
     except ImportFailed as exc:
-        _print_errors([LogEvent(exc.traceback, level="error")] if exc.traceback else [])
+        _print_errors([LogEvent(exc.traceback, level=LogLevel.ERROR)] if exc.traceback else [])
         raise
     except KeyboardInterrupt:
         cancel.set()

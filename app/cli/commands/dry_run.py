@@ -16,8 +16,9 @@ from app.cli.common import CliError, issues_json, load_pipeline, parse_overrides
 from app.cli.progress import ProgressView, problem_lines, summary_table
 from app.events import RunState
 from app.runner import DryRun, RunOptions
+from app.runner.errors import RunError
 from app.runner.plan import find_node
-from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 
 ORDER = 20
 EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}

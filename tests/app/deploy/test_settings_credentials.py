@@ -9,8 +9,8 @@ import keyring.backends.fail
 import pytest
 
 from app import credentials, settings
+from app.errors import CredentialError, SettingsError
 from app.settings import Profile, Target
-from graph_editor.errors import CredentialError, SettingsError
 
 
 def _profile(**kw: object) -> Profile:

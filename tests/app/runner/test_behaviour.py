@@ -10,8 +10,9 @@ import pytest
 
 from app.events import LogEvent, NodeEvent, NodeState, RunFinished
 from app.runner import DryRun, RunOptions
+from app.runner.errors import RunError
 from app.runner.local import has_module
-from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import NodeKind, Port
 from graph_editor.types import PortType
 from tests.app.runner.builders import alive, descendants, notebook, pipeline
