@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from graph_editor.run_state import NodeState, RunState
 
@@ -19,6 +19,7 @@ __all__ = [
     "NodeEvent",
     "NodeState",
     "ProgressEvent",
+    "Report",
     "RunFinished",
     "RunState",
 ]
@@ -68,12 +69,23 @@ class ProgressEvent:
     phase: str = ""
 
 
+class Report(Protocol):
+    """A typed end-of-work report (dry-run, deploy, an Airflow run) that can be written as JSON."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class RunFinished:
-    """The run ended; ``summary`` is the JSON-able report (also what ``--json`` prints)."""
+    """The run ended; ``report`` is its typed report, ``summary`` that report as JSON."""
 
     state: RunState
-    summary: dict[str, Any] = field(default_factory=dict)
+    report: Report | None = None
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The JSON-able report (also what ``--json`` prints)."""
+        return self.report.to_json() if self.report is not None else {}
 
     def __hash__(self) -> int:
         return hash(self.state)

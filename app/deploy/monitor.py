@@ -10,6 +10,7 @@ from typing import Any
 
 from app.deploy.airflow import AirflowApi
 from app.deploy.errors import DeployError
+from app.deploy.summary import AirflowRunReport
 from app.events import (
     Event,
     LogEvent,
@@ -126,8 +127,7 @@ def watch_run(
             break
         if cancel is not None and cancel.is_set():
             yield RunFinished(
-                RunState.CANCELLED,
-                {"dag_id": dag_id, "run_id": run_id, "state": state, "watch": "stopped"},
+                RunState.CANCELLED, AirflowRunReport(dag_id, run_id, state, watch_stopped=True)
             )
             return
         if time.monotonic() > deadline:
@@ -141,14 +141,14 @@ def watch_run(
             except DeployError as exc:
                 text = f"(log unavailable: {exc})"
             yield LogEvent(text, node.node_id, node.node_name, level=LogLevel.ERROR)
-    summary = {
-        "dag_id": dag_id,
-        "run_id": run_id,
-        "state": state,
-        "tasks": {ti.task_id: node_state(ti.state).value for ti in tis},
-        "failed": sorted(ti.task_id for ti in tis if _value(ti.state) == "failed"),
-    }
-    yield RunFinished(RUN_STATES[state], summary)
+    report = AirflowRunReport(
+        dag_id,
+        run_id,
+        state,
+        tasks={ti.task_id: node_state(ti.state) for ti in tis},
+        failed=tuple(sorted(ti.task_id for ti in tis if _value(ti.state) == "failed")),
+    )
+    yield RunFinished(RUN_STATES[state], report)
 
 
 def follow_runs(

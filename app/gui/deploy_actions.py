@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6 import QtWidgets
 
+from app.deploy.summary import DeploySummary
 from app.events import LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
 from app.gui.run_panel import LogViewer
@@ -105,7 +106,7 @@ class DeployActions:
             elif event.phase == "running":
                 self.run_panel.state.setText("Airflow run…")
         elif isinstance(event, RunFinished):
-            run = event.summary.get("run")
+            run = event.report.run if isinstance(event.report, DeploySummary) else None
             text = f"Airflow run {event.state.value}" if run else f"Deploy {event.state.value}"
             self.run_panel.finished(text)
             self.show_status(text)

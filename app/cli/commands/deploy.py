@@ -12,12 +12,13 @@ from typing import Any
 from rich.console import Console
 
 from app import settings as settings_mod
-from app.cli.common import CliError, load_pipeline, parse_overrides, print_issues
+from app.cli.common import EXIT_CODES, CliError, load_pipeline, parse_overrides, print_issues
 from app.cli.progress import ProgressView, state_text
 from app.credentials import Prompt
 from app.deploy import (
     AirflowApi,
     DeployOptions,
+    DeploySummary,
     ImportFailed,
     NotFound,
     deploy,
@@ -25,11 +26,10 @@ from app.deploy import (
     latest_runs,
     task_nodes,
 )
-from app.events import LogEvent, LogLevel, RunFinished, RunState
+from app.events import LogEvent, LogLevel, RunFinished
 from graph_editor.errors import ValidationFailed
 
 ORDER = 40
-EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -129,20 +129,19 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     _print_errors(errors)
     if finished is None:
         return 1
-    summary = finished.summary
     if args.json:
-        print(json.dumps(summary, indent=2, default=str))
-    else:
-        run = summary.get("run")
-        line = f"deployed {summary['dag_id']} to {profile.name} ({summary['base_url']})"
-        if not summary.get("delivered"):
+        print(json.dumps(finished.summary, indent=2, default=str))
+    elif isinstance(finished.report, DeploySummary):
+        report = finished.report
+        line = f"deployed {report.dag_id} to {profile.name} ({report.base_url})"
+        if not report.delivered:
             line += "; bundle unchanged"
-        if summary.get("run_id"):
-            line += f"; run {summary['run_id']}"
-        if run:
-            line += f" {run['state']}"
-            if run.get("failed"):
-                line += f" (failed: {', '.join(run['failed'])})"
+        if report.run_id:
+            line += f"; run {report.run_id}"
+        if report.run is not None:
+            line += f" {report.run.state}"
+            if report.run.failed:
+                line += f" (failed: {', '.join(report.run.failed)})"
         print(line)
     return EXIT_CODES.get(finished.state, 1)
 
