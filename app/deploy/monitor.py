@@ -134,7 +134,7 @@ def watch_run(
             raise DeployError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f} s")
         time.sleep(poll)
     for ti in tis:
-        if _value(ti.state) == "failed":
+        if node_state(ti.state) == NodeState.FAILED:
             node = nodes.get(ti.task_id, TaskNode(ti.task_id, ti.task_id))
             try:
                 text = api.log(dag_id, run_id, ti.task_id, max(ti.try_number, 1))
@@ -146,7 +146,7 @@ def watch_run(
         run_id,
         state,
         tasks={ti.task_id: node_state(ti.state) for ti in tis},
-        failed=tuple(sorted(ti.task_id for ti in tis if _value(ti.state) == "failed")),
+        failed=tuple(sorted(ti.task_id for ti in tis if node_state(ti.state) == NodeState.FAILED)),
     )
     yield RunFinished(RUN_STATES[state], report)
 

@@ -120,10 +120,10 @@ class ProfileForm(QtWidgets.QWidget):
             self.form_layout.setRowVisible(edit, key.startswith(kind + "."))
 
     def _auth_changed(self, auth: str) -> None:
-        self.username.setEnabled(auth == "password")
-        self.secret.setEnabled(auth != "none")
+        self.username.setEnabled(auth == settings.AuthKind.PASSWORD)
+        self.secret.setEnabled(auth != settings.AuthKind.NONE)
         if isinstance(self.secret_label, QtWidgets.QLabel):
-            self.secret_label.setText("Token" if auth == "token" else "Password")
+            self.secret_label.setText("Token" if auth == settings.AuthKind.TOKEN else "Password")
 
     def show_profile(self, profile: Profile | None) -> None:
         """Fill the fields (empty ones for a new profile); the name is fixed once saved."""
