@@ -29,7 +29,7 @@ RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runt
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """How a node's execution ended."""
 
