@@ -12,7 +12,7 @@ from collections.abc import Callable
 import keyring
 import keyring.errors
 
-from graph_editor.errors import CredentialError
+from app.errors import CredentialError
 
 SERVICE = "stitchboard"
 KINDS = ("password", "token", "git", "s3-access-key", "s3-secret-key")

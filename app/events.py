@@ -8,38 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
+from graph_editor.run_state import NodeState, RunState
 
-class NodeState(StrEnum):
-    """A node's state in a run (local dry-run or Airflow task instance)."""
-
-    PENDING = "pending"  # not started, waiting for upstream
-    QUEUED = "queued"  # ready, waiting for a free slot
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    CACHED = "cached"  # outputs reused from an earlier identical run
-    SAMPLED = "sampled"  # not run here (no GPU/library); sample outputs used instead
-    FAILED = "failed"
-    SKIPPED = "skipped"  # not run because something upstream failed
-    CANCELLED = "cancelled"
-
-    @property
-    def is_final(self) -> bool:
-        return self not in (NodeState.PENDING, NodeState.QUEUED, NodeState.RUNNING)
-
-    @property
-    def is_ok(self) -> bool:
-        return self in (NodeState.SUCCEEDED, NodeState.CACHED, NodeState.SAMPLED)
-
-
-class RunState(StrEnum):
-    """The state of a whole run."""
-
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+__all__ = [
+    "Event",
+    "LogEvent",
+    "LogLevel",
+    "NodeEvent",
+    "NodeState",
+    "ProgressEvent",
+    "Report",
+    "RunFinished",
+    "RunState",
+]
 
 
 @dataclass(frozen=True)
@@ -56,6 +39,14 @@ class NodeEvent:
         return hash((self.node_id, self.state, self.detail))
 
 
+class LogLevel(StrEnum):
+    """How much a log line matters: errors are kept and shown after the progress."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 @dataclass(frozen=True)
 class LogEvent:
     """A line of log text, from a node (``node_id``) or the service itself (empty id)."""
@@ -63,7 +54,10 @@ class LogEvent:
     text: str
     node_id: str = ""
     node_name: str = ""
-    level: str = "info"  # info | warning | error
+    level: LogLevel = LogLevel.INFO
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", LogLevel(self.level))  # refuses unknown words
 
 
 @dataclass(frozen=True)
@@ -75,12 +69,23 @@ class ProgressEvent:
     phase: str = ""
 
 
+class Report(Protocol):
+    """A typed end-of-work report (dry-run, deploy, an Airflow run) that can be written as JSON."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class RunFinished:
-    """The run ended; ``summary`` is the JSON-able report (also what ``--json`` prints)."""
+    """The run ended; ``report`` is its typed report, ``summary`` that report as JSON."""
 
     state: RunState
-    summary: dict[str, Any] = field(default_factory=dict)
+    report: Report | None = None
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The JSON-able report (also what ``--json`` prints)."""
+        return self.report.to_json() if self.report is not None else {}
 
     def __hash__(self) -> int:
         return hash(self.state)

@@ -7,22 +7,52 @@ a profile only says which kind of secret it needs.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
-from graph_editor.errors import SettingsError
+from app.errors import SettingsError
+from graph_editor.atomic import atomic_write_text
+from graph_editor.backends import Backend
 
 FILE_NAME = "settings.json"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-TARGET_KINDS = ("folder", "git", "s3")
-AUTH_KINDS = ("password", "token", "none")
-BACKENDS = ("kubernetes", "worker")
+
+
+class AuthKind(StrEnum):
+    """How deploy logs in to a profile's Airflow."""
+
+    PASSWORD = "password"  # username + password, exchanged for a token
+    TOKEN = "token"  # a ready access token
+    NONE = "none"  # no authentication (a local Airflow with auth off)
+
+
+class TargetKind(StrEnum):
+    """Where deploy puts a bundle."""
+
+    FOLDER = "folder"
+    GIT = "git"
+    S3 = "s3"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choices(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The words of a vocabulary, for argparse choices and combo boxes."""
+    return tuple(member.value for member in enum)
+
+
+def parse_choice(enum: type[E], value: str, what: str) -> E:
+    """``value`` as a member of ``enum``; a ``SettingsError`` naming the field and choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        raise SettingsError(f"{what} {value!r} (one of {', '.join(choices(enum))})") from None
 
 
 def config_dir() -> Path:
@@ -34,7 +64,7 @@ def config_dir() -> Path:
 class Target:
     """Where deploy puts the bundle: a folder, a git repository, or an S3 bucket."""
 
-    kind: str = "folder"
+    kind: TargetKind = TargetKind.FOLDER
     path: str = ""  # folder: the mounted DAG folder (or a subfolder of it)
     repo: str = ""  # git: clone URL (or a path on disk)
     branch: str = "main"
@@ -44,11 +74,17 @@ class Target:
     prefix: str = ""
     region: str = ""
 
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "kind", parse_choice(TargetKind, self.kind, "target"))
+        except SettingsError as exc:
+            raise SettingsError(f"invalid {exc}") from None
+
     def describe(self) -> str:
         """One line for listings."""
-        if self.kind == "folder":
+        if self.kind == TargetKind.FOLDER:
             return f"folder {self.path}"
-        if self.kind == "git":
+        if self.kind == TargetKind.GIT:
             sub = f" ({self.subfolder})" if self.subfolder else ""
             return f"git {self.repo} {self.branch}{sub}"
         where = f" at {self.endpoint}" if self.endpoint else ""
@@ -61,31 +97,30 @@ class Profile:
 
     name: str
     base_url: str
-    auth: str = "password"  # password | token | none
+    auth: AuthKind = AuthKind.PASSWORD
     username: str = ""
     password_file: str = ""  # read the password from Airflow's own generated file (airflow-local)
     verify_tls: bool = True
     ca_bundle: str = ""
     target: Target = field(default_factory=Target)
-    backend: str = "kubernetes"
+    backend: Backend = Backend.KUBERNETES
 
     def __post_init__(self) -> None:
         problems = []
+        for name, enum in (("auth", AuthKind), ("backend", Backend)):
+            try:
+                object.__setattr__(self, name, parse_choice(enum, getattr(self, name), name))
+            except SettingsError as exc:
+                problems.append(str(exc))
         if not NAME_RE.match(self.name):
             problems.append(f"name {self.name!r} (letters, digits, _ . - only)")
         if not re.match(r"^https?://[^/\s]+", self.base_url):
             problems.append(f"base URL {self.base_url!r} (expected http(s)://host[:port])")
-        if self.auth not in AUTH_KINDS:
-            problems.append(f"auth {self.auth!r} (one of {', '.join(AUTH_KINDS)})")
-        if self.backend not in BACKENDS:
-            problems.append(f"backend {self.backend!r} (one of {', '.join(BACKENDS)})")
-        if self.target.kind not in TARGET_KINDS:
-            problems.append(f"target {self.target.kind!r} (one of {', '.join(TARGET_KINDS)})")
-        elif self.target.kind == "folder" and not self.target.path:
+        if self.target.kind == TargetKind.FOLDER and not self.target.path:
             problems.append("folder target needs a path")
-        elif self.target.kind == "git" and not self.target.repo:
+        elif self.target.kind == TargetKind.GIT and not self.target.repo:
             problems.append("git target needs a repository URL")
-        elif self.target.kind == "s3" and not self.target.bucket:
+        elif self.target.kind == TargetKind.S3 and not self.target.bucket:
             problems.append("s3 target needs a bucket")
         if problems:
             raise SettingsError(f"profile {self.name!r}: invalid " + "; ".join(problems))
@@ -97,7 +132,7 @@ class Profile:
         return base[: -len("/api/v2")] if base.endswith("/api/v2") else base
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return json.loads(json.dumps(asdict(self)))  # enums as their words
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Profile:
@@ -105,6 +140,10 @@ class Profile:
             target = Target(**data.get("target", {}))
             return cls(**{**data, "target": target})
         except TypeError as exc:
+            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from None
+        except SettingsError as exc:
+            if str(exc).startswith("profile "):
+                raise
             raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from None
 
 
@@ -144,15 +183,8 @@ class Settings:
         """Write atomically (temp file + rename), readable by the user only."""
         path = Path(path or self.path or config_dir() / FILE_NAME)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.to_json(), f, indent=2, sort_keys=True)
-                f.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n"
+        atomic_write_text(path, text, mode=0o600)
         self.path = path
         return path
 
@@ -170,4 +202,15 @@ def load(path: Path | None = None) -> Settings:
     return Settings(profiles=profiles, default_profile=data.get("default_profile", ""), path=path)
 
 
-__all__ = ["Profile", "Settings", "Target", "config_dir", "load", "replace"]
+__all__ = [
+    "AuthKind",
+    "Backend",
+    "Profile",
+    "Settings",
+    "Target",
+    "TargetKind",
+    "choices",
+    "config_dir",
+    "load",
+    "replace",
+]

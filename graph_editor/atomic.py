@@ -1,26 +1,57 @@
 """Atomic file writes: a temp file in the same folder, fsync, rename — never a half-written file.
 
-The temp file is dot-named, so Airflow's DAG processor and file managers skip it.
+The temp file is dot-named, so Airflow's DAG processor and file managers skip it. The written
+file gets the mode of the file it replaces, or (a new file) the mode the umask gives new files —
+not ``mkstemp``'s 0600.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere the only way to read it is to set it and put it back
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> None:
-    """Replace ``path`` with ``data`` in one step; raises ``OSError`` and leaves no temp file."""
+    """Replace ``path`` with ``data`` in one step; raises ``OSError`` and leaves no temp file.
+
+    ``mode`` forces the file's permission bits; without it they are kept (see the module).
+    """
     path = Path(path)
+    final_mode = _mode_for(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, final_mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -35,6 +66,6 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
         os.close(dir_fd)
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
+def atomic_write_text(path: str | Path, text: str, *, mode: int | None = None) -> None:
     """``atomic_write_bytes`` for UTF-8 text with ``\\n`` line ends."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), mode=mode)

@@ -1,7 +1,10 @@
 """The product's exception family: one base class, one subclass per area.
 
 Core code raises these (mapping low-level errors with ``raise ... from``); only the app turns
-them into dialogs or exit codes. ``str(error)`` is always one line a user can act on.
+them into dialogs or exit codes. ``str(error)`` is always one line a user can act on. The errors
+of the app's layers live with the layer that raises them, still in this family:
+``app.runner.errors.RunError``, ``app.deploy.errors.DeployError`` (and its subclasses),
+``app.errors.CredentialError`` and ``app.errors.SettingsError``.
 """
 
 from __future__ import annotations
@@ -54,19 +57,3 @@ class ValidationFailed(StitchboardError):
 
 class ExportError(StitchboardError):
     """The exporter cannot produce a DAG for this pipeline."""
-
-
-class RunError(StitchboardError):
-    """The local runner cannot start or continue a run."""
-
-
-class DeployError(StitchboardError):
-    """Delivering, parsing or triggering on a remote Airflow failed."""
-
-
-class CredentialError(StitchboardError):
-    """A secret cannot be stored or read (for example, no keyring backend)."""
-
-
-class SettingsError(StitchboardError):
-    """The settings or profiles file is unreadable or a value is invalid."""

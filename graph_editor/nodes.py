@@ -6,10 +6,12 @@ All are frozen dataclasses; edits go through ``Pipeline`` methods, which replace
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from graph_editor.frozendict import FrozenDict, freeze
 from graph_editor.types import PortType
 
 
@@ -133,15 +135,20 @@ class Node:
     retries: int | None = None  # None: the pipeline's default
     timeout_seconds: int | None = None
     pool: str = ""
-    env: dict[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=FrozenDict)
     secrets: tuple[SecretRef, ...] = ()
     inputs: tuple[Port, ...] = ()
     outputs: tuple[Port, ...] = ()
-    values: dict[str, Any] = field(default_factory=dict)  # values for unwired inputs
-    bindings: dict[str, str] = field(default_factory=dict)  # input port -> pipeline parameter
+    values: Mapping[str, Any] = field(default_factory=FrozenDict)  # values for unwired inputs
+    bindings: Mapping[str, str] = field(default_factory=FrozenDict)  # input -> pipeline parameter
     position: tuple[float, float] = (0.0, 0.0)
     distributed: Distributed = field(default_factory=Distributed)
-    sample_outputs: dict[str, Any] = field(default_factory=dict)  # used when a dry-run must skip
+    sample_outputs: Mapping[str, Any] = field(default_factory=FrozenDict)  # when a dry-run skips
+
+    def __post_init__(self) -> None:
+        # The mappings are frozen so that no edit can bypass the model's events and undo.
+        for name in _MAPPING_FIELDS:
+            object.__setattr__(self, name, freeze(getattr(self, name)))
 
     @property
     def is_script(self) -> bool:
@@ -153,8 +160,11 @@ class Node:
     def output(self, name: str) -> Port | None:
         return next((p for p in self.outputs if p.name == name), None)
 
-    def __hash__(self) -> int:  # dict fields make the generated hash fail
+    def __hash__(self) -> int:  # values may hold lists, which make the generated hash fail
         return hash(self.id)
+
+
+_MAPPING_FIELDS = ("env", "values", "bindings", "sample_outputs")
 
 
 @dataclass(frozen=True, order=True)

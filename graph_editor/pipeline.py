@@ -233,10 +233,6 @@ class Pipeline:
         preds = set(self._graph.predecessors(node_id))
         return [n for n in self._nodes if n in preds]
 
-    def downstream(self, node_id: str) -> list[str]:
-        succs = set(self._graph.successors(node_id))
-        return [n for n in self._nodes if n in succs]
-
     def descendants(self, node_id: str) -> set[str]:
         return set(nx.descendants(self._graph, node_id))
 

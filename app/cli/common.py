@@ -8,11 +8,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from app.events import RunState
 from graph_editor import fileformat
 from graph_editor.build import refresh_all_ports
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import coerce_text
 from graph_editor.validation import Issue
+
+EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}
+"""Exit status of a command that ends with a run (dry-run, deploy --wait)."""
 
 
 class CliError(Exception):

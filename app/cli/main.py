@@ -14,6 +14,7 @@ import logging
 import os
 import pkgutil
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -78,20 +79,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except CliError as exc:
-        die(str(exc), exc.code)
+        fail(exc, str(exc), exc.code)
     except (PipelineFileError, NotebookError) as exc:
-        die(f"error: {exc}", 2)
+        fail(exc, f"error: {exc}", 2)
     except StitchboardError as exc:
-        die(f"error: {exc}", 1)
-    except KeyboardInterrupt:
-        die("interrupted", 130)
+        fail(exc, f"error: {exc}", 1)
+    except KeyboardInterrupt as exc:
+        fail(exc, "interrupted", 130)
     except BrokenPipeError:
         return 1
     except Exception as exc:  # last resort: still one line, details on request
-        if os.environ.get("STITCHBOARD_DEBUG"):
-            raise
-        die(f"internal error: {type(exc).__name__}: {exc} (set STITCHBOARD_DEBUG=1 for details)", 1)
+        hint = "" if debugging() else " (set STITCHBOARD_DEBUG=1 for details)"
+        fail(exc, f"internal error: {type(exc).__name__}: {exc}{hint}", 1)
     return 0
+
+
+def debugging() -> bool:
+    """``STITCHBOARD_DEBUG`` is set (to anything but empty or 0)."""
+    return os.environ.get("STITCHBOARD_DEBUG", "") not in ("", "0")
+
+
+def fail(exc: BaseException, line: str, code: int) -> NoReturn:
+    """Exit with ``line``; under ``STITCHBOARD_DEBUG`` the full traceback with its causes first."""
+    if debugging():
+        traceback.print_exception(exc, file=sys.stderr)
+    die(line, code)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 
 STYLES: dict[str, tuple[str, str]] = {
     NodeState.PENDING: ("·", "dim"),
@@ -116,7 +116,7 @@ class ProgressView:
     def _log(self, event: LogEvent) -> None:
         if event.node_id and event.node_id in self._nodes:
             self._nodes[event.node_id]["last_log"] = event.text
-        if self._live is None and (event.level != "info" or not event.node_id):
+        if self._live is None and (event.level != LogLevel.INFO or not event.node_id):
             self.console.print(f"  {event.text}", style="dim", highlight=False, markup=False)
 
     def _render(self) -> Group:

@@ -27,13 +27,16 @@ from app.deploy.errors import (
 )
 from app.deploy.monitor import TaskNode, follow_runs, latest_runs, watch_run
 from app.deploy.service import DeployOptions, deploy, deploy_bundle, task_nodes
+from app.deploy.summary import AirflowRunReport, DeploySummary
 
 __all__ = [
     "AirflowApi",
+    "AirflowRunReport",
     "AuthFailed",
     "DagIdTaken",
     "DeployError",
     "DeployOptions",
+    "DeploySummary",
     "ImportFailed",
     "NotFound",
     "ParseTimeout",

@@ -19,7 +19,7 @@ from app.deploy.errors import (
     TlsFailed,
     Unreachable,
 )
-from app.settings import Profile
+from app.settings import AuthKind, Profile
 
 
 class _LazyModule:
@@ -105,9 +105,9 @@ class AirflowApi:
 
     def token(self) -> str:
         """A JWT: the stored token, or one exchanged for username + password at /auth/token."""
-        if self.profile.auth == "token":
+        if self.profile.auth == AuthKind.TOKEN:
             return credentials.get_secret(self.profile.name, "token", prompt=self._prompt) or ""
-        if self.profile.auth == "none":
+        if self.profile.auth == AuthKind.NONE:
             return ""
         body = json.dumps({"username": self.profile.username, "password": self._password()})
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.credentials import Prompt
 from app.deploy.airflow import AirflowApi
 from app.deploy.targets import make_target
-from app.settings import Profile
+from app.settings import AuthKind, Profile
 from graph_editor.errors import StitchboardError
 
 
@@ -40,7 +40,9 @@ def check_profile(profile: Profile, prompt: Prompt | None = None) -> Iterator[Ve
     if api_ok:
         try:
             api.any_file_token()
-            who = f"user {profile.username!r}" if profile.auth == "password" else profile.auth
+            who = (
+                f"user {profile.username!r}" if profile.auth == AuthKind.PASSWORD else profile.auth
+            )
             yield Verdict("credentials", True, f"credentials accepted ({who})")
         except StitchboardError as exc:
             yield Verdict("credentials", False, str(exc))

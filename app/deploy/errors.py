@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph_editor.errors import DeployError
+from graph_editor.errors import StitchboardError
 
 __all__ = [
     "AuthFailed",
@@ -16,6 +16,10 @@ __all__ = [
     "TlsFailed",
     "Unreachable",
 ]
+
+
+class DeployError(StitchboardError):
+    """Delivering, parsing or triggering on a remote Airflow failed."""
 
 
 class Unreachable(DeployError):

@@ -23,7 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from app.deploy.errors import DeployError
-from app.settings import Profile, Target
+from app.settings import AuthKind, Backend, Profile, Target, TargetKind
 
 AIRFLOW_VERSION = "3.3.2"
 VENV_PACKAGES = (
@@ -258,11 +258,11 @@ class LocalAirflow:
         return Profile(
             name=name,
             base_url=state.base_url,
-            auth="password",
+            auth=AuthKind.PASSWORD,
             username=USERNAME,
             password_file=str(self.password_file),
-            target=Target(kind="folder", path=str(self.dags_folder)),
-            backend="worker",
+            target=Target(kind=TargetKind.FOLDER, path=str(self.dags_folder)),
+            backend=Backend.WORKER,
         )
 
     def password(self) -> str:

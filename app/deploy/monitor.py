@@ -10,7 +10,17 @@ from typing import Any
 
 from app.deploy.airflow import AirflowApi
 from app.deploy.errors import DeployError
-from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished, RunState
+from app.deploy.summary import AirflowRunReport
+from app.events import (
+    Event,
+    LogEvent,
+    LogLevel,
+    NodeEvent,
+    NodeState,
+    ProgressEvent,
+    RunFinished,
+    RunState,
+)
 
 TASK_STATES: dict[str, NodeState] = {
     "scheduled": NodeState.QUEUED,
@@ -117,29 +127,28 @@ def watch_run(
             break
         if cancel is not None and cancel.is_set():
             yield RunFinished(
-                RunState.CANCELLED,
-                {"dag_id": dag_id, "run_id": run_id, "state": state, "watch": "stopped"},
+                RunState.CANCELLED, AirflowRunReport(dag_id, run_id, state, watch_stopped=True)
             )
             return
         if time.monotonic() > deadline:
             raise DeployError(f"run {run_id} of {dag_id} still {state} after {timeout:.0f} s")
         time.sleep(poll)
     for ti in tis:
-        if _value(ti.state) == "failed":
+        if node_state(ti.state) == NodeState.FAILED:
             node = nodes.get(ti.task_id, TaskNode(ti.task_id, ti.task_id))
             try:
                 text = api.log(dag_id, run_id, ti.task_id, max(ti.try_number, 1))
             except DeployError as exc:
                 text = f"(log unavailable: {exc})"
-            yield LogEvent(text, node.node_id, node.node_name, level="error")
-    summary = {
-        "dag_id": dag_id,
-        "run_id": run_id,
-        "state": state,
-        "tasks": {ti.task_id: node_state(ti.state).value for ti in tis},
-        "failed": sorted(ti.task_id for ti in tis if _value(ti.state) == "failed"),
-    }
-    yield RunFinished(RUN_STATES[state], summary)
+            yield LogEvent(text, node.node_id, node.node_name, level=LogLevel.ERROR)
+    report = AirflowRunReport(
+        dag_id,
+        run_id,
+        state,
+        tasks={ti.task_id: node_state(ti.state) for ti in tis},
+        failed=tuple(sorted(ti.task_id for ti in tis if node_state(ti.state) == NodeState.FAILED)),
+    )
+    yield RunFinished(RUN_STATES[state], report)
 
 
 def follow_runs(

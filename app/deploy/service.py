@@ -8,15 +8,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from app.credentials import Prompt
 from app.deploy.airflow import AirflowApi
 from app.deploy.errors import DagIdTaken, ImportFailed, ParseTimeout
 from app.deploy.monitor import TaskNode, watch_run
+from app.deploy.summary import AirflowRunReport, DeploySummary
 from app.deploy.targets import DeliveryTarget, Previous, make_target
-from app.events import Event, LogEvent, ProgressEvent, RunFinished, RunState
+from app.events import Event, LogEvent, LogLevel, ProgressEvent, RunFinished, RunState
 from app.settings import Profile
 from graph_editor.pipeline import Pipeline
 
@@ -155,20 +156,20 @@ def deploy_bundle(
     if dag.is_paused:
         api.set_paused(bundle.dag_id, False)
     yield LogEvent(f"DAG {bundle.dag_id} is live and unpaused on {api.base}")
-    summary: dict[str, Any] = {
-        "dag_id": bundle.dag_id,
-        "digest": bundle.digest,
-        "delivered": previous is not None,
-        "target": target.describe(),
-        "profile": profile.name,
-        "base_url": api.base,
-    }
+    summary = DeploySummary(
+        dag_id=bundle.dag_id,
+        digest=bundle.digest,
+        delivered=previous is not None,
+        target=target.describe(),
+        profile=profile.name,
+        base_url=api.base,
+    )
     yield ProgressEvent(5, STEPS, "done")
     if not options.trigger:
         yield RunFinished(RunState.SUCCEEDED, summary)
         return
     run_id = api.trigger(bundle.dag_id, dict(options.params))
-    summary["run_id"] = run_id
+    summary = replace(summary, run_id=run_id)
     yield LogEvent(f"triggered run {run_id}")
     if not options.wait:
         yield RunFinished(RunState.SUCCEEDED, summary)
@@ -183,7 +184,8 @@ def deploy_bundle(
         cancel=cancel,
     ):
         if isinstance(event, RunFinished):
-            yield RunFinished(event.state, {**summary, "run": event.summary})
+            run = event.report if isinstance(event.report, AirflowRunReport) else None
+            yield RunFinished(event.state, replace(summary, run=run))
             return
         yield event
 
@@ -209,7 +211,7 @@ def _wait_parsed(
         ]
         if errors:
             trace = errors[0].stack_trace or ""
-            yield LogEvent(trace, level="error")
+            yield LogEvent(trace, level=LogLevel.ERROR)
             last = [line for line in trace.strip().splitlines() if line.strip()]
             raise ImportFailed(
                 f"Airflow could not import {relative}: "
@@ -235,7 +237,7 @@ def _wait_parsed(
                 yield LogEvent(
                     "no DAG on this Airflow to ask for a re-parse: waiting for its "
                     "regular folder scan",
-                    level="warning",
+                    level=LogLevel.WARNING,
                 )
             last_nudge = now
         if now > deadline:
@@ -253,7 +255,9 @@ def _roll_back(
     target.write(
         previous, f"Roll back {bundle.dag_id}: Airflow could not import {bundle.digest[:12]}"
     )
-    yield LogEvent(f"rolled back {bundle.dag_file_name} on {target.describe()}", level="warning")
+    yield LogEvent(
+        f"rolled back {bundle.dag_file_name} on {target.describe()}", level=LogLevel.WARNING
+    )
     token = existing.file_token if existing is not None else None
     if token:
         api.reparse(token)

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path, PurePosixPath
 
 from app.deploy.errors import TargetNotWritable
-from app.settings import Profile
+from app.settings import Profile, TargetKind
 from graph_editor.atomic import atomic_write_bytes
 
 Files = dict[str, bytes]
@@ -117,11 +117,11 @@ class FolderTarget(DeliveryTarget):
 def make_target(profile: Profile) -> DeliveryTarget:
     """The delivery target a profile names."""
     spec = profile.target
-    if spec.kind == "git":
+    if spec.kind == TargetKind.GIT:
         from app.deploy.gittarget import GitTarget
 
         return GitTarget(profile.name, spec.repo, spec.branch, spec.subfolder)
-    if spec.kind == "s3":
+    if spec.kind == TargetKind.S3:
         from app.deploy.s3target import S3Target
 
         return S3Target(

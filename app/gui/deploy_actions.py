@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6 import QtWidgets
 
-from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.deploy.summary import DeploySummary
+from app.events import LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
 from app.gui.run_panel import LogViewer
 
@@ -85,12 +86,12 @@ class DeployActions:
 
     def _on_deploy_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
-            self.canvas.set_run_state(event.node_id, event.state.value)
+            self.canvas.set_run_state(event.node_id, event.state)
             self.run_panel.append(f"[{event.node_name}] {event.detail or event.state.value}")
             if event.state == NodeState.FAILED:
                 self.show_status(f"{event.node_name} failed on Airflow")
         elif isinstance(event, LogEvent):
-            if event.level == "error" and event.node_id:
+            if event.level == LogLevel.ERROR and event.node_id:
                 self.node_logs[event.node_id] = event.text
                 self.run_panel.append(
                     f"[{event.node_name}] task log (double-click the node to open it):"
@@ -105,7 +106,7 @@ class DeployActions:
             elif event.phase == "running":
                 self.run_panel.state.setText("Airflow run…")
         elif isinstance(event, RunFinished):
-            run = event.summary.get("run")
+            run = event.report.run if isinstance(event.report, DeploySummary) else None
             text = f"Airflow run {event.state.value}" if run else f"Deploy {event.state.value}"
             self.run_panel.finished(text)
             self.show_status(text)

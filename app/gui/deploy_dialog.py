@@ -9,6 +9,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from app import settings
+from app.deploy.summary import DeploySummary
 from app.events import LogEvent, ProgressEvent, RunFinished, RunState
 from app.gui.deploy_worker import DeployController, one_line
 from graph_editor.errors import StitchboardError
@@ -249,11 +250,10 @@ class DeployDialog(QtWidgets.QDialog):
         elif isinstance(event, LogEvent) and event.text.startswith("triggered run"):
             self.say(event.text.capitalize())
         elif isinstance(event, RunFinished):
-            summary = event.summary
-            dag = summary.get("dag_id", "the DAG")
-            if "run" in summary:
-                run = summary["run"]
-                failed = ", ".join(run.get("failed", [])) if isinstance(run, dict) else ""
+            summary = event.report if isinstance(event.report, DeploySummary) else None
+            dag = summary.dag_id if summary else "the DAG"
+            if summary is not None and summary.run is not None:
+                failed = ", ".join(summary.run.failed)
                 text = f"Run {event.state.value}" + (f" (failed: {failed})" if failed else "")
                 self.say(
                     f"Deployed {dag}. {text}.",
@@ -264,7 +264,8 @@ class DeployDialog(QtWidgets.QDialog):
                 self.say(f"Deployed {dag}; stopped watching the run.")
             else:
                 self.say(
-                    f"Deployed {dag} to {summary.get('profile', '')}: live and unpaused.", ok=True
+                    f"Deployed {dag} to {summary.profile if summary else ''}: live and unpaused.",
+                    ok=True,
                 )
 
     def _on_failed(self, message: str, _details: str) -> None:

@@ -329,7 +329,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
     def _on_node_activated(self, node_id: str) -> None:
-        if node_id in self.node_logs and self.canvas.run_state(node_id) == "failed":
+        if node_id in self.node_logs and self.canvas.run_state(node_id) == NodeState.FAILED:
             self.show_task_log(node_id)
         elif node_id in self.node_notebooks:
             self.open_executed_notebook(node_id)
@@ -366,7 +366,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
-            self.canvas.set_run_state(event.node_id, event.state.value)
+            self.canvas.set_run_state(event.node_id, event.state)
             notebook = event.data.get("notebook") if event.data else None
             if notebook:
                 self.node_notebooks[event.node_id] = str(notebook)

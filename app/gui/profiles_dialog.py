@@ -61,7 +61,7 @@ class ProfileForm(QtWidgets.QWidget):
             objectName="profileUrl", placeholderText="https://airflow.example.com"
         )
         self.auth = QtWidgets.QComboBox(objectName="profileAuth")
-        self.auth.addItems(list(settings.AUTH_KINDS))
+        self.auth.addItems(settings.choices(settings.AuthKind))
         self.username = QtWidgets.QLineEdit(objectName="profileUsername")
         self.secret = QtWidgets.QLineEdit(objectName="profileSecret")
         self.secret.setEchoMode(QtWidgets.QLineEdit.Password)
@@ -71,7 +71,7 @@ class ProfileForm(QtWidgets.QWidget):
             placeholderText="CA bundle file (private CA), optional"
         )
         self.backend = QtWidgets.QComboBox(objectName="profileBackend")
-        self.backend.addItems(list(settings.BACKENDS))
+        self.backend.addItems(settings.choices(settings.Backend))
         self.target_kind = QtWidgets.QComboBox(objectName="profileTarget")
         self.target_kind.addItems(list(TARGET_PAGES))
         self.fields: dict[str, QtWidgets.QLineEdit] = {}
@@ -120,10 +120,10 @@ class ProfileForm(QtWidgets.QWidget):
             self.form_layout.setRowVisible(edit, key.startswith(kind + "."))
 
     def _auth_changed(self, auth: str) -> None:
-        self.username.setEnabled(auth == "password")
-        self.secret.setEnabled(auth != "none")
+        self.username.setEnabled(auth == settings.AuthKind.PASSWORD)
+        self.secret.setEnabled(auth != settings.AuthKind.NONE)
         if isinstance(self.secret_label, QtWidgets.QLabel):
-            self.secret_label.setText("Token" if auth == "token" else "Password")
+            self.secret_label.setText("Token" if auth == settings.AuthKind.TOKEN else "Password")
 
     def show_profile(self, profile: Profile | None) -> None:
         """Fill the fields (empty ones for a new profile); the name is fixed once saved."""
@@ -268,7 +268,7 @@ class ProfilesDialog(QtWidgets.QDialog):
             return None
         secret = self.form.secret.text()
         note, error = f"Saved profile {profile.name}.", False
-        if secret and profile.auth != "none":
+        if secret and profile.auth != settings.AuthKind.NONE:
             try:
                 credentials.set_secret(profile.name, profile.auth, secret)
                 note = f"Saved profile {profile.name}; its {profile.auth} is in the keyring."

@@ -15,8 +15,6 @@ from graph_editor.qt.commands import UpdateNodeCommand
 class SourceWatcher(QtCore.QObject):
     """A QFileSystemWatcher over every node source; refreshes go through undo commands."""
 
-    refreshed = QtCore.Signal(str)  # node id whose ports changed
-
     def __init__(
         self,
         parent: QtCore.QObject,
@@ -75,7 +73,6 @@ class SourceWatcher(QtCore.QObject):
                     )
                 )
                 changed.append(node.id)
-                self.refreshed.emit(node.id)
         if changed:
             names = ", ".join(pipeline.node(i).name for i in changed)
             self.on_status(f"{Path(path).name} changed on disk: ports of {names} refreshed")

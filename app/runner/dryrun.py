@@ -6,23 +6,37 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.events import Event, LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.runner import local, plan
+from app.runner.errors import RunError
 from app.runner.execute import NodeTask, Outcome
+from app.runner.failure import FailureKind, NodeFailure
 from app.runner.kernels import KernelKey, KernelPool, kernel_key
-from app.runner.options import RunOptions
+from app.runner.options import RunMode, RunOptions
 from app.runner.prepare import prepare_node
-from app.runner.report import NodeRecord, run_state, summary, write_summary
+from app.runner.report import NodeRecord, run_state, summary
 from app.runner.store import RunStore
-from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import has_errors, validate
 
 _TICK = 0.2  # seconds between checks for timeouts and cancellation
+
+
+@dataclass(frozen=True)
+class NodeLookup:
+    """What a node whose upstream is done will get, and whether an earlier run already did it."""
+
+    inputs: dict[str, Any]
+    sources: dict[str, str]  # input port -> where its value came from
+    kernel: str
+    cache_key: str
+    cached: dict[str, Any] | None  # the store's cache entry for ``cache_key``, if usable
 
 
 class DryRun:
@@ -96,14 +110,14 @@ class DryRun:
     def _may_use_cache(self, nid: str) -> bool:
         return self.options.use_cache and not self.options.is_partial
 
-    def _lookup(self, nid: str, outputs: dict[str, dict[str, Any]]) -> tuple[Any, ...]:
-        """(inputs, sources, kernel, key, cache entry or None) for a node whose upstream is done."""
+    def _lookup(self, nid: str, outputs: dict[str, dict[str, Any]]) -> NodeLookup:
+        """Inputs, kernel, cache key and usable cache entry of a node whose upstream is done."""
         node = self.pipeline.node(nid)
         inputs, origin = plan.node_inputs(self.pipeline, node, self._params, outputs)
         data, kernel = plan.source_info(self.pipeline, node)
         key = plan.cache_key(node, data, kernel, inputs)
         entry = self._store.cached(key) if self._may_use_cache(nid) else None
-        return inputs, origin, kernel, key, entry
+        return NodeLookup(inputs, origin, kernel, key, entry)
 
     def _demand(self) -> list[KernelKey]:
         """Kernels the run will likely need, in order (nodes predicted not to be cached)."""
@@ -118,7 +132,7 @@ class DryRun:
             entry = None
             if all(predicted.get(u) is not None for u in self.pipeline.upstream(nid)):
                 try:
-                    entry = self._lookup(nid, {k: v for k, v in predicted.items() if v})[4]
+                    entry = self._lookup(nid, {k: v for k, v in predicted.items() if v}).cached
                 except RunError:
                     entry = None
             predicted[nid] = entry["outputs"] if entry else None
@@ -139,7 +153,7 @@ class DryRun:
         try:
             yield LogEvent(f"run folder: {self.run_dir}")
             for warning in self._warnings:
-                yield LogEvent(warning, level="warning")
+                yield LogEvent(warning, level=LogLevel.WARNING)
             for record in self._records.values():
                 yield self._node_event(record)
             yield ProgressEvent(0, total, "prepare" if self.options.prepare_only else "run")
@@ -163,7 +177,7 @@ class DryRun:
                 started,
                 self._options_json(),
             )
-            write_summary(self.run_dir, report)
+            report.write()
             finished = True
             yield RunFinished(state, report)
         finally:
@@ -255,7 +269,7 @@ class DryRun:
         if latest is None:
             yield from self._settle(record, NodeState.SKIPPED, "not selected")
             return
-        record.outputs, record.mode = latest["outputs"], "reused"
+        record.outputs, record.mode = latest["outputs"], RunMode.REUSED
         record.reused_from, record.notebook = latest.get("run_dir", ""), latest.get("notebook", "")
         yield from self._settle(
             record,
@@ -266,18 +280,20 @@ class DryRun:
     def _prepare(self, record: NodeRecord) -> Iterator[Event]:
         node = record.node
         try:
-            record.inputs, record.input_sources, kernel, _, _ = self._lookup(node.id, self._outputs)
+            found = self._lookup(node.id, self._outputs)
+            record.inputs, record.input_sources = found.inputs, found.sources
             problem = plan.input_problem(node, record.inputs)
             if problem:
                 raise RunError(problem)
             path = prepare_node(
-                node, self.pipeline.source_path(node), record.inputs, kernel, self.run_dir
+                node, self.pipeline.source_path(node), record.inputs, found.kernel, self.run_dir
             )
         except Exception as exc:  # noqa: BLE001 - a node's problem goes in its report entry
-            record.error = {"type": type(exc).__name__, "message": str(exc), "cell": None}
-            yield from self._settle(record, NodeState.FAILED, f"{type(exc).__name__}: {exc}")
+            kind = FailureKind.PLAN if isinstance(exc, RunError) else FailureKind.RUNNER
+            record.error = NodeFailure.from_exception(exc, kind)
+            yield from self._settle(record, NodeState.FAILED, record.error.line)
             return
-        record.notebook, record.mode = str(path), "prepared"
+        record.notebook, record.mode = str(path), RunMode.PREPARED
         latest = self._store.latest(node.id)
         record.outputs = dict(node.sample_outputs) or (latest["outputs"] if latest else {})
         yield from self._settle(record, NodeState.SUCCEEDED, "prepared (not run)")
@@ -286,20 +302,20 @@ class DryRun:
         node = record.node
         if record.state == NodeState.PENDING:
             try:
-                (record.inputs, record.input_sources, kernel, record.cache_key, entry) = (
-                    self._lookup(node.id, self._outputs)
-                )
+                found = self._lookup(node.id, self._outputs)
             except RunError as exc:
-                record.error = {"type": "RunError", "message": str(exc), "cell": None}
+                record.error = NodeFailure.from_exception(exc, FailureKind.PLAN)
                 yield from self._settle(record, NodeState.FAILED, str(exc))
                 return
+            record.inputs, record.input_sources = found.inputs, found.sources
+            record.cache_key, kernel, entry = found.cache_key, found.kernel, found.cached
             problem = plan.input_problem(node, record.inputs)
             if problem:
-                record.error = {"type": "InputError", "message": problem, "cell": None}
+                record.error = NodeFailure(FailureKind.INPUT, "InputError", problem)
                 yield from self._settle(record, NodeState.FAILED, problem)
                 return
             if entry is not None:
-                record.outputs, record.mode = entry["outputs"], "cached"
+                record.outputs, record.mode = entry["outputs"], RunMode.CACHED
                 record.reused_from, record.notebook = (
                     entry.get("run_dir", ""),
                     entry.get("notebook", ""),
@@ -310,7 +326,7 @@ class DryRun:
                 )
                 return
             record.notes = local.local_notes(node)
-            record.mode = "cpu" if record.notes else "local"
+            record.mode = RunMode.CPU if record.notes else RunMode.LOCAL
             record.kernel = kernel
         if len(self._tasks) >= self.options.max_jobs:
             if record.state != NodeState.QUEUED:
@@ -346,11 +362,9 @@ class DryRun:
         try:
             outcome = task.run()
         except Exception as exc:  # noqa: BLE001 - reported as the node's failure
-            message = f"{type(exc).__name__}: {exc}{kernel_hint(exc)}"
+            failure = NodeFailure.from_exception(exc)
             outcome = Outcome(
-                NodeState.FAILED,
-                detail=message,
-                error={"type": type(exc).__name__, "message": str(exc), "cell": None},
+                NodeState.FAILED, detail=failure.line + kernel_hint(exc), error=failure
             )
         self._queue.put(("done", task.node.id, outcome))
 
@@ -361,13 +375,11 @@ class DryRun:
         record.outputs, record.error = outcome.outputs, outcome.error
         state, detail = outcome.state, outcome.detail
         if record.error is not None and record.notebook:
-            record.error["notebook"] = record.notebook
+            record.error = replace(record.error, notebook=record.notebook)
         if state == NodeState.FAILED and record.error:
-            missing = local.missing_gpu_module(
-                record.error.get("type", ""), record.error.get("message", "")
-            )
+            missing = local.missing_gpu_module(record.error.type, record.error.message)
             if missing and local.can_sample(record.node):
-                state, record.mode = NodeState.SAMPLED, "sampled"
+                state, record.mode = NodeState.SAMPLED, RunMode.SAMPLED
                 record.outputs = {
                     p.name: record.node.sample_outputs[p.name] for p in record.node.outputs
                 }
@@ -394,7 +406,7 @@ class DryRun:
         }
 
     def _node_event(self, record: NodeRecord) -> NodeEvent:
-        data: dict[str, Any] = {"mode": record.mode}
+        data: dict[str, Any] = {"mode": record.mode.value}
         if record.state.is_final or record.state == NodeState.RUNNING:
             data.update(
                 started_at=record.started_at,
@@ -407,7 +419,7 @@ class DryRun:
         if record.state.is_ok:
             data["outputs"] = record.outputs
         if record.error:
-            data["error"] = record.error
+            data["error"] = record.error.to_json()
         return NodeEvent(record.node.id, record.node.name, record.state, record.detail, data)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeState
+from app.runner.failure import FailureKind, NodeFailure
 from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
 from graph_editor.nodes import Node
 from resources.runtime import stitchboard_runtime as runtime
@@ -28,14 +29,14 @@ RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runt
 _EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """How a node's execution ended."""
 
     state: NodeState
     outputs: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
-    error: dict[str, Any] | None = None
+    error: NodeFailure | None = None
 
 
 class LogWriter:
@@ -126,7 +127,7 @@ class NodeTask:
             return Outcome(
                 NodeState.FAILED,
                 detail=detail,
-                error={"type": "Timeout", "message": detail, "cell": None},
+                error=NodeFailure(FailureKind.TIMEOUT, "Timeout", detail),
             )
         return Outcome(NodeState.CANCELLED, detail="cancelled")
 
@@ -181,13 +182,9 @@ class NodeTask:
                 cell = index + 1 - (1 if injected is not None and injected < index else 0)
                 where = f"in cell {cell}"
         detail = f"{where}: {ename}: {evalue}" if where else f"{ename}: {evalue}"
-        error = {
-            "type": ename,
-            "message": evalue,
-            "cell": cell,
-            "notebook": str(self.notebook),
-            "where": where,
-        }
+        error = NodeFailure(
+            FailureKind.CELL, ename, evalue, cell=cell, where=where, notebook=str(self.notebook)
+        )
         return Outcome(NodeState.FAILED, detail=detail, error=error)
 
     def _collect(self) -> Outcome:
@@ -197,7 +194,7 @@ class NodeTask:
             return Outcome(
                 NodeState.FAILED,
                 detail=str(exc),
-                error={"type": "OutputError", "message": str(exc), "cell": None},
+                error=NodeFailure(FailureKind.OUTPUT, "OutputError", str(exc)),
             )
         return Outcome(NodeState.SUCCEEDED, outputs=outputs)
 
@@ -250,11 +247,5 @@ class NodeTask:
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         detail = f"{ename}: {evalue}"
-        error = {
-            "type": ename,
-            "message": evalue,
-            "cell": None,
-            "log": str(self.log),
-            "exit_code": code,
-        }
+        error = NodeFailure(FailureKind.SCRIPT, ename, evalue, log=str(self.log), exit_code=code)
         return Outcome(NodeState.FAILED, detail=detail, error=error)

@@ -10,14 +10,14 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 KernelKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
-def kernel_key(kernel: str, cwd: str, env: dict[str, str]) -> KernelKey:
+def kernel_key(kernel: str, cwd: str, env: Mapping[str, str]) -> KernelKey:
     return (kernel, cwd, tuple(sorted(env.items())))
 
 

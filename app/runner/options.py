@@ -1,9 +1,10 @@
-"""What a dry-run is asked to do: parameter overrides, parallelism, selection, cache use."""
+"""What a dry-run is asked to do (overrides, parallelism, selection, cache use) and its run modes."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,3 +28,14 @@ class RunOptions:
     @property
     def is_partial(self) -> bool:
         return bool(self.only or self.from_node)
+
+
+class RunMode(StrEnum):
+    """How a node's outputs were obtained in a dry-run (the report's ``mode``)."""
+
+    LOCAL = "local"  # ran here as on the cluster
+    CPU = "cpu"  # a GPU job ran here on CPU / as a single worker
+    SAMPLED = "sampled"  # not runnable here: the node's sample outputs stand in
+    PREPARED = "prepared"  # --prepare-only: notebook written, not run
+    REUSED = "reused"  # not selected: outputs of an earlier run
+    CACHED = "cached"  # same inputs and source as an earlier run: its outputs

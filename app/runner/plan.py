@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from app.runner.errors import RunError
 from app.runner.options import RunOptions
-from graph_editor.errors import RunError
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import type_of_value, value_fits

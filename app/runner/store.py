@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from graph_editor.atomic import atomic_write_text
 from graph_editor.pipeline import Pipeline
 
 INDEX_NAME = "index.json"
@@ -80,6 +80,4 @@ class RunStore:
                 data["cache"][cache_key] = entry
             self._index = data
             self.root.mkdir(parents=True, exist_ok=True)
-            tmp = self.root / f".{INDEX_NAME}.{os.getpid()}.{threading.get_ident()}.tmp"
-            tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.root / INDEX_NAME)
+            atomic_write_text(self.root / INDEX_NAME, json.dumps(data, indent=1, sort_keys=True))

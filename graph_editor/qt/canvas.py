@@ -30,6 +30,7 @@ from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, node_tooltip, output_specs
 from graph_editor.qt.style import BACKGROUND, GRID
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
+from graph_editor.run_state import NodeState
 
 KIND_MIME = "application/x-stitchboard-kind"
 
@@ -236,16 +237,16 @@ class PipelineCanvas(EditingActions, NodeGraph):
         for node_id, view in self._views.items():
             view.view.set_status(*counts.get(node_id, (0, 0)))
 
-    def set_run_state(self, node_id: str, state: str) -> None:
+    def set_run_state(self, node_id: str, state: NodeState | None) -> None:
         view = self._views.get(node_id)
         if view is not None:
             view.view.set_run_state(state)
 
     def clear_run_states(self) -> None:
         for view in self._views.values():
-            view.view.set_run_state("")
+            view.view.set_run_state(None)
 
-    def run_state(self, node_id: str) -> str:
+    def run_state(self, node_id: str) -> NodeState | None:
         return self._views[node_id].view.run_state
 
     def issue_counts(self, node_id: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from graph_editor.qt.style import (
     STATE_GLYPHS,
     WARNING_COLOR,
 )
+from graph_editor.run_state import NodeState
 
 IDENTIFIER = "stitchboard"
 _SELECTED_CHANGE = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSelectedChange
@@ -28,7 +29,7 @@ class StitchNodeItem(NodeItem):
     def __init__(self, name: str = "node", parent: object = None) -> None:
         super().__init__(name, parent)
         self.kind_label = ""
-        self.run_state = ""
+        self.run_state: NodeState | None = None
         self.errors = 0
         self.warnings = 0
         self._icon_item.setVisible(False)
@@ -61,7 +62,7 @@ class StitchNodeItem(NodeItem):
             self.errors, self.warnings = errors, warnings
             self.update()
 
-    def set_run_state(self, state: str) -> None:
+    def set_run_state(self, state: NodeState | None) -> None:
         if state != self.run_state:
             self.run_state = state
             self.update()

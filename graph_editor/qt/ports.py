@@ -15,7 +15,7 @@ ORDER_OUT = "(then)"
 
 @dataclass(frozen=True)
 class PortSpec:
-    """One port as drawn: ``broken`` when a wire names a port the node no longer has."""
+    """One port as drawn (a wire naming a port the node no longer has draws as "missing")."""
 
     name: str
     caption: str  # drawn in the node's text colour
@@ -23,7 +23,6 @@ class PortSpec:
     color: tuple[int, int, int]
     tooltip: str
     multi: bool = False
-    broken: bool = False
 
 
 def port_tooltip(port: Port, direction: str) -> str:
@@ -75,7 +74,6 @@ def input_specs(pipeline: Pipeline, node: Node) -> list[PortSpec]:
                     BROKEN_COLOR,
                     f"<b>{edge.target_port}</b>: the notebook no longer has this "
                     "parameter; the wire is broken",
-                    broken=True,
                 )
             )
     return specs
@@ -102,7 +100,6 @@ def output_specs(pipeline: Pipeline, node: Node) -> list[PortSpec]:
                     f"<b>{edge.source_port}</b>: the notebook no longer assigns this "
                     "output; the wire is broken",
                     multi=True,
-                    broken=True,
                 )
             )
     specs.append(

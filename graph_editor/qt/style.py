@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph_editor.nodes import NodeKind
+from graph_editor.run_state import NodeState
 from graph_editor.types import PortType
 
 # (r, g, b) body colour of a node, per kind: calm, distinguishable, readable with light text.
@@ -15,11 +16,6 @@ KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.NOTEBOOK: "Notebook",
     NodeKind.TENSORFLOW: "TensorFlow",
     NodeKind.RAPIDS: "RAPIDS",
-}
-KIND_ICONS: dict[NodeKind, str] = {
-    NodeKind.NOTEBOOK: "notebook.svg",
-    NodeKind.TENSORFLOW: "tensorflow.svg",
-    NodeKind.RAPIDS: "rapids.svg",
 }
 
 # Port colours per type (fill); wires take the colour of their output port.
@@ -35,28 +31,28 @@ PORT_COLORS: dict[PortType, tuple[int, int, int]] = {
 ORDER_COLOR = (120, 120, 130)
 BROKEN_COLOR = (235, 80, 80)
 
-# Run states (app.events.NodeState values; plain strings here, the canvas never imports app).
-STATE_COLORS: dict[str, tuple[int, int, int]] = {
-    "pending": (130, 130, 140),
-    "queued": (150, 150, 170),
-    "running": (66, 165, 245),
-    "succeeded": (76, 175, 80),
-    "cached": (0, 150, 136),
-    "sampled": (139, 195, 74),
-    "failed": (229, 57, 53),
-    "skipped": (158, 158, 158),
-    "cancelled": (255, 167, 38),
+# Run states: a strip colour and a glyph per state.
+STATE_COLORS: dict[NodeState, tuple[int, int, int]] = {
+    NodeState.PENDING: (130, 130, 140),
+    NodeState.QUEUED: (150, 150, 170),
+    NodeState.RUNNING: (66, 165, 245),
+    NodeState.SUCCEEDED: (76, 175, 80),
+    NodeState.CACHED: (0, 150, 136),
+    NodeState.SAMPLED: (139, 195, 74),
+    NodeState.FAILED: (229, 57, 53),
+    NodeState.SKIPPED: (158, 158, 158),
+    NodeState.CANCELLED: (255, 167, 38),
 }
-STATE_GLYPHS: dict[str, str] = {
-    "pending": "…",
-    "queued": "…",
-    "running": "▶",
-    "succeeded": "✓",
-    "cached": "⟲",
-    "sampled": "≈",
-    "failed": "✕",
-    "skipped": "–",
-    "cancelled": "■",
+STATE_GLYPHS: dict[NodeState, str] = {
+    NodeState.PENDING: "…",
+    NodeState.QUEUED: "…",
+    NodeState.RUNNING: "▶",
+    NodeState.SUCCEEDED: "✓",
+    NodeState.CACHED: "⟲",
+    NodeState.SAMPLED: "≈",
+    NodeState.FAILED: "✕",
+    NodeState.SKIPPED: "–",
+    NodeState.CANCELLED: "■",
 }
 ERROR_COLOR = (229, 57, 53)
 WARNING_COLOR = (251, 192, 45)

@@ -12,12 +12,13 @@ from typing import Any
 from rich.console import Console
 
 from app import settings as settings_mod
-from app.cli.common import CliError, load_pipeline, parse_overrides, print_issues
+from app.cli.common import EXIT_CODES, CliError, load_pipeline, parse_overrides, print_issues
 from app.cli.progress import ProgressView, state_text
 from app.credentials import Prompt
 from app.deploy import (
     AirflowApi,
     DeployOptions,
+    DeploySummary,
     ImportFailed,
     NotFound,
     deploy,
@@ -25,11 +26,10 @@ from app.deploy import (
     latest_runs,
     task_nodes,
 )
-from app.events import LogEvent, RunFinished, RunState
+from app.events import LogEvent, LogLevel, RunFinished
 from graph_editor.errors import ValidationFailed
 
 ORDER = 40
-EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -81,7 +81,7 @@ def _render(events: Any, console: Console, title: str) -> tuple[RunFinished | No
 
     def keep(stream: Any) -> Any:
         for event in stream:
-            if isinstance(event, LogEvent) and event.level == "error":
+            if isinstance(event, LogEvent) and event.level == LogLevel.ERROR:
                 errors.append(event)
                 continue
             yield event
@@ -121,7 +121,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         print_issues([i for i in exc.issues if i.is_error], sys.stderr)
         return 1
     except ImportFailed as exc:
-        _print_errors([LogEvent(exc.traceback, level="error")] if exc.traceback else [])
+        _print_errors([LogEvent(exc.traceback, level=LogLevel.ERROR)] if exc.traceback else [])
         raise
     except KeyboardInterrupt:
         cancel.set()
@@ -129,20 +129,19 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     _print_errors(errors)
     if finished is None:
         return 1
-    summary = finished.summary
     if args.json:
-        print(json.dumps(summary, indent=2, default=str))
-    else:
-        run = summary.get("run")
-        line = f"deployed {summary['dag_id']} to {profile.name} ({summary['base_url']})"
-        if not summary.get("delivered"):
+        print(json.dumps(finished.summary, indent=2, default=str))
+    elif isinstance(finished.report, DeploySummary):
+        report = finished.report
+        line = f"deployed {report.dag_id} to {profile.name} ({report.base_url})"
+        if not report.delivered:
             line += "; bundle unchanged"
-        if summary.get("run_id"):
-            line += f"; run {summary['run_id']}"
-        if run:
-            line += f" {run['state']}"
-            if run.get("failed"):
-                line += f" (failed: {', '.join(run['failed'])})"
+        if report.run_id:
+            line += f"; run {report.run_id}"
+        if report.run is not None:
+            line += f" {report.run.state}"
+            if report.run.failed:
+                line += f" (failed: {', '.join(report.run.failed)})"
         print(line)
     return EXIT_CODES.get(finished.state, 1)
 

@@ -12,15 +12,22 @@ from typing import Any
 
 from rich.console import Console
 
-from app.cli.common import CliError, issues_json, load_pipeline, parse_overrides, print_issues
+from app.cli.common import (
+    EXIT_CODES,
+    CliError,
+    issues_json,
+    load_pipeline,
+    parse_overrides,
+    print_issues,
+)
 from app.cli.progress import ProgressView, problem_lines, summary_table
-from app.events import RunState
+from app.events import RunFinished, RunState
 from app.runner import DryRun, RunOptions
+from app.runner.errors import RunError
 from app.runner.plan import find_node
-from graph_editor.errors import RunError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 
 ORDER = 20
-EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -119,8 +126,9 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
         if args.json:
             finished = None
             for event in events:
-                finished = event
-            summary = getattr(finished, "summary", {})
+                if isinstance(event, RunFinished):
+                    finished = event
+            summary = finished.summary if finished else {}
             print(json.dumps(summary, indent=2, ensure_ascii=False, default=repr))
         else:
             console = Console()
@@ -133,7 +141,7 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
             console.print(f"run folder: {run.run_dir}", highlight=False, markup=False)
     finally:
         signal.signal(signal.SIGINT, previous)
-    state = RunState(summary.get("state", RunState.FAILED))
+    state = finished.state if finished else RunState.FAILED
     if state == RunState.CANCELLED and not args.json:
         print("stitchboard: run cancelled", file=sys.stderr)
     return EXIT_CODES[state]

@@ -12,7 +12,7 @@ from app import settings as settings_mod
 from app.cli.commands.deploy import terminal_prompt
 from app.cli.common import CliError
 from app.deploy.checks import check_profile
-from graph_editor.errors import CredentialError
+from app.errors import CredentialError
 
 ORDER = 45
 
@@ -28,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     a.add_argument(
         "--url", required=True, help="Airflow base URL, e.g. https://airflow.example.com"
     )
-    a.add_argument("--auth", choices=settings_mod.AUTH_KINDS, default="password")
+    a.add_argument(
+        "--auth", choices=settings_mod.choices(settings_mod.AuthKind), default="password"
+    )
     a.add_argument("--username", default="", help="for --auth password")
     a.add_argument(
         "--secret-stdin",
@@ -37,8 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     a.add_argument("--no-verify-tls", action="store_true", help="skip TLS checks (not advised)")
     a.add_argument("--ca-bundle", default="", metavar="FILE", help="a custom CA bundle (PEM)")
-    a.add_argument("--backend", choices=settings_mod.BACKENDS, default="kubernetes")
-    a.add_argument("--target", choices=settings_mod.TARGET_KINDS, default="folder")
+    a.add_argument(
+        "--backend", choices=settings_mod.choices(settings_mod.Backend), default="kubernetes"
+    )
+    a.add_argument(
+        "--target", choices=settings_mod.choices(settings_mod.TargetKind), default="folder"
+    )
     a.add_argument("--path", default="", help="folder target: the mounted DAG folder")
     a.add_argument("--repo", default="", help="git target: repository URL")
     a.add_argument("--branch", default="main", help="git target: branch (default main)")
@@ -104,7 +110,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         prefix=args.prefix,
         region=args.region,
     )
-    if args.auth == "password" and not args.username:
+    if args.auth == settings_mod.AuthKind.PASSWORD and not args.username:
         raise CliError("--auth password needs --username")
     profile = settings_mod.Profile(
         name=args.name,
@@ -117,7 +123,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         backend=args.backend,
     )
     secrets: list[tuple[str, str]] = []  # asked before saving, so a refusal changes nothing
-    if args.auth in ("password", "token"):
+    if args.auth != settings_mod.AuthKind.NONE:
         secrets.append((args.auth, _ask(f"{args.auth} for {args.url}: ", args.secret_stdin)))
     if args.git_secret:
         secrets.append(("git", _ask("git access token: ", args.secret_stdin)))

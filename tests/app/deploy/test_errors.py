@@ -13,9 +13,9 @@ from app.cli.main import main
 from app.deploy import deploy
 from app.deploy.errors import TlsFailed, Unreachable
 from app.deploy.local import free_port
+from app.errors import CredentialError
 from app.settings import Profile, Target
 from graph_editor import fileformat
-from graph_editor.errors import CredentialError
 
 
 def _save(profile: Profile) -> None:

@@ -9,8 +9,8 @@ import keyring.backends.fail
 import pytest
 
 from app import credentials, settings
+from app.errors import CredentialError, SettingsError
 from app.settings import Profile, Target
-from graph_editor.errors import CredentialError, SettingsError
 
 
 def _profile(**kw: object) -> Profile:
@@ -77,3 +77,41 @@ def test_remove_forgets_secrets() -> None:
     credentials.set_secret("prod", "git", "g")
     assert credentials.delete_secrets("prod") == 2
     assert credentials.get_secret("prod", "token", required=False) is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("auth", "nonsense", "invalid auth 'nonsense' (one of password, token, none)"),
+        ("backend", "k8s", "invalid backend 'k8s' (one of kubernetes, worker)"),
+    ],
+)
+def test_a_word_outside_a_vocabulary_is_refused_in_one_line(field, value, expected) -> None:
+    with pytest.raises(SettingsError) as info:
+        _profile(**{field: value})
+    assert str(info.value) == f"profile 'prod': {expected}"
+    with pytest.raises(SettingsError, match=r"^invalid target 'ftp' \(one of folder, git, s3\)$"):
+        Target(kind="ftp")  # type: ignore[arg-type]
+
+
+def test_profile_words_load_as_enums_and_save_as_words() -> None:
+    profile = _profile(auth="token", backend="worker")
+    assert profile.auth is settings.AuthKind.TOKEN and profile.backend is settings.Backend.WORKER
+    assert profile.target.kind is settings.TargetKind.GIT
+    config = settings.load()
+    config.put(profile)
+    saved = json.loads(config.save().read_text())["profiles"][0]
+    assert (saved["auth"], saved["backend"], saved["target"]["kind"]) == ("token", "worker", "git")
+    assert settings.load().profile("prod") == profile
+
+
+def test_a_settings_file_with_an_unknown_word_names_the_profile() -> None:
+    config = settings.load()
+    config.put(_profile())
+    path = config.save()
+    data = json.loads(path.read_text())
+    data["profiles"][0]["target"]["kind"] = "ftp"
+    path.write_text(json.dumps(data))
+    with pytest.raises(SettingsError) as info:
+        settings.load()
+    assert str(info.value) == "profile 'prod': invalid target 'ftp' (one of folder, git, s3)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -10,8 +11,11 @@ import pytest
 
 from app.events import LogEvent, NodeEvent, NodeState, RunFinished
 from app.runner import DryRun, RunOptions
+from app.runner.errors import RunError
+from app.runner.failure import FailureKind
 from app.runner.local import has_module
-from graph_editor.errors import RunError, ValidationFailed
+from app.runner.report import RunSummary
+from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import NodeKind, Port
 from graph_editor.types import PortType
 from tests.app.runner.builders import alive, descendants, notebook, pipeline
@@ -22,7 +26,13 @@ pytestmark = pytest.mark.slow
 def finish(run: DryRun) -> dict:
     events = list(run.events())
     assert isinstance(events[-1], RunFinished)
-    return {n["name"]: n for n in events[-1].summary["nodes"]} | {"_": events[-1].summary}
+    report = events[-1].report
+    assert isinstance(report, RunSummary)
+    assert json.loads((run.run_dir / "run.json").read_text()) == json.loads(
+        json.dumps(events[-1].summary, default=repr)
+    )
+    nodes = {n["name"]: n for n in events[-1].summary["nodes"]}
+    return nodes | {"_": events[-1].summary, "_report": report}
 
 
 def test_independent_nodes_overlap_in_time(tmp_path: Path) -> None:
@@ -63,6 +73,9 @@ def test_failure_is_reported_downstream_skipped_other_branch_finishes(tmp_path: 
         3,
     )
     assert nodes["bad"]["detail"] == "in cell 3: ZeroDivisionError: no data for 2"
+    failure = next(n.error for n in nodes["_report"].nodes if n.node.name == "bad")
+    assert failure.kind == FailureKind.CELL and failure.where == "in cell 3"
+    assert nodes["_report"].failed == ("bad",)
     executed = nbformat.read(error["notebook"], 4)
     assert any(
         o.get("ename") == "ZeroDivisionError" for c in executed.cells for o in c.get("outputs", [])
