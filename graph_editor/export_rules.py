@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from graph_editor.backends import Backend
 from graph_editor.issues import Issue, error, warning
@@ -19,13 +20,24 @@ from graph_editor.pipeline import Pipeline
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
 
 
-def _pod_spec_size(node: Node) -> int:
+def _shipped_values(pipeline: Pipeline, node: Node) -> dict[str, Any]:
+    """The set values the DAG carries: those of inputs neither wired nor bound to a parameter."""
+    wired = {e.target_port for e in pipeline.edges_into(node.id) if not e.is_ordering}
+    inputs = {p.name for p in node.inputs}
+    return {
+        name: value
+        for name, value in node.values.items()
+        if name in inputs and name not in wired and name not in node.bindings
+    }
+
+
+def _pod_spec_size(node: Node, values: dict[str, Any]) -> int:
     """Bytes of the pod environment string that carries the node's spec (an upper bound)."""
     spec = {
         "source": node.source.replace("\\", "/").rsplit("/", 1)[-1],
         "inputs": [p.name for p in node.inputs],
         "outputs": [p.name for p in node.outputs],
-        "values": node.values,
+        "values": values,
         "kernel": node.kernel,
         "flags": ["--xcom"],
     }
@@ -38,9 +50,10 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the kubernetes backend has: a node's set values travel in its pod's env."""
     issues: list[Issue] = []
     for node in pipeline.nodes:
-        if not node.values or any(value_problem(v)[0] for v in node.values.values()):
+        values = _shipped_values(pipeline, node)
+        if not values or any(value_problem(v)[0] for v in values.values()):
             continue  # a value that cannot be written at all is reported on its own
-        size = _pod_spec_size(node)
+        size = _pod_spec_size(node, values)
         if size > ENV_STRING_MAX:
             issues.append(
                 error(
