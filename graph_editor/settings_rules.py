@@ -11,6 +11,12 @@ from graph_editor.limits import DB_INTEGER_MAX, SECONDS_MAX, value_problem
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import type_of_value, value_fits
 
+# Airflow keeps run dates as SQL timestamps: MySQL's TIMESTAMP starts at 1970-01-01 (documented
+# range), and Airflow adds intervals and retry delays to them, which overflows ``datetime`` in
+# year 9999.
+START_YEARS = (1970, 9998)
+OWNER_MAX = 2000  # DagModel.owners is String(2000) in Airflow 3.3's metadata database
+
 
 class _Out(list[Issue]):
     """The issues found so far, about the pipeline itself (no node)."""
@@ -42,21 +48,39 @@ def _settings(pipeline: Pipeline, out: _Out) -> None:
     if problem:
         out.error("bad-schedule", f"schedule {s.schedule!r}: {problem}", field="schedule")
     try:
-        dt.date.fromisoformat(s.start_date)
+        start = dt.date.fromisoformat(s.start_date)
     except ValueError:
         out.error(
             "bad-start-date",
             f"start date {s.start_date!r} is not a date like 2024-01-31",
             field="start_date",
         )
+    else:
+        if not START_YEARS[0] <= start.year <= START_YEARS[1]:
+            out.error(
+                "bad-start-date",
+                f"start date {s.start_date!r} must fall in the years "
+                f"{START_YEARS[0]}-{START_YEARS[1]}",
+                field="start_date",
+            )
+    if len(s.owner) > OWNER_MAX:
+        out.error(
+            "bad-owner",
+            f"owner has {len(s.owner)} characters; Airflow stores at most {OWNER_MAX}",
+            field="owner",
+        )
     _counts(pipeline, out)
     for tag in s.tags:
-        if not tag.strip() or len(tag) > names.TAG_MAX:
-            shown = tag if len(tag) <= 40 else tag[:37] + "..."
+        if len(tag) > names.TAG_MAX:
             out.error(
                 "bad-tag",
-                f"tag {shown!r} must have 1-{names.TAG_MAX} characters (it has {len(tag)})",
+                f"tag {tag[:37] + '...'!r} must have at most {names.TAG_MAX} characters "
+                f"(it has {len(tag)})",
                 field="tags",
+            )
+        elif not tag.strip():
+            out.warn(
+                "blank-tag", "a tag is blank: it shows as an empty label in Airflow", field="tags"
             )
     if not names.is_dns_label(s.namespace):
         out.error(

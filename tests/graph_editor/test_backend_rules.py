@@ -85,7 +85,14 @@ CASES = {
         "secrets.WAREHOUSE",
         "'ware house'",
     ),
-    "tag over 100 characters": (long_tag, "worker", "bad-tag", "", "tags", "1-100 characters"),
+    "tag over 100 characters": (
+        long_tag,
+        "worker",
+        "bad-tag",
+        "",
+        "tags",
+        "at most 100 characters",
+    ),
 }
 
 

@@ -240,3 +240,17 @@ def test_a_keyword_port_name_is_an_error_for_every_backend(example):
     assert error_codes(example) == ["bad-port-name"]
     for backend in Backend:
         assert has_errors(validate(example, backend=backend))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("start_date", "1969-12-31", "bad-start-date"),
+        ("start_date", "9999-12-31", "bad-start-date"),
+        ("owner", "o" * 2001, "bad-owner"),
+        ("tags", ("t" * 101,), "bad-tag"),
+    ],
+)
+def test_dates_owner_and_tags_past_what_airflow_stores(example, field, value, code):
+    example.update_settings(**{field: value})
+    assert [(i.code, i.field) for i in errors(example)] == [(code, field)]
