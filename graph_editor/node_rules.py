@@ -48,6 +48,8 @@ def _source_name(node: Node) -> list[Issue]:
 
 
 def _ports(node: Node) -> list[Issue]:
+    if all(names.is_identifier(p.name) for p in (*node.inputs, *node.outputs)):
+        return []
     issues = []
     for side, ports in (("inputs", node.inputs), ("outputs", node.outputs)):
         for port in ports:
