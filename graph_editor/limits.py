@@ -34,6 +34,7 @@ INT_DIGITS_MAX = 4300
 # Linux refuses any single environment string ("NAME=value" plus its NUL) over 32 pages
 # (MAX_ARG_STRLEN, 131072 bytes): exec fails with E2BIG, in a pod and in a worker's kernel alike.
 ENV_STRING_MAX = 131072
+ARG_STRING_MAX = ENV_STRING_MAX  # the same limit holds for each command-line argument
 
 _INT_TOO_BIG = 10**INT_DIGITS_MAX  # the smallest int with one digit too many
 

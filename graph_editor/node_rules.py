@@ -5,9 +5,18 @@ Backend-independent: every rule here holds for the kubernetes and the worker bac
 
 from __future__ import annotations
 
+import json
+
 from graph_editor import names
 from graph_editor.issues import Issue, error, warning
-from graph_editor.limits import DB_INTEGER_MAX, ENV_STRING_MAX, SECONDS_MAX, env_string_size
+from graph_editor.limits import (
+    ARG_STRING_MAX,
+    DB_INTEGER_MAX,
+    ENV_STRING_MAX,
+    SECONDS_MAX,
+    env_string_size,
+    value_problem,
+)
 from graph_editor.nodes import Node, NodeKind, SecretSource
 
 # The shipped runtime's file name: a node file with this name would overwrite it in the task's
@@ -25,6 +34,7 @@ def node_issues(node: Node) -> list[Issue]:
     return [
         *_source_name(node),
         *_ports(node),
+        *_script_arguments(node),
         *_resources(node),
         *_timing(node),
         *_environment(node),
@@ -64,6 +74,39 @@ def _ports(node: Node) -> list[Issue]:
                         field=f"{side}.{port.name}",
                     )
                 )
+    return issues
+
+
+def _script_arguments(node: Node) -> list[Issue]:
+    """A script job gets each set value as one ``--name=value`` argument: exec's limits apply."""
+    if not node.is_script:
+        return []
+    issues = []
+    for name, value in node.values.items():
+        if value_problem(value)[0]:
+            continue  # reported with the value itself
+        text = value if isinstance(value, str) else json.dumps(value)
+        field = f"values.{name}"
+        if "\0" in text:
+            issues.append(
+                error(
+                    "bad-script-argument",
+                    f"the value set for {name!r} contains a NUL character, which no "
+                    "command-line argument can hold",
+                    node,
+                    field=field,
+                )
+            )
+        elif len(f"--{name}={text}".encode("utf-8", "surrogatepass")) + 1 > ARG_STRING_MAX:
+            issues.append(
+                error(
+                    "script-argument-too-large",
+                    f"the value set for {name!r} is over {ARG_STRING_MAX:,} bytes, more than "
+                    "Linux lets one command-line argument hold (pass a file path instead)",
+                    node,
+                    field=field,
+                )
+            )
     return issues
 
 

@@ -254,3 +254,23 @@ def test_a_keyword_port_name_is_an_error_for_every_backend(example):
 def test_dates_owner_and_tags_past_what_airflow_stores(example, field, value, code):
     example.update_settings(**{field: value})
     assert [(i.code, i.field) for i in errors(example)] == [(code, field)]
+
+
+def test_a_script_value_past_what_one_argument_holds_is_an_error(example, tmp_path):
+    """A script job gets each value as one --name=value argument; exec refuses one over 128 KiB."""
+    from graph_editor.limits import ARG_STRING_MAX
+    from graph_editor.nodes import Port
+
+    too_long = "x" * ARG_STRING_MAX
+    with pytest.raises(OSError):
+        subprocess.run(["true", f"--note={too_long}"], check=True)
+    node = example.node_by_name("feature_stats")
+    example.update_node(node.id, inputs=(*node.inputs, Port("note", PortType.STR)))
+    example.update_node(node.id, values={"note": too_long})
+    assert [(i.code, i.field) for i in errors(example)] == [
+        ("script-argument-too-large", "values.note")
+    ]
+    example.update_node(node.id, values={"note": "a\0b"})
+    assert [(i.code, i.field) for i in errors(example)] == [("bad-script-argument", "values.note")]
+    example.update_node(node.id, values={"note": "x" * 1000})
+    assert errors(example) == []
