@@ -36,3 +36,23 @@ def test_the_problems_panel_shows_the_worker_backend_secret_issue(window, qtbot)
     again = window.export_preview()  # the next preview opens on the backend last used
     assert again.backend.currentData() == "worker"
     again.close()
+
+
+def test_after_a_deploy_the_problems_panel_checks_the_profiles_backend(window, qtbot, tmp_path):
+    from app import settings
+    from app.deploy.service import DeployOptions
+
+    config = settings.load()
+    target = settings.Target(kind="folder", path=str(tmp_path / "dags"))
+    config.put(settings.Profile("local", "http://127.0.0.1:9", target=target, backend="worker"))
+    config.save()
+    pipeline = window.document.pipeline
+    node = pipeline.node_by_name("train_logreg")
+    pipeline.update_node(node.id, secrets=(SecretRef("TOKEN", SecretSource.KUBERNETES, "a", "b"),))
+    dialog = window.open_deploy_dialog()
+    dialog.profile.setCurrentText("local")
+    # What the dialog announces when the user clicks Deploy (no Airflow needed for this part).
+    dialog.deploy_started.emit(DeployOptions())
+    assert window.validator.backend == Backend.WORKER
+    qtbot.waitUntil(lambda: any("cannot read" in t for t in _problems(window)), timeout=5000)
+    dialog.close()
