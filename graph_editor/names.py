@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from functools import lru_cache
 
 TASK_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")  # Airflow task id (also dag id)
 CONN_ID = re.compile(r"[A-Za-z0-9_.-]{1,250}")  # Airflow connection id
@@ -32,6 +33,7 @@ CONNECTION_PARTS = {
 }
 
 
+@lru_cache(maxsize=8192)  # names repeat across nodes; validation runs on every edit
 def is_task_id(name: str) -> bool:
     """An Airflow task or DAG id."""
     return TASK_ID.fullmatch(name) is not None
@@ -42,11 +44,13 @@ def is_conn_id(name: str) -> bool:
     return CONN_ID.fullmatch(name) is not None
 
 
+@lru_cache(maxsize=8192)
 def is_identifier(name: str) -> bool:
     """A Python name that is not a keyword (ports become Python variables)."""
     return IDENTIFIER.fullmatch(name) is not None and not keyword.iskeyword(name)
 
 
+@lru_cache(maxsize=8192)
 def is_env_name(name: str) -> bool:
     """An environment variable name."""
     return ENV_NAME.fullmatch(name) is not None

@@ -2,113 +2,29 @@
 
 Never raises. Fast enough to run on every edit of a 1000-node pipeline: notebooks are
 inspected once per (path, mtime, size) and the checks are linear in nodes and edges.
+The pipeline-wide and wiring rules live here; one node's own settings in ``node_rules``; the
+rules of one export backend in ``export_rules``; the measured limits in ``limits``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
+from graph_editor import names
 from graph_editor.backends import Backend
+from graph_editor.cron import PRESETS, cron_problem
 from graph_editor.errors import NotebookError
+from graph_editor.export_rules import backend_issues
+from graph_editor.issues import Issue, Severity
+from graph_editor.limits import value_problem
+from graph_editor.node_rules import node_issues
 from graph_editor.nodes import Edge, Node, NodeKind
 from graph_editor.notebook import NotebookInfo, inspect_notebook
 from graph_editor.pipeline import Pipeline
+from graph_editor.settings_rules import settings_issues
 from graph_editor.types import can_feed, type_of_value, value_fits
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found by validation."""
-
-    severity: Severity
-    code: str
-    message: str
-    node_id: str = ""
-    node_name: str = ""
-    edge: Edge | None = None
-    field: str = ""
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == Severity.ERROR
-
-    def __str__(self) -> str:
-        where = f"node {self.node_name!r}: " if self.node_name else ""
-        return f"{self.severity.value}: {where}{self.message} [{self.code}]"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "node_id": self.node_id,
-            "node": self.node_name,
-            "edge": None if self.edge is None else self.edge.describe(),
-            "field": self.field,
-        }
-
-
-TASK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-CPU = re.compile(r"^(\d+(\.\d+)?|\d+m)$")
-MEMORY = re.compile(r"^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?$")
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-K8S_SECRET = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
-PRESETS = {
-    "@once",
-    "@continuous",
-    "@hourly",
-    "@daily",
-    "@weekly",
-    "@monthly",
-    "@quarterly",
-    "@yearly",
-    "@annually",
-}
-_CRON_RANGES = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
-_CRON_NAMES = [
-    {},
-    {},
-    {},
-    {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
-    {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
-]
-
-
-def cron_problem(expr: str) -> str:
-    """Why a schedule is not a valid cron expression or preset ('' when it is)."""
-    if not expr or expr in PRESETS:
-        return ""
-    if expr.startswith("@"):
-        return f"unknown preset {expr!r} (use one of {', '.join(sorted(PRESETS))})"
-    fields = expr.split()
-    if len(fields) != 5:
-        return f"cron needs 5 fields (minute hour day month weekday), got {len(fields)}"
-    labels = ["minute", "hour", "day of month", "month", "day of week"]
-    for text, (low, high), names, label in zip(
-        fields, _CRON_RANGES, [{}, {}] + _CRON_NAMES[2:], labels, strict=True
-    ):
-        for part in text.split(","):
-            base, _, step = part.partition("/")
-            if step and not step.isdigit():
-                return f"bad step {step!r} in the {label} field"
-            if base == "*":
-                continue
-            for bound in base.split("-", 1):
-                value = names.get(bound.lower()) if not bound.isdigit() else int(bound)
-                if value is None or not low <= value <= high:
-                    return f"{bound!r} is out of range for the {label} field ({low}-{high})"
-    return ""
+__all__ = ["PRESETS", "Issue", "Severity", "cron_problem", "has_errors", "validate"]
 
 
 class _InspectionCache:
@@ -179,74 +95,6 @@ class _Checker:
         self.add(Severity.WARNING, code, message, node, **kw)  # type: ignore[arg-type]
 
     # -- pipeline -------------------------------------------------------------------------
-    def settings(self) -> None:
-        s = self.p.settings
-        if not TASK_ID.match(s.dag_id):
-            self.error(
-                "bad-dag-id",
-                f"DAG id {s.dag_id!r} may use only letters, digits, "
-                "'_', '.', '-' (1-250 characters)",
-                field="dag_id",
-            )
-        problem = cron_problem(s.schedule.strip())
-        if problem:
-            self.error("bad-schedule", f"schedule {s.schedule!r}: {problem}", field="schedule")
-        try:
-            dt.date.fromisoformat(s.start_date)
-        except ValueError:
-            self.error(
-                "bad-start-date",
-                f"start date {s.start_date!r} is not a date like 2024-01-31",
-                field="start_date",
-            )
-        if s.max_active_runs < 1:
-            self.error(
-                "bad-max-active-runs", "max active runs must be at least 1", field="max_active_runs"
-            )
-        if s.default_retries < 0:
-            self.error("bad-retries", "default retries cannot be negative", field="default_retries")
-        if not DNS_LABEL.match(s.namespace):
-            self.error(
-                "bad-namespace",
-                f"namespace {s.namespace!r} is not a Kubernetes name "
-                "(lowercase letters, digits, '-')",
-                field="namespace",
-            )
-        if not s.default_image.strip():
-            self.error(
-                "no-image", "the pipeline has no default container image", field="default_image"
-            )
-        seen: set[str] = set()
-        for param in s.parameters:
-            if not IDENTIFIER.match(param.name):
-                self.error(
-                    "bad-parameter-name",
-                    f"pipeline parameter {param.name!r} is not a valid name",
-                    field=f"parameters.{param.name}",
-                )
-            if param.name in seen:
-                self.error(
-                    "duplicate-parameter",
-                    f"pipeline parameter {param.name!r} is defined twice",
-                    field=f"parameters.{param.name}",
-                )
-            seen.add(param.name)
-            if not value_fits(param.default, param.type):
-                self.error(
-                    "parameter-type",
-                    f"pipeline parameter {param.name!r} is {param.type.value} "
-                    f"but its default is a {type_of_value(param.default).value}",
-                    field=f"parameters.{param.name}",
-                )
-        used = {b for n in self.p.nodes for b in n.bindings.values()}
-        for param in s.parameters:
-            if param.name not in used:
-                self.warn(
-                    "unused-parameter",
-                    f"pipeline parameter {param.name!r} feeds no node",
-                    field=f"parameters.{param.name}",
-                )
-
     def cycles(self) -> None:
         names = self._names
         for cycle in self.p.cycles():
@@ -263,7 +111,7 @@ class _Checker:
             by_name.setdefault(node.name, []).append(node)
             if not node.name:
                 self.error("no-name", "a node has no name", node, field="name")
-            elif not TASK_ID.match(node.name):
+            elif not names.is_task_id(node.name):
                 self.error(
                     "bad-name",
                     f"name {node.name!r} cannot be an Airflow task id (use letters, "
@@ -351,6 +199,13 @@ class _Checker:
                     node,
                     field=f"values.{name}",
                 )
+            elif (problem := value_problem(value))[0]:
+                self.error(
+                    problem[0],
+                    f"the value set for {name!r} {problem[1]}",
+                    node,
+                    field=f"values.{name}",
+                )
             elif not value_fits(value, port.type):
                 self.error(
                     "value-type",
@@ -408,123 +263,19 @@ class _Checker:
                     field=f"bindings.{name}",
                 )
 
-    def resources(self, node: Node) -> None:
-        r = node.resources
-        for label, value, pattern in (
-            ("CPU", r.cpu, CPU),
-            ("CPU limit", r.cpu_limit, CPU),
-            ("memory", r.memory, MEMORY),
-            ("memory limit", r.memory_limit, MEMORY),
-        ):
-            if value and not pattern.match(value):
-                example = "'500m' or '2'" if pattern is CPU else "'512Mi' or '4Gi'"
-                self.error(
-                    "bad-resources",
-                    f"{label} {value!r} is not a Kubernetes quantity (e.g. {example})",
-                    node,
-                    field="resources",
-                )
-        if r.gpu < 0:
-            self.error("bad-resources", "GPUs cannot be negative", node, field="resources")
-        if node.retries is not None and node.retries < 0:
-            self.error("bad-retries", "retries cannot be negative", node, field="retries")
-        if node.timeout_seconds is not None and node.timeout_seconds <= 0:
-            self.error(
-                "bad-timeout",
-                "timeout must be a positive number of seconds",
-                node,
-                field="timeout_seconds",
-            )
-        if node.pool and not TASK_ID.match(node.pool):
-            self.error(
-                "bad-pool", f"pool {node.pool!r} is not a valid pool name", node, field="pool"
-            )
-        if node.image and (
-            node.image != node.image.strip() or any(c.isspace() for c in node.image)
-        ):
-            self.error("bad-image", f"image {node.image!r} contains spaces", node, field="image")
-
-    def environment(self, node: Node) -> None:
-        for name in node.env:
-            if not ENV_NAME.match(name):
-                self.error(
-                    "bad-env", f"environment variable name {name!r} is invalid", node, field="env"
-                )
-        seen: set[str] = set()
-        for ref in node.secrets:
-            if not ENV_NAME.match(ref.env):
-                self.error(
-                    "bad-secret",
-                    f"secret variable name {ref.env!r} is invalid",
-                    node,
-                    field="secrets",
-                )
-            if ref.env in seen or ref.env in node.env:
-                self.error(
-                    "bad-secret",
-                    f"{ref.env!r} is set twice (env and secrets)",
-                    node,
-                    field="secrets",
-                )
-            seen.add(ref.env)
-            if ref.source.value == "kubernetes":
-                if not K8S_SECRET.match(ref.name) or not ref.key:
-                    self.error(
-                        "bad-secret",
-                        f"secret {ref.env!r} needs a Kubernetes Secret name and key",
-                        node,
-                        field="secrets",
-                    )
-            elif not ref.name:
-                self.error(
-                    "bad-secret",
-                    f"secret {ref.env!r} needs an Airflow connection id",
-                    node,
-                    field="secrets",
-                )
-
-    def distributed(self, node: Node) -> None:
-        d = node.distributed
-        if node.kind == NodeKind.NOTEBOOK:
-            return
-        if d.workers < 1 or d.gpus_per_worker < 0:
-            self.error(
-                "bad-distributed",
-                "workers must be at least 1 and GPUs per worker not negative",
-                node,
-                field="distributed",
-            )
-            return
-        if d.is_distributed:
-            what = "TensorFlow" if node.kind == NodeKind.TENSORFLOW else "RAPIDS"
-            if not node.image:
-                self.error(
-                    "distributed-no-image",
-                    f"a distributed {what} job needs its own image (with the GPU libraries)",
-                    node,
-                    field="image",
-                )
-            if d.gpus_per_worker < 1:
-                self.error(
-                    "distributed-no-gpu",
-                    f"a distributed {what} job needs at least one GPU per worker",
-                    node,
-                    field="distributed",
-                )
-        for name in node.sample_outputs:
-            if node.output(name) is None:
-                self.warn(
-                    "unknown-sample-output",
-                    f"sample output {name!r} is not an output of this node",
-                    node,
-                    field="sample_outputs",
-                )
-
     # -- edges ----------------------------------------------------------------------------
     def edges(self) -> None:
         fed: dict[tuple[str, str], int] = {}
         for edge in self.p.edges:
             src, dst = self.p.node(edge.source), self.p.node(edge.target)
+            if edge.source == edge.target:
+                self.error(
+                    "self-loop",
+                    f"{edge.describe(self._names)}: a node cannot feed or follow itself",
+                    dst,
+                    edge=edge,
+                )
+                continue
             if edge.is_ordering:
                 continue
             out, inp = src.output(edge.source_port), dst.input(edge.target_port)
@@ -561,16 +312,16 @@ class _Checker:
                 )
 
     def run(self) -> list[Issue]:
-        self.settings()
+        if not self.p.nodes:
+            self.error("empty-pipeline", "the pipeline has no nodes: add a notebook or script")
+        self.issues += settings_issues(self.p)
         self.names()
         self.cycles()
         for node in self.p.nodes:
             self.source(node)
             self.ports_against_notebook(node)
             self.values(node)
-            self.resources(node)
-            self.environment(node)
-            self.distributed(node)
+            self.issues += node_issues(node)
         self.edges()
         return self.issues
 
@@ -582,7 +333,10 @@ def validate(
 
     With ``backend``, also every problem that backend's export would refuse.
     """
-    return _Checker(pipeline, check_files).run()
+    issues = _Checker(pipeline, check_files).run()
+    if backend is not None:
+        issues += backend_issues(pipeline, backend)
+    return issues
 
 
 def has_errors(issues: list[Issue]) -> bool:

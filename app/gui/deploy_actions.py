@@ -21,6 +21,7 @@ class DeployActions:
     run_panel: Any
     run_dock: Any
     runs: Any
+    validator: Any
     progress: Any
     actions_by_name: dict
 
@@ -73,6 +74,10 @@ class DeployActions:
 
     # -- events -----------------------------------------------------------------------------
     def _on_deploy_started(self, options: Any) -> None:
+        dialog = self.deploy_dialog
+        profile = dialog.profiles.get(dialog.profile.currentText()) if dialog else None
+        if profile is not None:  # the Problems panel checks the backend last deployed with
+            self.validator.set_backend(profile.backend)
         if options.trigger:
             self.canvas.clear_run_states()
         self.node_logs.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from graph_editor.backends import Backend
 from graph_editor.pipeline import Pipeline, PipelineEvent
 from graph_editor.validation import Issue, validate
 
@@ -11,13 +12,18 @@ DEBOUNCE_MS = 250
 
 
 class Validator(QtCore.QObject):
-    """Re-validates a pipeline shortly after the last edit; emits the issues found."""
+    """Re-validates a pipeline shortly after the last edit; emits the issues found.
+
+    Checks against ``backend`` too: the one the user last exported or deployed with (the window
+    says so through ``set_backend``), kubernetes until then.
+    """
 
     validated = QtCore.Signal(list)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.pipeline: Pipeline | None = None
+        self.backend = Backend.KUBERNETES
         self.issues: list[Issue] = []
         self.timer = QtCore.QTimer(self)
         self.timer.setSingleShot(True)
@@ -59,6 +65,14 @@ class Validator(QtCore.QObject):
             self._painted.removeEventFilter(self)
             self._painted = None
 
+    def set_backend(self, backend: Backend | str) -> None:
+        """Validate against ``backend`` from now on (re-validates when it changes)."""
+        backend = Backend(backend)
+        if backend != self.backend:
+            self.backend = backend
+            if self.pipeline is not None:
+                self.schedule()
+
     def _on_event(self, _event: PipelineEvent) -> None:
         self.schedule()
 
@@ -69,7 +83,7 @@ class Validator(QtCore.QObject):
         self.timer.stop()
         if self.pipeline is None:
             return []
-        self.issues = validate(self.pipeline)
+        self.issues = validate(self.pipeline, backend=self.backend)
         self.validated.emit(self.issues)
         return self.issues
 

@@ -415,6 +415,14 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         from app.gui.export_preview import ExportDialog
 
         dialog = ExportDialog(self.document.pipeline, self)
+        # The preview opens on the backend the Problems panel checks, and the panel follows
+        # the backend the user exports with.
+        dialog.backend.setCurrentIndex(
+            max(dialog.backend.findData(self.validator.backend.value), 0)
+        )
+        dialog.backend.currentIndexChanged.connect(
+            lambda _i: self.validator.set_backend(dialog.backend.currentData())
+        )
         dialog.open()
         return dialog
 

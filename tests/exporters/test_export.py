@@ -155,7 +155,8 @@ def test_bad_connection_field_is_one_clear_error(tmp_path: Path) -> None:
     pipeline.update_node(
         node.id, secrets=(SecretRef("X", SecretSource.AIRFLOW_CONNECTION, "db", "secret"),)
     )
-    with pytest.raises(ExportError, match="train_logreg.*'secret'"):
+    # Validation names it now, before the exporter's own check is reached.
+    with pytest.raises(ValidationFailed, match="train_logreg.*'secret'"):
         export_pipeline(pipeline)
 
 

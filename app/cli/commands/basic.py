@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli.common import CliError, issues_json, load_pipeline, print_issues
 from graph_editor import fileformat
+from graph_editor.backends import Backend, parse_backend
 from graph_editor.build import chain
 from graph_editor.nodes import Port
 from graph_editor.notebook import inspect_notebook
@@ -31,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("validate", help="check a pipeline; exit 1 on errors")
     p.add_argument("file", help="a .stitch pipeline")
     p.add_argument("--json", action="store_true", help="print the issues as JSON")
+    p.add_argument(
+        "--backend",
+        choices=[b.value for b in Backend],
+        help="also check what this export backend refuses (default: only the rules every "
+        "backend shares)",
+    )
     p.set_defaults(handler=cmd_validate)
 
 
@@ -105,7 +112,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     pipeline = load_pipeline(args.file)
-    issues = validate(pipeline)
+    backend = parse_backend(args.backend) if args.backend else None
+    issues = validate(pipeline, backend=backend)
     errors = [i for i in issues if i.is_error]
     if args.json:
         print(issues_json(issues))

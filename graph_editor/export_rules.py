@@ -1,0 +1,108 @@
+"""The rules of one export backend: what its DAG cannot do that the other backend can.
+
+``kubernetes_issues`` and ``worker_issues`` are plain functions over a pipeline so that the
+exporter's backend objects can point at them; ``validate(pipeline, backend=...)`` adds them to
+the backend-independent checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from graph_editor.backends import Backend
+from graph_editor.issues import Issue, error, warning
+from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
+from graph_editor.nodes import Node, NodeKind, SecretSource
+from graph_editor.pipeline import Pipeline
+
+NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
+
+
+def _shipped_values(pipeline: Pipeline, node: Node) -> dict[str, Any]:
+    """The set values the DAG carries: those of inputs neither wired nor bound to a parameter."""
+    wired = {e.target_port for e in pipeline.edges_into(node.id) if not e.is_ordering}
+    inputs = {p.name for p in node.inputs}
+    return {
+        name: value
+        for name, value in node.values.items()
+        if name in inputs and name not in wired and name not in node.bindings
+    }
+
+
+def _pod_spec_size(node: Node, values: dict[str, Any]) -> int:
+    """Bytes of the pod environment string that carries the node's spec (an upper bound)."""
+    spec = {
+        "source": node.source.replace("\\", "/").rsplit("/", 1)[-1],
+        "inputs": [p.name for p in node.inputs],
+        "outputs": [p.name for p in node.outputs],
+        "values": values,
+        "kernel": node.kernel,
+        "flags": ["--xcom"],
+    }
+    text = json.dumps(spec)
+    # The exporter writes "{" and "}" inside strings as \u007b / \u007d (6 bytes, not 1).
+    return env_string_size(NODE_SPEC_ENV, text) + 5 * (text.count("{") + text.count("}"))
+
+
+def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
+    """Problems only the kubernetes backend has: a node's set values travel in its pod's env."""
+    issues: list[Issue] = []
+    for node in pipeline.nodes:
+        values = _shipped_values(pipeline, node)
+        if not values or any(value_problem(v)[0] for v in values.values()):
+            continue  # a value that cannot be written at all is reported on its own
+        size = _pod_spec_size(node, values)
+        if size > ENV_STRING_MAX:
+            issues.append(
+                error(
+                    "values-too-large-for-pod",
+                    f"the values set on this node take {size:,} bytes; a pod's environment "
+                    f"variable holds at most {ENV_STRING_MAX:,} (store big data as a file "
+                    "and pass its path)",
+                    node,
+                    field="values",
+                )
+            )
+    return issues
+
+
+def worker_issues(pipeline: Pipeline) -> list[Issue]:
+    """Problems only the worker backend has: no Kubernetes Secrets, no cluster jobs."""
+    issues: list[Issue] = []
+    for node in pipeline.nodes:
+        for ref in node.secrets:
+            if ref.source == SecretSource.KUBERNETES:
+                issues.append(
+                    error(
+                        "kubernetes-secret-on-worker",
+                        f"secret {ref.env!r} comes from Kubernetes Secret {ref.name!r}, which "
+                        "an Airflow worker cannot read; use an Airflow connection or the "
+                        "kubernetes backend",
+                        node,
+                        field=f"secrets.{ref.env}",
+                    )
+                )
+        if node.kind != NodeKind.NOTEBOOK and node.distributed.is_distributed:
+            issues.append(
+                warning(
+                    "distributed-on-worker",
+                    f"a distributed job of {node.distributed.workers} workers runs as one "
+                    "process on the Airflow worker (use the kubernetes backend to spread it)",
+                    node,
+                    field="distributed",
+                )
+            )
+    return issues
+
+
+BACKEND_RULES: dict[Backend, Callable[[Pipeline], list[Issue]]] = {
+    Backend.KUBERNETES: kubernetes_issues,
+    Backend.WORKER: worker_issues,
+}
+
+
+def backend_issues(pipeline: Pipeline, backend: Backend) -> list[Issue]:
+    """The issues of ``backend``'s own rules (the backend-independent ones not included)."""
+    return BACKEND_RULES[Backend(backend)](pipeline)
