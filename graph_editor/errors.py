@@ -52,10 +52,6 @@ class ValidationFailed(StitchboardError):
         super().__init__(f"pipeline has errors: {first}{more}" if first else "pipeline has errors")
 
 
-class ExportError(StitchboardError):
-    """The exporter cannot produce a DAG for this pipeline."""
-
-
 class RunError(StitchboardError):
     """The local runner cannot start or continue a run."""
 
