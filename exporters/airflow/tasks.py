@@ -12,6 +12,7 @@ from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor.nodes import NodeKind, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
+from resources.runtime.stitchboard_runtime import NodeSpec
 
 GPU = "nvidia.com/gpu"
 GPU_NODE_SELECTOR = {"nvidia.com/gpu.present": "true"}
@@ -67,6 +68,11 @@ def _inputs_template(plan: TaskPlan) -> str:
     return "{{ " + payload + " | stitchboard_json }}"
 
 
+def _in_pod(plan: TaskPlan) -> NodeSpec:
+    # A pod gets the env and connections as its own environment: not twice (size limits).
+    return dataclasses.replace(plan.spec, env={}, connections={})
+
+
 def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
     r = plan.node.resources
     requests = {k: v for k, v in (("cpu", r.cpu), ("memory", r.memory)) if v}
@@ -79,7 +85,7 @@ def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
 def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
     """A KubernetesPodOperator running the node through the shipped runtime."""
     node, settings = plan.node, pipeline.settings
-    spec = dataclasses.replace(plan.spec, flags=("--xcom",))
+    spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
     content = "{{ stitchboard_content('%s') }}"
     env: dict[str, Any] = {  # generated templates are Raw; user values go through protect()
         "STITCHBOARD_NODE": Raw(atom(inert_json(spec.to_json()))),
@@ -177,7 +183,7 @@ def _slug(task_id: str) -> str:
 def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
     node = plan.node
     env: list[dict[str, Any]] = [
-        {"name": "STITCHBOARD_NODE", "value": inert_json(plan.spec.to_json())}
+        {"name": "STITCHBOARD_NODE", "value": inert_json(_in_pod(plan).to_json())}
     ]
     if node.kind == NodeKind.TENSORFLOW:
         env.append({"name": "STITCHBOARD_TF_STRATEGY", "value": node.distributed.strategy.value})
