@@ -127,8 +127,8 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
                     "k8s.V1ResourceRequirements",
                     [],
                     [
-                        (k, Map([(q, Raw(atom(v))) for q, v in values.items()]))
-                        for k, values in resources.items()
+                        (k, Map([(q, Raw(atom(v))) for q, v in amounts.items()]))
+                        for k, amounts in resources.items()
                     ],
                 ),
             )
