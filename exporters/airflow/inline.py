@@ -12,10 +12,11 @@ import ast
 from functools import cache
 from importlib import resources
 
+from exporters.airflow.values import JINJA_OPENERS
+
 TASK_MODULE = "stitchboard_task.py"
 BOOTSTRAP_FUNCTION = "pod_bootstrap"
 BOOTSTRAP = "POD_BOOTSTRAP"  # the module constant holding the bootstrap program
-JINJA_OPENERS = ("{{", "{%", "{#")
 
 
 @cache

@@ -4,6 +4,10 @@ This file is self-contained (it needs only papermill and nbformat) because it tr
 local dry-run imports it, and the exporter ships it next to the DAG so that a Kubernetes pod
 or an Airflow worker runs nodes exactly as the laptop did.
 
+One node is described by a ``NodeSpec`` (the one shape sent to pods, workers and cluster
+jobs) and its inputs are filled by ``resolve_inputs`` alone: a wire wins over a pipeline
+parameter binding, which wins over a set value.
+
 Contract (see ARCHITECTURE.md):
 - notebook: inputs are injected by papermill after the cell tagged ``parameters``; a final cell
   written here collects the variables named as outputs into a JSON file;
