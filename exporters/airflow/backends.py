@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from exporters.airflow import inline
-from exporters.airflow.plan import TaskPlan
+from exporters.airflow.plan import TaskPlan, assert_valid
 from exporters.airflow.tasks import cluster_task, pod_task, worker_task
 from exporters.airflow.values import Imports
 from exporters.codegen import Assign, Call, Map, Raw, triple_quoted
@@ -34,6 +34,8 @@ class ExportBackend:
 
     def check(self, plans: list[TaskPlan]) -> None:
         """Assert what validation guarantees for this backend (a guard, not a rule)."""
+        for plan in plans:
+            assert_valid(plan.node)
 
     def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
         raise NotImplementedError
@@ -87,6 +89,7 @@ class WorkerBackend(ExportBackend):
     backend = Backend.WORKER
 
     def check(self, plans: list[TaskPlan]) -> None:
+        super().check(plans)
         for plan in plans:
             assert all(r.source != SecretSource.KUBERNETES for r in plan.node.secrets), plan.task_id
 

@@ -65,12 +65,11 @@ def _variable(task_id: str, taken: set[str]) -> str:
 
 def connection_part(ref: SecretRef) -> str:
     """The connection field a secret reads (validation guarantees a known one)."""
-    assert ref.key in names.CONNECTION_PARTS, ref.key
-    return names.CONNECTION_PARTS[ref.key]
+    return names.CONNECTION_PARTS.get(ref.key, ref.key)
 
 
-def _assert_valid(node: Node) -> None:
-    # Validation reports these as errors and export stops before planning; they only guard.
+def assert_valid(node: Node) -> None:
+    """Guard what validation reports as errors (export stops before planning on those)."""
     assert names.is_task_id(node.name), node.name
     assert all(names.is_identifier(p.name) for p in (*node.inputs, *node.outputs)), node.name
     for ref in node.secrets:
@@ -116,9 +115,7 @@ def plan_tasks(pipeline: Pipeline, content_keys: dict[str, str] | None = None) -
     taken: set[str] = set()
     variables: dict[str, str] = {}
     for node_id in pipeline.topological_order():
-        node = pipeline.node(node_id)
-        _assert_valid(node)
-        variables[node_id] = _variable(node.name, taken)
+        variables[node_id] = _variable(pipeline.node(node_id).name, taken)
     return [
         TaskPlan(
             node=pipeline.node(node_id),
