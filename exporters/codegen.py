@@ -104,7 +104,7 @@ class Map:
 
 def expr(value: Any) -> Any:
     """Turn a JSON-like value into an expression node (dicts keep their order)."""
-    if isinstance(value, Raw | Call | Seq | Map):
+    if isinstance(value, Raw | Call | Seq | Map | Concat):
         return value
     if isinstance(value, dict):
         return Map([(k, expr(v)) for k, v in value.items()])
@@ -132,6 +132,8 @@ def flat(node: Any) -> str | None:
     """One-line source of ``node``, or None when it (or a child) must explode."""
     if isinstance(node, Raw):
         return node.code
+    if isinstance(node, Concat):
+        return atom(node.parts[0]) if len(node.parts) == 1 else None
     if getattr(node, "explode", False):
         return None
     if isinstance(node, Call):
@@ -171,9 +173,12 @@ def emit(node: Any, level: int = 0, prefix: str = "", suffix: str = "") -> list[
     pad = INDENT * level
     one = flat(node)
     if one is not None and (
-        isinstance(node, Raw) or width(pad + prefix + one + suffix) <= LINE_LENGTH
+        isinstance(node, Raw | Concat) or width(pad + prefix + one + suffix) <= LINE_LENGTH
     ):
         return [pad + prefix + one + suffix]
+    if isinstance(node, Concat):  # black never joins or splits these: one literal a line
+        inner = [pad + INDENT + atom(part) for part in node.parts]
+        return [pad + prefix + "(", *inner, pad + ")" + suffix]
     opener, closer, items = _items(node)
     if not items:
         return [pad + prefix + opener + closer + suffix]
@@ -191,3 +196,121 @@ def comment(text: str, limit: int = 72) -> str:
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 3].rstrip() + "..."
     return "# " + cleaned if cleaned else ""
+
+
+@dataclass
+class Concat:
+    """Adjacent string literals in parentheses (long text split into chunks), one per line."""
+
+    parts: list[str]
+
+
+# -- statements: the module-level parts of a generated file ----------------------------------
+@dataclass
+class Docstring:
+    """A module docstring (plain text: no backslash, no triple quote)."""
+
+    text: str
+
+
+@dataclass
+class Import:
+    """``import module`` or ``from module import names`` (names may carry ``as``)."""
+
+    module: str
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Assign:
+    """``target = value``."""
+
+    target: str
+    value: Any
+
+
+@dataclass
+class Expr:
+    """An expression statement; with ``shift``, ``shift >> value`` (task dependencies)."""
+
+    value: Any
+    shift: str = ""
+
+
+@dataclass
+class Comment:
+    """A ``#`` line from user text (neutralised by ``comment``); empty text writes nothing."""
+
+    text: str
+    limit: int = 72
+
+
+@dataclass
+class Verbatim:
+    """Source of a whole top-level definition, copied as is (it must parse on its own)."""
+
+    source: str
+
+
+@dataclass
+class With:
+    """``with context as target:`` and its body (groups of statements, blank line between)."""
+
+    context: Any
+    target: str
+    body: list[list[Any]]
+
+
+@dataclass
+class Module:
+    """A module: groups of statements, one blank line between groups, two around defs."""
+
+    body: list[list[Any]]
+
+    def render(self) -> str:
+        return "\n".join(_groups(self.body, 0)) + "\n"
+
+
+def _groups(groups: list[list[Any]], level: int) -> list[str]:
+    lines: list[str] = []
+    previous: list[Any] = []
+    for group in (g for g in groups if g):
+        if lines:
+            wide = level == 0 and any(isinstance(s, Verbatim) for s in (*previous, *group))
+            lines += [""] * (2 if wide else 1)
+        for statement in group:
+            lines += statement_lines(statement, level)
+        previous = group
+    return lines
+
+
+def statement_lines(statement: Any, level: int = 0) -> list[str]:
+    """The lines of one statement at indentation ``level``."""
+    pad = INDENT * level
+    if isinstance(statement, Docstring):
+        assert '"""' not in statement.text and "\\" not in statement.text
+        return (pad + '"""' + statement.text + '"""').split("\n")
+    if isinstance(statement, Import):
+        if not statement.names:
+            return [f"{pad}import {statement.module}"]
+        return [f"{pad}from {statement.module} import {', '.join(statement.names)}"]
+    if isinstance(statement, Assign):
+        return emit(statement.value, level, f"{statement.target} = ")
+    if isinstance(statement, Expr):
+        return emit(statement.value, level, f"{statement.shift} >> " if statement.shift else "")
+    if isinstance(statement, Comment):
+        line = comment(statement.text, statement.limit)
+        return [pad + line] if line else []
+    if isinstance(statement, Verbatim):
+        compile(statement.source, "<inlined>", "exec", dont_inherit=True)
+        return [pad + line if line else "" for line in statement.source.strip("\n").split("\n")]
+    if isinstance(statement, With):
+        head = emit(statement.context, level, "with ", f" as {statement.target}:")
+        return head + _groups(statement.body, level + 1)
+    raise TypeError(f"not a statement: {type(statement).__name__}")
+
+
+def triple_quoted(text: str) -> Raw:
+    """A ``\"\"\"...\"\"\"`` literal of source text, for programs passed as strings."""
+    assert '"""' not in text and "\\" not in text and not text.endswith('"')
+    return Raw('"""' + text + '"""')

@@ -9,7 +9,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph_editor.errors import ExportError
+from exporters.errors import ExportError
 
 RUNTIME_PATH = (
     Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"

@@ -54,6 +54,3 @@ class ValidationFailed(StitchboardError):
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"pipeline has errors: {first}{more}" if first else "pipeline has errors")
 
-
-class ExportError(StitchboardError):
-    """The exporter cannot produce a DAG for this pipeline."""

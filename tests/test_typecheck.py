@@ -16,6 +16,7 @@ PURE = [
     "app/settings.py",
     "app/credentials.py",
     "app/events.py",
+    "resources/runtime",
 ]
 
 

@@ -12,6 +12,7 @@ from app.runner.options import RunOptions
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import type_of_value, value_fits
+from resources.runtime import stitchboard_runtime as runtime
 
 
 def find_node(pipeline: Pipeline, ref: str) -> Node:
@@ -46,30 +47,41 @@ def parameter_values(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str,
     return values
 
 
+def node_spec(pipeline: Pipeline, node: Node) -> runtime.NodeSpec:
+    """The runtime's spec of ``node`` for a local run (wires name upstream nodes by name)."""
+    wires = {
+        e.target_port: (pipeline.node(e.source).name, e.source_port)
+        for e in pipeline.edges_into(node.id)
+        if not e.is_ordering
+    }
+    return runtime.NodeSpec(
+        task_id=node.name,
+        source=Path(node.source).name,
+        kernel=node.kernel,
+        script=node.is_script,
+        inputs=tuple(p.name for p in node.inputs),
+        outputs=tuple(p.name for p in node.outputs),
+        values=dict(node.values),
+        params=dict(node.bindings),
+        wires=wires,
+        env=dict(node.env),
+    )
+
+
 def node_inputs(
     pipeline: Pipeline, node: Node, params: dict[str, Any], outputs: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Values to inject and where each came from; ports with none keep the notebook default."""
-    values: dict[str, Any] = {}
-    origin: dict[str, str] = {}
-    wired = {e.target_port: e for e in pipeline.edges_into(node.id) if not e.is_ordering}
-    names = [p.name for p in node.inputs] + [
-        n for n in list(wired) + list(node.bindings) + list(node.values) if node.input(n) is None
-    ]
-    for name in dict.fromkeys(names):
-        if name in wired:
-            edge = wired[name]
-            upstream = outputs.get(edge.source, {})
-            if edge.source_port in upstream:
-                values[name] = upstream[edge.source_port]
-                origin[name] = f"{pipeline.node(edge.source).name}.{edge.source_port}"
-        elif name in node.bindings and node.bindings[name] in params:
-            values[name] = params[node.bindings[name]]
-            origin[name] = f"parameter {node.bindings[name]}"
-        elif name in node.values:
-            values[name] = node.values[name]
-            origin[name] = "set value"
-    return values, origin
+    """Values to inject and where each came from; ports with none keep the notebook default.
+
+    ``outputs`` holds the finished upstream nodes' outputs by node id.
+    """
+    ids = {n.name: n.id for n in pipeline.nodes}
+
+    def upstream(task_id: str, output: str) -> Any:
+        return outputs[ids[task_id]][output]  # KeyError: not produced, the default stays
+
+    resolved = runtime.resolve_inputs(node_spec(pipeline, node), params, upstream)
+    return resolved.values, resolved.origins()
 
 
 def input_problem(node: Node, values: dict[str, Any]) -> str:

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporters.errors import ExportError
 from graph_editor.atomic import atomic_write_bytes
-from graph_editor.errors import ExportError
 
 
 @dataclass(frozen=True)

@@ -1,62 +1,40 @@
-"""The DAG module text: header, imports, helpers, the DAG and its tasks, shipped content."""
+"""The DAG module as one tree: header, imports, inlined helpers, the DAG and its tasks, content."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from exporters.airflow import helpers
+from exporters.airflow import inline
+from exporters.airflow.backends import ExportBackend
 from exporters.airflow.plan import TaskPlan, param_schema
-from exporters.airflow.tasks import cluster_task, pod_task, worker_task
-from exporters.airflow.values import Imports
-from exporters.codegen import Call, Map, Raw, Seq, atom, comment, emit, expr
+from exporters.airflow.values import IMPORTS, Imports
+from exporters.codegen import (
+    Assign,
+    Call,
+    Comment,
+    Concat,
+    Docstring,
+    Expr,
+    Map,
+    Module,
+    Raw,
+    Seq,
+    Verbatim,
+    With,
+    atom,
+    expr,
+)
 from exporters.content import Content
-from graph_editor.errors import ExportError
+from graph_editor import names
 from graph_editor.pipeline import Pipeline
 
-IMPORTS = {  # name -> (module, imported name or "" for a plain import)
-    "datetime": ("datetime", ""),
-    "json": ("json", ""),
-    "DAG": ("airflow.sdk", "DAG"),
-    "Param": ("airflow.sdk", "Param"),
-    "literal": ("airflow.sdk", "literal"),
-    "KubernetesPodOperator": (
-        "airflow.providers.cncf.kubernetes.operators.pod",
-        "KubernetesPodOperator",
-    ),
-    "Secret": ("airflow.providers.cncf.kubernetes.secret", "Secret"),
-    "k8s": ("kubernetes.client", "models as k8s"),
-    "PythonOperator": ("airflow.providers.standard.operators.python", "PythonOperator"),
-}
+CONTENT_NOTE = "Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:"
 ADDONS = {
     "TFJob": "the Kubeflow Training Operator (CRD `tfjobs.kubeflow.org`)",
     "DaskJob": "the Dask Kubernetes Operator (CRD `daskjobs.kubernetes.dask.org`) and GPU images "
     "with `dask-cuda`",
 }
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    # isort's default order inside ``from x import a, B, C``: CONSTANTS, Classes, functions.
-    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, name.lower()
-
-
-def import_lines(names: set[str]) -> list[str]:
-    """Sorted import block (stdlib, then third party), as isort/ruff would write it."""
-    plain = sorted(IMPORTS[n][0] for n in names if not IMPORTS[n][1])
-    froms: dict[str, list[str]] = {}
-    for n in names:
-        module, what = IMPORTS[n]
-        if what:
-            froms.setdefault(module, []).append(what)
-    lines = ["from __future__ import annotations", ""]
-    lines += [f"import {m}" for m in plain]
-    if plain:
-        lines.append("")
-    for module in sorted(froms):
-        items = ", ".join(sorted(froms[module], key=_isort_key))
-        lines.append(f"from {module} import {items}")
-    return lines
 
 
 def doc_md(pipeline: Pipeline, backend: str, kinds: set[str]) -> str:
@@ -88,13 +66,11 @@ def _params(pipeline: Pipeline, imports: Imports) -> Map:
     return Map(items, explode=True)
 
 
-def _dag_call(pipeline: Pipeline, backend: str, kinds: set[str], imports: Imports) -> Call:
+def _dag_call(pipeline: Pipeline, target: ExportBackend, kinds: set[str], imports: Imports) -> Call:
     s = pipeline.settings
     start = dt.date.fromisoformat(s.start_date)
     imports.use("datetime")
-    for tag in s.tags:
-        if len(tag) > 100:
-            raise ExportError(f"tag {tag[:20]!r}... is longer than Airflow's 100 characters")
+    assert all(len(tag) <= names.TAG_MAX for tag in s.tags)  # validation refuses longer
     default_args = Map(
         [
             ("owner", Raw(atom(s.owner))),
@@ -106,17 +82,13 @@ def _dag_call(pipeline: Pipeline, backend: str, kinds: set[str], imports: Import
         ],
         explode=True,
     )
+    utc = [("tzinfo", Raw("datetime.timezone.utc"))]
+    day = [Raw(str(n)) for n in (start.year, start.month, start.day)]
     kwargs: list[tuple[str, Any]] = [
         ("dag_id", Raw(atom(s.dag_id))),
         ("description", Raw(atom(s.name))),
         ("schedule", Raw(atom(s.schedule.strip() or None))),
-        (
-            "start_date",
-            Raw(
-                f"datetime.datetime({start.year}, {start.month}, {start.day}, "
-                "tzinfo=datetime.timezone.utc)"
-            ),
-        ),
+        ("start_date", Call("datetime.datetime", day, utc)),
         ("catchup", Raw(repr(bool(s.catchup)))),
         ("max_active_runs", Raw(str(s.max_active_runs))),
         ("tags", expr(list(s.tags))),
@@ -124,86 +96,69 @@ def _dag_call(pipeline: Pipeline, backend: str, kinds: set[str], imports: Import
     ]
     if s.parameters:
         kwargs.append(("params", _params(pipeline, imports)))
-    kwargs.append(("doc_md", Raw(atom(doc_md(pipeline, backend, kinds)))))
-    if backend == "kubernetes":
-        imports.use("json")
-        kwargs.append(("user_defined_filters", Map([("stitchboard_json", Raw("json.dumps"))])))
-        kwargs.append(
-            ("user_defined_macros", Map([("stitchboard_content", Raw("stitchboard_content"))]))
-        )
+    kwargs.append(("doc_md", Raw(atom(doc_md(pipeline, target.backend.value, kinds)))))
+    kwargs += target.dag_kwargs(imports)
     return Call(imports.use("DAG"), [], kwargs, explode=True)
 
 
-def _content_lines(contents: list[Content]) -> list[str]:
-    lines = ["# Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:"]
-    lines += [c for c in (comment(f"{c.key}: {c.name}") for c in contents) if c]
-    lines.append("CONTENT = {")
-    for c in contents:
-        chunks = c.chunks
-        if len(chunks) == 1:
-            lines.append(f'    "{c.key}": "{chunks[0]}",')
-            continue
-        lines.append(f'    "{c.key}": (')
-        lines += [f'        "{chunk}"' for chunk in chunks]
-        lines.append("    ),")
-    lines.append("}")
-    return lines
+def _content(contents: list[Content]) -> list[Any]:
+    notes = [Comment(f"{c.key}: {c.name}") for c in contents]
+    table = Map([(c.key, Concat(c.chunks)) for c in contents], explode=True)
+    return [Comment(CONTENT_NOTE, limit=100), *notes, Assign("CONTENT", table)]
+
+
+def _tasks(
+    pipeline: Pipeline, plans: list[TaskPlan], target: ExportBackend, runtime: Content
+) -> tuple[list[list[Any]], Imports]:
+    imports = Imports()
+    body: list[list[Any]] = []
+    for plan in plans:
+        call = target.task(plan, pipeline, imports, runtime.key)
+        body.append([Comment(plan.node.description), Assign(plan.var, call)])
+    deps = [(p.var, [q.var for q in plans if p.var in q.upstream]) for p in plans]
+    body.append(
+        [
+            Expr(Raw(downs[0]) if len(downs) == 1 else Seq([Raw(d) for d in downs]), shift=up)
+            for up, downs in deps
+            if downs
+        ]
+    )
+    return body, imports
 
 
 def render(
     pipeline: Pipeline,
     plans: list[TaskPlan],
-    backend: str,
+    target: ExportBackend,
     contents: list[Content],
     runtime: Content,
 ) -> str:
     """The whole DAG module, formatted."""
-    imports = Imports()
-    kinds = {
-        "TFJob" if p.node.kind == "tensorflow" else "DaskJob"
-        for p in plans
-        if backend == "kubernetes" and p.cluster_job
-    }
-    body: list[str] = []
-    for plan in plans:
-        if backend == "worker":
-            call = worker_task(plan, imports)
-        elif plan.cluster_job:
-            call = cluster_task(plan, pipeline, imports)
-        else:
-            call = pod_task(plan, pipeline, imports, runtime.key)
-        note = comment(plan.node.description)
-        body += [""] if body else []
-        body += ["    " + note] if note else []
-        body += emit(call, 1, f"{plan.var} = ")
-    deps = [(p.var, [q.var for q in plans if p.var in q.upstream]) for p in plans]
-    deps = [(up, downs) for up, downs in deps if downs]
-    if deps:
-        body.append("")
-    for up, downs in deps:
-        body += emit(
-            Raw(downs[0]) if len(downs) == 1 else Seq([Raw(d) for d in downs]), 1, f"{up} >> "
-        )
-    dag = emit(_dag_call(pipeline, backend, kinds, imports), 0, "with ", " as dag:")
-
-    helper_text = [f'RUNTIME_FILE = "{runtime.name}"', f'RUNTIME_KEY = "{runtime.key}"']
-    if backend == "kubernetes":
-        helper_text += ["", 'POD_BOOTSTRAP = """' + helpers.POD_BOOTSTRAP.lstrip("\n") + '"""']
-    functions = [helpers.CONTENT_HELPER]
-    if backend == "worker":
-        functions.append(helpers.WORKER_HELPERS)
-    elif kinds:
-        functions.append(helpers.CLUSTER_JOB_HELPERS)
-    header = [
-        f'"""Airflow DAG {pipeline.settings.dag_id}, generated by Stitchboard ({backend} backend).',
-        "",
-        "Do not edit: change the pipeline in Stitchboard and export again. The notebooks,",
-        "scripts and the runtime it runs are shipped in CONTENT at the end of this file.",
-        '"""',
-        "",
+    kinds = target.cluster_kinds(plans)
+    body, imports = _tasks(pipeline, plans, target, runtime)
+    dag = With(_dag_call(pipeline, target, kinds, imports), "dag", body)
+    functions = target.functions(plans)
+    for name in functions:
+        imports.names |= inline.annotation_names(name) & set(IMPORTS)
+    header = Docstring(
+        f"Airflow DAG {pipeline.settings.dag_id}, generated by Stitchboard "
+        f"({target.backend.value} backend).\n\n"
+        "Do not edit: change the pipeline in Stitchboard and export again. The notebooks,\n"
+        "scripts and the runtime it runs are shipped in CONTENT at the end of this file.\n"
+    )
+    runtime_names = [
+        Assign("RUNTIME_FILE", Raw(atom(runtime.name))),
+        Assign("RUNTIME_KEY", Raw(atom(runtime.key))),
     ]
-    lines = header + import_lines(imports.names) + ["", *helper_text, ""]
-    for text in functions:
-        lines += ["", *text.strip("\n").split("\n"), ""]
-    lines += ["", *dag, *body, "", *_content_lines(contents)]
-    return "\n".join(lines) + "\n"
+    module = Module(
+        [
+            [header],
+            *imports.statements(),
+            runtime_names,
+            target.constants(),
+            *([Verbatim(inline.function_source(name))] for name in functions),
+            [dag],
+            _content(contents),
+        ]
+    )
+    return module.render()

@@ -1,53 +1,21 @@
-"""What each task of the DAG needs, worked out from the pipeline and checked before writing."""
+"""What each task of the DAG needs, worked out from a validated pipeline."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from exporters.codegen import is_identifier
-from graph_editor.errors import ExportError
+from exporters.airflow import inline
+from exporters.airflow.values import IMPORTS
+from graph_editor import names
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
+from resources.runtime.stitchboard_runtime import NodeSpec
 
-TASK_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
-CONN_ID = re.compile(r"^[A-Za-z0-9_.-]{1,250}$")
-CONNECTION_PARTS = {
-    "": "uri",
-    "uri": "uri",
-    "password": "password",
-    "login": "login",
-    "host": "host",
-    "schema": "schema",
-    "port": "port",
-    "extra": "extra",
-}
-# Names the generated module itself defines; task variables must not shadow them.
-RESERVED = {
-    "DAG",
-    "Param",
-    "Secret",
-    "KubernetesPodOperator",
-    "PythonOperator",
-    "k8s",
-    "literal",
-    "json",
-    "datetime",
-    "dag",
-    "CONTENT",
-    "RUNTIME_KEY",
-    "RUNTIME_FILE",
-    "POD_BOOTSTRAP",
-    "stitchboard_content",
-    "run_node",
-    "run_cluster_job",
-    "job_state",
-    "job_containers",
-    "connection_value",
-    "annotations",
-}
+# Names the generated module itself binds; task variables must not shadow them.
+RESERVED = frozenset({*inline.defined_names(), *IMPORTS, "dag", "annotations"})
 JSON_TYPES = {
     PortType.INT: "integer",
     PortType.FLOAT: "number",
@@ -58,27 +26,18 @@ JSON_TYPES = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class TaskPlan:
-    """One node, resolved: task id, variable name, where each input comes from."""
+    """One node, planned: its task id, its variable in the DAG module, the spec it runs."""
 
     node: Node
-    task_id: str
     var: str
-    source_name: str
-    content_key: str = ""
-    wires: dict[str, tuple[str, str]] = field(default_factory=dict)  # input -> (task id, output)
-    params: dict[str, str] = field(default_factory=dict)  # input -> pipeline parameter
-    values: dict[str, Any] = field(default_factory=dict)  # input -> fixed value
-    upstream: list[str] = field(default_factory=list)  # variable names, in node order
+    spec: NodeSpec
+    upstream: tuple[str, ...] = ()  # variable names, in node order
 
     @property
-    def inputs(self) -> list[str]:
-        return [p.name for p in self.node.inputs]
-
-    @property
-    def outputs(self) -> list[str]:
-        return [p.name for p in self.node.outputs]
+    def task_id(self) -> str:
+        return self.spec.task_id
 
     @property
     def gpus(self) -> int:
@@ -95,7 +54,7 @@ class TaskPlan:
 
 def _variable(task_id: str, taken: set[str]) -> str:
     base = re.sub(r"[^A-Za-z0-9_]", "_", task_id)
-    if not is_identifier(base) or base in RESERVED or base.startswith("_"):
+    if not names.is_identifier(base) or base in RESERVED or base.startswith("_"):
         base = "task_" + base.lstrip("_")
     name, i = base, 2
     while name in taken:
@@ -104,54 +63,68 @@ def _variable(task_id: str, taken: set[str]) -> str:
     return name
 
 
-def _check_node(node: Node) -> None:
-    where = f"node {node.name!r}"
-    if not TASK_ID.match(node.name):
-        raise ExportError(f"{where}: name cannot be an Airflow task id")
-    for port in (*node.inputs, *node.outputs):
-        if not is_identifier(port.name):
-            raise ExportError(f"{where}: port {port.name!r} is not a valid Python name")
+def connection_part(ref: SecretRef) -> str:
+    """The connection field a secret reads (validation guarantees a known one)."""
+    return names.CONNECTION_PARTS.get(ref.key, ref.key)
+
+
+def assert_valid(node: Node) -> None:
+    """Guard what validation reports as errors (export stops before planning on those)."""
+    assert names.is_task_id(node.name), node.name
+    assert all(names.is_identifier(p.name) for p in (*node.inputs, *node.outputs)), node.name
     for ref in node.secrets:
         if ref.source == SecretSource.AIRFLOW_CONNECTION:
-            if not CONN_ID.match(ref.name):
-                raise ExportError(
-                    f"{where}: connection id {ref.name!r} may use only letters, "
-                    "digits, '_', '.', '-'"
-                )
-            if ref.key not in CONNECTION_PARTS:
-                raise ExportError(
-                    f"{where}: secret {ref.env!r} asks for connection field "
-                    f"{ref.key!r} (use one of {', '.join(sorted(CONNECTION_PARTS)[1:])})"
-                )
+            assert names.is_conn_id(ref.name) and ref.key in names.CONNECTION_PARTS, ref
 
 
-def connection_part(ref: SecretRef) -> str:
-    return CONNECTION_PARTS[ref.key]
+def node_spec(pipeline: Pipeline, node: Node, content_key: str) -> NodeSpec:
+    """The runtime's spec of ``node`` in the exported DAG (task ids are node names)."""
+    wires = {
+        e.target_port: (pipeline.node(e.source).name, e.source_port)
+        for e in pipeline.edges_into(node.id)
+        if not e.is_ordering
+    }
+    connections = {
+        ref.env: (ref.name, connection_part(ref))
+        for ref in node.secrets
+        if ref.source == SecretSource.AIRFLOW_CONNECTION
+    }
+    return NodeSpec(
+        task_id=node.name,
+        source=node.source.replace("\\", "/").rsplit("/", 1)[-1],
+        content=content_key,
+        kernel=node.kernel,
+        script=node.is_script,
+        inputs=tuple(p.name for p in node.inputs),
+        outputs=tuple(p.name for p in node.outputs),
+        values=dict(node.values),
+        params=dict(node.bindings),
+        wires=wires,
+        env=dict(node.env),
+        connections=connections,
+    )
 
 
-def plan_tasks(pipeline: Pipeline) -> list[TaskPlan]:
-    """A plan per node, in topological order (ties by node order), with upstreams resolved."""
+def plan_tasks(pipeline: Pipeline, content_keys: dict[str, str] | None = None) -> list[TaskPlan]:
+    """A plan per node, in topological order (ties by node order), with upstreams resolved.
+
+    ``content_keys`` maps node ids to the key of their shipped notebook or script (deploy
+    asks only for the task ids and leaves it out).
+    """
+    keys = content_keys or {}
     taken: set[str] = set()
-    plans: dict[str, TaskPlan] = {}
+    variables: dict[str, str] = {}
     for node_id in pipeline.topological_order():
-        node = pipeline.node(node_id)
-        _check_node(node)
-        name = node.source.replace("\\", "/").rsplit("/", 1)[-1]
-        plans[node_id] = TaskPlan(node, node.name, _variable(node.name, taken), name)
-    for node_id, plan in plans.items():
-        node = plan.node
-        for edge in pipeline.edges_into(node_id):
-            if not edge.is_ordering:
-                plan.wires[edge.target_port] = (plans[edge.source].task_id, edge.source_port)
-        for port in node.inputs:
-            if port.name in plan.wires:
-                continue
-            if port.name in node.bindings:
-                plan.params[port.name] = node.bindings[port.name]
-            elif port.name in node.values:
-                plan.values[port.name] = node.values[port.name]
-        plan.upstream = [plans[u].var for u in pipeline.upstream(node_id)]
-    return list(plans.values())
+        variables[node_id] = _variable(pipeline.node(node_id).name, taken)
+    return [
+        TaskPlan(
+            node=pipeline.node(node_id),
+            var=var,
+            spec=node_spec(pipeline, pipeline.node(node_id), keys.get(node_id, "")),
+            upstream=tuple(variables[u] for u in pipeline.upstream(node_id)),
+        )
+        for node_id, var in variables.items()
+    ]
 
 
 def param_schema(ptype: PortType, default: Any) -> Any:

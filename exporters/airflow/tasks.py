@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
+from exporters.airflow import inline
 from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor.nodes import NodeKind, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
+from resources.runtime.stitchboard_runtime import NodeSpec
 
 GPU = "nvidia.com/gpu"
 GPU_NODE_SELECTOR = {"nvidia.com/gpu.present": "true"}
@@ -40,25 +43,34 @@ def _connection_template(conn_id: str, part: str) -> str:
     return "{{ conn.get('" + conn_id + "')." + getter + " }}"
 
 
-def _dynamic_inputs(plan: TaskPlan) -> str:
-    """A Jinja template rendering the wired and parameter inputs as one JSON object."""
-    items = [f"'{name}': params['{param}']" for name, param in plan.params.items()]
-    items += [
-        f"'{name}': ti.xcom_pull(task_ids='{task}')['{out}']"
-        for name, (task, out) in plan.wires.items()
+def _braces(items: list[str]) -> str:
+    # spaced braces: no "{{" or "}}" may occur inside the Jinja expression
+    return "{ " + ", ".join(items) + " }" if items else "{}"
+
+
+def _inputs_template(plan: TaskPlan) -> str:
+    """A Jinja template rendering what the pod resolves its inputs from, as one JSON object.
+
+    ``{"params": {parameter: value}, "upstream": {task id: {output: value}}}``: only the
+    parameters and outputs the node's bindings and wires name; the runtime picks the values.
+    """
+    spec = plan.spec
+    params = [f"'{p}': params['{p}']" for p in dict.fromkeys(spec.params.values())]
+    pulled: dict[str, list[str]] = {}
+    for task, output in spec.wires.values():
+        if output not in pulled.setdefault(task, []):
+            pulled[task].append(output)
+    upstream = [
+        f"'{task}': " + _braces([f"'{o}': ti.xcom_pull(task_ids='{task}')['{o}']" for o in outputs])
+        for task, outputs in pulled.items()
     ]
-    return "{{ {" + ", ".join(items) + "} | stitchboard_json }}"
+    payload = _braces([f"'params': {_braces(params)}", f"'upstream': {_braces(upstream)}"])
+    return "{{ " + payload + " | stitchboard_json }}"
 
 
-def _node_spec(plan: TaskPlan, flags: list[str]) -> dict[str, Any]:
-    return {
-        "source": plan.source_name,
-        "inputs": plan.inputs,
-        "outputs": plan.outputs,
-        "values": plan.values,
-        "kernel": plan.node.kernel,
-        "flags": flags,
-    }
+def _in_pod(plan: TaskPlan) -> NodeSpec:
+    # A pod gets the env and connections as its own environment: not twice (size limits).
+    return dataclasses.replace(plan.spec, env={}, connections={})
 
 
 def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
@@ -73,11 +85,12 @@ def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
 def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
     """A KubernetesPodOperator running the node through the shipped runtime."""
     node, settings = plan.node, pipeline.settings
+    spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
     content = "{{ stitchboard_content('%s') }}"
     env: dict[str, Any] = {  # generated templates are Raw; user values go through protect()
-        "STITCHBOARD_NODE": Raw(atom(inert_json(_node_spec(plan, ["--xcom"])))),
+        "STITCHBOARD_NODE": Raw(atom(inert_json(spec.to_json()))),
         "STITCHBOARD_RUNTIME": Raw(atom(content % runtime_key)),
-        "STITCHBOARD_SOURCE": Raw(atom(content % plan.content_key)),
+        "STITCHBOARD_SOURCE": Raw(atom(content % spec.content)),
     }
     env.update(node.env)
     secrets = []
@@ -95,10 +108,10 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
         ("task_id", Raw(atom(plan.task_id))),
         ("image", protect(node.image or settings.default_image, imports)),
         ("namespace", Raw(atom(settings.namespace))),
-        ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw("POD_BOOTSTRAP")])),
+        ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw(inline.BOOTSTRAP)])),
     ]
-    if plan.params or plan.wires:
-        kwargs.append(("arguments", Seq([Raw(atom(_dynamic_inputs(plan)))])))
+    if spec.params or spec.wires:
+        kwargs.append(("arguments", Seq([Raw(atom(_inputs_template(plan)))])))
     kwargs.append(
         ("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True))
     )
@@ -114,8 +127,8 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
                     "k8s.V1ResourceRequirements",
                     [],
                     [
-                        (k, Map([(q, Raw(atom(v))) for q, v in values.items()]))
-                        for k, values in resources.items()
+                        (k, Map([(q, Raw(atom(v))) for q, v in amounts.items()]))
+                        for k, amounts in resources.items()
                     ],
                 ),
             )
@@ -145,33 +158,12 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
     return Call(imports.use("KubernetesPodOperator"), [], kwargs, explode=True)
 
 
-def _worker_spec(plan: TaskPlan) -> dict[str, Any]:
-    return {
-        "source": plan.source_name,
-        "content": plan.content_key,
-        "inputs": plan.inputs,
-        "outputs": plan.outputs,
-        "values": plan.values,
-        "params": plan.params,
-        "wires": {k: list(v) for k, v in plan.wires.items()},
-        "kernel": plan.node.kernel,
-    }
-
-
 def worker_task(plan: TaskPlan, imports: Imports) -> Call:
     """A PythonOperator running the node on the Airflow worker through the shipped runtime."""
-    node = plan.node
-    spec = _worker_spec(plan)
-    spec["env"] = dict(node.env)
-    spec["connections"] = {
-        ref.env: [ref.name, connection_part(ref)]
-        for ref in node.secrets
-        if ref.source == SecretSource.AIRFLOW_CONNECTION
-    }
     kwargs: list[tuple[str, Any]] = [
         ("task_id", Raw(atom(plan.task_id))),
         ("python_callable", Raw("run_node")),
-        ("op_kwargs", Map([("node", _exploded(protect(spec, imports)))])),
+        ("op_kwargs", Map([("node", _exploded(protect(plan.spec.to_json(), imports)))])),
     ]
     kwargs += _common(plan, imports)
     return Call(imports.use("PythonOperator"), [], kwargs, explode=True)
@@ -191,7 +183,7 @@ def _slug(task_id: str) -> str:
 def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
     node = plan.node
     env: list[dict[str, Any]] = [
-        {"name": "STITCHBOARD_NODE", "value": inert_json(_node_spec(plan, []))}
+        {"name": "STITCHBOARD_NODE", "value": inert_json(_in_pod(plan).to_json())}
     ]
     if node.kind == NodeKind.TENSORFLOW:
         env.append({"name": "STITCHBOARD_TF_STRATEGY", "value": node.distributed.strategy.value})
@@ -220,7 +212,7 @@ def _tfjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
     main = {
         "name": "tensorflow",
         "image": image,
-        "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
+        "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
         "args": [],
         "env": _container_env(plan),
         "resources": _resources(plan, d.gpus_per_worker),
@@ -259,7 +251,7 @@ def _daskjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]
     runner = {
         "name": "job",
         "image": image,
-        "command": ["python3", "-c", Raw("POD_BOOTSTRAP")],
+        "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
         "args": [],
         "env": _container_env(plan),
     }
@@ -347,8 +339,7 @@ def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
             ],
         }
     job = {
-        "node": _worker_spec(plan),
-        "content": plan.content_key,
+        "node": plan.spec.to_json(),
         "prefix": _slug(plan.task_id),
         **where,
         "poll_seconds": POLL_SECONDS,

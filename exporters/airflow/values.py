@@ -5,9 +5,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from exporters.codegen import Call, Map, Raw, Seq, atom
+from exporters.codegen import Call, Import, Map, Raw, Seq, atom
 
 JINJA_OPENERS = ("{{", "{%", "{#")
+STDLIB = ("__future__", "collections", "datetime", "json", "typing")
+IMPORTS = {  # name bound in the generated module -> (module, imported name or "" for a module)
+    "datetime": ("datetime", ""),
+    "json": ("json", ""),
+    "Any": ("typing", "Any"),
+    "Iterator": ("collections.abc", "Iterator"),
+    "DAG": ("airflow.sdk", "DAG"),
+    "Param": ("airflow.sdk", "Param"),
+    "literal": ("airflow.sdk", "literal"),
+    "KubernetesPodOperator": (
+        "airflow.providers.cncf.kubernetes.operators.pod",
+        "KubernetesPodOperator",
+    ),
+    "Secret": ("airflow.providers.cncf.kubernetes.secret", "Secret"),
+    "k8s": ("kubernetes.client", "models as k8s"),
+    "PythonOperator": ("airflow.providers.standard.operators.python", "PythonOperator"),
+}
 
 
 def needs_literal(text: str) -> bool:
@@ -24,6 +41,30 @@ class Imports:
     def use(self, name: str) -> str:
         self.names.add(name)
         return name
+
+    def statements(self) -> list[list[Import]]:
+        """The import block as isort/ruff sort it: future, standard library, third party."""
+        future = [[Import("__future__", ["annotations"])]]
+        sections: list[list[Import]] = [[], []]
+        froms: dict[str, list[str]] = {}
+        for name in self.names:
+            module, what = IMPORTS[name]
+            if what:
+                froms.setdefault(module, []).append(what)
+            else:
+                sections[module.split(".")[0] not in STDLIB].append(Import(module))
+        for section in sections:
+            section.sort(key=lambda i: i.module)
+        for module in sorted(froms):
+            names = sorted(froms[module], key=_isort_key)
+            sections[module.split(".")[0] not in STDLIB].append(Import(module, names))
+        return future + [s for s in sections if s]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # isort's default order inside ``from x import a, B, C``: CONSTANTS, Classes, functions.
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
 
 
 def protect(value: Any, imports: Imports) -> Any:

@@ -4,6 +4,10 @@ This file is self-contained (it needs only papermill and nbformat) because it tr
 local dry-run imports it, and the exporter ships it next to the DAG so that a Kubernetes pod
 or an Airflow worker runs nodes exactly as the laptop did.
 
+One node is described by a ``NodeSpec`` (the one shape sent to pods, workers and cluster
+jobs) and its inputs are filled by ``resolve_inputs`` alone: a wire wins over a pipeline
+parameter binding, which wins over a set value.
+
 Contract (see ARCHITECTURE.md):
 - notebook: inputs are injected by papermill after the cell tagged ``parameters``; a final cell
   written here collects the variables named as outputs into a JSON file;
@@ -24,6 +28,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +41,134 @@ XCOM_PATH = "/airflow/xcom/return.json"
 
 class OutputError(Exception):
     """A node did not produce its declared outputs (missing, or not JSON-serialisable)."""
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    """Everything a task needs to run one node; the one shape sent to pods, workers and jobs.
+
+    ``values`` are the values set on the node, ``params`` its inputs bound to pipeline
+    parameters (input -> parameter), ``wires`` its wired inputs (input -> (task id, output)).
+    Which of them fills an input is decided by ``resolve_inputs`` alone.
+    """
+
+    task_id: str
+    source: str  # file name of the notebook or script in the task's working folder
+    content: str = ""  # key of the shipped file in the DAG module's CONTENT
+    kernel: str = ""
+    script: bool = False
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    wires: dict[str, tuple[str, str]] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    connections: dict[str, tuple[str, str]] = field(default_factory=dict)  # env -> (id, part)
+    flags: tuple[str, ...] = ()  # extra options for ``main`` (``--xcom``)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (tuples become lists); ``from_json`` reads it back."""
+        return {
+            "task_id": self.task_id,
+            "source": self.source,
+            "content": self.content,
+            "kernel": self.kernel,
+            "script": self.script,
+            "inputs": list(self.inputs),
+            "outputs": list(self.outputs),
+            "values": dict(self.values),
+            "params": dict(self.params),
+            "wires": {k: list(v) for k, v in self.wires.items()},
+            "env": dict(self.env),
+            "connections": {k: list(v) for k, v in self.connections.items()},
+            "flags": list(self.flags),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NodeSpec:
+        """The spec ``to_json`` wrote (missing optional fields take their defaults)."""
+        pairs = {k: (str(v[0]), str(v[1])) for k, v in dict(data.get("wires", {})).items()}
+        conns = {k: (str(v[0]), str(v[1])) for k, v in dict(data.get("connections", {})).items()}
+        return cls(
+            task_id=str(data["task_id"]),
+            source=str(data["source"]),
+            content=str(data.get("content", "")),
+            kernel=str(data.get("kernel", "") or ""),
+            script=bool(data.get("script", False)),
+            inputs=tuple(data.get("inputs", ())),
+            outputs=tuple(data.get("outputs", ())),
+            values=dict(data.get("values", {})),
+            params=dict(data.get("params", {})),
+            wires=pairs,
+            env=dict(data.get("env", {})),
+            connections=conns,
+            flags=tuple(data.get("flags", ())),
+        )
+
+
+class Origin(Enum):
+    """Where an input's value came from."""
+
+    WIRE = "wire"
+    PARAMETER = "parameter"
+    VALUE = "value"
+
+
+@dataclass(frozen=True)
+class InputSource:
+    """One input's origin: a wire (``ref`` = "task.output"), a parameter (its name), a value."""
+
+    origin: Origin
+    ref: str = ""
+
+    def describe(self) -> str:
+        """How a run report names it: ``prepare.train``, ``parameter n_rows``, ``set value``."""
+        if self.origin is Origin.WIRE:
+            return self.ref
+        if self.origin is Origin.PARAMETER:
+            return f"parameter {self.ref}"
+        return "set value"
+
+
+@dataclass(frozen=True)
+class ResolvedInputs:
+    """The values to inject into a node and where each came from (unlisted: notebook default)."""
+
+    values: dict[str, Any]
+    sources: dict[str, InputSource]
+
+    def origins(self) -> dict[str, str]:
+        return {name: source.describe() for name, source in self.sources.items()}
+
+
+def resolve_inputs(
+    spec: NodeSpec, params: Mapping[str, Any], upstream: Callable[[str, str], Any]
+) -> ResolvedInputs:
+    """Fill a node's inputs: a wire wins over a parameter binding, which wins over a set value.
+
+    ``upstream(task_id, output)`` returns an upstream output and raises ``KeyError`` when that
+    output does not exist; such an input, like one with no wire, binding or value, is left to
+    the notebook's (or script's) own default. A binding to a parameter absent from ``params``
+    falls through to the set value.
+    """
+    values: dict[str, Any] = {}
+    sources: dict[str, InputSource] = {}
+    names = dict.fromkeys([*spec.inputs, *spec.wires, *spec.params, *spec.values])
+    for name in names:
+        if name in spec.wires:
+            task_id, output = spec.wires[name]
+            try:
+                values[name] = upstream(task_id, output)
+            except KeyError:
+                continue
+            sources[name] = InputSource(Origin.WIRE, f"{task_id}.{output}")
+        elif name in spec.params and spec.params[name] in params:
+            values[name] = params[spec.params[name]]
+            sources[name] = InputSource(Origin.PARAMETER, spec.params[name])
+        elif name in spec.values:
+            values[name] = spec.values[name]
+            sources[name] = InputSource(Origin.VALUE)
+    return ResolvedInputs(values, sources)
 
 
 def collect_cell_source(output_names: list[str], outputs_path: str) -> str:
@@ -194,6 +329,17 @@ def run_script(
         if done.returncode != 0:
             raise RuntimeError(f"{source.name} exited with code {done.returncode}")
         return read_outputs(outputs_path, output_names)
+
+
+def run_spec(
+    spec: NodeSpec, source: str | Path, inputs: dict[str, Any], cwd: str | Path
+) -> dict[str, Any]:
+    """Run the node ``spec`` describes from its file ``source`` in ``cwd``; returns its outputs."""
+    if spec.script:
+        return run_script(source, inputs, list(spec.outputs), cwd=cwd)
+    executed = Path(cwd) / "executed.ipynb"
+    kernel = spec.kernel or None
+    return run_notebook(source, inputs, list(spec.outputs), executed, kernel, cwd=cwd)
 
 
 def main(argv: list[str] | None = None) -> int:

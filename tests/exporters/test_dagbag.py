@@ -86,11 +86,10 @@ def test_example_kubernetes_loads(loaded: dict[str, Any]) -> None:
     assert mlp["tolerations"][0]["key"] == "nvidia.com/gpu"
     # the templated inputs render to JSON a pod turns back into typed values
     rendered = json.loads(dag["tasks"]["train_mlp"]["rendered"]["arguments"][0])
-    assert rendered == {
-        "test": XCOMS["prepare_data"]["test"],
-        "train": XCOMS["prepare_data"]["train"],
-    }
-    assert json.loads(dag["tasks"]["prepare_data"]["rendered"]["arguments"][0]) == {"n_rows": 400}
+    pulled = {k: XCOMS["prepare_data"][k] for k in ("test", "train")}
+    assert rendered == {"params": {}, "upstream": {"prepare_data": pulled}}
+    prepare = json.loads(dag["tasks"]["prepare_data"]["rendered"]["arguments"][0])
+    assert prepare == {"params": {"n_rows": 400}, "upstream": {}}
     env = dag["tasks"]["prepare_data"]["rendered"]["env_vars"]
     assert len(env["STITCHBOARD_SOURCE"]) > 100 and "{{" not in env["STITCHBOARD_RUNTIME"]
 

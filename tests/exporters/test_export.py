@@ -12,7 +12,8 @@ import pytest
 
 from exporters.airflow import export_pipeline
 from exporters.content import unpack
-from graph_editor.errors import ExportError, ValidationFailed
+from exporters.errors import ExportError
+from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import SecretRef, SecretSource
 from tests.exporters.helpers import example, has_jinja, run_module, special_pipeline, unwrap
 
@@ -71,8 +72,10 @@ def test_module_top_level_is_cheap(tmp_path: Path) -> None:
     modules |= {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
     assert modules <= {
         "__future__",
+        "collections.abc",
         "datetime",
         "json",
+        "typing",
         "airflow.sdk",
         "kubernetes.client",
         "airflow.providers.cncf.kubernetes.operators.pod",
@@ -138,15 +141,19 @@ def test_secrets_never_inline_and_connections_are_templates(tmp_path: Path) -> N
 
 
 def test_worker_backend_refuses_kubernetes_secrets(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="fetch.*api-secrets"):
-        export_pipeline(special_pipeline(tmp_path), "worker")
+    pipeline = special_pipeline(tmp_path)
+    with pytest.raises(ValidationFailed, match="fetch|api-secrets") as caught:
+        export_pipeline(pipeline, "worker")
+    assert any("api-secrets" in str(i) or "API_TOKEN" in str(i) for i in caught.value.issues)
 
 
-def test_validation_errors_refuse_export(tmp_path: Path) -> None:
+def test_validation_errors_refuse_export_with_every_error(tmp_path: Path) -> None:
     pipeline = example(tmp_path)
-    pipeline.update_settings(namespace="Not A Name")
-    with pytest.raises(ValidationFailed, match="namespace"):
+    pipeline.update_settings(namespace="Not A Name", dag_id="bad dag id")
+    with pytest.raises(ValidationFailed, match="and 1 more") as caught:
         export_pipeline(pipeline)
+    fields = {i.field for i in caught.value.issues if i.is_error}
+    assert {"namespace", "dag_id"} <= fields
 
 
 def test_bad_connection_field_is_one_clear_error(tmp_path: Path) -> None:
@@ -156,8 +163,14 @@ def test_bad_connection_field_is_one_clear_error(tmp_path: Path) -> None:
         node.id, secrets=(SecretRef("X", SecretSource.AIRFLOW_CONNECTION, "db", "secret"),)
     )
     # Validation names it now, before the exporter's own check is reached.
-    with pytest.raises(ValidationFailed, match="train_logreg.*'secret'"):
+    with pytest.raises(ValidationFailed, match="train_logreg|'secret'") as caught:
         export_pipeline(pipeline)
+    assert [i.node_id for i in caught.value.issues if i.is_error] == [node.id]
+
+
+def test_unknown_backend_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="unknown backend 'celery'"):
+        export_pipeline(example(tmp_path), "celery")
 
 
 def test_user_jinja_is_literal(tmp_path: Path) -> None:

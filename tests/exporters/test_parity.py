@@ -97,9 +97,8 @@ def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
         STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
         STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]],
     )
-    rendered_args = json.dumps(
-        {"n_rows": 60}
-    )  # what "{{ {'n_rows': params['n_rows']} | stitchboard_json }}" gives
+    # what the pod's templated argument renders to when the run's n_rows is 60
+    rendered_args = json.dumps({"params": {"n_rows": 60}, "upstream": {}})
     done = subprocess.run(
         [sys.executable, "-c", namespace["POD_BOOTSTRAP"], rendered_args],
         env=env,

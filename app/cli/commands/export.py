@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from app.cli.common import load_pipeline, print_issues
-from exporters.airflow import BACKENDS, export_pipeline
+from exporters.airflow import export_pipeline
+from graph_editor.backends import Backend
 from graph_editor.errors import ValidationFailed
 
 ORDER = 30
@@ -18,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", default=".", metavar="DIR", help="the DAG folder to write to")
     p.add_argument(
         "--backend",
-        choices=BACKENDS,
+        choices=[b.value for b in Backend],
         default="kubernetes",
         help="kubernetes: a pod per node (default); worker: run on the Airflow worker",
     )

@@ -7,20 +7,21 @@ scripts and the runtime it runs are shipped in CONTENT at the end of this file.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "db55e2e8b9f9a026"
+RUNTIME_KEY = "cf29b4205249c463"
 
 
-def stitchboard_content(key):
+def stitchboard_content(key: str) -> str:
     """One shipped file (notebook, script or runtime), compressed and base64-encoded."""
     return CONTENT[key]
 
 
-def connection_value(conn_id, part):
+def connection_value(conn_id: str, part: str) -> str:
     """A value of an Airflow connection, read when the task runs (never stored here)."""
     from airflow.sdk import Connection
 
@@ -28,23 +29,20 @@ def connection_value(conn_id, part):
     return conn.get_uri() if part == "uri" else str(getattr(conn, part) or "")
 
 
-def run_node(node, **context):
+def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
     import importlib.util
     import os
+    import sys
     import tempfile
     import zlib
 
-    given = dict(node["values"])
-    for name, param in node["params"].items():
-        given[name] = context["params"][param]
-    for name, (task_id, output) in node["wires"].items():
-        given[name] = context["ti"].xcom_pull(task_ids=task_id)[output]
-    inputs = {name: given[name] for name in node["inputs"] if name in given}
-    os.environ.update(node["env"])
-    for env, (conn_id, part) in node["connections"].items():
-        os.environ[env] = connection_value(conn_id, part)
+    ti = context["ti"]
+
+    def upstream(task_id: str, output: str) -> Any:
+        return ti.xcom_pull(task_ids=task_id)[output]
+
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
         paths = {}
         for name, key in (
@@ -55,19 +53,20 @@ def run_node(node, **context):
             text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
             with open(paths[name], "wb") as handle:
                 handle.write(text)
-        spec = importlib.util.spec_from_file_location(
-            "stitchboard_runtime", paths[RUNTIME_FILE]
+        found = importlib.util.spec_from_file_location(
+            "stitchboard_runtime",
+            paths[RUNTIME_FILE],
         )
-        runtime = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(runtime)
-        source = paths[node["source"]]
-        if source.endswith(".py"):
-            return runtime.run_script(source, inputs, node["outputs"], cwd=work)
-        executed = os.path.join(work, "executed.ipynb")
-        kernel = node["kernel"] or None
-        return runtime.run_notebook(
-            source, inputs, node["outputs"], executed, kernel, cwd=work
-        )
+        assert found is not None and found.loader is not None
+        runtime = importlib.util.module_from_spec(found)
+        sys.modules["stitchboard_runtime"] = runtime  # dataclasses look their module up
+        found.loader.exec_module(runtime)
+        spec = runtime.NodeSpec.from_json(node)
+        given = runtime.resolve_inputs(spec, context["params"], upstream)
+        os.environ.update(spec.env)
+        for env, (conn_id, part) in spec.connections.items():
+            os.environ[env] = connection_value(conn_id, part)
+        return runtime.run_spec(spec, paths[spec.source], given.values, work)
 
 
 with DAG(
@@ -103,16 +102,19 @@ with DAG(
         python_callable=run_node,
         op_kwargs={
             "node": {
+                "task_id": "prepare_data",
                 "source": "prepare_data.ipynb",
                 "content": "d5e0bbc675805fd2",
+                "kernel": "",
+                "script": False,
                 "inputs": ["n_rows", "seed", "test_fraction"],
                 "outputs": ["train", "test", "rows", "churn_rate"],
                 "values": {},
                 "params": {"n_rows": "n_rows"},
                 "wires": {},
-                "kernel": "",
                 "env": {},
                 "connections": {},
+                "flags": [],
             },
         },
     )
@@ -123,8 +125,11 @@ with DAG(
         python_callable=run_node,
         op_kwargs={
             "node": {
+                "task_id": "train_logreg",
                 "source": "train_logreg.ipynb",
                 "content": "7c5b6d2e127aca39",
+                "kernel": "",
+                "script": False,
                 "inputs": ["train", "test", "learning_rate", "epochs"],
                 "outputs": ["accuracy", "weights"],
                 "values": {},
@@ -133,9 +138,9 @@ with DAG(
                     "test": ["prepare_data", "test"],
                     "train": ["prepare_data", "train"],
                 },
-                "kernel": "",
                 "env": {},
                 "connections": {},
+                "flags": [],
             },
         },
     )
@@ -146,8 +151,11 @@ with DAG(
         python_callable=run_node,
         op_kwargs={
             "node": {
+                "task_id": "train_mlp",
                 "source": "train_mlp.ipynb",
                 "content": "ef076538fa25a6e6",
+                "kernel": "",
+                "script": False,
                 "inputs": ["train", "test", "hidden_units", "epochs"],
                 "outputs": ["accuracy", "backend"],
                 "values": {},
@@ -156,9 +164,9 @@ with DAG(
                     "test": ["prepare_data", "test"],
                     "train": ["prepare_data", "train"],
                 },
-                "kernel": "",
                 "env": {},
                 "connections": {},
+                "flags": [],
             },
         },
         execution_timeout=datetime.timedelta(seconds=1800),
@@ -170,16 +178,19 @@ with DAG(
         python_callable=run_node,
         op_kwargs={
             "node": {
+                "task_id": "feature_stats",
                 "source": "feature_stats.py",
                 "content": "e78973bd02829443",
+                "kernel": "",
+                "script": True,
                 "inputs": ["train"],
                 "outputs": ["feature_stats", "backend"],
                 "values": {},
                 "params": {},
                 "wires": {"train": ["prepare_data", "train"]},
-                "kernel": "",
                 "env": {},
                 "connections": {},
+                "flags": [],
             },
         },
     )
@@ -190,8 +201,11 @@ with DAG(
         python_callable=run_node,
         op_kwargs={
             "node": {
+                "task_id": "compare_models",
                 "source": "compare_models.ipynb",
                 "content": "027d864a21d0c1c5",
+                "kernel": "",
+                "script": False,
                 "inputs": [
                     "logreg_accuracy",
                     "mlp_accuracy",
@@ -206,9 +220,9 @@ with DAG(
                     "mlp_accuracy": ["train_mlp", "accuracy"],
                     "logreg_accuracy": ["train_logreg", "accuracy"],
                 },
-                "kernel": "",
                 "env": {},
                 "connections": {},
+                "flags": [],
             },
         },
     )
@@ -224,7 +238,7 @@ with DAG(
 # d5e0bbc675805fd2: prepare_data.ipynb
 # e78973bd02829443: feature_stats.py
 # ef076538fa25a6e6: train_mlp.ipynb
-# db55e2e8b9f9a026: stitchboard_runtime.py
+# cf29b4205249c463: stitchboard_runtime.py
 CONTENT = {
     "027d864a21d0c1c5": (
         "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
@@ -314,61 +328,92 @@ CONTENT = {
         "c7on6Ay8H8cRBXRZS5pcGtNtjAENME23dyLppelpua7pgS1hy0lB/VnxdbOlm61uY6vfCt8G27Ts"
         "LBIhc7U75lA9aH30BoFc5f7u8Cl6118npaBLhaTvz17O/gVmVoLz"
     ),
-    "db55e2e8b9f9a026": (
-        "eNrVWW1v48YR/q5fsWEKmEwoXgK0QKGDCrh3Tu/a5GzYuqCAa1CUuLJ5pkiVS1lWVf/3PjP7wqVe"
-        "nLZACtTAnUju7Oy8z7O7QRDctEU7f5jVWZOfKdFm6lE066otlnJED0rUlRRVnUuxrnLZiPaBXls5"
-        "q+vHN2reFKtWzOuqbbJ5mwwGk4dCiUVRSoFfJcvFkAazopK5CItWVFLmxLPcilW2ks2yKEuRVbmo"
-        "Zou6WWZtJGZynq0VGLQCXJ9kqUa06qCs51kp8mY7hFyiWK7qplWgink+ySWf6RuEVA/Fioaw3DO4"
-        "1Dz6/vxPQtFj1opM/GU9k00lW6nEqs4HdQMu4rxoFmW9EZu6eQQb1p90V2AN/SB0pphXma3aeiXy"
-        "IofO74z6IlRSivPrdx8+Ti7eTT5fXyTLPBoNhs5gI1FUqzWkzhroV32R8xZ2mfVssWiNlecSr212"
-        "fw+S6XSVNdkS4jZqOn0L+RdFBWsQzUCITVO0razEgwTfeV2WYKwFfcqaIpuV0KDC9Jzkr9cty1BU"
-        "MEwm/nxz+Yk99haCGod+qWeeqE3xJGnidDocEpfxU1au5XQq6lVb1DBR2JKZQVGoWMgn2Wzbh6K6"
-        "F3AdT6QloreQkyQyS5DIUkcXS1DPyBrWVxxBWmJYZzr9zc3k4+Tdhz9enl+/Ty8/T64+T26mU7b9"
-        "cknuLxFhIkTY5JCbPKo4KurK+FLBDwJ/K4iGj6qL+tSEe7LaipvLz9fvLsRwyNbWguPNWiyLZ+LW"
-        "vg6tUwXkuWPm9IfxRwqsUnw6/+nijt4bqdZlK374+KN+f57Xy7sBWZOeYEdjC1LcLgU7TKdvMh2P"
-        "b4juTSPbdVMlX1RdYQ6yxYvhqzq/RARlbd0kgyAIBoNFUy9Fmi7WmCTT1OQLjAKxM3bbYGC/NffQ"
-        "V0n7TivY51rZJ7WerZp6LlX3ZeseW7lckc/0squsfSiLmV3zCq96oN2uKC7M9/NqOxgYZ6YXn34W"
-        "YxEc8XMweHf5449IqHSCDAaN57yhCfZg8Nd3lz+lV+eTD0Rx0nAwzGBeZkqJSzb0RdPUTXjxPJcc"
-        "yiZIYMBzXfOQ4JS8Aprn6znVJCVyCQ4NAs36KlwWSkGvWMAnRE1hM1QSmVcWirIvStgng1wubHqm"
-        "lLqpqtfNXIaaU0oBj2KHSe2tapu72C6RkkVHiNomEsM/0K8T9MoENDMS9cKUJ9VybRiJe8w0BcUw"
-        "i8X8Qc4fWcpYxx4NLwWXA/IiS0v8teVE6KI7+Fqc57nOSq9zjKxWYFQoV+7OumITshUziqiF2EJY"
-        "RxQlf6uCbgEvBql0pGqW0rNPswjoKxsLzt6RuXoWjL5qXno8idz4CBNu04qzBz8oFR2rYkGfSE58"
-        "vi/rWVaqMLrrS7cQHrNRb4wNlhUoeZ/AT0fWmdW/orIIhVRxj1Y4EmfiW3EWi7PkS11Uocczig5E"
-        "53LLqvbVOqLEoUTpEyY6baD73QEJlEJiyjB9ipI0XSLSS6oY47E4q9bL1faMS+lDprK2bUAFsREz"
-        "y7OIv9/Ltvte5cUSan0f0ezvDqVxEqVPCfEIowOSttmemGdCIckhlOL1shJJDs2r8Q9QTx4yk5zZ"
-        "IpxAP/ZILH4ma/JzxAEmj6+mPenmhQvjSrFLK8SX0GF+mOoi3HnGJKek6Us0wjT5AotxGfyErnfo"
-        "KOdpchKbqB/0m6J9QMuVVbjzywKEgeE3sLqs5nWOEBqfrdvF8PdnWr/F6OhSzpJht3AMamfDyNQr"
-        "FJtilZoVwwrAAHWbyxB+XRm6lsv6yWAW1y4RHfJZztdUWlEh0GdRCChqCZ9xJyAS+jAvJeDXqpEr"
-        "rqzzelUgj10dYhJijVivZgk9qpHTCfFLXxJEYhhwWSUPBByDAUwig46W/ojkNjBSBmTq27sjBE70"
-        "lEVnQvKcXxmrmbGSET21VU2XTF2VuXCLf3IfjDUKcWBuhBYz52ofkz3v9PipfuANej2hx1qDD55q"
-        "B0loI3s8OPDcxAP01AK02pjcCdlB1dAB1cihblv62UHZCgGKBgFoRvyJuWlNbo3C4P9GZnlsCqMB"
-        "sIkVin9NK7A7Ax0JGl8YIZKibjaWrqyz3Nk/pfZ9bIbTqviHtDP9b46DVqCawXKHnENYNtSKRZEQ"
-        "X3cLoOcRORX7PNeYDqyzPGsz2pBgi0LYXEfHXmZF3YpHJQJJzOESdq6JYt/jY++ZwAi5XHNFjvSC"
-        "auDHOha0Rk6efptUcpNS2jBECX8Jr8SkR+gHZRRFPfaJNcBtgO2MyTgP03XJZ3M70WEU0kt0NN8o"
-        "eJzpTmbEqUTiJOgnXi8fXAXTKHDTwANvdUugbZCHHYHEwZxK2Yb2lYhtCzRg/llTPyKobTyTeFCd"
-        "JOvby3qIGspxLxn1dy8+Kc1N5DOUQmf3aLlz+fh2EVS102lDe0S7YQx1PCKzdx0a6WGplyjQ8lFf"
-        "dms4SMJthAJehSwO+4W2g6HrRgF3o8AEhenIPI+a53tJocZyUrvC8OuaWDXsGQMZAtIApxM39Flw"
-        "eAlMo8Wzb7ACjlFtViGCbcOjIHjVdv0Fl2sA64e6zPc3rsZIHsrUIJPhmW9QlsWiTC3FnZXRwsp/"
-        "ywC9wjny/WeR5EvQy50dqAzAAL44KtyLyS7TA/a6men9vRZ1vAnNN/l/3pk4yLARB+eRwO4N6XSE"
-        "4ptvZHWPzX76uMG+VRmJDrrahdYAGexAhWtADKRcwdZbIHKaPkLieQxBtnoX7mk6nSZ7zcmxGfim"
-        "7trNcUtqa8buuauguiB0I79Q3DtCmHxMbPAbMSLa5DY92IZ8FtOf0gEcY/ax+e1IsO+9b7DlT2dZ"
-        "ozF2N1bW96YC74/s+Sju4clmXf3vUFLanbz9OuG4F+lH0daJRnOlAzO2MceAyoIpfepqApaa0FsT"
-        "W4rPIEwRcNFoMJZpLgaY8AgHuz2eSSaSwjZrtu+LBsvUzTZEfiyK53HvVCXgrUO7XHWlyG9Ydh0Q"
-        "ROKNsCXJnLB0AU5AZh8Xa9liz7n9Lt0/8+ihm2gvcveQ0Z7HY04B2mzwigT8ZNX2GMbWwdF+oz0J"
-        "L/rCuj0Sn2mmCPb1Eouo8HTockS4WHXBcOpsdSQOzlZFzSc6TGhPV/dPbG69feNwuCPOL+OdnoLi"
-        "sN8IY320xDXC22LzGNpIx4yaBhvOsKo8P/KGHkiEqe+8bNfW+RVznSrRfiP6VdK5O0E+vbc6ke3X"
-        "6wrNqDtf965T7PXJ/1+Ky4rOcnhLUqsEb0VTVzHq/8471h0dbhBevA2COcAHYjJn85SyW2U6Jx2p"
-        "6B2GSWN0o7p8kmGEnc83r+RddOc3KrDnkxMbKbEINoF3YmIxKiWHpelaJm3wqvrv2UjcfPzp++9/"
-        "5zj3MDH95TocurPyBAkQ9kg8pePDga6LH5Su6JAcFh/j3+HAyYbeIY6cxsk0B1DCo5FNM/aUuZm8"
-        "h2ONkY5BCqcHnTDvwwKNAlwtoQuscs9+mvPogB8+JvOyVjKM/GMfMneik4Z2EeIrOnTsTdYI+lpf"
-        "8VgIvTN25bKIZlIQ4OMsYi67PbYWR//3/WGZAZYjSp+80tUvHlw6iqod2WqoUBzG7momOTchfsUj"
-        "YS516KNFjLm0ECfvQJ4hQ2Lk1tySLM9dpoSBNsFrFPYWDHkCHbJ12Y6D3QveHmS5Ggf+rV290LeF"
-        "Zn/xOld78OaxdUw5MYaKMEPWuisW7jmvce2ONw9u544us+GLUqB7d/vRAX83cdDF6wlNNJTorfAq"
-        "vclGTKADyjF3oW5yd1hzYrq+RzyqEBLNV8a7ReQLGXfH+7p8dFsGlmhFHFcKzUOmbbOWdp1FcHSN"
-        "nbt8s6lCsF8fY9E6/EMrKU6CqOv4e0cIRKJP6JQ5DDOXPP5umolsP1KrsoDssS7dldtKM5FJc1nl"
-        "irI7DJLVNogOGh74ezDFm2lQKoCXgaa2rDJNDztSLewxThn+erI6YMqFHTW+V6d0s7U9/F629JwX"
-        "Dfoc2m8Y2PAcBuJbTezJGSV9eByd0PBwE2p9dUphrUisacy9tu0XwrfC3toMWsc+ljSSRO48v8V0"
-        "yacg4S1z0uF957xnrs25y9wCN38LQhdoHRkFrSPqXKANymtEpoEmy0eyqH5R40mz5s0XCnJaP/Jr"
-        "dHw6B70+1aL/juAGHdENCjhT9M5dvkMToHtDcxnEtxJpSi0hTc3NhMY7CGRuFFE0+BcOrniR"
+    "cf29b4205249c463": (
+        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
+        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
+        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
+        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
+        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
+        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
+        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
+        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
+        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
+        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
+        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
+        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
+        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
+        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
+        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
+        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
+        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
+        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
+        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
+        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
+        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
+        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
+        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
+        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
+        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
+        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
+        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
+        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
+        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
+        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
+        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
+        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
+        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
+        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
+        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
+        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
+        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
+        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
+        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
+        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
+        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
+        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
+        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
+        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
+        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
+        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
+        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
+        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
+        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
+        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
+        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
+        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
+        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
+        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
+        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
+        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
+        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
+        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
+        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
+        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
+        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
+        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
+        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
+        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
+        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
+        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
+        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
+        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
+        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
+        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
+        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
+        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
+        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
+        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
+        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
+        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
+        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
+        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
+        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
+        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
+        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
+        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
+        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
+        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
+        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
+        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
     ),
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperator
 from airflow.providers.cncf.kubernetes.secret import Secret
@@ -16,40 +18,56 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "db55e2e8b9f9a026"
+RUNTIME_KEY = "cf29b4205249c463"
 
-POD_BOOTSTRAP = """import base64, json, os, sys, tempfile, zlib
+POD_BOOTSTRAP = """def pod_bootstrap() -> int:
+    # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
+    # file from the environment, resolve the inputs from PAYLOAD (the pipeline parameters and
+    # upstream outputs Airflow rendered), run the node. Builtin annotations only: no
+    # ``from __future__`` import precedes this text in the pod.
+    import base64
+    import json
+    import os
+    import sys
+    import tempfile
+    import zlib
+
+    node = json.loads(os.environ["STITCHBOARD_NODE"])
+    work = tempfile.mkdtemp(prefix="stitchboard-")
+    shipped = {"stitchboard_runtime.py": "STITCHBOARD_RUNTIME"}
+    shipped[node["source"]] = "STITCHBOARD_SOURCE"
+    for name, variable in shipped.items():
+        packed = base64.b64decode(os.environ[variable])
+        with open(os.path.join(work, name), "wb") as handle:
+            handle.write(zlib.decompress(packed))
+    sys.path.insert(0, work)
+    import stitchboard_runtime as runtime
+
+    spec = runtime.NodeSpec.from_json(node)
+    payload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    pulled = payload.get("upstream", {})
+
+    def upstream(task_id: str, output: str) -> object:
+        return pulled[task_id][output]
+
+    given = runtime.resolve_inputs(spec, payload.get("params", {}), upstream)
+    source = os.path.join(work, spec.source)
+    argv = [source, "--params", json.dumps(given.values)]
+    argv += ["--outputs", ",".join(spec.outputs)]
+    argv += ["--kernel", spec.kernel] if spec.kernel else []
+    return runtime.main(argv + list(spec.flags))
 
 
-def unpack(name):
-    return zlib.decompress(base64.b64decode(os.environ[name])).decode("utf-8")
-
-
-node = json.loads(os.environ["STITCHBOARD_NODE"])
-work = tempfile.mkdtemp(prefix="stitchboard-")
-with open(os.path.join(work, "stitchboard_runtime.py"), "w", encoding="utf-8") as f:
-    f.write(unpack("STITCHBOARD_RUNTIME"))
-source = os.path.join(work, node["source"])
-with open(source, "w", encoding="utf-8") as f:
-    f.write(unpack("STITCHBOARD_SOURCE"))
-given = dict(node["values"])
-given.update(json.loads(sys.argv[1] if len(sys.argv) > 1 else "{}"))
-params = dict((k, given[k]) for k in node["inputs"] if k in given)
-sys.path.insert(0, work)
-import stitchboard_runtime
-
-argv = [source, "--params", json.dumps(params), "--outputs", ",".join(node["outputs"])]
-argv += ["--kernel", node["kernel"]] if node["kernel"] else []
-sys.exit(stitchboard_runtime.main(argv + node["flags"]))
+raise SystemExit(pod_bootstrap())
 """
 
 
-def stitchboard_content(key):
+def stitchboard_content(key: str) -> str:
     """One shipped file (notebook, script or runtime), compressed and base64-encoded."""
     return CONTENT[key]
 
 
-def job_state(kind, status):
+def job_state(kind: str, status: dict[str, Any]) -> str:
     """'succeeded', 'failed' or '' (still running) from a TFJob or DaskJob status."""
     if kind == "DaskJob":
         state = status.get("jobStatus", "")
@@ -63,7 +81,17 @@ def job_state(kind, status):
     return ""
 
 
-def run_cluster_job(job, **context):
+def job_payload(node: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """What a job's pods resolve their inputs from: parameter values and upstream outputs."""
+    params = {name: context["params"][name] for name in node["params"].values()}
+    pulled: dict[str, dict[str, Any]] = {}
+    for task_id, output in node["wires"].values():
+        value = context["ti"].xcom_pull(task_ids=task_id)[output]
+        pulled.setdefault(task_id, {})[output] = value
+    return {"params": params, "upstream": pulled}
+
+
+def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
     """Create a node's TFJob or DaskJob, wait for it, return the outputs its chief printed."""
     import copy
     import hashlib
@@ -73,11 +101,7 @@ def run_cluster_job(job, **context):
     from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
 
     ti = context["ti"]
-    given = dict(job["node"]["values"])
-    for name, param in job["node"]["params"].items():
-        given[name] = context["params"][param]
-    for name, (task_id, output) in job["node"]["wires"].items():
-        given[name] = ti.xcom_pull(task_ids=task_id)[output]
+    payload = json.dumps(job_payload(job["node"], context))
     run = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{ti.try_number}"
     name = job["prefix"] + "-" + hashlib.sha256(run.encode()).hexdigest()[:10]
     manifest = copy.deepcopy(job["manifest"])
@@ -86,17 +110,21 @@ def run_cluster_job(job, **context):
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = name
+    source = stitchboard_content(job["node"]["content"])
     shipped = [
         {"name": "STITCHBOARD_RUNTIME", "value": stitchboard_content(RUNTIME_KEY)},
-        {"name": "STITCHBOARD_SOURCE", "value": stitchboard_content(job["content"])},
+        {"name": "STITCHBOARD_SOURCE", "value": source},
     ]
     for container in job_containers(manifest):
-        container["args"] = [json.dumps(given)]
+        container["args"] = [payload]
         container["env"] = shipped + container["env"]
     namespace = manifest["metadata"]["namespace"]
     group, version = manifest["apiVersion"].split("/")
     where = dict(
-        group=group, version=version, plural=job["plural"], namespace=namespace
+        group=group,
+        version=version,
+        plural=job["plural"],
+        namespace=namespace,
     )
     hook = KubernetesHook()
     hook.create_custom_object(body=manifest, **where)
@@ -109,7 +137,8 @@ def run_cluster_job(job, **context):
         selector = ",".join(f"{k}={v}" for k, v in job["chief_labels"].items())
         selector += f",{job['name_label']}={name}"
         pods = hook.core_v1_client.list_namespaced_pod(
-            namespace, label_selector=selector
+            namespace,
+            label_selector=selector,
         )
         pod = pods.items[0].metadata.name
         log = hook.core_v1_client.read_namespaced_pod_log(
@@ -117,14 +146,14 @@ def run_cluster_job(job, **context):
         )
         if state == "failed":
             raise RuntimeError(
-                f"{manifest['kind']} {name} failed; chief log:\n{log[-4000:]}"
+                f"{manifest['kind']} {name} failed; chief log:\n{log[-4000:]}",
             )
         return json.loads(log.strip().splitlines()[-1])
     finally:
         hook.delete_custom_object(name=name, **where)
 
 
-def job_containers(value):
+def job_containers(value: Any) -> Iterator[dict[str, Any]]:
     """Every container of a manifest that runs the node (it carries STITCHBOARD_NODE)."""
     if isinstance(value, dict):
         names = [e.get("name") for e in value.get("env") or [] if isinstance(e, dict)]
@@ -165,11 +194,11 @@ with DAG(
         namespace="training",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
-            "{{ {'text': params['greeting'], 'n': params['limit']} | stitchboard_json }}",
+            "{{ { 'params': { 'greeting': params['greeting'], 'limit': params['limit'] }, 'upstream': {} } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('db55e2e8b9f9a026') }}",
+            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -192,16 +221,20 @@ with DAG(
         op_kwargs={
             "job": {
                 "node": {
+                    "task_id": "train_dist",
                     "source": "echo.ipynb",
                     "content": "39a3b6f4f77cd480",
+                    "kernel": "",
+                    "script": False,
                     "inputs": ["text", "data", "n"],
                     "outputs": ["out", "size"],
                     "values": {},
                     "params": {},
                     "wires": {"text": ["fetch", "out"]},
-                    "kernel": "",
+                    "env": {},
+                    "connections": {},
+                    "flags": [],
                 },
-                "content": "39a3b6f4f77cd480",
                 "prefix": "train-dist",
                 "plural": "tfjobs",
                 "container": "tensorflow",
@@ -241,7 +274,7 @@ with DAG(
                                                 "env": [
                                                     {
                                                         "name": "STITCHBOARD_NODE",
-                                                        "value": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "kernel": "", "flags": []}',
+                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": []}',
                                                     },
                                                     {
                                                         "name": "STITCHBOARD_TF_STRATEGY",
@@ -294,16 +327,20 @@ with DAG(
         op_kwargs={
             "job": {
                 "node": {
+                    "task_id": "stats_dist",
                     "source": "feature_stats.py",
                     "content": "e78973bd02829443",
+                    "kernel": "",
+                    "script": True,
                     "inputs": ["train"],
                     "outputs": ["feature_stats", "backend"],
                     "values": {"train": {"X": [[0.0]], "y": [0]}},
                     "params": {},
                     "wires": {},
-                    "kernel": "",
+                    "env": {},
+                    "connections": {},
+                    "flags": [],
                 },
-                "content": "e78973bd02829443",
                 "prefix": "stats-dist",
                 "plural": "daskjobs",
                 "container": "job",
@@ -343,7 +380,7 @@ with DAG(
                                         "env": [
                                             {
                                                 "name": "STITCHBOARD_NODE",
-                                                "value": '{"source": "feature_stats.py", "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "kernel": "", "flags": []}',
+                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": []}',
                                             },
                                         ],
                                     },
@@ -451,11 +488,11 @@ with DAG(
         namespace="training",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
-            "{{ {'n': ti.xcom_pull(task_ids='fetch')['size']} | stitchboard_json }}",
+            "{{ { 'params': {}, 'upstream': { 'fetch': { 'size': ti.xcom_pull(task_ids='fetch')['size'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"source": "echo.ipynb", "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "kernel": "", "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('db55e2e8b9f9a026') }}",
+            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -482,7 +519,7 @@ with DAG(
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
 # e78973bd02829443: feature_stats.py
-# db55e2e8b9f9a026: stitchboard_runtime.py
+# cf29b4205249c463: stitchboard_runtime.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -507,61 +544,92 @@ CONTENT = {
         "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
         "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
     ),
-    "db55e2e8b9f9a026": (
-        "eNrVWW1v48YR/q5fsWEKmEwoXgK0QKGDCrh3Tu/a5GzYuqCAa1CUuLJ5pkiVS1lWVf/3PjP7wqVe"
-        "nLZACtTAnUju7Oy8z7O7QRDctEU7f5jVWZOfKdFm6lE066otlnJED0rUlRRVnUuxrnLZiPaBXls5"
-        "q+vHN2reFKtWzOuqbbJ5mwwGk4dCiUVRSoFfJcvFkAazopK5CItWVFLmxLPcilW2ks2yKEuRVbmo"
-        "Zou6WWZtJGZynq0VGLQCXJ9kqUa06qCs51kp8mY7hFyiWK7qplWgink+ySWf6RuEVA/Fioaw3DO4"
-        "1Dz6/vxPQtFj1opM/GU9k00lW6nEqs4HdQMu4rxoFmW9EZu6eQQb1p90V2AN/SB0pphXma3aeiXy"
-        "IofO74z6IlRSivPrdx8+Ti7eTT5fXyTLPBoNhs5gI1FUqzWkzhroV32R8xZ2mfVssWiNlecSr212"
-        "fw+S6XSVNdkS4jZqOn0L+RdFBWsQzUCITVO0razEgwTfeV2WYKwFfcqaIpuV0KDC9Jzkr9cty1BU"
-        "MEwm/nxz+Yk99haCGod+qWeeqE3xJGnidDocEpfxU1au5XQq6lVb1DBR2JKZQVGoWMgn2Wzbh6K6"
-        "F3AdT6QloreQkyQyS5DIUkcXS1DPyBrWVxxBWmJYZzr9zc3k4+Tdhz9enl+/Ty8/T64+T26mU7b9"
-        "cknuLxFhIkTY5JCbPKo4KurK+FLBDwJ/K4iGj6qL+tSEe7LaipvLz9fvLsRwyNbWguPNWiyLZ+LW"
-        "vg6tUwXkuWPm9IfxRwqsUnw6/+nijt4bqdZlK374+KN+f57Xy7sBWZOeYEdjC1LcLgU7TKdvMh2P"
-        "b4juTSPbdVMlX1RdYQ6yxYvhqzq/RARlbd0kgyAIBoNFUy9Fmi7WmCTT1OQLjAKxM3bbYGC/NffQ"
-        "V0n7TivY51rZJ7WerZp6LlX3ZeseW7lckc/0squsfSiLmV3zCq96oN2uKC7M9/NqOxgYZ6YXn34W"
-        "YxEc8XMweHf5449IqHSCDAaN57yhCfZg8Nd3lz+lV+eTD0Rx0nAwzGBeZkqJSzb0RdPUTXjxPJcc"
-        "yiZIYMBzXfOQ4JS8Aprn6znVJCVyCQ4NAs36KlwWSkGvWMAnRE1hM1QSmVcWirIvStgng1wubHqm"
-        "lLqpqtfNXIaaU0oBj2KHSe2tapu72C6RkkVHiNomEsM/0K8T9MoENDMS9cKUJ9VybRiJe8w0BcUw"
-        "i8X8Qc4fWcpYxx4NLwWXA/IiS0v8teVE6KI7+Fqc57nOSq9zjKxWYFQoV+7OumITshUziqiF2EJY"
-        "RxQlf6uCbgEvBql0pGqW0rNPswjoKxsLzt6RuXoWjL5qXno8idz4CBNu04qzBz8oFR2rYkGfSE58"
-        "vi/rWVaqMLrrS7cQHrNRb4wNlhUoeZ/AT0fWmdW/orIIhVRxj1Y4EmfiW3EWi7PkS11Uocczig5E"
-        "53LLqvbVOqLEoUTpEyY6baD73QEJlEJiyjB9ipI0XSLSS6oY47E4q9bL1faMS+lDprK2bUAFsREz"
-        "y7OIv9/Ltvte5cUSan0f0ezvDqVxEqVPCfEIowOSttmemGdCIckhlOL1shJJDs2r8Q9QTx4yk5zZ"
-        "IpxAP/ZILH4ma/JzxAEmj6+mPenmhQvjSrFLK8SX0GF+mOoi3HnGJKek6Us0wjT5AotxGfyErnfo"
-        "KOdpchKbqB/0m6J9QMuVVbjzywKEgeE3sLqs5nWOEBqfrdvF8PdnWr/F6OhSzpJht3AMamfDyNQr"
-        "FJtilZoVwwrAAHWbyxB+XRm6lsv6yWAW1y4RHfJZztdUWlEh0GdRCChqCZ9xJyAS+jAvJeDXqpEr"
-        "rqzzelUgj10dYhJijVivZgk9qpHTCfFLXxJEYhhwWSUPBByDAUwig46W/ojkNjBSBmTq27sjBE70"
-        "lEVnQvKcXxmrmbGSET21VU2XTF2VuXCLf3IfjDUKcWBuhBYz52ofkz3v9PipfuANej2hx1qDD55q"
-        "B0loI3s8OPDcxAP01AK02pjcCdlB1dAB1cihblv62UHZCgGKBgFoRvyJuWlNbo3C4P9GZnlsCqMB"
-        "sIkVin9NK7A7Ax0JGl8YIZKibjaWrqyz3Nk/pfZ9bIbTqviHtDP9b46DVqCawXKHnENYNtSKRZEQ"
-        "X3cLoOcRORX7PNeYDqyzPGsz2pBgi0LYXEfHXmZF3YpHJQJJzOESdq6JYt/jY++ZwAi5XHNFjvSC"
-        "auDHOha0Rk6efptUcpNS2jBECX8Jr8SkR+gHZRRFPfaJNcBtgO2MyTgP03XJZ3M70WEU0kt0NN8o"
-        "eJzpTmbEqUTiJOgnXi8fXAXTKHDTwANvdUugbZCHHYHEwZxK2Yb2lYhtCzRg/llTPyKobTyTeFCd"
-        "JOvby3qIGspxLxn1dy8+Kc1N5DOUQmf3aLlz+fh2EVS102lDe0S7YQx1PCKzdx0a6WGplyjQ8lFf"
-        "dms4SMJthAJehSwO+4W2g6HrRgF3o8AEhenIPI+a53tJocZyUrvC8OuaWDXsGQMZAtIApxM39Flw"
-        "eAlMo8Wzb7ACjlFtViGCbcOjIHjVdv0Fl2sA64e6zPc3rsZIHsrUIJPhmW9QlsWiTC3FnZXRwsp/"
-        "ywC9wjny/WeR5EvQy50dqAzAAL44KtyLyS7TA/a6men9vRZ1vAnNN/l/3pk4yLARB+eRwO4N6XSE"
-        "4ptvZHWPzX76uMG+VRmJDrrahdYAGexAhWtADKRcwdZbIHKaPkLieQxBtnoX7mk6nSZ7zcmxGfim"
-        "7trNcUtqa8buuauguiB0I79Q3DtCmHxMbPAbMSLa5DY92IZ8FtOf0gEcY/ax+e1IsO+9b7DlT2dZ"
-        "ozF2N1bW96YC74/s+Sju4clmXf3vUFLanbz9OuG4F+lH0daJRnOlAzO2MceAyoIpfepqApaa0FsT"
-        "W4rPIEwRcNFoMJZpLgaY8AgHuz2eSSaSwjZrtu+LBsvUzTZEfiyK53HvVCXgrUO7XHWlyG9Ydh0Q"
-        "ROKNsCXJnLB0AU5AZh8Xa9liz7n9Lt0/8+ihm2gvcveQ0Z7HY04B2mzwigT8ZNX2GMbWwdF+oz0J"
-        "L/rCuj0Sn2mmCPb1Eouo8HTockS4WHXBcOpsdSQOzlZFzSc6TGhPV/dPbG69feNwuCPOL+OdnoLi"
-        "sN8IY320xDXC22LzGNpIx4yaBhvOsKo8P/KGHkiEqe+8bNfW+RVznSrRfiP6VdK5O0E+vbc6ke3X"
-        "6wrNqDtf965T7PXJ/1+Ky4rOcnhLUqsEb0VTVzHq/8471h0dbhBevA2COcAHYjJn85SyW2U6Jx2p"
-        "6B2GSWN0o7p8kmGEnc83r+RddOc3KrDnkxMbKbEINoF3YmIxKiWHpelaJm3wqvrv2UjcfPzp++9/"
-        "5zj3MDH95TocurPyBAkQ9kg8pePDga6LH5Su6JAcFh/j3+HAyYbeIY6cxsk0B1DCo5FNM/aUuZm8"
-        "h2ONkY5BCqcHnTDvwwKNAlwtoQuscs9+mvPogB8+JvOyVjKM/GMfMneik4Z2EeIrOnTsTdYI+lpf"
-        "8VgIvTN25bKIZlIQ4OMsYi67PbYWR//3/WGZAZYjSp+80tUvHlw6iqod2WqoUBzG7momOTchfsUj"
-        "YS516KNFjLm0ECfvQJ4hQ2Lk1tySLM9dpoSBNsFrFPYWDHkCHbJ12Y6D3QveHmS5Ggf+rV290LeF"
-        "Zn/xOld78OaxdUw5MYaKMEPWuisW7jmvce2ONw9u544us+GLUqB7d/vRAX83cdDF6wlNNJTorfAq"
-        "vclGTKADyjF3oW5yd1hzYrq+RzyqEBLNV8a7ReQLGXfH+7p8dFsGlmhFHFcKzUOmbbOWdp1FcHSN"
-        "nbt8s6lCsF8fY9E6/EMrKU6CqOv4e0cIRKJP6JQ5DDOXPP5umolsP1KrsoDssS7dldtKM5FJc1nl"
-        "irI7DJLVNogOGh74ezDFm2lQKoCXgaa2rDJNDztSLewxThn+erI6YMqFHTW+V6d0s7U9/F629JwX"
-        "Dfoc2m8Y2PAcBuJbTezJGSV9eByd0PBwE2p9dUphrUisacy9tu0XwrfC3toMWsc+ljSSRO48v8V0"
-        "yacg4S1z0uF957xnrs25y9wCN38LQhdoHRkFrSPqXKANymtEpoEmy0eyqH5R40mz5s0XCnJaP/Jr"
-        "dHw6B70+1aL/juAGHdENCjhT9M5dvkMToHtDcxnEtxJpSi0hTc3NhMY7CGRuFFE0+BcOrniR"
+    "cf29b4205249c463": (
+        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
+        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
+        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
+        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
+        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
+        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
+        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
+        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
+        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
+        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
+        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
+        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
+        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
+        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
+        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
+        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
+        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
+        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
+        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
+        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
+        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
+        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
+        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
+        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
+        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
+        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
+        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
+        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
+        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
+        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
+        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
+        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
+        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
+        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
+        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
+        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
+        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
+        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
+        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
+        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
+        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
+        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
+        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
+        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
+        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
+        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
+        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
+        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
+        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
+        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
+        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
+        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
+        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
+        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
+        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
+        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
+        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
+        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
+        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
+        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
+        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
+        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
+        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
+        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
+        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
+        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
+        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
+        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
+        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
+        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
+        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
+        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
+        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
+        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
+        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
+        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
+        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
+        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
+        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
+        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
+        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
+        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
+        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
+        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
+        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
+        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
     ),
 }

@@ -1,0 +1,114 @@
+"""The export backends: where each node runs, and what the DAG module carries for that.
+
+A backend knows its validation (``validate(pipeline, backend=...)``), the task each node
+becomes, the worker-side functions it inlines, the constants those need and the DAG
+arguments (Jinja filters and macros) its tasks' templates use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exporters.airflow import inline
+from exporters.airflow.plan import TaskPlan, assert_valid
+from exporters.airflow.tasks import cluster_task, pod_task, worker_task
+from exporters.airflow.values import Imports
+from exporters.codegen import Assign, Call, Map, Raw, triple_quoted
+from exporters.errors import ExportError
+from graph_editor.backends import Backend, parse_backend
+from graph_editor.nodes import NodeKind, SecretSource
+from graph_editor.pipeline import Pipeline
+from graph_editor.validation import Issue, validate
+
+CLUSTER_KINDS = {NodeKind.TENSORFLOW: "TFJob", NodeKind.RAPIDS: "DaskJob"}
+
+
+class ExportBackend:
+    """What the DAG module needs for one backend; subclasses fill in the differences."""
+
+    backend: Backend
+
+    def validate(self, pipeline: Pipeline) -> list[Issue]:
+        """Every issue of the pipeline, including what this backend cannot run."""
+        return validate(pipeline, backend=self.backend)
+
+    def check(self, plans: list[TaskPlan]) -> None:
+        """Assert what validation guarantees for this backend (a guard, not a rule)."""
+        for plan in plans:
+            assert_valid(plan.node)
+
+    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+        raise NotImplementedError
+
+    def functions(self, plans: list[TaskPlan]) -> list[str]:
+        """Names of the task module's functions the DAG module carries, in order."""
+        raise NotImplementedError
+
+    def constants(self) -> list[Assign]:
+        """Module constants beyond the runtime's name and key."""
+        return []
+
+    def dag_kwargs(self, imports: Imports) -> list[tuple[str, Any]]:
+        """Extra ``DAG(...)`` arguments."""
+        return []
+
+    def cluster_kinds(self, plans: list[TaskPlan]) -> set[str]:
+        """Cluster job kinds the DAG creates (the docs name the add-ons they need)."""
+        return set()
+
+
+class KubernetesBackend(ExportBackend):
+    """A KubernetesPodOperator per node; distributed jobs become TFJobs or DaskJobs."""
+
+    backend = Backend.KUBERNETES
+
+    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+        if plan.cluster_job:
+            return cluster_task(plan, pipeline, imports)
+        return pod_task(plan, pipeline, imports, runtime_key)
+
+    def functions(self, plans: list[TaskPlan]) -> list[str]:
+        jobs = ["job_state", "job_payload", "run_cluster_job", "job_containers"]
+        return ["stitchboard_content"] + (jobs if self.cluster_kinds(plans) else [])
+
+    def constants(self) -> list[Assign]:
+        return [Assign(inline.BOOTSTRAP, triple_quoted(inline.bootstrap_program()))]
+
+    def dag_kwargs(self, imports: Imports) -> list[tuple[str, Any]]:
+        filters = Map([("stitchboard_json", Raw(imports.use("json") + ".dumps"))])
+        macros = Map([("stitchboard_content", Raw("stitchboard_content"))])
+        return [("user_defined_filters", filters), ("user_defined_macros", macros)]
+
+    def cluster_kinds(self, plans: list[TaskPlan]) -> set[str]:
+        return {CLUSTER_KINDS[p.node.kind] for p in plans if p.cluster_job}
+
+
+class WorkerBackend(ExportBackend):
+    """A PythonOperator per node, run on the Airflow worker itself."""
+
+    backend = Backend.WORKER
+
+    def check(self, plans: list[TaskPlan]) -> None:
+        super().check(plans)
+        for plan in plans:
+            assert all(r.source != SecretSource.KUBERNETES for r in plan.node.secrets), plan.task_id
+
+    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+        return worker_task(plan, imports)
+
+    def functions(self, plans: list[TaskPlan]) -> list[str]:
+        return ["stitchboard_content", "connection_value", "run_node"]
+
+
+_BY_NAME: dict[Backend, ExportBackend] = {
+    Backend.KUBERNETES: KubernetesBackend(),
+    Backend.WORKER: WorkerBackend(),
+}
+
+
+def backend_for(backend: Backend | str) -> ExportBackend:
+    """The backend object for ``backend``; ``ExportError`` naming the choices otherwise."""
+    try:
+        return _BY_NAME[parse_backend(str(backend))]
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc

@@ -1,0 +1,125 @@
+"""The worker and pod code (``stitchboard_task``), run directly with real kernels.
+
+``run_node`` gets a stand-in for Airflow's task context: a ``ti`` whose ``xcom_pull`` answers
+from a dict and a ``params`` dict (Airflow itself runs it in tests/exporters/test_parity.py).
+The pod bootstrap runs as a pod runs it: ``python3 -c`` with the environment a pod gets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exporters.airflow import inline
+from exporters.airflow.plan import RESERVED
+from exporters.content import make
+from resources.runtime import stitchboard_task
+from resources.runtime.stitchboard_runtime import NodeSpec
+from tests.exporters.helpers import ECHO_OUTPUTS, ECHO_PARAMS, write_notebook
+
+RUNTIME = Path(stitchboard_task.__file__).with_name("stitchboard_runtime.py")
+
+
+class FakeTI:
+    """Stand-in for Airflow's TaskInstance: XCom values from a dict."""
+
+    def __init__(self, xcoms: dict[str, dict[str, Any]]) -> None:
+        self.xcoms = xcoms
+
+    def xcom_pull(self, task_ids: str) -> dict[str, Any]:
+        return self.xcoms[task_ids]
+
+
+def _spec(**changes: Any) -> NodeSpec:
+    base = NodeSpec(
+        task_id="echo",
+        source="echo.ipynb",
+        inputs=("text", "data", "n"),
+        outputs=("out", "size"),
+        values={"data": {"a": 1, "b": 2}, "n": 100},
+        params={"n": "limit"},
+        wires={"text": ("fetch", "greeting")},
+    )
+    return NodeSpec(**{**base.__dict__, **changes})
+
+
+@pytest.fixture
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The DAG module's CONTENT for the runtime and an echo notebook (key -> packed)."""
+    notebook = write_notebook(tmp_path / "echo.ipynb", ECHO_PARAMS, ECHO_OUTPUTS)
+    runtime = make("stitchboard_runtime.py", RUNTIME.read_text(encoding="utf-8"))
+    source = make("echo.ipynb", notebook.read_text(encoding="utf-8"))
+    content = {runtime.key: runtime.packed, source.key: source.packed}
+    monkeypatch.setattr(stitchboard_task, "CONTENT", content)
+    monkeypatch.setattr(stitchboard_task, "RUNTIME_KEY", runtime.key)
+    return {"runtime": runtime.key, "source": source.key}
+
+
+@pytest.mark.slow
+def test_run_node_resolves_wire_parameter_and_value_and_runs_the_notebook(
+    shipped: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STITCHBOARD_TEST_MODE", "before")
+    spec = _spec(content=shipped["source"], env={"STITCHBOARD_TEST_MODE": "strict"})
+    ti = FakeTI({"fetch": {"greeting": "hello from upstream"}})
+    outputs = stitchboard_task.run_node(spec.to_json(), ti=ti, params={"limit": 5})
+    # text from the wire, n from the parameter (not the set 100), data from the set value
+    assert outputs == {"out": "hello from upstream", "size": 2 + 5}
+    assert os.environ["STITCHBOARD_TEST_MODE"] == "strict"
+
+
+@pytest.mark.slow
+def test_pod_bootstrap_runs_a_node_from_its_environment(
+    shipped: dict[str, str], tmp_path: Path
+) -> None:
+    result = tmp_path / "return.json"
+    spec = _spec(content=shipped["source"], flags=("--result", str(result)))
+    content = stitchboard_task.CONTENT
+    env = dict(
+        os.environ,
+        STITCHBOARD_NODE=json.dumps(spec.to_json()),
+        STITCHBOARD_RUNTIME=content[shipped["runtime"]],
+        STITCHBOARD_SOURCE=content[shipped["source"]],
+    )
+    payload = {"params": {"limit": 7}, "upstream": {"fetch": {"greeting": "hi"}}}
+    done = subprocess.run(
+        [sys.executable, "-c", inline.bootstrap_program(), json.dumps(payload)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(result.read_text()) == {"out": "hi", "size": 2 + 7}
+
+
+def test_bootstrap_text_is_jinja_inert_and_self_contained() -> None:
+    program = inline.bootstrap_program()
+    assert not any(d in program for d in ("{{", "{%", "{#"))
+    compile(program, "<pod>", "exec", dont_inherit=True)  # no __future__ import needed
+
+
+def test_cluster_jobs_fetch_only_what_the_node_names() -> None:
+    ti = FakeTI({"fetch": {"greeting": "hi", "other": 1}})
+    context = {"ti": ti, "params": {"limit": 3, "unused": 4}}
+    payload = stitchboard_task.job_payload(_spec().to_json(), context)
+    assert payload == {"params": {"limit": 3}, "upstream": {"fetch": {"greeting": "hi"}}}
+
+
+def test_job_state_reads_tfjob_and_daskjob_status() -> None:
+    done = {"conditions": [{"type": "Succeeded", "status": "True"}]}
+    assert stitchboard_task.job_state("TFJob", done) == "succeeded"
+    assert stitchboard_task.job_state("TFJob", {"conditions": []}) == ""
+    assert stitchboard_task.job_state("DaskJob", {"jobStatus": "Failed"}) == "failed"
+
+
+def test_every_name_the_inlined_code_defines_is_reserved() -> None:
+    assert inline.defined_names() <= RESERVED
+    assert {"run_node", "job_payload", "POD_BOOTSTRAP", "CONTENT"} <= RESERVED
