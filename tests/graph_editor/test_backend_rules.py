@@ -7,9 +7,10 @@ import sys
 import pytest
 
 from exporters.airflow import export_pipeline
+from exporters.errors import ExportError
 from graph_editor import fileformat
 from graph_editor.backends import Backend
-from graph_editor.errors import ExportError, ValidationFailed
+from graph_editor.errors import ValidationFailed
 from graph_editor.export_rules import backend_issues, kubernetes_issues, worker_issues
 from graph_editor.nodes import Distributed, Port, SecretRef, SecretSource
 from graph_editor.types import PortType
