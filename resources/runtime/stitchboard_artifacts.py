@@ -525,12 +525,16 @@ def _check_remote(ref: ArtifactRef, options: Any, producer: str | None) -> tuple
     return fs, path
 
 
-def _read(ref: ArtifactRef, stream: Any) -> Any:
-    """The value held by a stored artifact (not a path artifact), read from a binary stream."""
+def _read(ref: ArtifactRef, source: Any) -> Any:
+    """The value held by a stored artifact (not a path artifact), read from a local file path
+    (native readers, no Python file in between) or a binary stream."""
+    if isinstance(source, str) and ref.format in ("json", "pickle"):
+        with open(source, "rb") as stream:
+            return _read(ref, stream)
     if ref.format == "parquet":
         import pandas as pd
 
-        frame = pd.read_parquet(stream, engine="pyarrow")
+        frame = pd.read_parquet(source, engine="pyarrow")
         if ref.type != "series":
             return frame
         series = frame.iloc[:, 0]
@@ -538,11 +542,11 @@ def _read(ref: ArtifactRef, stream: Any) -> Any:
     if ref.format == "npy":
         import numpy as np
 
-        return np.load(stream, allow_pickle=False)
+        return np.load(source, allow_pickle=False)
     if ref.format == "json":
-        return json.load(stream)
+        return json.load(source)
     _warn_on_other_versions(ref)
-    return pickle.load(stream)  # noqa: S301 - only ever the user's own artifact store
+    return pickle.load(source)  # noqa: S301 - only ever the user's own artifact store
 
 
 def _warn_on_other_versions(ref: ArtifactRef) -> None:
@@ -594,8 +598,7 @@ def load_input(
         if ref.type == "path":
             return path
         try:
-            with open(path, "rb") as stream:
-                return _read(ref, stream)
+            return _read(ref, str(path))
         except FileNotFoundError:
             raise MissingArtifactError(
                 f"artifact {_where_from(ref, producer)} is missing"

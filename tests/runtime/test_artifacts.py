@@ -315,3 +315,14 @@ def test_the_module_needs_only_the_standard_library_to_import():
         [sys.executable, "-c", code], cwd=RUNTIME_DIR, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_pickle_made_with_other_library_versions_loads_with_a_warning(tmp_path):
+    where = artifacts.Where(str(tmp_path / "store"), ("d", "r", "t"))
+    features = np.eye(4)
+    model = LogisticRegression().fit(features, [0, 1, 0, 1])
+    ref = artifacts.store_output(model, "model", where)
+    older = artifacts.ArtifactRef(**{**ref.__dict__, "libs": {**ref.libs, "sklearn": "0.24.2"}})
+    with pytest.warns(UserWarning, match=r"other versions \(sklearn 0.24.2 -> "):
+        back = artifacts.load_input(older)
+    assert (back.predict(features) == model.predict(features)).all()
