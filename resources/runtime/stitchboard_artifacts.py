@@ -452,11 +452,27 @@ def _plain_scalar(value: Any) -> Any:
     return value
 
 
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
 def store_output(value: Any, port: str, where: Where) -> Any:
     """Keep a small JSON value as is; store anything else and return its ``ArtifactRef``.
 
-    Raises ``UnstorableOutputError`` naming the output and its type when no format holds it.
+    Raises ``UnstorableOutputError`` naming the output and its type when no format holds it,
+    ``ArtifactError`` (one line naming the output and the store) when the store fails.
     """
+    try:
+        return _store_output(value, port, where)
+    except ArtifactError:
+        raise
+    except Exception as exc:  # fsspec/botocore/OS errors: one family, one line for the user
+        raise ArtifactError(
+            f"output {port!r}: cannot write to the artifact store {where.store} ({_one_line(exc)})"
+        ) from exc
+
+
+def _store_output(value: Any, port: str, where: Where) -> Any:
     value = _plain_scalar(value)
     if _loaded_instance(value, "pandas", "DataFrame", "Series"):
         return _store_frame(value, port, where)
@@ -519,8 +535,6 @@ def _check_remote(ref: ArtifactRef, options: Any, producer: str | None) -> tuple
                 f"artifact {_where_from(ref, producer)} was never completed (no commit marker)"
             ) from None
         raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing") from None
-    except OSError as exc:
-        raise ArtifactError(f"cannot read artifact {_where_from(ref, producer)}: {exc}") from None
     _check_commit(ref, data, producer)
     return fs, path
 
@@ -593,25 +607,28 @@ def load_input(
     ``MissingArtifactError`` naming its URI (and ``producer``, the upstream node, if given).
     """
     ref = ref_from_json(ref)
-    if _is_local(ref.uri):
-        path = _check_local(ref, producer)
-        if ref.type == "path":
-            return path
-        try:
-            return _read(ref, str(path))
-        except FileNotFoundError:
-            raise MissingArtifactError(
-                f"artifact {_where_from(ref, producer)} is missing"
-            ) from None
-    fs, rpath = _check_remote(ref, storage_options, producer)
     try:
-        if ref.type == "path":
-            folder = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
-            return _download(fs, rpath, ref, folder)
-        with fs.open(rpath, "rb") as stream:
-            return _read(ref, stream)
+        return _load(ref, local_dir, producer, storage_options)
+    except ArtifactError:
+        raise
     except FileNotFoundError:
         raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing") from None
+    except Exception as exc:  # a library gone, a class renamed, a store refusing: one line
+        raise ArtifactError(
+            f"cannot read artifact {_where_from(ref, producer)} ({_one_line(exc)})"
+        ) from exc
+
+
+def _load(ref: ArtifactRef, local_dir: Any, producer: str | None, options: Any) -> Any:
+    if _is_local(ref.uri):
+        path = _check_local(ref, producer)
+        return path if ref.type == "path" else _read(ref, str(path))
+    fs, rpath = _check_remote(ref, options, producer)
+    if ref.type == "path":
+        folder = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
+        return _download(fs, rpath, ref, folder)
+    with fs.open(rpath, "rb") as stream:
+        return _read(ref, stream)
 
 
 # -------------------------------------------------------------------- kernel entry points

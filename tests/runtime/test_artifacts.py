@@ -326,3 +326,37 @@ def test_a_pickle_made_with_other_library_versions_loads_with_a_warning(tmp_path
     with pytest.warns(UserWarning, match=r"other versions \(sklearn 0.24.2 -> "):
         back = artifacts.load_input(older)
     assert (back.predict(features) == model.predict(features)).all()
+
+
+def test_a_store_that_cannot_be_written_gives_one_line_naming_output_and_store(s3_endpoint):
+    options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": s3_endpoint}}
+    where = artifacts.Where("s3://no-such-bucket/x", ("d", "r", "t"), options)
+    with pytest.raises(artifacts.ArtifactError) as caught:
+        artifacts.store_output(np.zeros(2), "grid", where)
+    message = str(caught.value)
+    assert message.startswith(
+        "output 'grid': cannot write to the artifact store s3://no-such-bucket/x"
+    )
+    assert "bucket does not exist" in message and "\n" not in message
+    with pytest.raises(artifacts.ArtifactError, match="cannot open this artifact store"):
+        artifacts.store_output(np.zeros(2), "grid", artifacts.Where("nosuch://x", ("d",)))
+
+
+def test_a_pickle_whose_library_is_gone_names_the_artifact_and_the_missing_module(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "shortlived_lib.py").write_text("class Model:\n    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "lib"))
+    import shortlived_lib
+
+    where = artifacts.Where(str(tmp_path / "store"), ("d", "r", "t"))
+    ref = artifacts.store_output(shortlived_lib.Model(), "model", where)
+    monkeypatch.delitem(sys.modules, "shortlived_lib")
+    (tmp_path / "lib" / "shortlived_lib.py").unlink()
+    with pytest.raises(artifacts.ArtifactError) as caught:
+        artifacts.load_input(ref, producer="train")
+    assert str(caught.value) == (
+        f"cannot read artifact {ref.uri} (output of train) "
+        "(ModuleNotFoundError: No module named 'shortlived_lib')"
+    )
