@@ -360,3 +360,10 @@ def test_a_pickle_whose_library_is_gone_names_the_artifact_and_the_missing_modul
         f"cannot read artifact {ref.uri} (output of train) "
         "(ModuleNotFoundError: No module named 'shortlived_lib')"
     )
+
+
+def test_a_file_url_store_is_a_local_folder(tmp_path):
+    where = artifacts.Where(f"file://{tmp_path}/store", ("d", "r", "t"))
+    ref = artifacts.store_output(pd.Series([1, 2], name="s"), "s", where)
+    assert ref.uri == f"{tmp_path}/store/d/r/t/s.parquet" and Path(ref.uri + ".commit").exists()
+    assert artifacts.load_input(ref).tolist() == [1, 2]
