@@ -647,7 +647,10 @@ def load_inputs(manifest_path: str | Path) -> dict[str, Any]:
     loaded: dict[str, Any] = {}
     for name, value in (manifest.get("inputs") or {}).items():
         if is_ref(value):
-            value = load_input(value, local_dir=local_dir / name, producer=producers.get(name))
+            try:
+                value = load_input(value, local_dir=local_dir / name, producer=producers.get(name))
+            except ArtifactError as exc:
+                raise type(exc)(f"input {name!r}: {exc}") from None
             if name in as_text and isinstance(value, PurePath):
                 value = str(value)
         loaded[name] = value

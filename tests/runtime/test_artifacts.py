@@ -367,3 +367,14 @@ def test_a_file_url_store_is_a_local_folder(tmp_path):
     ref = artifacts.store_output(pd.Series([1, 2], name="s"), "s", where)
     assert ref.uri == f"{tmp_path}/store/d/r/t/s.parquet" and Path(ref.uri + ".commit").exists()
     assert artifacts.load_input(ref).tolist() == [1, 2]
+
+
+def test_an_input_whose_artifact_is_gone_names_the_input_the_uri_and_the_producer(tmp_path):
+    ref = artifacts.store_output(np.zeros(2), "grid", artifacts.Where(str(tmp_path / "s"), ("d",)))
+    Path(ref.uri).unlink()
+    Path(ref.uri + ".commit").unlink()
+    manifest = tmp_path / "inputs.json"
+    manifest.write_text(json.dumps({"inputs": {"X": ref.to_json()}, "producers": {"X": "prep"}}))
+    with pytest.raises(artifacts.MissingArtifactError) as caught:
+        artifacts.load_inputs(manifest)
+    assert str(caught.value) == f"input 'X': artifact {ref.uri} (output of prep) is missing"
