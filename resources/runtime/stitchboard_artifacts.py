@@ -16,7 +16,8 @@ pipeline file), or anything else fsspec opens (``gs://``, ``abfs://`` with their
 Layout: ``<store>/<dag_id>/<run_id>/<task>/<port>.<ext>``; a path artifact keeps its own name,
 ``<store>/<dag_id>/<run_id>/<task>/<port>/<name>``. Next to each artifact lies a small commit
 marker ``<uri>.commit``, written last: a reader refuses an artifact without it, so a writer that
-died part-way is never read as complete.
+died part-way is never read as complete. (Object stores keep no empty folders: an empty
+sub-folder of a path artifact does not come back from ``s3://``.)
 """
 
 from __future__ import annotations
@@ -143,11 +144,15 @@ def sha256_json(value: Any) -> str:
 
 
 def _tree_digest(entries: dict[str, str]) -> str:
-    """Tree hash from ``{relative posix path: file sha256, or "" for a folder}``."""
+    """Tree hash from ``{relative posix path: file sha256, or "" for a folder}``.
+
+    Folders count only through the files in them: object stores keep no empty folders, and
+    a folder must hash the same on the laptop and after a round trip through ``s3://``.
+    """
     digest = hashlib.sha256()
     for rel in sorted(entries):
-        kind = "d" if entries[rel] == "" else "f"
-        digest.update(f"{kind} {rel} {entries[rel]}\n".encode())
+        if entries[rel]:
+            digest.update(f"{rel}\0{entries[rel]}\n".encode())
     return digest.hexdigest()
 
 
@@ -161,7 +166,7 @@ def _walk(root: Path) -> Iterator[tuple[str, Path]]:
 
 
 def sha256_tree(root: str | Path) -> str:
-    """Hash of a folder: names and contents of every file and folder in it (not times)."""
+    """Hash of a folder: the names and contents of every file in it (not times)."""
     root = Path(root)
     return _tree_digest({rel: "" if p.is_dir() else sha256_file(p) for rel, p in _walk(root)})
 

@@ -378,3 +378,13 @@ def test_an_input_whose_artifact_is_gone_names_the_input_the_uri_and_the_produce
     with pytest.raises(artifacts.MissingArtifactError) as caught:
         artifacts.load_inputs(manifest)
     assert str(caught.value) == f"input 'X': artifact {ref.uri} (output of prep) is missing"
+
+
+def test_a_folder_hashes_the_same_after_a_round_trip_through_the_store(store, tmp_path):
+    (tmp_path / "out" / "empty").mkdir(parents=True)  # object stores keep no empty folders
+    (tmp_path / "out" / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "out" / "deep" / "er" / "f.txt").write_text("x")
+    ref = artifacts.store_output(tmp_path / "out", "out", store.where())
+    back = load(store, ref, tmp_path)
+    assert artifacts.sha256_tree(back) == ref.sha256 == artifacts.sha256_tree(tmp_path / "out")
+    assert (back / "deep" / "er" / "f.txt").read_text() == "x"
