@@ -149,7 +149,7 @@ def parse_type_name(name: str | None) -> PortType:
 
 def _ref_json(value: Any) -> Mapping[str, Any] | None:
     """The JSON form of an artifact reference (an ``ArtifactRef`` or its dict), else None."""
-    if hasattr(value, "to_json") and not isinstance(value, Mapping):
+    if type(value).__name__ == "ArtifactRef":  # never a DataFrame's own (costly) to_json
         value = value.to_json()
     if isinstance(value, Mapping) and value.get(ARTIFACT_MARKER) == 1:
         return value
