@@ -142,6 +142,8 @@ class Node:
     position: tuple[float, float] = (0.0, 0.0)
     distributed: Distributed = field(default_factory=Distributed)
     sample_outputs: dict[str, Any] = field(default_factory=dict)  # used when a dry-run must skip
+    # The user's port types, by port name: they win over the notebook's on every re-inspect.
+    port_types: dict[str, PortType] = field(default_factory=dict)
 
     @property
     def is_script(self) -> bool:
