@@ -45,6 +45,7 @@ def export_pipeline(
     for plan in plans:
         content = source_content(pipeline.source_path(plan.node))
         plan.content_key = content.key
+        plan.source_name = content.name  # a jupytext .py ships as STEM.ipynb
         contents.setdefault(content.key, content)
     runtime = runtime_content()
     shipped = sorted(contents.values(), key=lambda c: c.key) + [runtime]

@@ -91,7 +91,7 @@ def prepare_notebook(
     from papermill.parameterize import parameterize_notebook
 
     if str(source).endswith(".py"):
-        nb = _jupytext_notebook(Path(source))
+        nb = read_jupytext(Path(source))
     else:
         nb = load_notebook_node(str(source))  # papermill's loader adds the metadata it expects
     strip_outputs(nb)
@@ -116,7 +116,7 @@ def prepare_notebook(
     return nb
 
 
-def _jupytext_notebook(source: Path) -> Any:
+def read_jupytext(source: Path) -> Any:
     """A jupytext ``.py`` notebook (or the ipynb JSON an export shipped under that name)."""
     import nbformat
 
