@@ -161,7 +161,7 @@ class NodeTask:
     def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
         found = explain_failure(exc, nb, self.source, self.notebook)
         ename, evalue, cell, where = found.ename, found.evalue, found.cell, found.where
-        detail = f"{where}: {ename}: {evalue}" if where else f"{ename}: {evalue}"
+        detail = found.detail
         error = {
             "type": ename,
             "message": evalue,
