@@ -280,7 +280,8 @@ EXPECTED = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_existing_notebook_goes_from_inspect_to_export(case: str, tmp_path: Path) -> None:
     source = CASES[case](tmp_path)
-    assert cli("inspect", source).returncode == 0
+    inspected = cli("inspect", source)
+    assert inspected.returncode == 0 and "script job" not in inspected.stdout
     stitch = tmp_path / "p.stitch"
     made = cli("new", stitch, source)
     assert made.returncode == 0, made.stderr
@@ -360,3 +361,42 @@ def test_a_dry_run_leaves_no_event_loop_open(tmp_path: Path) -> None:
         gc.collect()
     assert events[-1].state == "succeeded"
     assert not [w for w in caught if "unclosed event loop" in str(w.message)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["jupytext_percent", "no_kernelspec", "kale"])
+def test_a_pod_runs_the_shipped_notebook_as_the_laptop_does(case: str, tmp_path: Path) -> None:
+    """No cluster here: the pod is a local ``python3 -c POD_BOOTSTRAP`` with the env Airflow
+    would render, as in tests/exporters/test_parity.py; the laptop side is the dry-run."""
+    from tests.exporters.helpers import run_module
+
+    pipeline = chain([CASES[case](tmp_path)], tmp_path / "p.stitch")
+    node = pipeline.nodes[0]
+    values = VALUES.get(case, {})
+    pipeline.update_node(node.id, values=values)
+    namespace, calls = run_module(export_pipeline(pipeline, "kubernetes").dag_source)
+    pod = next(c for c in calls if c.kwargs.get("task_id") == node.name).kwargs
+    spec = json.loads(pod["env_vars"]["STITCHBOARD_NODE"])
+    result = tmp_path / "return.json"
+    spec["flags"] = ["--result", str(result)]  # no /airflow/xcom on this machine
+    content = namespace["CONTENT"]
+    env = dict(
+        os.environ,
+        STITCHBOARD_NODE=json.dumps(spec),
+        STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
+        STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]],
+    )
+    pod_dir = tmp_path / "pod"
+    pod_dir.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", namespace["POD_BOOTSTRAP"], "{}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=pod_dir,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    fileformat.save(pipeline, tmp_path / "p.stitch")
+    local = json.loads(cli("dry-run", "--json", tmp_path / "p.stitch").stdout)["nodes"][0]
+    assert json.loads(result.read_text()) == local["outputs"] == EXPECTED[case][1]
