@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exporters.errors import ExportError
+from graph_editor.notebook import is_jupytext_text
 
 RUNTIME_PATH = (
     Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"
@@ -50,6 +51,25 @@ def stripped_notebook(path: Path) -> str:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ExportError(f"{path.name}: cannot read the notebook ({exc})") from exc
+    return _stripped(path, nb)
+
+
+def jupytext_as_notebook(path: Path, text: str) -> str:
+    """A jupytext ``.py`` notebook converted to stripped ipynb JSON (pods need no jupytext)."""
+    import jupytext
+    import nbformat
+
+    try:
+        nb = jupytext.reads(text, fmt="py")
+    except Exception as exc:  # jupytext raises several types for odd files
+        raise ExportError(f"{path.name}: cannot read the jupytext notebook ({exc})") from exc
+    data = json.loads(nbformat.writes(nb))
+    for index, cell in enumerate(data["cells"]):
+        cell["id"] = f"cell-{index}"  # jupytext makes random ids: keep the export deterministic
+    return _stripped(path, data)
+
+
+def _stripped(path: Path, nb: object) -> str:
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise ExportError(f"{path.name}: not a notebook (no cells)")
     for cell in nb["cells"]:
@@ -62,12 +82,15 @@ def stripped_notebook(path: Path) -> str:
 
 
 def source_content(path: Path) -> Content:
-    """A node's notebook (stripped) or script, ready to ship."""
+    """A node's notebook (stripped) or script, ready to ship; a jupytext script ships as the
+    notebook it is, named ``STEM.ipynb`` (the task runs it as a notebook)."""
     if path.suffix == ".py":
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ExportError(f"{path.name}: cannot read the script ({exc})") from exc
+        if is_jupytext_text(text):  # shipped as the notebook it is, under its .ipynb name
+            return make(path.stem + ".ipynb", jupytext_as_notebook(path, text))
     else:
         text = stripped_notebook(path)
     return make(path.name, text)

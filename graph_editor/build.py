@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph_editor.errors import NotebookError
-from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, new_node_id
+from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, Port, new_node_id
 from graph_editor.notebook import NotebookInfo, inspect_notebook
 from graph_editor.pipeline import Pipeline
+from graph_editor.types import PortType
 from graph_editor.validation import inspect_cached
 
 COLUMN_WIDTH = 320.0
@@ -36,11 +38,13 @@ def node_from_source(
     position: tuple[float, float] = (0.0, 0.0),
     name: str = "",
 ) -> Node:
-    """A new node for a notebook or script (ports inspected); raises ``NotebookError``."""
+    """A new node for a notebook or script (ports inspected); raises ``NotebookError``.
+
+    A ``.py`` script is a plain Python job like a notebook (no GPU): TensorFlow and RAPIDS
+    only when the caller asks for them with ``kind``.
+    """
     path = Path(path)
     info = inspect_notebook(path)
-    if path.suffix == ".py" and kind == NodeKind.NOTEBOOK:
-        kind = NodeKind.TENSORFLOW
     return Node(
         id=new_node_id(),
         name=pipeline.unique_name(name or task_name(path.stem)),
@@ -60,13 +64,71 @@ def refresh_ports(pipeline: Pipeline, node_id: str) -> bool:
     Wires, values and bindings are kept even when their port disappeared: validation then
     reports them, so nothing is dropped silently. Script jobs declare their ports on the node.
     """
+    return bool(reinspect(pipeline, node_id)[0])
+
+
+@dataclass(frozen=True)
+class PortChange:
+    """A wired port that a re-inspection retyped or removed (the user should hear of it)."""
+
+    node_name: str
+    direction: str  # "input" or "output"
+    port: str
+    old_type: str
+    new_type: str  # "" when the notebook no longer has the port
+
+    def __str__(self) -> str:
+        if not self.new_type:
+            return (
+                f"node {self.node_name!r}: its notebook no longer has the wired "
+                f"{self.direction} {self.port!r}"
+            )
+        return (
+            f"node {self.node_name!r}: its notebook now types the wired {self.direction} "
+            f"{self.port!r} as {self.new_type} (was {self.old_type})"
+        )
+
+
+def with_port_types(ports: Sequence[Port], overrides: Mapping[str, PortType]) -> tuple[Port, ...]:
+    """Ports with the node's own type overrides applied (they win over the notebook's)."""
+    return tuple(replace(p, type=overrides[p.name]) if p.name in overrides else p for p in ports)
+
+
+def reinspect(pipeline: Pipeline, node_id: str) -> tuple[bool, list[PortChange]]:
+    """Re-inspect one node: (ports changed, wired ports retyped or removed)."""
     node = pipeline.node(node_id)
-    if node.is_script or not node.source:
-        return False
+    if not node.source:
+        return False, []
     result = inspect_cached(pipeline.source_path(node))
-    if isinstance(result, NotebookError):
-        return False
-    return _apply_info(pipeline, node, result)
+    if isinstance(result, NotebookError) or result.is_script:
+        return False, []
+    changes = _wired_changes(pipeline, node, result)
+    return _apply_info(pipeline, node, result), changes
+
+
+def _wired_changes(pipeline: Pipeline, node: Node, info: NotebookInfo) -> list[PortChange]:
+    found: list[PortChange] = []
+    sides = [
+        ("input", node.inputs, info.inputs, {e.target_port for e in pipeline.edges_into(node.id)}),
+        (
+            "output",
+            node.outputs,
+            info.outputs,
+            {e.source_port for e in pipeline.edges_out_of(node.id)},
+        ),
+    ]
+    if not info.outputs_supported:
+        sides.pop()
+    for direction, old_ports, new_ports, wired in sides:
+        new = {p.name: p for p in with_port_types(new_ports, node.port_types)}
+        for port in old_ports:
+            if port.name not in wired:
+                continue
+            now = new.get(port.name)
+            if now is None or now.type != port.type:
+                new_type = now.type.value if now is not None else ""
+                found.append(PortChange(node.name, direction, port.name, port.type.value, new_type))
+    return found
 
 
 def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
@@ -79,10 +141,11 @@ def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
     used_out = {e.source_port for e in pipeline.edges_out_of(node.id)}
     new_in = {p.name for p in info.inputs}
     new_out = {p.name for p in info.outputs}
-    inputs = info.inputs + tuple(
+    overrides = node.port_types
+    inputs = with_port_types(info.inputs, overrides) + tuple(
         p for p in node.inputs if p.name in still_used and p.name not in new_in
     )
-    outputs = info.outputs
+    outputs = with_port_types(info.outputs, overrides)
     if info.outputs_supported:
         outputs += tuple(p for p in node.outputs if p.name in used_out and p.name not in new_out)
     else:
@@ -96,6 +159,11 @@ def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
 def refresh_all_ports(pipeline: Pipeline) -> list[str]:
     """Refresh every notebook node; returns the ids of nodes whose ports changed."""
     return [n.id for n in pipeline.nodes if refresh_ports(pipeline, n.id)]
+
+
+def reinspect_all(pipeline: Pipeline) -> list[PortChange]:
+    """Refresh every notebook node; returns the wired ports that were retyped or removed."""
+    return [change for n in pipeline.nodes for change in reinspect(pipeline, n.id)[1]]
 
 
 def layered_positions(pipeline: Pipeline) -> dict[str, tuple[float, float]]:
@@ -132,9 +200,8 @@ def chain(paths: Sequence[str | Path], file_path: str | Path, name: str = "") ->
     pipeline = Pipeline(settings, path=file_path)
     earlier: list[Node] = []
     for index, path in enumerate(paths):
-        kind = NodeKind.TENSORFLOW if str(path).endswith(".py") else NodeKind.NOTEBOOK
         node = pipeline.add_node(
-            node_from_source(pipeline, path, kind=kind, position=(index * COLUMN_WIDTH, 0.0))
+            node_from_source(pipeline, path, position=(index * COLUMN_WIDTH, 0.0))
         )
         for port in node.inputs:
             for producer in reversed(earlier):  # nearest producer first

@@ -53,4 +53,3 @@ class ValidationFailed(StitchboardError):
         first = errors[0] if errors else None
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"pipeline has errors: {first}{more}" if first else "pipeline has errors")
-

@@ -66,6 +66,13 @@ def _port_to_json(port: Port) -> dict[str, Any]:
 
 def node_to_json(node: Node) -> dict[str, Any]:
     """A node as a plain JSON object (also used by copy/paste)."""
+    data = _node_fields(node)
+    if node.port_types:  # only when set, so files without overrides keep their bytes
+        data["port_types"] = {name: t.value for name, t in node.port_types.items()}
+    return data
+
+
+def _node_fields(node: Node) -> dict[str, Any]:
     return {
         "id": node.id,
         "name": node.name,
@@ -202,6 +209,7 @@ def node_from_json(data: dict[str, Any]) -> Node:
             strategy=TFStrategy(dist.get("strategy", TFStrategy.MULTI_WORKER_MIRRORED.value)),
         ),
         sample_outputs=dict(data.get("sample_outputs", {})),
+        port_types={k: PortType(v) for k, v in data.get("port_types", {}).items()},
     )
 
 

@@ -144,6 +144,8 @@ class Node:
     position: tuple[float, float] = (0.0, 0.0)
     distributed: Distributed = field(default_factory=Distributed)
     sample_outputs: Mapping[str, Any] = field(default_factory=FrozenDict)  # when a dry-run skips
+    # The user's port types, by port name: they win over the notebook's on every re-inspect.
+    port_types: Mapping[str, PortType] = field(default_factory=FrozenDict)
 
     def __post_init__(self) -> None:
         # The mappings are frozen so that no edit can bypass the model's events and undo.
@@ -164,7 +166,7 @@ class Node:
         return hash(self.id)
 
 
-_MAPPING_FIELDS = ("env", "values", "bindings", "sample_outputs")
+_MAPPING_FIELDS = ("env", "values", "bindings", "sample_outputs", "port_types")
 
 
 @dataclass(frozen=True, order=True)

@@ -1,10 +1,14 @@
 """Notebook inspection: the ports a notebook or script offers.
 
 Inputs are the variables of the cell tagged ``parameters`` (papermill's convention:
-``name: type = default  # help``); outputs are the variables assigned in the cell tagged
+``name: type = default  # help``; Kale's ``pipeline-parameters`` tag counts too); outputs are the variables assigned in the cell tagged
 ``outputs`` (same grammar). Python cells are read with ``ast`` (multi-line values, annotations);
 other languages go through papermill's translators, and where those cannot inspect, through a
 simple ``name <- value`` / ``name = value`` reader. Outputs are collected for Python only.
+
+A port's type is its annotation when it has one (``any`` means any), else the type of its
+default (``None`` gives any). A ``.py`` file is a notebook when it carries jupytext cells
+(``# %%`` percent cells, or a jupytext header); otherwise it is a script job.
 """
 
 from __future__ import annotations
@@ -25,7 +29,12 @@ from graph_editor.nodes import MISSING, Port
 from graph_editor.types import PortType, parse_type_name, type_of_value
 
 PARAMETERS_TAG = "parameters"
+KALE_PARAMETERS_TAG = "pipeline-parameters"
 OUTPUTS_TAG = "outputs"
+SKIP_TAG = "skip"  # Kale: a cell that is not run
+GPU_LIBRARIES = ("tensorflow", "cudf", "cuml", "dask_cudf")
+_PERCENT_CELL = re.compile(r"^# ?%%(?!%)", re.MULTILINE)
+_JUPYTEXT_HEADER = re.compile(r"\A(#!.*\n)?# ---\n(#.*\n)*?#\s+jupytext:", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class NotebookInfo:
     has_outputs_cell: bool
     outputs_supported: bool
     warnings: tuple[str, ...] = ()
+    is_script: bool = False  # a plain .py script job (ports declared on its node)
+    gpu_libraries: tuple[str, ...] = ()  # GPU libraries it imports (tensorflow, cudf, ...)
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
@@ -76,11 +87,58 @@ def notebook_kernel(nb: nbformat.NotebookNode) -> tuple[str, str]:
     return kernel, language
 
 
-def _tagged_cell(nb: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode | None:
-    for cell in nb.cells:
-        if tag in (cell.get("metadata", {}).get("tags") or []):
-            return cell
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags") or [])
+
+
+def _tagged_cell(nb: nbformat.NotebookNode, *tags: str) -> nbformat.NotebookNode | None:
+    """The first cell carrying the first of ``tags`` found (cells tagged ``skip`` never)."""
+    for tag in tags:
+        for cell in nb.cells:
+            if tag in _tags(cell) and SKIP_TAG not in _tags(cell):
+                return cell
     return None
+
+
+def is_jupytext_text(text: str) -> bool:
+    """Whether a ``.py`` file's text is a jupytext notebook (percent cells or its header)."""
+    return bool(_PERCENT_CELL.search(text) or _JUPYTEXT_HEADER.match(text))
+
+
+def is_jupytext_file(path: str | Path) -> bool:
+    """Whether ``path`` is a ``.py`` jupytext notebook (False when unreadable or not .py)."""
+    path = Path(path)
+    if path.suffix != ".py":
+        return False
+    try:
+        return is_jupytext_text(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _read_jupytext(path: Path, text: str) -> nbformat.NotebookNode:
+    import jupytext
+
+    try:
+        return jupytext.reads(text, fmt="py")
+    except Exception as exc:  # jupytext raises several types for odd files
+        raise NotebookError(path, f"not a readable jupytext notebook: {exc}") from exc
+
+
+def gpu_libraries(sources: list[str]) -> tuple[str, ...]:
+    """The GPU libraries (tensorflow, cudf, ...) that these Python sources import."""
+    found: set[str] = set()
+    for source in sources:
+        try:
+            tree = ast.parse(_strip_magics(source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return tuple(lib for lib in GPU_LIBRARIES if lib in found)
 
 
 def _literal(text: str) -> Any:
@@ -166,11 +224,13 @@ def python_cell_ports(source: str, *, with_defaults: bool = True) -> list[Port]:
         if value_node is not None:
             segment = ast.get_source_segment(source, value_node) or ""
             default = _literal(segment)
-        port_type = parse_type_name(annotation) if annotation else PortType.ANY
-        if port_type == PortType.ANY and default is not MISSING and default is not None:
+        # An annotation always wins (``x: any = [...]`` is any); else the default's type.
+        if annotation:
+            port_type = parse_type_name(annotation)
+        elif default is not MISSING:
             port_type = type_of_value(default)
-        if port_type == PortType.ANY and value_node is not None:
-            port_type = _expression_type(value_node)
+        else:
+            port_type = _expression_type(value_node) if value_node is not None else PortType.ANY
         help_text = comments.get(stmt.end_lineno or stmt.lineno, "") or comments.get(
             stmt.lineno, ""
         )
@@ -186,7 +246,23 @@ def python_cell_ports(source: str, *, with_defaults: bool = True) -> list[Port]:
                 default=default if with_defaults else MISSING,
                 help=help_text,
             )
-    return list(ports.values())
+    return _ploomber_upstream(tree, list(ports.values()))
+
+
+def _ploomber_upstream(tree: ast.Module, ports: list[Port]) -> list[Port]:
+    """Ploomber's ``upstream = ['a']`` / ``product = None``: its list of names is replaced by a
+    dict at run time, so an unannotated ``upstream`` next to ``product`` takes any value."""
+    names = {p.name for p in ports}
+    annotated = {
+        s.target.id
+        for s in tree.body
+        if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+    }
+    if not {"upstream", "product"} <= names or "upstream" in annotated:
+        return ports
+    return [
+        Port(p.name, PortType.ANY, p.default, p.help) if p.name == "upstream" else p for p in ports
+    ]
 
 
 _OTHER_LANG_ASSIGN = re.compile(
@@ -236,10 +312,14 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
     """The ports, kernel and language of a notebook; raises ``NotebookError``."""
     path = Path(path)
     if path.suffix == ".py":
-        return inspect_script(path)
-    nb = read_notebook(path)
+        text = _read_text(path)
+        if not is_jupytext_text(text):
+            return inspect_script(path)
+        nb = _read_jupytext(path, text)
+    else:
+        nb = read_notebook(path)
     kernel, language = notebook_kernel(nb)
-    params_cell = _tagged_cell(nb, PARAMETERS_TAG)
+    params_cell = _tagged_cell(nb, PARAMETERS_TAG, KALE_PARAMETERS_TAG)
     outputs_cell = _tagged_cell(nb, OUTPUTS_TAG)
     is_python = language == "python"
     warnings: list[str] = []
@@ -281,20 +361,40 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
         has_outputs_cell=outputs_cell is not None,
         outputs_supported=is_python,
         warnings=tuple(warnings),
+        gpu_libraries=gpu_libraries(
+            [c.source for c in nb.cells if c.cell_type == "code" and SKIP_TAG not in _tags(c)]
+        )
+        if is_python
+        else (),
     )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookError(path, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotebookError(path, f"cannot read: {exc}") from exc
 
 
 def inspect_script(path: str | Path) -> NotebookInfo:
     """A ``.py`` script job: ports are declared on the node, so only check it parses."""
     path = Path(path)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NotebookError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(path, f"cannot read: {exc}") from exc
+    source = _read_text(path)
     try:
         ast.parse(source)
     except SyntaxError as exc:
         raise NotebookError(path, f"not valid Python: syntax error at line {exc.lineno}") from exc
-    return NotebookInfo(str(path), "python3", "python", (), (), False, False, True)
+    return NotebookInfo(
+        str(path),
+        "python3",
+        "python",
+        (),
+        (),
+        False,
+        False,
+        True,
+        is_script=True,
+        gpu_libraries=gpu_libraries([source]),
+    )

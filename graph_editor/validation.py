@@ -18,8 +18,9 @@ from graph_editor.export_rules import backend_issues
 from graph_editor.issues import Issue, Severity
 from graph_editor.limits import value_problem
 from graph_editor.node_rules import node_issues
-from graph_editor.nodes import Edge, Node, NodeKind
+from graph_editor.nodes import Edge, Node
 from graph_editor.notebook import NotebookInfo, inspect_notebook
+from graph_editor.notebook_checks import node_findings
 from graph_editor.pipeline import Pipeline
 from graph_editor.settings_rules import settings_issues
 from graph_editor.types import can_feed, type_of_value, value_fits
@@ -133,14 +134,7 @@ class _Checker:
         if not node.source:
             self.error("no-source", "no notebook or script chosen", node, field="source")
             return
-        if node.is_script and node.kind == NodeKind.NOTEBOOK:
-            self.error(
-                "script-on-notebook-node",
-                "a .py script runs only as a TensorFlow or RAPIDS job; use a notebook here",
-                node,
-                field="source",
-            )
-        elif not node.is_script and not node.source.endswith(".ipynb"):
+        if not node.is_script and not node.source.endswith(".ipynb"):
             self.error(
                 "bad-source",
                 f"{node.source} is neither a notebook (.ipynb) nor a script (.py)",
@@ -164,7 +158,7 @@ class _Checker:
 
     def ports_against_notebook(self, node: Node) -> None:
         info = self.infos.get(node.id)
-        if info is None or node.is_script:
+        if info is None or info.is_script:
             return
         nb_inputs = {p.name: p for p in info.inputs}
         nb_outputs = {p.name for p in info.outputs}
@@ -186,6 +180,15 @@ class _Checker:
                         node,
                         field=f"outputs.{port.name}",
                     )
+
+    def notebook_findings(self, node: Node) -> None:
+        """Kernel not installed, GPU library on a plain node, wired ports the notebook retyped."""
+        info = self.infos.get(node.id)
+        if info is not None:
+            wired = {e.target_port for e in self.p.edges_into(node.id)}
+            wired |= {e.source_port for e in self.p.edges_out_of(node.id)}
+            for found in node_findings(node, info, wired):
+                self.warn(found.code, found.message, node, field=found.field)
 
     def values(self, node: Node) -> None:
         wired = {e.target_port for e in self.p.edges_into(node.id) if not e.is_ordering}
@@ -320,6 +323,7 @@ class _Checker:
         for node in self.p.nodes:
             self.source(node)
             self.ports_against_notebook(node)
+            self.notebook_findings(node)
             self.values(node)
             self.issues += node_issues(node)
         self.edges()

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from app.events import RunState
 from graph_editor import fileformat
-from graph_editor.build import refresh_all_ports
+from graph_editor.build import reinspect_all
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import coerce_text
 from graph_editor.validation import Issue
@@ -36,12 +36,14 @@ def die(message: str, code: int) -> NoReturn:
 def load_pipeline(path: str | Path, *, refresh: bool = True) -> Pipeline:
     """Load a pipeline and re-inspect its notebooks, so the notebooks on disk are the truth.
 
-    A wire or value whose port vanished from its notebook is kept and reported by validation.
+    A wire or value whose port vanished from its notebook is kept and reported by validation;
+    a wired port that the re-inspection retyped or removed is named on stderr, one line each.
     A missing or broken file is a ``PipelineFileError`` (exit 2).
     """
     pipeline = fileformat.load(path)
     if refresh:
-        refresh_all_ports(pipeline)
+        for change in reinspect_all(pipeline):
+            print(f"stitchboard: note: {change}", file=sys.stderr)
     return pipeline
 
 

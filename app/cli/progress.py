@@ -32,6 +32,17 @@ STYLES: dict[str, tuple[str, str]] = {
 }
 
 
+def unwrapped(console: Console) -> Console:
+    """The console, set never to wrap a line when it is not a terminal.
+
+    Off a terminal (a pipe, a file, a CI log) rich assumes 80 columns and breaks long lines,
+    so a one-line error or a ``run folder: PATH`` line read by a script would arrive in pieces.
+    """
+    if not console.is_terminal:
+        console.soft_wrap = True
+    return console
+
+
 def state_text(state: str) -> Text:
     icon, style = STYLES.get(state, ("?", ""))
     return Text(f"{icon} {state}", style=style)
@@ -59,7 +70,7 @@ class ProgressView:
     def __init__(
         self, console: Console | None = None, title: str = "", live: bool | None = None
     ) -> None:
-        self.console = console or Console()
+        self.console = unwrapped(console or Console())
         self.title = title
         self._live_wanted = self.console.is_terminal if live is None else live
         self._live: Live | None = None

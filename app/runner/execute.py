@@ -21,8 +21,10 @@ from typing import Any
 
 from app.events import NodeState
 from app.runner.failure import FailureKind, NodeFailure
+from app.runner.failures import explain_failure
 from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
 from graph_editor.nodes import Node
+from graph_editor.notebook import is_jupytext_file
 from resources.runtime import stitchboard_runtime as runtime
 
 RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runtime.py"))
@@ -113,7 +115,7 @@ class NodeTask:
 
     def run(self) -> Outcome:
         self.outputs_file.unlink(missing_ok=True)
-        if self.node.is_script:
+        if self.node.is_script and not is_jupytext_file(self.source):
             outcome = self._run_script()
         else:
             outcome = self._run_notebook()
@@ -158,32 +160,15 @@ class NodeTask:
         return self._collect()
 
     def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
-        ename = getattr(exc, "ename", "") or type(exc).__name__
-        evalue = str(getattr(exc, "evalue", "") if hasattr(exc, "ename") else exc)
-        evalue = evalue.strip().splitlines()[0] if evalue.strip() else ""
-        index = getattr(exc, "cell_index", None)
-        cell = None
-        where = ""
-        if isinstance(index, int) and 0 <= index < len(nb.cells):
-            tags = nb.cells[index].metadata.get("tags", [])
-            if runtime.COLLECT_TAG in tags:
-                where = "while collecting outputs"
-            elif "injected-parameters" in tags:
-                where = "in the injected parameters"
-            else:
-                injected = next(
-                    (
-                        i
-                        for i, c in enumerate(nb.cells)
-                        if "injected-parameters" in c.metadata.get("tags", [])
-                    ),
-                    None,
-                )
-                cell = index + 1 - (1 if injected is not None and injected < index else 0)
-                where = f"in cell {cell}"
-        detail = f"{where}: {ename}: {evalue}" if where else f"{ename}: {evalue}"
+        found = explain_failure(exc, nb, self.source, self.notebook)
+        detail = found.detail
         error = NodeFailure(
-            FailureKind.CELL, ename, evalue, cell=cell, where=where, notebook=str(self.notebook)
+            FailureKind.CELL,
+            found.ename,
+            found.evalue,
+            cell=found.cell,
+            where=found.where,
+            notebook=str(self.notebook),
         )
         return Outcome(NodeState.FAILED, detail=detail, error=error)
 

@@ -2,10 +2,17 @@
 
 Each kernel runs one node and is then shut down (notebooks must not share state). Kernels are
 keyed by (kernel name, working folder, extra environment) because these are fixed at start.
+
+jupyter_client and nbclient run their coroutines on an asyncio loop they make for each thread
+(``jupyter_core.utils.run_sync``) and never close. A dry-run left three such loops per kernel
+(start, execute, stop threads); collected at interpreter exit in a random order, one of them
+now and then printed ``Exception ignored in BaseEventLoop.__del__ ... Invalid file descriptor:
+-1``. Every thread that drives a kernel closes its loop when it is done (``close_thread_loop``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -15,6 +22,23 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 KernelKey = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def close_thread_loop() -> None:
+    """Close the asyncio loop jupyter_core's ``run_sync`` made for this thread, if any."""
+    from jupyter_core import utils
+
+    holder = getattr(utils, "_loop", None)
+    loop = holder.get() if holder is not None else None
+    if loop is None or loop.is_closed() or loop.is_running():
+        return
+    try:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    except Exception:  # noqa: BLE001 - closing is best effort
+        pass
+    loop.close()
+    holder.set(None)
+    asyncio.set_event_loop(None)
 
 
 def kernel_key(kernel: str, cwd: str, env: Mapping[str, str]) -> KernelKey:
@@ -118,7 +142,10 @@ def _start_kernel(key: KernelKey) -> Any:
     km.stitchboard_clients = clients  # type: ignore[attr-defined]
     env = dict(os.environ, **dict(extra_env))
     env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
-    km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    finally:
+        close_thread_loop()
     return km
 
 
@@ -134,6 +161,7 @@ def close_clients(km: Any) -> None:
         except Exception:  # noqa: BLE001 - closing is best effort
             pass
     getattr(km, "stitchboard_clients", []).clear()
+    close_thread_loop()  # the loop nbclient ran the notebook on, in this thread
 
 
 def _stop_kernel(km: Any) -> None:
@@ -145,3 +173,5 @@ def _stop_kernel(km: Any) -> None:
             km.cleanup_resources()
     except Exception:  # noqa: BLE001 - the kernel is gone either way; nothing to report
         pass
+    finally:
+        close_thread_loop()

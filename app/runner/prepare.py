@@ -9,6 +9,7 @@ from typing import Any
 import nbformat
 
 from graph_editor.nodes import Node
+from graph_editor.notebook import is_jupytext_file
 from resources.runtime import stitchboard_runtime as runtime
 
 
@@ -16,7 +17,7 @@ def prepare_node(
     node: Node, source: Path, inputs: dict[str, Any], kernel: str, run_dir: Path
 ) -> Path:
     """Write the prepared notebook (or the script's command line) into the run folder."""
-    if node.is_script:
+    if node.is_script and not is_jupytext_file(source):
         target = run_dir / f"{node.name}.command.txt"
         args = runtime.script_arguments(inputs)
         target.write_text(shlex.join(["python", str(source), *args]) + "\n", encoding="utf-8")

@@ -31,11 +31,13 @@ def export_pipeline(pipeline: Pipeline, backend: Backend | str = Backend.KUBERNE
         raise ValidationFailed(issues)
     contents: dict[str, Content] = {}
     keys: dict[str, str] = {}
+    names: dict[str, str] = {}
     for node in pipeline.nodes:
         content = source_content(pipeline.source_path(node))
         keys[node.id] = content.key
+        names[node.id] = content.name  # a jupytext .py ships as STEM.ipynb
         contents.setdefault(content.key, content)
-    plans = plan_tasks(pipeline, keys)
+    plans = plan_tasks(pipeline, keys, names)
     target.check(plans)
     runtime = runtime_content()
     shipped = sorted(contents.values(), key=lambda c: c.key) + [runtime]

@@ -77,8 +77,13 @@ def assert_valid(node: Node) -> None:
             assert names.is_conn_id(ref.name) and ref.key in names.CONNECTION_PARTS, ref
 
 
-def node_spec(pipeline: Pipeline, node: Node, content_key: str) -> NodeSpec:
-    """The runtime's spec of ``node`` in the exported DAG (task ids are node names)."""
+def node_spec(pipeline: Pipeline, node: Node, content_key: str, shipped_name: str = "") -> NodeSpec:
+    """The runtime's spec of ``node`` in the exported DAG (task ids are node names).
+
+    ``shipped_name`` is the file name the node's source travels under (a jupytext ``.py``
+    ships converted, as ``STEM.ipynb``, and then runs as a notebook).
+    """
+    source = shipped_name or node.source.replace("\\", "/").rsplit("/", 1)[-1]
     wires = {
         e.target_port: (pipeline.node(e.source).name, e.source_port)
         for e in pipeline.edges_into(node.id)
@@ -91,10 +96,10 @@ def node_spec(pipeline: Pipeline, node: Node, content_key: str) -> NodeSpec:
     }
     return NodeSpec(
         task_id=node.name,
-        source=node.source.replace("\\", "/").rsplit("/", 1)[-1],
+        source=source,
         content=content_key,
         kernel=node.kernel,
-        script=node.is_script,
+        script=node.is_script and not source.endswith(".ipynb"),
         inputs=tuple(p.name for p in node.inputs),
         outputs=tuple(p.name for p in node.outputs),
         values=dict(node.values),
@@ -105,13 +110,19 @@ def node_spec(pipeline: Pipeline, node: Node, content_key: str) -> NodeSpec:
     )
 
 
-def plan_tasks(pipeline: Pipeline, content_keys: dict[str, str] | None = None) -> list[TaskPlan]:
+def plan_tasks(
+    pipeline: Pipeline,
+    content_keys: dict[str, str] | None = None,
+    shipped_names: dict[str, str] | None = None,
+) -> list[TaskPlan]:
     """A plan per node, in topological order (ties by node order), with upstreams resolved.
 
-    ``content_keys`` maps node ids to the key of their shipped notebook or script (deploy
-    asks only for the task ids and leaves it out).
+    ``content_keys`` maps node ids to the key of their shipped notebook or script, and
+    ``shipped_names`` to the file name it ships under (deploy asks only for the task ids and
+    leaves both out).
     """
     keys = content_keys or {}
+    names = shipped_names or {}
     taken: set[str] = set()
     variables: dict[str, str] = {}
     for node_id in pipeline.topological_order():
@@ -120,7 +131,9 @@ def plan_tasks(pipeline: Pipeline, content_keys: dict[str, str] | None = None) -
         TaskPlan(
             node=pipeline.node(node_id),
             var=var,
-            spec=node_spec(pipeline, pipeline.node(node_id), keys.get(node_id, "")),
+            spec=node_spec(
+                pipeline, pipeline.node(node_id), keys.get(node_id, ""), names.get(node_id, "")
+            ),
             upstream=tuple(variables[u] for u in pipeline.upstream(node_id)),
         )
         for node_id, var in variables.items()

@@ -37,6 +37,7 @@ from typing import Any
 OUTPUTS_ENV = "STITCHBOARD_OUTPUTS"
 COLLECT_TAG = "stitchboard-collect"
 XCOM_PATH = "/airflow/xcom/return.json"
+SKIP_TAG = "skip"  # Kale: cells not to run
 
 
 class OutputError(Exception):
@@ -213,20 +214,95 @@ def prepare_notebook(
 ) -> Any:
     """The notebook to execute: parameters injected (papermill) and the collect cell appended.
 
-    The source notebook is only read, never written.
+    The source notebook is only read, never written. A ``.py`` source is a jupytext notebook
+    (percent or light cells), converted in memory. Kale's conventions hold: cells tagged
+    ``skip`` are dropped, a ``pipeline-parameters`` cell is the parameters cell when there is
+    no ``parameters`` one.
+    Notebooks without kernelspec metadata (jupytext, VS Code) run on ``kernel_name``, else
+    the kernel their ``language_info`` names, else ``python3``.
     """
     import nbformat
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = load_notebook_node(str(source))  # papermill's loader adds the metadata it expects
+    if str(source).endswith(".py"):
+        nb = read_jupytext(Path(source))
+    else:
+        nb = load_notebook_node(str(source))  # papermill's loader adds the metadata it expects
     strip_outputs(nb)
-    nb = parameterize_notebook(nb, dict(parameters), kernel_name=kernel_name or None)
+    nb.cells = [c for c in nb.cells if SKIP_TAG not in (c.get("metadata", {}).get("tags") or [])]
+    tags = [c.get("metadata", {}).get("tags") or [] for c in nb.cells]
+    if not any("parameters" in t for t in tags):  # Kale's tag: inject after it, as papermill's
+        kale = next(
+            (c for c, t in zip(nb.cells, tags, strict=True) if "pipeline-parameters" in t), None
+        )
+        if kale is not None:
+            kale.metadata["tags"] = [*kale.metadata.get("tags", []), "parameters"]
+    kernel, language = _kernel_and_language(nb, kernel_name)
+    nb.metadata["kernelspec"] = dict(
+        nb.metadata.get("kernelspec") or {}, name=kernel, language=language
+    )
+    nb.metadata["kernelspec"].setdefault("display_name", kernel)
+    nb = parameterize_notebook(nb, dict(parameters), kernel_name=kernel, language=language)
     if output_names:
         cell = nbformat.v4.new_code_cell(collect_cell_source(output_names, str(outputs_path)))
         cell.metadata["tags"] = [COLLECT_TAG]
         nb.cells.append(cell)
     return nb
+
+
+def read_jupytext(source: Path) -> Any:
+    """A jupytext ``.py`` notebook (or the ipynb JSON an export shipped under that name)."""
+    import nbformat
+
+    text = source.read_text(encoding="utf-8")
+    if text.lstrip().startswith("{"):
+        nb = nbformat.reads(text, as_version=4)
+    else:
+        import jupytext
+
+        nb = jupytext.reads(text, fmt="py")
+    nb.metadata.setdefault("papermill", {})
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    return nb
+
+
+def _kernel_and_language(nb: Any, kernel_name: str | None) -> tuple[str, str]:
+    spec = nb.metadata.get("kernelspec") or {}
+    info = nb.metadata.get("language_info") or {}
+    language = str(spec.get("language") or info.get("name") or "")
+    kernel = kernel_name or spec.get("name") or ""
+    if not kernel:
+        kernel = "python3" if language.lower() in ("", "python") else _kernel_for(language)
+    if not language:
+        language = _installed_kernels().get(kernel, "") or "python"
+    return kernel, language.lower()
+
+
+def _installed_kernels() -> dict[str, str]:
+    """Installed kernel names and their languages, read from the kernelspec folders (fast:
+    jupyter_client's KernelSpecManager takes ~2.5 s on its first call)."""
+    from jupyter_core.paths import jupyter_path
+
+    found: dict[str, str] = {}
+    for folder in reversed(jupyter_path("kernels")):  # earlier folders win
+        for spec in sorted(Path(folder).glob("*/kernel.json")):
+            try:
+                language = json.loads(spec.read_text(encoding="utf-8")).get("language", "")
+            except (OSError, ValueError, AttributeError):
+                continue
+            found[spec.parent.name.lower()] = str(language)
+    return found
+
+
+def _kernel_for(language: str) -> str:
+    """The installed kernel for a language (``ir`` for R), else ``python3``."""
+    kernels = _installed_kernels()
+    return next(
+        (name for name, lang in sorted(kernels.items()) if lang.lower() == language.lower()),
+        "python3",
+    )
 
 
 def read_outputs(outputs_path: str | Path, output_names: list[str]) -> dict[str, Any]:

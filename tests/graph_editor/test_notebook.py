@@ -126,3 +126,73 @@ def test_missing_notebook_and_script_jobs(tmp_path):
     script.write_text("def broken(:\n")
     with pytest.raises(NotebookError, match="syntax error at line 1"):
         inspect_notebook(script)
+
+
+# -- notebooks as others write them (issue #13) ----------------------------------------------
+def test_an_annotation_wins_over_the_type_of_the_default(tmp_path):
+    nb = write_notebook(
+        tmp_path / "a.ipynb",
+        parameters="upstream: any = ['features']\nrate: float = 1\nname: str = None\nblank = None",
+    )
+    found = ports(inspect_notebook(nb).inputs)
+    assert found["upstream"][0] == PortType.ANY
+    assert found["rate"][0] == PortType.FLOAT
+    assert found["name"][0] == PortType.STR
+    assert found["blank"][0] == PortType.ANY
+
+
+def test_ploombers_upstream_list_takes_the_dict_ploomber_passes(tmp_path):
+    nb = write_notebook(tmp_path / "p.ipynb", parameters="upstream = ['features']\nproduct = None")
+    found = ports(inspect_notebook(nb).inputs)
+    assert found["upstream"] == (PortType.ANY, ["features"], "")
+    # without Ploomber's product, a list default still means a list
+    nb = write_notebook(tmp_path / "q.ipynb", parameters="upstream = ['features']")
+    assert ports(inspect_notebook(nb).inputs)["upstream"][0] == PortType.LIST
+
+
+def test_kales_pipeline_parameters_cell_gives_inputs_and_skip_cells_do_not_count(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    params = new_code_cell("lr = 0.1\nepochs = 3")
+    params.metadata["tags"] = ["pipeline-parameters"]
+    skipped = new_code_cell("import tensorflow\nraise SystemExit('not here')")
+    skipped.metadata["tags"] = ["skip"]
+    step = new_code_cell("model = lr * epochs")
+    step.metadata["tags"] = ["block:train"]
+    nb.cells = [params, skipped, step]
+    path = tmp_path / "kale.ipynb"
+    nbformat.write(nb, str(path))
+    info = inspect_notebook(path)
+    assert ports(info.inputs) == {
+        "lr": (PortType.FLOAT, 0.1, ""),
+        "epochs": (PortType.INT, 3, ""),
+    }
+    assert info.has_parameters_cell and info.gpu_libraries == ()
+
+
+def test_a_jupytext_percent_script_is_read_as_a_notebook(tmp_path):
+    import jupytext
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook()
+    params = new_code_cell("rows: int = 10  # how many")
+    params.metadata["tags"] = ["parameters"]
+    outputs = new_code_cell("total = rows * 2")
+    outputs.metadata["tags"] = ["outputs"]
+    nb.cells = [params, new_code_cell("import cudf"), outputs]
+    path = tmp_path / "job.py"
+    path.write_text(jupytext.writes(nb, fmt="py:percent"), encoding="utf-8")
+    info = inspect_notebook(path)
+    assert not info.is_script
+    assert ports(info.inputs) == {"rows": (PortType.INT, 10, "how many")}
+    assert [p.name for p in info.outputs] == ["total"]
+    assert info.gpu_libraries == ("cudf",)
+
+
+def test_a_plain_script_stays_a_script_job_and_names_its_gpu_imports(tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text("import json\nfrom tensorflow import keras\nprint(json.dumps({}))\n")
+    info = inspect_notebook(path)
+    assert info.is_script and info.inputs == () and info.gpu_libraries == ("tensorflow",)

@@ -167,10 +167,13 @@ def test_distributed_jobs_need_an_image_and_gpus(example):
     assert "distributed-no-image" in found and "distributed-no-gpu" in found
 
 
-def test_scripts_only_on_job_nodes(example):
+def test_a_script_on_a_plain_node_is_a_cpu_job_with_a_hint_about_its_gpu_import(example):
     fs = by_name(example, "feature_stats")
-    example.update_node(fs.id, kind=NodeKind.NOTEBOOK)
-    assert "script-on-notebook-node" in codes(validate(example))
+    example.update_node(fs.id, kind=NodeKind.NOTEBOOK, resources=Resources())
+    issues = [i for i in validate(example) if i.node_id == fs.id]
+    assert not [i for i in issues if i.is_error]
+    assert [i.code for i in issues] == ["gpu-library-on-plain-node"]
+    assert "cudf" in issues[0].message and "RAPIDS" in issues[0].message
 
 
 def test_unused_parameter_is_a_warning(example):

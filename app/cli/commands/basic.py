@@ -74,7 +74,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         )
         return 0
     print(f"{args.notebook}  (kernel {info.kernel}, {info.language})")
-    if Path(args.notebook).suffix == ".py":
+    if info.is_script:
         print("  script job: ports are declared on its node (inputs as --name=value options,")
         print("  outputs as JSON in the file named by $STITCHBOARD_OUTPUTS)")
         return 0
