@@ -34,6 +34,37 @@ from graph_editor.qt.view_builder import ViewBuilder, drawing_held
 KIND_MIME = "application/x-stitchboard-kind"
 
 
+class _NoUndoStack(QtWidgets.QUndoStack):
+    """NodeGraphQt's own undo stack, switched off: its commands run and are forgotten.
+
+    Rebuilding a node view pushed entries such as 'property "selected"' onto it, and its
+    Ctrl+Z clashed with the window's (issue #12). Every real edit goes through the document's
+    stack instead.
+    """
+
+    def push(self, command: QtWidgets.QUndoCommand) -> None:  # type: ignore[override]
+        command.redo()
+
+    def beginMacro(self, text: str) -> None:  # noqa: N802 - NodeGraphQt calls this
+        pass
+
+    def endMacro(self) -> None:  # noqa: N802 - NodeGraphQt calls this
+        pass
+
+
+def _drop_builtin_undo(viewer: QtWidgets.QGraphicsView) -> None:
+    """Take NodeGraphQt's Undo/Redo (and their Ctrl+Z/Ctrl+Shift+Z) out of the canvas menu."""
+    menu = viewer.context_menus()["graph"]
+    for action in (viewer.qaction_for_undo(), viewer.qaction_for_redo()):
+        if action is not None:
+            action.setShortcuts([])
+            action.setEnabled(False)
+            menu.removeAction(action)
+    for action in menu.actions():
+        if action.isSeparator():
+            menu.removeAction(action)
+
+
 class PipelineCanvas(EditingActions, NodeGraph):
     """A NodeGraphQt graph that shows one pipeline and edits it through undo commands."""
 
@@ -47,10 +78,10 @@ class PipelineCanvas(EditingActions, NodeGraph):
         commands: QtWidgets.QUndoStack,
         parent: QtCore.QObject | None = None,
     ) -> None:
-        private = QtWidgets.QUndoStack()
-        private.setUndoLimit(1)  # NodeGraphQt's own commands are never undone: ours are
+        private = _NoUndoStack()
         super().__init__(parent, undo_stack=private)
         self._private_stack = private
+        _drop_builtin_undo(self.viewer())
         self.commands = commands
         self.register_nodes(list(NODE_CLASSES.values()))
         self.set_acyclic(False)  # the model refuses cycles; the view must show loaded ones
