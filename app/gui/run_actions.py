@@ -35,12 +35,14 @@ class RunActions:
     progress: QtWidgets.QProgressBar
     actions_by_name: dict
 
+    on_start_page: bool
+
     def show_status(self, text: str) -> None: ...
-    def on_start_page(self) -> bool: ...
 
     def _init_runs(self) -> None:
         self.node_notebooks: dict[str, str] = {}
         self.node_failures: dict[str, NodeFailure] = {}
+        self.node_run_logs: dict[str, str] = {}  # node id -> its log file in the run folder
         self.failure_panel = FailurePanel()
         self._run_failed = False
 
@@ -52,12 +54,13 @@ class RunActions:
             self.show_status("A deploy is running: wait for it (or stop watching its run) first")
             return False
         pipeline = self.document.pipeline
-        if self.on_start_page() or (self.document.path is None and not len(pipeline)):
+        if self.on_start_page or (self.document.path is None and not len(pipeline)):
             self.show_status(NO_DOCUMENT)
             return False
         self.canvas.clear_run_states()
         self.node_notebooks.clear()
         self.node_failures.clear()
+        self.node_run_logs.clear()
         self._run_failed = False
         self.run_dock.show()
         self.run_dock.raise_()
@@ -98,6 +101,8 @@ class RunActions:
         data = event.data or {}
         if data.get("notebook"):
             self.node_notebooks[event.node_id] = str(data["notebook"])
+        if data.get("log"):
+            self.node_run_logs[event.node_id] = str(data["log"])
         detail = f" — {event.detail}" if event.detail else ""
         self.run_panel.append(f"[{event.node_name}] {event.state.value}{detail}")
         if event.state == NodeState.FAILED:

@@ -7,13 +7,16 @@ from PySide6.QtTest import QTest
 
 
 def node_point(window, name: str) -> QtCore.QPoint:
-    """Where a node's title is on the canvas viewport (scrolled into view first)."""
+    """Where a node's body is on the canvas viewport (scrolled into view first).
+
+    The middle, not the title: a double-click on the title edits the name.
+    """
     node = window.document.pipeline.node_by_name(name)
     item = window.canvas.view_of(node.id).view
     viewer = window.canvas.viewer()
     rect = item.sceneBoundingRect()
     viewer.centerOn(rect.center())
-    return viewer.mapFromScene(QtCore.QPointF(rect.center().x(), rect.top() + 12))
+    return viewer.mapFromScene(rect.center())
 
 
 def click_node(window, name: str, double: bool = False) -> None:
