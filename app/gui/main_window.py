@@ -13,6 +13,7 @@ from app.gui.files import FileActions, settings
 from app.gui.guard import ensure_log, guarded, report
 from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
 from app.gui.look import icon
+from app.gui.node_actions import NodeActions
 from app.gui.run_actions import RunActions
 from app.gui.run_panel import RunPanel
 from app.gui.start_page import StartActions, StartPage
@@ -30,7 +31,9 @@ AUTOSAVE_MS = 2000
 _DIALOG_ON_FAILURE = {"Save", "Save As", "Open", "Quit", "New"}
 
 
-class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets.QMainWindow):
+class MainWindow(
+    NodeActions, RunActions, DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
+):
     """The editor window around one document."""
 
     def __init__(self, document: Document | None = None) -> None:
@@ -59,6 +62,7 @@ class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets
         self._build_actions()
         self._connect()
         self._install_node_menu()
+        self._install_editing_menu()
         self.set_document(self.document)
         if document is None:
             self.show_start_page()
@@ -156,6 +160,16 @@ class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets
             "duplicate": self._action("D&uplicate", self.canvas.duplicate_selection, "Ctrl+D"),
             "delete": self._action("&Delete", self.canvas.delete_selection, K.Delete),
             "select_all": self._action("Select &All", self.select_all, K.SelectAll),
+            "rename": self._action("&Rename Node…", self.rename_node, "F2"),
+            "find": self._action("&Find Node…", self.find_node, K.Find),
+            "refresh_ports": self._action(
+                "Refresh &Ports",
+                self.refresh_ports,
+                "Ctrl+R",
+                "",
+                "Re-read the selected nodes' notebooks for their parameters and outputs",
+            ),
+            "zoom_selection": self._action("Zoom to &Selection", self.zoom_to_selection, "Shift+F"),
             "search": self._action("Add Node by &Name…", self.canvas.toggle_node_search, "Tab"),
             "layout": self._action(
                 "Auto &Layout",
@@ -219,10 +233,13 @@ class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets
             "delete",
             None,
             "select_all",
+            "find",
+            "rename",
+            "refresh_ports",
         ):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
-        for name in ("search", "layout", "fit", None, "start_page"):
+        for name in ("search", "layout", "fit", "zoom_selection", None, "start_page"):
             view.addSeparator() if name is None else view.addAction(a[name])
         run = bar.addMenu("&Pipeline")
         for name in (
@@ -261,6 +278,7 @@ class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets
             "deploy",
         ):
             tools.addSeparator() if name is None else tools.addAction(a[name])
+        self.overflow_menu = overflow_into_menu(tools)
         self.rebuild_recent_menu()
 
     def _connect(self) -> None:
@@ -420,3 +438,43 @@ class MainWindow(RunActions, DeployActions, StartActions, FileActions, QtWidgets
                 pass
         self.autosave_timer.stop()
         self.validator.stop()
+
+
+def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
+    """Actions that do not fit a narrow window go into a menu on the toolbar's » button.
+
+    Inside a main window Qt "expands" a non-movable toolbar into a second row instead, and that
+    row stayed empty (Export Preview and Deploy were unreachable below ~1130 px).
+    """
+    menu = QtWidgets.QMenu(toolbar)
+    menu.setObjectName("toolbarOverflow")
+
+    def fill() -> None:
+        menu.clear()
+        for action in toolbar.actions():
+            widget = toolbar.widgetForAction(action)
+            if not action.isSeparator() and widget is not None and not widget.isVisible():
+                menu.addAction(action)
+
+    menu.aboutToShow.connect(fill)
+    button = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
+    if button is not None:
+        button.setToolTip("More actions")
+        toolbar._overflow_filter = _OverflowClick(button, menu)  # type: ignore[attr-defined]
+    return menu
+
+
+class _OverflowClick(QtCore.QObject):
+    """Turns a click on Qt's toolbar extension button into the overflow menu."""
+
+    def __init__(self, button: QtWidgets.QToolButton, menu: QtWidgets.QMenu) -> None:
+        super().__init__(button)
+        self.button, self.menu = button, menu
+        button.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QtCore.QEvent.MouseButtonPress:
+            self.menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
+            return True
+        return kind in (QtCore.QEvent.MouseButtonRelease, QtCore.QEvent.MouseButtonDblClick)

@@ -46,8 +46,8 @@ class RunActions:
         self.failure_panel = FailurePanel()
         self._run_failed = False
 
-    def start_run(self) -> bool:
-        """Dry-run the open pipeline; False (with the reason in the status bar) if it cannot."""
+    def start_run(self, only: tuple[str, ...] = (), from_node: str | None = None) -> bool:
+        """Dry-run the open pipeline (or part of it); False, with the reason shown, if it cannot."""
         if self.runs.running:
             return False
         if self.deploys.running:
@@ -73,7 +73,7 @@ class RunActions:
         self.actions_by_name["run"].setEnabled(False)
         self.actions_by_name["stop"].setEnabled(True)
         try:
-            self.runs.start(pipeline)
+            self.runs.start(pipeline, only=only, from_node=from_node)
         except Exception as exc:  # a run that cannot start must not leave "Running…"
             self._on_run_failed(report(self, "Dry-run", exc))  # type: ignore[arg-type]
             self._on_run_finished()
