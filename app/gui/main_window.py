@@ -141,6 +141,7 @@ class MainWindow(
         action.setShortcuts(QtGui.QKeySequence.keyBindings(shortcut))
         action.setShortcutContext(QtCore.Qt.WindowShortcut)
         action.setToolTip(name.capitalize())
+        action.setIconText(name.capitalize())  # the toolbar keeps a short label; menus say what
         self.addAction(action)
         return action
 
