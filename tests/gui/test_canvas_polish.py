@@ -117,8 +117,8 @@ def test_a_narrow_window_keeps_export_and_deploy_in_the_toolbar_overflow(window,
     button = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
     qtbot.waitUntil(button.isVisible)
     QTest.mouseClick(button, QtCore.Qt.LeftButton)
-    menu = window.overflow_menu
-    qtbot.waitUntil(menu.isVisible)
+    qtbot.waitUntil(lambda: isinstance(QtWidgets.QApplication.activePopupWidget(), QtWidgets.QMenu))
+    menu = QtWidgets.QApplication.activePopupWidget()
     texts = [a.text().replace("&", "") for a in menu.actions()]
     assert "Export Preview…" in texts and "Deploy…" in texts
     menu.close()
