@@ -110,7 +110,10 @@ def run_editor(path: str | None = None) -> int:
     app = application()
     from app.gui.main_window import MainWindow
 
+    from app.gui.guard import install_excepthook
+
     window = MainWindow()
+    install_excepthook(lambda: window if window.isVisible() else None)
     window.show()
     restored = window.offer_recovery(ask=True)
     if path and not restored:

@@ -111,3 +111,33 @@ def test_a_failed_node_opens_its_error_traceback_and_cell_in_the_window(
     assert "fitting the model now" in panel.log.toPlainText()
     log = Path(window.node_run_logs[node.id])  # the node's log file in the run folder
     assert "fitting the model now" in log.read_text(encoding="utf-8")
+
+
+def test_an_edit_of_a_node_that_is_gone_says_so_and_leaves_no_undo_step(window):
+    from graph_editor.qt.commands import UpdateNodeCommand
+
+    pipeline = window.document.pipeline
+    node = pipeline.node_by_name("feature_stats")
+    pipeline.remove_node(node.id)  # gone (as after an undo) while a panel still held its id
+    steps = window.document.undo_stack.count()
+    window.push(UpdateNodeCommand(pipeline, node.id, {"description": "lost?"}))
+    assert window.document.undo_stack.count() == steps
+    assert "no node with id" in window.statusBar().currentMessage()
+
+
+def test_an_exception_in_any_handler_reaches_the_status_bar_and_the_log(window):
+    import sys
+
+    from app.gui.guard import install_excepthook, log_file
+
+    before = sys.excepthook
+    install_excepthook(lambda: window)
+    try:
+        try:
+            raise RuntimeError("the profiles file is locked")
+        except RuntimeError as exc:  # what PySide6 hands to sys.excepthook from a slot
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = before
+    assert "the profiles file is locked" in window.statusBar().currentMessage()
+    assert "the profiles file is locked" in log_file().read_text(encoding="utf-8")

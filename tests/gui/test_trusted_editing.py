@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtCore, QtWidgets
+from PySide6.QtTest import QTest
 
 from tests.gui.driving import (
     activate,
@@ -171,3 +172,31 @@ def test_wheel_over_properties_scrolls_instead_of_editing(window, qtbot):
     wheel(gpus, 1)
     assert window.document.pipeline.node(node.id) == node  # nothing was edited
     assert not window.isWindowModified()
+
+
+def test_f2_renames_and_ctrl_f_finds_a_node(window, qtbot):
+    click_node(window, "train_mlp")
+    node = window.document.pipeline.node_by_name("train_mlp")
+    activate(window, qtbot)
+    window.canvas.viewer().setFocus()
+    key(window, QtCore.Qt.Key_F2)
+    dialog = window.findChild(QtWidgets.QInputDialog, "renameDialog")
+    qtbot.waitUntil(dialog.isVisible)
+    edit = dialog.findChild(QtWidgets.QLineEdit)
+    edit.selectAll()
+    QTest.keyClicks(edit, "train_net")
+    QTest.keyClick(edit, QtCore.Qt.Key_Return)
+    assert window.document.pipeline.node(node.id).name == "train_net"
+    assert window.canvas.view_of(node.id).name() == "train_net"
+
+    window.canvas.clear_selection()
+    activate(window, qtbot)
+    key(window, QtCore.Qt.Key_F, QtCore.Qt.ControlModifier)
+    finder = window.findChild(QtWidgets.QInputDialog, "findDialog")
+    qtbot.waitUntil(finder.isVisible)
+    combo = finder.findChild(QtWidgets.QComboBox)
+    combo.lineEdit().selectAll()
+    QTest.keyClicks(combo.lineEdit(), "compare")
+    click_button_of_modal(qtbot, "OK")
+    target = window.document.pipeline.node_by_name("compare_models")
+    assert window.canvas.selected_ids() == [target.id]
