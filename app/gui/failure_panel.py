@@ -32,7 +32,12 @@ def read_failure(node_name: str, detail: str, notebook: str = "", log: str = "")
     """The failure of one node from its executed notebook and log (each may be missing)."""
     error, trace, source, number = detail, "", "", None
     cells = _cells(Path(notebook)) if notebook else []
-    code_cells = [c for c in cells if c.get("cell_type") == "code"]
+    code_cells = [  # numbered as in the user's notebook: without the cell papermill injected
+        c
+        for c in cells
+        if c.get("cell_type") == "code"
+        and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
     for index, cell in enumerate(code_cells, start=1):
         found = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
         if found is not None:

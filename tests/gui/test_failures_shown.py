@@ -104,7 +104,9 @@ def test_a_failed_node_opens_its_error_traceback_and_cell_in_the_window(
     panel = window.failure_panel
     qtbot.waitUntil(panel.isVisible)
     assert not opened  # nothing was handed to xdg-open
-    assert "ValueError: labels must be 0 or 1" in panel.title.text()
+    assert (
+        "in cell 2: ValueError: labels must be 0 or 1" in panel.title.text()
+    )  # as the user counts
     assert panel.cell.toPlainText() == failing
     assert "labels must be 0 or 1" in panel.traceback.toPlainText()
     assert "\x1b[" not in panel.traceback.toPlainText()
