@@ -108,9 +108,8 @@ def application() -> object:
 def run_editor(path: str | None = None) -> int:
     """Open the main window (and ``path``); returns the exit code."""
     app = application()
-    from app.gui.main_window import MainWindow
-
     from app.gui.guard import install_excepthook
+    from app.gui.main_window import MainWindow
 
     window = MainWindow()
     install_excepthook(lambda: window if window.isVisible() else None)
