@@ -97,7 +97,7 @@ class RunActions:
                 self._run_failed = True
 
     def _on_node_event(self, event: NodeEvent) -> None:
-        self.canvas.set_run_state(event.node_id, event.state.value)
+        self.canvas.set_run_state(event.node_id, event.state)
         data = event.data or {}
         if data.get("notebook"):
             self.node_notebooks[event.node_id] = str(data["notebook"])

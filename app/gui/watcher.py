@@ -15,8 +15,6 @@ from graph_editor.qt.commands import UpdateNodeCommand
 class SourceWatcher(QtCore.QObject):
     """A QFileSystemWatcher over every node source; refreshes go through undo commands."""
 
-    refreshed = QtCore.Signal(str)  # node id whose ports changed
-
     def __init__(
         self,
         parent: QtCore.QObject,
@@ -71,7 +69,6 @@ class SourceWatcher(QtCore.QObject):
                 text=f"refresh ports of {before.name}",
             )
         )
-        self.refreshed.emit(node_id)
         return True
 
     def on_file_changed(self, path: str) -> list[str]:
