@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.events import NodeState
 from app.gui.deploy_actions import DeployActions
 from app.gui.document import Document
 from app.gui.dryrun import RunController
@@ -387,7 +388,7 @@ class MainWindow(
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
     def _on_node_activated(self, node_id: str) -> None:
-        if node_id in self.node_logs and self.canvas.run_state(node_id) == "failed":
+        if node_id in self.node_logs and self.canvas.run_state(node_id) == NodeState.FAILED:
             self.show_task_log(node_id)
         elif node_id in self.node_failures:
             self.show_failure(node_id)

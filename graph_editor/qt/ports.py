@@ -18,7 +18,7 @@ MISSING_TIP = "no longer in the notebook"
 
 @dataclass(frozen=True)
 class PortSpec:
-    """One port as drawn: ``broken`` when a wire names a port the node no longer has."""
+    """One port as drawn: ``broken`` when the node keeps a port its notebook no longer has."""
 
     name: str
     caption: str  # drawn in the node's text colour
@@ -26,7 +26,7 @@ class PortSpec:
     color: tuple[int, int, int]
     tooltip: str
     multi: bool = False
-    broken: bool = False
+    broken: bool = False  # drawn as a dashed red ring with a dashed red wire (issue #12)
 
 
 def port_tooltip(port: Port, direction: str) -> str:
