@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from graph_editor.errors import ConnectionRefused, ModelError
-from graph_editor.nodes import Edge, Node, PipelineSettings
+from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.types import can_feed
 
 
@@ -129,13 +129,16 @@ class Pipeline:
         old = self.node(node_id)
         if "id" in changes and changes["id"] != node_id:
             raise ModelError("a node's id never changes")
-        self._nodes[node_id] = dataclasses.replace(old, **changes)
+        new = dataclasses.replace(old, **changes)
+        _check_enum_fields(new)
+        self._nodes[node_id] = new
         self._emit("node_changed", node_id)
         return old
 
     def replace_node(self, node: Node) -> Node:
         """Put ``node`` in place of the node with the same id; returns the previous one."""
         old = self.node(node.id)
+        _check_enum_fields(node)
         self._nodes[node.id] = node
         self._emit("node_changed", node.id)
         return old
@@ -272,3 +275,14 @@ class Pipeline:
 
     def __len__(self) -> int:
         return len(self._nodes)
+
+
+def _check_enum_fields(node: Node) -> None:
+    """Refuse a plain string where a node holds an enum (a string kind broke save and undo)."""
+    checks = [("kind", node.kind, NodeKind), ("strategy", node.distributed.strategy, TFStrategy)]
+    checks += [("secret source", ref.source, SecretSource) for ref in node.secrets]
+    for field_name, value, enum in checks:
+        if not isinstance(value, enum):
+            raise ModelError(
+                f"node {node.name!r}: {field_name} must be a {enum.__name__}, not {value!r}"
+            )

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from PySide6 import QtGui
 
 from graph_editor import fileformat
 from graph_editor.atomic import atomic_write_text
 from graph_editor.pipeline import Pipeline
+from graph_editor.qt.commands import EditStack
 
 
 def recovery_dir() -> Path:
@@ -59,7 +59,7 @@ class Document:
     def __init__(self, pipeline: Pipeline | None = None, path: Path | None = None) -> None:
         self.pipeline = pipeline or Pipeline()
         self.path = Path(path).resolve() if path else None
-        self.undo_stack = QtGui.QUndoStack()
+        self.undo_stack = EditStack()
         self.restored = False  # restored from a recovery file: dirty until saved
         self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[
             :12

@@ -19,8 +19,15 @@ class RunWorker(QtCore.QObject):
     failed = QtCore.Signal(str)
     finished = QtCore.Signal()
 
-    def __init__(self, pipeline: Pipeline, overrides: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        overrides: dict[str, Any] | None = None,
+        only: tuple[str, ...] = (),
+        from_node: str | None = None,
+    ) -> None:
         super().__init__()
+        self.only, self.from_node = only, from_node
         # A snapshot: the user may keep editing while the run goes on.
         self.pipeline = fileformat.loads(fileformat.dumps(pipeline), pipeline.path or "<memory>")
         self.overrides = dict(overrides or {})
@@ -39,8 +46,8 @@ class RunWorker(QtCore.QObject):
                     jobs=None,
                     run_dir=None,
                     prepare_only=False,
-                    only=(),
-                    from_node=None,
+                    only=self.only,
+                    from_node=self.from_node,
                     use_cache=True,
                 ),
             )
@@ -68,9 +75,15 @@ class RunController(BackgroundController):
     event = QtCore.Signal(object)
     failed = QtCore.Signal(str)
 
-    def start(self, pipeline: Pipeline, overrides: dict[str, Any] | None = None) -> None:
+    def start(
+        self,
+        pipeline: Pipeline,
+        overrides: dict[str, Any] | None = None,
+        only: tuple[str, ...] = (),
+        from_node: str | None = None,
+    ) -> None:
         if not self.running:
-            self._launch(RunWorker(pipeline, overrides))
+            self._launch(RunWorker(pipeline, overrides, only, from_node))
 
     def cancel(self) -> None:
         if self.worker is not None:

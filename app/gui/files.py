@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 
 from app.gui.document import Document, pending_recoveries
+from app.gui.guard import report
 from graph_editor.errors import PipelineFileError
 
 MAX_RECENT = 8
@@ -86,6 +87,9 @@ class FileActions:
         except PipelineFileError as exc:
             self.show_error("Cannot open pipeline", str(exc))
             return False
+        except OSError as exc:
+            report(self, f"Open {path}", exc, dialog=True)  # type: ignore[arg-type]
+            return False
         self.document.discard_recovery()
         self.set_document(document)
         self._remember(document.path or path)
@@ -107,10 +111,11 @@ class FileActions:
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        self.commit_pending_edits()  # type: ignore[attr-defined]
         try:
             written = self.document.save(path)
-        except PipelineFileError as exc:
-            self.show_error("Cannot save pipeline", str(exc))
+        except Exception as exc:  # any failure: say so, keep the window and the work
+            report(self, f"Save to {path}", exc, dialog=True)  # type: ignore[arg-type]
             return False
         self._remember(written)
         self.show_status(f"Saved {written}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 NO_DISPLAY = (
@@ -19,6 +22,55 @@ def has_display() -> bool:
     if sys.platform in ("darwin", "win32"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+# What Qt's xcb platform plugin loads beyond libxcb itself: (library name, Debian/Ubuntu package).
+# Without one of them Qt prints a dozen lines naming only libxcb-cursor0, then aborts.
+XCB_LIBRARIES = (
+    ("xcb-cursor", "libxcb-cursor0"),
+    ("xcb-icccm", "libxcb-icccm4"),
+    ("xcb-keysyms", "libxcb-keysyms1"),
+    ("xcb-image", "libxcb-image0"),
+    ("xcb-randr", "libxcb-randr0"),
+    ("xcb-render-util", "libxcb-render-util0"),
+    ("xcb-shape", "libxcb-shape0"),
+    ("xcb-xkb", "libxcb-xkb1"),
+    ("xkbcommon-x11", "libxkbcommon-x11-0"),
+)
+
+
+def platform_is_xcb() -> bool:
+    """Whether Qt will pick its X11 (xcb) plugin: Linux, an X display, no other platform asked."""
+    chosen = os.environ.get("QT_QPA_PLATFORM", "")
+    if chosen:
+        return chosen.split(":")[0] == "xcb"
+    if not sys.platform.startswith("linux"):
+        return False
+    return bool(os.environ.get("DISPLAY")) and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def _loadable(name: str) -> bool:
+    found = ctypes.util.find_library(name)
+    if found is None:
+        return False
+    try:
+        ctypes.CDLL(found)
+    except OSError:
+        return False
+    return True
+
+
+def missing_display_packages(loadable: Callable[[str], bool] = _loadable) -> list[str]:
+    """Debian/Ubuntu packages of xcb libraries Qt needs for a real window and cannot load."""
+    return [package for library, package in XCB_LIBRARIES if not loadable(library)]
+
+
+def missing_libraries_message(packages: list[str]) -> str:
+    """The one line a user sees instead of Qt's multi-line plugin error."""
+    return (
+        "the editor's X11 window needs system libraries that are missing: "
+        f"{' '.join(packages)} (Debian/Ubuntu: sudo apt-get install {' '.join(packages)})"
+    )
 
 
 # Harmless notes from Qt's offscreen/xcb platform plugins that users cannot act on.
@@ -56,9 +108,11 @@ def application() -> object:
 def run_editor(path: str | None = None) -> int:
     """Open the main window (and ``path``); returns the exit code."""
     app = application()
+    from app.gui.guard import install_excepthook
     from app.gui.main_window import MainWindow
 
     window = MainWindow()
+    install_excepthook(lambda: window if window.isVisible() else None)
     window.show()
     restored = window.offer_recovery(ask=True)
     if path and not restored:

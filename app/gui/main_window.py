@@ -6,17 +6,21 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.events import NodeState
 from app.gui.deploy_actions import DeployActions
 from app.gui.document import Document
 from app.gui.dryrun import RunController
 from app.gui.files import FileActions, settings
+from app.gui.guard import ensure_log, guarded, report
 from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
 from app.gui.look import icon
+from app.gui.node_actions import NodeActions
+from app.gui.run_actions import RunActions
 from app.gui.run_panel import RunPanel
 from app.gui.start_page import StartActions, StartPage
 from app.gui.watcher import SourceWatcher
 from graph_editor.build import layered_positions
+from graph_editor.errors import ModelError
 from graph_editor.nodes import NodeKind
 from graph_editor.qt.canvas import PipelineCanvas
 from graph_editor.qt.commands import MoveNodesCommand
@@ -24,9 +28,13 @@ from graph_editor.qt.palette import Palette
 from graph_editor.qt.properties import PropertiesPanel
 
 AUTOSAVE_MS = 2000
+# Actions whose failure also shows a dialog (the user must not miss that nothing was written).
+_DIALOG_ON_FAILURE = {"Save", "Save As", "Open", "Quit", "New"}
 
 
-class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow):
+class MainWindow(
+    NodeActions, RunActions, DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
+):
     """The editor window around one document."""
 
     def __init__(self, document: Document | None = None) -> None:
@@ -34,7 +42,9 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.setWindowIcon(icon("app"))
         self.document = document or Document()
         self.last_error = ""
-        self.node_notebooks: dict[str, str] = {}
+        ensure_log()
+        self.undo_group = QtGui.QUndoGroup(self)
+        self._init_runs()
         self.canvas = PipelineCanvas(self.document.pipeline, self.document.undo_stack, self)
         self.start_page = StartPage()
         self.pages = QtWidgets.QStackedWidget()
@@ -53,6 +63,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self._build_actions()
         self._connect()
         self._install_node_menu()
+        self._install_editing_menu()
         self.set_document(self.document)
         if document is None:
             self.show_start_page()
@@ -87,7 +98,12 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         right = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
         self.issues_dock = self._dock("Problems", self.issues, QtCore.Qt.BottomDockWidgetArea)
         self.run_dock = self._dock("Run", self.run_panel, QtCore.Qt.BottomDockWidgetArea)
+        self.failure_dock = self._dock(
+            "Failure", self.failure_panel, QtCore.Qt.BottomDockWidgetArea
+        )
         self.tabifyDockWidget(self.issues_dock, self.run_dock)
+        self.tabifyDockWidget(self.run_dock, self.failure_dock)
+        self.failure_dock.hide()
         self.issues_dock.raise_()
         self.resizeDocks([left, right], [190, 380], QtCore.Qt.Horizontal)
         self.resizeDocks([self.issues_dock], [170], QtCore.Qt.Vertical)
@@ -107,28 +123,55 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         if shortcut is not None:
             action.setShortcut(QtGui.QKeySequence(shortcut))
             action.setShortcutContext(QtCore.Qt.WindowShortcut)
-        action.setToolTip(tip or text.replace("&", "").replace("…", ""))
-        action.triggered.connect(lambda _checked=False: slot())
+        plain = text.replace("&", "").replace("…", "")
+        action.setToolTip(tip or plain)
+
+        def commit_then_run() -> object:
+            self.commit_pending_edits()  # half-typed text goes to the node it was typed for
+            return slot()  # type: ignore[operator]
+
+        run = guarded(self, plain, commit_then_run, dialog=plain in _DIALOG_ON_FAILURE)  # type: ignore[arg-type]
+        action.triggered.connect(lambda _checked=False: run())
+        self.addAction(action)
+        return action
+
+    def _undo_action(self, action: QtGui.QAction, shortcut: QtGui.QKeySequence) -> QtGui.QAction:
+        """Undo/Redo of the current document (a ``QUndoGroup`` action follows the active stack)."""
+        name = "undo" if shortcut == QtGui.QKeySequence.Undo else "redo"
+        action.setIcon(icon(name))
+        action.setShortcuts(QtGui.QKeySequence.keyBindings(shortcut))
+        action.setShortcutContext(QtCore.Qt.WindowShortcut)
+        action.setToolTip(name.capitalize())
+        action.setIconText(name.capitalize())  # the toolbar keeps a short label; menus say what
         self.addAction(action)
         return action
 
     def _build_actions(self) -> None:
         K = QtGui.QKeySequence
-        stack = self.document.undo_stack
         a = self.actions_by_name = {
             "new": self._action("&New", self.new_file, K.New, "new"),
             "open": self._action("&Open…", self.open_dialog, K.Open, "open"),
             "save": self._action("&Save", self.save, K.Save, "save"),
             "save_as": self._action("Save &As…", self.save_as, K.SaveAs),
             "close": self._action("&Quit", self.close, K.Quit),
-            "undo": self._action("&Undo", lambda: self.document.undo_stack.undo(), K.Undo, "undo"),
-            "redo": self._action("&Redo", lambda: self.document.undo_stack.redo(), K.Redo, "redo"),
+            "undo": self._undo_action(self.undo_group.createUndoAction(self, "&Undo"), K.Undo),
+            "redo": self._undo_action(self.undo_group.createRedoAction(self, "&Redo"), K.Redo),
             "copy": self._action("&Copy", self.canvas.copy_selection, K.Copy),
             "cut": self._action("Cu&t", self.cut, K.Cut),
             "paste": self._action("&Paste", self.canvas.paste, K.Paste),
             "duplicate": self._action("D&uplicate", self.canvas.duplicate_selection, "Ctrl+D"),
             "delete": self._action("&Delete", self.canvas.delete_selection, K.Delete),
             "select_all": self._action("Select &All", self.select_all, K.SelectAll),
+            "rename": self._action("&Rename Node…", self.rename_node, "F2"),
+            "find": self._action("&Find Node…", self.find_node, K.Find),
+            "refresh_ports": self._action(
+                "Refresh &Ports",
+                self.refresh_ports,
+                "Ctrl+R",
+                "",
+                "Re-read the selected nodes' notebooks for their parameters and outputs",
+            ),
+            "zoom_selection": self._action("Zoom to &Selection", self.zoom_to_selection, "Shift+F"),
             "search": self._action("Add Node by &Name…", self.canvas.toggle_node_search, "Tab"),
             "layout": self._action(
                 "Auto &Layout",
@@ -173,7 +216,6 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
         self.canvas.widget.addAction(a["search"])
         a["stop"].setEnabled(False)
-        stack.canUndoChanged.connect(a["undo"].setEnabled)
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for name in ("new", "open"):
@@ -193,10 +235,13 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             "delete",
             None,
             "select_all",
+            "find",
+            "rename",
+            "refresh_ports",
         ):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
-        for name in ("search", "layout", "fit", None, "start_page"):
+        for name in ("search", "layout", "fit", "zoom_selection", None, "start_page"):
             view.addSeparator() if name is None else view.addAction(a[name])
         run = bar.addMenu("&Pipeline")
         for name in (
@@ -235,6 +280,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
             "deploy",
         ):
             tools.addSeparator() if name is None else tools.addAction(a[name])
+        self.overflow_menu = overflow_into_menu(tools)
         self.rebuild_recent_menu()
 
     def _connect(self) -> None:
@@ -264,16 +310,22 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         if old is not document:
             old.undo_stack.cleanChanged.disconnect(self.update_title)
             old.undo_stack.indexChanged.disconnect(self._on_edit)
+            old.undo_stack.refused.disconnect(self._on_refused)
+            self.undo_group.removeStack(old.undo_stack)
         self.document = document
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
         self.canvas.commands = document.undo_stack
         if self.canvas.pipeline is not document.pipeline:
             self.canvas.set_pipeline(document.pipeline)
         document.undo_stack.cleanChanged.connect(self.update_title)
         document.undo_stack.indexChanged.connect(self._on_edit)
+        document.undo_stack.refused.connect(self._on_refused)
         self.validator.watch(document.pipeline, painted=self.canvas.viewer().viewport())
         self.watcher.watch(document.pipeline)
         self.properties.show_selection(document.pipeline, [])
         self.node_notebooks.clear()
+        self.node_failures.clear()
         self.node_logs.clear()
         self.update_title()
         self.show_canvas()
@@ -283,8 +335,15 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.setWindowModified(self.document.dirty)
         self.setWindowTitle(f"{self.document.title}[*] — Stitchboard")
 
+    def commit_pending_edits(self) -> None:
+        """Finish a half-typed Properties field (before a command or a selection change)."""
+        self.properties.commit_pending()
+
     def push(self, command: QtGui.QUndoCommand) -> None:
         self.document.undo_stack.push(command)
+
+    def _on_refused(self, reason: str) -> None:
+        report(self, "Edit", ModelError(reason))
 
     def _on_edit(self, _index: int) -> None:
         self.update_title()
@@ -331,6 +390,8 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
     def _on_node_activated(self, node_id: str) -> None:
         if node_id in self.node_logs and self.canvas.run_state(node_id) == NodeState.FAILED:
             self.show_task_log(node_id)
+        elif node_id in self.node_failures:
+            self.show_failure(node_id)
         elif node_id in self.node_notebooks:
             self.open_executed_notebook(node_id)
 
@@ -343,72 +404,6 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.issues.show_issues(issues)
         self.canvas.set_issue_counts(issue_counts(issues))
         self.problems_label.setText(summary(issues))
-
-    # -- dry-run ----------------------------------------------------------------------------
-    def start_run(self) -> None:
-        if self.runs.running:
-            return
-        if self.deploys.running:
-            self.show_status("A deploy is running: wait for it (or stop watching its run) first")
-            return
-        self.canvas.clear_run_states()
-        self.node_notebooks.clear()
-        self.run_dock.show()
-        self.run_dock.raise_()
-        self.run_panel.started(len(self.document.pipeline))
-        self.progress.setRange(0, max(1, len(self.document.pipeline)))
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.actions_by_name["run"].setEnabled(False)
-        self.actions_by_name["stop"].setEnabled(True)
-        self.runs.start(self.document.pipeline)
-        self.show_status("Dry-run started")
-
-    def _on_run_event(self, event: object) -> None:
-        if isinstance(event, NodeEvent):
-            self.canvas.set_run_state(event.node_id, event.state)
-            notebook = event.data.get("notebook") if event.data else None
-            if notebook:
-                self.node_notebooks[event.node_id] = str(notebook)
-            detail = f" — {event.detail}" if event.detail else ""
-            self.run_panel.append(f"[{event.node_name}] {event.state.value}{detail}")
-            if event.state == NodeState.FAILED:
-                self.show_status(f"{event.node_name} failed{detail}")
-        elif isinstance(event, LogEvent):
-            self.run_panel.append(_log_line(event))
-        elif isinstance(event, ProgressEvent):
-            self.run_panel.set_progress(event.done, event.total)
-            self.progress.setRange(0, max(1, event.total))
-            self.progress.setValue(event.done)
-        elif isinstance(event, RunFinished):
-            self.run_panel.finished(f"Run {event.state.value}")
-            self.show_status(f"Dry-run {event.state.value}")
-
-    def _on_run_failed(self, message: str) -> None:
-        self.run_panel.append(message)
-        self.run_panel.finished("Run could not start")
-        self.show_status(message)
-
-    def cancel_current(self) -> None:
-        """The run panel's Cancel: stops the dry-run, or stops watching a deployed run."""
-        if self.runs.running:
-            self.runs.cancel()
-        elif self.deploys.running:
-            self.deploys.cancel()
-
-    def _on_run_finished(self) -> None:
-        self.progress.setVisible(False)
-        self.actions_by_name["run"].setEnabled(not self.deploys.running)
-        self.actions_by_name["stop"].setEnabled(False)
-        self.run_panel.cancel.setEnabled(False)
-
-    def open_executed_notebook(self, node_id: str = "") -> bool:
-        ids = [node_id] if node_id else self.canvas.selected_ids()
-        path = next((self.node_notebooks[i] for i in ids if i in self.node_notebooks), "")
-        if not path:
-            self.show_status("Run the pipeline first: no executed notebook for this node")
-            return False
-        return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path))
 
     # -- export -----------------------------------------------------------------------------
     def export_preview(self) -> QtWidgets.QDialog:
@@ -445,6 +440,7 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         for signal, slot in (
             (stack.cleanChanged, self.update_title),
             (stack.indexChanged, self._on_edit),
+            (stack.refused, self._on_refused),
         ):
             try:
                 signal.disconnect(slot)
@@ -454,5 +450,41 @@ class MainWindow(DeployActions, StartActions, FileActions, QtWidgets.QMainWindow
         self.validator.stop()
 
 
-def _log_line(event: LogEvent) -> str:
-    return f"[{event.node_name}] {event.text}" if event.node_name else event.text
+def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
+    """Actions that do not fit a narrow window go into a menu on the toolbar's » button.
+
+    Inside a main window Qt "expands" a non-movable toolbar into a second row instead, and that
+    row stayed empty (Export Preview and Deploy were unreachable below ~1130 px).
+    """
+    menu = QtWidgets.QMenu(toolbar)
+    menu.setObjectName("toolbarOverflow")
+
+    def fill() -> None:
+        menu.clear()
+        for action in toolbar.actions():
+            widget = toolbar.widgetForAction(action)
+            if not action.isSeparator() and widget is not None and not widget.isVisible():
+                menu.addAction(action)
+
+    menu.aboutToShow.connect(fill)
+    button = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
+    if button is not None:
+        button.setToolTip("More actions")
+        toolbar._overflow_filter = _OverflowClick(button, menu)  # type: ignore[attr-defined]
+    return menu
+
+
+class _OverflowClick(QtCore.QObject):
+    """Turns a click on Qt's toolbar extension button into the overflow menu."""
+
+    def __init__(self, button: QtWidgets.QToolButton, menu: QtWidgets.QMenu) -> None:
+        super().__init__(button)
+        self.button, self.menu = button, menu
+        button.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QtCore.QEvent.MouseButtonPress:
+            self.menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
+            return True
+        return kind in (QtCore.QEvent.MouseButtonRelease, QtCore.QEvent.MouseButtonDblClick)

@@ -51,28 +51,38 @@ class SourceWatcher(QtCore.QObject):
         if wanted - current:
             self.fs.addPaths(sorted(wanted - current))
 
+    def refresh_node(self, node_id: str) -> bool:
+        """Re-read one node's notebook ports (one undo step); returns whether they changed."""
+        pipeline = self.pipeline
+        if pipeline is None or not pipeline.has_node(node_id):
+            return False
+        before = pipeline.node(node_id)
+        if not refresh_ports(pipeline, node_id):
+            return False
+        after = pipeline.node(node_id)
+        pipeline.replace_node(before)  # redo through the undo stack, so undo works
+        self.push(
+            UpdateNodeCommand(
+                pipeline,
+                node_id,
+                {"inputs": after.inputs, "outputs": after.outputs},
+                text=f"refresh ports of {before.name}",
+            )
+        )
+        return True
+
     def on_file_changed(self, path: str) -> list[str]:
         """Refresh the ports of every node using ``path``; returns the ids that changed."""
         pipeline = self.pipeline
         if pipeline is None:
             return []
-        changed = []
-        for node in pipeline.nodes:
-            if not node.source or str(pipeline.source_path(node)) != path:
-                continue
-            before = node
-            if refresh_ports(pipeline, node.id):
-                after = pipeline.node(node.id)
-                pipeline.replace_node(before)  # redo through the undo stack, so undo works
-                self.push(
-                    UpdateNodeCommand(
-                        pipeline,
-                        node.id,
-                        {"inputs": after.inputs, "outputs": after.outputs},
-                        text=f"refresh ports of {node.name}",
-                    )
-                )
-                changed.append(node.id)
+        changed = [
+            node.id
+            for node in pipeline.nodes
+            if node.source
+            and str(pipeline.source_path(node)) == path
+            and self.refresh_node(node.id)
+        ]
         if changed:
             names = ", ".join(pipeline.node(i).name for i in changed)
             self.on_status(f"{Path(path).name} changed on disk: ports of {names} refreshed")

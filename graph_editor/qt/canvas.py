@@ -29,10 +29,12 @@ from graph_editor.qt.editing import EditingActions
 from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, node_tooltip, output_specs
 from graph_editor.qt.style import BACKGROUND, GRID
+from graph_editor.qt.tuning import NoUndoStack, drop_builtin_undo, flat_tab_search, mark_broken
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
 from graph_editor.run_state import NodeState
 
 KIND_MIME = "application/x-stitchboard-kind"
+FIT_MARGIN = 40.0  # screen pixels kept free around the nodes by Zoom to Fit
 
 
 class PipelineCanvas(EditingActions, NodeGraph):
@@ -48,10 +50,10 @@ class PipelineCanvas(EditingActions, NodeGraph):
         commands: QtWidgets.QUndoStack,
         parent: QtCore.QObject | None = None,
     ) -> None:
-        private = QtWidgets.QUndoStack()
-        private.setUndoLimit(1)  # NodeGraphQt's own commands are never undone: ours are
+        private = NoUndoStack()
         super().__init__(parent, undo_stack=private)
         self._private_stack = private
+        drop_builtin_undo(self.viewer())
         self.commands = commands
         self.register_nodes(list(NODE_CLASSES.values()))
         self.set_acyclic(False)  # the model refuses cycles; the view must show loaded ones
@@ -206,6 +208,8 @@ class PipelineCanvas(EditingActions, NodeGraph):
         ports = self._view_ports(edge)
         if ports is not None:
             ports[0].connect_to(ports[1], push_undo=False, emit_signal=False)
+            if getattr(ports[0].view, "broken", False) or getattr(ports[1].view, "broken", False):
+                mark_broken(ports[0].view, ports[1].view)
 
     def _disconnect_view(self, edge: Edge) -> None:
         ports = self._view_ports(edge)
@@ -279,18 +283,25 @@ class PipelineCanvas(EditingActions, NodeGraph):
                 rect = rect.united(view.view.sceneBoundingRect())
         return rect
 
-    def fit_all(self, node_ids: Iterable[str] | None = None) -> None:
-        """Zoom to fit the nodes, at most 100 %, centred."""
+    def fit_all(self, node_ids: Iterable[str] | None = None, margin: float = FIT_MARGIN) -> None:
+        """Zoom to fit the nodes with ``margin`` screen pixels around them, at most 100 %, centred.
+
+        NodeGraphQt's fit sets the scene rect to the nodes' rect, which pins it to a corner of a
+        larger viewport (a 2-node graph touched the edge); here the scene rect is the whole
+        visible area, so centring works.
+        """
         rect = self.nodes_rect(node_ids)
         if rect.isNull():
             return
         viewer = self.viewer()
-        margin = 40.0
-        rect = rect.adjusted(-margin, -margin, margin, margin)
-        viewer._scene_range = rect  # NodeGraphQt's own zoom keeps working from here
-        viewer._update_scene()
-        if viewer.get_zoom() > 0.0:
-            viewer.set_zoom(0.0)
+        port = viewer.viewport().rect()
+        room_w, room_h = max(port.width() - 2 * margin, 1.0), max(port.height() - 2 * margin, 1.0)
+        scale = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0), 1.0)
+        visible = QtCore.QRectF(0.0, 0.0, port.width() / scale, port.height() / scale)
+        visible.moveCenter(rect.center())
+        visible = visible.united(viewer.sceneRect()) if node_ids is not None else visible
+        viewer._scene_range = visible  # NodeGraphQt's own zoom keeps working from here
+        viewer._update_scene()  # its fitInView: the visible area has the viewport's shape
         viewer.centerOn(rect.center())
         self.update_proxy_modes()
 
@@ -303,6 +314,13 @@ class PipelineCanvas(EditingActions, NodeGraph):
         scale = self.viewer().transform().m11()
         for view in self._views.values():
             view.view.update_proxy_mode(scale)
+
+    def toggle_node_search(self) -> None:
+        """Tab: a search over Stitchboard's node kinds by their display names, nothing else."""
+        viewer = self.viewer()
+        if not viewer.underMouse():  # from the menu or the keyboard: open in the middle
+            viewer._previous_pos = viewer.viewport().rect().center()
+        flat_tab_search(viewer)  # a menu: returns once a kind is chosen or Esc pressed
 
     def get_unique_name(self, name: str) -> str:  # names are the model's business
         return name

@@ -2,15 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from Qt import QtWidgets
+from Qt import QtCore, QtWidgets
 
+from graph_editor.errors import StitchboardError
 from graph_editor.nodes import Edge, Node
 from graph_editor.pipeline import Pipeline
 
-QUndoCommand = QtWidgets.QUndoCommand  # Qt.py exposes Qt6's QtGui.QUndoCommand here too
+
+class QUndoCommand(QtWidgets.QUndoCommand):  # Qt.py exposes Qt6's QtGui.QUndoCommand here too
+    """A command whose refused edit never stays on the undo stack.
+
+    PySide6 prints and swallows an exception raised in ``redo``/``undo``, which left a command
+    on the stack that did nothing (issue #12). Here a ``StitchboardError`` goes to ``report``
+    (set by ``EditStack.push``) and marks the command obsolete, so the stack drops it.
+    """
+
+    def report(self, error: StitchboardError) -> None:
+        """Where a refused step goes (``EditStack`` turns it into its ``refused`` signal)."""
+
+    def redo(self) -> None:
+        self._guarded(self.apply)
+
+    def undo(self) -> None:
+        self._guarded(self.revert)
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except StitchboardError as exc:
+            self.setObsolete(True)
+            self.report(exc)
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+
+class EditStack(QtWidgets.QUndoStack):
+    """A document's undo stack: says why an edit was refused instead of keeping a no-op step."""
+
+    refused = QtCore.Signal(str)
+
+    def push(self, command: QtWidgets.QUndoCommand) -> None:  # type: ignore[override]
+        if isinstance(command, QUndoCommand):
+            command.report = self._report  # type: ignore[method-assign]
+        super().push(command)
+
+    def _report(self, error: StitchboardError) -> None:
+        self.refused.emit(str(error).splitlines()[0])
 
 
 class AddNodesCommand(QUndoCommand):
@@ -24,13 +68,13 @@ class AddNodesCommand(QUndoCommand):
         super().__init__(text or f"add {names}")
         self.pipeline = pipeline
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         for node in self.nodes:
             self.pipeline.add_node(node)
         for edge in self.edges:
             self.pipeline.add_edge(edge, check=False)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for edge in self.edges:
             if self.pipeline.has_edge(edge):
                 self.pipeline.remove_edge(edge)
@@ -48,7 +92,7 @@ class RemoveNodesCommand(QUndoCommand):
         self.removed: list[tuple[int, Node]] = []  # (index in node order, node), ascending
         self.edges: list[Edge] = []
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         order = sorted(self.node_ids, key=self.pipeline.index_of)
         self.removed = [(self.pipeline.index_of(i), self.pipeline.node(i)) for i in order]
         edges: set[Edge] = set()
@@ -57,7 +101,7 @@ class RemoveNodesCommand(QUndoCommand):
             edges.update(node_edges)
         self.edges = sorted(edges)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for index, node in self.removed:  # ascending: each lands where it was
             self.pipeline.add_node(node, index=index)
         for edge in self.edges:
@@ -74,13 +118,13 @@ class RewireCommand(QUndoCommand):
         super().__init__(text or ("connect" if self.added else "disconnect"))
         self.pipeline = pipeline
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         for edge in self.removed:
             self.pipeline.remove_edge(edge)
         for edge in self.added:
             self.pipeline.add_edge(edge, check=False)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for edge in reversed(self.added):
             self.pipeline.remove_edge(edge)
         for edge in self.removed:
@@ -118,10 +162,10 @@ class UpdateNodeCommand(QUndoCommand):
         self.pipeline, self.node_id, self.changes = pipeline, node_id, changes
         self.old: Node | None = None
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.old = self.pipeline.update_node(self.node_id, **self.changes)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self.old is not None
         self.pipeline.replace_node(self.old)
 
@@ -138,11 +182,11 @@ class MoveNodesCommand(QUndoCommand):
         super().__init__(text)
         self.pipeline, self.moves = pipeline, moves
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         for node_id, (new, _old) in self.moves.items():
             self.pipeline.update_node(node_id, position=new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         for node_id, (_new, old) in self.moves.items():
             self.pipeline.update_node(node_id, position=old)
 
@@ -155,9 +199,9 @@ class UpdateSettingsCommand(QUndoCommand):
         self.pipeline, self.changes = pipeline, changes
         self.old: dict[str, Any] = {}
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         previous = self.pipeline.update_settings(**self.changes)
         self.old = {k: getattr(previous, k) for k in self.changes}
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.pipeline.update_settings(**self.old)

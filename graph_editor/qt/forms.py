@@ -11,6 +11,49 @@ Getter = Callable[[Any], Any]
 Putter = Callable[[Any, Any], dict[str, Any]]
 
 
+class _WheelOnlyWhenFocused:
+    """A field that leaves the mouse wheel to the scrolling panel unless the user focused it.
+
+    Scrolling the Properties panel over a spin box or combo changed Retries, GPUs or Kind
+    (issue #12); an ignored wheel event goes on to the scroll area instead.
+    """
+
+    def _init_focus(self) -> None:
+        self.setFocusPolicy(QtCore.Qt.StrongFocus)  # type: ignore[attr-defined]
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt calls this
+        if self.hasFocus():  # type: ignore[attr-defined]
+            super().wheelEvent(event)  # type: ignore[misc]
+            return
+        area = self.parent()  # type: ignore[attr-defined]
+        while area is not None and not isinstance(area, QtWidgets.QAbstractScrollArea):
+            area = area.parent()
+        if area is None:
+            event.ignore()
+            return
+        # Handed on explicitly: Qt does not pass an ignored synthetic wheel event to parents.
+        bar = (
+            area.horizontalScrollBar() if event.angleDelta().y() == 0 else area.verticalScrollBar()
+        )
+        QtWidgets.QApplication.sendEvent(bar, event)
+
+
+class SpinBox(_WheelOnlyWhenFocused, QtWidgets.QSpinBox):
+    """A spin box that ignores the wheel unless focused."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._init_focus()
+
+
+class ComboBox(_WheelOnlyWhenFocused, QtWidgets.QComboBox):
+    """A combo box that ignores the wheel unless focused."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._init_focus()
+
+
 class Form(QtCore.QObject):
     """Fields bound to one object (a node or the settings); edits call ``on_change(changes)``."""
 
@@ -52,7 +95,7 @@ class Form(QtCore.QObject):
         tooltip: str = "",
     ) -> QtWidgets.QSpinBox:
         """An integer; with ``special`` the minimum shows that text and means ``None``."""
-        box = QtWidgets.QSpinBox()
+        box = SpinBox()
         box.setObjectName(label.lower().replace(" ", "_"))
         box.setRange(minimum - (1 if special else 0), maximum)
         box.setToolTip(tooltip)
@@ -72,16 +115,20 @@ class Form(QtCore.QObject):
     def combo(
         self, label: str, get: Getter, put: Putter, items: list[tuple[str, Any]], tooltip: str = ""
     ) -> QtWidgets.QComboBox:
-        box = QtWidgets.QComboBox()
+        box = ComboBox()
         box.setObjectName(label.lower().replace(" ", "_"))
         box.setToolTip(tooltip)
-        for text, data in items:
-            box.addItem(text, data)
-        box.activated.connect(lambda _i: self._commit(label, put, box.currentData(), get))
+        # The Python values stay here: a QVariant turns a StrEnum into a plain str (issue #12).
+        values = [data for _text, data in items]
+        for text, _data in items:
+            box.addItem(text)
+        box.activated.connect(
+            lambda i: self._commit(label, put, values[i], get) if i >= 0 else None
+        )
 
         def show(w: QtWidgets.QComboBox, v: Any) -> None:
-            index = w.findData(v)
-            w.setCurrentIndex(max(index, 0))
+            index = next((i for i, value in enumerate(values) if value == v), 0)
+            w.setCurrentIndex(index)
 
         self._add(label, box, get, show)
         return box

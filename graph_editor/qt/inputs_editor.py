@@ -10,6 +10,7 @@ from Qt import QtCore, QtWidgets
 
 from graph_editor.nodes import Node, Port
 from graph_editor.pipeline import Pipeline
+from graph_editor.qt.forms import ComboBox
 from graph_editor.types import PortType, coerce_text
 
 VALUE = ""  # binding-combo data meaning "a value (or the notebook default)"
@@ -77,7 +78,7 @@ class InputsEditor(QtWidgets.QWidget):
             row = QtWidgets.QWidget()
             box = QtWidgets.QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
-            binding = QtWidgets.QComboBox()
+            binding = ComboBox()
             binding.addItem("value", VALUE)
             for name in params:
                 binding.addItem(f"param {name}", name)
@@ -93,7 +94,7 @@ class InputsEditor(QtWidgets.QWidget):
     def _value_editor(self, port: Port) -> QtWidgets.QWidget:
         default = "" if not port.has_default else value_text(port.default, port.type)
         if port.type == PortType.BOOL:
-            combo = QtWidgets.QComboBox()
+            combo = ComboBox()
             combo.addItem(f"default ({default or 'none'})", None)
             combo.addItem("true", True)
             combo.addItem("false", False)

@@ -86,6 +86,7 @@ class StitchPortItem(PortItem):
         self._multi_connection = spec.multi
         self._locked = False
         self.setToolTip(spec.tooltip)
+        self.broken = spec.broken  # a wired name the notebook no longer has
         self._rect = QtCore.QRectF(0.0, 0.0, PORT_SIZE + _FALLOFF, PORT_SIZE)
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - the scene asks ~10x per port and paint
@@ -99,7 +100,27 @@ class StitchPortItem(PortItem):
             center = self.boundingRect().center()
             painter.drawEllipse(center, size / 2, size / 2)
             return
+        if self.broken:
+            self._paint_broken(painter)
+            return
         super().paint(painter, option, widget)
+
+    def _paint_broken(self, painter: QtGui.QPainter) -> None:
+        """A dashed red ring with a cross: this port is gone from the notebook."""
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.Antialiasing, True)
+        rect = self.boundingRect()
+        size = self._width / 1.2
+        center = rect.center()
+        pen = QtGui.QPen(QtGui.QColor(*self._color), 1.6, QtCore.Qt.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QtCore.Qt.NoBrush)
+        painter.drawEllipse(center, size / 2, size / 2)
+        arm = size / 4
+        painter.setPen(QtGui.QPen(QtGui.QColor(*self._color), 1.6))
+        painter.drawLine(center + QtCore.QPointF(-arm, -arm), center + QtCore.QPointF(arm, arm))
+        painter.drawLine(center + QtCore.QPointF(-arm, arm), center + QtCore.QPointF(arm, -arm))
+        painter.restore()
 
     def itemChange(self, change: object, value: object) -> object:  # noqa: N802 - Qt calls this
         if change is _SCENE_MOVED and self._pipes:

@@ -69,7 +69,8 @@ class NodePanel(QtWidgets.QScrollArea):
         self.form.combo("Kind", *_attr("kind"), items=[(KIND_LABELS[k], k) for k in NodeKind])
         self.source_edit = self.form.line(
             "Source",
-            *_attr("source"),
+            lambda n: n.source,
+            lambda n, v: self._source_changes(v),
             placeholder="notebook.ipynb or job.py",
             tooltip="relative to the pipeline file",
         )
@@ -137,7 +138,13 @@ class NodePanel(QtWidgets.QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
 
+    def commit_pending(self) -> None:
+        """Commit a half-typed field to the node it was typed for (before selection changes)."""
+        commit_focused(self)
+
     def show_node(self, pipeline: Pipeline, node_id: str) -> None:
+        if node_id != self.node_id:
+            self.commit_pending()
         if self.pipeline is not pipeline:
             if self.pipeline is not None:
                 self.pipeline.unsubscribe(self._on_event)
@@ -210,19 +217,48 @@ class NodePanel(QtWidgets.QScrollArea):
 
     def set_source(self, path: Path) -> None:
         """Point the node at another notebook/script and take its ports (one undo step)."""
-        from graph_editor.errors import NotebookError
-        from graph_editor.notebook import inspect_notebook
-
         assert self.pipeline is not None
+        self._change(self._source_changes(str(path)), "choose source")
+
+    def _source_changes(self, text: str) -> dict[str, Any]:
+        """The node's new source and, when it can be read, the ports it declares."""
+        assert self.pipeline is not None
+        if not text:
+            return {"source": ""}
+        path = Path(text)
+        if not path.is_absolute():
+            path = self.pipeline.base_dir / path
         changes: dict[str, Any] = {"source": relative_source(path, self.pipeline.base_dir)}
-        try:
-            info = inspect_notebook(path)
-        except NotebookError as exc:
-            self.on_status(str(exc))
-        else:
-            if path.suffix != ".py":
-                changes.update(inputs=info.inputs, outputs=info.outputs)
-        self._change(changes, "choose source")
+        changes.update(source_ports(path, self.on_status))
+        return changes
+
+
+def source_ports(path: Path, on_status: Callable[[str], None]) -> dict[str, Any]:
+    """``inputs``/``outputs`` read from a notebook (nothing for scripts or unreadable files)."""
+    from graph_editor.errors import NotebookError
+    from graph_editor.notebook import inspect_notebook
+
+    if path.suffix == ".py":
+        return {}
+    try:
+        info = inspect_notebook(path)
+    except NotebookError as exc:
+        on_status(str(exc).splitlines()[0])
+        return {}
+    return {"inputs": info.inputs, "outputs": info.outputs}
+
+
+def commit_focused(panel: QtWidgets.QWidget) -> None:
+    """Finish the edit in ``panel``'s focused field, if the user typed something there."""
+    widget = QtWidgets.QApplication.focusWidget()
+    if widget is None or not panel.isAncestorOf(widget):
+        return
+    if isinstance(widget, QtWidgets.QLineEdit) and widget.isModified():
+        widget.editingFinished.emit()
+        widget.setModified(False)
+    elif isinstance(widget, QtWidgets.QAbstractSpinBox):
+        widget.interpretText()
+        widget.editingFinished.emit()
 
 
 class PropertiesPanel(QtWidgets.QStackedWidget):
@@ -241,7 +277,16 @@ class PropertiesPanel(QtWidgets.QStackedWidget):
         self.addWidget(self.node_panel)
         self.pipeline: Pipeline | None = None
 
+    def commit_pending(self) -> None:
+        """Commit a half-typed field to the node (or pipeline) it was typed for."""
+        commit_focused(self.currentWidget())
+
     def show_selection(self, pipeline: Pipeline, node_ids: list[str]) -> None:
+        if self.pipeline is not pipeline:
+            if self.pipeline is not None:
+                self.pipeline.unsubscribe(self._on_event)
+            pipeline.subscribe(self._on_event)
+        self.commit_pending()
         self.pipeline = pipeline
         if len(node_ids) == 1 and pipeline.has_node(node_ids[0]):
             self.node_panel.show_node(pipeline, node_ids[0])
@@ -250,6 +295,15 @@ class PropertiesPanel(QtWidgets.QStackedWidget):
             self.node_panel.node_id = ""
             self.pipeline_panel.show_pipeline(pipeline)
             self.setCurrentWidget(self.pipeline_panel)
+
+    def _on_event(self, event: PipelineEvent) -> None:
+        """A node that Undo (or anything else) removed is no longer shown."""
+        if event.kind == "node_removed" and event.node_id == self.node_panel.node_id:
+            focused = QtWidgets.QApplication.focusWidget()
+            if isinstance(focused, QtWidgets.QLineEdit) and self.isAncestorOf(focused):
+                focused.setModified(False)  # typed for a node that is gone: nowhere to go
+            assert self.pipeline is not None
+            self.show_selection(self.pipeline, [])
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt calls this
         return QtCore.QSize(360, 600)

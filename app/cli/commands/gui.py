@@ -26,10 +26,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from app.gui.launch import NO_DISPLAY, has_display
+    from app.gui.launch import (
+        NO_DISPLAY,
+        has_display,
+        missing_display_packages,
+        missing_libraries_message,
+        platform_is_xcb,
+    )
 
     if not has_display():
         raise CliError(NO_DISPLAY, 2)
+    missing = missing_display_packages() if platform_is_xcb() else []
+    if missing:  # checked before Qt starts: its own error is many lines and names one package
+        raise CliError(missing_libraries_message(missing), 2)
     from app.gui.launch import run_editor
 
     return run_editor(args.file)

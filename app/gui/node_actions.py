@@ -1,0 +1,147 @@
+"""What a user does to one node: refresh its ports, rename (F2), find (Ctrl+F), its right-click menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from graph_editor.qt.commands import UpdateNodeCommand
+
+
+class NodeActions:
+    """Mixin for ``MainWindow``: node-level actions, on the Edit menu and the node's menu."""
+
+    # provided by MainWindow
+    document: Any
+    canvas: Any
+    watcher: Any
+    runs: Any
+
+    def show_status(self, text: str) -> None: ...
+    def push(self, command: QtGui.QUndoCommand) -> None: ...
+
+    def _one_selected(self, node_id: str = "") -> str:
+        if node_id:
+            return node_id
+        ids = self.canvas.selected_ids()
+        if len(ids) != 1:
+            self.show_status("Select one node first")
+            return ""
+        return ids[0]
+
+    def refresh_ports(self, node_id: str = "") -> int:
+        """Re-read the notebooks of the selected nodes (or ``node_id``); returns how many changed."""
+        ids = [node_id] if node_id else self.canvas.selected_ids()
+        if not ids:
+            self.show_status("Select the nodes whose ports to refresh")
+            return 0
+        pipeline = self.document.pipeline
+        stack = self.document.undo_stack
+        stack.beginMacro("refresh ports")
+        changed = [i for i in ids if self.watcher.refresh_node(i)]
+        stack.endMacro()
+        names = ", ".join(pipeline.node(i).name for i in changed)
+        self.show_status(f"Ports refreshed: {names}" if changed else "Ports are up to date")
+        return len(changed)
+
+    def rename_node(self, node_id: str = "") -> bool:
+        """F2: ask for a new name (one undo step)."""
+        node_id = self._one_selected(node_id)
+        if not node_id:
+            return False
+        node = self.document.pipeline.node(node_id)
+        dialog = QtWidgets.QInputDialog(self)  # type: ignore[call-overload]
+        dialog.setObjectName("renameDialog")
+        dialog.setWindowTitle("Rename node")
+        dialog.setLabelText("Name (the Airflow task id):")
+        dialog.setTextValue(node.name)
+        dialog.textValueSelected.connect(lambda name: self._rename(node_id, name.strip()))
+        dialog.open()
+        return True
+
+    def _rename(self, node_id: str, name: str) -> None:
+        pipeline = self.document.pipeline
+        if not pipeline.has_node(node_id) or not name or name == pipeline.node(node_id).name:
+            return
+        if pipeline.node_by_name(name) is not None:
+            self.show_status(f"Rename refused: a node named {name!r} already exists")
+            return
+        self.push(UpdateNodeCommand(pipeline, node_id, {"name": name}, text=f"rename {name}"))
+
+    def find_node(self) -> QtWidgets.QWidget:
+        """Ctrl+F: type part of a node's name; Enter selects and centres it."""
+        names = sorted(n.name for n in self.document.pipeline.nodes)
+        box = QtWidgets.QInputDialog(self)  # type: ignore[call-overload]
+        box.setObjectName("findDialog")
+        box.setWindowTitle("Find node")
+        box.setLabelText("Node name:")
+        box.setComboBoxItems(names)
+        box.setComboBoxEditable(True)
+        box.textValueSelected.connect(self.select_node_named)
+        box.open()
+        return box
+
+    def select_node_named(self, text: str) -> bool:
+        """Select and centre the node whose name is (or, failing that, contains) ``text``."""
+        text = text.strip()
+        nodes = list(self.document.pipeline.nodes)
+        found = next((n for n in nodes if n.name == text), None) or next(
+            (n for n in nodes if text.lower() in n.name.lower()), None
+        )
+        if found is None or not text:
+            self.show_status(f"No node named {text!r}")
+            return False
+        self.canvas.select_ids([found.id], center=True)
+        return True
+
+    def zoom_to_selection(self) -> None:
+        ids = self.canvas.selected_ids()
+        if ids:
+            self.canvas.fit_all(ids)
+        else:
+            self.show_status("Select nodes to zoom to")
+
+    def reveal_source(self, node_id: str = "") -> bool:
+        """Show the node's notebook folder in the file manager."""
+        node_id = self._one_selected(node_id)
+        if not node_id:
+            return False
+        pipeline = self.document.pipeline
+        node = pipeline.node(node_id)
+        if not node.source:
+            self.show_status(f"{node.name} has no source yet")
+            return False
+        folder = pipeline.source_path(node).parent
+        return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(folder)))
+
+    def run_from(self, node_id: str = "", only: bool = False) -> bool:
+        """Dry-run from this node on (or only this node), reusing earlier results upstream."""
+        node_id = self._one_selected(node_id)
+        if not node_id:
+            return False
+        name = self.document.pipeline.node(node_id).name
+        selection = {"only": (name,)} if only else {"from_node": name}
+        return self.start_run(**selection)  # type: ignore[attr-defined]
+
+    def _install_editing_menu(self) -> None:
+        """Right-click on a node: rename, delete, run from here / only this, reveal, refresh."""
+        from graph_editor.qt.node_items import NODE_CLASSES
+
+        menu = self.canvas.get_context_menu("nodes")
+        entries = (
+            ("Rename…", self.rename_node),
+            ("Delete", self._delete_node),
+            ("Run From Here", self.run_from),
+            ("Run Only This", lambda n: self.run_from(n, only=True)),
+            ("Reveal in File Manager", self.reveal_source),
+            ("Refresh Ports", self.refresh_ports),
+        )
+        for cls in NODE_CLASSES.values():
+            for text, slot in entries:
+                menu.add_command(text, lambda _g, n, s=slot: s(n.sid), node_type=cls.type_)
+
+    def _delete_node(self, node_id: str) -> None:
+        if node_id not in self.canvas.selected_ids():
+            self.canvas.select_ids([node_id])
+        self.canvas.delete_selection()
