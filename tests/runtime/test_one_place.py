@@ -17,6 +17,8 @@ ALLOWED = {
     "resources/runtime/stitchboard_runtime.py": {"resolve_inputs", "to_json"},
     "app/runner/plan.py": {"node_spec"},
     "exporters/airflow/plan.py": {"node_spec"},
+    # Reports the wire, the binding and the set value of each input side by side; picks none.
+    "app/cli/commands/show.py": {"_node"},
 }
 CODE_NODES = (ast.FunctionDef, ast.Import, ast.ImportFrom, ast.Assign, ast.For, ast.With)
 

@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 from app.cli.common import load_pipeline
+from app.runner.plan import node_spec
 from graph_editor.nodes import Node, Port
 from graph_editor.pipeline import Pipeline
+from resources.runtime.stitchboard_runtime import InputSource, Origin, resolve_inputs
 
 ORDER = 11
 
@@ -91,17 +93,25 @@ def pipeline_json(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def _input_line(node: Node, port: Port, wired: dict[str, str]) -> str:
+def _input_line(node: Node, port: Port, sources: dict[str, InputSource]) -> str:
     text = f"      {port.name}: {port.type.value}"
     if port.has_default:
         text += f" = {json.dumps(port.default, ensure_ascii=False)}"
-    if port.name in wired:
-        text += f"  <- {wired[port.name]}"
-    elif port.name in node.bindings:
-        text += f"  <- parameter {node.bindings[port.name]}"
-    elif port.name in node.values:
-        text += f"  set to {json.dumps(node.values[port.name], ensure_ascii=False)}"
-    return text
+    source = sources.get(port.name)
+    if source is None:
+        return text
+    if source.origin is Origin.WIRE:
+        return text + f"  <- {source.ref}"
+    if source.origin is Origin.PARAMETER:
+        return text + f"  <- parameter {source.ref}"
+    return text + f"  set to {json.dumps(node.values[port.name], ensure_ascii=False)}"
+
+
+def _winning_sources(pipeline: Pipeline, node: Node) -> dict[str, InputSource]:
+    """Which of wire, parameter and set value fills each input: the runtime's one answer."""
+    params = {p.name: None for p in pipeline.settings.parameters}
+    resolved = resolve_inputs(node_spec(pipeline, node), params, lambda _task, _output: None)
+    return dict(resolved.sources)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -119,10 +129,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     for node, info in zip(pipeline.nodes, data["nodes"], strict=True):
         after = f"  after {', '.join(info['upstream'])}" if info["upstream"] else ""
         print(f"  {node.name}  [{node.kind.value}] {node.source}{after}")
-        wired = {i["name"]: i["wired_from"] for i in info["inputs"] if i["wired_from"]}
+        sources = _winning_sources(pipeline, node)
         print("    inputs:" if node.inputs else "    inputs: none")
         for port in node.inputs:
-            print(_input_line(node, port, wired))
+            print(_input_line(node, port, sources))
         print("    outputs:" if node.outputs else "    outputs: none")
         for port in node.outputs:
             print(f"      {port.name}: {port.type.value}")

@@ -14,7 +14,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "cf29b4205249c463"
+RUNTIME_KEY = "396308a6e9ec13b9"
 
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
@@ -103,7 +103,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "d5e0bbc675805fd2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('d5e0bbc675805fd2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -125,7 +125,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "7c5b6d2e127aca39", "kernel": "", "script": false, "inputs": ["train", "test", "learning_rate", "epochs"], "outputs": ["accuracy", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('7c5b6d2e127aca39') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -147,7 +147,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "ef076538fa25a6e6", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('ef076538fa25a6e6') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -179,7 +179,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('e78973bd02829443') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -210,7 +210,7 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "027d864a21d0c1c5", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('027d864a21d0c1c5') }}",
         },
         do_xcom_push=True,
@@ -229,7 +229,7 @@ with DAG(
 # d5e0bbc675805fd2: prepare_data.ipynb
 # e78973bd02829443: feature_stats.py
 # ef076538fa25a6e6: train_mlp.ipynb
-# cf29b4205249c463: stitchboard_runtime.py
+# 396308a6e9ec13b9: stitchboard_runtime.py
 CONTENT = {
     "027d864a21d0c1c5": (
         "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
@@ -319,92 +319,110 @@ CONTENT = {
         "c7on6Ay8H8cRBXRZS5pcGtNtjAENME23dyLppelpua7pgS1hy0lB/VnxdbOlm61uY6vfCt8G27Ts"
         "LBIhc7U75lA9aH30BoFc5f7u8Cl6118npaBLhaTvz17O/gVmVoLz"
     ),
-    "cf29b4205249c463": (
-        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
-        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
-        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
-        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
-        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
-        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
-        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
-        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
-        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
-        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
-        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
-        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
-        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
-        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
-        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
-        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
-        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
-        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
-        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
-        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
-        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
-        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
-        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
-        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
-        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
-        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
-        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
-        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
-        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
-        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
-        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
-        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
-        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
-        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
-        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
-        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
-        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
-        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
-        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
-        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
-        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
-        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
-        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
-        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
-        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
-        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
-        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
-        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
-        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
-        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
-        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
-        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
-        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
-        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
-        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
-        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
-        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
-        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
-        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
-        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
-        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
-        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
-        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
-        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
-        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
-        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
-        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
-        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
-        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
-        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
-        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
-        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
-        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
-        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
-        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
-        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
-        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
-        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
-        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
-        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
-        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
-        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
-        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
-        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
-        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
-        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
+    "396308a6e9ec13b9": (
+        "eNrVPP1v40Z2v+uvmOMVMLmhuUl7BxRaqDh34zTbJOuF7SQFXIGixJHMmCJZkrJXUX1/+72vGQ4p"
+        "yrsJkAINkFgk37x58+Z9v5l4nnfTZu3qflkmdXrWqDZpHlS9K9psq6f4o1FloVVRplrtilTXqr3H"
+        "x1Yvy/LhdbOqs6pVq7Jo62TVRpPJ7X3WqHWWawV/G52vz/FjkhU6VX7WqkLrFHHme1Ulla63WZ6r"
+        "pEhVsVyX9TZpA7XUq2TXAIJWAdZHnTdTnHWSl6skV2m9Pwe6VLatyrptACqk8UiX/ojvgMjmPqvw"
+        "E0z3EbCU9PXri/9QDf5MWpWo73ZLXRe61Y2qynRS1oBFXWT1Oi+f1FNZPwAaWj+uvQHUsD4gOmkI"
+        "V55UbVmpNEthzVeGQ7BkgAWeLGG1SwBWi8V7+HBT6dVioXwciexs7mHpwJ2CaIPpm1CmbGgtq3zX"
+        "wDImv5TLJqA3Ga60qHbwJ6k1MjjnKRaLWjdl/qhj/gzTJDnMMYXJnzIAfcpwDx9hNYmqskrnsBWT"
+        "KqmTrUZOLbMizYoNzH+fre570I1u1WOS7zQs8a3ssPIbrdXF9dtv391evr398foy2qbBdHJuZWLq"
+        "0pkVv+hVy5Q6271uRZBWGh7bZLMBkMXCUgWreAMErLMCNhxhJko91Vnb6kLda8C7KmH9q5b34jGp"
+        "s2SZwyYVMDzFLSp3LdGQFcDfRP3nzdV7Eso3QKjILPDWIbXOHjUOXCzOzxHLjBYOzCyrNiuBJ36L"
+        "kgQQGeyVBgbt23vgmwLppIE4RfAG6ESKZAokWbMCEQXlErlhxJGUhCmmffynm9t3t2+//feri+uv"
+        "46sfbz/8eHuzWBDvt1uUAdw55YNmgDgUJDUkGmVhZAf2QcE/FZAGL5tOsWPR6Kjaq5urH6/fXqrz"
+        "c+I2Ew5PhmNJuFR35vHcbKoCeuaEHP+B7w+oO7l6f/HD5RyfQQh3eau+efc9P39cldv5BLmJv4CP"
+        "wgvSAJkK+LBYvE5Y5V4j3Otat7u6iH5pygLGgEFw1PRDmV6BBCVtWUcTz/Mmk3VdblUcr3cwSMex"
+        "mARgCpCd0LZNJuZdvYH1Nto84wzmd9mYX81uWdXlSjfdm7392epthXvG04oE4iRRslyZud8meY6y"
+        "GKofkqoCAWHoNGmTVZ40DbBAIO2rECRB5ykD6mK3NRCX8JvfVkl7n2dL8+EDPPKHdo9zmPcXxR6M"
+        "EUtOfPn+JzVT3ohQeZO3V99/D9ob34JFBBhHUs5lXd7kv95e/RB/uLj9FiFO7pI3ufnu3QeL6CGr"
+        "PKX+rL5LcrBAqLloP0nkQQQnkwmtWF2RBFzWdVn7lx9XmnRMpBd29oKtKRhXGgxbku5WmmxgqgFD"
+        "DRpghMjfZk1DBgyEBaFRns8bDSYhzxrciiAiYZn8zXLcB979qovZbb3TgZBkzLQl4rLT8YTdIrsu"
+        "Xor1im/U5xp1NOagzYh+sSDzQsYarBkbMXxBNhd0l51sCmIkVhFBHR+wLHfo8srOopPiW/sJrhYB"
+        "1fm/dS8DRIYuweDC36nB2A3wabFZGgqPgyAi7D+TgyjXSNyWPBCui8ez51tl6ctOKTLMZTbgRHGW"
+        "TsFU1fSiKXf1StMzSpG1kDKr9TG412JjM2YWooLwBfmNO7Yuc4hVCCeGH7AnjBRklOTzQe8NTgwV"
+        "KiCbY5bCRgpbELpcA863V+9vL9/fEjI2ex0uppoomcKmlDm8/SYBl0AfePEQvOyqXN/BmFBFUTQH"
+        "GD8gABHiFyBYLKagC6uWv4OS43eyGX6q1wnY3XgNrrms9zMECzpZ6A2E/3zOQJIQd5xDG6L4HBy6"
+        "ePwdM8NOFWJSf//8uLswPQkyyjDwQdCv82RzgtU06CMEONbdo+tZLLYQt2Lc1vmxgCUXpgbti9EC"
+        "+hjkBjhff4+m1l2SRSOzVOsk3RMcaBnS0WCwW4KAg61qm+ANzIl2PRYHiPAUxi6T1QOZMYOTTbA6"
+        "2Bc0kSiUN6XIO5LHsA/ESmZg+GkAIjpjYORxAMS6YGD4aTgVaYadip4GIKwjAIIcIF5G/CoYAIqu"
+        "9CDl3RCUlcZjIWJIfjUEZCXpAfKrISApBcAdHmT6x4BE5CFUj2g0aCgBRRDmbBs/eB5gAJnszQPP"
+        "wTHXjfx/aioH9NSEJO49btEbZ9JnluW/kQMEF3EPaZARbiuF/ioHP4auc2pCmk7GSez7nlME/hYt"
+        "K7wEgRY9oRgQ7Lf12KJrEOGTOmPu+UC+MKuVqHYT9IS+giikAYVF1vhAhP949+U8ILMAP7+aB31O"
+        "EbOR8mijW1/2MFSHZ/BohmkWN3L09+N2t+7UDKKywE+/t1OipTOcCTHeWTWeDySEddUBFFUewom+"
+        "WkBLIyl1CPsTDEaw9g4GiIITPHpc+DOghxR6hn7PGSZKH7IjHM7Eyj0j6+cMEjMQgjEejhAlPxpi"
+        "DMLYGFb32WCXxC7wBvUHsNoPB4h9GBtA0jQjiex/AMUeokHdH8PhSM2M5K//mfT1aNms18NFB11s"
+        "XWebrPAxeegi6p8pazbRGgQ1xAq1wtgKVT2yMdnP764vMbTB9bHmfbi4hizv9vIaX9tokr/9dPH9"
+        "jwRO+D4dZb/D6W84yjO0YfXEkFUS8bZ24WMguQbLMWPfJgYf5BCLGbaG4WM0i3EiveeShV2QQcl8"
+        "mbAmrp0Qzto8U7rpPDrA9Kzat+UTTIDhf60p48JJ0UFPMU6HdxDNRxBGYNQQugUNVcR1+dTwW1tX"
+        "gezeNW/Zmo07U4whNdMc4Z5Me6IhtoTAYTWfRmE3cRTPuttXdTBIn4+iDc9S/umdvuYEIH3HMfDE"
+        "8QuS6kD2wuUhU6WhpA8zpSeSVp1AumElVPm7Al2ZhnTBpgHiJoJut8fjZSe56H1zxHHeyQEzrxkL"
+        "7DAAnR4FYSgFU8EfWSlih4HfQvlm3beQ0vmIyQQn7idN7CXQiU6tjw1tXH/ki0O1q+BBJ9uprULc"
+        "dVQLI2g9J/bmG6rN0TacNTZ5GSsj/tbqIee8hj7fxKUmwaRIF1lJCaUBk68kEaBSWDpZLL7Teyob"
+        "YDRxrwsq5jqplEpLzRUH/RGE5Y1qdkCWsXshBEMPnKw/Ze09wNHaQrMMdHJEcoiak+s1ZvKcqTrJ"
+        "J/DGt/nnWQOu8akwkhipC4uMZLpjVbKk0gDJcpfUc2aSYC7d3tflbnNvyoMO/0zS/GJCeHj+HCnv"
+        "ANl0zQguQqogJ278u1cocBKCh4qfyNeZB6bcPDE5c8mwRN5Rzgn91DVM5kuHcjoWBxmpANI6yDsc"
+        "PO+D1/v++I47DA0ITkpc32NTBUoZ0TrGipFTVuz0SDDWzeVw2XfsdgjG9SDTP0cHnv/Z6yjQ+ZA3"
+        "UphFuXeeZSKs/LIJmLywcBlyNHz+W5dg/UZ4TMtLaxAxfYlGB25kez+DNgo+goljifuGzWfkxvo2"
+        "gZhZKXHGWJ6M+ZvP+xKz1FLOdMdWU6LMGEuwFDT0AwNQyw9SbmcTL1Ul8IEt1T+nagMjpd0hyEK1"
+        "uterB6oJhFwZ56IamQwsRNm4QBbWZQzen9VFKmU2p3U3NasCRFnj2ipbKKVSaoL17rXaA7EWKIj+"
+        "u+h8vedUyLGxETdLyt9cmLWHb40FOVCK6XIw+FP93MOJ4Cbtm6m7uCBbEaNdVh0qECJ4hXTC601e"
+        "LiGB8IN5n7q1cpBNe9+IYegp1HvAx+XlM7P+QpNfgmGbAoOIM/WFOgvVWfRLCeGygzMIjkiXiAVt"
+        "Z+/byCKOKYofYaBdDax9fgQCi2r3lfbjxyCKY648xrGazdQZhPHV/oyMwX3SJC1kaPEjkI2hwxn3"
+        "BiEt6N6D79nCsr4KcPSXx9RYiuJHCj/84AgELev4OBGFKAWiGpoPPFf5BCsvZpztHY0T4+rfwvpo"
+        "R0L1E3KTfgckYHp8Nt5JO85fy1aqQ1yAfCkW8+N6v/IPDjNxU+L4OZjCMP0MHCMH/B5igOONsjuN"
+        "m0Qs6gs9BQ1lpQv/4JoFIAYY/wRc18WqRN8/O9u16/N/PeP1raejU1lO+t3EIUBbHhp7BcYmq2KZ"
+        "0S+WU3T5ZIbgrzVD13oLkRd3VG0zD6RDf9SrHeaYYCF2BRoClFqqelNvA0DwxSrXECZJDpMCbJVp"
+        "p/xCIIgaXfsyos5Oz7vjG6kzoFnFHfBIBj1gifb6ngBB7mwCj6y+m48AWNJjIp0Acedcy1gshUtC"
+        "emysmn/UUfhfapyFg1bJMJQKnXDy2B+4ZfvOJ/RQc9kklqSAPiLRQns4Odq5W7ezAS6Alw2DnX6O"
+        "baT7to0e2GMPxvTTBkFeoAtwEBJ2UyGOXZOdI5MDGFheDsUwSnsdA1hIS6s9BNgmaQE5Ur/sqj11"
+        "wA0SQu4DKSuMakE68mxzzyQ0kIZDyARYW25Vb0E0631EXUHwSPSt4Dr7fZmnplHI5wAkWcBWorTH"
+        "0rrEDk1IxylMw+vcPSwgosntZYdr9FryBEwps4ZD33Jw2EDZ3tR7WV5DGQJstGwn1TIBPMGkV/mG"
+        "HWDMbtRbEPBAmoKA2Nl/zPe16QYhbdI25yLnYpEnxWaXbDDjW5dABokbD0EKKbD4FzwD4GYA4p/N"
+        "eRlWT+4Si2REWVk/Gbi8TFKrFDEmd2MjLDeyX7UZ6b6zGFiqMrJKPktIEIHANcgv3wPJ8YJO2Ysl"
+        "iD2KWWw45qOimIHSLYLlDoYcE+0781G/xtIOEoXg6NzTlEXAblSGiWCFJ0XYGgwsKc9v7BmaoRVb"
+        "OtfM4WJtk1uCE3/Fts5MxOU9ftdifY4KpnfzYC6Nzg1j/7xRxzTMDddx/qTY+13BpvGoa0ljuB2K"
+        "Vf6p6cLTma7N1JRa+OgNnZlqXBZa9j/AGCAVz031y9S+sCbkWX7NKt9QF9KcVGcAU8plICTWG1FW"
+        "phYshDXk7OocV0IkiHdHqL7vwK+R4eAd8408yKveF4erIW5EqFyWzR1LHSqjhujyRXvBtMbmNawz"
+        "dK26lZqOis5IEC1U/3UkekCVA007foD4gQ4dDQmamR+Tjkkn540a3UoZwvfSrKnyZE/0eoZ6g8Ak"
+        "iEPdpoUS7R2rgt7ST1MYGAntec6J69BRrMRoRY9/iQr9FGNsQHmY/6mkjDsxrucNgqCHflQonJMu"
+        "c3dDSG4j9pU+PgSjQUXfdJlgAk3YkRe/6HykcaDW4WK9CO1SVu2B+3TiCoItPq1oDyCY45UJl5W7"
+        "2Gto8Nmk4EQzU3QkOolGG4J6FIJ6dl/wa5STBfSDqGkhExSbfTiy2HabqAHts6dLmhhcegNue/aX"
+        "McNt8kbhwqSP0rzuoVxv25mHHmMo2T1ZtmaK7eVnxKM9cejh6gzC6H6fUH+KuMNTkR2JwuCUwtQW"
+        "b4mdnzQAcl5kXY6B98KE3gjHcpF/xJJKbwhD4zh+T/bAdPMcIwgInNXR+RqLyx3j+iE5DDPpNxGp"
+        "S8SRi4eQhpIIEkVd+wG5Tw+7igwFmCneMayHnfWPjApOZ152E7p2OytApPFQrOCBVJuoNwbL9DBl"
+        "Unf3hzbNUGpkYgT1qa4AqOw7A234wbUNidUh7DPTgElDXeBIrAsOSWb4/BLmaknTMmpWoDpe5RkE"
+        "z+DWvyNw7Ar8kBSAr6YGeqP+/s/RXxVG+HTIa53VWIkCipxkDme0+MpaR2hPm74G12RkJ6JtYJxG"
+        "TvSIFKIyMsW4uTXmE41OfRePlXkv4NhEJzUspLYrfZLenMFHbMBqIh7oTjlqZFjY17xc+t6r14yS"
+        "zyEGwfTT5WFHYCj7xrixYa15wYIGA5UKre4MKsj+1c1RiQOSyhZs7hISOi55fGZ5mVhuC7iw4xHK"
+        "kRHNuSh8X1FMNw+HDgyaq1XjZUxMFLOh7OJOJB3b/MUiq+Vg7nUwkqgYCZPNPqGYPdPbCzR9sj5d"
+        "3wxndqRAMJi+WWDsi7Uts9mRFjtNcmuXwl59hbbeJAUnc/tTJYGTR7+Ep7YWw/1NOgPzpmtoOUdh"
+        "OQHEoswTBgEQAduTMrVa1uUDpOeGwUgecJfUohcUuRZzPBQzXctnFxTHRtQzA746sFSDc4/rrj3I"
+        "ns2anjCpNgfzfc60QHgOXV21VxV+DkRvesppi6uOShI5L6nkxFE7GodB1dca40miE9Mb+PzySswy"
+        "zHUVZARQk6UUok3VATA8e1IyhN8uw7KGBLuAMNWU7uj84Usz9ifc7sAwY/1jeEFAmOTUy7lcToVm"
+        "l6FEi0lJpRNnaDQF8s9iQK8ENHX3z9TETcfKtryntp0zHyfONLWlmjWoy5mYyi22jZfTVk/pb6+x"
+        "kZBlWw2Yp2oNMtWOQbx6pYsNpKfxw1NS49lQougosr/kFWA315RHbWRPJWEboHIzh5q/dBuJxlEx"
+        "dc+3HZyVOtbS1lsEzcRldVejGeckc7Mzcl2axAYhHMRnbh5ng72OJ8JyOgoGf8nEwl83H2ez3x/S"
+        "lWqF7TP524FUdbmpddPEy6TmbkH3LS83YoGHXwZ7NLDcu+L/rt4bdzec/hhxHEj6aN34hKP5wIIZ"
+        "GpnjW2RSFuarCiKwfGfBHLfACFGMgJVGKfuKc5GSmxwNB6rMNZjoVqPYJvX+66zWdALbB/1YZx9n"
+        "vQslHjVB2m3VmSLXYZl5ACBQr+0xX7lc0kshjyr8cnbZ2dy+l+53b0dqOJ3kDooggx0PSQUwKuV0"
+        "myOyHsLQbHAwdLQnw4s+sbbbQ+dKYhD23RYmafzToksSYWXVCsOpO2xTdXSHTZXUm+bTgHKLbdh7"
+        "vnM6YOfndNjpeXbgIWAcho4w5OiSbITTLKRvgXOmrAvyBFXh7KOJ8Ah67mg7c+cP1HW0RENH9Ieo"
+        "c3dT73SX6IS2X+8KPGBl7zE6N3PNTdz/fyqOlzakclo2eDw+q8siBPt/cG60TY+rgM9OFVAuSkLE"
+        "JHcgUWX3jXhOvpfX9REiOW+HOYJ69YLeBXPXUQF66gEbSYF08Mlzer8mRqXkRGA6l4m5b1H+TzJV"
+        "N+9++Oqrv05OJqwpi0N3JzECBfBHskdadHj8ofPiR6YrOAbHc8vw7/GHkw69izhS/I6sOQolHBhd"
+        "1zNnMTe3X8PGCpPGQgq7DjwrMwwL+k0DuiicD/jHmEeKAOUmWuVlo/1e1wHZHbHSYBah/oTHJ/qH"
+        "ZSmCvuartCaEPghfySziqUMM+EiLCMthgNY9+fX7/ANZQUi0xo+HjthEe5JzYAuHBuqTJsdcSsTu"
+        "LF9oN2ddG06RMpPaAADRgRcNsSUKM+GN7pdMEnYUsdghl+mOmNTZfuP1zRlFvuCCY+11IJJ9jF4n"
+        "jodPjR2isBbskHkfUVne61dDCaE8iVRPBvQcxSEvUWQmC2250dLI+4p3zXywPo+OS+o7BdqfrBDm"
+        "0HVmPMJurjZHF2K6PtAXnzeHXP+M9g8xOUfGaC8jL3CwRUmaWgvom+slL0CYW+Rg/6TEPvMOz/B0"
+        "r/Nq5rm33su1XBWVWxgvYu3udli0FikZvPMGY8GktTeBucz6AtauCnR0u310Gj6EDlmbPZ/XCZId"
+        "6PTlTqzEXqLpZngRXqwsDMAjNDOKLrrBJAYvDed7+KMLAgPqLsa5hU9HBu3/I+Fl+vAaJKBMVixX"
+        "DQQFOm7rnTbzrL3ROQ72PrkxgZjOcScS56E/OFNDSuBeYu2XhhDE3NLrHWR2qyQEZExMU+UZ0B6y"
+        "Sy5siYSAxHyfPMFgljBzTZAz0pzID83hDeMuCaaXE/TbZSUa9iXrr6E17l1wBt/d8z8cRJnYbKNb"
+        "/J1mWOMEc+Zbe3buqS8Y2KEziPppT3BihcfFBbNXpxbMCwkZpm8x5aVwYTC3dDCdHMFYS9tUaGG4"
+        "5gMXd4SJxXtud0/+txMUPdxBPvQFAFpB68BQaC1QtwXMUJojMFX27QNylB8aOsoQ8l2CuHyQCy6j"
+        "w0nouVrJvc3xRmxVgwEniF497UtwAniyVY4r0rm5OEaXEMdydo7jWBBkchRBMPkHZ4TmaA=="
     ),
 }
