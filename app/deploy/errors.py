@@ -8,7 +8,9 @@ __all__ = [
     "AuthFailed",
     "Conflict",
     "DagIdTaken",
+    "DeployBusy",
     "DeployError",
+    "ForeignFile",
     "ImportFailed",
     "NotFound",
     "ParseTimeout",
@@ -36,6 +38,14 @@ class TargetNotWritable(DeployError):
 
 class DagIdTaken(DeployError):
     """Another file already defines this DAG id."""
+
+
+class ForeignFile(DeployError):
+    """The file deploy or export would replace was written by someone else (or another pipeline)."""
+
+
+class DeployBusy(DeployError):
+    """Another deploy of the same DAG to the same target holds its lock."""
 
 
 class ParseTimeout(DeployError):

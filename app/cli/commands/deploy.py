@@ -25,6 +25,7 @@ from app.deploy import (
     latest_runs,
     task_nodes,
 )
+from app.deploy.service import recover
 from app.events import LogEvent, RunFinished, RunState
 from graph_editor.errors import ValidationFailed
 
@@ -36,7 +37,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("deploy", help="deliver a pipeline to a cluster and make it live")
     p.add_argument("file", help="a .stitch pipeline")
     p.add_argument("--profile", required=True, metavar="NAME", help="the cluster profile")
-    p.add_argument("--trigger", action="store_true", help="start a run after deploying")
+    p.add_argument(
+        "--trigger",
+        action="store_true",
+        help="start a run after deploying (a scheduled DAG also starts its scheduled runs)",
+    )
+    p.add_argument(
+        "--paused",
+        action="store_true",
+        help="deliver and verify, but leave the DAG paused (no scheduled runs start)",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a DAG file with this dag_id that another pipeline or a person wrote",
+    )
     p.add_argument("--wait", action="store_true", help="with --trigger: follow the run to its end")
     p.add_argument(
         "-p",
@@ -75,14 +90,20 @@ def _profile(name: str) -> settings_mod.Profile:
     return settings_mod.load().profile(name)
 
 
-def _render(events: Any, console: Console, title: str) -> tuple[RunFinished | None, list[LogEvent]]:
-    """Show events as progress; keep the error logs (tracebacks, failed task logs) for after."""
+def _render(
+    events: Any, console: Console, title: str, warnings: list[str] | None = None
+) -> tuple[RunFinished | None, list[LogEvent]]:
+    """Show events as progress; keep the error logs (tracebacks, failed task logs) for after,
+    and the warnings (one line each) in ``warnings`` for the caller to print even on failure."""
     errors: list[LogEvent] = []
 
     def keep(stream: Any) -> Any:
         for event in stream:
             if isinstance(event, LogEvent) and event.level == "error":
                 errors.append(event)
+                continue
+            if isinstance(event, LogEvent) and event.level == "warning" and warnings is not None:
+                warnings.append(event.text)
                 continue
             yield event
 
@@ -100,11 +121,18 @@ def _print_errors(errors: list[LogEvent]) -> None:
 def cmd_deploy(args: argparse.Namespace) -> int:
     if args.wait and not args.trigger:
         raise CliError("--wait needs --trigger")
+    if args.paused and args.trigger:
+        raise CliError(
+            "--trigger with --paused: Airflow keeps a run of a paused DAG queued and never "
+            "starts it (drop --paused to run it)"
+        )
     pipeline = load_pipeline(args.file)
     profile = _profile(args.profile)
     options = DeployOptions(
         trigger=args.trigger,
         wait=args.wait,
+        paused=args.paused,
+        replace=args.replace,
         params=parse_overrides(pipeline, args.param),
         parse_timeout=args.timeout,
     )
@@ -112,9 +140,10 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     cancel = threading.Event()
     errors: list[LogEvent] = []
     events = deploy(pipeline, profile, options, prompt=terminal_prompt(), cancel=cancel)
+    warnings: list[str] = []
     try:
         finished, errors = _render(
-            events, console, f"deploy {pipeline.settings.dag_id} to {profile.name}"
+            events, console, f"deploy {pipeline.settings.dag_id} to {profile.name}", warnings
         )
     except ValidationFailed as exc:
         print(f"{args.file}: cannot deploy, the pipeline has errors", file=sys.stderr)
@@ -125,7 +154,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise
     except KeyboardInterrupt:
         cancel.set()
+        events.close()  # puts the previous version back if the new one was not verified yet
         raise
+    finally:
+        for text in warnings:
+            print(f"stitchboard: warning: {text}", file=sys.stderr)
     _print_errors(errors)
     if finished is None:
         return 1
@@ -137,6 +170,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         line = f"deployed {summary['dag_id']} to {profile.name} ({summary['base_url']})"
         if not summary.get("delivered"):
             line += "; bundle unchanged"
+        if summary.get("paused"):
+            line += "; left paused"
         if summary.get("run_id"):
             line += f"; run {summary['run_id']}"
         if run:
@@ -163,6 +198,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
     pipeline = load_pipeline(args.file)
     profile = _profile(args.profile)
     dag_id = pipeline.settings.dag_id
+    note = recover(profile, dag_id)
+    if note:
+        print(f"stitchboard: {note}", file=sys.stderr)
     api = AirflowApi(profile, prompt=terminal_prompt())
     if api.dag(dag_id) is None:
         raise NotFound(f"{dag_id} is not deployed on {profile.name} ({api.base})")
