@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -93,7 +93,7 @@ def deploy(
     prompt: Prompt | None = None,
     cancel: threading.Event | None = None,
     target: DeliveryTarget | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """Deploy a pipeline to a profile's cluster, yielding events; ends with ``RunFinished``."""
     yield ProgressEvent(0, STEPS, "export")
     bundle = export(pipeline, profile)
@@ -131,7 +131,7 @@ def deploy_bundle(
     target: DeliveryTarget | None = None,
     nodes: dict[str, TaskNode] | None = None,
     pipeline_file: str | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """Deliver an exported bundle, make it live and optionally run it (see ``deploy``).
 
     Transactional: whatever stops it (an import error, a parse timeout, Airflow dying, Ctrl-C,
