@@ -14,7 +14,7 @@ from rich.console import Console
 from app import settings as settings_mod
 from app.cli.common import CliError, load_pipeline, parse_overrides, print_issues
 from app.cli.progress import ProgressView, state_text
-from app.credentials import Prompt
+from app.credentials import Prompt, redact_url
 from app.deploy import (
     AirflowApi,
     DeployOptions,
@@ -27,7 +27,7 @@ from app.deploy import (
 )
 from app.deploy.service import recover
 from app.events import LogEvent, RunFinished, RunState
-from graph_editor.errors import ValidationFailed
+from graph_editor.errors import StitchboardError, ValidationFailed
 
 ORDER = 40
 EXIT_CODES = {RunState.SUCCEEDED: 0, RunState.FAILED: 1, RunState.CANCELLED: 130}
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how long to wait for Airflow to parse the DAG (default 120 s)",
     )
     p.add_argument("--json", action="store_true", help="print the deploy summary as JSON")
-    p.set_defaults(handler=cmd_deploy)
+    p.set_defaults(handler=_redacted(cmd_deploy))
 
     p = subparsers.add_parser("runs", help="the latest runs of a deployed pipeline")
     p.add_argument("file", help="a .stitch pipeline")
@@ -76,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, default=5, metavar="N", help="how many runs (default 5)")
     p.add_argument("--follow", action="store_true", help="watch the newest run (and new ones)")
     p.add_argument("--json", action="store_true", help="print the runs as JSON")
-    p.set_defaults(handler=cmd_runs)
+    p.set_defaults(handler=_redacted(cmd_runs))
 
 
 def terminal_prompt() -> Prompt | None:
@@ -116,6 +116,19 @@ def _print_errors(errors: list[LogEvent]) -> None:
         head = f"--- log of {event.node_name} ---" if event.node_name else "--- Airflow says ---"
         print(head, file=sys.stderr)
         print(event.text.rstrip(), file=sys.stderr)
+
+
+def _redacted(handler: Any) -> Any:
+    """Errors leave the command with every URL's user name and password hidden."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(handler(args))
+        except StitchboardError as exc:
+            exc.args = (redact_url(str(exc)), *exc.args[1:])
+            raise
+
+    return run
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
@@ -158,16 +171,17 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise
     finally:
         for text in warnings:
-            print(f"stitchboard: warning: {text}", file=sys.stderr)
+            print(f"stitchboard: warning: {redact_url(text)}", file=sys.stderr)
     _print_errors(errors)
     if finished is None:
         return 1
     summary = finished.summary
     if args.json:
-        print(json.dumps(summary, indent=2, default=str))
+        print(redact_url(json.dumps(summary, indent=2, default=str)))
     else:
         run = summary.get("run")
-        line = f"deployed {summary['dag_id']} to {profile.name} ({summary['base_url']})"
+        base = redact_url(summary["base_url"])
+        line = f"deployed {summary['dag_id']} to {profile.name} ({base})"
         if not summary.get("delivered"):
             line += "; bundle unchanged"
         if summary.get("paused"):
