@@ -129,7 +129,7 @@ def test_closing_the_event_stream_after_delivery_puts_the_previous_version_back(
     events = deploy_bundle(tiny_bundle("sb_tx_close", "newer"), local_profile)
     folder = local_airflow.dags_folder
     for event in events:
-        if isinstance(event, ProgressEvent) and event.message == "parse":
+        if isinstance(event, ProgressEvent) and event.phase == "parse":
             assert "newer" in (folder / "sb_tx_close.py").read_text()  # delivered, unverified
             events.close()  # what the GUI's Cancel and an interrupted CLI loop do
             break
