@@ -94,3 +94,15 @@ def test_replace_rules_name_the_file_and_the_pipelines() -> None:
     check_replace("d.py", "d", "", b"# bundle\n", side)  # a bare bundle deploy replaces its own
     with pytest.raises(ForeignFile, match="changed since Stitchboard delivered it"):
         check_replace("d.py", "d", "", b"# edited by hand\n", side)
+
+
+def test_trigger_with_paused_is_refused_in_one_line(
+    example_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli.main import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["deploy", str(example_copy), "--profile", "any", "--trigger", "--paused"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "queued and never starts" in err[0]
