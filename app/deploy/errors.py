@@ -8,7 +8,6 @@ __all__ = [
     "AuthFailed",
     "Conflict",
     "DagIdTaken",
-    "DeployBusy",
     "DeployError",
     "ForeignFile",
     "ImportFailed",
@@ -42,10 +41,6 @@ class DagIdTaken(DeployError):
 
 class ForeignFile(DeployError):
     """The file deploy or export would replace was written by someone else (or another pipeline)."""
-
-
-class DeployBusy(DeployError):
-    """Another deploy of the same DAG to the same target holds its lock."""
 
 
 class ParseTimeout(DeployError):

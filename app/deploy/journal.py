@@ -94,9 +94,9 @@ def begin(
         started=time.time(),
         pid=os.getpid(),
     )
+    target.prepare_state_dir()
     path = journal_path(target, dag_id)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, journal.to_bytes(), mode=0o600)
     except OSError as exc:
         raise TargetNotWritable(
@@ -158,14 +158,15 @@ class DeployLock:
     """The lock of one DAG on one target (``fcntl.flock``; the kernel drops it if we die)."""
 
     def __init__(self, target: DeliveryTarget, dag_id: str) -> None:
+        self.target = target
         self.path = lock_path(target, dag_id)
         self._fd: int | None = None
 
     def acquire(self, *, wait: bool = True) -> bool:
         """Take the lock; without ``wait``, False when another deploy holds it."""
         if self._fd is None:
+            self.target.prepare_state_dir()
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             except OSError as exc:
                 raise TargetNotWritable(

@@ -367,6 +367,8 @@ def recover(profile: Profile, dag_id: str, target: DeliveryTarget | None = None)
     """Finish a deploy of ``dag_id`` that died half-way (``runs`` calls this); None when there was
     none, or when a deploy of that DAG is running right now."""
     target = target or make_target(profile)
+    if not journal.journal_path(target, dag_id).exists():
+        return None
     lock = DeployLock(target, dag_id)
     if not lock.acquire(wait=False):
         return None

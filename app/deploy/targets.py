@@ -60,6 +60,15 @@ class DeliveryTarget(ABC):
         state = Path(platformdirs.user_state_dir("stitchboard", appauthor=False))
         return state / "deploy" / key
 
+    def prepare_state_dir(self) -> Path:
+        """``state_dir``, created if needed (``TargetNotWritable`` when it cannot be)."""
+        path = self.state_dir()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TargetNotWritable(f"cannot create {path}: {exc.strerror or exc}") from None
+        return path
+
     def deliver(self, files: Files, message: str) -> Previous | None:
         """Write ``files``; returns what was there before, or None when nothing changed."""
         names = [check_name(n) for n in files]
@@ -81,6 +90,11 @@ class FolderTarget(DeliveryTarget):
 
     def state_dir(self) -> Path:
         return self.root  # beside the DAG files: every machine mounting the folder sees them
+
+    def prepare_state_dir(self) -> Path:
+        if not self.root.is_dir():  # never create a DAG folder that is not mounted
+            raise TargetNotWritable(f"DAG folder {self.root} does not exist (is it mounted?)")
+        return self.root
 
     def _path(self, name: str) -> Path:
         return self.root.joinpath(*PurePosixPath(check_name(name)).parts)

@@ -67,7 +67,7 @@ def dag_processor_stopped(local: LocalAirflow) -> Iterator[None]:
                 pass
 
 
-def wait_for(check: Any, timeout: float = 60.0) -> None:
+def wait_for(check: Any, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "timed out"
