@@ -184,26 +184,21 @@ def deploy_bundle(
             replace=options.replace,
         )
         pending: journal.Journal | None = None
-        if all(current.get(n) == files[n] for n in names):
-            yield LogEvent(f"{target.describe()}: bundle unchanged, not delivered again")
-        else:
-            pending = journal.begin(target, bundle.dag_id, bundle.digest, current, dict(files))
-            message = f"Deploy {bundle.dag_id} ({bundle.digest[:12]}) from Stitchboard"
-            try:
+        try:  # from here to the verdict, anything that stops us puts the previous files back
+            if all(current.get(n) == files[n] for n in names):
+                yield LogEvent(f"{target.describe()}: bundle unchanged, not delivered again")
+            else:
+                pending = journal.begin(target, bundle.dag_id, bundle.digest, current, dict(files))
+                message = f"Deploy {bundle.dag_id} ({bundle.digest[:12]}) from Stitchboard"
                 target.write(dict(files), message)
-            except BaseException:
-                _settle(target, bundle, pending, "could not be delivered")
-                raise
-            yield LogEvent(f"delivered {len(bundle.files)} file(s) to {target.describe()}")
-
-        yield ProgressEvent(3, STEPS, "parse")
-        try:
+                yield LogEvent(f"delivered {len(bundle.files)} file(s) to {target.describe()}")
+            yield ProgressEvent(3, STEPS, "parse")
             dag = yield from _wait_parsed(api, bundle, relative, existing, before, options)
         except BaseException as exc:
             if pending is None:
                 raise
             restored = _settle(target, bundle, pending, "was not verified")
-            if isinstance(exc, DeployError):
+            if isinstance(exc, DeployError):  # not on GeneratorExit: a closed stream yields no more
                 if restored:
                     yield LogEvent(
                         f"rolled back {bundle.dag_file_name} on {target.describe()}",
