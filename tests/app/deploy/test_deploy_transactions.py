@@ -38,8 +38,9 @@ pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[3]
 
 
-def journals(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.glob(".stitchboard-deploy-*.journal.json"))
+def journals(folder: Path, dag_id: str) -> list[str]:
+    """The deploy journals of one DAG left in a DAG folder (tests run side by side)."""
+    return sorted(p.name for p in folder.glob(f".stitchboard-deploy-{dag_id}.journal.json"))
 
 
 @contextmanager
@@ -118,7 +119,7 @@ def test_a_parse_timeout_puts_the_previous_version_back(
         list(deploy_bundle(newer, local_profile, DeployOptions(parse_timeout=0.0)))
     folder = local_airflow.dags_folder
     assert (folder / "sb_tx_timeout.py").read_text() == good.dag_source
-    assert journals(folder) == []
+    assert journals(folder, "sb_tx_timeout") == []
 
 
 def test_closing_the_event_stream_after_delivery_puts_the_previous_version_back(
@@ -134,7 +135,7 @@ def test_closing_the_event_stream_after_delivery_puts_the_previous_version_back(
             events.close()  # what the GUI's Cancel and an interrupted CLI loop do
             break
     assert (folder / "sb_tx_close.py").read_text() == good.dag_source
-    assert journals(folder) == []
+    assert journals(folder, "sb_tx_close") == []
 
 
 def test_ctrl_c_during_a_cli_deploy_puts_the_previous_version_back(
@@ -152,7 +153,7 @@ def test_ctrl_c_during_a_cli_deploy_puts_the_previous_version_back(
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "stitchboard: interrupted"
     assert dag_file.read_text() == before
-    assert journals(local_airflow.dags_folder) == []
+    assert journals(local_airflow.dags_folder, "sb_churn_tx") == []
 
 
 def test_a_deploy_killed_mid_way_is_restored_by_the_next_runs_and_deploy(
@@ -171,13 +172,13 @@ def test_a_deploy_killed_mid_way_is_restored_by_the_next_runs_and_deploy(
         wait_for(lambda: "the second version" in dag_file.read_text())
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
-        assert journals(folder) == [".stitchboard-deploy-sb_churn_tx.journal.json"]
+        assert journals(folder, "sb_churn_tx") == [".stitchboard-deploy-sb_churn_tx.journal.json"]
         assert "the second version" in dag_file.read_text()  # unverified, and nobody left
         assert main(["runs", str(churn), "--profile", "local", "--limit", "1"]) == 0
     err = capsys.readouterr().err
     assert "restored the previous version of sb_churn_tx" in err
     assert dag_file.read_text() == before
-    assert journals(folder) == []
+    assert journals(folder, "sb_churn_tx") == []
 
     # The same again, but this time the next deploy finds the journal.
     with dag_processor_stopped(local_airflow):
@@ -190,7 +191,7 @@ def test_a_deploy_killed_mid_way_is_restored_by_the_next_runs_and_deploy(
     assert any("restored the previous version of sb_churn_tx" in n for n in notes), notes
     assert finished.state == RunState.SUCCEEDED
     assert "the second version" in AirflowApi(saved_profile).dag_source("sb_churn_tx")
-    assert journals(folder) == []
+    assert journals(folder, "sb_churn_tx") == []
 
 
 def test_two_deploys_at_once_each_report_their_own_outcome(
@@ -250,7 +251,7 @@ def test_airflow_killed_right_after_delivery_leaves_the_previous_version(
     with pytest.raises(DeployError, match="unreachable.*previous version is back in place"):
         list(deploy_bundle(tiny_bundle("sb_tx_killed", "newer"), profile, target=target))
     assert (doomed_airflow.dags_folder / "sb_tx_killed.py").read_text() == good.dag_source
-    assert journals(doomed_airflow.dags_folder) == []
+    assert journals(doomed_airflow.dags_folder, "sb_tx_killed") == []
 
 
 def test_a_different_pipeline_with_the_same_dag_id_is_refused_unless_replace(
