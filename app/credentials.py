@@ -1,13 +1,18 @@
 """The credential store: secrets live only in the OS keyring (the one module importing keyring).
 
 Where no keyring backend exists (headless Linux), a secret can come from an environment
-variable ``STITCHBOARD_SECRET_<PROFILE>_<KIND>`` or be asked for each time; never a file.
+variable ``STITCHBOARD_SECRET_<PROFILE>_<KIND>`` (see ``env_var``: unique per profile) or be
+asked for each time; never a file. A secret typed into a URL (``https://user:token@host``) is
+split off with ``split_url`` before the URL is saved, and ``redact_url`` hides any that remain
+in what Stitchboard prints.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import keyring
 import keyring.errors
@@ -20,10 +25,45 @@ KINDS = ("password", "token", "git", "s3-access-key", "s3-secret-key")
 Prompt = Callable[[str], str]
 
 
+CANONICAL_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
+URL_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")
+
+
 def env_var(profile: str, kind: str) -> str:
-    """The environment variable that may hold this secret."""
-    clean = re.sub(r"[^A-Za-z0-9]", "_", f"{profile}_{kind}").upper()
-    return f"STITCHBOARD_SECRET_{clean}"
+    """The environment variable that may hold this secret, unique per profile: a name that
+    upper-casing and ``_`` would merge with another (``Prod``, ``my-prod``) gets a short hash."""
+    clean = re.sub(r"[^A-Za-z0-9]", "_", profile).upper()
+    if not CANONICAL_NAME.match(profile):
+        clean += "_" + hashlib.sha256(profile.encode()).hexdigest()[:6].upper()
+    suffix = re.sub(r"[^A-Za-z0-9]", "_", kind).upper()
+    return f"STITCHBOARD_SECRET_{clean}_{suffix}"
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the user name and password of every URL in it replaced by ``***`` (a URL
+    alone, or a message quoting one, as git's and boto's do)."""
+    return URL_USERINFO.sub(r"\1***@", text)
+
+
+def split_url(url: str) -> tuple[str, str, str]:
+    """``(url without the password, user name, password)``; the password is "" when none."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc or parts.password is None:
+        return url, (parts.username or "") if parts.scheme else "", ""
+    user = unquote(parts.username or "")
+    host = parts.netloc.rsplit("@", 1)[1]
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return clean, user, unquote(parts.password)
+
+
+def strip_userinfo(url: str) -> str:
+    """The URL without any user name or password."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def _key(profile: str, kind: str) -> str:
@@ -100,10 +140,10 @@ def get_secret(
     )
 
 
-def delete_secrets(profile: str) -> int:
-    """Forget every secret of a profile; returns how many were removed."""
+def delete_secrets(profile: str, kinds: tuple[str, ...] = KINDS) -> int:
+    """Forget secrets of a profile (every kind by default); returns how many were removed."""
     removed = 0
-    for kind in KINDS:
+    for kind in kinds:
         try:
             keyring.delete_password(SERVICE, _key(profile, kind))
             removed += 1

@@ -9,6 +9,7 @@ __all__ = [
     "Conflict",
     "DagIdTaken",
     "DeployError",
+    "ForeignFile",
     "ImportFailed",
     "NotFound",
     "ParseTimeout",
@@ -40,6 +41,10 @@ class TargetNotWritable(DeployError):
 
 class DagIdTaken(DeployError):
     """Another file already defines this DAG id."""
+
+
+class ForeignFile(DeployError):
+    """The file deploy or export would replace was written by someone else (or another pipeline)."""
 
 
 class ParseTimeout(DeployError):

@@ -40,7 +40,7 @@ class GitTarget(DeliveryTarget):
 
     def describe(self) -> str:
         sub = f" ({self.subfolder})" if self.subfolder else ""
-        return f"git {self.repo} branch {self.branch}{sub}"
+        return f"git {credentials.redact_url(self.repo)} branch {self.branch}{sub}"
 
     def relative_path(self, name: str) -> str:
         return str(PurePosixPath(self.subfolder, name)) if self.subfolder else name
@@ -66,7 +66,9 @@ class GitTarget(DeliveryTarget):
                 timeout=120,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise TargetNotWritable(f"git {args[0]} failed for {self.repo}: {exc}") from None
+            raise TargetNotWritable(
+                credentials.redact_url(f"git {args[0]} failed for {self.repo}: {exc}")
+            ) from None
         finally:
             if askpass:
                 os.unlink(askpass)
@@ -75,7 +77,9 @@ class GitTarget(DeliveryTarget):
             last = text[-1] if text else f"exit {proc.returncode}"
             if secret:
                 last = last.replace(secret, "***")
-            raise TargetNotWritable(f"git {args[0]} failed for {self.repo}: {last}")
+            raise TargetNotWritable(
+                credentials.redact_url(f"git {args[0]} failed for {self.repo}: {last}")
+            )
         return proc.stdout
 
     def _sync(self) -> None:

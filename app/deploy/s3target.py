@@ -31,7 +31,7 @@ class S3Target(DeliveryTarget):
         self._client: Any = None
 
     def describe(self) -> str:
-        where = f" at {self.endpoint}" if self.endpoint else ""
+        where = f" at {credentials.redact_url(self.endpoint)}" if self.endpoint else ""
         return f"s3://{self.bucket}/{self.prefix}".rstrip("/") + where
 
     def relative_path(self, name: str) -> str:
@@ -47,8 +47,12 @@ class S3Target(DeliveryTarget):
 
             access = credentials.get_secret(self.profile, "s3-access-key", required=False)
             secret = credentials.get_secret(self.profile, "s3-secret-key", required=False)
+            # A key pair typed into the endpoint URL by an older version: use it, never send it.
+            _, url_access, url_secret = credentials.split_url(self.endpoint)
+            if not (access and secret) and url_access and url_secret:
+                access, secret = url_access, url_secret
             kwargs: dict[str, Any] = {
-                "endpoint_url": self.endpoint or None,
+                "endpoint_url": credentials.strip_userinfo(self.endpoint) or None,
                 "region_name": self.region or None,
                 "verify": self.verify,
             }
@@ -61,16 +65,21 @@ class S3Target(DeliveryTarget):
         from botocore import exceptions as bexc
 
         if isinstance(exc, bexc.SSLError):
-            return TlsFailed(f"TLS check failed for {self.endpoint or 'S3'}")
+            return TlsFailed(
+                f"TLS check failed for {credentials.redact_url(self.endpoint or 'S3')}"
+            )
         if isinstance(exc, bexc.EndpointConnectionError | bexc.ConnectTimeoutError):
-            return Unreachable(f"S3 endpoint {self.endpoint or 'AWS'} is unreachable")
+            where = credentials.redact_url(self.endpoint or "AWS")
+            return Unreachable(f"S3 endpoint {where} is unreachable")
         if isinstance(exc, bexc.NoCredentialsError):
             return TargetNotWritable(f"no S3 credentials for profile {self.profile!r}")
         if isinstance(exc, bexc.ClientError):
             err = exc.response.get("Error", {})
             return TargetNotWritable(
-                f"{self.describe()}: cannot {action} "
-                f"({err.get('Code', '?')}: {err.get('Message', '')})"
+                credentials.redact_url(
+                    f"{self.describe()}: cannot {action} "
+                    f"({err.get('Code', '?')}: {err.get('Message', '')})"
+                )
             )
         return TargetNotWritable(f"{self.describe()}: cannot {action} ({type(exc).__name__})")
 

@@ -7,16 +7,27 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from app.credentials import Prompt
+from app.deploy import journal
 from app.deploy.airflow import AirflowApi
-from app.deploy.errors import DagIdTaken, ImportFailed, ParseTimeout
+from app.deploy.errors import DagIdTaken, DeployError, ImportFailed, ParseTimeout
+from app.deploy.identity import (
+    UNSAVED,
+    Sidecar,
+    check_dag_id,
+    check_replace,
+    pipeline_of,
+    sha256,
+    sidecar_name,
+)
+from app.deploy.journal import DeployLock
 from app.deploy.monitor import TaskNode, watch_run
 from app.deploy.summary import AirflowRunReport, DeploySummary
-from app.deploy.targets import DeliveryTarget, Previous, make_target
+from app.deploy.targets import DeliveryTarget, check_name, make_target
 from app.events import Event, LogEvent, LogLevel, ProgressEvent, RunFinished, RunState
 from app.settings import Profile
 from graph_editor.pipeline import Pipeline
@@ -45,10 +56,15 @@ class BundleLike(Protocol):
 
 @dataclass
 class DeployOptions:
-    """How far to go after delivering: trigger a run (with params) and wait for it."""
+    """How far to go after delivering: leave paused, or unpause and trigger a run (and wait).
+
+    ``replace`` lets deploy overwrite a DAG file another pipeline or a person wrote.
+    """
 
     trigger: bool = False
     wait: bool = False
+    paused: bool = False
+    replace: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     parse_timeout: float = 120.0
     run_timeout: float = 6 * 3600
@@ -78,7 +94,7 @@ def deploy(
     prompt: Prompt | None = None,
     cancel: threading.Event | None = None,
     target: DeliveryTarget | None = None,
-) -> Iterator[Event]:
+) -> Generator[Event, None, None]:
     """Deploy a pipeline to a profile's cluster, yielding events; ends with ``RunFinished``."""
     yield ProgressEvent(0, STEPS, "export")
     bundle = export(pipeline, profile)
@@ -93,6 +109,7 @@ def deploy(
         cancel=cancel,
         target=target,
         nodes=task_nodes(pipeline),
+        pipeline_file=pipeline.path.name if pipeline.path is not None else UNSAVED,
     )
 
 
@@ -114,60 +131,116 @@ def deploy_bundle(
     cancel: threading.Event | None = None,
     target: DeliveryTarget | None = None,
     nodes: dict[str, TaskNode] | None = None,
-) -> Iterator[Event]:
-    """Deliver an exported bundle, make it live and optionally run it (see ``deploy``)."""
+    pipeline_file: str | None = None,
+) -> Generator[Event, None, None]:
+    """Deliver an exported bundle, make it live and optionally run it (see ``deploy``).
+
+    Transactional: whatever stops it (an import error, a parse timeout, Airflow dying, Ctrl-C,
+    the event iterator being closed), the target ends with the verified new version or the
+    previous one; a deploy process that dies outright leaves a journal that the next deploy (or
+    ``runs``) restores from. Deploys of one DAG to one target take turns (``journal.DeployLock``).
+    """
     options = options or DeployOptions()
+    if options.trigger and options.paused:
+        raise DeployError(
+            "--trigger with --paused: Airflow 3.3 keeps a run of a paused DAG queued and never "
+            "starts it; deploy without --paused to run it"
+        )
+    check_dag_id(bundle.dag_id)
     api = AirflowApi(profile, prompt=prompt)
     target = target or make_target(profile)
     relative = target.relative_path(bundle.dag_file_name)
+    if pipeline_file is None:
+        pipeline_file = pipeline_of(bundle.dag_source) or ""
 
     yield ProgressEvent(1, STEPS, "connect")
     existing = api.dag(bundle.dag_id)  # also proves the API answers and the login works
-    if existing is not None and not _same_file(existing.relative_fileloc, relative):
-        raise DagIdTaken(
-            f"DAG id {bundle.dag_id!r} is already defined by "
-            f"{existing.relative_fileloc or existing.fileloc}, not by {relative}; "
-            "rename the pipeline's dag_id"
-        )
-    before = _error_marks(api, relative)
+    _check_file(bundle, existing, relative)
 
-    yield ProgressEvent(2, STEPS, "deliver")
-    message = f"Deploy {bundle.dag_id} ({bundle.digest[:12]}) from Stitchboard"
-    previous = target.deliver(bundle.files, message)
-    if previous is None:
-        yield LogEvent(f"{target.describe()}: bundle unchanged, not delivered again")
-    else:
-        yield LogEvent(f"delivered {len(bundle.files)} file(s) to {target.describe()}")
-
-    yield ProgressEvent(3, STEPS, "parse")
+    lock = DeployLock(target, bundle.dag_id)
+    if not lock.acquire(wait=False):
+        yield LogEvent(f"waiting for another deploy of {bundle.dag_id} to {target.describe()}")
+        lock.acquire()
     try:
-        dag = yield from _wait_parsed(api, bundle, relative, existing, before, options)
-    except ImportFailed as failure:
-        if previous is not None:
-            yield from _roll_back(api, target, bundle, previous, existing)
-            failure.args = (
-                f"{failure}; the previous version is back in place"
-                if any(v is not None for v in previous.values())
-                else f"{failure}; the file was removed again",
-            )
-        raise
+        note = journal.recover(target, bundle.dag_id)
+        if note:
+            yield LogEvent(note, level=LogLevel.WARNING)
+            existing = api.dag(bundle.dag_id)
+        before = _error_marks(api, relative)
 
-    yield ProgressEvent(4, STEPS, "unpause")
-    if dag.is_paused:
-        api.set_paused(bundle.dag_id, False)
-    yield LogEvent(f"DAG {bundle.dag_id} is live and unpaused on {api.base}")
+        yield ProgressEvent(2, STEPS, "deliver")
+        files = dict(bundle.files)
+        side_name = sidecar_name(bundle.dag_file_name)
+        files[side_name] = Sidecar(
+            bundle.dag_id, pipeline_file, sha256(bundle.files[bundle.dag_file_name])
+        ).to_bytes()
+        names = [check_name(n) for n in files]
+        current = target.read(names)
+        check_replace(
+            f"{relative} on {target.describe()}",
+            bundle.dag_id,
+            pipeline_file,
+            current.get(bundle.dag_file_name),
+            current.get(side_name),
+            replace=options.replace,
+        )
+        pending: journal.Journal | None = None
+        try:  # from here to the verdict, anything that stops us puts the previous files back
+            if all(current.get(n) == files[n] for n in names):
+                yield LogEvent(f"{target.describe()}: bundle unchanged, not delivered again")
+            else:
+                pending = journal.begin(target, bundle.dag_id, bundle.digest, current, dict(files))
+                message = f"Deploy {bundle.dag_id} ({bundle.digest[:12]}) from Stitchboard"
+                target.write(dict(files), message)
+                yield LogEvent(f"delivered {len(bundle.files)} file(s) to {target.describe()}")
+            yield ProgressEvent(3, STEPS, "parse")
+            dag = yield from _wait_parsed(api, bundle, relative, existing, before, options)
+        except BaseException as exc:
+            if pending is None:
+                raise
+            restored = _settle(target, bundle, pending, "was not verified")
+            if isinstance(exc, DeployError):  # not on GeneratorExit: a closed stream yields no more
+                if restored:
+                    yield LogEvent(
+                        f"rolled back {bundle.dag_file_name} on {target.describe()}",
+                        level=LogLevel.WARNING,
+                    )
+                    _nudge(api, existing)
+                exc.args = (f"{exc}; {_outcome(restored, pending)}", *exc.args[1:])
+            raise
+        if pending is not None:
+            journal.finish(target, bundle.dag_id)
+
+        yield ProgressEvent(4, STEPS, "unpause")
+        if options.paused:
+            if not dag.is_paused:
+                api.set_paused(bundle.dag_id, True)
+            yield LogEvent(f"DAG {bundle.dag_id} is verified and paused on {api.base}")
+        else:
+            if dag.is_paused:
+                api.set_paused(bundle.dag_id, False)
+            yield LogEvent(f"DAG {bundle.dag_id} is live and unpaused on {api.base}")
+    finally:
+        lock.release()
     summary = DeploySummary(
         dag_id=bundle.dag_id,
         digest=bundle.digest,
-        delivered=previous is not None,
+        delivered=pending is not None,
         target=target.describe(),
         profile=profile.name,
         base_url=api.base,
+        paused=options.paused,
     )
     yield ProgressEvent(5, STEPS, "done")
     if not options.trigger:
         yield RunFinished(RunState.SUCCEEDED, summary)
         return
+    if dag.timetable_summary:
+        yield LogEvent(
+            f"{bundle.dag_id} runs on a schedule ({dag.timetable_summary}): Airflow also starts "
+            "its scheduled runs now that it is unpaused (deploy --paused leaves it paused)",
+            level=LogLevel.WARNING,
+        )
     run_id = api.trigger(bundle.dag_id, dict(options.params))
     summary = replace(summary, run_id=run_id)
     yield LogEvent(f"triggered run {run_id}")
@@ -188,6 +261,45 @@ def deploy_bundle(
             yield RunFinished(event.state, replace(summary, run=run))
             return
         yield event
+
+
+def _check_file(bundle: BundleLike, existing: Any, relative: str) -> None:
+    if existing is not None and not _same_file(existing.relative_fileloc, relative):
+        raise DagIdTaken(
+            f"DAG id {bundle.dag_id!r} is already defined by "
+            f"{existing.relative_fileloc or existing.fileloc}, not by {relative}; "
+            "rename the pipeline's dag_id"
+        )
+
+
+def _settle(target: DeliveryTarget, bundle: BundleLike, pending: journal.Journal, why: str) -> bool:
+    """Put the previous files back; False when that failed too (the journal stays)."""
+    try:
+        journal.roll_back(target, pending, f"Roll back {bundle.dag_id}: {bundle.digest[:12]} {why}")
+    except (DeployError, OSError):
+        return False
+    return True
+
+
+def _outcome(restored: bool, pending: journal.Journal) -> str:
+    if not restored:
+        return (
+            "the previous version could not be put back yet: the next deploy or runs of this "
+            "DAG restores it"
+        )
+    if any(v is not None for v in pending.previous.values()):
+        return "the previous version is back in place"
+    return "the file was removed again"
+
+
+def _nudge(api: AirflowApi, existing: Any) -> None:
+    """Ask Airflow to parse the restored file (best effort: it may be the thing that died)."""
+    token = existing.file_token if existing is not None else None
+    if token:
+        try:
+            api.reparse(token)
+        except DeployError:
+            pass
 
 
 def _wait_parsed(
@@ -248,16 +360,16 @@ def _wait_parsed(
         time.sleep(options.poll)
 
 
-def _roll_back(
-    api: AirflowApi, target: DeliveryTarget, bundle: BundleLike, previous: Previous, existing: Any
-) -> Iterator[Event]:
-    """Put the previous files back and ask Airflow to parse them again."""
-    target.write(
-        previous, f"Roll back {bundle.dag_id}: Airflow could not import {bundle.digest[:12]}"
-    )
-    yield LogEvent(
-        f"rolled back {bundle.dag_file_name} on {target.describe()}", level=LogLevel.WARNING
-    )
-    token = existing.file_token if existing is not None else None
-    if token:
-        api.reparse(token)
+def recover(profile: Profile, dag_id: str, target: DeliveryTarget | None = None) -> str | None:
+    """Finish a deploy of ``dag_id`` that died half-way (``runs`` calls this); None when there was
+    none, or when a deploy of that DAG is running right now."""
+    target = target or make_target(profile)
+    if not journal.journal_path(target, dag_id).exists():
+        return None
+    lock = DeployLock(target, dag_id)
+    if not lock.acquire(wait=False):
+        return None
+    try:
+        return journal.recover(target, dag_id)
+    finally:
+        lock.release()

@@ -44,6 +44,7 @@ class DeploySummary:
     target: str
     profile: str
     base_url: str
+    paused: bool = False  # deploy --paused: verified, left paused
     run_id: str = ""  # set when the deploy triggered a run
     run: AirflowRunReport | None = None  # set when it also watched that run
 
@@ -55,6 +56,7 @@ class DeploySummary:
             "target": self.target,
             "profile": self.profile,
             "base_url": self.base_url,
+            "paused": self.paused,
         }
         if self.run_id:
             data["run_id"] = self.run_id

@@ -6,10 +6,13 @@ rejected one can be rolled back), writes a new set atomically, and puts an old s
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path, PurePosixPath
+
+import platformdirs
 
 from app.deploy.errors import TargetNotWritable
 from app.settings import Profile, TargetKind
@@ -50,6 +53,22 @@ class DeliveryTarget(ABC):
         """The file's path relative to the DAG bundle root (as Airflow reports ``fileloc``)."""
         return name
 
+    def state_dir(self) -> Path:
+        """Where deploy keeps this target's locks and journals (``app.deploy.journal``):
+        this machine's state folder, one subfolder per target."""
+        key = hashlib.sha256(self.describe().encode()).hexdigest()[:16]
+        state = Path(platformdirs.user_state_dir("stitchboard", appauthor=False))
+        return state / "deploy" / key
+
+    def prepare_state_dir(self) -> Path:
+        """``state_dir``, created if needed (``TargetNotWritable`` when it cannot be)."""
+        path = self.state_dir()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TargetNotWritable(f"cannot create {path}: {exc.strerror or exc}") from None
+        return path
+
     def deliver(self, files: Files, message: str) -> Previous | None:
         """Write ``files``; returns what was there before, or None when nothing changed."""
         names = [check_name(n) for n in files]
@@ -68,6 +87,14 @@ class FolderTarget(DeliveryTarget):
 
     def describe(self) -> str:
         return f"folder {self.root}"
+
+    def state_dir(self) -> Path:
+        return self.root  # beside the DAG files: every machine mounting the folder sees them
+
+    def prepare_state_dir(self) -> Path:
+        if not self.root.is_dir():  # never create a DAG folder that is not mounted
+            raise TargetNotWritable(f"DAG folder {self.root} does not exist (is it mounted?)")
+        return self.root
 
     def _path(self, name: str) -> Path:
         return self.root.joinpath(*PurePosixPath(check_name(name)).parts)

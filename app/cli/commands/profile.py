@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+from dataclasses import replace
 
 from app import credentials
 from app import settings as settings_mod
@@ -110,33 +111,65 @@ def cmd_add(args: argparse.Namespace) -> int:
         prefix=args.prefix,
         region=args.region,
     )
-    if args.auth == settings_mod.AuthKind.PASSWORD and not args.username:
+    # A secret typed into a URL goes to the keyring; settings.json keeps the URL without it.
+    base_url, url_user, url_password = credentials.split_url(args.url)
+    base_url = credentials.strip_userinfo(base_url)
+    username = args.username or url_user
+    repo, _, git_password = credentials.split_url(args.repo)
+    endpoint, s3_access, s3_secret = credentials.split_url(args.endpoint)
+    endpoint = credentials.strip_userinfo(endpoint)
+    target = replace(target, repo=repo, endpoint=endpoint)
+    if args.auth == "password" and not username:
         raise CliError("--auth password needs --username")
     profile = settings_mod.Profile(
         name=args.name,
-        base_url=args.url,
+        base_url=base_url,
         auth=args.auth,
-        username=args.username,
+        username=username,
         verify_tls=not args.no_verify_tls,
         ca_bundle=args.ca_bundle,
         target=target,
         backend=args.backend,
     )
+    config = settings_mod.load()
+    _refuse_env_collision(config, args.name)
     secrets: list[tuple[str, str]] = []  # asked before saving, so a refusal changes nothing
-    if args.auth != settings_mod.AuthKind.NONE:
-        secrets.append((args.auth, _ask(f"{args.auth} for {args.url}: ", args.secret_stdin)))
-    if args.git_secret:
+    if args.auth == "password" and url_password:
+        secrets.append(("password", url_password))
+    elif args.auth in ("password", "token"):
+        asked = _ask(f"{args.auth} for {base_url}: ", args.secret_stdin)
+        secrets.append((args.auth, asked))
+    if git_password:
+        secrets.append(("git", git_password))
+    elif args.git_secret:
         secrets.append(("git", _ask("git access token: ", args.secret_stdin)))
-    if args.s3_access_key_id:
+    if s3_access and s3_secret:
+        secrets += [("s3-access-key", s3_access), ("s3-secret-key", s3_secret)]
+    elif args.s3_access_key_id:
         secrets.append(("s3-access-key", args.s3_access_key_id))
         secrets.append(("s3-secret-key", _ask("S3 secret access key: ", args.secret_stdin)))
-    config = settings_mod.load()
     config.put(profile)
     path = config.save()
     print(f"profile {args.name!r} saved in {path}")
+    # A re-added profile is a new one: secrets it no longer names must not linger.
+    stale = tuple(k for k in credentials.KINDS if k not in {kind for kind, _ in secrets})
+    if credentials.delete_secrets(args.name, stale):
+        print("  removed the secrets the previous profile of that name kept in the keyring")
     for kind, value in secrets:
         _store(args.name, kind, value)
     return 0
+
+
+def _refuse_env_collision(config: settings_mod.Settings, name: str) -> None:
+    """Two profiles must never read their secrets from the same environment variable."""
+    for other in config.profiles:
+        if other != name and credentials.env_var(other, "password") == credentials.env_var(
+            name, "password"
+        ):
+            raise CliError(
+                f"profile {name!r} would share its secret variables "
+                f"({credentials.env_var(name, 'password')}) with profile {other!r}; pick another name"
+            )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -144,7 +177,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not config.profiles:
         print("no profiles (stitchboard profile add NAME --url URL ...)")
     for name, p in sorted(config.profiles.items()):
-        print(f"{name:<16} {p.api_base:<36} {p.backend:<10} {p.target.describe()}")
+        line = f"{name:<16} {p.api_base:<36} {p.backend:<10} {p.target.describe()}"
+        print(credentials.redact_url(line))
     return 0
 
 
@@ -152,13 +186,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     profile = settings_mod.load().profile(args.name)
     data = profile.to_json()
     if args.json:
-        print(json.dumps(data, indent=2))
+        print(credentials.redact_url(json.dumps(data, indent=2)))
         return 0
     for key, value in data.items():
         if key == "target":
-            print(f"{'target':<14}{profile.target.describe()}")
+            print(credentials.redact_url(f"{'target':<14}{profile.target.describe()}"))
         elif value not in ("", None):
-            print(f"{key:<14}{value}")
+            print(credentials.redact_url(f"{key:<14}{value}"))
     print(
         f"{'secrets':<14}keyring service 'stitchboard' (or ${credentials.env_var(args.name, profile.auth)})"
     )
@@ -179,6 +213,6 @@ def cmd_test(args: argparse.Namespace) -> int:
     failed = 0
     for verdict in check_profile(profile, prompt=terminal_prompt()):
         mark = "ok  " if verdict.ok else "FAIL"
-        print(f"{mark} {verdict.check:<12} {verdict.message}")
+        print(credentials.redact_url(f"{mark} {verdict.check:<12} {verdict.message}"))
         failed += not verdict.ok
     return 1 if failed else 0
