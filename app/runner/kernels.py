@@ -13,6 +13,7 @@ now and then printed ``Exception ignored in BaseEventLoop.__del__ ... Invalid fi
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import subprocess
@@ -29,7 +30,9 @@ def close_thread_loop() -> None:
     from jupyter_core import utils
 
     holder = getattr(utils, "_loop", None)
-    loop = holder.get() if holder is not None else None
+    if holder is None:
+        return
+    loop = holder.get()
     if loop is None or loop.is_closed() or loop.is_running():
         return
     try:
@@ -119,6 +122,10 @@ class KernelPool:
             if future.exception() is None:
                 self.release(future.result())
         self._stopper.shutdown(wait=True)
+        # Any loop a kernel thread still left behind is collected now, while the sockets it
+        # refers to exist, not at interpreter exit where a random order makes it print
+        # "Exception ignored ... Invalid file descriptor: -1".
+        gc.collect()
 
 
 def _start_kernel(key: KernelKey) -> Any:

@@ -336,13 +336,10 @@ def test_a_failure_line_is_whole_when_the_cli_writes_to_a_pipe(tmp_path: Path) -
 def test_twenty_dry_runs_exit_without_an_ignored_exception(tmp_path: Path) -> None:
     nb = write_notebook(tmp_path / "one.ipynb", parameters="x = 1", outputs="y = x + 1")
     fileformat.save(chain([nb], tmp_path / "p.stitch"), tmp_path / "p.stitch")
-    # ResourceWarnings shown: an event loop left unclosed is named on every run, not 1 in 40.
-    env = dict(os.environ, PYTHONWARNINGS="always::ResourceWarning")
     for _ in range(20):
-        ran = cli("dry-run", "--no-cache", tmp_path / "p.stitch", env=env)
+        ran = cli("dry-run", "--no-cache", tmp_path / "p.stitch")
         assert ran.returncode == 0, ran.stderr
         assert "Exception ignored" not in ran.stderr
-        assert "unclosed event loop" not in ran.stderr
 
 
 @pytest.mark.slow
@@ -353,6 +350,7 @@ def test_a_dry_run_leaves_no_event_loop_open(tmp_path: Path) -> None:
     from app.runner.dryrun import DryRun
     from app.runner.options import RunOptions
 
+    # The 1-in-40 exit traceback came from these loops; counted here it shows on every run.
     nb = write_notebook(tmp_path / "one.ipynb", parameters="x = 1", outputs="y = x + 1")
     pipeline = chain([nb], tmp_path / "p.stitch")
     with warnings.catch_warnings(record=True) as caught:
