@@ -56,8 +56,9 @@ class DeploySummary:
             "target": self.target,
             "profile": self.profile,
             "base_url": self.base_url,
-            "paused": self.paused,
         }
+        if self.paused:
+            data["paused"] = True
         if self.run_id:
             data["run_id"] = self.run_id
         if self.run is not None:

@@ -217,7 +217,8 @@ class DryRun:
         for nid, task in list(self._tasks.items()):
             record = self._records[nid]
             limit = record.node.timeout_seconds
-            if limit and record.started_at and now - record.started_at > limit and not task.killed:
+            since = task.running_since
+            if limit and since and now - since > limit and not task.killed:
                 task.kill("timeout")
 
     def _wind_down(self) -> Iterator[Event]:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -92,6 +93,9 @@ class NodeTask:
         self.log = run_dir / f"{node.name}.log"
         self.outputs_file = run_dir / f"{node.name}.outputs.json"
         self.killed = ""  # "timeout" or "cancel" once killed
+        # When the node's own code began (kernel ready or script started): a node's timeout
+        # counts its execution, not the wait for a kernel (a kernel start under load took >2 s).
+        self.running_since: float | None = None
         self._lock = threading.Lock()
         self._km: Any = None
         self._proc: subprocess.Popen[str] | None = None
@@ -112,6 +116,11 @@ class NodeTask:
                 os.killpg(proc.pid, signal.SIGKILL)
             except OSError:
                 pass
+
+    def _cell_started(self, **_cell: Any) -> None:
+        # nbclient's hook: the kernel answered and runs the first cell; the clock starts here.
+        if self.running_since is None:
+            self.running_since = time.time()
 
     def run(self) -> Outcome:
         self.outputs_file.unlink(missing_ok=True)
@@ -149,7 +158,14 @@ class NodeTask:
             # cwd: the kernel already runs in the notebook's folder; papermill's own chdir is
             # process-wide, so it gets the current folder (a no-op) to stay thread-safe.
             runtime.execute_notebook(
-                nb, self.notebook, os.getcwd(), self.kernel, km=km, stdout_file=log, stderr_file=log
+                nb,
+                self.notebook,
+                os.getcwd(),
+                self.kernel,
+                km=km,
+                stdout_file=log,
+                stderr_file=log,
+                on_cell_start=self._cell_started,
             )
         except Exception as exc:  # noqa: BLE001 - every failure becomes a report entry
             return self._notebook_failure(nb, exc)
@@ -214,6 +230,7 @@ class NodeTask:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
+                self.running_since = time.time()
             assert self._proc.stdout is not None
             for line in self._proc.stdout:
                 lines.append(line.rstrip("\n"))
