@@ -29,7 +29,9 @@ def close_thread_loop() -> None:
     from jupyter_core import utils
 
     holder = getattr(utils, "_loop", None)
-    loop = holder.get() if holder is not None else None
+    if holder is None:
+        return
+    loop = holder.get()
     if loop is None or loop.is_closed() or loop.is_running():
         return
     try:

@@ -5,7 +5,6 @@ Real kernels, real Parquet/.npy/pickle files in the run folder, real working fol
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
