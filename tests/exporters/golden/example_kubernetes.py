@@ -14,7 +14,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "cf29b4205249c463"
+RUNTIME_KEY = "6e6766c46b7faf3a"
 
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
@@ -102,9 +102,9 @@ with DAG(
             "{{ { 'params': { 'n_rows': params['n_rows'] }, 'upstream': {} } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "d5e0bbc675805fd2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('d5e0bbc675805fd2') }}",
+            "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_SOURCE": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "500m", "memory": "512Mi"},
@@ -124,9 +124,9 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'prepare_data': { 'test': ti.xcom_pull(task_ids='prepare_data')['test'], 'train': ti.xcom_pull(task_ids='prepare_data')['train'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "7c5b6d2e127aca39", "kernel": "", "script": false, "inputs": ["train", "test", "learning_rate", "epochs"], "outputs": ["accuracy", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('7c5b6d2e127aca39') }}",
+            "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_SOURCE": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "1", "memory": "1Gi"},
@@ -146,9 +146,9 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'prepare_data': { 'test': ti.xcom_pull(task_ids='prepare_data')['test'], 'train': ti.xcom_pull(task_ids='prepare_data')['train'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "ef076538fa25a6e6", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('ef076538fa25a6e6') }}",
+            "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_SOURCE": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "2", "memory": "4Gi", "nvidia.com/gpu": "1"},
@@ -178,9 +178,9 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'prepare_data': { 'train': ti.xcom_pull(task_ids='prepare_data')['train'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('e78973bd02829443') }}",
+            "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_SOURCE": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"},
@@ -206,12 +206,12 @@ with DAG(
         namespace="ml-pipelines",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
-            "{{ { 'params': { 'min_accuracy': params['min_accuracy'] }, 'upstream': { 'feature_stats': { 'feature_stats': ti.xcom_pull(task_ids='feature_stats')['feature_stats'] }, 'train_mlp': { 'accuracy': ti.xcom_pull(task_ids='train_mlp')['accuracy'] }, 'train_logreg': { 'accuracy': ti.xcom_pull(task_ids='train_logreg')['accuracy'] } } } | stitchboard_json }}",
+            "{{ { 'params': { 'min_accuracy': params['min_accuracy'] }, 'upstream': { 'feature_stats': { 'feature_stats': ti.xcom_pull(task_ids='feature_stats')['feature_stats'] }, 'train_mlp': { 'accuracy': ti.xcom_pull(task_ids='train_mlp')['accuracy'] }, 'train_logreg': { 'accuracy': ti.xcom_pull(task_ids='train_logreg')['accuracy'], 'model': ti.xcom_pull(task_ids='train_logreg')['model'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "027d864a21d0c1c5", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('027d864a21d0c1c5') }}",
+            "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_SOURCE": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
         get_logs=True,
@@ -224,187 +224,256 @@ with DAG(
     feature_stats >> compare_models
 
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
-# 027d864a21d0c1c5: compare_models.ipynb
-# 7c5b6d2e127aca39: train_logreg.ipynb
-# d5e0bbc675805fd2: prepare_data.ipynb
-# e78973bd02829443: feature_stats.py
-# ef076538fa25a6e6: train_mlp.ipynb
-# cf29b4205249c463: stitchboard_runtime.py
+# 11ea372c3cc306ab: train_logreg.ipynb
+# 6238669282ca0a67: train_mlp.ipynb
+# a66c76ae6d95cdc2: prepare_data.ipynb
+# be83e82e673c218e: feature_stats.py
+# bf26d47cd8634680: compare_models.ipynb
+# 6e6766c46b7faf3a: stitchboard_runtime.py
 CONTENT = {
-    "027d864a21d0c1c5": (
-        "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
-        "wZ2dGcunGRDGpbRkDZsZwAk/IRK7quAYJTk1x0Q/KrJociLxQabzghp+meuES3u5apM5dzShjmLJ"
-        "qQ4hq0vDeHs8Pl/Al9ALoXfbHgzkTrCjBXfgsOfOcRMKgKoE2IH7nHDAJKemraIGLHewr5rHQhRc"
-        "CoU31FAEggfc50LFlLHSUFbdL4mfs8NLA+3MqgwHtpvwJ85KJ7SKmS6Vw6wqpXyBgqszFIS9HM1s"
-        "vz+QHp5t8DSAoCVLl64oXVO9O0+f1JnhWb/UGlKpqYNbWC1XABeQGp2DMxQXD6UDv7ksXtWHdUNT"
-        "yqkrDY+to86uIRHMN53qvmdSANGPz3ffv/6cj6aOJBhPvfEndDIG0a1rJc9L2yr9ppK9+7tr/y2E"
-        "Zdpw67nYelGEdYLFyDcGLWLYYuUzrRaw9Rr4zFiKeuDqUSiFtr2FnD5FYcACjry6DffLjLsRs9YZ"
-        "rTLPWmiYKOFroy1ubAyX1DWIFh6r0op7CKt6vhSO5zaahxmS5vuEwvFhDXRvo+PD5mo3H40rjFAu"
-        "SrfEC4VMBbA1RKeAbhMCu/XyOq3nH2GAxw6lUWBFpqjExj6xWe3qLRmNEClMz4JPMPHPUOov6FbL"
-        "4ReVJf9mjDYdOOjq4Rw0EBa9JvVj777TeIZH9Kauu37ti6Lz4H+8JTwLcTNv7XVAgwQGBv6aij9/"
-        "l1O+Rl4rc/wfqLAimmqAlPdOwG+LF3d4WYDXW2MYNZJkBn7p5/SRIzcK6S046wglibCFpFWs8H3r"
-        "hbir3EEr6ASQVGUlzZpU0aTaRFcfgtekM0LfEQuV6n7MtJwEjL6BqH2qTU69Kd6Pn2M0nDYY/TCr"
-        "Z78BMPJNzg=="
+    "11ea372c3cc306ab": (
+        "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
+        "HsnHRx8nwAQq5dgCVhOAI/1aS+YPNZKVVdzucvOo2TT6ZB6M3nKpZ8qUFsvZvHNV6HnOPaeA43Nr"
+        "cqaxAjtwOl/BV1NK56UAumnROWn0usMG9gmckDvpZwq51aD+jv0IfotQSO8xh8rkqIBq2aNyYDRw"
+        "B1yDefiJwgO3XhZc+JQF8A09YlEXWhSE0/WATygaT4kyYRrtyasbpV5s/eZC620rnpfu1DewmltO"
+        "QWhdrCaWAx1JpvF142P05jJtsqqN9VBznYcWHdT5QNrwFktbkDP9TLV8CRlhCd+MRoAriF6pS/D8"
+        "QRGH1lRQW6TKMAu1j3DQ+ZdhyPk6BJHTKG7lLx7IXEChDPeEcpPOA4jUe6IC4TwMnLeoS7+F5P56"
+        "wMLaiK1b0KWAcDuPCBV/klVTgTOKoEAStRHDveG0378s9NdnGMlyu6jsVElN/1kr4G66/Wb8uLAY"
+        "w1uB3DfkJyZWAgpjQRAx7XBTYVRTaQeyIOu7JayZ2DZWY75mmxFEuz3LCxmT++X5SKaB6Cywu2zH"
+        "cJ3S9WQAC4+YfNVXtpl2hsvZR4N1wtggrbagNB6ToK8zrHAeQ40AakuaSNZRsMCFaCwXhzWbQoS6"
+        "fkMp3P7r4vfC+I+t7xsatsdSaXkST0nb4hTuRnxEPS36D2BP7OB/RFlufdTOGGofYaKY9kFM3TyE"
+        "wSJbzTebgccJhFr/7JrtkGajXI2i54Hl0tWKHzJNX4/A3veD39KG97wprsuGl9FVR1fn6ONb4y3r"
+        "p3e6kUldmFOa83DW1hguMP1A/VQ8TPJufM4qqY0l64fJ8+Q3z/4aAg=="
     ),
-    "7c5b6d2e127aca39": (
-        "eNq1VcFu2zAMvecrCPdib46XrO0lQIbtPgw97BAgCQzFZhyhtiRIclM36L+Pku04aVO0GNBDnIjk"
-        "I/keaeUwgiDDsjTBDJYjgAN9WktqG4VkDSqm73O5F0HsfTx3RqsZF+NSFhqL8aRzVWhZziyjgMNz"
-        "azKy1hl2yel8Bb9lwY3lGRBSozFcilWXG4JfoEpKDH/q6q6B8nUo+MKYw6aBQrOco7CQo8noOwlc"
-        "kjU9fPELVDKZY9crPmJWW8qYZrIWlryiLss3KU4vUGxbtqwwR34QKKYZBaE2vhvfDnRiyNqq2vro"
-        "9WV5fM0Z5DyzMIfDKlisnHM5SSbrdQyroPHnyfoZ4KrVgosCjCq5ha2WFSiN1AKmrslBV4vGfjwt"
-        "Bb+fskSmXfFUM4sz2JaSueST5Nbl6Gcz7mYDxqICw59wyIBKZjszAy4c8HoycUDFjEED8gE12B0O"
-        "HL3qnzfg72/v8Ptj45WS2lKBSjXADAg1sBx+LWJoiKhQCdOaNaGvv/TDWEfxa3vj7AN8H8OmhT+h"
-        "liZcJGbHFC6nDkyTHCK3UkNKsoJmosCw1TmaDQHuoSjXFL5BOIWvLik+qnAcLuAn7MmwiaLoPH4P"
-        "4zmcDR2+wCL5S4BQwRiaiJKVKMLmBXBzCejXJaSyFTLR4U9wC0ta2TOxaCkvadWaX0hFG+t2na6J"
-        "ueP3iqQ9YQk/3M5GCTNuiUJaxrNEdA5X/v0BlmW1ZhnVionyUGJOrUYtkSj6xBW9/ugd1C/sf1xA"
-        "PcfhhdbUWh6283qTdQw3p5uKvNhZQ+DlKfrBh4Hbzge3nfv1INYIXEMvqQX3qAWWRmHWkw1yTlcT"
-        "a1JB16yT6K6xO/pf6MUpaeVrVniX8q7O0ce3xuugH9ERkXKxlccy5+FB26MDBGJDDCrmxnVzek4r"
-        "LqQm6+3oefQPTD8Z3w=="
+    "6238669282ca0a67": (
+        "eNq1Vm1v2zYQ/p5fcVO/UJuiOW67DwZcbFiXoeiSBWiABIgNgZZONhGK5EgqiRf0v+8oybFsy103"
+        "oEFih7y7h3fPvZDPJxDlKKWLJnB3AvBMf+1O5tcGaTequL0v9KOKkkYmirDpLRfqtJLmdNTtV+h5"
+        "wT0n6fPndsvp2ubYIdP6FVxibbkEhf5R23tg16ictudSP8az7gCIfgFXcSnhI1ru4OKPqxRuhF/p"
+        "2sNWHxgHyY3XJk7ArxAcr/AFWDhoPMQCHskULuvqag1ON5pGGJQkA+cFHWNr5QBVAV6HrzQKXszp"
+        "o4ligJBcF9gFjU+Y115oleW6Vp6kqpZymKizAaLagD1fuheWIDLcUiwerWtcaXyBjlIiwdS+0Z4P"
+        "kywqo60Hw1VB7NGvKbbUbv9r/JqQMH1PvpyHE2EKl5pogVcteUItwfOFRCitrsBYJM8wC773cND5"
+        "4zAk/HeIlSgKVFmthHcTEMoTwtlPwf5RFJQ8XTZpa9Uo6Wu0W2M0Ol+9mI1Hox33W+m3yuj4eOl/"
+        "dZ5UXZl1SJMyQ2kqkfvaoqPY7nIotYWcQm0DTHMt64qKV5S0+90UZlG+qi0V/SyabyFuE1iTeWNy"
+        "t8Gbp15nzdks9E8j65tvxUUgaVpKzX2vR289oQbGQ4qPoQbRMGjcL8T1ZLsKHx0zvun1MvQ60ePL"
+        "IXrChy/T+zApUkqbdKlDn1kqfl1lDrFgo3hX3VGwHpeBErYr6cAKQSpiUXtML2rpxQ0NFLQXwlpt"
+        "sfjUmbP40JjyMIuuz7Nf/7w8//D7LAqZyrI2nCxjs0i7WRSnqB6E1erQHqXDPQ+WFI07cuTeshl0"
+        "G93U5dogiyeHp1RU7DJkbsPbJ/yrRuUFlwOEhJ+74e0d8pu2dOl7ShqyfkcnwHMvHnjoqekssihr"
+        "IiH5r5BnezhOLCstiuNQ88Pt+AgZ1EiVERKZNl5U4m+0dAB1dDWLEpDaOVouhOJ2neWWlkSW1WZN"
+        "Z+8CtmCl8Cz0XNJNn2n7lcAD2oV2OD2oyFy3Hd7a05AsRE4Yvm+SWv6Acr8EFjy/pzsrqx3ddGEA"
+        "bJtm1msTfMrRePjQVOJvoZD36sLSrJzSCErbzkkLLDnVfkb7Bw10Q6lYnJE6CVOlLd3VbJTAKH2b"
+        "ALtN3YobvDubJ9CvgpjmAcETtdrtlMc++JjAx8PgO2Zhb7RrG6ZjFnqOglgia2kf6oBVG2vFn0RV"
+        "VwH/Fn6muOAHCmygSEy4kOBHYEGDDPHJsFO2CjbjYDOO4wGrwCgzcArrmGwlKrYe0uqcoQsDLVsm"
+        "BBnD90Do72A0oE8nnk4DH6S0Sq/Jh+Wh0qKntEwdxTiEdLZVum2RVgNQPa3lqsEi2tzxIj4kao9q"
+        "3+P6CxQelHZzc/Sr2li69FlfL2k6gN4cPM/poZmvQwMz1vn2LoQRw3RKN1ecVsgVi+Nv9TZ4/bWv"
+        "vc1L4X889TZRTqC5nkPXkF8Fa1bsy3En8KZHeEfiJNwfBNPndEvQCQQ/9iOKaFgrurkM5psYI7rA"
+        "DE3vTNFzMNBytabnu4INJ5L6s+bLRmQaUSfY6Lebr6NNWl4sMqFK/XLMrnrU+hgMIrUow+wIKXrT"
+        "X2eVoKFCu29PPp/8A5HzpkU="
     ),
-    "d5e0bbc675805fd2": (
-        "eNq1VV2L2zgUfc+vuLgU7F3HdTIThg07f6Cw3UJfAkkwGllJxMiSkOTthJD/vvdaduIMKV0W+pAQ"
-        "3Y+jo3M/cppAwoVSPlnCegJwwk+0VOFoBVqThrnX2nzXSd75ZE1G64RlTkxrFti07F2NCIwMGHA6"
-        "R5M3reOiB8fzB/gaM4ECNz0oJH+xV+GBATqdqVsuX5QAf9ThIILkwFsfTCPclB9apyEwcjNdg7dK"
-        "Bg8ygNTBQHBM6s4RhA/gRfDF9ZJvDVMKjAbbOmu8WALCRwjK/EcoDwSCRi3eAmhTEykPn7/9/QXN"
-        "zrT7Q+c2bbBtAGscXpAQ+ha/ujffUZAjTi+ReBO8DdLoiptWB/TqVqkfKju7o2x8S2B7f5EVs5hj"
-        "GCSc79h0dKCvQSTbRW/vV0VXznz3S9IQnuGxLAE+ILHmRTgwu4v6nTpeNq1iQVxl9ULUQ+4TZTos"
-        "gGmA7DnsjLut6m3hqU7VzjFOoixhpwwjnLKYLwjKH6hXkAMRhINQNWnfgVKm1PtfqP78x339c01l"
-        "Q91BKtoj9ZC210dffzm9x9dqW0TNilrsWKtChfaU9MuuoTvBQutEpbHQHpPWGxRPk6UxOCd+k+Sw"
-        "Sbrf6lhxFG4veqNvLZGpOPZ/b+IYR6pXR8Ec2rbjkhAq3oAkCiyr2GPp01kOT/McYquMaPUX9eHa"
-        "OByy9KnMYV5eoguupE1nixxmi3KcS3z6TGuk90ans2Jx75aebh/MD0Zyka7xCuQ13w4ZOdjndUkI"
-        "ZfFAX/PtCESZvSSE6awoYYre8hF+g/65v9N5jufhQWRY0LkjSeF/0KknMhYAV5KoETclarGQaf8C"
-        "+BNm8AnSGcJhlcWbTacdjSzLCuapR1OUeERyFfuBG9U2uvKB8dd0HTnmA7c8ksovbLYXsG6A3sGl"
-        "K6S/KhrBdMrepH8uswxJrQof6sEwek9LGiGp/g34aKQ/hZtJzUYJ1lHwbpOcYsL5ujCIMS1shwsD"
-        "Tr1SkUi2LGYfzzla23COA03LGyd6k2S/cKgf/utKHUb8f+zT+Df0DKdNstoQIZxv5Fanq/USuWK7"
-        "LrIiGCV9SDOaxiNF9fLEkIv7fLsr76NixvInqF3IPdTx6r9WPXvX4BWV8Lqf48XdKb0tK978OKrf"
-        "BEij92onrwJTlLeCD/ontcR/Ynbs9htV7esxHPC/eqiXYnrfsn3nsp2rdwzx0fiQDF1zyaik3pnL"
-        "NbfhSeRICYl+2dH2og56HJ+rRuJaQ+ticp78C/nOvo4="
+    "a66c76ae6d95cdc2": (
+        "eNq1Vk1v4zYQvftXDLQoILWyKjsxghr1reihQNsA3YMB2xAYibKJSCRLUo2NwP99ZyjKloNsd7HA"
+        "HuKY88U3741Gfp1AVPKmsdESNhOAV/zrLYU7aY7WqGXmuVIvMkq9T1Rk1IZrZvi0Yo5N8+BquWNk"
+        "wIDXc2+yqjMlD8Xx/AEe+0ygwG0oCtGf7JlbYIBOo6quFE8NB3uS7sCdKKHsrFMtN9Py0BkJjpGb"
+        "yQqsboSzIBwI6RQ4w4T0DsetA8udza6XfDxwcC+qT7cU/B9vgNLQIfnRgVQVwbDwG6L73bAWTzFe"
+        "bXhF1kdm/u24A2acqFnpbJJiiiPXH//8/VcW0T07/PDdv8NlifUDWfzIy84JJYtSddKhV3ZN81mO"
+        "Z+9w3Hfl2N5eCMYsRrAdN9aj8XAgqKE6pzvno3fv6yMLo17sktiEFdznOcAHBNY+cQOqvuhgiTUr"
+        "2q5hjl8JtpxXQ+4DZRqUQrVA9hRqZW71vR0BUqyoDdKKpCyhbhSjOnk2X1Ape6CpQQwEEA68qQDb"
+        "8UUpU8j9d2R//vkJ/zKnotXKOGJRn2hUpL42HXwaeWJ+8HR1dV6/GblHKqTOekKzitesa1yB9pjI"
+        "Ta6hNWeuM7yQfnhXsNkis5IsrcLHyW6jFLaR/96cihJZ3fNgtJ0mNEXJcCH0phLjSJLixJlB226s"
+        "F1XFGxBEhprzPc5FPEvhYY5PhZ+jEaxwUQiXyrSsiR/yFOb5JTorG6Hj2SKF2SIf5xKekKmVsFbJ"
+        "eJYt3rslwA3B5UGJkscbvAJxzXdDRgp6tcmpQp7d0cd8NyrSqL2gCtNZlsMUvfk9/Aih3Z/oPMfz"
+        "0BAZFnT2ICn8FzoFIGMCcHPhGllBTNB6IePQAfwKM/gZ4hmWQ5X5UcdTDyNJkoxZGuAYKR6BXPfz"
+        "UKqma2VhHSuf402PMR2wpT2o9IJmdynmn6435eI1wl9nLWcyZkdhV3mSIKh1Zl01GEby+x28woHN"
+        "LssypgnF56mK1yksErqY4NnVzVASCCv2Mg6UrML/sY4dCYAdB4KQUeRmCjc7IhklaEPB9TZ67RPO"
+        "11VFdNBLw+CqgtdwV99lssxmP5xTtHbu3K8SeoHgLtlGyXdcJ3dfu8yH5fINm9x3sryRByn1qmWi"
+        "UeVmiYh3meH4kiyErPgxrozSq4+m48ntVv6/Klhk+eUq45fKVdXkzdNRkETXzd9Pkj/Ft7LhZN2P"
+        "9JkAcfCWzeiZY0pjNS8HfqNK4A8GdvJzSKo8ntxBSRj0aJjcd2zvXdq7gmOI74130TAVlwzsvVaX"
+        "a27Dox4jJUTyqabVRxNyPz4XrcCdiNbF5Dz5BBC54sQ="
     ),
-    "e78973bd02829443": (
-        "eNqFVE1v2zAMvetXEMIONuAYG7DDkMGHbG237tAGTQoUCIJAkelYrS15ktzOKPLfR8lJWqwblksS"
-        "8vHxQ4/knF+g8L1FcF545bySDowGXyN8m9/Ck/I13Mzml2cLkP3ZRQbGjsarvp0P8FQjxQYPKAdi"
-        "61D7nLEZLLzyst4aYUtw0qrOw73ZTkHprveEtFY9IggHk4kWLRaPoukRTOeV0Q6SH4vrK6goV0M1"
-        "EVyXUCrpXfqZmd5Hip3JQrzRCBFttvcofQbexOor1SAE6hK2A7xbLC+XX79/uZ7dnG2ub5fz2+Ui"
-        "Z5xzxlTbGeupol0nrMPj/3tn9PG3cSeY7ttuCHl1x9jF+Wx5e3O+gAJW3KOmOW5ao33teAY8/mqG"
-        "jayJG6PJ9V1g2UjRNNEgCWOF9JsBKTlfMxaLsMR4LCif2V3f0lzn0ZOkB0guynIjDr6ETyZEpDSR"
-        "+qHDIpSfN0aULgOLP3tlsSyWtscMamy6gke00jtwXaM8TxlROUp7II9fgd5RQnZHDt3l9GpiSIIx"
-        "j+ErfsfXGZQxY0XZfMqGf0GHN1BvhykD+hxmK/uyYtFQWXo4IgqW/Ex4cREMyV0G0jR9q11xHH36"
-        "gl9xWfdWY8nXFDpEhzTWYiOCqsj2HPQwhZg+GWOCZZ0HWPInSZpGBQYEyRaOGfeReCvkA5IqC3pD"
-        "KpIz/CWRRH4ZWzm31tjp/yqgMQWvNFgld6tpBoomNKSr9xl8WI/JVXbKT/Jq0QqPyan3N6VEdZKm"
-        "wzKHx3yOAG7Nk+Nh93zSoE6GNM1GR+x1E0jJbU2vy2QsbchbFDohIHw8gV86IfShkzEobm+AniaW"
-        "wbjRVPiruFx5bElR+4ztWWdDQRV/PjSwn9IRskbTrnhwaqdFQ2puxa/kFUMGDzgUjWi3pYCHaTg5"
-        "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
-        "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
+    "be83e82e673c218e": (
+        "eNqFVMFu2zgQvfMrBkQPEiALW2APhQsdvE3STQ+NETtAAcMQaGpkMZFIlaSSCkH+fYeU7PV2i91c"
+        "Ig8f37x5MxzO+Q0KP1gE54VXzivpwGjwDcLn9QO8KN/A/Wp9e7UBOVzdZGDsFPw6dOsRXhqku+EE"
+        "lANxcKh9ztgKNl552RyMsBU4aVXv4dEclqB0P3hCWqueEYSDxUKLDotn0Q4IpvfKaAfJl83dV6gp"
+        "V0uaCK4rqJT07iN9MmG9qoX04AbZBI6g1luhtNJHuBJe3FjinJO4E6IXJNvUoIiwVi1mEMULWAv7"
+        "fUAfg+lHZgYfNR5NFq4ajRDlmMMjSp+BN5EuoCFor+AwwrvN9nb76c8/7lb3V+Xdw3b9sN3kjHPO"
+        "mOp6Yz2pOfbCOjz9fnRGn76NO8P00PVjyKt7xm6uV9uH++sNFLDjHjU1quyM9o3jGfD41Y6lbIgb"
+        "Y8gNfWAppWjbGJCEseRVOSIl53vGoghLjCdB+coeh44at44nSTpDclFVpZjPEr5YRIuJ1OL3QVms"
+        "iq0doottX/Cz/14cyJjkJ1t5Sm07Oko7k8d/gd5RQubtuGRAf7MLcqhqFgN1bGURI7lFUZX9xJuE"
+        "u3lMm0bkSKiI3nHZDFZjxfe5N2V0NElz4fzYY1K3RvjphjTWYivCzNHd19DMJcTzZCIKkX0eYMnP"
+        "zGka5zMgaKjh1Km3SHwQ8glpZgtqAOnmDH9IpCdwG6u7ttbYf5Tb04CLOKh9NZU9uUhuVf9d9Lcs"
+        "1h3hu5OIi7KrUHMx1ZzNsF/Zc4n7P290Hy2RBuvk226ZgdqTinT3Wwbv95MtKjs7Q1PboRUek5O8"
+        "9F8mRQ30VMISCjPyGgHcmhfHw87wSYs6GdM0mw5iAWUgpWNrBl1NbU3GvEOhEwLC72fw35UQeq5k"
+        "uhS3ToCee5nBtIlI+MW9XHnsaFDfMvbGehsE1fx1LuBtScvTGk1PkFaSOmrR0iPpxI/kgiGDJxyL"
+        "VnSHSsDTMqzKy+PdEw1UyuJmNT3ValyO+lkR7Y7/YrVwcpy/UBrU0lT07Ao++HrxgadhiBoapxan"
+        "CQtrJq/I3+SV19OuL6PNfBl3viOiuRCKnErKZo6U/QU1yw0C"
     ),
-    "ef076538fa25a6e6": (
-        "eNq1VlFv4zYMfu+vIHwv8uZ6Se5uDwFy2LCtw2FrV+AKNEATGIpNJ0JtSZPktl7R/z7KdhInce9u"
-        "A65Ak4giP5EfSVHPZxCkWBQ2mMLdGcAz/beSxNUaSRqU3Nxn6lEGUbMnMi90hgt5Xhb6fNTJS3Q8"
-        "447T7vNLK7KqMil2yLR+A1dYGV6ARPeozD2wG5RWmYtCPYaL7gAIfgZb8qKAP9BwC5d/XsdwK9xG"
-        "VQ72+sA4FFw7pcMI3AbB8hJ3wMJC4yFm8EimcFWV1zVY1WhqobGgPbBO0DGmkhZQZuCU/4oD78WS"
-        "PpooBghJVYZd0PiEaeWEkkmqKuloV1ZFMUzUeICoNmDH13bHEgSaG4rFobGNK40v0FFKJOjKNdrL"
-        "YZKbA6eQidTBDJ4XwXzhN+9G8Wi5jGAR1M16tHwBeNOyJOQarC6Eg9yoErRBcgET7+Q+Kw6t+3pY"
-        "Uv4y5EZkGcqkksLZKQjpkcc/evtHkVHWVN7kq1WjbNdo9saoVbrZmU1Go4Nw2t1vlcrJ6zX/5QSJ"
-        "UivjCL3UNVCBS70Pav9rHkFNcUkdc2N4zZrD7xral1TxJ3Kin9KQ+cBmeaG46zXU3BGYO0Cj/AyB"
-        "tWKP1TN3pp7uV/6jC8E13Zj7bqQ4XD4Uh/9weXzvezkmfgsbW3SJ4TJTZWIRMzYKD9UtxeRw7cNn"
-        "hzsdWCZIRawqh/FlVThxSy2P5lIYowxmnzpzFp4ai5wq9eYi+eWvq4uPvy8Cqh5IkjacJGGLQNlF"
-        "EMYoH4RR8tQeC4tHHqwpGvvKkUfL5ira6sY2VRpZOD09paSqLCj6HW+f8O8KpRO8GCDE/90Niw/I"
-        "b/rHxr9S0pD1Wy8CnjrxwH3xzxaBwaIiEqL/Cjk+wrFiXSqRvQ61PBWHr5ARp6rUokCmtBOl+AcN"
-        "HUCtVy6CCAplLS1XQnJTJ6mhJZFllKY6PgJswXLhmO+vqLsmZu1XBA9oVsri7KQiUyosSxlp7ek2"
-        "8/cg8321N4kNf8DiuARWPL2nqZJUlmbRjKpv3zSLXpvgU4rawcemEn/zhXxUF4YutaaB286JM8w5"
-        "1X5C8pMGuqVUrMakTpuxVIamKRtFMIrfR8Dmsd1wjXdjui76VRC2FwFRq+xBeRyDTwh8Mgx+YOZl"
-        "o0PbXBlIfM9REGtkLe1DHbBpYy35kyir0uPP4SeKC76nwAaKRPvJAT8A8xpkiE+anbONt5l4m0kY"
-        "Dlh5RpmGc6hDsi1QsnpIq3OGbnY0bB0RZAjfAaF/gNGAPp14PvN8kNImviEf1qdKq57SOrYU4xDS"
-        "eK80b5E2A1A9rfWmwSLa7OtFfErUEdWux/VnKDwp7Wak9ataG5rOrK8XNR1AjwOepvQUTGvfwIx1"
-        "vn3wYYQwm9G4CuMSuWRh+K2G+NuvfY9tR/r/eIxto5xCM5N915BfGWtW7PNxR/CuR3hH4tTPD4Lp"
-        "c7on6Ay8H8cRBXRZS5pcGtNtjAENME23dyLppelpua7pgS1hy0lB/VnxdbOlm61uY6vfCt8G27Ts"
-        "LBIhc7U75lA9aH30BoFc5f7u8Cl6118npaBLhaTvz17O/gVmVoLz"
+    "bf26d47cd8634680": (
+        "eNq1Vctu2zAQvPsrFspFBhzDadoe3OZQtD30UgQt0ItlKDRFyawpUiCpJIKgf+9S1MuJmxoFcrBs"
+        "7YM7OzOS6xkElAlhgjVsZgA1fnwktlXBMBrkRB8S9SCDRZvjiQtSlRdEs8tcJUyYy1WXzJklCbEE"
+        "S+rGh4wqNWXd8Xh/AZ99L/jeqDsYgltODwbsnsGOWcu0LwAiE6B75nLcAhWM6K6KaDDMwq5qbwte"
+        "MMEl/iCaIBA84C7nMiaUlprQ6m4ZuDlbvLTQTqxKcWC3CXtktLRcyZiqUlrMylKIFyi4OkGB38uS"
+        "zAz7QzDAMy2eFhB0ZKnSFqVtq7en6RMq0ywbllpDKhSxcAOr5QrgAlKtcrCa4OK+dOQ3F8VZfVg3"
+        "NnXz2iXXoHa/GXVd3xUSjW2O+JSjWkmn1gvzU0ZsqVlsLLFmDQlvT6qbYfxRAYQ/Pt1++/JzPllg"
+        "ouZ0gfc9EucI7x9jOzx5aTrTvKr6b/7+APxbU0OVZsZxETm+ubGcxkgdBg1iiLDyiewLiJycLjNV"
+        "tRm5euBS4hNwAzl5DP2ABRxYdeN/LzNmJ8waq5XMHGu+4UgJVxtGuLHWTBDbIlo4rBJN4CCsmvmS"
+        "W5abcO5nCJLvEgKH+zWQnQkP95ur7XwyrtBc2jCNAicUMuXBNhDWHt3GB7br5XXazD/ACI/uSy3B"
+        "8EwStGM9JDarbRMFz0aMfMLIp3fG2i3hpA+nFp8v41ji4xnHk7N4Cse44CMceXEsdRc0v2Hwi4iS"
+        "fdVa6X5R6Ovh1JrADfpWqIfByfV0htvuVR18fe77q/fzf7y8HAv9qwSlQ7N5Bkb+2ornz/gxXxPf"
+        "ljn+PVVYER5rgJQPrsJvgxe7f1mA8202jppIMgO39FP6ggPTEuktGO0JDRJuCkGq1mdOiNvK7tGV"
+        "vQCCyKwkWZsq2lSX6Ot98DrojTB0xFymahhzXB54jK4hkLtU6Zw4U7yd3sdoOKUx+m7WzP4A8feA"
+        "6A=="
     ),
-    "cf29b4205249c463": (
-        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
-        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
-        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
-        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
-        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
-        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
-        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
-        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
-        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
-        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
-        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
-        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
-        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
-        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
-        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
-        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
-        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
-        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
-        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
-        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
-        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
-        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
-        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
-        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
-        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
-        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
-        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
-        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
-        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
-        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
-        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
-        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
-        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
-        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
-        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
-        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
-        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
-        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
-        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
-        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
-        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
-        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
-        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
-        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
-        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
-        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
-        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
-        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
-        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
-        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
-        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
-        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
-        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
-        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
-        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
-        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
-        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
-        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
-        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
-        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
-        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
-        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
-        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
-        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
-        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
-        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
-        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
-        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
-        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
-        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
-        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
-        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
-        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
-        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
-        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
-        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
-        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
-        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
-        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
-        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
-        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
-        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
-        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
-        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
-        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
-        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
+    "6e6766c46b7faf3a": (
+        "eNrFPWtz47iR3/UrGOWqhtzQ9G4uqbrSrLbim3GyzjzL9mTvyqeiKAmyuKZIHUnZo/h8v/36BRAg"
+        "KVkz2c1N1a4lEmg0Go1+AxoOh1d1Ws9XsyIpFy8qr06qO6/c5nW6ViP8UHlFrry8WChvmy9U6dUr"
+        "/FqrWVHcnVbzMt3U3rzI6zKZ19FgcL1KK2+ZZsqDv5XKlif4MklztfD8tPZypRYIM9t5m2SjynWa"
+        "ZV6SL7x8tizKdVIH3kzNk20FAGoPoN6rrBrhqIOsmCeZtyh3J4CXl643RVlX0Cqk/oiX+ozPAMlq"
+        "lW7wFQz3GaAU9Pb12V+8Cj8mtZd4b7YzVeaqVpW3KRaDogQo3llaLrPiwXsoyjsAQ/PHuVcAGuYH"
+        "SCcVwcqSTV1svEW6gDl/0BSCKUNboMkMZjuDxt50+h5eXG3UfDr1fOyJ5KxWMHWgTk64wfBVKENW"
+        "NJd5tq1gGoOfi1kV0JMUZ5pvtvAnKRUSOOMhptNSVUV2r2J+DcMkGYwxgsEfUmj6kOIa3sNsEm+T"
+        "blQGSzHYJGWyVkipWZov0vwWxl+l85XTulK1d59kWwVTfCUr7PmVUt7Z5asfL67PX11/ujyP1otg"
+        "NDgxPDGy8Uzzn9W8Zkyt5V7WwkhzBV/r5PYWmkynBiuYxUtAYJnmsODYZuB5D2Va1yr3VgrgzguY"
+        "/7zmtbhPyjSZZbBIOXRf4BIV25pwSHOgb+L99erDe2LKl4Co8CzQ1kK1TO8VdpxOT04QypgmDsQs"
+        "NnVaAE38GjkJWqSwVgoItKtXQDcPuJM64hDBS8ATMZIhEGXFG4gwKGZIDc2OtEkYY1rHf7m6vrh+"
+        "9eO/fzi7fB1/+HT98dP11XRKtF+vkQdw5TwfdgawQ05cQ6xR5Jp3YB08+LcB1OBh1WzsWHZ0tNl5"
+        "Vx8+Xb46905OiNqMOHzTFEvCmXejv57oRfUAnwkBx3/w/g73Tua9P3t3PsHvwITbrPb+fPGWv3+e"
+        "F+vJAKmJn4COQgvaATIU0GE6PU14y51iu9NS1dsyj36uihz6gECwtunHYvEBOCipizIaDIfDwWBZ"
+        "Fmsvjpdb6KTiWEQCEAXQTmjZBgP9rLyF+VZKf8cR9Oei0p+q7WxTFnNVNU925mOt1htcMx5WOBAH"
+        "iZLZXI/9Ksky5MXQe5dsNsAg3HqR1Mk8S6oKSCAtzaMQOEFlC26o8u1atziHz/x0k9SrLJ3pFx/h"
+        "K7+odziGfn6W70AYMefE5+//5o29YQ9TDQevPrx9C7s3vgaJCG0sTjmReQ0H//Hqw7v449n1j9hi"
+        "7yoNB1dvLj4aQHfpZuh5v/XeJBlIINy5KD+J5YEFB4MBzdj7QBxwXpZF6Z9/nivaY8K9sLJnLE1B"
+        "uFJnWJLFdq5IBi4UQChhB2gm8tdpVZEAA2bB1sjPJ5UCkZClFS5FEBGzDP5kKO4D7f6u8vF1uVWB"
+        "oKTFtEHivNnjCatFVl08FaMVX3rHCnUU5rCbEfx0SuKFhDVIMxZi+IBkLuxdVrILYCORitjU0gGz"
+        "Yosqr2gkOm18Iz9B1WJD7+SH5mGAwFAlaFj4eaEhNh18mmy6CIXGQRAR9J9IQRRLRG5NGgjnxf1Z"
+        "883TxWGlFGniMhlwoDhdjEBUlfSgKrblXNF35CIjIWVUo2NwrUXGpkwsBAXmC9IbV2xZZGCrEEw0"
+        "P2BNGCjwKPHnndppmGgqbABttllyYymsgekyBTBffXh/ff7+moCx2GtgMdaEyQgWpcjg6Z8TUAn0"
+        "gicPxst2k6kb6BN6URRNoI0fUANh4gMtmC1GsBfmNb+HTY7vSWb4C7VMQO7GS1DNRbkbY7Og4QWn"
+        "I/zvmI7EIXY/CzcEcQwMld9/xciwUrmI1K8fH1cXhidGRh4GOgj4ZZbc7iE1dfoMBo5R96h6ptM1"
+        "2K1otzV6TBO3XsUHFw8hGj2324h5U6+mUzTMhHeRtdlY5gFxYzGq+Gg/YHp9yjxeGQZ+SOuVERye"
+        "X6oMdCBYNSAlcLfz3hL8WaIePURqbBlBU4ziRfGQQ1+VrHlDw4rAcDEqBh9t/wCXwWXdkbEiSNCT"
+        "tAYAix21A+GDCFXoAxSw70GE11XwEoiH6i4WuwDbE1KzZH5H0l3DZM3kPZoHNJDImeGIHJJIvoZu"
+        "I6aPbsPfWk1ElOg28rXViEWEbsPf2kPR8puh6FurCYsOaIIUIFpG/ChoNRQmc1rKs3ZTliVD3lvc"
+        "kh+1G7LscBryo3ZDkhXQ7vFOhr8PiEPuQu8eZSl1pUYRcM+68oOnFgTYqs448D3oUl2LheeGspru"
+        "G5CkgEMtetIlQbPDndb2i3Yn2jQubHzSgS27z4UrD63GT7yp/kQGCqjwFbipepeZ7eDPM7Az0LQZ"
+        "aZOz2Wy0/1zLRnbeNWo+eAg7SzYs2eigX41FJbIQPDAStxgbuCNbJS09Eb1V4Oy+DViJFYgQXCMf"
+        "kPDvb76dBCS24eN3k8BdMlp1xDy6VbUvzBR6j09gcejVM7Bxab8ets1D+0YQ2QH09J31EnExxpEQ"
+        "4o2RJ5PWyrLQsBqKTGm3E8FhGhocSbqEsD5BqweLkVYHkTTUHi0i+NPChyTLGO0Sq5tIn5ANlfZI"
+        "LGXGJIatTiKPQlAP7R6yGTpd9O7p68NyZ9xaJRFQvEBuB5Y/7Q4iqPo6EDeNiSPdFyBh2mBQCPXB"
+        "sLhmTPznvibB0Zk2C5i+Sduio9PNETh9vUmUdEcjkdM7mgiU7kha/LR7BY1/Vqa3ae6jA9p4ZT9R"
+        "5EVb/GAY03J5c7TPURxFxq7/6eLyHM1jXAOWDh/PLs/enV+fX+Jj45Hwu7+dvf1EzQne857aBQ5/"
+        "xZ6Cxg0jcBqtgpA38S8fnZElSLcxGwKiHWGvYEDMxMF8tJHQIKPnHPYyE9IgmS4DlhZLyw0wclmH"
+        "/xrzB9o4kvfH4gEGQBeyVOS1sxWYggMBJiI8A48wAlMULc/QDop5eVwWDxU/NbG56dQRwemSNSFj"
+        "jG4Z4xzhmowcBhF5R81hNs+DMIvYC2fZrKv3qIE+dUyzocH8+ZW+ZCdyccF+1MDSXeIuo21LIUYd"
+        "6SPbF73tB+JWlYDLajjU87c5alwFLqdxJUWVBc1q9/tcloPqvLPYcdLwAROv6rOC0YkZdSxW5IKR"
+        "wI8MF7FSw3ehvDO2jqDS6LHBAAd2HW/WZKjoR8YOCI1v2LEXQm+7YXt+ZCJZNw3WQgiaz561+TPF"
+        "d2kZXlTGAe4LRX9pBJrjJho/XxvxOkhBbgGSkoISupm8JY6ALYXht+n0jdpR6AktnpXKKSFguePg"
+        "1SiOWqnPwCwvvWoLaGm5F4LNdscBH3K48oLmFuppoCImlEPcOZlaYjSIox1WAANo45sYxosK1PdD"
+        "rjkx8s4MMOLphlTJjMJLxMtNYIhdxgTjMfWqLLa3Kx1ituinAy8HgwqPT8dwedOQRdeY2kWI1Z3a"
+        "Vf7NN8hw4q+EHn8jfay/MOb6G6MzES9d+B35nMCPbMGk3zQgR322muYKQK1peYOdJ27zcuf2b6jD"
+        "rQHAXo5zrQqKYnqatbpQ0bpL863qMRibsSwq+5bcDkG4PsrwT9Ejj/80bDBQWZs2EtxHvre+y0CY"
+        "PWARMDgwcenS6T750ikYvRF2cTk0B2HTQzha7XqW9wjcyPgIBpYkdgWbz8C19K3QRrr89P764t15"
+        "/PoCzRkMxvtxjIZYHAeRyF8/wGnCZh28/XD2ui/QnhXJYji4eP/X81fX56aFTpidNLHc4QCzKlfx"
+        "m/P/xBY8VBXHQzvGBCOVFNIUFUiySSy9hY4nPZqYEFqbI7RhngY/fbh8E8PynCHwyMKQ4HMECJak"
+        "SlGxtgKstFsxCISTAZGWY2LM21bwP1TsgeikpKxTDNJVMQdVfdIgIHMcla5beVmyAwDZDseZKRq4"
+        "NlllMOfsxJYBPZ2C4cZ5EMwO5HNl7CLJjvCfLJ2xLgFui+NNMr9LbmHhOgrZtI74k0YddqLV7Snq"
+        "RUa2JlpS4LFZ/BKQXkEG31UUSmjG1U9AbgL9av/bsNPZ4dN9CA73YcRrEbPXGJO/gZkD37VSgWi8"
+        "QzhPnilJskrCT+fCOuv1EuNxmUruSXfyRp6pFegxsw6CeONdD/0sWc8WiRfDBovBKIspsxkzIVCT"
+        "xh2axIsgaIzK5RC2nsw/9l8ADV8AGzy2Cfeb8in4r5y7aUJUmyyttZnU7LZ9URQOlLoaM2xp0Ikh"
+        "oa/3MZgLsDXUIgDbbg0qmtOtYr06GfJEh2idXPlLQ2btdYBZC8zNot0GtkmqvnV5gRbPxfu3F+/P"
+        "47cX7y6uweq5LbSBsE7ydKmq2qwRdAY50N2wks9AhtlvN/BU979vbFl2HbUeIsJrQ9bR94BIlFYx"
+        "TJsFceBqAx7QyHdqMjiodTsan9L6Y8oHR4vteiMSH5zALCse4jzJxxwnGbRUvX+92yhS9qH3N+xC"
+        "n1sIMsVcBFGs6kTlyKqKkAg7+qHgBQLUBMPgQLNnpuTzIEiuTOVUpxB439MiRvbCc6mCsGMPzbRc"
+        "IWiab2Wz4JcY07kx86ivGSdmTYKO8P+QKuxIk2td5tFUfRietxKWLG1IjRjuIx6fpbfC4scxaVfK"
+        "/NY7W0hi0ip2GtForFnEXTE7R+dEKfuMo4Fi3cHEjf0eRFqc4L/f9UlV6y2uBFGQ4RIhXQoGjmiS"
+        "HLxDcMtBidkupuDxDflldjKxsyL8tqqBkZqIRSh5ILVMP/dngcJB71JmKGYQsRGDdCo6xFpCyW1W"
+        "h+uXiLmpLcksKRdBjX7cqvJYY/mLrhOIeDK97Glro8s79YZtZXw8Xwj5NWsYj83M8hdkC73UehbE"
+        "GvYyhzzlUNYqdJbZZRsgSbrRkPx8NkLx2zG1LtUavGvekqboB1ZIfVbzLcY6Yf7bHKeJ4pqSi1QD"
+        "AU3wwRx0fO5JnGoBbTepstIA1ARBo/s2i6gCxJHo+ETi3cjdmBsdBt54jHmehRq64hOb3JhAMvLl"
+        "zaSngUE9JtSp4fsid8RaPhMqCeqxXjO/U3lgbxvbMGgp/390RwpvSOCHXiLSgju3+earNy+22Cuk"
+        "+4YSZ6FjAVHyvqd9UsWoag4Kj7aJb4JuYH7woilTg3cLfknOyWpTz6l3IuuPzUblsF8lFnTVmFO/"
+        "VMHhAUur0UI0jC5GpPgMG3aa2OihOITHgK2EdiSI9b0wxg8SI5F6t4CVIBL6VuVY6YYbDBEGX3VV"
+        "9ylQbEtKkwM8H/R+BhSJZ8ieRo8JPmMhg+CBoWbLc9Je1nRqcywiRCW/gjXz23Qa0WdhFujMQSBE"
+        "y0TdyAUF4UjhV6vMiGUKNK/Ae9KpTkCFWQlgIRREF2NzsqpEExAYFAgD1jVKGitxoZewAyU02X42"
+        "XJZKoTHWC4QeO6eychhkg6lsdjCQDqwC3byft5sdmYQaCAH3gZHmqFcA+4zWggQbuBpgjQHUmgm9"
+        "BtFa7iKqfgN9Qe9yridZgb+sC+KY/WTuWDInZWCLssBCjpDKhnVh14nNoyJamdqW8USPJZaJYe+0"
+        "4vBc0eJxz9RgvZfpVRQpgGUXcUQ5YWieoP/u+ZocYOJeea9gVQMpfgPAlvxCFle66snyFjlZPJ1m"
+        "SX67RYc5zZeFZhnughhSveq/Yq2rHaUUV1PXhbN64WpI2ddRWpQPuh0ZWHrVYuTAvh6GGunfle5p"
+        "PzMQBrYHL7UzEcifCunlD4Fzhpatn89A7CGbxZpibJxIR6mKgum2unSR9q3xqBLH4A4cRTY52FaL"
+        "BbOAWagUg9UbrIgWfeFaAjy+1seoRuesqW01jZM1xZwSpvDnrKv1QJwm5Wc15jkp8XwzCSZS0HfL"
+        "0I/r1cVhoqmO4yf5zh9acTCqzuMKJPqIZRsjXW1KZxduRzodxLKSzgZUNgkN+e+gD6CK5wPcdL8v"
+        "pAl5lL+nG19jF9KYpBLBFOBUFSI77NmsjC1ICGOIsKlmmUKEApuY1Mq1ffBtpCl4w3QjC+gb541F"
+        "1RAXIvRskk0sSwNcOtmGAEVbpqDbYv0Y5hnaVonhmgaLRkgQLpRHtzi6hZXVmlb88SmkrT9uIzTW"
+        "HwYNkfaOG1WqFj3mDxdptcmSHeE71Njb0QrtyFKwuDfio4fTIe+2JCCyaGAWefbPwkT/JCBiKGRs"
+        "BAkbO3YCxbtYEztODayobScMg4aJyKuKNRQDTs85bIw6TX5RtQ0IUh1jI2Wj+z9EuXqI0RhnZ2Sv"
+        "6x+4QHp5VQe/JzaT0F7SIb2YdmqsLRoUViHBM0R0TOzj8W4FTboetetluRQXn4tLJ9jwsaZ7xMSt"
+        "CvueubMp6zfTbDspmg86noNXbZdk9cMzMrE/miAy8ZAwVuMcVrVaE2fXqwinejPyTjBMNNRVgsJU"
+        "EyS1aWVrOrcdK21qiKBt7OkhdiKa+jTy7wRhE37uLHfjpaZ5bbyFCzA8P++1e0/ato9PWPVYRWJk"
+        "fOt6qLBOpN3s7IsrOC3djh3S0Hi1eEKDbHOjFtoxv6WB3zi7zyrQbsZQx+OAht/ZZP5WSNna/IYH"
+        "RsIpOvnek+U/5OuFez27gZQT5spx6qy4NmVo9iRo7AhYU8ObW+bicZEgS4Y2Zb5Nvaxb+ns3oigL"
+        "bOC4qZi8DyJdpBy0g8zC3/dOMaFIXwlQN/WZTenUkM4mxou0HNLWpA3YBKP8ZmOREoJdNQxuvp3A"
+        "0g5PTP7MqfobmjWSolcXJfNWY0UGRYOsjZusJ8C5yTkGj+3kKRlbTT+JXDwZbpJJROs7mJzPXyoy"
+        "fUKuj4iLOynaMV2YM8kKtuLqRm9AxxzkNHDdeLitlyf/ZpJTrgWtYzImrGyHE84aV037ccbv86VI"
+        "Pd3sQK0TZya5HA415fL6NGvCFVhBtM/vGFhpAqnPITwJx+5MtAhA1zQjQ9wPQFQCk4lAfew4DkaJ"
+        "0abw2eGC9QHPsgLvcfyHPv9BH2QTKgxckPqxA3K5rsdDdFzaBpZjUhlrmWXVEWE9Rws6sBq7tF/N"
+        "9VuhpBLCfQEyKx3Xqqci53V8jB0qBuKy6GvueKtOD8uAJjcNqw+cLtwa+/FzMkt1ca5liwMAa3YU"
+        "zzaw7D62OyRnjwZuTTAVVLIDPSSTUzABcfugSpQLoIeGWCTMrbQG16SHlfU7disOpx82A9ruA1hv"
+        "dYJnkAUOSCDCXtvEuiRZBrVXv202a0w1T/SA3ldAR4aCtNb04HCURBDT0gwDNh7uBQ4INEqHeEaf"
+        "c/GXSSU2CG+gMp5nKUg88C7fUHMsoHuX5ACvpHr4yvvf30d/9DDQRJm7ZVpifgQwsiwOHNHAA8OS"
+        "ctqVu4NLsjwHsttAOPUcoLLSqKYuAyaFYgJMKRuO4XnQKeQiq6SEiZRmpg9SxqrhERmwLoHqJzh4"
+        "wW1hXbNi5g+/ORUtLU7I6PlKKothSA+QluNdc0CCBq0tFZq9087Afrjq5F/BwqlB5s62dW8+dm8l"
+        "FpHc1DqhwiNtLaw5kQ3vbhRd+IpdWwLN3lWNrd7OpaVt3sWVSBqy+dNpWso56MugJ16mOUwWe8/G"
+        "dESvE+/wSfo0aXkc2eICgaBNjEDLFyNbxuPOLnZMGJFLoZOmoqXXsam9KZJ9mZW9R8qEpialJXVQ"
+        "eKTlZVP7aZ085jgk5rYe0AhIK88cfCm9WVncqdwQ2Patugk4kZj9jqou8H2ym5KZROaTU/FAaDqn"
+        "o5fDvDBzelBW6sHngB8wz+OL0HsR/VykuePTBk+B7Btnc0oWw9mShM6hLTmwth31Q6PqtUJvm/DE"
+        "KBu8PjwTPQ19OwgSArBJF1IK8QgQnkBv8EH4z3ObYGlFjJ2D364r8ui456ER3QHXWxDMGIZv38cg"
+        "RNKLP3asZJugbCpLZFSKVjWO0vs4AjiZiJG9fgImeHKT1o/QSlc5TvqR0/XfklZrpTe1TWXnLPuz"
+        "kvOHxdelKvF+CYA88pbAU3VvMvMbld+muYrvHpISj+ISRh3L/pxngPkenWU2lj2XNWoDNSQaUp00"
+        "Xf5C/SgnvePLJayZWtLShP0FzMANYuhUQT8lmZqNkEO1YA1jib9uqNAYew1NhOR0sgv+koiFv3ZY"
+        "mMW+26XJeAvZx/K3aQIe4m2pqiqeJSWXMDXvsuJWJHD7TWuNWpJ7m//z0uZxc6HMr8OOLU7/5dPv"
+        "X5JRP6TWPvI2CDWH8xVBkhrneyhke/CFFPocBNqjPZU5gLdVsCHJT9Ft9iFxMTHlDTIl2onsALON"
+        "pC8MwHPncjlKdK1wdyXl7nVaKjqXL/HTsVP9DGIe87frTSMxbb2qR4UGARbzODFI19Ptr+dwS8B7"
+        "zhISc/YdZJSAcN8RRw4O9xzMpD6ts5fIM2OnXEkI6tYmtQ/tEamk1qfvPF9Zjc2nsCci3ZFamL1o"
+        "7ahQ1tZxsUO9ZYK26bLXYHONNFOGRIdaYhAf2zUGi/z9woC43ux+w/D7LmEaeZ1LmLwCM95SWCnX"
+        "MLULjm+scuGTEzpp9TR+lBLUZce0CNleJ6nbLgsNrANtR1WzUuuJSxn7aNbBwuOwo42/QKYcFCln"
+        "5uiRCRMzOU11hal/kasY0KLmC9hof/pmjU6lVkTqMC5y07CpD6QuUrbQFFnWeI4NL6pI+EKrLIGd"
+        "6i0K0nxrsECXO2gUvGSDMJElXeMZdQad8r0zEj81Mb3p9Hug2w+ndm3+KU/z9HvE+YfTdq3BwYgz"
+        "VSb9U6uakXqN3EUJ2JzSODXBbviI4x55oklc2M5LmX7EEWy0nfQ2MDHtMX1qmG/st/KK7LJTGDXo"
+        "DNDru+OIZ0Lufg/CNaSxThA8nnkAZjSXEtE+/k351PIbnHQ7rdz+Umd6bdk2vCd+RcsG7a5javF+"
+        "EeOFve9fqbTw+Rtwflkb6HKbN/fm/FzMrMso9eWTRxo+LKbOWqXePTcAnhLXi3iLPDu4QN7jOtnJ"
+        "vkcJ0Nw4qMvlLAphfRRf81M0ITj7gh6ch3u0iq683NmVfFTIUq+0vGJJ9dJWgFWrefc0iFzSBWTB"
+        "gkacBixFsgtcafiP24RczDluaTzL8DIWiGGQ/29jEi+NkoqWosJ7aNKyyENwiB6tG/VGlr8nEaAn"
+        "qxpALmocezdyByNSZ1eJK8n3Ajb1Xc1ZwQCPwrbNJqJhMLGdNoBcbFTuazkSesOHYU86jWtPuE3j"
+        "PvLBk/9ORt7Vxbvvvvvj/kMxC96WzXWIEYhHvyeSSvMNuy/Eo5UIcrcBXsIB/3Vf7HVnG7t6ge+R"
+        "GB1H2mqjynJsoX91/RpWUcjS51AbzFdqftd2il0tRreSZrtO0h8g94TAi9tonhWVXfkPbZHAEYsr"
+        "jKF5vxl737ZuVSC1d8n3duoA0qMwDpmwmH6t9b1fBOWxBdY+IlwmD7pE8RhT3r4gAuVJzALGBzDN"
+        "3m2dTHCuRjJnEqzOzuHzrrW7P/70KyqpQ0rHlFNXLIz5NuLek3z998KKKPblzIvtdx+0OPnyCj7C"
+        "Rdeu+N1zL2IYOr5kX8ES4/BF5qsct+ozXfUBbZu0fEFxrxfVc3i7Zdi6Z/bkXBDPnHmHB9FAGVOi"
+        "TzBwfO3mGCADcWs8LPT4deiYoJdqKR4fv+3w/8LhZ32w2u9l2f3X64UWJ4f7GPggS14Zn8q9oU/S"
+        "HeZ6VDQWBEks9u85+U38+2SFRb+GI3s5rpO+7DJcqTKrisXKltj6WjgE2jocuD990h9378jk5dCQ"
+        "yTkhT+fjwaPwHhKOvppUS1YUd1zir+8+BMd52AE8dE24lx7nedEoaxt75sTYcJ+WoYQkdJv07QZR"
+        "/oj1ydD7HYLXu6Lh+31JytsETUa+RsDXZzYaOekI5o6UfjYB5146gKdAnGMhFYYO6DKLkTbSgAmD"
+        "PUxq86dcYnCIrRoj3GvPS26JsNmFAEbbzQKL+djwk7bozZpLF6QAxD19T32bK3dobZig/SJBkP/C"
+        "Wry+iI5Tf/cRHGGXvC/aC5DwqfAKBXdDYIy18NkgQBVPBrUP8un7r1fbOpUMyUEBIVWSPnFiieLU"
+        "qZWUjDKTXOeTrbWowe5V9YGd/2xQhG9Cg0+oIdNmI90WBmwrzAFYfnmQA3AKrCAH4/2FRXKmSpT6"
+        "9ssxJnxUrmFtlc9NA6tXWiHSvmgteYjXW+V3rqnJhIPFAEIInlXvUHgslE6fQEO5WFGGbV3SgoD0"
+        "8L2QkLqENrQMBTcbRqX2dvu928eKzWzUvPc2q4PRGh3c7IvU9Fqa/1hUZN8u74u/HMhyfXlI6LnQ"
+        "ibkWeDqt+Lco9BVjFYfNUp0mhwZESzqAp8VDb2jF3MmlTxe2A7xss366fGvOHZrQrHttS3O2kC2b"
+        "5vJuPGVd8U3dqfw4CZaq1jZELijStzMFiC2Fhfg3NPBejEpVgqq/SG7pDidkKfwr3QIMYOMtw7iA"
+        "chzPyNWWQAX9ZWtQfSe0aIEF30Sn5SrVg0XeT+ijMe3NTa8yWzF5V0lF5/6M2oHXdKmPG5rBkIsl"
+        "BPefjceGPafgmdDQ2LHbsFOLjG70DtUsp1tpDRqfgW7FCr04cG/lcm9XBZnBO8O28y2VCbiKhmzu"
+        "zUFQcrF6O6iDJn4rWnso3Sf3kLkhdrp3F8fov8oXAxiI1eDo2ISV7zs+pWdfCCq1Z82TL07/uYLV"
+        "lEM4ZUuxfYW+8IhuGVG9tBUzMBWmhJt8k6jLnkU5Pgv7NcuiMe3Lwfau1RGr+lUL9/xiaB7uujgy"
+        "tRuz0yd67zZ+Je0Ip38r2uIYowJRtCVeWg+mzu29lX5w9YV72oZ+F6Uky45/IwW8Yo5BfqQ3PqsK"
+        "SsGOSZsgJOvGDNIs0TCwoEXJYmFCmb6+B/lAC/1zNENzVn48fHyCbyuVbcZD++dzQBtwBkiuCz4I"
+        "tblR14A1QCl8eVJh+QAdtZc7AykCdgBqU9/Y+Zmc3mHYdQad0NyBYvam6WgdfNwzE3PbczPCwfay"
+        "A6AD5s7GZDY0nYkNDnVntdQ7oSSr7MlYP+dDWtqcBDqMH/6eAoBM5sxXvAFqsJH1OMth7xiP5odp"
+        "ng4PQBD7J3DAQoka2yR4hmFpI/YOYKyVF5VVqU1uGG/i5HR2On9uP9SrL2Jf6sC/NaG7PYO/uQf6"
+        "COCODXQYsL6Teu9G7nP06Xd12Co4Cu3y8AgkIUaub6z5BQvb+LAvwqc/OEJFQtP+9RS3SBab6N9B"
+        "cG4/dU5VYSNtIMtZr5ATMvmkJ7lG7e0Mm5xh0e6NP+hcQ88pADxdaVUhys3zTXqgXYc4ppHaqlJu"
+        "iLewaN9xEA7673nnPEE4OHC5eZssdpM2bQKncNG+uLwDRV4fgMB3vze/FBDweRT7/FxnXU0asvXD"
+        "EeaHemKqNrPW1zGlnNIKzjbqJCY4sviZ3GWMWvjG4KLQXYcNoubsfU/5dssGdlhE8094XAlc1deu"
+        "c4Fpn7XE6O41mcS3IIJvrIXDl3rZTnnZNr233LdXp+9nNFqLMOYl6rfYCUjHJHSq2n0rZBz2BLnc"
+        "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
+        "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
+        "41huC+MMe4r3H4DlGwSD/wM08g19"
     ),
 }

@@ -18,7 +18,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "cf29b4205249c463"
+RUNTIME_KEY = "6e6766c46b7faf3a"
 
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
@@ -197,8 +197,8 @@ with DAG(
             "{{ { 'params': { 'greeting': params['greeting'], 'limit': params['limit'] }, 'upstream': {} } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -234,6 +234,9 @@ with DAG(
                     "env": {},
                     "connections": {},
                     "flags": [],
+                    "path_outputs": [],
+                    "files": [],
+                    "produces": [],
                 },
                 "prefix": "train-dist",
                 "plural": "tfjobs",
@@ -274,7 +277,7 @@ with DAG(
                                                 "env": [
                                                     {
                                                         "name": "STITCHBOARD_NODE",
-                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": []}',
+                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
                                                     },
                                                     {
                                                         "name": "STITCHBOARD_TF_STRATEGY",
@@ -329,7 +332,7 @@ with DAG(
                 "node": {
                     "task_id": "stats_dist",
                     "source": "feature_stats.py",
-                    "content": "e78973bd02829443",
+                    "content": "be83e82e673c218e",
                     "kernel": "",
                     "script": True,
                     "inputs": ["train"],
@@ -340,6 +343,9 @@ with DAG(
                     "env": {},
                     "connections": {},
                     "flags": [],
+                    "path_outputs": [],
+                    "files": [],
+                    "produces": [],
                 },
                 "prefix": "stats-dist",
                 "plural": "daskjobs",
@@ -380,7 +386,7 @@ with DAG(
                                         "env": [
                                             {
                                                 "name": "STITCHBOARD_NODE",
-                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": []}',
+                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
                                             },
                                         ],
                                     },
@@ -491,8 +497,8 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'fetch': { 'size': ti.xcom_pull(task_ids='fetch')['size'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('cf29b4205249c463') }}",
+            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -518,8 +524,8 @@ with DAG(
 
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
-# e78973bd02829443: feature_stats.py
-# cf29b4205249c463: stitchboard_runtime.py
+# be83e82e673c218e: feature_stats.py
+# 6e6766c46b7faf3a: stitchboard_runtime.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -528,108 +534,175 @@ CONTENT = {
         "Jv9Tucy1bqWnpGg+sZWxSDcl8hbugI5iHRSPn9uIDwyENnrUbT8xmuitWgbKv16inhd+dwTno49V"
         "dE3qWilfqYNo+h08H6mli6DXNxcmVT7r4fs8TIZcyOhjt3VfXg+tWQ=="
     ),
-    "e78973bd02829443": (
-        "eNqFVE1v2zAMvetXEMIONuAYG7DDkMGHbG237tAGTQoUCIJAkelYrS15ktzOKPLfR8lJWqwblksS"
-        "8vHxQ4/knF+g8L1FcF545bySDowGXyN8m9/Ck/I13Mzml2cLkP3ZRQbGjsarvp0P8FQjxQYPKAdi"
-        "61D7nLEZLLzyst4aYUtw0qrOw73ZTkHprveEtFY9IggHk4kWLRaPoukRTOeV0Q6SH4vrK6goV0M1"
-        "EVyXUCrpXfqZmd5Hip3JQrzRCBFttvcofQbexOor1SAE6hK2A7xbLC+XX79/uZ7dnG2ub5fz2+Ui"
-        "Z5xzxlTbGeupol0nrMPj/3tn9PG3cSeY7ttuCHl1x9jF+Wx5e3O+gAJW3KOmOW5ao33teAY8/mqG"
-        "jayJG6PJ9V1g2UjRNNEgCWOF9JsBKTlfMxaLsMR4LCif2V3f0lzn0ZOkB0guynIjDr6ETyZEpDSR"
-        "+qHDIpSfN0aULgOLP3tlsSyWtscMamy6gke00jtwXaM8TxlROUp7II9fgd5RQnZHDt3l9GpiSIIx"
-        "j+ErfsfXGZQxY0XZfMqGf0GHN1BvhykD+hxmK/uyYtFQWXo4IgqW/Ex4cREMyV0G0jR9q11xHH36"
-        "gl9xWfdWY8nXFDpEhzTWYiOCqsj2HPQwhZg+GWOCZZ0HWPInSZpGBQYEyRaOGfeReCvkA5IqC3pD"
-        "KpIz/CWRRH4ZWzm31tjp/yqgMQWvNFgld6tpBoomNKSr9xl8WI/JVXbKT/Jq0QqPyan3N6VEdZKm"
-        "wzKHx3yOAG7Nk+Nh93zSoE6GNM1GR+x1E0jJbU2vy2QsbchbFDohIHw8gV86IfShkzEobm+AniaW"
-        "wbjRVPiruFx5bElR+4ztWWdDQRV/PjSwn9IRskbTrnhwaqdFQ2puxa/kFUMGDzgUjWi3pYCHaTg5"
-        "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
-        "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
+    "be83e82e673c218e": (
+        "eNqFVMFu2zgQvfMrBkQPEiALW2APhQsdvE3STQ+NETtAAcMQaGpkMZFIlaSSCkH+fYeU7PV2i91c"
+        "Ig8f37x5MxzO+Q0KP1gE54VXzivpwGjwDcLn9QO8KN/A/Wp9e7UBOVzdZGDsFPw6dOsRXhqku+EE"
+        "lANxcKh9ztgKNl552RyMsBU4aVXv4dEclqB0P3hCWqueEYSDxUKLDotn0Q4IpvfKaAfJl83dV6gp"
+        "V0uaCK4rqJT07iN9MmG9qoX04AbZBI6g1luhtNJHuBJe3FjinJO4E6IXJNvUoIiwVi1mEMULWAv7"
+        "fUAfg+lHZgYfNR5NFq4ajRDlmMMjSp+BN5EuoCFor+AwwrvN9nb76c8/7lb3V+Xdw3b9sN3kjHPO"
+        "mOp6Yz2pOfbCOjz9fnRGn76NO8P00PVjyKt7xm6uV9uH++sNFLDjHjU1quyM9o3jGfD41Y6lbIgb"
+        "Y8gNfWAppWjbGJCEseRVOSIl53vGoghLjCdB+coeh44at44nSTpDclFVpZjPEr5YRIuJ1OL3QVms"
+        "iq0doottX/Cz/14cyJjkJ1t5Sm07Oko7k8d/gd5RQubtuGRAf7MLcqhqFgN1bGURI7lFUZX9xJuE"
+        "u3lMm0bkSKiI3nHZDFZjxfe5N2V0NElz4fzYY1K3RvjphjTWYivCzNHd19DMJcTzZCIKkX0eYMnP"
+        "zGka5zMgaKjh1Km3SHwQ8glpZgtqAOnmDH9IpCdwG6u7ttbYf5Tb04CLOKh9NZU9uUhuVf9d9Lcs"
+        "1h3hu5OIi7KrUHMx1ZzNsF/Zc4n7P290Hy2RBuvk226ZgdqTinT3Wwbv95MtKjs7Q1PboRUek5O8"
+        "9F8mRQ30VMISCjPyGgHcmhfHw87wSYs6GdM0mw5iAWUgpWNrBl1NbU3GvEOhEwLC72fw35UQeq5k"
+        "uhS3ToCee5nBtIlI+MW9XHnsaFDfMvbGehsE1fx1LuBtScvTGk1PkFaSOmrR0iPpxI/kgiGDJxyL"
+        "VnSHSsDTMqzKy+PdEw1UyuJmNT3ValyO+lkR7Y7/YrVwcpy/UBrU0lT07Ao++HrxgadhiBoapxan"
+        "CQtrJq/I3+SV19OuL6PNfBl3viOiuRCKnErKZo6U/QU1yw0C"
     ),
-    "cf29b4205249c463": (
-        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
-        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
-        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
-        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
-        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
-        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
-        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
-        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
-        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
-        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
-        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
-        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
-        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
-        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
-        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
-        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
-        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
-        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
-        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
-        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
-        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
-        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
-        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
-        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
-        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
-        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
-        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
-        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
-        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
-        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
-        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
-        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
-        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
-        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
-        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
-        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
-        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
-        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
-        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
-        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
-        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
-        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
-        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
-        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
-        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
-        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
-        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
-        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
-        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
-        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
-        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
-        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
-        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
-        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
-        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
-        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
-        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
-        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
-        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
-        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
-        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
-        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
-        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
-        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
-        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
-        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
-        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
-        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
-        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
-        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
-        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
-        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
-        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
-        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
-        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
-        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
-        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
-        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
-        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
-        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
-        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
-        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
-        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
-        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
-        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
-        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
+    "6e6766c46b7faf3a": (
+        "eNrFPWtz47iR3/UrGOWqhtzQ9G4uqbrSrLbim3GyzjzL9mTvyqeiKAmyuKZIHUnZo/h8v/36BRAg"
+        "KVkz2c1N1a4lEmg0Go1+AxoOh1d1Ws9XsyIpFy8qr06qO6/c5nW6ViP8UHlFrry8WChvmy9U6dUr"
+        "/FqrWVHcnVbzMt3U3rzI6zKZ19FgcL1KK2+ZZsqDv5XKlif4MklztfD8tPZypRYIM9t5m2SjynWa"
+        "ZV6SL7x8tizKdVIH3kzNk20FAGoPoN6rrBrhqIOsmCeZtyh3J4CXl643RVlX0Cqk/oiX+ozPAMlq"
+        "lW7wFQz3GaAU9Pb12V+8Cj8mtZd4b7YzVeaqVpW3KRaDogQo3llaLrPiwXsoyjsAQ/PHuVcAGuYH"
+        "SCcVwcqSTV1svEW6gDl/0BSCKUNboMkMZjuDxt50+h5eXG3UfDr1fOyJ5KxWMHWgTk64wfBVKENW"
+        "NJd5tq1gGoOfi1kV0JMUZ5pvtvAnKRUSOOMhptNSVUV2r2J+DcMkGYwxgsEfUmj6kOIa3sNsEm+T"
+        "blQGSzHYJGWyVkipWZov0vwWxl+l85XTulK1d59kWwVTfCUr7PmVUt7Z5asfL67PX11/ujyP1otg"
+        "NDgxPDGy8Uzzn9W8Zkyt5V7WwkhzBV/r5PYWmkynBiuYxUtAYJnmsODYZuB5D2Va1yr3VgrgzguY"
+        "/7zmtbhPyjSZZbBIOXRf4BIV25pwSHOgb+L99erDe2LKl4Co8CzQ1kK1TO8VdpxOT04QypgmDsQs"
+        "NnVaAE38GjkJWqSwVgoItKtXQDcPuJM64hDBS8ATMZIhEGXFG4gwKGZIDc2OtEkYY1rHf7m6vrh+"
+        "9eO/fzi7fB1/+HT98dP11XRKtF+vkQdw5TwfdgawQ05cQ6xR5Jp3YB08+LcB1OBh1WzsWHZ0tNl5"
+        "Vx8+Xb46905OiNqMOHzTFEvCmXejv57oRfUAnwkBx3/w/g73Tua9P3t3PsHvwITbrPb+fPGWv3+e"
+        "F+vJAKmJn4COQgvaATIU0GE6PU14y51iu9NS1dsyj36uihz6gECwtunHYvEBOCipizIaDIfDwWBZ"
+        "Fmsvjpdb6KTiWEQCEAXQTmjZBgP9rLyF+VZKf8cR9Oei0p+q7WxTFnNVNU925mOt1htcMx5WOBAH"
+        "iZLZXI/9Ksky5MXQe5dsNsAg3HqR1Mk8S6oKSCAtzaMQOEFlC26o8u1atziHz/x0k9SrLJ3pFx/h"
+        "K7+odziGfn6W70AYMefE5+//5o29YQ9TDQevPrx9C7s3vgaJCG0sTjmReQ0H//Hqw7v449n1j9hi"
+        "7yoNB1dvLj4aQHfpZuh5v/XeJBlIINy5KD+J5YEFB4MBzdj7QBxwXpZF6Z9/nivaY8K9sLJnLE1B"
+        "uFJnWJLFdq5IBi4UQChhB2gm8tdpVZEAA2bB1sjPJ5UCkZClFS5FEBGzDP5kKO4D7f6u8vF1uVWB"
+        "oKTFtEHivNnjCatFVl08FaMVX3rHCnUU5rCbEfx0SuKFhDVIMxZi+IBkLuxdVrILYCORitjU0gGz"
+        "Yosqr2gkOm18Iz9B1WJD7+SH5mGAwFAlaFj4eaEhNh18mmy6CIXGQRAR9J9IQRRLRG5NGgjnxf1Z"
+        "883TxWGlFGniMhlwoDhdjEBUlfSgKrblXNF35CIjIWVUo2NwrUXGpkwsBAXmC9IbV2xZZGCrEEw0"
+        "P2BNGCjwKPHnndppmGgqbABttllyYymsgekyBTBffXh/ff7+moCx2GtgMdaEyQgWpcjg6Z8TUAn0"
+        "gicPxst2k6kb6BN6URRNoI0fUANh4gMtmC1GsBfmNb+HTY7vSWb4C7VMQO7GS1DNRbkbY7Og4QWn"
+        "I/zvmI7EIXY/CzcEcQwMld9/xciwUrmI1K8fH1cXhidGRh4GOgj4ZZbc7iE1dfoMBo5R96h6ptM1"
+        "2K1otzV6TBO3XsUHFw8hGj2324h5U6+mUzTMhHeRtdlY5gFxYzGq+Gg/YHp9yjxeGQZ+SOuVERye"
+        "X6oMdCBYNSAlcLfz3hL8WaIePURqbBlBU4ziRfGQQ1+VrHlDw4rAcDEqBh9t/wCXwWXdkbEiSNCT"
+        "tAYAix21A+GDCFXoAxSw70GE11XwEoiH6i4WuwDbE1KzZH5H0l3DZM3kPZoHNJDImeGIHJJIvoZu"
+        "I6aPbsPfWk1ElOg28rXViEWEbsPf2kPR8puh6FurCYsOaIIUIFpG/ChoNRQmc1rKs3ZTliVD3lvc"
+        "kh+1G7LscBryo3ZDkhXQ7vFOhr8PiEPuQu8eZSl1pUYRcM+68oOnFgTYqs448D3oUl2LheeGspru"
+        "G5CkgEMtetIlQbPDndb2i3Yn2jQubHzSgS27z4UrD63GT7yp/kQGCqjwFbipepeZ7eDPM7Az0LQZ"
+        "aZOz2Wy0/1zLRnbeNWo+eAg7SzYs2eigX41FJbIQPDAStxgbuCNbJS09Eb1V4Oy+DViJFYgQXCMf"
+        "kPDvb76dBCS24eN3k8BdMlp1xDy6VbUvzBR6j09gcejVM7Bxab8ets1D+0YQ2QH09J31EnExxpEQ"
+        "4o2RJ5PWyrLQsBqKTGm3E8FhGhocSbqEsD5BqweLkVYHkTTUHi0i+NPChyTLGO0Sq5tIn5ANlfZI"
+        "LGXGJIatTiKPQlAP7R6yGTpd9O7p68NyZ9xaJRFQvEBuB5Y/7Q4iqPo6EDeNiSPdFyBh2mBQCPXB"
+        "sLhmTPznvibB0Zk2C5i+Sduio9PNETh9vUmUdEcjkdM7mgiU7kha/LR7BY1/Vqa3ae6jA9p4ZT9R"
+        "5EVb/GAY03J5c7TPURxFxq7/6eLyHM1jXAOWDh/PLs/enV+fX+Jj45Hwu7+dvf1EzQne857aBQ5/"
+        "xZ6Cxg0jcBqtgpA38S8fnZElSLcxGwKiHWGvYEDMxMF8tJHQIKPnHPYyE9IgmS4DlhZLyw0wclmH"
+        "/xrzB9o4kvfH4gEGQBeyVOS1sxWYggMBJiI8A48wAlMULc/QDop5eVwWDxU/NbG56dQRwemSNSFj"
+        "jG4Z4xzhmowcBhF5R81hNs+DMIvYC2fZrKv3qIE+dUyzocH8+ZW+ZCdyccF+1MDSXeIuo21LIUYd"
+        "6SPbF73tB+JWlYDLajjU87c5alwFLqdxJUWVBc1q9/tcloPqvLPYcdLwAROv6rOC0YkZdSxW5IKR"
+        "wI8MF7FSw3ehvDO2jqDS6LHBAAd2HW/WZKjoR8YOCI1v2LEXQm+7YXt+ZCJZNw3WQgiaz561+TPF"
+        "d2kZXlTGAe4LRX9pBJrjJho/XxvxOkhBbgGSkoISupm8JY6ALYXht+n0jdpR6AktnpXKKSFguePg"
+        "1SiOWqnPwCwvvWoLaGm5F4LNdscBH3K48oLmFuppoCImlEPcOZlaYjSIox1WAANo45sYxosK1PdD"
+        "rjkx8s4MMOLphlTJjMJLxMtNYIhdxgTjMfWqLLa3Kx1ituinAy8HgwqPT8dwedOQRdeY2kWI1Z3a"
+        "Vf7NN8hw4q+EHn8jfay/MOb6G6MzES9d+B35nMCPbMGk3zQgR322muYKQK1peYOdJ27zcuf2b6jD"
+        "rQHAXo5zrQqKYnqatbpQ0bpL863qMRibsSwq+5bcDkG4PsrwT9Ejj/80bDBQWZs2EtxHvre+y0CY"
+        "PWARMDgwcenS6T750ikYvRF2cTk0B2HTQzha7XqW9wjcyPgIBpYkdgWbz8C19K3QRrr89P764t15"
+        "/PoCzRkMxvtxjIZYHAeRyF8/wGnCZh28/XD2ui/QnhXJYji4eP/X81fX56aFTpidNLHc4QCzKlfx"
+        "m/P/xBY8VBXHQzvGBCOVFNIUFUiySSy9hY4nPZqYEFqbI7RhngY/fbh8E8PynCHwyMKQ4HMECJak"
+        "SlGxtgKstFsxCISTAZGWY2LM21bwP1TsgeikpKxTDNJVMQdVfdIgIHMcla5beVmyAwDZDseZKRq4"
+        "NlllMOfsxJYBPZ2C4cZ5EMwO5HNl7CLJjvCfLJ2xLgFui+NNMr9LbmHhOgrZtI74k0YddqLV7Snq"
+        "RUa2JlpS4LFZ/BKQXkEG31UUSmjG1U9AbgL9av/bsNPZ4dN9CA73YcRrEbPXGJO/gZkD37VSgWi8"
+        "QzhPnilJskrCT+fCOuv1EuNxmUruSXfyRp6pFegxsw6CeONdD/0sWc8WiRfDBovBKIspsxkzIVCT"
+        "xh2axIsgaIzK5RC2nsw/9l8ADV8AGzy2Cfeb8in4r5y7aUJUmyyttZnU7LZ9URQOlLoaM2xp0Ikh"
+        "oa/3MZgLsDXUIgDbbg0qmtOtYr06GfJEh2idXPlLQ2btdYBZC8zNot0GtkmqvnV5gRbPxfu3F+/P"
+        "47cX7y6uweq5LbSBsE7ydKmq2qwRdAY50N2wks9AhtlvN/BU979vbFl2HbUeIsJrQ9bR94BIlFYx"
+        "TJsFceBqAx7QyHdqMjiodTsan9L6Y8oHR4vteiMSH5zALCse4jzJxxwnGbRUvX+92yhS9qH3N+xC"
+        "n1sIMsVcBFGs6kTlyKqKkAg7+qHgBQLUBMPgQLNnpuTzIEiuTOVUpxB439MiRvbCc6mCsGMPzbRc"
+        "IWiab2Wz4JcY07kx86ivGSdmTYKO8P+QKuxIk2td5tFUfRietxKWLG1IjRjuIx6fpbfC4scxaVfK"
+        "/NY7W0hi0ip2GtForFnEXTE7R+dEKfuMo4Fi3cHEjf0eRFqc4L/f9UlV6y2uBFGQ4RIhXQoGjmiS"
+        "HLxDcMtBidkupuDxDflldjKxsyL8tqqBkZqIRSh5ILVMP/dngcJB71JmKGYQsRGDdCo6xFpCyW1W"
+        "h+uXiLmpLcksKRdBjX7cqvJYY/mLrhOIeDK97Glro8s79YZtZXw8Xwj5NWsYj83M8hdkC73UehbE"
+        "GvYyhzzlUNYqdJbZZRsgSbrRkPx8NkLx2zG1LtUavGvekqboB1ZIfVbzLcY6Yf7bHKeJ4pqSi1QD"
+        "AU3wwRx0fO5JnGoBbTepstIA1ARBo/s2i6gCxJHo+ETi3cjdmBsdBt54jHmehRq64hOb3JhAMvLl"
+        "zaSngUE9JtSp4fsid8RaPhMqCeqxXjO/U3lgbxvbMGgp/390RwpvSOCHXiLSgju3+earNy+22Cuk"
+        "+4YSZ6FjAVHyvqd9UsWoag4Kj7aJb4JuYH7woilTg3cLfknOyWpTz6l3IuuPzUblsF8lFnTVmFO/"
+        "VMHhAUur0UI0jC5GpPgMG3aa2OihOITHgK2EdiSI9b0wxg8SI5F6t4CVIBL6VuVY6YYbDBEGX3VV"
+        "9ylQbEtKkwM8H/R+BhSJZ8ieRo8JPmMhg+CBoWbLc9Je1nRqcywiRCW/gjXz23Qa0WdhFujMQSBE"
+        "y0TdyAUF4UjhV6vMiGUKNK/Ae9KpTkCFWQlgIRREF2NzsqpEExAYFAgD1jVKGitxoZewAyU02X42"
+        "XJZKoTHWC4QeO6eychhkg6lsdjCQDqwC3byft5sdmYQaCAH3gZHmqFcA+4zWggQbuBpgjQHUmgm9"
+        "BtFa7iKqfgN9Qe9yridZgb+sC+KY/WTuWDInZWCLssBCjpDKhnVh14nNoyJamdqW8USPJZaJYe+0"
+        "4vBc0eJxz9RgvZfpVRQpgGUXcUQ5YWieoP/u+ZocYOJeea9gVQMpfgPAlvxCFle66snyFjlZPJ1m"
+        "SX67RYc5zZeFZhnughhSveq/Yq2rHaUUV1PXhbN64WpI2ddRWpQPuh0ZWHrVYuTAvh6GGunfle5p"
+        "PzMQBrYHL7UzEcifCunlD4Fzhpatn89A7CGbxZpibJxIR6mKgum2unSR9q3xqBLH4A4cRTY52FaL"
+        "BbOAWagUg9UbrIgWfeFaAjy+1seoRuesqW01jZM1xZwSpvDnrKv1QJwm5Wc15jkp8XwzCSZS0HfL"
+        "0I/r1cVhoqmO4yf5zh9acTCqzuMKJPqIZRsjXW1KZxduRzodxLKSzgZUNgkN+e+gD6CK5wPcdL8v"
+        "pAl5lL+nG19jF9KYpBLBFOBUFSI77NmsjC1ICGOIsKlmmUKEApuY1Mq1ffBtpCl4w3QjC+gb541F"
+        "1RAXIvRskk0sSwNcOtmGAEVbpqDbYv0Y5hnaVonhmgaLRkgQLpRHtzi6hZXVmlb88SmkrT9uIzTW"
+        "HwYNkfaOG1WqFj3mDxdptcmSHeE71Njb0QrtyFKwuDfio4fTIe+2JCCyaGAWefbPwkT/JCBiKGRs"
+        "BAkbO3YCxbtYEztODayobScMg4aJyKuKNRQDTs85bIw6TX5RtQ0IUh1jI2Wj+z9EuXqI0RhnZ2Sv"
+        "6x+4QHp5VQe/JzaT0F7SIb2YdmqsLRoUViHBM0R0TOzj8W4FTboetetluRQXn4tLJ9jwsaZ7xMSt"
+        "CvueubMp6zfTbDspmg86noNXbZdk9cMzMrE/miAy8ZAwVuMcVrVaE2fXqwinejPyTjBMNNRVgsJU"
+        "EyS1aWVrOrcdK21qiKBt7OkhdiKa+jTy7wRhE37uLHfjpaZ5bbyFCzA8P++1e0/ato9PWPVYRWJk"
+        "fOt6qLBOpN3s7IsrOC3djh3S0Hi1eEKDbHOjFtoxv6WB3zi7zyrQbsZQx+OAht/ZZP5WSNna/IYH"
+        "RsIpOvnek+U/5OuFez27gZQT5spx6qy4NmVo9iRo7AhYU8ObW+bicZEgS4Y2Zb5Nvaxb+ns3oigL"
+        "bOC4qZi8DyJdpBy0g8zC3/dOMaFIXwlQN/WZTenUkM4mxou0HNLWpA3YBKP8ZmOREoJdNQxuvp3A"
+        "0g5PTP7MqfobmjWSolcXJfNWY0UGRYOsjZusJ8C5yTkGj+3kKRlbTT+JXDwZbpJJROs7mJzPXyoy"
+        "fUKuj4iLOynaMV2YM8kKtuLqRm9AxxzkNHDdeLitlyf/ZpJTrgWtYzImrGyHE84aV037ccbv86VI"
+        "Pd3sQK0TZya5HA415fL6NGvCFVhBtM/vGFhpAqnPITwJx+5MtAhA1zQjQ9wPQFQCk4lAfew4DkaJ"
+        "0abw2eGC9QHPsgLvcfyHPv9BH2QTKgxckPqxA3K5rsdDdFzaBpZjUhlrmWXVEWE9Rws6sBq7tF/N"
+        "9VuhpBLCfQEyKx3Xqqci53V8jB0qBuKy6GvueKtOD8uAJjcNqw+cLtwa+/FzMkt1ca5liwMAa3YU"
+        "zzaw7D62OyRnjwZuTTAVVLIDPSSTUzABcfugSpQLoIeGWCTMrbQG16SHlfU7disOpx82A9ruA1hv"
+        "dYJnkAUOSCDCXtvEuiRZBrVXv202a0w1T/SA3ldAR4aCtNb04HCURBDT0gwDNh7uBQ4INEqHeEaf"
+        "c/GXSSU2CG+gMp5nKUg88C7fUHMsoHuX5ACvpHr4yvvf30d/9DDQRJm7ZVpifgQwsiwOHNHAA8OS"
+        "ctqVu4NLsjwHsttAOPUcoLLSqKYuAyaFYgJMKRuO4XnQKeQiq6SEiZRmpg9SxqrhERmwLoHqJzh4"
+        "wW1hXbNi5g+/ORUtLU7I6PlKKothSA+QluNdc0CCBq0tFZq9087Afrjq5F/BwqlB5s62dW8+dm8l"
+        "FpHc1DqhwiNtLaw5kQ3vbhRd+IpdWwLN3lWNrd7OpaVt3sWVSBqy+dNpWso56MugJ16mOUwWe8/G"
+        "dESvE+/wSfo0aXkc2eICgaBNjEDLFyNbxuPOLnZMGJFLoZOmoqXXsam9KZJ9mZW9R8qEpialJXVQ"
+        "eKTlZVP7aZ085jgk5rYe0AhIK88cfCm9WVncqdwQ2Patugk4kZj9jqou8H2ym5KZROaTU/FAaDqn"
+        "o5fDvDBzelBW6sHngB8wz+OL0HsR/VykuePTBk+B7Btnc0oWw9mShM6hLTmwth31Q6PqtUJvm/DE"
+        "KBu8PjwTPQ19OwgSArBJF1IK8QgQnkBv8EH4z3ObYGlFjJ2D364r8ui456ER3QHXWxDMGIZv38cg"
+        "RNKLP3asZJugbCpLZFSKVjWO0vs4AjiZiJG9fgImeHKT1o/QSlc5TvqR0/XfklZrpTe1TWXnLPuz"
+        "kvOHxdelKvF+CYA88pbAU3VvMvMbld+muYrvHpISj+ISRh3L/pxngPkenWU2lj2XNWoDNSQaUp00"
+        "Xf5C/SgnvePLJayZWtLShP0FzMANYuhUQT8lmZqNkEO1YA1jib9uqNAYew1NhOR0sgv+koiFv3ZY"
+        "mMW+26XJeAvZx/K3aQIe4m2pqiqeJSWXMDXvsuJWJHD7TWuNWpJ7m//z0uZxc6HMr8OOLU7/5dPv"
+        "X5JRP6TWPvI2CDWH8xVBkhrneyhke/CFFPocBNqjPZU5gLdVsCHJT9Ft9iFxMTHlDTIl2onsALON"
+        "pC8MwHPncjlKdK1wdyXl7nVaKjqXL/HTsVP9DGIe87frTSMxbb2qR4UGARbzODFI19Ptr+dwS8B7"
+        "zhISc/YdZJSAcN8RRw4O9xzMpD6ts5fIM2OnXEkI6tYmtQ/tEamk1qfvPF9Zjc2nsCci3ZFamL1o"
+        "7ahQ1tZxsUO9ZYK26bLXYHONNFOGRIdaYhAf2zUGi/z9woC43ux+w/D7LmEaeZ1LmLwCM95SWCnX"
+        "MLULjm+scuGTEzpp9TR+lBLUZce0CNleJ6nbLgsNrANtR1WzUuuJSxn7aNbBwuOwo42/QKYcFCln"
+        "5uiRCRMzOU11hal/kasY0KLmC9hof/pmjU6lVkTqMC5y07CpD6QuUrbQFFnWeI4NL6pI+EKrLIGd"
+        "6i0K0nxrsECXO2gUvGSDMJElXeMZdQad8r0zEj81Mb3p9Hug2w+ndm3+KU/z9HvE+YfTdq3BwYgz"
+        "VSb9U6uakXqN3EUJ2JzSODXBbviI4x55oklc2M5LmX7EEWy0nfQ2MDHtMX1qmG/st/KK7LJTGDXo"
+        "DNDru+OIZ0Lufg/CNaSxThA8nnkAZjSXEtE+/k351PIbnHQ7rdz+Umd6bdk2vCd+RcsG7a5javF+"
+        "EeOFve9fqbTw+Rtwflkb6HKbN/fm/FzMrMso9eWTRxo+LKbOWqXePTcAnhLXi3iLPDu4QN7jOtnJ"
+        "vkcJ0Nw4qMvlLAphfRRf81M0ITj7gh6ch3u0iq683NmVfFTIUq+0vGJJ9dJWgFWrefc0iFzSBWTB"
+        "gkacBixFsgtcafiP24RczDluaTzL8DIWiGGQ/29jEi+NkoqWosJ7aNKyyENwiB6tG/VGlr8nEaAn"
+        "qxpALmocezdyByNSZ1eJK8n3Ajb1Xc1ZwQCPwrbNJqJhMLGdNoBcbFTuazkSesOHYU86jWtPuE3j"
+        "PvLBk/9ORt7Vxbvvvvvj/kMxC96WzXWIEYhHvyeSSvMNuy/Eo5UIcrcBXsIB/3Vf7HVnG7t6ge+R"
+        "GB1H2mqjynJsoX91/RpWUcjS51AbzFdqftd2il0tRreSZrtO0h8g94TAi9tonhWVXfkPbZHAEYsr"
+        "jKF5vxl737ZuVSC1d8n3duoA0qMwDpmwmH6t9b1fBOWxBdY+IlwmD7pE8RhT3r4gAuVJzALGBzDN"
+        "3m2dTHCuRjJnEqzOzuHzrrW7P/70KyqpQ0rHlFNXLIz5NuLek3z998KKKPblzIvtdx+0OPnyCj7C"
+        "Rdeu+N1zL2IYOr5kX8ES4/BF5qsct+ozXfUBbZu0fEFxrxfVc3i7Zdi6Z/bkXBDPnHmHB9FAGVOi"
+        "TzBwfO3mGCADcWs8LPT4deiYoJdqKR4fv+3w/8LhZ32w2u9l2f3X64UWJ4f7GPggS14Zn8q9oU/S"
+        "HeZ6VDQWBEks9u85+U38+2SFRb+GI3s5rpO+7DJcqTKrisXKltj6WjgE2jocuD990h9378jk5dCQ"
+        "yTkhT+fjwaPwHhKOvppUS1YUd1zir+8+BMd52AE8dE24lx7nedEoaxt75sTYcJ+WoYQkdJv07QZR"
+        "/oj1ydD7HYLXu6Lh+31JytsETUa+RsDXZzYaOekI5o6UfjYB5146gKdAnGMhFYYO6DKLkTbSgAmD"
+        "PUxq86dcYnCIrRoj3GvPS26JsNmFAEbbzQKL+djwk7bozZpLF6QAxD19T32bK3dobZig/SJBkP/C"
+        "Wry+iI5Tf/cRHGGXvC/aC5DwqfAKBXdDYIy18NkgQBVPBrUP8un7r1fbOpUMyUEBIVWSPnFiieLU"
+        "qZWUjDKTXOeTrbWowe5V9YGd/2xQhG9Cg0+oIdNmI90WBmwrzAFYfnmQA3AKrCAH4/2FRXKmSpT6"
+        "9ssxJnxUrmFtlc9NA6tXWiHSvmgteYjXW+V3rqnJhIPFAEIInlXvUHgslE6fQEO5WFGGbV3SgoD0"
+        "8L2QkLqENrQMBTcbRqX2dvu928eKzWzUvPc2q4PRGh3c7IvU9Fqa/1hUZN8u74u/HMhyfXlI6LnQ"
+        "ibkWeDqt+Lco9BVjFYfNUp0mhwZESzqAp8VDb2jF3MmlTxe2A7xss366fGvOHZrQrHttS3O2kC2b"
+        "5vJuPGVd8U3dqfw4CZaq1jZELijStzMFiC2Fhfg3NPBejEpVgqq/SG7pDidkKfwr3QIMYOMtw7iA"
+        "chzPyNWWQAX9ZWtQfSe0aIEF30Sn5SrVg0XeT+ijMe3NTa8yWzF5V0lF5/6M2oHXdKmPG5rBkIsl"
+        "BPefjceGPafgmdDQ2LHbsFOLjG70DtUsp1tpDRqfgW7FCr04cG/lcm9XBZnBO8O28y2VCbiKhmzu"
+        "zUFQcrF6O6iDJn4rWnso3Sf3kLkhdrp3F8fov8oXAxiI1eDo2ISV7zs+pWdfCCq1Z82TL07/uYLV"
+        "lEM4ZUuxfYW+8IhuGVG9tBUzMBWmhJt8k6jLnkU5Pgv7NcuiMe3Lwfau1RGr+lUL9/xiaB7uujgy"
+        "tRuz0yd67zZ+Je0Ip38r2uIYowJRtCVeWg+mzu29lX5w9YV72oZ+F6Uky45/IwW8Yo5BfqQ3PqsK"
+        "SsGOSZsgJOvGDNIs0TCwoEXJYmFCmb6+B/lAC/1zNENzVn48fHyCbyuVbcZD++dzQBtwBkiuCz4I"
+        "tblR14A1QCl8eVJh+QAdtZc7AykCdgBqU9/Y+Zmc3mHYdQad0NyBYvam6WgdfNwzE3PbczPCwfay"
+        "A6AD5s7GZDY0nYkNDnVntdQ7oSSr7MlYP+dDWtqcBDqMH/6eAoBM5sxXvAFqsJH1OMth7xiP5odp"
+        "ng4PQBD7J3DAQoka2yR4hmFpI/YOYKyVF5VVqU1uGG/i5HR2On9uP9SrL2Jf6sC/NaG7PYO/uQf6"
+        "COCODXQYsL6Teu9G7nP06Xd12Co4Cu3y8AgkIUaub6z5BQvb+LAvwqc/OEJFQtP+9RS3SBab6N9B"
+        "cG4/dU5VYSNtIMtZr5ATMvmkJ7lG7e0Mm5xh0e6NP+hcQ88pADxdaVUhys3zTXqgXYc4ppHaqlJu"
+        "iLewaN9xEA7673nnPEE4OHC5eZssdpM2bQKncNG+uLwDRV4fgMB3vze/FBDweRT7/FxnXU0asvXD"
+        "EeaHemKqNrPW1zGlnNIKzjbqJCY4sviZ3GWMWvjG4KLQXYcNoubsfU/5dssGdlhE8094XAlc1deu"
+        "c4Fpn7XE6O41mcS3IIJvrIXDl3rZTnnZNr233LdXp+9nNFqLMOYl6rfYCUjHJHSq2n0rZBz2BLnc"
+        "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
+        "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
+        "41huC+MMe4r3H4DlGwSD/wM08g19"
     ),
 }
