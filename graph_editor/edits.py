@@ -8,9 +8,9 @@ accepted. Every refusal is an ``EditRefused`` naming the node, port or field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from graph_editor import fileformat
@@ -315,6 +315,42 @@ def rename_node(pipeline: Pipeline, ref: str, new_name: str) -> str:
         raise EditRefused(f"a node named {new_name!r} already exists")
     pipeline.update_node(node.id, name=new_name)
     return f"renamed node {node.name} to {new_name}"
+
+
+def declared_path(text: str) -> str:
+    """A declared file path in its saved form (posix, relative); ``EditRefused`` otherwise."""
+    path = PurePosixPath(text.replace("\\", "/"))
+    if not text.strip() or path.is_absolute() or ".." in path.parts:
+        raise EditRefused(
+            f"declared file {text!r} must be a path relative to the notebook, inside its folder"
+        )
+    return path.as_posix()
+
+
+def declare_files(
+    pipeline: Pipeline,
+    ref: str,
+    ship: Sequence[str] = (),
+    produces: Sequence[str] = (),
+    remove: bool = False,
+) -> str:
+    """Declare (or with ``remove`` forget) files a node ships with it or produces."""
+    node = find_node(pipeline, ref)
+    if not ship and not produces:
+        raise EditRefused("name at least one --ship or --produces path")
+    files, made = list(node.files), list(node.produces)
+    for listing, given in ((files, ship), (made, produces)):
+        for text in given:
+            rel = declared_path(text)
+            if remove and rel not in listing:
+                raise EditRefused(f"{node.name} does not declare {rel!r}")
+            if remove:
+                listing.remove(rel)
+            elif rel not in listing:
+                listing.append(rel)
+    pipeline.update_node(node.id, files=tuple(files), produces=tuple(made))
+    shown = ", ".join(files) or "none"
+    return f"{node.name}: ships {shown}; produces {', '.join(made) or 'none'}"
 
 
 # -- files ----------------------------------------------------------------------------------

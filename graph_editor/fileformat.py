@@ -69,6 +69,10 @@ def node_to_json(node: Node) -> dict[str, Any]:
     data = _node_fields(node)
     if node.port_types:  # only when set, so files without overrides keep their bytes
         data["port_types"] = {name: t.value for name, t in node.port_types.items()}
+    if node.files:  # declarations only when set: files without them keep their bytes
+        data["files"] = list(node.files)
+    if node.produces:
+        data["produces"] = list(node.produces)
     return data
 
 
@@ -210,6 +214,8 @@ def node_from_json(data: dict[str, Any]) -> Node:
         ),
         sample_outputs=dict(data.get("sample_outputs", {})),
         port_types={k: PortType(v) for k, v in data.get("port_types", {}).items()},
+        files=tuple(str(f) for f in data.get("files", ())),
+        produces=tuple(str(f) for f in data.get("produces", ())),
     )
 
 

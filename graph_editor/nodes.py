@@ -146,6 +146,10 @@ class Node:
     sample_outputs: Mapping[str, Any] = field(default_factory=FrozenDict)  # when a dry-run skips
     # The user's port types, by port name: they win over the notebook's on every re-inspect.
     port_types: Mapping[str, PortType] = field(default_factory=FrozenDict)
+    # Declared files (paths relative to the notebook, posix): shipped with the node from beside
+    # its notebook, and written by it for the nodes downstream (restored at the same place).
+    files: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # The mappings are frozen so that no edit can bypass the model's events and undo.

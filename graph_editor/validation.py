@@ -15,6 +15,7 @@ from graph_editor.backends import Backend
 from graph_editor.cron import PRESETS, cron_problem
 from graph_editor.errors import NotebookError
 from graph_editor.export_rules import backend_issues
+from graph_editor.file_checks import file_issues
 from graph_editor.issues import Issue, Severity
 from graph_editor.limits import value_problem
 from graph_editor.node_rules import node_issues
@@ -326,6 +327,8 @@ class _Checker:
             self.notebook_findings(node)
             self.values(node)
             self.issues += node_issues(node)
+            if self.check_files:
+                self.issues += file_issues(self.p, node)
         self.edges()
         return self.issues
 

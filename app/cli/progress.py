@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
+from resources.runtime import stitchboard_artifacts as artifacts
 
 STYLES: dict[str, tuple[str, str]] = {
     NodeState.PENDING: ("·", "dim"),
@@ -50,6 +51,8 @@ def state_text(state: str) -> Text:
 
 def short_value(value: Any, width: int = 28) -> str:
     """A value in a few characters: scalars as they are, containers by their size."""
+    if artifacts.is_ref(value):
+        return f"<{value.get('type', 'artifact')}>"
     if isinstance(value, dict):
         text = json.dumps(value, default=repr)
         return text if len(text) <= width else f"dict({len(value)} keys)"
@@ -175,6 +178,19 @@ def summary_table(summary: dict[str, Any]) -> Table:
             short_values(node.get("outputs") or {}) or node.get("detail", ""),
         )
     return table
+
+
+def output_lines(summary: dict[str, Any], width: int = 60) -> list[str]:
+    """One line per output port of each node that has outputs: ``node.port  preview``.
+
+    A value shows in short; an artifact as its preview (DataFrame shape and columns, array
+    shape and dtype, file or folder name and size, object type).
+    """
+    lines = []
+    for node in summary.get("nodes", []):
+        for port, value in (node.get("outputs") or {}).items():
+            lines.append(f"{node['name']}.{port}  {artifacts.preview(value, width)}")
+    return lines
 
 
 def problem_lines(summary: dict[str, Any]) -> list[str]:

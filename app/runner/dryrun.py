@@ -6,12 +6,12 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
-from app.runner import local, plan
+from app.runner import local, plan, workdir
 from app.runner.errors import RunError
 from app.runner.execute import NodeTask, Outcome
 from app.runner.failure import FailureKind, NodeFailure
@@ -20,10 +20,13 @@ from app.runner.options import RunMode, RunOptions
 from app.runner.prepare import prepare_node
 from app.runner.report import NodeRecord, run_state, summary
 from app.runner.store import RunStore
+from app.runner.workdir import NodeJob
 from graph_editor.errors import ValidationFailed
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import has_errors, validate
+from resources.runtime import stitchboard_artifacts as artifacts
+from resources.runtime import stitchboard_runtime as runtime
 
 _TICK = 0.2  # seconds between checks for timeouts and cancellation
 
@@ -37,6 +40,8 @@ class NodeLookup:
     kernel: str
     cache_key: str
     cached: dict[str, Any] | None  # the store's cache entry for ``cache_key``, if usable
+    source: bytes = b""  # the notebook's bytes: keyed and run, read once
+    files: dict[str, Any] = field(default_factory=dict)  # upstream produced files: rel -> ref
 
 
 class DryRun:
@@ -56,6 +61,8 @@ class DryRun:
         self._threads: list[threading.Thread] = []
         self._records: dict[str, NodeRecord] = {}
         self._outputs: dict[str, dict[str, Any]] = {}
+        self._files: dict[str, dict[str, Any]] = {}  # node id -> its produced files (refs)
+        self._jobs: dict[str, NodeJob] = {}
         self._params: dict[str, Any] = {}
         self._selected: set[str] = set()
         self._warnings: list[str] = []
@@ -110,37 +117,58 @@ class DryRun:
     def _may_use_cache(self, nid: str) -> bool:
         return self.options.use_cache and not self.options.is_partial
 
-    def _lookup(self, nid: str, outputs: dict[str, dict[str, Any]]) -> NodeLookup:
-        """Inputs, kernel, cache key and usable cache entry of a node whose upstream is done."""
+    def _lookup(
+        self,
+        nid: str,
+        outputs: dict[str, dict[str, Any]],
+        produced: dict[str, dict[str, Any]] | None = None,
+    ) -> NodeLookup:
+        """Inputs, kernel, cache key and usable cache entry of a node whose upstream is done.
+
+        The key covers the input artifacts' content hashes, the shipped files' and the
+        restored files'; an entry whose artifacts are gone is not usable.
+        """
         node = self.pipeline.node(nid)
         inputs, origin = plan.node_inputs(self.pipeline, node, self._params, outputs)
         data, kernel = plan.source_info(self.pipeline, node)
-        key = plan.cache_key(node, data, kernel, inputs)
+        made = self._files if produced is None else produced
+        files: dict[str, Any] = {}
+        for up in self.pipeline.upstream(nid):
+            files.update(made.get(up) or {})
+        hashes = plan.shipped_hashes(self.pipeline, node)
+        hashes.update({rel: artifacts.ref_from_json(ref).sha256 for rel, ref in files.items()})
+        key = plan.cache_key(node, data, kernel, inputs, hashes)
         entry = self._store.cached(key) if self._may_use_cache(nid) else None
-        return NodeLookup(inputs, origin, kernel, key, entry)
+        if entry is not None and not _available(entry):
+            entry = None
+        return NodeLookup(inputs, origin, kernel, key, entry, data, files)
 
     def _demand(self) -> list[KernelKey]:
         """Kernels the run will likely need, in order (nodes predicted not to be cached)."""
         predicted: dict[str, dict[str, Any] | None] = {}
+        files: dict[str, dict[str, Any]] = {}
         demand = []
         for nid in self._records:
             node = self.pipeline.node(nid)
             if nid not in self._selected:
                 latest = self._store.latest(nid)
                 predicted[nid] = latest["outputs"] if latest else None
+                files[nid] = dict(latest.get("files") or {}) if latest else {}
                 continue
             entry = None
             if all(predicted.get(u) is not None for u in self.pipeline.upstream(nid)):
                 try:
-                    entry = self._lookup(nid, {k: v for k, v in predicted.items() if v}).cached
+                    given = {k: v for k, v in predicted.items() if v is not None}
+                    entry = self._lookup(nid, given, files).cached
                 except RunError:
                     entry = None
             predicted[nid] = entry["outputs"] if entry else None
+            files[nid] = dict(entry.get("files") or {}) if entry else {}
             if entry is None and not node.is_script:
                 kernel = plan.source_info(self.pipeline, node)[1]
-                demand.append(
-                    kernel_key(kernel, str(self.pipeline.source_path(node).parent), node.env)
-                )
+                folder = workdir.work_dir(self.run_dir, node)
+                folder.mkdir(parents=True, exist_ok=True)  # a kernel starts in it ahead of need
+                demand.append(kernel_key(kernel, str(folder), node.env))
         return demand
 
     # -- the run ----------------------------------------------------------------------------
@@ -261,6 +289,7 @@ class DryRun:
         record.state, record.detail = state, detail
         if state.is_ok:
             self._outputs[record.node.id] = record.outputs
+            self._files[record.node.id] = record.files
         yield self._node_event(record)
         done = sum(r.state.is_final for r in self._records.values())
         yield ProgressEvent(done, len(self._records), "run")
@@ -271,6 +300,7 @@ class DryRun:
             yield from self._settle(record, NodeState.SKIPPED, "not selected")
             return
         record.outputs, record.mode = latest["outputs"], RunMode.REUSED
+        record.files = dict(latest.get("files") or {})
         record.reused_from, record.notebook = latest.get("run_dir", ""), latest.get("notebook", "")
         yield from self._settle(
             record,
@@ -315,8 +345,14 @@ class DryRun:
                 record.error = NodeFailure(FailureKind.INPUT, "InputError", problem)
                 yield from self._settle(record, NodeState.FAILED, problem)
                 return
+            missing = plan.missing_input(record.inputs, record.input_sources)
+            if missing:
+                record.error = NodeFailure(FailureKind.INPUT, "MissingArtifactError", missing)
+                yield from self._settle(record, NodeState.FAILED, missing)
+                return
             if entry is not None:
                 record.outputs, record.mode = entry["outputs"], RunMode.CACHED
+                record.files = dict(entry.get("files") or {})
                 record.reused_from, record.notebook = (
                     entry.get("run_dir", ""),
                     entry.get("notebook", ""),
@@ -329,6 +365,15 @@ class DryRun:
             record.notes = local.local_notes(node)
             record.mode = RunMode.CPU if record.notes else RunMode.LOCAL
             record.kernel = kernel
+            self._jobs[node.id] = NodeJob(
+                self.pipeline.source_path(node),
+                found.source,
+                record.inputs,
+                kernel,
+                self.run_dir,
+                found.files,
+                {k: v.split(".")[0] for k, v in record.input_sources.items() if "." in v},
+            )
         if len(self._tasks) >= self.options.max_jobs:
             if record.state != NodeState.QUEUED:
                 record.state = NodeState.QUEUED
@@ -338,15 +383,8 @@ class DryRun:
         def log(line: str, n: Node = node) -> None:
             self._queue.put(LogEvent(line, n.id, n.name))
 
-        task = NodeTask(
-            node,
-            self.pipeline.source_path(node),
-            record.inputs,
-            record.kernel,
-            self.run_dir,
-            pool,
-            log,
-        )
+        shown = self.pipeline.path.name if self.pipeline.path else "PIPELINE"
+        task = NodeTask(node, self._jobs[node.id], pool, log, shown)
         self._tasks[node.id] = task
         record.state, record.started_at = NodeState.RUNNING, time.time()
         record.notebook = "" if node.is_script else str(task.notebook)
@@ -373,7 +411,9 @@ class DryRun:
         record = self._records[nid]
         self._tasks.pop(nid, None)
         record.ended_at = time.time()
-        record.outputs, record.error = outcome.outputs, outcome.error
+        outputs = dict(outcome.outputs)
+        record.files = dict(outputs.pop(runtime.FILES_KEY, None) or {})
+        record.outputs, record.error = outputs, outcome.error
         state, detail = outcome.state, outcome.detail
         if record.error is not None and record.notebook:
             record.error = replace(record.error, notebook=record.notebook)
@@ -399,6 +439,7 @@ class DryRun:
     def _entry(self, record: NodeRecord, sampled: bool = False) -> dict[str, Any]:
         return {
             "outputs": record.outputs,
+            "files": record.files,
             "run_dir": str(self.run_dir),
             "node": record.node.name,
             "notebook": record.notebook,
@@ -422,6 +463,12 @@ class DryRun:
         if record.error:
             data["error"] = record.error.to_json()
         return NodeEvent(record.node.id, record.node.name, record.state, record.detail, data)
+
+
+def _available(entry: dict[str, Any]) -> bool:
+    """Whether every artifact a cache entry names is still there (else the node re-runs)."""
+    refs = [*entry.get("outputs", {}).values(), *(entry.get("files") or {}).values()]
+    return all(artifacts.is_available(v) for v in refs if artifacts.is_ref(v))
 
 
 def kernel_hint(exc: BaseException) -> str:

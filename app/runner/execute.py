@@ -21,11 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeState
+from app.runner import workdir
 from app.runner.failure import FailureKind, NodeFailure
 from app.runner.failures import explain_failure
 from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
+from app.runner.workdir import NodeJob
 from graph_editor.nodes import Node
 from graph_editor.notebook import is_jupytext_file
+from graph_editor.types import PortType
+from resources.runtime import stitchboard_artifacts as artifacts
 from resources.runtime import stitchboard_runtime as runtime
 
 RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runtime.py"))
@@ -76,22 +80,25 @@ class NodeTask:
     def __init__(
         self,
         node: Node,
-        source: Path,
-        inputs: dict[str, Any],
-        kernel: str,
-        run_dir: Path,
+        job: NodeJob,
         pool: KernelPool | None,
         on_line: Callable[[str], None],
+        pipeline_file: str = "PIPELINE",
     ) -> None:
         self.node = node
-        self.source = source
-        self.inputs = inputs
-        self.kernel = kernel
+        self.job = job
+        self.source = job.source
+        self.inputs = job.inputs
+        self.kernel = job.kernel
         self.pool = pool
         self.on_line = on_line
+        self.pipeline_file = pipeline_file
+        run_dir = job.run_dir
+        self.work = workdir.work_dir(run_dir, node)
         self.notebook = run_dir / f"{node.name}.ipynb"
         self.log = run_dir / f"{node.name}.log"
         self.outputs_file = run_dir / f"{node.name}.outputs.json"
+        self.manifest = run_dir / f"{node.name}.inputs.json"
         self.killed = ""  # "timeout" or "cancel" once killed
         # When the node's own code began (kernel ready or script started): a node's timeout
         # counts its execution, not the wait for a kernel (a kernel start under load took >2 s).
@@ -124,10 +131,14 @@ class NodeTask:
 
     def run(self) -> Outcome:
         self.outputs_file.unlink(missing_ok=True)
+        try:
+            own = workdir.build(self.node, self.job, self.work)
+        except artifacts.ArtifactError as exc:
+            return _failed(FailureKind.INPUT, type(exc).__name__, str(exc))
         if self.node.is_script and not is_jupytext_file(self.source):
-            outcome = self._run_script()
+            outcome = self._run_script(own)
         else:
-            outcome = self._run_notebook()
+            outcome = self._run_notebook(own)
         if self.killed:
             return self._killed_outcome()
         return outcome
@@ -143,19 +154,30 @@ class NodeTask:
         return Outcome(NodeState.CANCELLED, detail="cancelled")
 
     # -- notebooks --------------------------------------------------------------------------
-    def _run_notebook(self) -> Outcome:
-        nb = runtime.prepare_notebook(
-            self.source, self.inputs, self.output_names, self.outputs_file, self.kernel
-        )
+    def _run_notebook(self, own: Path) -> Outcome:
+        try:
+            nb = runtime.prepare_notebook(
+                own,
+                self.inputs,
+                self.output_names,
+                self.outputs_file,
+                self.kernel,
+                store=self.job.store,
+                prefix=(self.node.name,),
+                manifest_path=self.manifest,
+                producers=self.job.producers,
+            )
+        except artifacts.ArtifactError as exc:
+            return _failed(FailureKind.INPUT, type(exc).__name__, str(exc))
         assert self.pool is not None
-        km = self.pool.acquire(kernel_key(self.kernel, str(self.source.parent), self.node.env))
+        km = self.pool.acquire(kernel_key(self.kernel, str(self.work), self.node.env))
         with self._lock:
             self._km = km
         if self.killed:
             kill_kernel_group(km)
         log = LogWriter(self.log, self.on_line)
         try:
-            # cwd: the kernel already runs in the notebook's folder; papermill's own chdir is
+            # cwd: the kernel already runs in the node's working folder; papermill's chdir is
             # process-wide, so it gets the current folder (a no-op) to stay thread-safe.
             runtime.execute_notebook(
                 nb,
@@ -178,39 +200,51 @@ class NodeTask:
     def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
         found = explain_failure(exc, nb, self.source, self.notebook)
         detail = found.detail
+        evalue = found.evalue
+        hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
+        if hint:
+            detail = evalue = hint
         error = NodeFailure(
             FailureKind.CELL,
             found.ename,
-            found.evalue,
+            evalue,
             cell=found.cell,
             where=found.where,
             notebook=str(self.notebook),
         )
         return Outcome(NodeState.FAILED, detail=detail, error=error)
 
-    def _collect(self) -> Outcome:
+    def _collect(self, produced: bool = True) -> Outcome:
         try:
             outputs = runtime.read_outputs(self.outputs_file, self.output_names)
-        except runtime.OutputError as exc:
-            return Outcome(
-                NodeState.FAILED,
-                detail=str(exc),
-                error=NodeFailure(FailureKind.OUTPUT, "OutputError", str(exc)),
-            )
+            if produced and self.node.produces:
+                outputs[runtime.FILES_KEY] = runtime.store_produced(
+                    self.work, tuple(self.node.produces), self.job.store, (self.node.name,)
+                )
+        except (runtime.OutputError, artifacts.ArtifactError) as exc:
+            return _failed(FailureKind.OUTPUT, "OutputError", str(exc))
         return Outcome(NodeState.SUCCEEDED, outputs=outputs)
 
     # -- scripts ----------------------------------------------------------------------------
-    def _run_script(self) -> Outcome:
+    def _run_script(self, own: Path) -> Outcome:
         command = [
             sys.executable,
             str(RUNTIME_FILE),
-            str(self.source),
+            str(own),
             "--params",
             json.dumps(self.inputs),
             "--outputs",
             ",".join(self.output_names),
             "--result",
             str(self.outputs_file),
+            "--store",
+            self.job.store,
+            "--prefix",
+            self.node.name,
+            "--path-outputs",
+            ",".join(p.name for p in self.node.outputs if p.type is PortType.PATH),
+            "--producers",
+            json.dumps(dict(self.job.producers)),
         ]
         env = dict(os.environ, **self.node.env)
         env.pop("TF_CONFIG", None)
@@ -222,7 +256,7 @@ class NodeTask:
                     return self._killed_outcome()
                 self._proc = subprocess.Popen(
                     command,
-                    cwd=str(self.source.parent),
+                    cwd=str(self.work),
                     env=env,
                     text=True,
                     bufsize=1,
@@ -249,5 +283,12 @@ class NodeTask:
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         detail = f"{ename}: {evalue}"
+        hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
+        if hint:
+            detail = evalue = hint
         error = NodeFailure(FailureKind.SCRIPT, ename, evalue, log=str(self.log), exit_code=code)
         return Outcome(NodeState.FAILED, detail=detail, error=error)
+
+
+def _failed(kind: FailureKind, ename: str, line: str) -> Outcome:
+    return Outcome(NodeState.FAILED, detail=line, error=NodeFailure(kind, ename, line))

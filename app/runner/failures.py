@@ -96,8 +96,11 @@ def _user_cell(prepared: list[Any], index: int, source: Path) -> tuple[int | Non
         return None, "while collecting outputs"
     if INJECTED_TAG in tags:
         return None, "in the injected parameters"
+    if runtime.LOAD_TAG in tags:
+        return None, "while loading inputs"
     before = prepared[:index]
-    ran = sum(1 for c in before if not {INJECTED_TAG, runtime.COLLECT_TAG} & set(_tags(c)))
+    added = {INJECTED_TAG, runtime.COLLECT_TAG, runtime.LOAD_TAG}
+    ran = sum(1 for c in before if not added & set(_tags(c)))
     cells = _source_cells(source)
     if cells is None:
         return ran + 1, f"in cell {ran + 1}"

@@ -11,7 +11,8 @@ from app.runner.errors import RunError
 from app.runner.options import RunOptions
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
-from graph_editor.types import type_of_value, value_fits
+from graph_editor.types import PortType, type_of_value, value_fits
+from resources.runtime import stitchboard_artifacts as artifacts
 from resources.runtime import stitchboard_runtime as runtime
 
 
@@ -65,6 +66,9 @@ def node_spec(pipeline: Pipeline, node: Node) -> runtime.NodeSpec:
         params=dict(node.bindings),
         wires=wires,
         env=dict(node.env),
+        path_outputs=tuple(p.name for p in node.outputs if p.type is PortType.PATH),
+        files=tuple(node.files),
+        produces=tuple(node.produces),
     )
 
 
@@ -88,6 +92,8 @@ def input_problem(node: Node, values: dict[str, Any]) -> str:
     """Why an input value is not accepted by its port ('' when all fit)."""
     for name, value in values.items():
         port = node.input(name)
+        if artifacts.is_ref(value):
+            continue  # an artifact: its type was checked when the wire was made
         if port is not None and not value_fits(value, port.type):
             return (
                 f"input {name!r} got a {type_of_value(value).value} value, "
@@ -113,8 +119,50 @@ def source_info(pipeline: Pipeline, node: Node) -> tuple[bytes, str]:
     return data, kernel or "python3"
 
 
-def cache_key(node: Node, source: bytes, kernel: str, inputs: dict[str, Any]) -> str:
-    """Same notebook content, kernel, inputs and contract: the same key."""
+def missing_input(inputs: dict[str, Any], sources: dict[str, str]) -> str:
+    """Why a node cannot start because an artifact it gets is gone ('' when all are there)."""
+    for name, value in inputs.items():
+        if artifacts.is_ref(value) and not artifacts.is_available(value):
+            producer = sources.get(name, "").split(".")[0] or "an upstream node"
+            uri = artifacts.ref_from_json(value).uri
+            return f"input {name!r}: the artifact from {producer} is missing: {uri}"
+    return ""
+
+
+def _content(value: Any) -> Any:
+    """An input as the cache sees it: an artifact by its type and content hash, not its place."""
+    if artifacts.is_ref(value):
+        ref = artifacts.ref_from_json(value)
+        return {"artifact": ref.type, "format": ref.format, "sha256": ref.sha256}
+    return value
+
+
+def shipped_hashes(pipeline: Pipeline, node: Node) -> dict[str, str]:
+    """Content hash of each file or folder the node ships ('missing' when it is not there)."""
+    folder = pipeline.source_path(node).parent
+    found = {}
+    for rel in node.files:
+        path = folder / rel
+        if path.is_dir():
+            found[rel] = artifacts.sha256_tree(path)
+        elif path.is_file():
+            found[rel] = artifacts.sha256_file(path)
+        else:
+            found[rel] = "missing"
+    return found
+
+
+def cache_key(
+    node: Node,
+    source: bytes,
+    kernel: str,
+    inputs: dict[str, Any],
+    files: dict[str, str] | None = None,
+) -> str:
+    """Same notebook bytes, kernel, input contents, files and contract: the same key.
+
+    ``files`` maps each shipped or restored file to its content hash.
+    """
     digest = hashlib.sha256(source)
     meta = {
         "kernel": kernel,
@@ -122,7 +170,9 @@ def cache_key(node: Node, source: bytes, kernel: str, inputs: dict[str, Any]) ->
         "script": node.is_script,
         "outputs": [p.name for p in node.outputs],
         "env": node.env,
-        "inputs": inputs,
+        "inputs": {name: _content(value) for name, value in inputs.items()},
+        "files": files or {},
+        "produces": list(node.produces),
     }
     digest.update(json.dumps(meta, sort_keys=True, default=repr).encode())
     return digest.hexdigest()

@@ -91,6 +91,7 @@ class NodeRecord:
     reused_from: str = ""  # run folder whose outputs were reused (cached / partial run)
     mode: RunMode = RunMode.LOCAL
     notes: list[str] = field(default_factory=list)
+    files: dict[str, Any] = field(default_factory=dict)  # produced files: rel -> artifact ref
 
     @property
     def duration(self) -> float | None:

@@ -27,6 +27,12 @@ PORT_COLORS: dict[PortType, tuple[int, int, int]] = {
     PortType.LIST: (220, 200, 110),
     PortType.DICT: (230, 150, 80),
     PortType.ANY: (160, 160, 160),
+    # Artifact ports (data that travels as a stored file): distinct, saturated colours.
+    PortType.DATAFRAME: (64, 170, 255),
+    PortType.SERIES: (100, 200, 255),
+    PortType.ARRAY: (255, 110, 180),
+    PortType.PATH: (150, 220, 90),
+    PortType.OBJECT: (180, 130, 255),
 }
 ORDER_COLOR = (120, 120, 130)
 BROKEN_COLOR = (235, 80, 80)

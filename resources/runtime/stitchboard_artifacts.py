@@ -699,3 +699,104 @@ def collect_outputs_cell(
     """The one-line cell that stores a notebook's outputs (it leaves no name behind)."""
     args = f"{list(names)!r}, {store_url!r}, {list(prefix)!r}, {str(result_path)!r}"
     return f"__import__({MODULE!r}).collect_outputs(globals(), {args})\n"
+
+
+def local_copy(
+    ref: Any,
+    *,
+    local_dir: str | Path | None = None,
+    producer: str | None = None,
+    storage_options: Mapping[str, Any] | None = None,
+) -> Path:
+    """A local path to an artifact's file or folder as stored (what a script job is given).
+
+    In a local store this is the artifact itself, in place (read it, do not change it); from a
+    remote store it is downloaded into ``local_dir`` under its own name.
+    """
+    ref = ref_from_json(ref)
+    try:
+        if _is_local(ref.uri):
+            path = _check_local(ref, producer)
+            if not path.exists():
+                raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing")
+            return path
+        fs, rpath = _check_remote(ref, storage_options, producer)
+        folder = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
+        if ref.type == "path":
+            return _download(fs, rpath, ref, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / ref.name
+        fs.get_file(rpath, str(target))
+        return target
+    except ArtifactError:
+        raise
+    except FileNotFoundError:
+        raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing") from None
+    except Exception as exc:  # a store refusing: one line
+        raise ArtifactError(
+            f"cannot read artifact {_where_from(ref, producer)} ({_one_line(exc)})"
+        ) from exc
+
+
+def is_available(ref: Any, storage_options: Mapping[str, Any] | None = None) -> bool:
+    """Whether an artifact is still there and complete (its commit marker matches)."""
+    try:
+        ref = ref_from_json(ref)
+        if _is_local(ref.uri):
+            return _check_local(ref, None).exists()
+        _check_remote(ref, storage_options, None)
+        return True
+    except Exception:  # noqa: BLE001 - gone, half-written or unreachable: not available
+        return False
+
+
+def _size_text(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _parquet_preview(path: str) -> str:
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    names = [n for n in pq.read_schema(path).names if not n.startswith("__index_level_")]
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"{meta.num_rows} x {len(names)} [{shown}]"
+
+
+def _npy_preview(path: str) -> str:
+    import numpy as np
+
+    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    return f"shape {tuple(array.shape)} {array.dtype}"
+
+
+def preview(value: Any, width: int = 60) -> str:
+    """A one-line description of what flowed through a port, for run summaries and hovers.
+
+    A value: its short JSON text. An artifact: DataFrame rows x columns and column names,
+    array shape and dtype, file/folder name and size, object type; read from the stored file's
+    header only, without loading the data (local stores; remote ones show type and size).
+    """
+    if not is_ref(value):
+        text = _json_text(value) or repr(value)
+        return text if len(text) <= width else text[: width - 3] + "..."
+    ref = ref_from_json(value)
+    size = _size_text(ref.size)
+    try:
+        local = _is_local(ref.uri) and Path(ref.uri).exists()
+        if ref.format == "parquet" and local:
+            return f"{ref.type} {_parquet_preview(ref.uri)} ({size})"
+        if ref.format == "npy" and local:
+            return f"array {_npy_preview(ref.uri)} ({size})"
+    except Exception:  # noqa: BLE001 - a preview never fails a summary
+        pass
+    if ref.type == "path":
+        return f"{'folder' if ref.format == 'dir' else 'file'} {ref.name} ({size})"
+    if ref.format == "pickle":
+        return f"{ref.type} {ref.python_type or 'object'} ({size}, pickle)"
+    return f"{ref.type} {ref.name} ({size})"

@@ -66,6 +66,9 @@ class NodeSpec:
     env: dict[str, str] = field(default_factory=dict)
     connections: dict[str, tuple[str, str]] = field(default_factory=dict)  # env -> (id, part)
     flags: tuple[str, ...] = ()  # extra options for ``main`` (``--xcom``)
+    path_outputs: tuple[str, ...] = ()  # outputs typed ``path``: a script names files for them
+    files: tuple[str, ...] = ()  # files/folders shipped with the node (relative to its source)
+    produces: tuple[str, ...] = ()  # files/folders it writes for the nodes downstream
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (tuples become lists); ``from_json`` reads it back."""
@@ -83,6 +86,9 @@ class NodeSpec:
             "env": dict(self.env),
             "connections": {k: list(v) for k, v in self.connections.items()},
             "flags": list(self.flags),
+            "path_outputs": list(self.path_outputs),
+            "files": list(self.files),
+            "produces": list(self.produces),
         }
 
     @classmethod
@@ -104,6 +110,9 @@ class NodeSpec:
             env=dict(data.get("env", {})),
             connections=conns,
             flags=tuple(data.get("flags", ())),
+            path_outputs=tuple(data.get("path_outputs", ())),
+            files=tuple(data.get("files", ())),
+            produces=tuple(data.get("produces", ())),
         )
 
 
@@ -172,27 +181,74 @@ def resolve_inputs(
     return ResolvedInputs(values, sources)
 
 
-def collect_cell_source(output_names: list[str], outputs_path: str) -> str:
-    """Python source of the last cell: gather the outputs, check JSON, write them to a file."""
+RUNTIME_DIR = Path(__file__).resolve().parent
+LOAD_TAG = "stitchboard-load"
+INJECTED_TAG = "injected-parameters"
+FILES_KEY = "__files__"  # outputs entry of a node with produced files: {relative path: ref}
+WORK_META = ".stitchboard"  # folder inside a working folder for downloads (never user data)
+
+
+def artifacts_module() -> Any:
+    """The artifact layer lying beside this file (``stitchboard_artifacts``), imported once."""
+    import importlib
+
+    if __package__:
+        return importlib.import_module(f"{__package__}.stitchboard_artifacts")
+    if str(RUNTIME_DIR) not in sys.path:
+        sys.path.insert(0, str(RUNTIME_DIR))
+    return importlib.import_module("stitchboard_artifacts")
+
+
+def _kernel_path_line() -> str:
+    """Source that lets the kernel import the artifact layer; it leaves no name behind."""
+    return (
+        "(lambda _s, _d: _d in _s.path or _s.path.insert(0, _d))"
+        f"(__import__('sys'), {str(RUNTIME_DIR)!r})\n"
+    )
+
+
+def split_inputs(parameters: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(injected, loaded): small JSON values are injected as source by papermill; artifact
+    references and JSON values past the artifact layer's ``INLINE_LIMIT`` go to the manifest."""
+    art = artifacts_module()
+    inline: dict[str, Any] = {}
+    loaded: dict[str, Any] = {}
+    for name, value in parameters.items():
+        if art.is_ref(value):
+            loaded[name] = value
+            continue
+        try:
+            text = json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            inline[name] = value  # not JSON: papermill writes its repr, as before
+            continue
+        (inline if len(text) <= art.INLINE_LIMIT else loaded)[name] = value
+    return inline, loaded
+
+
+def load_cell_source(manifest_path: str | Path) -> str:
+    """The cell after the injected parameters that loads artifacts and big values."""
+    art = artifacts_module()
+    return (
+        "# Added by Stitchboard: load this node's artifact inputs (not part of your notebook).\n"
+        + _kernel_path_line()
+        + art.load_inputs_cell(manifest_path)
+    )
+
+
+def collect_cell_source(
+    output_names: list[str],
+    outputs_path: str | Path,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+) -> str:
+    """The last cell: store the outputs (values or artifacts) and write the JSON result file."""
+    art = artifacts_module()
+    store = store or str(Path(outputs_path).parent / "artifacts")
     return (
         "# Added by Stitchboard: collect this notebook's outputs (not part of your notebook).\n"
-        "import json as _sb_json\n"
-        f"_sb_names = {list(output_names)!r}\n"
-        "_sb_missing = [_n for _n in _sb_names if _n not in globals()]\n"
-        "if _sb_missing:\n"
-        "    raise NameError('outputs never assigned: ' + ', '.join(_sb_missing))\n"
-        "_sb_values = {}\n"
-        "for _n in _sb_names:\n"
-        "    _v = globals()[_n]\n"
-        "    if type(_v).__module__ == 'numpy' and hasattr(_v, 'item') and getattr(_v, 'ndim', 1) == 0:\n"
-        "        _v = _v.item()\n"
-        "    try:\n"
-        "        _sb_json.dumps(_v, allow_nan=False)\n"
-        "    except (TypeError, ValueError) as _e:\n"
-        "        raise TypeError(f'output {_n!r} is not JSON-serialisable ({type(_v).__name__}): {_e}') from None\n"
-        "    _sb_values[_n] = _v\n"
-        f"with open({outputs_path!r}, 'w', encoding='utf-8') as _f:\n"
-        "    _sb_json.dump(_sb_values, _f)\n"
+        + _kernel_path_line()
+        + art.collect_outputs_cell(output_names, store, prefix, outputs_path)
     )
 
 
@@ -211,8 +267,21 @@ def prepare_notebook(
     output_names: list[str],
     outputs_path: str | Path,
     kernel_name: str | None = None,
+    *,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+    manifest_path: str | Path | None = None,
+    producers: Mapping[str, str] | None = None,
+    as_text: tuple[str, ...] = (),
 ) -> Any:
-    """The notebook to execute: parameters injected (papermill) and the collect cell appended.
+    """The notebook to execute: inputs given to it and the collect cell appended.
+
+    Small JSON inputs are injected by papermill after the cell tagged ``parameters``; artifact
+    references and big values are written to a small manifest (``manifest_path``, default
+    ``<outputs>.inputs.json``) that one generated cell right after the injected one loads.
+    Outputs are stored in ``store`` (default: ``artifacts`` beside ``outputs_path``) under
+    ``prefix``. ``producers`` names the upstream node of each wired input (for messages),
+    ``as_text`` the ``str`` inputs that get a path artifact as text.
 
     The source notebook is only read, never written. A ``.py`` source is a jupytext notebook
     (percent or light cells), converted in memory. Kale's conventions hold: cells tagged
@@ -243,12 +312,53 @@ def prepare_notebook(
         nb.metadata.get("kernelspec") or {}, name=kernel, language=language
     )
     nb.metadata["kernelspec"].setdefault("display_name", kernel)
-    nb = parameterize_notebook(nb, dict(parameters), kernel_name=kernel, language=language)
+    inline, loaded = split_inputs(parameters)
+    nb = parameterize_notebook(nb, inline, kernel_name=kernel, language=language)
+    if loaded:
+        manifest = Path(manifest_path or _beside(outputs_path, ".inputs.json"))
+        write_manifest(manifest, loaded, producers or {}, as_text)
+        cell = nbformat.v4.new_code_cell(load_cell_source(manifest))
+        cell.metadata["tags"] = [LOAD_TAG]
+        nb.cells.insert(_after_injected(nb), cell)
     if output_names:
-        cell = nbformat.v4.new_code_cell(collect_cell_source(output_names, str(outputs_path)))
+        cell = nbformat.v4.new_code_cell(
+            collect_cell_source(output_names, outputs_path, store, tuple(prefix))
+        )
         cell.metadata["tags"] = [COLLECT_TAG]
         nb.cells.append(cell)
     return nb
+
+
+def _beside(path: str | Path, suffix: str) -> Path:
+    path = Path(path)
+    stem = path.name[: -len(".outputs.json")] if path.name.endswith(".outputs.json") else path.stem
+    return path.with_name(stem + suffix)
+
+
+def _after_injected(nb: Any) -> int:
+    """Index right after the injected-parameters cell (else the parameters cell, else 0)."""
+    for tag in (INJECTED_TAG, "parameters"):
+        for i, cell in enumerate(nb.cells):
+            if tag in (cell.get("metadata", {}).get("tags") or []):
+                return i + 1
+    return 0
+
+
+def write_manifest(
+    path: Path, inputs: Mapping[str, Any], producers: Mapping[str, str], as_text: tuple[str, ...]
+) -> None:
+    """The small JSON file ``stitchboard_artifacts.load_inputs`` reads in the kernel."""
+    art = artifacts_module()
+    manifest = {
+        "inputs": {
+            k: art.ref_from_json(v).to_json() if art.is_ref(v) else v for k, v in inputs.items()
+        },
+        "local_dir": str(path.parent / (path.name.split(".")[0] + "-downloads")),
+        "producers": {k: v for k, v in producers.items() if k in inputs},
+        "as_text": [n for n in as_text if n in inputs],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
 def read_jupytext(source: Path) -> Any:
@@ -355,13 +465,27 @@ def run_notebook(
     kernel_name: str | None = None,
     timeout: float | None = None,
     cwd: str | Path | None = None,
+    *,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+    producers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Prepare, execute and collect one notebook node; returns its outputs."""
+    """Prepare, execute and collect one notebook node; returns its outputs (values or refs)."""
     source = Path(source)
+    folder = Path(cwd or source.parent)
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
         outputs_path = Path(tmp) / "outputs.json"
-        nb = prepare_notebook(source, parameters, output_names, outputs_path, kernel_name)
-        execute_notebook(nb, output_notebook, cwd or source.parent, kernel_name, timeout)
+        nb = prepare_notebook(
+            source,
+            parameters,
+            output_names,
+            outputs_path,
+            kernel_name,
+            store=store or str(folder / "artifacts"),
+            prefix=prefix,
+            producers=producers,
+        )
+        execute_notebook(nb, output_notebook, folder, kernel_name, timeout)
         return read_outputs(outputs_path, output_names)
 
 
@@ -373,6 +497,29 @@ def script_arguments(parameters: dict[str, Any]) -> list[str]:
     ]
 
 
+def script_inputs(
+    parameters: Mapping[str, Any], cwd: str | Path, producers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A script's inputs: every artifact reference becomes a local path (``--name=/path``).
+
+    In a local store the path is the artifact itself (read in place, do not modify it); from a
+    remote store it is downloaded under ``<cwd>/.stitchboard/inputs/<name>/``.
+    """
+    art = artifacts_module()
+    given: dict[str, Any] = {}
+    for name, value in parameters.items():
+        if art.is_ref(value):
+            local = Path(cwd) / WORK_META / "inputs" / name
+            try:
+                value = str(
+                    art.local_copy(value, local_dir=local, producer=(producers or {}).get(name))
+                )
+            except art.ArtifactError as exc:
+                raise type(exc)(f"input {name!r}: {exc}") from None
+        given[name] = value
+    return given
+
+
 def run_script(
     source: str | Path,
     parameters: dict[str, Any],
@@ -381,18 +528,30 @@ def run_script(
     timeout: float | None = None,
     cwd: str | Path | None = None,
     python: str | None = None,
+    *,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+    path_outputs: tuple[str, ...] = (),
+    producers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run a script job under the contract; returns its outputs."""
+    """Run a script job under the contract; returns its outputs (values or refs).
+
+    Artifact inputs arrive as ``--name=/local/path``. The outputs JSON may name, for outputs in
+    ``path_outputs``, files or folders relative to the working folder: they are stored as path
+    artifacts; other values are stored as the artifact layer decides (big JSON, say).
+    """
     source = Path(source)
+    folder = Path(cwd or source.parent)
+    given = script_inputs(parameters, folder, producers)
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
         outputs_path = Path(tmp) / "outputs.json"
         env = dict(os.environ, **{OUTPUTS_ENV: str(outputs_path)})
-        command = [python or sys.executable, str(source.resolve()), *script_arguments(parameters)]
+        command = [python or sys.executable, str(source.resolve()), *script_arguments(given)]
         log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
         try:
             done = subprocess.run(
                 command,
-                cwd=str(cwd or source.parent),
+                cwd=str(folder),
                 env=env,
                 timeout=timeout,
                 stdout=log or None,
@@ -404,18 +563,132 @@ def run_script(
                 log.close()
         if done.returncode != 0:
             raise RuntimeError(f"{source.name} exited with code {done.returncode}")
-        return read_outputs(outputs_path, output_names)
+        raw = read_outputs(outputs_path, output_names)
+    return store_values(raw, folder, store, prefix, path_outputs)
+
+
+def store_values(
+    values: Mapping[str, Any],
+    cwd: str | Path,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+    path_outputs: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Outputs as they travel: small JSON values as is, everything else stored (JSON refs)."""
+    art = artifacts_module()
+    where = art.Where(store or str(Path(cwd) / "artifacts"), tuple(prefix))
+    stored: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in path_outputs and isinstance(value, str):
+            value = Path(cwd) / value
+        result = art.store_output(value, name, where)
+        stored[name] = result.to_json() if isinstance(result, art.ArtifactRef) else result
+    return stored
+
+
+def store_produced(
+    cwd: str | Path, produces: tuple[str, ...], store: str, prefix: tuple[str, ...]
+) -> dict[str, Any]:
+    """Store the files/folders a node declared as produced: ``{relative path: ref JSON}``."""
+    art = artifacts_module()
+    where = art.Where(store, tuple(prefix))
+    found: dict[str, Any] = {}
+    for rel in produces:
+        path = Path(cwd) / rel
+        if not path.exists():
+            raise OutputError(
+                f"declared produced file {rel!r} was not written (looked in the node's "
+                "working folder; paths are relative to the notebook)"
+            )
+        found[rel] = art.store_output(path, "file-" + rel, where).to_json()
+    return found
+
+
+def gather_files(upstream_outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The produced files of upstream nodes (``{task: outputs}``): ``{relative path: ref}``."""
+    files: dict[str, Any] = {}
+    for outputs in upstream_outputs.values():
+        files.update(dict(outputs.get(FILES_KEY) or {}))
+    return files
+
+
+def restore_files(
+    cwd: str | Path, files: Mapping[str, Any], producers: Mapping[str, str] | None = None
+) -> None:
+    """Put upstream nodes' produced files at the same relative place in ``cwd`` (copies)."""
+    import shutil
+
+    art = artifacts_module()
+    for i, (rel, ref) in enumerate(sorted(files.items())):
+        target = Path(cwd) / rel
+        local = Path(cwd) / WORK_META / "files" / str(i)
+        got = Path(art.local_copy(ref, local_dir=local, producer=(producers or {}).get(rel)))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+        if local in got.parents:
+            shutil.move(str(got), str(target))
+        elif got.is_dir():
+            shutil.copytree(got, target)
+        else:
+            shutil.copy2(got, target)
 
 
 def run_spec(
-    spec: NodeSpec, source: str | Path, inputs: dict[str, Any], cwd: str | Path
+    spec: NodeSpec,
+    source: str | Path,
+    inputs: dict[str, Any],
+    cwd: str | Path,
+    *,
+    store: str = "",
+    prefix: tuple[str, ...] = (),
+    files: Mapping[str, Any] | None = None,
+    output_notebook: str | Path | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Run the node ``spec`` describes from its file ``source`` in ``cwd``; returns its outputs."""
+    """Run the node ``spec`` describes from its file ``source`` in ``cwd``; returns its outputs.
+
+    ``store`` is the artifact store URL (default ``<cwd>/artifacts``), ``prefix`` the folder
+    parts of this task in it (default ``(spec.task_id,)``; the cluster passes
+    ``(dag_id, run_id, task_id)``). ``files`` are upstream produced files (``gather_files``)
+    restored into ``cwd`` first. With ``spec.produces`` the result has a ``FILES_KEY`` entry.
+    """
+    cwd = Path(cwd)
+    store = store or str(cwd / "artifacts")
+    prefix = tuple(prefix) or (spec.task_id,)
+    producers = {name: task for name, (task, _) in spec.wires.items()}
+    if files:
+        restore_files(cwd, files)
     if spec.script:
-        return run_script(source, inputs, list(spec.outputs), cwd=cwd)
-    executed = Path(cwd) / "executed.ipynb"
-    kernel = spec.kernel or None
-    return run_notebook(source, inputs, list(spec.outputs), executed, kernel, cwd=cwd)
+        outputs = run_script(
+            source,
+            inputs,
+            list(spec.outputs),
+            cwd=cwd,
+            timeout=timeout,
+            store=store,
+            prefix=prefix,
+            path_outputs=spec.path_outputs,
+            producers=producers,
+        )
+    else:
+        executed = Path(output_notebook or cwd / "executed.ipynb")
+        kernel = spec.kernel or None
+        outputs = run_notebook(
+            source,
+            inputs,
+            list(spec.outputs),
+            executed,
+            kernel,
+            timeout,
+            cwd=cwd,
+            store=store,
+            prefix=prefix,
+            producers=producers,
+        )
+    if spec.produces:
+        outputs[FILES_KEY] = store_produced(cwd, spec.produces, store, prefix)
+    return outputs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -430,18 +703,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None)
     parser.add_argument("--result", default="", help="also write the outputs to this JSON file")
     parser.add_argument("--xcom", action="store_true", help=f"write the outputs to {XCOM_PATH}")
+    parser.add_argument("--store", default="", help="artifact store URL (default ./artifacts)")
+    parser.add_argument("--prefix", default="", help="this task's folder in the store, a/b/c")
+    parser.add_argument("--path-outputs", default="", help="comma-separated path-typed outputs")
+    parser.add_argument("--produces", default="", help="comma-separated produced files")
+    parser.add_argument("--files", default="{}", help="JSON {relative path: ref} to restore")
+    parser.add_argument("--producers", default="{}", help="JSON {input: upstream node}")
     args = parser.parse_args(argv)
     params = json.loads(args.params)
     names = [n for n in args.outputs.split(",") if n]
-    if args.source.endswith(".py"):
-        outputs = run_script(args.source, params, names, timeout=args.timeout)
-    else:
-        out_nb = args.output_notebook or str(
-            Path(tempfile.gettempdir()) / ("executed-" + Path(args.source).name)
+    source = Path(args.source)
+    spec = NodeSpec(
+        task_id=source.stem,
+        source=source.name,
+        kernel=args.kernel,
+        script=args.source.endswith(".py"),
+        outputs=tuple(names),
+        path_outputs=tuple(n for n in args.path_outputs.split(",") if n),
+        produces=tuple(n for n in args.produces.split(",") if n),
+        wires={k: (str(v), "") for k, v in json.loads(args.producers).items()},
+    )
+    out_nb = args.output_notebook or str(
+        Path(tempfile.gettempdir()) / ("executed-" + Path(args.source).name)
+    )
+    try:
+        outputs = run_spec(
+            spec,
+            source,
+            params,
+            source.resolve().parent,
+            store=args.store,
+            prefix=tuple(p for p in args.prefix.split("/") if p),
+            files=json.loads(args.files),
+            output_notebook=out_nb,
+            timeout=args.timeout,
         )
-        outputs = run_notebook(
-            args.source, params, names, out_nb, args.kernel or None, args.timeout
-        )
+    except (OutputError, artifacts_module().ArtifactError) as exc:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     text = json.dumps(outputs)
     for target in ([args.result] if args.result else []) + ([XCOM_PATH] if args.xcom else []):
         Path(target).parent.mkdir(parents=True, exist_ok=True)

@@ -74,7 +74,7 @@ def test_new_chains_notebooks_and_wires_same_named_ports(tmp_path, capsys):
 def test_validate_good_pipeline_exits_0():
     done = run_cli("validate", EXAMPLE)
     assert done.returncode == 0, done.stderr
-    assert "OK (5 nodes, 8 edges)" in done.stdout
+    assert "OK (5 nodes, 9 edges)" in done.stdout
 
 
 def test_validate_cycle_and_type_mismatch_exit_1(example_copy):
@@ -138,5 +138,5 @@ def test_commands_read_the_notebooks_as_they_are_now(example_copy):
     )
     done = run_cli("validate", example_copy)
     assert done.returncode == 1
-    assert "prepare_data.train -> train_logreg.train: dict cannot feed str" in done.stdout
+    assert "prepare_data.train -> train_logreg.train: dataframe cannot feed str" in done.stdout
     assert "train_logreg.ipynb has no parameter 'test'" in done.stdout

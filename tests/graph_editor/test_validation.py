@@ -209,7 +209,8 @@ def test_a_value_hidden_by_a_wire_or_parameter_is_a_warning(example):
     """Wire beats parameter beats set value (dry-run and export agree); a hidden value is flagged."""
     prep, lr = by_name(example, "prepare_data"), by_name(example, "train_logreg")
     example.update_node(prep.id, values={"n_rows": 10})
-    example.update_node(lr.id, values={"train": {"X": [], "y": []}})
+    example.update_node(lr.id, values={"epochs": 5})
+    example.add_edge(Edge(prep.id, lr.id, "rows", "epochs"))
     found = [(i.node_name, i.code, i.severity) for i in validate(example)]
     assert ("prepare_data", "value-overridden", Severity.WARNING) in found
     assert ("train_logreg", "value-overridden", Severity.WARNING) in found

@@ -21,7 +21,7 @@ def _view_wires(win) -> int:
 def test_example_opens_with_every_node_and_wire(window):
     pipeline = window.document.pipeline
     assert len(window.canvas.all_nodes()) == len(pipeline) == 5
-    assert _view_wires(window) == len(pipeline.edges) == 8
+    assert _view_wires(window) == len(pipeline.edges) == 9
     assert window.windowTitle().startswith("churn.stitch")
     assert not window.isWindowModified()
 
@@ -120,10 +120,10 @@ def test_delete_copy_paste_duplicate_and_undo(window):
     window.canvas.select_ids([mlp.id])
     window.actions_by_name["delete"].trigger()
     assert pipeline.node_by_name("train_mlp") is None
-    assert len(window.canvas.all_nodes()) == 6 and _view_wires(window) == len(pipeline.edges) == 5
+    assert len(window.canvas.all_nodes()) == 6 and _view_wires(window) == len(pipeline.edges) == 6
     window.actions_by_name["undo"].trigger()
     assert pipeline.node_by_name("train_mlp") is not None
-    assert _view_wires(window) == len(pipeline.edges) == 8
+    assert _view_wires(window) == len(pipeline.edges) == 9
     window.actions_by_name["select_all"].trigger()
     assert len(window.canvas.selected_ids()) == 7
 
@@ -171,7 +171,7 @@ def test_undoing_a_delete_saves_the_same_bytes(window, example_copy: Path):
     assert [n.id for n in pipeline.nodes] == order
     window.save()
     assert example_copy.read_bytes() == before
-    assert len(window.canvas.all_nodes()) == 5 and _view_wires(window) == 8
+    assert len(window.canvas.all_nodes()) == 5 and _view_wires(window) == 9
 
 
 def _drag_wire(win, qtbot, src: str, out: str, dst: str, inp: str) -> None:
@@ -218,7 +218,7 @@ def test_every_wire_of_an_opened_pipeline_is_drawn(window):
 
     scene = window.canvas.viewer().scene()
     pipes = [i for i in scene.items() if isinstance(i, PipeItem) and i.input_port and i.output_port]
-    assert len(pipes) == len(window.document.pipeline.edges) == 8
+    assert len(pipes) == len(window.document.pipeline.edges) == 9
     for pipe in pipes:
         assert pipe.isVisible(), (pipe.output_port.node.name, pipe.input_port.node.name)
         ends = (pipe.path().pointAtPercent(0), pipe.path().pointAtPercent(1))

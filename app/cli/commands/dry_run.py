@@ -20,7 +20,7 @@ from app.cli.common import (
     parse_overrides,
     print_issues,
 )
-from app.cli.progress import ProgressView, problem_lines, summary_table
+from app.cli.progress import ProgressView, output_lines, problem_lines, summary_table
 from app.events import RunFinished, RunState
 from app.runner import DryRun, RunOptions
 from app.runner.errors import RunError
@@ -136,6 +136,8 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
             finished = view.run(events)
             summary = finished.summary if finished else {}
             console.print(summary_table(summary))
+            for line in output_lines(summary):
+                console.print(f"  {line}", highlight=False, markup=False)
             for line in problem_lines(summary):
                 console.print(f"  {line}", style="red", highlight=False, markup=False)
             console.print(f"run folder: {run.run_dir}", highlight=False, markup=False)

@@ -92,6 +92,15 @@ def _register_node(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.set_defaults(handler=cmd_node_rename)
+    p = actions.add_parser(
+        "files", help="declare files a node ships with it (--ship) or writes for later nodes"
+    )
+    _file(p)
+    p.add_argument("name", metavar="NODE")
+    p.add_argument("--ship", action="append", default=[], metavar="PATH", help="relative path")
+    p.add_argument("--produces", action="append", default=[], metavar="PATH", help="relative path")
+    p.add_argument("--remove", action="store_true", help="forget the paths given")
+    p.set_defaults(handler=cmd_node_files)
 
 
 def _missing_action(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
@@ -170,3 +179,10 @@ def cmd_node_remove(args: argparse.Namespace) -> int:
 
 def cmd_node_rename(args: argparse.Namespace) -> int:
     return _apply(args.file, lambda p: edits.rename_node(p, args.old, args.new))
+
+
+def cmd_node_files(args: argparse.Namespace) -> int:
+    return _apply(
+        args.file,
+        lambda p: edits.declare_files(p, args.name, args.ship, args.produces, args.remove),
+    )

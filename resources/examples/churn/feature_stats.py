@@ -1,6 +1,7 @@
 """Feature statistics on the GPU with RAPIDS cuDF, or with NumPy where cuDF is absent.
 
-A Stitchboard script job: inputs arrive as --name=value options (JSON for lists and dicts);
+A Stitchboard script job: inputs arrive as --name=value options (JSON for lists and dicts; an
+artifact such as the training DataFrame arrives as the path of its file, here a Parquet file);
 outputs go, as one JSON object, to the file named by $STITCHBOARD_OUTPUTS.
 """
 
@@ -13,19 +14,21 @@ import numpy as np
 FEATURES = ["tenure_months", "monthly_charges", "support_calls", "contract_years"]
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--train", type=json.loads, required=True, help="training split")
+parser.add_argument("--train", required=True, help="training table (a Parquet file)")
 args = parser.parse_args()
 
-X = np.array(args.train["X"], dtype=float)
-y = np.array(args.train["y"], dtype=float)
 try:
     import cudf
 
-    frame = cudf.DataFrame(X, columns=FEATURES)
-    frame["churned"] = y
+    frame = cudf.read_parquet(args.train)
+    y = frame["churned"].to_numpy().astype(float)
     correlation = {name: float(frame[name].corr(frame["churned"])) for name in FEATURES}
     backend = "cudf"
 except ImportError:
+    import pandas as pd
+
+    table = pd.read_parquet(args.train)
+    X, y = table[FEATURES].to_numpy(dtype=float), table["churned"].to_numpy(dtype=float)
     correlation = {name: float(np.corrcoef(X[:, i], y)[0, 1]) for i, name in enumerate(FEATURES)}
     backend = "numpy"
 

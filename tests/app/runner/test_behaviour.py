@@ -85,12 +85,13 @@ def test_failure_is_reported_downstream_skipped_other_branch_finishes(tmp_path: 
     assert bad.read_bytes() == before
 
 
-def test_non_json_output_fails_naming_it(tmp_path: Path) -> None:
-    nb = notebook(tmp_path / "sets.ipynb", outputs="tags = {'a', 'b'}\ncount = 2")
-    nodes = finish(DryRun(pipeline(tmp_path, {"sets": nb}), RunOptions(jobs=1)))
-    assert nodes["sets"]["state"] == "failed"
-    assert "'tags'" in nodes["sets"]["detail"] and "JSON" in nodes["sets"]["detail"]
-    assert nodes["sets"]["error"]["where"] == "while collecting outputs"
+def test_an_output_that_cannot_be_stored_fails_naming_it_and_its_type(tmp_path: Path) -> None:
+    nb = notebook(tmp_path / "gen.ipynb", outputs="rows = (i for i in range(3))\ncount = 2")
+    nodes = finish(DryRun(pipeline(tmp_path, {"gen": nb}), RunOptions(jobs=1)))
+    assert nodes["gen"]["state"] == "failed"
+    detail = nodes["gen"]["detail"]
+    assert "'rows'" in detail and "generator" in detail and "\n" not in detail
+    assert nodes["gen"]["error"]["where"] == "while collecting outputs"
 
 
 def test_timeout_fails_the_node_and_kills_its_kernel(tmp_path: Path) -> None:

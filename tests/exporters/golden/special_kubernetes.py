@@ -18,7 +18,7 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "396308a6e9ec13b9"
+RUNTIME_KEY = "6e6766c46b7faf3a"
 
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
@@ -197,8 +197,8 @@ with DAG(
             "{{ { 'params': { 'greeting': params['greeting'], 'limit': params['limit'] }, 'upstream': {} } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
+            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -234,6 +234,9 @@ with DAG(
                     "env": {},
                     "connections": {},
                     "flags": [],
+                    "path_outputs": [],
+                    "files": [],
+                    "produces": [],
                 },
                 "prefix": "train-dist",
                 "plural": "tfjobs",
@@ -274,7 +277,7 @@ with DAG(
                                                 "env": [
                                                     {
                                                         "name": "STITCHBOARD_NODE",
-                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": []}',
+                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
                                                     },
                                                     {
                                                         "name": "STITCHBOARD_TF_STRATEGY",
@@ -329,7 +332,7 @@ with DAG(
                 "node": {
                     "task_id": "stats_dist",
                     "source": "feature_stats.py",
-                    "content": "e78973bd02829443",
+                    "content": "be83e82e673c218e",
                     "kernel": "",
                     "script": True,
                     "inputs": ["train"],
@@ -340,6 +343,9 @@ with DAG(
                     "env": {},
                     "connections": {},
                     "flags": [],
+                    "path_outputs": [],
+                    "files": [],
+                    "produces": [],
                 },
                 "prefix": "stats-dist",
                 "plural": "daskjobs",
@@ -380,7 +386,7 @@ with DAG(
                                         "env": [
                                             {
                                                 "name": "STITCHBOARD_NODE",
-                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": []}',
+                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
                                             },
                                         ],
                                     },
@@ -491,8 +497,8 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'fetch': { 'size': ti.xcom_pull(task_ids='fetch')['size'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('396308a6e9ec13b9') }}",
+            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
+            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_SOURCE": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -518,8 +524,8 @@ with DAG(
 
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
-# e78973bd02829443: feature_stats.py
-# 396308a6e9ec13b9: stitchboard_runtime.py
+# be83e82e673c218e: feature_stats.py
+# 6e6766c46b7faf3a: stitchboard_runtime.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -528,126 +534,175 @@ CONTENT = {
         "Jv9Tucy1bqWnpGg+sZWxSDcl8hbugI5iHRSPn9uIDwyENnrUbT8xmuitWgbKv16inhd+dwTno49V"
         "dE3qWilfqYNo+h08H6mli6DXNxcmVT7r4fs8TIZcyOhjt3VfXg+tWQ=="
     ),
-    "e78973bd02829443": (
-        "eNqFVE1v2zAMvetXEMIONuAYG7DDkMGHbG237tAGTQoUCIJAkelYrS15ktzOKPLfR8lJWqwblksS"
-        "8vHxQ4/knF+g8L1FcF545bySDowGXyN8m9/Ck/I13Mzml2cLkP3ZRQbGjsarvp0P8FQjxQYPKAdi"
-        "61D7nLEZLLzyst4aYUtw0qrOw73ZTkHprveEtFY9IggHk4kWLRaPoukRTOeV0Q6SH4vrK6goV0M1"
-        "EVyXUCrpXfqZmd5Hip3JQrzRCBFttvcofQbexOor1SAE6hK2A7xbLC+XX79/uZ7dnG2ub5fz2+Ui"
-        "Z5xzxlTbGeupol0nrMPj/3tn9PG3cSeY7ttuCHl1x9jF+Wx5e3O+gAJW3KOmOW5ao33teAY8/mqG"
-        "jayJG6PJ9V1g2UjRNNEgCWOF9JsBKTlfMxaLsMR4LCif2V3f0lzn0ZOkB0guynIjDr6ETyZEpDSR"
-        "+qHDIpSfN0aULgOLP3tlsSyWtscMamy6gke00jtwXaM8TxlROUp7II9fgd5RQnZHDt3l9GpiSIIx"
-        "j+ErfsfXGZQxY0XZfMqGf0GHN1BvhykD+hxmK/uyYtFQWXo4IgqW/Ex4cREMyV0G0jR9q11xHH36"
-        "gl9xWfdWY8nXFDpEhzTWYiOCqsj2HPQwhZg+GWOCZZ0HWPInSZpGBQYEyRaOGfeReCvkA5IqC3pD"
-        "KpIz/CWRRH4ZWzm31tjp/yqgMQWvNFgld6tpBoomNKSr9xl8WI/JVXbKT/Jq0QqPyan3N6VEdZKm"
-        "wzKHx3yOAG7Nk+Nh93zSoE6GNM1GR+x1E0jJbU2vy2QsbchbFDohIHw8gV86IfShkzEobm+AniaW"
-        "wbjRVPiruFx5bElR+4ztWWdDQRV/PjSwn9IRskbTrnhwaqdFQ2puxa/kFUMGDzgUjWi3pYCHaTg5"
-        "r92rB3q2lMULZTrq1bgc9aMi2hX/yw0ImuRPlAa1NCWtQ8F7X00+8TTseE13p8HxHeNClTTf5JlX"
-        "483cxDHzabydtGf80AhZji1lB46U/Qb88szH"
+    "be83e82e673c218e": (
+        "eNqFVMFu2zgQvfMrBkQPEiALW2APhQsdvE3STQ+NETtAAcMQaGpkMZFIlaSSCkH+fYeU7PV2i91c"
+        "Ig8f37x5MxzO+Q0KP1gE54VXzivpwGjwDcLn9QO8KN/A/Wp9e7UBOVzdZGDsFPw6dOsRXhqku+EE"
+        "lANxcKh9ztgKNl552RyMsBU4aVXv4dEclqB0P3hCWqueEYSDxUKLDotn0Q4IpvfKaAfJl83dV6gp"
+        "V0uaCK4rqJT07iN9MmG9qoX04AbZBI6g1luhtNJHuBJe3FjinJO4E6IXJNvUoIiwVi1mEMULWAv7"
+        "fUAfg+lHZgYfNR5NFq4ajRDlmMMjSp+BN5EuoCFor+AwwrvN9nb76c8/7lb3V+Xdw3b9sN3kjHPO"
+        "mOp6Yz2pOfbCOjz9fnRGn76NO8P00PVjyKt7xm6uV9uH++sNFLDjHjU1quyM9o3jGfD41Y6lbIgb"
+        "Y8gNfWAppWjbGJCEseRVOSIl53vGoghLjCdB+coeh44at44nSTpDclFVpZjPEr5YRIuJ1OL3QVms"
+        "iq0doottX/Cz/14cyJjkJ1t5Sm07Oko7k8d/gd5RQubtuGRAf7MLcqhqFgN1bGURI7lFUZX9xJuE"
+        "u3lMm0bkSKiI3nHZDFZjxfe5N2V0NElz4fzYY1K3RvjphjTWYivCzNHd19DMJcTzZCIKkX0eYMnP"
+        "zGka5zMgaKjh1Km3SHwQ8glpZgtqAOnmDH9IpCdwG6u7ttbYf5Tb04CLOKh9NZU9uUhuVf9d9Lcs"
+        "1h3hu5OIi7KrUHMx1ZzNsF/Zc4n7P290Hy2RBuvk226ZgdqTinT3Wwbv95MtKjs7Q1PboRUek5O8"
+        "9F8mRQ30VMISCjPyGgHcmhfHw87wSYs6GdM0mw5iAWUgpWNrBl1NbU3GvEOhEwLC72fw35UQeq5k"
+        "uhS3ToCee5nBtIlI+MW9XHnsaFDfMvbGehsE1fx1LuBtScvTGk1PkFaSOmrR0iPpxI/kgiGDJxyL"
+        "VnSHSsDTMqzKy+PdEw1UyuJmNT3ValyO+lkR7Y7/YrVwcpy/UBrU0lT07Ao++HrxgadhiBoapxan"
+        "CQtrJq/I3+SV19OuL6PNfBl3viOiuRCKnErKZo6U/QU1yw0C"
     ),
-    "396308a6e9ec13b9": (
-        "eNrVPP1v40Z2v+uvmOMVMLmhuUl7BxRaqDh34zTbJOuF7SQFXIGixJHMmCJZkrJXUX1/+72vGQ4p"
-        "yrsJkAINkFgk37x58+Z9v5l4nnfTZu3qflkmdXrWqDZpHlS9K9psq6f4o1FloVVRplrtilTXqr3H"
-        "x1Yvy/LhdbOqs6pVq7Jo62TVRpPJ7X3WqHWWawV/G52vz/FjkhU6VX7WqkLrFHHme1Ulla63WZ6r"
-        "pEhVsVyX9TZpA7XUq2TXAIJWAdZHnTdTnHWSl6skV2m9Pwe6VLatyrptACqk8UiX/ojvgMjmPqvw"
-        "E0z3EbCU9PXri/9QDf5MWpWo73ZLXRe61Y2qynRS1oBFXWT1Oi+f1FNZPwAaWj+uvQHUsD4gOmkI"
-        "V55UbVmpNEthzVeGQ7BkgAWeLGG1SwBWi8V7+HBT6dVioXwciexs7mHpwJ2CaIPpm1CmbGgtq3zX"
-        "wDImv5TLJqA3Ga60qHbwJ6k1MjjnKRaLWjdl/qhj/gzTJDnMMYXJnzIAfcpwDx9hNYmqskrnsBWT"
-        "KqmTrUZOLbMizYoNzH+fre570I1u1WOS7zQs8a3ssPIbrdXF9dtv391evr398foy2qbBdHJuZWLq"
-        "0pkVv+hVy5Q6271uRZBWGh7bZLMBkMXCUgWreAMErLMCNhxhJko91Vnb6kLda8C7KmH9q5b34jGp"
-        "s2SZwyYVMDzFLSp3LdGQFcDfRP3nzdV7Eso3QKjILPDWIbXOHjUOXCzOzxHLjBYOzCyrNiuBJ36L"
-        "kgQQGeyVBgbt23vgmwLppIE4RfAG6ESKZAokWbMCEQXlErlhxJGUhCmmffynm9t3t2+//feri+uv"
-        "46sfbz/8eHuzWBDvt1uUAdw55YNmgDgUJDUkGmVhZAf2QcE/FZAGL5tOsWPR6Kjaq5urH6/fXqrz"
-        "c+I2Ew5PhmNJuFR35vHcbKoCeuaEHP+B7w+oO7l6f/HD5RyfQQh3eau+efc9P39cldv5BLmJv4CP"
-        "wgvSAJkK+LBYvE5Y5V4j3Otat7u6iH5pygLGgEFw1PRDmV6BBCVtWUcTz/Mmk3VdblUcr3cwSMex"
-        "mARgCpCd0LZNJuZdvYH1Nto84wzmd9mYX81uWdXlSjfdm7392epthXvG04oE4iRRslyZud8meY6y"
-        "GKofkqoCAWHoNGmTVZ40DbBAIO2rECRB5ykD6mK3NRCX8JvfVkl7n2dL8+EDPPKHdo9zmPcXxR6M"
-        "EUtOfPn+JzVT3ohQeZO3V99/D9ob34JFBBhHUs5lXd7kv95e/RB/uLj9FiFO7pI3ufnu3QeL6CGr"
-        "PKX+rL5LcrBAqLloP0nkQQQnkwmtWF2RBFzWdVn7lx9XmnRMpBd29oKtKRhXGgxbku5WmmxgqgFD"
-        "DRpghMjfZk1DBgyEBaFRns8bDSYhzxrciiAiYZn8zXLcB979qovZbb3TgZBkzLQl4rLT8YTdIrsu"
-        "Xor1im/U5xp1NOagzYh+sSDzQsYarBkbMXxBNhd0l51sCmIkVhFBHR+wLHfo8srOopPiW/sJrhYB"
-        "1fm/dS8DRIYuweDC36nB2A3wabFZGgqPgyAi7D+TgyjXSNyWPBCui8ez51tl6ctOKTLMZTbgRHGW"
-        "TsFU1fSiKXf1StMzSpG1kDKr9TG412JjM2YWooLwBfmNO7Yuc4hVCCeGH7AnjBRklOTzQe8NTgwV"
-        "KiCbY5bCRgpbELpcA863V+9vL9/fEjI2ex0uppoomcKmlDm8/SYBl0AfePEQvOyqXN/BmFBFUTQH"
-        "GD8gABHiFyBYLKagC6uWv4OS43eyGX6q1wnY3XgNrrms9zMECzpZ6A2E/3zOQJIQd5xDG6L4HBy6"
-        "ePwdM8NOFWJSf//8uLswPQkyyjDwQdCv82RzgtU06CMEONbdo+tZLLYQt2Lc1vmxgCUXpgbti9EC"
-        "+hjkBjhff4+m1l2SRSOzVOsk3RMcaBnS0WCwW4KAg61qm+ANzIl2PRYHiPAUxi6T1QOZMYOTTbA6"
-        "2Bc0kSiUN6XIO5LHsA/ESmZg+GkAIjpjYORxAMS6YGD4aTgVaYadip4GIKwjAIIcIF5G/CoYAIqu"
-        "9CDl3RCUlcZjIWJIfjUEZCXpAfKrISApBcAdHmT6x4BE5CFUj2g0aCgBRRDmbBs/eB5gAJnszQPP"
-        "wTHXjfx/aioH9NSEJO49btEbZ9JnluW/kQMEF3EPaZARbiuF/ioHP4auc2pCmk7GSez7nlME/hYt"
-        "K7wEgRY9oRgQ7Lf12KJrEOGTOmPu+UC+MKuVqHYT9IS+giikAYVF1vhAhP949+U8ILMAP7+aB31O"
-        "EbOR8mijW1/2MFSHZ/BohmkWN3L09+N2t+7UDKKywE+/t1OipTOcCTHeWTWeDySEddUBFFUewom+"
-        "WkBLIyl1CPsTDEaw9g4GiIITPHpc+DOghxR6hn7PGSZKH7IjHM7Eyj0j6+cMEjMQgjEejhAlPxpi"
-        "DMLYGFb32WCXxC7wBvUHsNoPB4h9GBtA0jQjiex/AMUeokHdH8PhSM2M5K//mfT1aNms18NFB11s"
-        "XWebrPAxeegi6p8pazbRGgQ1xAq1wtgKVT2yMdnP764vMbTB9bHmfbi4hizv9vIaX9tokr/9dPH9"
-        "jwRO+D4dZb/D6W84yjO0YfXEkFUS8bZ24WMguQbLMWPfJgYf5BCLGbaG4WM0i3EiveeShV2QQcl8"
-        "mbAmrp0Qzto8U7rpPDrA9Kzat+UTTIDhf60p48JJ0UFPMU6HdxDNRxBGYNQQugUNVcR1+dTwW1tX"
-        "gezeNW/Zmo07U4whNdMc4Z5Me6IhtoTAYTWfRmE3cRTPuttXdTBIn4+iDc9S/umdvuYEIH3HMfDE"
-        "8QuS6kD2wuUhU6WhpA8zpSeSVp1AumElVPm7Al2ZhnTBpgHiJoJut8fjZSe56H1zxHHeyQEzrxkL"
-        "7DAAnR4FYSgFU8EfWSlih4HfQvlm3beQ0vmIyQQn7idN7CXQiU6tjw1tXH/ki0O1q+BBJ9uprULc"
-        "dVQLI2g9J/bmG6rN0TacNTZ5GSsj/tbqIee8hj7fxKUmwaRIF1lJCaUBk68kEaBSWDpZLL7Teyob"
-        "YDRxrwsq5jqplEpLzRUH/RGE5Y1qdkCWsXshBEMPnKw/Ze09wNHaQrMMdHJEcoiak+s1ZvKcqTrJ"
-        "J/DGt/nnWQOu8akwkhipC4uMZLpjVbKk0gDJcpfUc2aSYC7d3tflbnNvyoMO/0zS/GJCeHj+HCnv"
-        "ANl0zQguQqogJ278u1cocBKCh4qfyNeZB6bcPDE5c8mwRN5Rzgn91DVM5kuHcjoWBxmpANI6yDsc"
-        "PO+D1/v++I47DA0ITkpc32NTBUoZ0TrGipFTVuz0SDDWzeVw2XfsdgjG9SDTP0cHnv/Z6yjQ+ZA3"
-        "UphFuXeeZSKs/LIJmLywcBlyNHz+W5dg/UZ4TMtLaxAxfYlGB25kez+DNgo+goljifuGzWfkxvo2"
-        "gZhZKXHGWJ6M+ZvP+xKz1FLOdMdWU6LMGEuwFDT0AwNQyw9SbmcTL1Ul8IEt1T+nagMjpd0hyEK1"
-        "uterB6oJhFwZ56IamQwsRNm4QBbWZQzen9VFKmU2p3U3NasCRFnj2ipbKKVSaoL17rXaA7EWKIj+"
-        "u+h8vedUyLGxETdLyt9cmLWHb40FOVCK6XIw+FP93MOJ4Cbtm6m7uCBbEaNdVh0qECJ4hXTC601e"
-        "LiGB8IN5n7q1cpBNe9+IYegp1HvAx+XlM7P+QpNfgmGbAoOIM/WFOgvVWfRLCeGygzMIjkiXiAVt"
-        "Z+/byCKOKYofYaBdDax9fgQCi2r3lfbjxyCKY648xrGazdQZhPHV/oyMwX3SJC1kaPEjkI2hwxn3"
-        "BiEt6N6D79nCsr4KcPSXx9RYiuJHCj/84AgELev4OBGFKAWiGpoPPFf5BCsvZpztHY0T4+rfwvpo"
-        "R0L1E3KTfgckYHp8Nt5JO85fy1aqQ1yAfCkW8+N6v/IPDjNxU+L4OZjCMP0MHCMH/B5igOONsjuN"
-        "m0Qs6gs9BQ1lpQv/4JoFIAYY/wRc18WqRN8/O9u16/N/PeP1raejU1lO+t3EIUBbHhp7BcYmq2KZ"
-        "0S+WU3T5ZIbgrzVD13oLkRd3VG0zD6RDf9SrHeaYYCF2BRoClFqqelNvA0DwxSrXECZJDpMCbJVp"
-        "p/xCIIgaXfsyos5Oz7vjG6kzoFnFHfBIBj1gifb6ngBB7mwCj6y+m48AWNJjIp0Acedcy1gshUtC"
-        "emysmn/UUfhfapyFg1bJMJQKnXDy2B+4ZfvOJ/RQc9kklqSAPiLRQns4Odq5W7ezAS6Alw2DnX6O"
-        "baT7to0e2GMPxvTTBkFeoAtwEBJ2UyGOXZOdI5MDGFheDsUwSnsdA1hIS6s9BNgmaQE5Ur/sqj11"
-        "wA0SQu4DKSuMakE68mxzzyQ0kIZDyARYW25Vb0E0631EXUHwSPSt4Dr7fZmnplHI5wAkWcBWorTH"
-        "0rrEDk1IxylMw+vcPSwgosntZYdr9FryBEwps4ZD33Jw2EDZ3tR7WV5DGQJstGwn1TIBPMGkV/mG"
-        "HWDMbtRbEPBAmoKA2Nl/zPe16QYhbdI25yLnYpEnxWaXbDDjW5dABokbD0EKKbD4FzwD4GYA4p/N"
-        "eRlWT+4Si2REWVk/Gbi8TFKrFDEmd2MjLDeyX7UZ6b6zGFiqMrJKPktIEIHANcgv3wPJ8YJO2Ysl"
-        "iD2KWWw45qOimIHSLYLlDoYcE+0781G/xtIOEoXg6NzTlEXAblSGiWCFJ0XYGgwsKc9v7BmaoRVb"
-        "OtfM4WJtk1uCE3/Fts5MxOU9ftdifY4KpnfzYC6Nzg1j/7xRxzTMDddx/qTY+13BpvGoa0ljuB2K"
-        "Vf6p6cLTma7N1JRa+OgNnZlqXBZa9j/AGCAVz031y9S+sCbkWX7NKt9QF9KcVGcAU8plICTWG1FW"
-        "phYshDXk7OocV0IkiHdHqL7vwK+R4eAd8408yKveF4erIW5EqFyWzR1LHSqjhujyRXvBtMbmNawz"
-        "dK26lZqOis5IEC1U/3UkekCVA007foD4gQ4dDQmamR+Tjkkn540a3UoZwvfSrKnyZE/0eoZ6g8Ak"
-        "iEPdpoUS7R2rgt7ST1MYGAntec6J69BRrMRoRY9/iQr9FGNsQHmY/6mkjDsxrucNgqCHflQonJMu"
-        "c3dDSG4j9pU+PgSjQUXfdJlgAk3YkRe/6HykcaDW4WK9CO1SVu2B+3TiCoItPq1oDyCY45UJl5W7"
-        "2Gto8Nmk4EQzU3QkOolGG4J6FIJ6dl/wa5STBfSDqGkhExSbfTiy2HabqAHts6dLmhhcegNue/aX"
-        "McNt8kbhwqSP0rzuoVxv25mHHmMo2T1ZtmaK7eVnxKM9cejh6gzC6H6fUH+KuMNTkR2JwuCUwtQW"
-        "b4mdnzQAcl5kXY6B98KE3gjHcpF/xJJKbwhD4zh+T/bAdPMcIwgInNXR+RqLyx3j+iE5DDPpNxGp"
-        "S8SRi4eQhpIIEkVd+wG5Tw+7igwFmCneMayHnfWPjApOZ152E7p2OytApPFQrOCBVJuoNwbL9DBl"
-        "Unf3hzbNUGpkYgT1qa4AqOw7A234wbUNidUh7DPTgElDXeBIrAsOSWb4/BLmaknTMmpWoDpe5RkE"
-        "z+DWvyNw7Ar8kBSAr6YGeqP+/s/RXxVG+HTIa53VWIkCipxkDme0+MpaR2hPm74G12RkJ6JtYJxG"
-        "TvSIFKIyMsW4uTXmE41OfRePlXkv4NhEJzUspLYrfZLenMFHbMBqIh7oTjlqZFjY17xc+t6r14yS"
-        "zyEGwfTT5WFHYCj7xrixYa15wYIGA5UKre4MKsj+1c1RiQOSyhZs7hISOi55fGZ5mVhuC7iw4xHK"
-        "kRHNuSh8X1FMNw+HDgyaq1XjZUxMFLOh7OJOJB3b/MUiq+Vg7nUwkqgYCZPNPqGYPdPbCzR9sj5d"
-        "3wxndqRAMJi+WWDsi7Uts9mRFjtNcmuXwl59hbbeJAUnc/tTJYGTR7+Ep7YWw/1NOgPzpmtoOUdh"
-        "OQHEoswTBgEQAduTMrVa1uUDpOeGwUgecJfUohcUuRZzPBQzXctnFxTHRtQzA746sFSDc4/rrj3I"
-        "ns2anjCpNgfzfc60QHgOXV21VxV+DkRvesppi6uOShI5L6nkxFE7GodB1dca40miE9Mb+PzySswy"
-        "zHUVZARQk6UUok3VATA8e1IyhN8uw7KGBLuAMNWU7uj84Usz9ifc7sAwY/1jeEFAmOTUy7lcToVm"
-        "l6FEi0lJpRNnaDQF8s9iQK8ENHX3z9TETcfKtryntp0zHyfONLWlmjWoy5mYyi22jZfTVk/pb6+x"
-        "kZBlWw2Yp2oNMtWOQbx6pYsNpKfxw1NS49lQougosr/kFWA315RHbWRPJWEboHIzh5q/dBuJxlEx"
-        "dc+3HZyVOtbS1lsEzcRldVejGeckc7Mzcl2axAYhHMRnbh5ng72OJ8JyOgoGf8nEwl83H2ez3x/S"
-        "lWqF7TP524FUdbmpddPEy6TmbkH3LS83YoGHXwZ7NLDcu+L/rt4bdzec/hhxHEj6aN34hKP5wIIZ"
-        "GpnjW2RSFuarCiKwfGfBHLfACFGMgJVGKfuKc5GSmxwNB6rMNZjoVqPYJvX+66zWdALbB/1YZx9n"
-        "vQslHjVB2m3VmSLXYZl5ACBQr+0xX7lc0kshjyr8cnbZ2dy+l+53b0dqOJ3kDooggx0PSQUwKuV0"
-        "myOyHsLQbHAwdLQnw4s+sbbbQ+dKYhD23RYmafzToksSYWXVCsOpO2xTdXSHTZXUm+bTgHKLbdh7"
-        "vnM6YOfndNjpeXbgIWAcho4w5OiSbITTLKRvgXOmrAvyBFXh7KOJ8Ah67mg7c+cP1HW0RENH9Ieo"
-        "c3dT73SX6IS2X+8KPGBl7zE6N3PNTdz/fyqOlzakclo2eDw+q8siBPt/cG60TY+rgM9OFVAuSkLE"
-        "JHcgUWX3jXhOvpfX9REiOW+HOYJ69YLeBXPXUQF66gEbSYF08Mlzer8mRqXkRGA6l4m5b1H+TzJV"
-        "N+9++Oqrv05OJqwpi0N3JzECBfBHskdadHj8ofPiR6YrOAbHc8vw7/GHkw69izhS/I6sOQolHBhd"
-        "1zNnMTe3X8PGCpPGQgq7DjwrMwwL+k0DuiicD/jHmEeKAOUmWuVlo/1e1wHZHbHSYBah/oTHJ/qH"
-        "ZSmCvuartCaEPghfySziqUMM+EiLCMthgNY9+fX7/ANZQUi0xo+HjthEe5JzYAuHBuqTJsdcSsTu"
-        "LF9oN2ddG06RMpPaAADRgRcNsSUKM+GN7pdMEnYUsdghl+mOmNTZfuP1zRlFvuCCY+11IJJ9jF4n"
-        "jodPjR2isBbskHkfUVne61dDCaE8iVRPBvQcxSEvUWQmC2250dLI+4p3zXywPo+OS+o7BdqfrBDm"
-        "0HVmPMJurjZHF2K6PtAXnzeHXP+M9g8xOUfGaC8jL3CwRUmaWgvom+slL0CYW+Rg/6TEPvMOz/B0"
-        "r/Nq5rm33su1XBWVWxgvYu3udli0FikZvPMGY8GktTeBucz6AtauCnR0u310Gj6EDlmbPZ/XCZId"
-        "6PTlTqzEXqLpZngRXqwsDMAjNDOKLrrBJAYvDed7+KMLAgPqLsa5hU9HBu3/I+Fl+vAaJKBMVixX"
-        "DQQFOm7rnTbzrL3ROQ72PrkxgZjOcScS56E/OFNDSuBeYu2XhhDE3NLrHWR2qyQEZExMU+UZ0B6y"
-        "Sy5siYSAxHyfPMFgljBzTZAz0pzID83hDeMuCaaXE/TbZSUa9iXrr6E17l1wBt/d8z8cRJnYbKNb"
-        "/J1mWOMEc+Zbe3buqS8Y2KEziPppT3BihcfFBbNXpxbMCwkZpm8x5aVwYTC3dDCdHMFYS9tUaGG4"
-        "5gMXd4SJxXtud0/+txMUPdxBPvQFAFpB68BQaC1QtwXMUJojMFX27QNylB8aOsoQ8l2CuHyQCy6j"
-        "w0nouVrJvc3xRmxVgwEniF497UtwAniyVY4r0rm5OEaXEMdydo7jWBBkchRBMPkHZ4TmaA=="
+    "6e6766c46b7faf3a": (
+        "eNrFPWtz47iR3/UrGOWqhtzQ9G4uqbrSrLbim3GyzjzL9mTvyqeiKAmyuKZIHUnZo/h8v/36BRAg"
+        "KVkz2c1N1a4lEmg0Go1+AxoOh1d1Ws9XsyIpFy8qr06qO6/c5nW6ViP8UHlFrry8WChvmy9U6dUr"
+        "/FqrWVHcnVbzMt3U3rzI6zKZ19FgcL1KK2+ZZsqDv5XKlif4MklztfD8tPZypRYIM9t5m2SjynWa"
+        "ZV6SL7x8tizKdVIH3kzNk20FAGoPoN6rrBrhqIOsmCeZtyh3J4CXl643RVlX0Cqk/oiX+ozPAMlq"
+        "lW7wFQz3GaAU9Pb12V+8Cj8mtZd4b7YzVeaqVpW3KRaDogQo3llaLrPiwXsoyjsAQ/PHuVcAGuYH"
+        "SCcVwcqSTV1svEW6gDl/0BSCKUNboMkMZjuDxt50+h5eXG3UfDr1fOyJ5KxWMHWgTk64wfBVKENW"
+        "NJd5tq1gGoOfi1kV0JMUZ5pvtvAnKRUSOOMhptNSVUV2r2J+DcMkGYwxgsEfUmj6kOIa3sNsEm+T"
+        "blQGSzHYJGWyVkipWZov0vwWxl+l85XTulK1d59kWwVTfCUr7PmVUt7Z5asfL67PX11/ujyP1otg"
+        "NDgxPDGy8Uzzn9W8Zkyt5V7WwkhzBV/r5PYWmkynBiuYxUtAYJnmsODYZuB5D2Va1yr3VgrgzguY"
+        "/7zmtbhPyjSZZbBIOXRf4BIV25pwSHOgb+L99erDe2LKl4Co8CzQ1kK1TO8VdpxOT04QypgmDsQs"
+        "NnVaAE38GjkJWqSwVgoItKtXQDcPuJM64hDBS8ATMZIhEGXFG4gwKGZIDc2OtEkYY1rHf7m6vrh+"
+        "9eO/fzi7fB1/+HT98dP11XRKtF+vkQdw5TwfdgawQ05cQ6xR5Jp3YB08+LcB1OBh1WzsWHZ0tNl5"
+        "Vx8+Xb46905OiNqMOHzTFEvCmXejv57oRfUAnwkBx3/w/g73Tua9P3t3PsHvwITbrPb+fPGWv3+e"
+        "F+vJAKmJn4COQgvaATIU0GE6PU14y51iu9NS1dsyj36uihz6gECwtunHYvEBOCipizIaDIfDwWBZ"
+        "Fmsvjpdb6KTiWEQCEAXQTmjZBgP9rLyF+VZKf8cR9Oei0p+q7WxTFnNVNU925mOt1htcMx5WOBAH"
+        "iZLZXI/9Ksky5MXQe5dsNsAg3HqR1Mk8S6oKSCAtzaMQOEFlC26o8u1atziHz/x0k9SrLJ3pFx/h"
+        "K7+odziGfn6W70AYMefE5+//5o29YQ9TDQevPrx9C7s3vgaJCG0sTjmReQ0H//Hqw7v449n1j9hi"
+        "7yoNB1dvLj4aQHfpZuh5v/XeJBlIINy5KD+J5YEFB4MBzdj7QBxwXpZF6Z9/nivaY8K9sLJnLE1B"
+        "uFJnWJLFdq5IBi4UQChhB2gm8tdpVZEAA2bB1sjPJ5UCkZClFS5FEBGzDP5kKO4D7f6u8vF1uVWB"
+        "oKTFtEHivNnjCatFVl08FaMVX3rHCnUU5rCbEfx0SuKFhDVIMxZi+IBkLuxdVrILYCORitjU0gGz"
+        "Yosqr2gkOm18Iz9B1WJD7+SH5mGAwFAlaFj4eaEhNh18mmy6CIXGQRAR9J9IQRRLRG5NGgjnxf1Z"
+        "883TxWGlFGniMhlwoDhdjEBUlfSgKrblXNF35CIjIWVUo2NwrUXGpkwsBAXmC9IbV2xZZGCrEEw0"
+        "P2BNGCjwKPHnndppmGgqbABttllyYymsgekyBTBffXh/ff7+moCx2GtgMdaEyQgWpcjg6Z8TUAn0"
+        "gicPxst2k6kb6BN6URRNoI0fUANh4gMtmC1GsBfmNb+HTY7vSWb4C7VMQO7GS1DNRbkbY7Og4QWn"
+        "I/zvmI7EIXY/CzcEcQwMld9/xciwUrmI1K8fH1cXhidGRh4GOgj4ZZbc7iE1dfoMBo5R96h6ptM1"
+        "2K1otzV6TBO3XsUHFw8hGj2324h5U6+mUzTMhHeRtdlY5gFxYzGq+Gg/YHp9yjxeGQZ+SOuVERye"
+        "X6oMdCBYNSAlcLfz3hL8WaIePURqbBlBU4ziRfGQQ1+VrHlDw4rAcDEqBh9t/wCXwWXdkbEiSNCT"
+        "tAYAix21A+GDCFXoAxSw70GE11XwEoiH6i4WuwDbE1KzZH5H0l3DZM3kPZoHNJDImeGIHJJIvoZu"
+        "I6aPbsPfWk1ElOg28rXViEWEbsPf2kPR8puh6FurCYsOaIIUIFpG/ChoNRQmc1rKs3ZTliVD3lvc"
+        "kh+1G7LscBryo3ZDkhXQ7vFOhr8PiEPuQu8eZSl1pUYRcM+68oOnFgTYqs448D3oUl2LheeGspru"
+        "G5CkgEMtetIlQbPDndb2i3Yn2jQubHzSgS27z4UrD63GT7yp/kQGCqjwFbipepeZ7eDPM7Az0LQZ"
+        "aZOz2Wy0/1zLRnbeNWo+eAg7SzYs2eigX41FJbIQPDAStxgbuCNbJS09Eb1V4Oy+DViJFYgQXCMf"
+        "kPDvb76dBCS24eN3k8BdMlp1xDy6VbUvzBR6j09gcejVM7Bxab8ets1D+0YQ2QH09J31EnExxpEQ"
+        "4o2RJ5PWyrLQsBqKTGm3E8FhGhocSbqEsD5BqweLkVYHkTTUHi0i+NPChyTLGO0Sq5tIn5ANlfZI"
+        "LGXGJIatTiKPQlAP7R6yGTpd9O7p68NyZ9xaJRFQvEBuB5Y/7Q4iqPo6EDeNiSPdFyBh2mBQCPXB"
+        "sLhmTPznvibB0Zk2C5i+Sduio9PNETh9vUmUdEcjkdM7mgiU7kha/LR7BY1/Vqa3ae6jA9p4ZT9R"
+        "5EVb/GAY03J5c7TPURxFxq7/6eLyHM1jXAOWDh/PLs/enV+fX+Jj45Hwu7+dvf1EzQne857aBQ5/"
+        "xZ6Cxg0jcBqtgpA38S8fnZElSLcxGwKiHWGvYEDMxMF8tJHQIKPnHPYyE9IgmS4DlhZLyw0wclmH"
+        "/xrzB9o4kvfH4gEGQBeyVOS1sxWYggMBJiI8A48wAlMULc/QDop5eVwWDxU/NbG56dQRwemSNSFj"
+        "jG4Z4xzhmowcBhF5R81hNs+DMIvYC2fZrKv3qIE+dUyzocH8+ZW+ZCdyccF+1MDSXeIuo21LIUYd"
+        "6SPbF73tB+JWlYDLajjU87c5alwFLqdxJUWVBc1q9/tcloPqvLPYcdLwAROv6rOC0YkZdSxW5IKR"
+        "wI8MF7FSw3ehvDO2jqDS6LHBAAd2HW/WZKjoR8YOCI1v2LEXQm+7YXt+ZCJZNw3WQgiaz561+TPF"
+        "d2kZXlTGAe4LRX9pBJrjJho/XxvxOkhBbgGSkoISupm8JY6ALYXht+n0jdpR6AktnpXKKSFguePg"
+        "1SiOWqnPwCwvvWoLaGm5F4LNdscBH3K48oLmFuppoCImlEPcOZlaYjSIox1WAANo45sYxosK1PdD"
+        "rjkx8s4MMOLphlTJjMJLxMtNYIhdxgTjMfWqLLa3Kx1ituinAy8HgwqPT8dwedOQRdeY2kWI1Z3a"
+        "Vf7NN8hw4q+EHn8jfay/MOb6G6MzES9d+B35nMCPbMGk3zQgR322muYKQK1peYOdJ27zcuf2b6jD"
+        "rQHAXo5zrQqKYnqatbpQ0bpL863qMRibsSwq+5bcDkG4PsrwT9Ejj/80bDBQWZs2EtxHvre+y0CY"
+        "PWARMDgwcenS6T750ikYvRF2cTk0B2HTQzha7XqW9wjcyPgIBpYkdgWbz8C19K3QRrr89P764t15"
+        "/PoCzRkMxvtxjIZYHAeRyF8/wGnCZh28/XD2ui/QnhXJYji4eP/X81fX56aFTpidNLHc4QCzKlfx"
+        "m/P/xBY8VBXHQzvGBCOVFNIUFUiySSy9hY4nPZqYEFqbI7RhngY/fbh8E8PynCHwyMKQ4HMECJak"
+        "SlGxtgKstFsxCISTAZGWY2LM21bwP1TsgeikpKxTDNJVMQdVfdIgIHMcla5beVmyAwDZDseZKRq4"
+        "NlllMOfsxJYBPZ2C4cZ5EMwO5HNl7CLJjvCfLJ2xLgFui+NNMr9LbmHhOgrZtI74k0YddqLV7Snq"
+        "RUa2JlpS4LFZ/BKQXkEG31UUSmjG1U9AbgL9av/bsNPZ4dN9CA73YcRrEbPXGJO/gZkD37VSgWi8"
+        "QzhPnilJskrCT+fCOuv1EuNxmUruSXfyRp6pFegxsw6CeONdD/0sWc8WiRfDBovBKIspsxkzIVCT"
+        "xh2axIsgaIzK5RC2nsw/9l8ADV8AGzy2Cfeb8in4r5y7aUJUmyyttZnU7LZ9URQOlLoaM2xp0Ikh"
+        "oa/3MZgLsDXUIgDbbg0qmtOtYr06GfJEh2idXPlLQ2btdYBZC8zNot0GtkmqvnV5gRbPxfu3F+/P"
+        "47cX7y6uweq5LbSBsE7ydKmq2qwRdAY50N2wks9AhtlvN/BU979vbFl2HbUeIsJrQ9bR94BIlFYx"
+        "TJsFceBqAx7QyHdqMjiodTsan9L6Y8oHR4vteiMSH5zALCse4jzJxxwnGbRUvX+92yhS9qH3N+xC"
+        "n1sIMsVcBFGs6kTlyKqKkAg7+qHgBQLUBMPgQLNnpuTzIEiuTOVUpxB439MiRvbCc6mCsGMPzbRc"
+        "IWiab2Wz4JcY07kx86ivGSdmTYKO8P+QKuxIk2td5tFUfRietxKWLG1IjRjuIx6fpbfC4scxaVfK"
+        "/NY7W0hi0ip2GtForFnEXTE7R+dEKfuMo4Fi3cHEjf0eRFqc4L/f9UlV6y2uBFGQ4RIhXQoGjmiS"
+        "HLxDcMtBidkupuDxDflldjKxsyL8tqqBkZqIRSh5ILVMP/dngcJB71JmKGYQsRGDdCo6xFpCyW1W"
+        "h+uXiLmpLcksKRdBjX7cqvJYY/mLrhOIeDK97Glro8s79YZtZXw8Xwj5NWsYj83M8hdkC73UehbE"
+        "GvYyhzzlUNYqdJbZZRsgSbrRkPx8NkLx2zG1LtUavGvekqboB1ZIfVbzLcY6Yf7bHKeJ4pqSi1QD"
+        "AU3wwRx0fO5JnGoBbTepstIA1ARBo/s2i6gCxJHo+ETi3cjdmBsdBt54jHmehRq64hOb3JhAMvLl"
+        "zaSngUE9JtSp4fsid8RaPhMqCeqxXjO/U3lgbxvbMGgp/390RwpvSOCHXiLSgju3+earNy+22Cuk"
+        "+4YSZ6FjAVHyvqd9UsWoag4Kj7aJb4JuYH7woilTg3cLfknOyWpTz6l3IuuPzUblsF8lFnTVmFO/"
+        "VMHhAUur0UI0jC5GpPgMG3aa2OihOITHgK2EdiSI9b0wxg8SI5F6t4CVIBL6VuVY6YYbDBEGX3VV"
+        "9ylQbEtKkwM8H/R+BhSJZ8ieRo8JPmMhg+CBoWbLc9Je1nRqcywiRCW/gjXz23Qa0WdhFujMQSBE"
+        "y0TdyAUF4UjhV6vMiGUKNK/Ae9KpTkCFWQlgIRREF2NzsqpEExAYFAgD1jVKGitxoZewAyU02X42"
+        "XJZKoTHWC4QeO6eychhkg6lsdjCQDqwC3byft5sdmYQaCAH3gZHmqFcA+4zWggQbuBpgjQHUmgm9"
+        "BtFa7iKqfgN9Qe9yridZgb+sC+KY/WTuWDInZWCLssBCjpDKhnVh14nNoyJamdqW8USPJZaJYe+0"
+        "4vBc0eJxz9RgvZfpVRQpgGUXcUQ5YWieoP/u+ZocYOJeea9gVQMpfgPAlvxCFle66snyFjlZPJ1m"
+        "SX67RYc5zZeFZhnughhSveq/Yq2rHaUUV1PXhbN64WpI2ddRWpQPuh0ZWHrVYuTAvh6GGunfle5p"
+        "PzMQBrYHL7UzEcifCunlD4Fzhpatn89A7CGbxZpibJxIR6mKgum2unSR9q3xqBLH4A4cRTY52FaL"
+        "BbOAWagUg9UbrIgWfeFaAjy+1seoRuesqW01jZM1xZwSpvDnrKv1QJwm5Wc15jkp8XwzCSZS0HfL"
+        "0I/r1cVhoqmO4yf5zh9acTCqzuMKJPqIZRsjXW1KZxduRzodxLKSzgZUNgkN+e+gD6CK5wPcdL8v"
+        "pAl5lL+nG19jF9KYpBLBFOBUFSI77NmsjC1ICGOIsKlmmUKEApuY1Mq1ffBtpCl4w3QjC+gb541F"
+        "1RAXIvRskk0sSwNcOtmGAEVbpqDbYv0Y5hnaVonhmgaLRkgQLpRHtzi6hZXVmlb88SmkrT9uIzTW"
+        "HwYNkfaOG1WqFj3mDxdptcmSHeE71Njb0QrtyFKwuDfio4fTIe+2JCCyaGAWefbPwkT/JCBiKGRs"
+        "BAkbO3YCxbtYEztODayobScMg4aJyKuKNRQDTs85bIw6TX5RtQ0IUh1jI2Wj+z9EuXqI0RhnZ2Sv"
+        "6x+4QHp5VQe/JzaT0F7SIb2YdmqsLRoUViHBM0R0TOzj8W4FTboetetluRQXn4tLJ9jwsaZ7xMSt"
+        "CvueubMp6zfTbDspmg86noNXbZdk9cMzMrE/miAy8ZAwVuMcVrVaE2fXqwinejPyTjBMNNRVgsJU"
+        "EyS1aWVrOrcdK21qiKBt7OkhdiKa+jTy7wRhE37uLHfjpaZ5bbyFCzA8P++1e0/ato9PWPVYRWJk"
+        "fOt6qLBOpN3s7IsrOC3djh3S0Hi1eEKDbHOjFtoxv6WB3zi7zyrQbsZQx+OAht/ZZP5WSNna/IYH"
+        "RsIpOvnek+U/5OuFez27gZQT5spx6qy4NmVo9iRo7AhYU8ObW+bicZEgS4Y2Zb5Nvaxb+ns3oigL"
+        "bOC4qZi8DyJdpBy0g8zC3/dOMaFIXwlQN/WZTenUkM4mxou0HNLWpA3YBKP8ZmOREoJdNQxuvp3A"
+        "0g5PTP7MqfobmjWSolcXJfNWY0UGRYOsjZusJ8C5yTkGj+3kKRlbTT+JXDwZbpJJROs7mJzPXyoy"
+        "fUKuj4iLOynaMV2YM8kKtuLqRm9AxxzkNHDdeLitlyf/ZpJTrgWtYzImrGyHE84aV037ccbv86VI"
+        "Pd3sQK0TZya5HA415fL6NGvCFVhBtM/vGFhpAqnPITwJx+5MtAhA1zQjQ9wPQFQCk4lAfew4DkaJ"
+        "0abw2eGC9QHPsgLvcfyHPv9BH2QTKgxckPqxA3K5rsdDdFzaBpZjUhlrmWXVEWE9Rws6sBq7tF/N"
+        "9VuhpBLCfQEyKx3Xqqci53V8jB0qBuKy6GvueKtOD8uAJjcNqw+cLtwa+/FzMkt1ca5liwMAa3YU"
+        "zzaw7D62OyRnjwZuTTAVVLIDPSSTUzABcfugSpQLoIeGWCTMrbQG16SHlfU7disOpx82A9ruA1hv"
+        "dYJnkAUOSCDCXtvEuiRZBrVXv202a0w1T/SA3ldAR4aCtNb04HCURBDT0gwDNh7uBQ4INEqHeEaf"
+        "c/GXSSU2CG+gMp5nKUg88C7fUHMsoHuX5ACvpHr4yvvf30d/9DDQRJm7ZVpifgQwsiwOHNHAA8OS"
+        "ctqVu4NLsjwHsttAOPUcoLLSqKYuAyaFYgJMKRuO4XnQKeQiq6SEiZRmpg9SxqrhERmwLoHqJzh4"
+        "wW1hXbNi5g+/ORUtLU7I6PlKKothSA+QluNdc0CCBq0tFZq9087Afrjq5F/BwqlB5s62dW8+dm8l"
+        "FpHc1DqhwiNtLaw5kQ3vbhRd+IpdWwLN3lWNrd7OpaVt3sWVSBqy+dNpWso56MugJ16mOUwWe8/G"
+        "dESvE+/wSfo0aXkc2eICgaBNjEDLFyNbxuPOLnZMGJFLoZOmoqXXsam9KZJ9mZW9R8qEpialJXVQ"
+        "eKTlZVP7aZ085jgk5rYe0AhIK88cfCm9WVncqdwQ2Patugk4kZj9jqou8H2ym5KZROaTU/FAaDqn"
+        "o5fDvDBzelBW6sHngB8wz+OL0HsR/VykuePTBk+B7Btnc0oWw9mShM6hLTmwth31Q6PqtUJvm/DE"
+        "KBu8PjwTPQ19OwgSArBJF1IK8QgQnkBv8EH4z3ObYGlFjJ2D364r8ui456ER3QHXWxDMGIZv38cg"
+        "RNKLP3asZJugbCpLZFSKVjWO0vs4AjiZiJG9fgImeHKT1o/QSlc5TvqR0/XfklZrpTe1TWXnLPuz"
+        "kvOHxdelKvF+CYA88pbAU3VvMvMbld+muYrvHpISj+ISRh3L/pxngPkenWU2lj2XNWoDNSQaUp00"
+        "Xf5C/SgnvePLJayZWtLShP0FzMANYuhUQT8lmZqNkEO1YA1jib9uqNAYew1NhOR0sgv+koiFv3ZY"
+        "mMW+26XJeAvZx/K3aQIe4m2pqiqeJSWXMDXvsuJWJHD7TWuNWpJ7m//z0uZxc6HMr8OOLU7/5dPv"
+        "X5JRP6TWPvI2CDWH8xVBkhrneyhke/CFFPocBNqjPZU5gLdVsCHJT9Ft9iFxMTHlDTIl2onsALON"
+        "pC8MwHPncjlKdK1wdyXl7nVaKjqXL/HTsVP9DGIe87frTSMxbb2qR4UGARbzODFI19Ptr+dwS8B7"
+        "zhISc/YdZJSAcN8RRw4O9xzMpD6ts5fIM2OnXEkI6tYmtQ/tEamk1qfvPF9Zjc2nsCci3ZFamL1o"
+        "7ahQ1tZxsUO9ZYK26bLXYHONNFOGRIdaYhAf2zUGi/z9woC43ux+w/D7LmEaeZ1LmLwCM95SWCnX"
+        "MLULjm+scuGTEzpp9TR+lBLUZce0CNleJ6nbLgsNrANtR1WzUuuJSxn7aNbBwuOwo42/QKYcFCln"
+        "5uiRCRMzOU11hal/kasY0KLmC9hof/pmjU6lVkTqMC5y07CpD6QuUrbQFFnWeI4NL6pI+EKrLIGd"
+        "6i0K0nxrsECXO2gUvGSDMJElXeMZdQad8r0zEj81Mb3p9Hug2w+ndm3+KU/z9HvE+YfTdq3BwYgz"
+        "VSb9U6uakXqN3EUJ2JzSODXBbviI4x55oklc2M5LmX7EEWy0nfQ2MDHtMX1qmG/st/KK7LJTGDXo"
+        "DNDru+OIZ0Lufg/CNaSxThA8nnkAZjSXEtE+/k351PIbnHQ7rdz+Umd6bdk2vCd+RcsG7a5javF+"
+        "EeOFve9fqbTw+Rtwflkb6HKbN/fm/FzMrMso9eWTRxo+LKbOWqXePTcAnhLXi3iLPDu4QN7jOtnJ"
+        "vkcJ0Nw4qMvlLAphfRRf81M0ITj7gh6ch3u0iq683NmVfFTIUq+0vGJJ9dJWgFWrefc0iFzSBWTB"
+        "gkacBixFsgtcafiP24RczDluaTzL8DIWiGGQ/29jEi+NkoqWosJ7aNKyyENwiB6tG/VGlr8nEaAn"
+        "qxpALmocezdyByNSZ1eJK8n3Ajb1Xc1ZwQCPwrbNJqJhMLGdNoBcbFTuazkSesOHYU86jWtPuE3j"
+        "PvLBk/9ORt7Vxbvvvvvj/kMxC96WzXWIEYhHvyeSSvMNuy/Eo5UIcrcBXsIB/3Vf7HVnG7t6ge+R"
+        "GB1H2mqjynJsoX91/RpWUcjS51AbzFdqftd2il0tRreSZrtO0h8g94TAi9tonhWVXfkPbZHAEYsr"
+        "jKF5vxl737ZuVSC1d8n3duoA0qMwDpmwmH6t9b1fBOWxBdY+IlwmD7pE8RhT3r4gAuVJzALGBzDN"
+        "3m2dTHCuRjJnEqzOzuHzrrW7P/70KyqpQ0rHlFNXLIz5NuLek3z998KKKPblzIvtdx+0OPnyCj7C"
+        "Rdeu+N1zL2IYOr5kX8ES4/BF5qsct+ozXfUBbZu0fEFxrxfVc3i7Zdi6Z/bkXBDPnHmHB9FAGVOi"
+        "TzBwfO3mGCADcWs8LPT4deiYoJdqKR4fv+3w/8LhZ32w2u9l2f3X64UWJ4f7GPggS14Zn8q9oU/S"
+        "HeZ6VDQWBEks9u85+U38+2SFRb+GI3s5rpO+7DJcqTKrisXKltj6WjgE2jocuD990h9378jk5dCQ"
+        "yTkhT+fjwaPwHhKOvppUS1YUd1zir+8+BMd52AE8dE24lx7nedEoaxt75sTYcJ+WoYQkdJv07QZR"
+        "/oj1ydD7HYLXu6Lh+31JytsETUa+RsDXZzYaOekI5o6UfjYB5146gKdAnGMhFYYO6DKLkTbSgAmD"
+        "PUxq86dcYnCIrRoj3GvPS26JsNmFAEbbzQKL+djwk7bozZpLF6QAxD19T32bK3dobZig/SJBkP/C"
+        "Wry+iI5Tf/cRHGGXvC/aC5DwqfAKBXdDYIy18NkgQBVPBrUP8un7r1fbOpUMyUEBIVWSPnFiieLU"
+        "qZWUjDKTXOeTrbWowe5V9YGd/2xQhG9Cg0+oIdNmI90WBmwrzAFYfnmQA3AKrCAH4/2FRXKmSpT6"
+        "9ssxJnxUrmFtlc9NA6tXWiHSvmgteYjXW+V3rqnJhIPFAEIInlXvUHgslE6fQEO5WFGGbV3SgoD0"
+        "8L2QkLqENrQMBTcbRqX2dvu928eKzWzUvPc2q4PRGh3c7IvU9Fqa/1hUZN8u74u/HMhyfXlI6LnQ"
+        "ibkWeDqt+Lco9BVjFYfNUp0mhwZESzqAp8VDb2jF3MmlTxe2A7xss366fGvOHZrQrHttS3O2kC2b"
+        "5vJuPGVd8U3dqfw4CZaq1jZELijStzMFiC2Fhfg3NPBejEpVgqq/SG7pDidkKfwr3QIMYOMtw7iA"
+        "chzPyNWWQAX9ZWtQfSe0aIEF30Sn5SrVg0XeT+ijMe3NTa8yWzF5V0lF5/6M2oHXdKmPG5rBkIsl"
+        "BPefjceGPafgmdDQ2LHbsFOLjG70DtUsp1tpDRqfgW7FCr04cG/lcm9XBZnBO8O28y2VCbiKhmzu"
+        "zUFQcrF6O6iDJn4rWnso3Sf3kLkhdrp3F8fov8oXAxiI1eDo2ISV7zs+pWdfCCq1Z82TL07/uYLV"
+        "lEM4ZUuxfYW+8IhuGVG9tBUzMBWmhJt8k6jLnkU5Pgv7NcuiMe3Lwfau1RGr+lUL9/xiaB7uujgy"
+        "tRuz0yd67zZ+Je0Ip38r2uIYowJRtCVeWg+mzu29lX5w9YV72oZ+F6Uky45/IwW8Yo5BfqQ3PqsK"
+        "SsGOSZsgJOvGDNIs0TCwoEXJYmFCmb6+B/lAC/1zNENzVn48fHyCbyuVbcZD++dzQBtwBkiuCz4I"
+        "tblR14A1QCl8eVJh+QAdtZc7AykCdgBqU9/Y+Zmc3mHYdQad0NyBYvam6WgdfNwzE3PbczPCwfay"
+        "A6AD5s7GZDY0nYkNDnVntdQ7oSSr7MlYP+dDWtqcBDqMH/6eAoBM5sxXvAFqsJH1OMth7xiP5odp"
+        "ng4PQBD7J3DAQoka2yR4hmFpI/YOYKyVF5VVqU1uGG/i5HR2On9uP9SrL2Jf6sC/NaG7PYO/uQf6"
+        "COCODXQYsL6Teu9G7nP06Xd12Co4Cu3y8AgkIUaub6z5BQvb+LAvwqc/OEJFQtP+9RS3SBab6N9B"
+        "cG4/dU5VYSNtIMtZr5ATMvmkJ7lG7e0Mm5xh0e6NP+hcQ88pADxdaVUhys3zTXqgXYc4ppHaqlJu"
+        "iLewaN9xEA7673nnPEE4OHC5eZssdpM2bQKncNG+uLwDRV4fgMB3vze/FBDweRT7/FxnXU0asvXD"
+        "EeaHemKqNrPW1zGlnNIKzjbqJCY4sviZ3GWMWvjG4KLQXYcNoubsfU/5dssGdlhE8094XAlc1deu"
+        "c4Fpn7XE6O41mcS3IIJvrIXDl3rZTnnZNr233LdXp+9nNFqLMOYl6rfYCUjHJHSq2n0rZBz2BLnc"
+        "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
+        "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
+        "41huC+MMe4r3H4DlGwSD/wM08g19"
     ),
 }

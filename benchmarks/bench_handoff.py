@@ -1,0 +1,112 @@
+"""Benchmark: data handed between nodes in a real dry-run, against doing the same by hand.
+
+Prints, side by side (no asserts; numbers for docs/dry-run.md):
+- a 1,000,000 x 5 float DataFrame from A to B: the hand-off's time inside the kernels (A's
+  collect cell + B's load cell, papermill's cell timings) and the difference in B's node time
+  against the same pipeline with a 5-row frame, vs ``to_parquet`` + ``read_parquet`` of the same
+  frame in this process (aim <= 1.3x);
+- a 300,000-float list from A to B: B's node time and its load cell (aim <= 1 s; it was 59 s
+  when values were injected as source).
+
+Run: python3 benchmarks/bench_handoff.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import nbformat  # noqa: E402
+
+from app.events import RunFinished  # noqa: E402
+from app.runner import DryRun, RunOptions  # noqa: E402
+from resources.runtime import stitchboard_runtime as runtime  # noqa: E402
+from tests.app.runner.builders import notebook, pipeline  # noqa: E402
+
+FRAME = "import numpy as np, pandas as pd\nframe = pd.DataFrame(np.random.default_rng(0).random(({rows}, 5)), columns=list('abcde'))"
+
+
+def run(folder: Path, a_body: str, a_out: str, b_params: str, b_out: str, port: str) -> dict:
+    a = notebook(folder / "a.ipynb", body=a_body, outputs=a_out)
+    b = notebook(folder / "b.ipynb", parameters=b_params, outputs=b_out)
+    p = pipeline(folder, {"a": a, "b": b}, [f"a.{port}->b.{port}"])
+    dry = DryRun(p, RunOptions(jobs=1, use_cache=False))
+    finished = [e for e in dry.events() if isinstance(e, RunFinished)][-1]
+    nodes = {n["name"]: n for n in finished.summary["nodes"]}
+    assert nodes["b"]["state"] == "succeeded", nodes["b"]["detail"]
+    return {
+        "b_node": nodes["b"]["duration_s"],
+        "collect": cell_time(dry.run_dir / "a.ipynb", runtime.COLLECT_TAG),
+        "load": cell_time(dry.run_dir / "b.ipynb", runtime.LOAD_TAG),
+        "b_size": (dry.run_dir / "b.ipynb").stat().st_size,
+    }
+
+
+def cell_time(executed: Path, tag: str) -> float:
+    for cell in nbformat.read(str(executed), as_version=4).cells:
+        if tag in (cell.metadata.get("tags") or []):
+            return float(cell.metadata.get("papermill", {}).get("duration") or 0.0)
+    return 0.0
+
+
+def by_hand(rows: int) -> float:
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame(np.random.default_rng(0).random((rows, 5)), columns=list("abcde"))
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        frame.to_parquet(Path(tmp) / "f.parquet")
+        pd.read_parquet(Path(tmp) / "f.parquet")
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        frames = {}
+        for rows in (5, 1_000_000):
+            folder = root / f"frame{rows}"
+            folder.mkdir()
+            frames[rows] = run(
+                folder,
+                FRAME.format(rows=rows),
+                "frame = frame",
+                "frame = None",
+                "n = len(frame)",
+                "frame",
+            )
+        plain = by_hand(1_000_000)
+        big, small = frames[1_000_000], frames[5]
+        inside = big["collect"] + big["load"]
+        node_diff = big["b_node"] - small["b_node"]
+        print("1,000,000 x 5 float DataFrame, A -> B")
+        print(f"  to_parquet + read_parquet alone     {plain:7.2f} s")
+        print(
+            f"  hand-off in the kernels (A + B)     {inside:7.2f} s   ratio {inside / plain:5.2f}x"
+        )
+        print(
+            f"  B's node time, 1M rows vs 5 rows   {node_diff:7.2f} s   (B load cell {big['load']:.2f} s)"
+        )
+        folder = root / "floats"
+        folder.mkdir()
+        floats = run(
+            folder,
+            "",
+            "values = [i * 0.5 for i in range(300_000)]",
+            "values = []",
+            "total = sum(values)",
+            "values",
+        )
+        print("300,000-float list, A -> B")
+        print(f"  B's node time                       {floats['b_node']:7.2f} s   (was 59 s)")
+        print(f"  B's load cell                       {floats['load']:7.2f} s")
+        print(f"  B's executed notebook               {floats['b_size'] / 1024:7.1f} KB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Checks of the files a node reads and writes beside its notebook (declared or not).
+
+Each node runs in its own working folder, on the cluster and in the dry-run, so a relative file
+that a node reads must be shipped with it (``files``) or produced by an upstream node
+(``produces``). These checks warn about relative paths in a notebook's code that nothing
+declares, and refuse declarations that cannot work (a shipped file that does not exist, a path
+outside the notebook's folder).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from graph_editor.issues import Issue, error, warning
+from graph_editor.nodes import Node
+from graph_editor.pipeline import Pipeline
+
+_EXTENSIONS = re.compile(
+    r"\.(csv|tsv|parquet|pq|json|jsonl|txt|pkl|pickle|npy|npz|xlsx?|ya?ml|h5|hdf5|joblib|"
+    r"pt|pth|onnx|feather|arrow|avro|orc|db|sqlite|png|jpe?g|zip|gz|tar|md|html|xml)$",
+    re.IGNORECASE,
+)
+_READERS = re.compile(r"^(open|read_\w+|to_\w+|load|loadtxt|genfromtxt|save|savez|savetxt|Path)$")
+
+
+def _looks_like_path(text: str) -> bool:
+    if not text or len(text) > 200 or "\n" in text or "://" in text or " " in text:
+        return False
+    if text.startswith(("/", "~", "{", "%", "$")) or "*" in text:
+        return False
+    return bool(_EXTENSIONS.search(text)) or ("/" in text and not text.startswith("."))
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def relative_paths(code: str) -> tuple[str, ...]:
+    """String literals in Python ``code`` that look like relative file paths, in order.
+
+    ``"data/clean.csv"`` anywhere, and any relative string given to ``open``, ``read_*`` or
+    ``to_*`` (``open("x.txt")``, ``pd.read_csv("input")``). Code that does not parse: none.
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return ()
+    found: dict[str, None] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _READERS.match(_call_name(node)):
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    text = arg.value
+                    if text and "://" not in text and not text.startswith(("/", "~")):
+                        found[text] = None
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _looks_like_path(node.value):
+                found[node.value] = None
+    return tuple(PurePosixPath(p).as_posix() for p in found)
+
+
+@lru_cache(maxsize=256)
+def _code_of(path: Path, stamp: tuple[int, int]) -> str:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".ipynb":
+        return text
+    cells = json.loads(text).get("cells", [])
+    sources = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            lines = "".join(source) if isinstance(source, list) else str(source)
+            # IPython magics and shell lines are not Python: leave them out.
+            sources.append("\n".join(x for x in lines.split("\n") if x.lstrip()[:1] not in "%!"))
+    return "\n".join(sources)
+
+
+def source_code(path: Path) -> str:
+    """The Python code of a notebook (its code cells) or script; '' when unreadable."""
+    try:
+        st = path.stat()
+        return _code_of(path, (st.st_mtime_ns, st.st_size))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return ""
+
+
+def _covered(rel: str, declared: set[str]) -> bool:
+    return any(rel == d or rel.startswith(d.rstrip("/") + "/") for d in declared)
+
+
+def _bad_declaration(rel: str) -> bool:
+    path = PurePosixPath(rel)
+    return not rel or path.is_absolute() or ".." in path.parts or rel.startswith("~")
+
+
+def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
+    """Errors for declarations that cannot work; warnings for relative paths nothing declares."""
+    issues: list[Issue] = []
+    folder = pipeline.source_path(node).parent
+    for field, listing in (("files", node.files), ("produces", node.produces)):
+        for rel in listing:
+            if _bad_declaration(rel):
+                issues.append(
+                    error(
+                        "bad-declared-file",
+                        f"declared file {rel!r} must be relative to the notebook, inside its folder",
+                        node,
+                        field,
+                    )
+                )
+            elif field == "files" and not (folder / rel).exists():
+                issues.append(
+                    error(
+                        "missing-shipped-file",
+                        f"declared shipped file {rel!r} does not exist beside {node.source}",
+                        node,
+                        field,
+                    )
+                )
+    upstream = {rel for up in pipeline.upstream(node.id) for rel in pipeline.node(up).produces}
+    declared = {*node.files, *node.produces, *upstream}
+    for rel in relative_paths(source_code(pipeline.source_path(node))):
+        if _covered(rel.removeprefix("./"), declared):
+            continue
+        if (folder / rel).exists():
+            hint = f"ship it with `--ship {rel}`"
+        else:
+            hint = f"if an upstream node writes it, declare it there with `--produces {rel}`"
+        issues.append(
+            warning(
+                "undeclared-file",
+                f"{node.source} uses the relative path {rel!r}, which is not declared: each node "
+                f"runs in its own folder, so {hint} (stitchboard node files)",
+                node,
+                "files",
+            )
+        )
+    return issues
