@@ -31,6 +31,7 @@ from graph_editor.types import PortType
 
 FORMAT = "stitchboard.pipeline"
 VERSION = 1
+STORE_FIELDS = ("artifact_store", "store_secret", "store_connection", "store_volume")
 SUFFIX = ".stitch"
 
 # MIGRATIONS[v] turns a version-v document into a version v+1 document.
@@ -69,6 +70,8 @@ def node_to_json(node: Node) -> dict[str, Any]:
     data = _node_fields(node)
     if node.port_types:  # only when set, so files without overrides keep their bytes
         data["port_types"] = {name: t.value for name, t in node.port_types.items()}
+    if node.assets:  # likewise: only when an output is published as an Asset
+        data["assets"] = dict(node.assets)
     return data
 
 
@@ -135,6 +138,9 @@ def settings_to_json(settings: PipelineSettings) -> dict[str, Any]:
             }
             for p in settings.parameters
         ],
+        # the artifact store and Asset schedule only when set: older files keep their bytes
+        **{k: getattr(settings, k) for k in STORE_FIELDS if getattr(settings, k)},
+        **({"schedule_assets": list(settings.schedule_assets)} if settings.schedule_assets else {}),
     }
 
 
@@ -210,6 +216,7 @@ def node_from_json(data: dict[str, Any]) -> Node:
         ),
         sample_outputs=dict(data.get("sample_outputs", {})),
         port_types={k: PortType(v) for k, v in data.get("port_types", {}).items()},
+        assets=dict(data.get("assets", {})),
     )
 
 
@@ -235,6 +242,8 @@ def settings_from_json(data: dict[str, Any]) -> PipelineSettings:
             )
             for p in data.get("parameters", [])
         ),
+        **{k: str(data.get(k, "")) for k in STORE_FIELDS},
+        schedule_assets=tuple(data.get("schedule_assets", ())),
     )
 
 

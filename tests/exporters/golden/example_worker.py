@@ -12,8 +12,11 @@ from typing import Any
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param
 
-RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "cf29b4205249c463"
+SHIPPED = {
+    "stitchboard_runtime.py": "396308a6e9ec13b9",
+    "stitchboard_artifacts.py": "10b0af80359a324f",
+}
+STORE = {}
 
 
 def stitchboard_content(key: str) -> str:
@@ -29,12 +32,89 @@ def connection_value(conn_id: str, part: str) -> str:
     return conn.get_uri() if part == "uri" else str(getattr(conn, part) or "")
 
 
-def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
+def store_options(conn_id: str) -> dict[str, Any]:
+    """fsspec storage options from an Airflow connection, read when the task runs.
+
+    An ``aws`` connection gives s3fs its keys and the extra's ``endpoint_url`` and
+    ``region_name``; any other connection's extra is taken as the options themselves.
+    """
+    if not conn_id:
+        return {}
+    from airflow.sdk import Connection
+
+    conn = Connection.get(conn_id)
+    extra = dict(conn.extra_dejson or {})
+    if conn.conn_type not in ("aws", "s3"):
+        return extra
+    options: dict[str, Any] = {}
+    if conn.login:
+        options.update(key=conn.login, secret=conn.password or "")
+    if extra.get("aws_session_token"):
+        options["token"] = extra["aws_session_token"]
+    client = {k: extra[k] for k in ("endpoint_url", "region_name") if extra.get(k)}
+    if client:
+        options["client_kwargs"] = client
+    return options
+
+
+def load_module(name: str, path: str) -> Any:
+    """Import a shipped file as module ``name`` (registered, as dataclasses need)."""
+    import importlib.util
+    import sys
+
+    found = importlib.util.spec_from_file_location(name, path)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules[name] = module
+    found.loader.exec_module(module)
+    return module
+
+
+def run_stored(
+    runtime: Any,
+    artifacts: Any,
+    spec: Any,
+    source: str,
+    values: dict[str, Any],
+    work: str,
+    where: Any,
+) -> dict[str, Any]:
+    """Run a node so that only values and artifact references leave it.
+
+    With a store (``where``, an ``artifacts.Where``), the runtime stores what is not a small
+    JSON value and returns references; wired references are its inputs.
+    """
+    import inspect
+    import os
+
+    if where is None:
+        return runtime.run_spec(spec, source, values, work)
+    if "store_url" in inspect.signature(runtime.run_spec).parameters:
+        return runtime.run_spec(
+            spec, source, values, work, store_url=where.store, prefix=where.prefix
+        )
+    # A runtime that only knows JSON: load the references first, store big values after.
+    loaded = {}
+    for name, value in values.items():
+        if artifacts.is_ref(value):
+            producer = spec.wires.get(name, ("",))[0] or None
+            folder = os.path.join(work, "inputs", name)
+            value = artifacts.load_input(value, local_dir=folder, producer=producer)
+        loaded[name] = value
+    outputs = runtime.run_spec(spec, source, loaded, work)
+    stored = {}
+    for name, value in outputs.items():
+        kept = artifacts.store_output(value, name, where)
+        is_ref = isinstance(kept, artifacts.ArtifactRef)
+        stored[name] = kept.to_json() if is_ref else kept
+    return stored
+
+
+def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
-    import importlib.util
+    import json
     import os
-    import sys
     import tempfile
     import zlib
 
@@ -44,29 +124,30 @@ def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
         return ti.xcom_pull(task_ids=task_id)[output]
 
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
-        paths = {}
-        for name, key in (
-            (RUNTIME_FILE, RUNTIME_KEY),
-            (node["source"], node["content"]),
-        ):
-            paths[name] = os.path.join(work, name)
+        for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
             text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
-            with open(paths[name], "wb") as handle:
+            with open(os.path.join(work, name), "wb") as handle:
                 handle.write(text)
-        found = importlib.util.spec_from_file_location(
-            "stitchboard_runtime",
-            paths[RUNTIME_FILE],
-        )
-        assert found is not None and found.loader is not None
-        runtime = importlib.util.module_from_spec(found)
-        sys.modules["stitchboard_runtime"] = runtime  # dataclasses look their module up
-        found.loader.exec_module(runtime)
+        path = os.path.join(work, "stitchboard_runtime.py")
+        runtime = load_module("stitchboard_runtime", path)
+        artifacts = None
+        if "stitchboard_artifacts.py" in SHIPPED:
+            path = os.path.join(work, "stitchboard_artifacts.py")
+            artifacts = load_module("stitchboard_artifacts", path)
         spec = runtime.NodeSpec.from_json(node)
         given = runtime.resolve_inputs(spec, context["params"], upstream)
         os.environ.update(spec.env)
         for env, (conn_id, part) in spec.connections.items():
             os.environ[env] = connection_value(conn_id, part)
-        return runtime.run_spec(spec, paths[spec.source], given.values, work)
+        where = None
+        if STORE and artifacts is not None:
+            options = store_options(STORE.get("connection", ""))
+            if options:  # the kernel reads the store with the same options
+                os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
+            run = (ti.dag_id, ti.run_id, ti.task_id)
+            where = artifacts.Where(STORE["url"], run, options or None)
+        source = os.path.join(work, spec.source)
+        return run_stored(runtime, artifacts, spec, source, given.values, work, where)
 
 
 with DAG(
@@ -238,7 +319,8 @@ with DAG(
 # d5e0bbc675805fd2: prepare_data.ipynb
 # e78973bd02829443: feature_stats.py
 # ef076538fa25a6e6: train_mlp.ipynb
-# cf29b4205249c463: stitchboard_runtime.py
+# 396308a6e9ec13b9: stitchboard_runtime.py
+# 10b0af80359a324f: stitchboard_artifacts.py
 CONTENT = {
     "027d864a21d0c1c5": (
         "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
@@ -328,92 +410,259 @@ CONTENT = {
         "c7on6Ay8H8cRBXRZS5pcGtNtjAENME23dyLppelpua7pgS1hy0lB/VnxdbOlm61uY6vfCt8G27Ts"
         "LBIhc7U75lA9aH30BoFc5f7u8Cl6118npaBLhaTvz17O/gVmVoLz"
     ),
-    "cf29b4205249c463": (
-        "eNrVW21v40aS/q5f0as9wGRCMwlwBxw00GF9M85mbpPxwONJDvAZFCW2LMYUqSMpa7Re//d9qqq7"
-        "2aQkzyRADrgBEpPN6urqeq/q1ng8/tDm7WI1r9I6O2tUmzYPqt6Wbb7WE3poVFVqVVaZVtsy07Vq"
-        "V/Ta6nlVPXzTLOp806pFVbZ1umjj0ehmlTdqmRda4W+ji+U5fUzzUmcqyFtVap0RzmKvNulG1+u8"
-        "KFRaZqqcL6t6nbahmutFum2AoFXA+qiLZkKrjopqkRYqq/fnoEvl601Vtw2gIp5PdOlPNAYim1W+"
-        "oU9Y7hOwVPz1zcVfVUOPaatS9bftXNelbnWjNlU2qmpgURd5vSyqndpV9QPQ8P5p7w1QY38gOm0Y"
-        "V5Fu2mqjsjzDnq8sh7BlwIInc+x2DmA1m73Dhw8bvZjNVEAziZ3NClsHd0qmDcs3kVmy4b0sim2D"
-        "bYx+reZNyCM57bTcbPEnrTUxuJAlZrNaN1XxqBP5jGXSAmtMsPguB+guJxk+Yjep2uQbXUAUo01a"
-        "p2tNnJrnZZaX91h/lS9WPehGt+oxLbYaW3xtJKyCRmt1cf36h7c3l69vPl5fxussnIzOnU5MfDrz"
-        "8le9aIVST9zL1ijSQuO1Te/vATKbOaqwi1cgYJmXEDjBjJTa1Xnb6lKtNPAuKux/0YosHtM6T+cF"
-        "hFRiekYiqrYt05CX4G+q/uvD1TtWylcg1OgseOuRWuePmibOZufnhGXKGwczq02bV+BJ0JImASKH"
-        "rDQYtG9X4JuCdvJEWiJ8BTqJIrMEkazFgJiCak7csOrIRiIUsxz/5cPN25vXP/zn1cX1m+Tq4837"
-        "jzcfZjPm/XpNOkCSUwEsA+pQstawalSl1R3IQeHfBqRhsOkMOzEWHW/26sPVx+vXl+r8nLkthOPN"
-        "ciyN5urWvp5boSrQc8fI6R++P5DtFOrdxU+Xd/QOJdwWrfr+7Y/y/mlRre9GxE16Ah8NL9gCzFLg"
-        "w2z2TSom9w3BfVPrdluX8a9NVWIOHIJnpu+r7AoalLZVHY/G4/FotKyrtUqS5RaTdJIYlwCmgOyU"
-        "xTYa2bH6HvtttH2nFexz1dinZjvf1NVCN93I3j22er0hmcmyRgNpkTidL+zar9OiIF2M1E/pZgMF"
-        "EegsbdNFkTYNWGAg3VAETdBFJoC63K4txCWeZXSTtqsin9sP7/EqH9o9rWHHL8o9nJFoTnL57mc1"
-        "VeMjSjUevb768UdYb3IDjwgYT1POzb7Go/9+ffVT8v7i5geCOCklSGHEu1BXLNXLuq7q4PLTQrPd"
-        "GI2EtC7EQ8JhkqdQYHO2XWj2a5kGhhpabRUjWOdNw04JCkDQpKPnjYaZF3lD7A1jVoDRXxwXA/Dj"
-        "77qc3tRbHRqSrOt1RFx2dptKqJNwBE2kkGIj3Sv1pY6aHDQslNDPZuwy2AHDQ4ljogH2o7BHCZwZ"
-        "VMN4OgL1/Pq82lIYqzovzcbsfCLCJwGq8//oBkNCRm7e4qLnzGLsJgS82TyLDI/DMGbsv7DTr5ZE"
-        "3JqjCu1L5ks0W+TZy4EmtswVNtBCSZ5N4H5qHmiqbb3Q/K7UnzuvZ1Z1cYNkbfxmLswiVEhJiN8k"
-        "sWVVIP9gnJRSQCaCFOo5JswPem9xUvjfgGzJQ0oX/ddQukID5+urdzeX724YmbiyDpdQzZRMIJSq"
-        "wOj3Kdw8f5DNIyHZbgp9izmRiuP4DjBByABGiV+AELWYwBYWrXyH4dJ39gNBppcpfGmyRLit6v2U"
-        "wMJOF3oT8b8vmcga4s/zaCMUX4JDl4+/Y2VIqjRu8vevT9LF8qzIpMPgg0G/LNL7E6zmSZ+QtLgQ"
-        "TuFkNlsjF6VcrItNoWgulob1JeTVAkpcQ1qvL6OJC4Hs0dgt1TrN9gwHKyM6GkpgKyg4fFXbhK+w"
-        "JvnqxAQ1gufUdJ4uHtiNWZziVtWTG+CFjEGNJ5xNx+Y16gOJkVkYeRuAGJuxMOZ1ACS2YGHkbbgU"
-        "W4Zbit8GIGIjACEOMC9jGQoHgMZWepBmbAgqRjMWJRJIGRoCipH0AGVoCMhGAbinB7P8Y8gq8hCp"
-        "R3IaPJWBYqQu6yYInwcYoJO9dfAeHnLd6v/nlvJATy3I6t7jFo94iz6LLv+FAyBCxAqljVVup4XB"
-        "okAco9A5sWlKp+Os9v3IaRT+hjwrBqHQxk44r4P/dhHb2BqydjZnqicfOBbmtTKm3YQ9pd8gs2hg"
-        "sMSaAEQEj7ff3oXsFvD43V3Y5xQzmyiP73UbGBlG6ukZEc0yzeEmjv5+3L7oTq1gTBb8DHqSMlY6"
-        "pZUI460z47uBhoiteoDGlIdwxl4doKORjTqCfMLBDLHewQRj4AxPERd/BvSwQU8p7nnTjNFHEgiH"
-        "K4lxT9n7eZOMG4jgjIczjJEfTLEO4dgcMffpQErGL4iA+hPE7IcTjH84NoG1acoa2f8Awx6iIds/"
-        "hsPTminrX/8z2+vBtsWuh5sOu9y6zu/zMqCCoMuof+FK2GZrSGqYFWpBuRWZeuxysl/eXl9SakP7"
-        "E8t7f3GNyu3m8pqGXTYp336++PEjgzO+z2fZb2n5D5LlWdqoI2LJqph4148IKJFcwnNMJbYZhw89"
-        "pAaF60sElM1Snsjj0oZwG7IohS8jscSll8I5n2fbMV1EB0zPq/1Q7bAApf+15iqKFqUAPaE8HWPI"
-        "5mOkEZQ1RH6TQpVJXe0aGXW9ElTsvnvLl+LchWJKqYXmmGQy6amG8SUMjt18HoUT4lE8y06u6ski"
-        "fT7INsaO8s9L+loKgOyt5MAjLy6YUgfVi7R8bOeFiz6qlHasrTpFueE0VAXbkkKZRrngygATJsJO"
-        "2sfzZa+46H3z1PGu0wNhXnMssaMEdHKQhJEWTAz+2GmRBAz6FplvLnwbUroYMRrRwv2iSaIEBdGJ"
-        "i7GRy+sPYnGkthu86HQ9cZ2F245qwwjezwnZfM/9NhbDWeOKl2Otwd/aEZSa19IX2LzUFpic6RIr"
-        "uaC0YOYrawRMitohs9nf9J7bBpRNrHTJDVqvlFJZRa29qkU6D2V5pZotyLJ+L0Iy9CDF+i5vV4Dj"
-        "vUV2GxTkmOSILKfQS6rkpVL1ik/wJnD151mD0LgrrSbG6sIhY53uWJXOuTXAutwV9VKZpFRLt6u6"
-        "2t6vbMvP458tml8sCJ+ev0TLO0BxXVOGi4kq1MRNcPsVKZxJwSMlbxzr7ItQbt+EnDtTYRl9Jz1n"
-        "9BPfMdkvHcrJsTzIagVI6yBvafJdH7ze9+d33BFoIDipcf2IzR0oZVXrECtlTnm51UeSsW4tj8uB"
-        "57cjONcns/xz/CTrP487CnQx5I1ptpLee+9mIermigsYvbBxM+Vg+t1v3YKLG9EhLS/twajpSzR6"
-        "cEfE+wW0cfIRjjxP3HdsgSC33rcJjZs1bcuEDgsS+RaIXBLRWq6ZbsVrmiwzobYqJw39xABm+d60"
-        "0MXFm64SYmDLpxETdY+Z5gjDIIvUYqUXD9wTiKTbLU01dhnUiHJ5gdlYVzGM/6wuMtNm847jJnZX"
-        "QJQ3vq9yjVJupabUw16qPYh1QGH8P2UX68de15sOK5JmzvWbD7Mc06j1IE9cYvocDP9UP/dwErgt"
-        "+6bqNinZVyTkl1WHCkqEIaITw/dFNUcBEYR3feqWykM26X1jhlGkUO+AT9rLZ3b/pea4hGn3JSUR"
-        "Z+prdRaps/jXCumyhzMMD0g3GQv5zt63I5s4pCh5xES3G+z97gAEm2r3Gx0kj2GcJNJ5TBI1naoz"
-        "pPGb/Rk7g1XapC0qtOQRZFPqcCbnfSgLunHEnjW29V1Is789pMZRlDxy+hGEByDkWY/PM6oQZyCq"
-        "4fUQuaoddl5Opdo7mGeca3CD/bFEIvUzcZOfQ1YwfXw1kaSbFyyNKNVTUkK/lKj5Yb9fBU8eM0ko"
-        "SfIcTjBNP4NjHIDfIQc4FJSTNAmJWdRXek4aqo0ugyffLYAYMH4HrutyUVHsn55t2+X5v5/J/paT"
-        "o0s5TgbdwhGgHQ+tv4KzyTeJWTEo5xMK+eyG8Ne5oWu9RuYlp6TugA7aoT/pxZZqTHiIbUmOgLSW"
-        "u958tgEQGlgUGmmSqWEywG5y7bVfGIRQU2ifx/TYj+40YvoM5FZJAmPWwTFYosf9SEAgt66AJ1bf"
-        "3h0BcKQnTDoDkuR8z1jODZcM6Yn1asHBicI/+DAsGhyVDFOpyEsnD+OB37bvYkIPtbRNElMU8Eci"
-        "2tAejQ4kd+OfbCAEyLYx2TvPcYfjgTsaD91VBuv6WUCoC3SJAGHSbm7ESWhya+TmUgW1lyPjGM2R"
-        "eT/ZNKHAXrcQTZBDRkNEnFf1zsIVVZo5/idURxyb4XaV/13bmf6YwyAbKOfg3CFm7tHJxkLu37sF"
-        "EPMInJx9lskpMlCnVK1SK11/2tBtANGOgWWF3YpHKQJIJK2/TjRh5Et86j1TOUEiF6ywkZ5SjXxd"
-        "x4KWyfHjv8al3iVkNpyiBJ/LV6RJ6StlGIY99LFlAPUW743FeQe7nfFZ245FjQJ6CY/aGymPY91J"
-        "izhlSCcPTIw9OA8mXQHuHL/qykDvABmVIJCTK9vRZR3otusvoz6tqwcotdVnIg9bJ8r6/LISooBy"
-        "XEq21n/2QWluzJUmIrsHy5HLP+RejlFr2j3tqLthr6gEoo+w7KcuG+nlUs+hqRZ6FY9LSTiMkMI3"
-        "AZPDcqELKIGLRmOORmOjFCYi8zwKnm80qRrTSeEKn1/eid2GvbhFjAA1ecahGHEWGFDgiNnj2WdY"
-        "DsE0bVpCg23A41O7l1bsL7jeIrFeVUU2vCpjmORlmZJkcnrmM5RpsVmmqV8tjTat/CIG9BznxJef"
-        "zSRtnecaRRNXBN0dJ862gkwMGEQzE/t7Iep4EFrsst8emVjJ8rUG5olaQqfaYxBffaVLlF86edil"
-        "NZ2oMkUHUe1SdkA9EJtUuADEiZRz2FICccuE7+XxPE5B9nLvx9up1zJ1ocOgGfms7sLNcU4KN7v+"
-        "eedBxSF0Xz7j3DtAsJwPUPA35Ixol1nzYB7y7a/+lC7BMWyfmr8dyKau7mvdNMk8rSXH7r4V1b3x"
-        "wMMvAxlFvXyy3pb/d1lS0t31+2PUcaDpR7OtE4HmvShmZHVO7lOaZEou+BiFlZs+tklJxw3GCTht"
-        "NDmWCS4mMTEXKkCVvRAW32hS27Tev8lrzfcWAtjHMv807V2tGnPp0K43nSvyA5ZdBwCh+sYdjptr"
-        "Vp2CUyIzzIvNib8n3H6U7vc8etlNONDcQWY0kHjEJkDFhnTGiYyy7SGMrIDDYaA9mV70iXU1Endj"
-        "Eyj7do1FmuC06rJGOF11ynDqNudEHdzmVBV3dOQMzdznHHZsbr268fycjwiep08yBc5hGAgjaS2x"
-        "j/BKbP4Weicx3ZGCQVV6crTnCQx951m7cOcPtHXyRMNA9IeYc3dn9XRtdcLar7clHUu4G73eHXV7"
-        "J/3/n4nTVSfp4QdVQ5dK8roqI/j/J+9u5+SwQHj2CgRzZRgZk7kNTCa7b0zklBuqXbUVm1OqIAzp"
-        "EOC03YV3fqACeu6cWE2J1Hg39jomNkcl47AwXcikAq+s/jedqA9vf/ruu38bnTwFyEQdutu5MQwg"
-        "ONLS501Hhx+6KH7gusJDcDrtx3+HH04G9C7jyOg7seYglfBgdF1Pvc18uHkDwRomHUsp3D6owzxM"
-        "CyQLcL6ErswXA/4J5sMzEAzGi6JqdBD6bR9idyxGQ1WE+hM1HftHzJxBX8ulcptCPxm+slukszpK"
-        "+NiKGMvTAK1/XvL74gN7QRRaxw9Vj/hEd/458IVDB/VZl2Ov8tLBv/y0w54QN1Ii5ba0AQDTQddz"
-        "S7xhJfptw0suic776RjFXEE9YFLn+23Utyd7ci2M5rpLdKz7lL2OvAifWT/EaS38kB2P882+nI+9"
-        "TM6e6Zg3o9WjAT0HechLFNnFbNLg0ShypRuaAbzPoxeS+kGB5ZOXhjl8sZ8ufthL/vGFcV3v+Usg"
-        "wuHQP2X5ESbvoIVlGY9DD1ucZpnzgIG9lPUChP09BfyfOTeejp+e8bbSxWY69n//US3NBWtzd+lF"
-        "rN2NKIfWIWWHd95QLpi27v68HNO+gLVrWx/8zuPoMnJ1A1WbO9XqFMlNHHV+6MRO3NWzboUX4Y2X"
-        "xQRqPE85u+gmd024E9PlFylHNwQH6m/G+z0KH7S5Xwu9TB9dHgbKdCF61SAp0Elbb7VdZzk+usaT"
-        "+2WFdYFUzkl7ktbhP7RSw0bgX/3ut4YIxN5t7R3/+10SBrIuptkUOWiPJCSXrkXCQMZ96zJryGsH"
-        "43izH4cHiQzwey7Im2nvsUTKlBw2XDJMryagGNdDnHBZ49Ga9H4WgNjdiz+SRNnc7F639JzlNfIX"
-        "uLPA+bPzsfpagD06w7hf9oQndnjYXLCyOrVh2UgkMH2PaQYNFwZrczEy9WsE6y3dOU2L6Zq7W8Et"
-        "YxL1vnPSMz/A4uzhFvXQ1wB0itaBkdI6oE4EwlBeIzSJUbx+II7KS8P3wCK5gZNUD+Za2NHprPTS"
-        "raT/HckHRaNrOHCG6PXTvkUQoPNgc8jHp01JQiEhScyJk+SxUGQOFGE4+icSZ8Jb"
+    "396308a6e9ec13b9": (
+        "eNrVPP1v40Z2v+uvmOMVMLmhuUl7BxRaqDh34zTbJOuF7SQFXIGixJHMmCJZkrJXUX1/+72vGQ4p"
+        "yrsJkAINkFgk37x58+Z9v5l4nnfTZu3qflkmdXrWqDZpHlS9K9psq6f4o1FloVVRplrtilTXqr3H"
+        "x1Yvy/LhdbOqs6pVq7Jo62TVRpPJ7X3WqHWWawV/G52vz/FjkhU6VX7WqkLrFHHme1Ulla63WZ6r"
+        "pEhVsVyX9TZpA7XUq2TXAIJWAdZHnTdTnHWSl6skV2m9Pwe6VLatyrptACqk8UiX/ojvgMjmPqvw"
+        "E0z3EbCU9PXri/9QDf5MWpWo73ZLXRe61Y2qynRS1oBFXWT1Oi+f1FNZPwAaWj+uvQHUsD4gOmkI"
+        "V55UbVmpNEthzVeGQ7BkgAWeLGG1SwBWi8V7+HBT6dVioXwciexs7mHpwJ2CaIPpm1CmbGgtq3zX"
+        "wDImv5TLJqA3Ga60qHbwJ6k1MjjnKRaLWjdl/qhj/gzTJDnMMYXJnzIAfcpwDx9hNYmqskrnsBWT"
+        "KqmTrUZOLbMizYoNzH+fre570I1u1WOS7zQs8a3ssPIbrdXF9dtv391evr398foy2qbBdHJuZWLq"
+        "0pkVv+hVy5Q6271uRZBWGh7bZLMBkMXCUgWreAMErLMCNhxhJko91Vnb6kLda8C7KmH9q5b34jGp"
+        "s2SZwyYVMDzFLSp3LdGQFcDfRP3nzdV7Eso3QKjILPDWIbXOHjUOXCzOzxHLjBYOzCyrNiuBJ36L"
+        "kgQQGeyVBgbt23vgmwLppIE4RfAG6ESKZAokWbMCEQXlErlhxJGUhCmmffynm9t3t2+//feri+uv"
+        "46sfbz/8eHuzWBDvt1uUAdw55YNmgDgUJDUkGmVhZAf2QcE/FZAGL5tOsWPR6Kjaq5urH6/fXqrz"
+        "c+I2Ew5PhmNJuFR35vHcbKoCeuaEHP+B7w+oO7l6f/HD5RyfQQh3eau+efc9P39cldv5BLmJv4CP"
+        "wgvSAJkK+LBYvE5Y5V4j3Otat7u6iH5pygLGgEFw1PRDmV6BBCVtWUcTz/Mmk3VdblUcr3cwSMex"
+        "mARgCpCd0LZNJuZdvYH1Nto84wzmd9mYX81uWdXlSjfdm7392epthXvG04oE4iRRslyZud8meY6y"
+        "GKofkqoCAWHoNGmTVZ40DbBAIO2rECRB5ykD6mK3NRCX8JvfVkl7n2dL8+EDPPKHdo9zmPcXxR6M"
+        "EUtOfPn+JzVT3ohQeZO3V99/D9ob34JFBBhHUs5lXd7kv95e/RB/uLj9FiFO7pI3ufnu3QeL6CGr"
+        "PKX+rL5LcrBAqLloP0nkQQQnkwmtWF2RBFzWdVn7lx9XmnRMpBd29oKtKRhXGgxbku5WmmxgqgFD"
+        "DRpghMjfZk1DBgyEBaFRns8bDSYhzxrciiAiYZn8zXLcB979qovZbb3TgZBkzLQl4rLT8YTdIrsu"
+        "Xor1im/U5xp1NOagzYh+sSDzQsYarBkbMXxBNhd0l51sCmIkVhFBHR+wLHfo8srOopPiW/sJrhYB"
+        "1fm/dS8DRIYuweDC36nB2A3wabFZGgqPgyAi7D+TgyjXSNyWPBCui8ez51tl6ctOKTLMZTbgRHGW"
+        "TsFU1fSiKXf1StMzSpG1kDKr9TG412JjM2YWooLwBfmNO7Yuc4hVCCeGH7AnjBRklOTzQe8NTgwV"
+        "KiCbY5bCRgpbELpcA863V+9vL9/fEjI2ex0uppoomcKmlDm8/SYBl0AfePEQvOyqXN/BmFBFUTQH"
+        "GD8gABHiFyBYLKagC6uWv4OS43eyGX6q1wnY3XgNrrms9zMECzpZ6A2E/3zOQJIQd5xDG6L4HBy6"
+        "ePwdM8NOFWJSf//8uLswPQkyyjDwQdCv82RzgtU06CMEONbdo+tZLLYQt2Lc1vmxgCUXpgbti9EC"
+        "+hjkBjhff4+m1l2SRSOzVOsk3RMcaBnS0WCwW4KAg61qm+ANzIl2PRYHiPAUxi6T1QOZMYOTTbA6"
+        "2Bc0kSiUN6XIO5LHsA/ESmZg+GkAIjpjYORxAMS6YGD4aTgVaYadip4GIKwjAIIcIF5G/CoYAIqu"
+        "9CDl3RCUlcZjIWJIfjUEZCXpAfKrISApBcAdHmT6x4BE5CFUj2g0aCgBRRDmbBs/eB5gAJnszQPP"
+        "wTHXjfx/aioH9NSEJO49btEbZ9JnluW/kQMEF3EPaZARbiuF/ioHP4auc2pCmk7GSez7nlME/hYt"
+        "K7wEgRY9oRgQ7Lf12KJrEOGTOmPu+UC+MKuVqHYT9IS+giikAYVF1vhAhP949+U8ILMAP7+aB31O"
+        "EbOR8mijW1/2MFSHZ/BohmkWN3L09+N2t+7UDKKywE+/t1OipTOcCTHeWTWeDySEddUBFFUewom+"
+        "WkBLIyl1CPsTDEaw9g4GiIITPHpc+DOghxR6hn7PGSZKH7IjHM7Eyj0j6+cMEjMQgjEejhAlPxpi"
+        "DMLYGFb32WCXxC7wBvUHsNoPB4h9GBtA0jQjiex/AMUeokHdH8PhSM2M5K//mfT1aNms18NFB11s"
+        "XWebrPAxeegi6p8pazbRGgQ1xAq1wtgKVT2yMdnP764vMbTB9bHmfbi4hizv9vIaX9tokr/9dPH9"
+        "jwRO+D4dZb/D6W84yjO0YfXEkFUS8bZ24WMguQbLMWPfJgYf5BCLGbaG4WM0i3EiveeShV2QQcl8"
+        "mbAmrp0Qzto8U7rpPDrA9Kzat+UTTIDhf60p48JJ0UFPMU6HdxDNRxBGYNQQugUNVcR1+dTwW1tX"
+        "gezeNW/Zmo07U4whNdMc4Z5Me6IhtoTAYTWfRmE3cRTPuttXdTBIn4+iDc9S/umdvuYEIH3HMfDE"
+        "8QuS6kD2wuUhU6WhpA8zpSeSVp1AumElVPm7Al2ZhnTBpgHiJoJut8fjZSe56H1zxHHeyQEzrxkL"
+        "7DAAnR4FYSgFU8EfWSlih4HfQvlm3beQ0vmIyQQn7idN7CXQiU6tjw1tXH/ki0O1q+BBJ9uprULc"
+        "dVQLI2g9J/bmG6rN0TacNTZ5GSsj/tbqIee8hj7fxKUmwaRIF1lJCaUBk68kEaBSWDpZLL7Teyob"
+        "YDRxrwsq5jqplEpLzRUH/RGE5Y1qdkCWsXshBEMPnKw/Ze09wNHaQrMMdHJEcoiak+s1ZvKcqTrJ"
+        "J/DGt/nnWQOu8akwkhipC4uMZLpjVbKk0gDJcpfUc2aSYC7d3tflbnNvyoMO/0zS/GJCeHj+HCnv"
+        "ANl0zQguQqogJ278u1cocBKCh4qfyNeZB6bcPDE5c8mwRN5Rzgn91DVM5kuHcjoWBxmpANI6yDsc"
+        "PO+D1/v++I47DA0ITkpc32NTBUoZ0TrGipFTVuz0SDDWzeVw2XfsdgjG9SDTP0cHnv/Z6yjQ+ZA3"
+        "UphFuXeeZSKs/LIJmLywcBlyNHz+W5dg/UZ4TMtLaxAxfYlGB25kez+DNgo+goljifuGzWfkxvo2"
+        "gZhZKXHGWJ6M+ZvP+xKz1FLOdMdWU6LMGEuwFDT0AwNQyw9SbmcTL1Ul8IEt1T+nagMjpd0hyEK1"
+        "uterB6oJhFwZ56IamQwsRNm4QBbWZQzen9VFKmU2p3U3NasCRFnj2ipbKKVSaoL17rXaA7EWKIj+"
+        "u+h8vedUyLGxETdLyt9cmLWHb40FOVCK6XIw+FP93MOJ4Cbtm6m7uCBbEaNdVh0qECJ4hXTC601e"
+        "LiGB8IN5n7q1cpBNe9+IYegp1HvAx+XlM7P+QpNfgmGbAoOIM/WFOgvVWfRLCeGygzMIjkiXiAVt"
+        "Z+/byCKOKYofYaBdDax9fgQCi2r3lfbjxyCKY648xrGazdQZhPHV/oyMwX3SJC1kaPEjkI2hwxn3"
+        "BiEt6N6D79nCsr4KcPSXx9RYiuJHCj/84AgELev4OBGFKAWiGpoPPFf5BCsvZpztHY0T4+rfwvpo"
+        "R0L1E3KTfgckYHp8Nt5JO85fy1aqQ1yAfCkW8+N6v/IPDjNxU+L4OZjCMP0MHCMH/B5igOONsjuN"
+        "m0Qs6gs9BQ1lpQv/4JoFIAYY/wRc18WqRN8/O9u16/N/PeP1raejU1lO+t3EIUBbHhp7BcYmq2KZ"
+        "0S+WU3T5ZIbgrzVD13oLkRd3VG0zD6RDf9SrHeaYYCF2BRoClFqqelNvA0DwxSrXECZJDpMCbJVp"
+        "p/xCIIgaXfsyos5Oz7vjG6kzoFnFHfBIBj1gifb6ngBB7mwCj6y+m48AWNJjIp0Acedcy1gshUtC"
+        "emysmn/UUfhfapyFg1bJMJQKnXDy2B+4ZfvOJ/RQc9kklqSAPiLRQns4Odq5W7ezAS6Alw2DnX6O"
+        "baT7to0e2GMPxvTTBkFeoAtwEBJ2UyGOXZOdI5MDGFheDsUwSnsdA1hIS6s9BNgmaQE5Ur/sqj11"
+        "wA0SQu4DKSuMakE68mxzzyQ0kIZDyARYW25Vb0E0631EXUHwSPSt4Dr7fZmnplHI5wAkWcBWorTH"
+        "0rrEDk1IxylMw+vcPSwgosntZYdr9FryBEwps4ZD33Jw2EDZ3tR7WV5DGQJstGwn1TIBPMGkV/mG"
+        "HWDMbtRbEPBAmoKA2Nl/zPe16QYhbdI25yLnYpEnxWaXbDDjW5dABokbD0EKKbD4FzwD4GYA4p/N"
+        "eRlWT+4Si2REWVk/Gbi8TFKrFDEmd2MjLDeyX7UZ6b6zGFiqMrJKPktIEIHANcgv3wPJ8YJO2Ysl"
+        "iD2KWWw45qOimIHSLYLlDoYcE+0781G/xtIOEoXg6NzTlEXAblSGiWCFJ0XYGgwsKc9v7BmaoRVb"
+        "OtfM4WJtk1uCE3/Fts5MxOU9ftdifY4KpnfzYC6Nzg1j/7xRxzTMDddx/qTY+13BpvGoa0ljuB2K"
+        "Vf6p6cLTma7N1JRa+OgNnZlqXBZa9j/AGCAVz031y9S+sCbkWX7NKt9QF9KcVGcAU8plICTWG1FW"
+        "phYshDXk7OocV0IkiHdHqL7vwK+R4eAd8408yKveF4erIW5EqFyWzR1LHSqjhujyRXvBtMbmNawz"
+        "dK26lZqOis5IEC1U/3UkekCVA007foD4gQ4dDQmamR+Tjkkn540a3UoZwvfSrKnyZE/0eoZ6g8Ak"
+        "iEPdpoUS7R2rgt7ST1MYGAntec6J69BRrMRoRY9/iQr9FGNsQHmY/6mkjDsxrucNgqCHflQonJMu"
+        "c3dDSG4j9pU+PgSjQUXfdJlgAk3YkRe/6HykcaDW4WK9CO1SVu2B+3TiCoItPq1oDyCY45UJl5W7"
+        "2Gto8Nmk4EQzU3QkOolGG4J6FIJ6dl/wa5STBfSDqGkhExSbfTiy2HabqAHts6dLmhhcegNue/aX"
+        "McNt8kbhwqSP0rzuoVxv25mHHmMo2T1ZtmaK7eVnxKM9cejh6gzC6H6fUH+KuMNTkR2JwuCUwtQW"
+        "b4mdnzQAcl5kXY6B98KE3gjHcpF/xJJKbwhD4zh+T/bAdPMcIwgInNXR+RqLyx3j+iE5DDPpNxGp"
+        "S8SRi4eQhpIIEkVd+wG5Tw+7igwFmCneMayHnfWPjApOZ152E7p2OytApPFQrOCBVJuoNwbL9DBl"
+        "Unf3hzbNUGpkYgT1qa4AqOw7A234wbUNidUh7DPTgElDXeBIrAsOSWb4/BLmaknTMmpWoDpe5RkE"
+        "z+DWvyNw7Ar8kBSAr6YGeqP+/s/RXxVG+HTIa53VWIkCipxkDme0+MpaR2hPm74G12RkJ6JtYJxG"
+        "TvSIFKIyMsW4uTXmE41OfRePlXkv4NhEJzUspLYrfZLenMFHbMBqIh7oTjlqZFjY17xc+t6r14yS"
+        "zyEGwfTT5WFHYCj7xrixYa15wYIGA5UKre4MKsj+1c1RiQOSyhZs7hISOi55fGZ5mVhuC7iw4xHK"
+        "kRHNuSh8X1FMNw+HDgyaq1XjZUxMFLOh7OJOJB3b/MUiq+Vg7nUwkqgYCZPNPqGYPdPbCzR9sj5d"
+        "3wxndqRAMJi+WWDsi7Uts9mRFjtNcmuXwl59hbbeJAUnc/tTJYGTR7+Ep7YWw/1NOgPzpmtoOUdh"
+        "OQHEoswTBgEQAduTMrVa1uUDpOeGwUgecJfUohcUuRZzPBQzXctnFxTHRtQzA746sFSDc4/rrj3I"
+        "ns2anjCpNgfzfc60QHgOXV21VxV+DkRvesppi6uOShI5L6nkxFE7GodB1dca40miE9Mb+PzySswy"
+        "zHUVZARQk6UUok3VATA8e1IyhN8uw7KGBLuAMNWU7uj84Usz9ifc7sAwY/1jeEFAmOTUy7lcToVm"
+        "l6FEi0lJpRNnaDQF8s9iQK8ENHX3z9TETcfKtryntp0zHyfONLWlmjWoy5mYyi22jZfTVk/pb6+x"
+        "kZBlWw2Yp2oNMtWOQbx6pYsNpKfxw1NS49lQougosr/kFWA315RHbWRPJWEboHIzh5q/dBuJxlEx"
+        "dc+3HZyVOtbS1lsEzcRldVejGeckc7Mzcl2axAYhHMRnbh5ng72OJ8JyOgoGf8nEwl83H2ez3x/S"
+        "lWqF7TP524FUdbmpddPEy6TmbkH3LS83YoGHXwZ7NLDcu+L/rt4bdzec/hhxHEj6aN34hKP5wIIZ"
+        "GpnjW2RSFuarCiKwfGfBHLfACFGMgJVGKfuKc5GSmxwNB6rMNZjoVqPYJvX+66zWdALbB/1YZx9n"
+        "vQslHjVB2m3VmSLXYZl5ACBQr+0xX7lc0kshjyr8cnbZ2dy+l+53b0dqOJ3kDooggx0PSQUwKuV0"
+        "myOyHsLQbHAwdLQnw4s+sbbbQ+dKYhD23RYmafzToksSYWXVCsOpO2xTdXSHTZXUm+bTgHKLbdh7"
+        "vnM6YOfndNjpeXbgIWAcho4w5OiSbITTLKRvgXOmrAvyBFXh7KOJ8Ah67mg7c+cP1HW0RENH9Ieo"
+        "c3dT73SX6IS2X+8KPGBl7zE6N3PNTdz/fyqOlzakclo2eDw+q8siBPt/cG60TY+rgM9OFVAuSkLE"
+        "JHcgUWX3jXhOvpfX9REiOW+HOYJ69YLeBXPXUQF66gEbSYF08Mlzer8mRqXkRGA6l4m5b1H+TzJV"
+        "N+9++Oqrv05OJqwpi0N3JzECBfBHskdadHj8ofPiR6YrOAbHc8vw7/GHkw69izhS/I6sOQolHBhd"
+        "1zNnMTe3X8PGCpPGQgq7DjwrMwwL+k0DuiicD/jHmEeKAOUmWuVlo/1e1wHZHbHSYBah/oTHJ/qH"
+        "ZSmCvuartCaEPghfySziqUMM+EiLCMthgNY9+fX7/ANZQUi0xo+HjthEe5JzYAuHBuqTJsdcSsTu"
+        "LF9oN2ddG06RMpPaAADRgRcNsSUKM+GN7pdMEnYUsdghl+mOmNTZfuP1zRlFvuCCY+11IJJ9jF4n"
+        "jodPjR2isBbskHkfUVne61dDCaE8iVRPBvQcxSEvUWQmC2250dLI+4p3zXywPo+OS+o7BdqfrBDm"
+        "0HVmPMJurjZHF2K6PtAXnzeHXP+M9g8xOUfGaC8jL3CwRUmaWgvom+slL0CYW+Rg/6TEPvMOz/B0"
+        "r/Nq5rm33su1XBWVWxgvYu3udli0FikZvPMGY8GktTeBucz6AtauCnR0u310Gj6EDlmbPZ/XCZId"
+        "6PTlTqzEXqLpZngRXqwsDMAjNDOKLrrBJAYvDed7+KMLAgPqLsa5hU9HBu3/I+Fl+vAaJKBMVixX"
+        "DQQFOm7rnTbzrL3ROQ72PrkxgZjOcScS56E/OFNDSuBeYu2XhhDE3NLrHWR2qyQEZExMU+UZ0B6y"
+        "Sy5siYSAxHyfPMFgljBzTZAz0pzID83hDeMuCaaXE/TbZSUa9iXrr6E17l1wBt/d8z8cRJnYbKNb"
+        "/J1mWOMEc+Zbe3buqS8Y2KEziPppT3BihcfFBbNXpxbMCwkZpm8x5aVwYTC3dDCdHMFYS9tUaGG4"
+        "5gMXd4SJxXtud0/+txMUPdxBPvQFAFpB68BQaC1QtwXMUJojMFX27QNylB8aOsoQ8l2CuHyQCy6j"
+        "w0nouVrJvc3xRmxVgwEniF497UtwAniyVY4r0rm5OEaXEMdydo7jWBBkchRBMPkHZ4TmaA=="
+    ),
+    "10b0af80359a324f": (
+        "eNrNPWtz28iR3/krJshVGXAgyM5uUnf0civOrp3V7dpyWdrk6hQdCJJDCSsQYABQsqLTf79+zWAG"
+        "AGV57VSdP5gkMM9+d0/3KAiCkzZvl5eLKqtXTxqV1W2+zpatKrJbXU/VKmszVa1VVt6qq7xcwZeV"
+        "avJ/anUJ3/RKretqo6pSq7JaadVWqr2E7/pDm0wmp5d5o9Z5oRV8NrpYHyyrss3yEvqFTbsq8oXK"
+        "WpVvtlXdqjbf6BdqC8NmTay2t1ldVzexKneb7S1Nu26arV7CEvWEu8AwVVncqptLXapMXWfFDufW"
+        "qwZXsYnUQi+zXQPTw+h1dq2LhpaGy5zPm27jab0rcfpkezufT/IS3m8rGAVnvanqK13DivAHvcId"
+        "wqNSF/AV1g+doSkAoNWLqrqCjZ9ssqJQ/3ly/JYX1agQ2m2qpoV5j97+dPT2VfrT0Zuj0/lcLW5b"
+        "jdCp86zIG72KZKkqa6Rzol5d6/q2vczLCwV7gO036qbO2xa2DevJyg5tTVvVmpZKkIFX8/lLefle"
+        "r2G+8Of3R7Fqb7c6Vuuq3mRtTAiF/y+z3//hj9FEQDVV3wPyX9fZRjMkTmCN+LVR77L6HzvdWuTU"
+        "dXZLL+bzpEQYArTg+zZrLwHHyTv4hJkBbhMDJFg/fMMuCE2ikaqG9RQrXQO6kFhitcgvGIg88i9N"
+        "VdLQQIsVdKtVtfhFw6YzBP82X14VGoD/UoCQ49Of3/80hY+iWmaFGT7cFkCDCleHk87nOP308HA+"
+        "j2Kki6/g+2K3vNLt4bbW6/wDQg0mnZx8BQS8gX75Atary9W2AoJ4Yb8RlJa1XmmgpgyIDVpr5hDc"
+        "pS6v87oqN/A2Vjq5SCaAm7+dpK/efv/u+OjtaQqLxf0hILCP0DvuJrsA+GzbvAJKu8ivkdyJ7ohp"
+        "AA0aCMRONNnmW10AlxFcIxoQlt/Rjxm52moYL5zPLxraPu4+W6z5h7rJAT4wXF4r4Jk6a6Jk8lN2"
+        "W+3aKbT7hoD87eE3q+wizVfwBZbDX9qsuYIP5NBvk2+g77fz+QvEEALcUuqV1tsGUa2qm1KVQGXx"
+        "5NHDHn6DHWDcRL0VhtbZ0hm9IEpVDTEioGGTt5NNhpyMa9/V+bcJP8VdG14qsqZFaql1hnQCuAfh"
+        "0Xj8hUABCMC6gV+A9agvtEVBMFnlIJG20PbgJrtF+mO84HBIo0g7hW51osJjJlzabEOgAPGh9Gbb"
+        "3gqVAvvBvPRk0uwWB0K7KIp7gFxVMATwFVPbIlteMSUIJQOMokkQBJMJPU3T9a7d1TpNjdzNSuic"
+        "EW1NRLCCcG+Qc81P5DzzvWrMN+Y488tKZZAjuzYv7K9b26GF7SBJmt+7Xb4y32+yugT6bHiVy6oo"
+        "AEC4piRbLM1SjwDUGcAsVm+y7RaaxyCUQBKVS236lS3QAyoW6SJPNlkJPFRzK1RqS0A2Ilea2Ucg"
+        "FHNdrLihCDDTCOVYrN4B9PAbNwFBimwlLV6ClJi8Of7+559eqZkKXBVj8NUESv2WtSSQsKtMeAyU"
+        "iEZtLm4nb16+//HVexwsTceGS9Ng4moUaPnHr9VT9fzZ77/GiVi9ANmQIEVQvEC5CrAwqumiMmqb"
+        "yHHy3fEbGCc9+fn166P/womFU4LJyenx+5d/eZUevzs9On6Lguuv+P7k9Oj0ux/+fPzy/fdprwnt"
+        "lWYWUQ0LGRdrkx+P3n5/AsOFAeJijWoniAGEpHTwG2kZ/IJYwU8eEr8hfQbR5PXx+zcvT3mQLaso"
+        "fAsaCT8Qovi5ymsahajX6Z1+98PPb3+Ezs/VN9+o3z+bpCev3h+9Okm/O/7p5zdvhyjgpQECcJNA"
+        "sbsNyzG2l9SuxB9WbYLGQWEnqpPwO5lMiOaU0dCvwOSpw1cflpqAEk0nCv4B8750RNCy2hUrYviF"
+        "oGyFEp6kTIhoBH3dIGSBitAwY01Q1YRiEGh1lJA4kLl/LgkToNGOd+12J2vwVuSto6JWYmyR/QOS"
+        "yy6OLQq1hP1fgsQCvakudGm4Fp6izqHNo4lQZJvFKvPX8yZvGuAoHyT7l2NnzpGSYachqkWRliuN"
+        "8nYVG+qr9aa6RhMLoHGTGfls5PJK1vEnKwxCYPF/6nJ2Wu901MMVWFN2HX9DMBgLE02LIlsyGRgE"
+        "EbimaKnWZI7mIGhusJd8v6xukC1johGUvrwWHB+U1RSGqekH2m3dL4Z29xvtuCkaqfyL7Lnu7RZM"
+        "gKpM7RBI0QG9ARkH+maVL9szeB7jy3N4S5IwXOl1tivaFDdd1bczbBbTGmevwcgBwNAY0AzkSIrM"
+        "FKL5FqmDb50hQTKeM7wEZqdAjSQZcBMvaN+ioK/0rbUOWJUtNMrYTd602RWSDxo0RMpPxEYmaJnB"
+        "aw0KrlR39gH+Yzk6Vc9j73EA0A2m5Jwk8LX3EkFl3pLF7L9m8JsGYkz7TRAjpgFZ2b3XhCLbgH71"
+        "mjhYM+2cR73GiMiAMUlISPBB1DW6Z1z9aVsDH9ZgWhjMoajq0AYYG+AKjSMybpCuUZSAH4Hs7Rkj"
+        "T9ia69nzOHg0hiID9qSGGfNtGBwGEXzfFnmL32P1PDo7eH4OPIlrzJsUTLJQWAkIitYK3kThMKIm"
+        "x2A+p1Zgxea+/QYDAAeCvcCi0mgl8jk6cuwWKwvNQSQB8UE/nj52xQCJk3DYBLEQkU/ANHqh25DJ"
+        "MFIzUDOR7AvWlCKZM++g8Ol2NyZtEBt9r45kjcNO3XsSmQiINcsa0hxgt+qiOMC25ER3DITNup3g"
+        "Yvy9Tvs4xCamJw4tWMLHbuMMfNuengtoJePIAZ3C0iACzUyCr751p16DeHKWFXpsABQ1A4KiNZwR"
+        "h59HPqMg6zhNiLn6bZifnVbC7v12yNYzkLnSijh+0IY42xlLGL/fzuFs25joxhMDYLMEUa8nMvrs"
+        "DvtcRSTdw+uIBOVVrK5RJ5FM6MYjSUGUe3cfJeDDbJowuu/GZKhrMkVU+KO+JZzF6hQWIF//ilTN"
+        "GhndG2j7ML7XAXhjQnJDnE/VHYxwD2sikf8WiNKQFbQh8cv0VSo2FcnmMWLXvBIT8DMXYia8P7zr"
+        "prgXShS6hxfAv79VB1/wH3srJftfuhH5wLQCpieYeJuQPzoJYWU1cDC3RGGgu4hRBoZFmdW3invC"
+        "Rw4+MVpnYHeQ1Qhwew5215/V8nJXXjVWFqzyCw1Cf2bcQVFQYWSMD+7Apq2uQzbnpjJRgmOHbFVH"
+        "sVoAzXZo4aGT3RYoUoc0jAddeX+pP/C3MPKBgRomRNXDlsz/km/2ADwy0kmgntgfEiiiaYjRJOTZ"
+        "TuZT4APtVJoAmK1eBEThAvqBFhvBT2+5JNl7imvfQruwIQIWLOmqzDl6VW9g4Rz3BBsJ9Lo165Gv"
+        "DzLwoTV0WF524hwdPkAgzp+sdpttY5QTjpPiKGTcwm8Nuh2t9GYWBjGKmGkAE2RFUd2kZVYaW8/Z"
+        "d48qcKoEGKha6TDYteuDfwchNYLBFACkU3kIxI7eUd/4HADoFPrQhCa2AYxZZG1+rdW2avIPimmB"
+        "DA8xo1BABIEYi2yJ3M/nCVtArznIgs4UsBvFStvLutpdXNqAJFnyGEeeGjPhoXANxYdpaDOZ2uwa"
+        "5mR2rskzpBHBltq21ZZMg2yN4aNMwdzwC60gu5AugGOg8EiurDGYUComFQNih/lApMrDM2jqmOVD"
+        "zlwHCOj7vz+7c3vc/70MDKqjx/FtepMVV2FdVeCuWF418ZyzdgceGKMfX56fW8RT6JvxSmcADFqA"
+        "FVl5OB7YNsCb4Qg9xPR/FAskLFMgjNARQxOtpoiPYLtqErtMT1jVTYJjCIzNGOTsQ7ezpzzOU4E4"
+        "jRf14Ep28oy2F+LkkTqkAbxGt+hxUdPE7CdtK15PkjUp7S2MeGO+iEGuEvg+IBF/QHJkeUiQnNpI"
+        "FMf4RQE1VofI+Q1KeLTK+JimcQxkmNFsi5bpUoPH6khIU+RIIL9tAmYiAC2MOCDtSfXIEDFsE2fu"
+        "SCe6t+S0rLa3KXIAqLiwqZdTic6tGpfA3K1/Bz0oIMLRB+lLRnHZcegWfPxHKsBOT8D8jprg8HHM"
+        "r2A98OpGXnG0eOpR0bgO5UEe1KEP6lHzj2dM6MN9z0HaBMG4QTamLcBiP87NX9bkEcOHRetHgy9/"
+        "Q85xvT087FJ4MuCcXWIgaGpCL3gCRJSNGObjHPJiQWLwEUOs+IQhpmGiLu5C3Z3oCfUFfulEVZIk"
+        "57ZpdqFTiWVOe3EPYEY0Z/sRlRk+7EVSmLibbK1TXGWI/9EafHIWtV7rpNktwjo4+5+XB/+dHfzz"
+        "2cF/JOns4Bz1dxqQLqUhREgD51FPILYwwDYJ/ZcE0ccMZmsmOyBUd/j/b+r7zqvcNRhIdP1+32jG"
+        "2c0mQQLQsVy4q4tui507L10CUIGBMe+hKap1+EjAQwUsIg+GgRzgBRaANHCKQtIfHQWDN/o7aXJW"
+        "AK9246jpOQJr7zwsteB1hzKfBEI6pZuac4oBLeyNjsGsfMAnMMXGQ58bfTlqFrnkAOpLzhjJxxsJ"
+        "15Pn6Hrr2HMw/N390OU2p49iSxZVtmrI5PMcRXqHBuz3Go0Dop6Pkda/3Y0s1KEp5/hgzDnkmION"
+        "WMg6JfryRed26cacWgj2SePfNuBFW3qLlZUGDxIByxN4ypavF+WRo5JudElCOGDRxifYazqx3OBx"
+        "Osi6zvJ3sSfHUzyei7AjevEoPN3Bzu6n3WS9nAObd2FWvc2WV8ARA5z1IjkETu4C2ggkGkwDNk+6"
+        "bhCUYFQ9HfCWfEZ+jMLZyq+JTcj2lnQcyscUdBDX22ZIUYrI25WxcFHHiugBq3aTL8VDFcuEAnvk"
+        "fxLiO85uN1vgK7L6UM6kFIxdB8kdPcJf9wm0ObjDA9ME//s6JM/KhCTgJWv4lIbn4Bu9AZFQazqO"
+        "CKGRGMRmwXwcIlK4W2pvdWiu4TqsxYY0iDAyT5vbTZGXV6HDbWJd1BuySnlSwlVhRtMf8qZtQopA"
+        "PTAQvdqV/NieEaWnWQ0SzvLKcemQIx8WyJk+2wHZBT7iU5k1mOpgkrWXurSuM/2UNAEKdHdWAAEq"
+        "zcu8TdOQ01LoEGfKtghGUBz94ktrjsBT6snM0XfUPyFyipyNok0yU8FhkPxS5WXoGgFsEZMxzJ1Z"
+        "C0euR9dN5luIfGLAzoerF91VAI00VXENzhw4JbySQ9zYcKBdncM4dkzHJxmfFP6rwZ9INldIO/zD"
+        "hByIBNLqSiw8t79PmqSk7fS/U94JddT1RKU8svk1xrnYTXEFtQMAwWnSEzQje6oFkhZNHwg1H8ik"
+        "wknco4yYYUk0EiGOPkQPQnTdAKlT93RbV221rIqwm9Xv60nR3naB79iVcpbch5rXV0Toa+jztmpf"
+        "YyiipxI6Mm0aOUPqZVYYZkFu06tuft/RJ+/eO1t6aZKz0M9sK3ZYLGdSxt0LjJs0u+VSN3QmuNCY"
+        "6sLKxrC9d7wk9udsQIc+o7AVR9RlUlOQUPF7yBw2C5rFASb0BA6ZsbiWOQ4VCmqPQqOHRfZkLwrZ"
+        "+4du3tMHeHtMwtst91A84A2XYLa7VjAGDgMME8VqjPDWeZkVRW/V6FSA/jECfTgJvrUivNcT9chD"
+        "u/MVCcM8VvlFCVybaqTRRsSHJUDcC7VmaW1jA461RYYYUJZPiRQgyPqHl2A95M0LMVQwciyh2lq1"
+        "JiYJ6qNqgZxYt3uU+ADymIw6CvVVf/f8Efr/QaHArjsneaIIpMgJC1Zy+hHdg06+AN5DU59AfqOU"
+        "8yjqGa5msGAvWsEb9RBQL9G6IPoeDZ8gGpwAFLSPJh/lEmw1ziVjS4IlgGBsAW2g8rwF7omAw5rE"
+        "DWPwFdikACANY6XQ9OzcCylx7AzFvg2f4XL9vbsBXUoFGVp6w9jcYKPCw16/IRJp/Qm4QbpchaFd"
+        "XjS0YADMQgsOaEeVOggFpw0q2eWubsAp7tkTMDKDbx9OwzMKk7CRlUrQkbqcx+oMPINuFjwQvOcz"
+        "BQB/2jWM+h7N2CkH0stuE257pDCc15FmbJSKLAOdNPUzD8ZSBEx0zCpSMWwlvSZEAzeasv9SVjeo"
+        "XDnaCM7OkgyBvYqVVLJ3nHTX5bDgUak5ezGJL/QMvt5H9rzgMbJxzJd62Apk/+oRtmCC2dEfM4/6"
+        "o3lnvl382UrR8ejzqLLZL5AM5fRD2xyX3StE4KWY1+JjfUygiCJ4Nnm0uOgLBh+wGONmfyHyFrJX"
+        "0DyApF5bHxZbA2OZbZCGoX4nbvQImD7Cl9jsy8e2KWgASzdU42Rx7D0OpjKbmeraeIEnEEfYIEnT"
+        "TbXaFTpN7xPz5B+7rEBrAZ4FNhKaL9JrYG0KnDzlPk3nsPo0MhWS2NEK7iTpBNg4SMTd2WTbkJvf"
+        "NomMC97xujqbfnUeRfeT/tmYmdHiih+gyoUR5C2FK7FHIrlfSRCdPXOEqswEvaBl1oK45p4Y5jbb"
+        "SzHgTWE1l27dtCxuR1vtkTBt+Wy4AqRB6eYhAZt3sWaQnavUz/4ivMayWYkHPqVjtrFQN4jYbp0q"
+        "u8jwO+bH5osaMzc46mFrDyjQxakdpgVKbM4ZkADWrumSADCFfQhv/u4RF+W6d3FnjjYO8tpIrIUG"
+        "EdAnViUrzxIxTruMnGDNW6n5eUcZ16BpuVJHfnbZvO+l3sKk5tN5767kMgBUhlQ4Jod1ppBoiifx"
+        "XA0kafSYe4w4obN7P5CzRVQ2eMCZ5ivRqdXil44J/fiNTz7QkOumKGYFgr/Asw58HA0cIgMc6hN0"
+        "vGooFPP/8DEgGh4O7SVKDYYmBIpg/0LIQAsMkILBOBzqdAEOZMMRz1FDex3kRDrsW9/hMu7Vnbeb"
+        "J66ceULwi/AMqIefYHT8wNZ/cY3XC+kmp7CZkQ6miJCrChGjTPTDUQc62o3I8sbxBN1lShxIWLLl"
+        "OKIJKMYkfDsOHZhWXBNFbRM30EFBZvBLpvud++60mPwkeyTcTyqyJlCfbbghLF9CQzNB6w9Hf/nh"
+        "1clp+u798enxd8c/RWSZuarDCfHY2gITFcfaBR6IiaVxM/w8ionVSyCCfLFr+XWSJJMhrY2XEwwd"
+        "gkDqCO4QG0g/Ire6mobwzlGBoN1Es0UmUdAbs3/IMOL4un4MhzjQ8RyxFDA1koKlrur012L42T/c"
+        "ZLoQi90uw01TlSaYaU6k5tahcBGmWfTQVIAFUzb3hMneOXcEcxbLZfYRuRuvHidrU9BFtbdIGdvV"
+        "xLVFTBVOX6GyPtiuEq5xMfKoK+BhcwC/oiLF5sYG5pG7oZ2cCLd5gidBtLleNQ4MwQ3Y0GhYYdH8"
+        "3XM5HSGgI0aZyznyG6Mp5QbZAQLRfWLqhkayjh/P/HYbuHwZkdlelxcg7maBlDf34je/lmLNEVh3"
+        "6uUl6oIkOcISF6w81Su3hgb//dbWJAkLUuGOJP8QLsJN/gHTxDkLjiudGpD8q5Vb9tQAZ4okydtk"
+        "4NX0ZDFTaPw4nFwVGExHkon2c2jA5Eu1XR50P489bR3Z5/An1a59Nn9KtTUYaNuJ4SMm9hUuIwE/"
+        "iXE0/RdAX+rvfgVLYf1d9Inq8yPaEqnWRGp5xwCTpMmutbqh8jgONYHfgpNTkfww2U56WMUqkOGU"
+        "VwaYm/X6xVVKQPj8LCLtiiK5yPFzaJROBYVETY3rJ9JpUy9NLqCoSnuw6KZrYCBjGPB9yH4YmguS"
+        "sshhCypDtHXQNDRYCTDNvZ/tEnqRFzTj5QEFLX71WqjSOycfRIiydJKO/ZV8CuccYkeO/0vvHv0J"
+        "KXQnHiZyvd6Q+0Alr4OIk9HSeR3sJ729FCfVtzDDI8gtsjSGIcMUzwtH4h6SDjPdmx4yTF8fzUs3"
+        "anC0RiVW7zlAXJV9DTjmOeAVEWkDXl5W91cMn9ZnZZH87GBlL/qYz0GurMEBbf/4dfg8+UPE9yrA"
+        "Q1YCX8GDSI4w1TuCmOJ5GrcIa9zeJIuJxQa5x8YzE6gE5SrfUNkcNnw22CErCyz2CT2pw5aZbB2g"
+        "kGLNcEjuwZ+zRncFyV6gqotI0WKhuWOmA9U/UU84aIThdXrLsZUosuEpljzMT49Xjw78f8RcfHPP"
+        "g1M5Iad25joU9/ILhJsp62ubfiWd1Ae8Z19oPh+VAfM5yh8ckYoIWRxQsATL97FSia6kKStTD03V"
+        "NnhpBA0+LM4LbaH2+Li2Oj/ike1vtc7yovELBMY4KB1C2tgABF+PgbzV9YTi5GPOJKdyHS7ISa31"
+        "4fGJ4nPaKSdfw/4KQPBoZfqDKVqTB/1Hm7kl+QOVd4ghwLpzcj7uwcH0aD26jzqfUvxJeOwryV9L"
+        "qkyVszHBYjXUeCSRRK4xbO2NPPiDna4g2odsxykcwfVDE7KEIXkiVt++ORzDdnyOobtobIu9Y3aG"
+        "yMiQkura1ye9/OZmPG/2S5jBXjYoTIiJw5QHq76ZKfcmDuKGlyffHR1xfVGoywYvXsmaZZ6Dr7S8"
+        "zGogTTp2qzUnD4wK7E+3uOVGi0+MWNkkQgIr/of+6rJagUCamYquB+si3BKwXu3XZ9i4tJvu0wL8"
+        "YcvDmrhf/EwHucY50yFEUAF32D+fpWDdardEI7Czc/ZpUTwrhR2DYBLZVq1BvMkAIJzoGE5+siqT"
+        "HvZM8lIvr+RQ8hOW0iXFuzVKMjbDUU6Q/VfjOWVianOPETO/nwA6HQkijt4BMhJDtOL9roeFbrfR"
+        "/dhNH1Rg7h2LR7144uQRK3rsAkAcbbi/8I9gSjiAmgu88CBekngjZwyXUpzSr8E4PZQ7KccP4H+P"
+        "7W2Z3En4p1Pxrnp9b/BppF48GhnZzeOXh7+ZOXkE08mn0sWn0EStzcVfMOhSc7p3dwcBNtmAfnSM"
+        "Ah/snAc/Anab+M/2wT64j2b+Y7KqydZ1klWF5ezYI+FJyc1YN8kya7t0nXEu/XjGJ6bN2FyckSyc"
+        "/zecOhL5/8I825thhHs5iXyUXQ1Cu6T7bDVCM021q5d7nMxTe7h7iQmii9vuXiG7mZALVrzbWCKp"
+        "76flZ26eLS2IcjdKLpqVBKAYfRZxSk3h50K3N1qXFC7p3SWw59YQ3gufs4u7Ze9poNIzo9Hl7CMa"
+        "i/uZQfZW37t2nQFqrEz5vXN1hMyMrrOJ5g4qY4ZHH+5RxHbFgtmE8s3a9kfz3VsrfjN2yuFSSO1G"
+        "JrklMjIdIOSAtbNprJ6dDy/PwYawMMoZZalCKVX0mI5FYMu9YxPO6KMme0CEgcQBeAaRZ2cd5ZaU"
+        "gwXKvvjpcCoig/FgjzOiqEy8IBD8tZTO+rsgKgzpa0c+FHX7ox1eVv8ATXjy1bPn6oDNcRIzxvGU"
+        "e4t8d7GrXN838zAZr9OlVJvaD/k+RQh0EVhwAUqwyDGBs6O54O7qXt1d3+Nwd+Svorl/FasnIpCe"
+        "RJKCaK52MYOaa1wQ1F3HCAnwmsY/N4gwExvmpN7OPTMeS8rNjAl+6WvbzmhF2c3AXwkXU0DUbB28"
+        "7SexCQjJ9OhxI8dm2OtaF7Ovhqp2BXghZK6tPjW3fgzzIWOWcRjOddLwOvvWvn1sPYr1umxPSj1b"
+        "J/YwoZeaTO330TuFY52DTgJ5p6m5XFeGGOQ18HNnVV6u3SJrtKkhcypQQPnDh5fVdbbtiolgBeu8"
+        "XLF657p8p9wVx4zOhbmKhvpSnSy9wBLZbiAc/Lx/AQX26rYrOzOZgp9WGITWCM7Rh15IT2N11oFO"
+        "Jugv5HzEBxUiQ/pK8xIDO9JmzbRGv57GPu249yt0ld1Uyy2F4kN7z2swqBbfVx9qe41aBObyY0ds"
+        "UZiRL47FHJ3uAueY72g2FyHylcBiEMznfD+zRD5f9q6XpbQcbslBNK69oXtm7VWHbKRtb6MXxtiQ"
+        "IlG5ihlDMhw5EHbWcpf2fG7hOp/LtR7uncAJ56BojpFwz6kjwPneZbTc+e6V9mGRnsD2RIoiCC6z"
+        "Yn1gnIDuJiiK/UqkdsyI7MK/uFS+Bw94az43qMeQP61jK3cuYRpTbGu7Iz9ey7eZ+bfAWbU2Gswl"
+        "gVh78q6zPmM1Wsb2ibHdBzyDf611/VBsuct3vKCrEzLJjGQbCC9zEoKjq5th9KmNM39KaFkiyXxv"
+        "86P282mhZIO+/bprr+PoO5e+XMjdSxVM+MYvpaWUaj9K1HdbepEGz5JlE7q9DNiO9M3u0KnooJJL"
+        "f8LOW7Z76E89OtV0WNVHQSgLLVJcnX5+XE1fXnolfYaxHGtDNkBGRixzOyFVUD/kptSPuyNsxEP5"
+        "UpFJk/eKyey3LBCbgWJrwk1W5msNenX01rSxqyhEz3B/vmeA5Zi90d45djPD03P5cwp8yb/olTfS"
+        "AC+Pvwt40GCq7pBzp+Le8pV+9wBOi09oInhHfW7w07AmDQz9OCN5MheHyhoKaEOLM04aqNa0e75s"
+        "e63FoUawnN/3L9uy2/LCYEReHkAjdhApcj6ImUe+AWEo2AwgFzLaHZOnPTaF1LAeKgO+yDM40ELz"
+        "x+zAIzc9spJkgFDxYdtbhQEW32lqV85qt3erjS0oMfn+cXdtXW9Ys97efZO9VOvuetderGm0rtEc"
+        "qTnWmxzqWFDOXLOdV2hAMrOwscUH0WhRtKcpBndJ+FrFnoODIqQVMVHS8eT47ZZuGZ1UTBj0jCff"
+        "j5ye9QHStHU/+5cxSPR/7mVimsR/ei9SQy7fl7POhrUjsc42wxDVwFyNuxZTeyE/vj7vDF6d2otR"
+        "vOuUWA6NdKp1g7dO96XVZ5nQnXce4B++QUuB/mwEX9TenbrM53a7+Kcr+EgZxNaIrMK/a1LZu3fz"
+        "woi791IvDIbEJf2hAvprETb9fanx71KA9JQryJrL6qahUgZaRE8IicU6Ywnm1dewSDPkI9ck2dVb"
+        "h1+G6Btxb6GhXMYr2Jb4K1hV+UWJTB+gD4m3RHH9D48jrGIureCKEEZpYq9vjqJeXJAbSFyQ9LTb"
+        "UZSrxE3oDD20lGOvUuCrrXsGLsW9/Gc8flcOxOTUfFyIWfg593hwrHXmp6tYIDNbxSJgnLNqZ17L"
+        "ejxWYm5K74OIX/eul+agHb0ZOaazbBLZl5/oXO+7uSZ2E69kI9Hgis+hrZEidX/E4PAu90RvttQH"
+        "lA9CnEEJfegruX9YibwtsUYY+nypG+lxdAkH13avg4uiWmQFqBpzRV6ackgzTcM7/kMdIJ2jxLWU"
+        "6BZlX/Vim+jvZTAuIXm/+4VgXwBa4ddrtkfkTR4LMLmftIMY+sDC1iHebKOza8qRZEJf6EvMqLZA"
+        "y+oLijsHd1hnzhDGncfqzm6Af9J74VrToPZIEZ72MLEH8H1lYxEGg+KC7gns/wd8f0Rh"
     ),
 }
