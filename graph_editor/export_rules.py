@@ -18,6 +18,7 @@ from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.types import ARTIFACT_TYPES
 
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
 FILE_ENV = "STITCHBOARD_FILE_" + "0" * 16  # a pod variable carrying a file (no store)
@@ -86,9 +87,32 @@ def _code_issues(pipeline: Pipeline) -> list[Issue]:
     return issues
 
 
+def store_needed_issues(pipeline: Pipeline) -> list[Issue]:
+    """On the cluster, an artifact output needs a store every task reaches (both backends):
+    each task runs in its own folder, gone when it ends."""
+    if pipeline.settings.artifact_store:
+        return []
+    issues: list[Issue] = []
+    for node in pipeline.nodes:
+        wired = {e.source_port for e in pipeline.edges_out_of(node.id) if not e.is_ordering}
+        for port in node.outputs:
+            if port.type in ARTIFACT_TYPES and port.name in wired:
+                issues.append(  # a warning: the deploy profile may name the store
+                    warning(
+                        "artifact-without-store",
+                        f"output {port.name!r} is a {port.type.value}: on the cluster it is "
+                        "handed on through an artifact store, and the pipeline names none "
+                        "(set artifact_store, or deploy with a profile's --artifact-store)",
+                        node,
+                        field=f"outputs.{port.name}",
+                    )
+                )
+    return issues
+
+
 def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the kubernetes backend has: what travels in a pod's env must fit."""
-    issues = _code_issues(pipeline)
+    issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
         values = _shipped_values(pipeline, node)
         if not values or any(value_problem(v)[0] for v in values.values()):
@@ -110,7 +134,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
 
 def worker_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the worker backend has: no Kubernetes Secrets, no cluster jobs."""
-    issues: list[Issue] = []
+    issues: list[Issue] = store_needed_issues(pipeline)
     for node in pipeline.nodes:
         for ref in node.secrets:
             if ref.source == SecretSource.KUBERNETES:

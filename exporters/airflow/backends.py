@@ -135,6 +135,7 @@ class WorkerBackend(ExportBackend):
             "store_options",
             "load_module",
             "run_stored",
+            "upstream_files",
             "run_node",
         ]
 

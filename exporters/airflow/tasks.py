@@ -49,7 +49,13 @@ def _braces(items: list[str]) -> str:
     return "{ " + ", ".join(items) + " }" if items else "{}"
 
 
-def _inputs_template(plan: TaskPlan, run: bool = False) -> str:
+def _producers(plan: TaskPlan, pipeline: Pipeline) -> list[str]:
+    """Task ids of upstream nodes that declare produced files (their XCom lists them)."""
+    ups = [pipeline.node(u) for u in pipeline.upstream(plan.node.id)]
+    return [n.name for n in ups if getattr(n, "produces", ())]
+
+
+def _inputs_template(plan: TaskPlan, run: bool = False, producers: list[str] | None = None) -> str:
     """A Jinja template rendering what the pod resolves its inputs from, as one JSON object.
 
     ``{"params": {parameter: value}, "upstream": {task id: {output: value}}}``: only the
@@ -69,6 +75,9 @@ def _inputs_template(plan: TaskPlan, run: bool = False) -> str:
     parts = [f"'params': {_braces(params)}", f"'upstream': {_braces(upstream)}"]
     if run:
         parts.append("'run': [dag.dag_id, run_id]")
+    if producers:
+        pulls = ", ".join(f"ti.xcom_pull(task_ids='{task}')" for task in producers)
+        parts.append(f"'files': [{pulls}]")
     payload = _braces(parts)
     return "{{ " + payload + " | stitchboard_json }}"
 
@@ -178,8 +187,9 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
         ("namespace", Raw(atom(settings.namespace))),
         ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw(inline.BOOTSTRAP)])),
     ]
-    if spec.params or spec.wires or settings.artifact_store:
-        template = _inputs_template(plan, bool(settings.artifact_store))
+    producers = _producers(plan, pipeline)
+    if spec.params or spec.wires or settings.artifact_store or producers:
+        template = _inputs_template(plan, bool(settings.artifact_store), producers)
         kwargs.append(("arguments", Seq([Raw(atom(template))])))
     kwargs.append(
         ("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True))

@@ -79,7 +79,8 @@ def run_in_pod(work: str, payload_text: str) -> int:
         run = [*payload.get("run", ["dag", "run"]), spec.task_id]
         where = artifacts.Where(os.environ["STITCHBOARD_STORE"], tuple(run))
     source = os.path.join(work, spec.source)
-    outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where)
+    files = upstream_files(runtime, payload.get("files", []))
+    outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
     text = json.dumps(outputs)
     flags = list(spec.flags)
     targets = [flags[flags.index("--result") + 1]] if "--result" in flags else []
@@ -101,20 +102,24 @@ def run_stored(
     values: dict[str, Any],
     work: str,
     where: Any,
+    files: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run a node so that only values and artifact references leave it.
 
     With a store (``where``, an ``artifacts.Where``), the runtime stores what is not a small
-    JSON value and returns references; wired references are its inputs.
+    JSON value and returns references; wired references are its inputs. ``files`` are the
+    files upstream nodes produced (``{relative path: ref}``), restored in ``work`` first.
     """
     import inspect
     import os
 
     if where is None:
         return runtime.run_spec(spec, source, values, work)
-    if "store_url" in inspect.signature(runtime.run_spec).parameters:
+    accepts = inspect.signature(runtime.run_spec).parameters
+    if "store" in accepts:  # the runtime stores and loads artifacts itself
+        extra = {"files": files} if files and "files" in accepts else {}
         return runtime.run_spec(
-            spec, source, values, work, store_url=where.store, prefix=where.prefix
+            spec, source, values, work, store=where.store, prefix=where.prefix, **extra
         )
     # A runtime that only knows JSON: load the references first, store big values after.
     loaded = {}
@@ -131,6 +136,16 @@ def run_stored(
         is_ref = isinstance(kept, artifacts.ArtifactRef)
         stored[name] = kept.to_json() if is_ref else kept
     return stored
+
+
+def upstream_files(runtime: Any, outputs: list[Any]) -> dict[str, Any]:
+    """The files upstream nodes declared as produced, from their outputs (XComs)."""
+    key = getattr(runtime, "FILES_KEY", "")
+    files: dict[str, Any] = {}
+    for found in outputs:
+        if key and isinstance(found, dict):
+            files.update(found.get(key) or {})
+    return files
 
 
 def stitchboard_content(key: str) -> str:
@@ -238,7 +253,10 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             run = (ti.dag_id, ti.run_id, ti.task_id)
             where = artifacts.Where(STORE["url"], run, options or None)
         source = os.path.join(work, spec.source)
-        return run_stored(runtime, artifacts, spec, source, given.values, work, where)
+        ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
+        files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
+        values = given.values
+        return run_stored(runtime, artifacts, spec, source, values, work, where, files)
 
 
 def job_state(kind: str, status: dict[str, Any]) -> str:

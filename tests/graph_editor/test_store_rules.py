@@ -80,3 +80,20 @@ def test_assets_on_unknown_outputs_and_cron_beside_assets_are_errors() -> None:
     codes = _codes(pipeline)
     assert "missing" in codes["asset-unknown-output"]
     assert "choose one" in codes["schedule-and-assets"]
+
+
+@pytest.mark.parametrize("backend", ["kubernetes", "worker"])
+def test_an_artifact_wired_on_without_a_store_is_a_warning_for_the_cluster(backend: str) -> None:
+    from graph_editor.nodes import Edge
+
+    pipeline = _pipeline()
+    pipeline.update_node("a", outputs=(Port("table", PortType.DATAFRAME),))
+    pipeline.add_node(
+        Node(id="b", name="use", source="use.ipynb", inputs=(Port("table", PortType.DATAFRAME),))
+    )
+    pipeline.add_edge(Edge("a", "b", "table", "table"))
+    found = [i for i in validate(pipeline, check_files=False, backend=backend)]
+    issue = next(i for i in found if i.code == "artifact-without-store")
+    assert not issue.is_error and issue.node_name == "make" and "artifact store" in issue.message
+    pipeline.update_settings(artifact_store="s3://ml/art")
+    assert "artifact-without-store" not in {i.code for i in validate(pipeline, backend=backend)}

@@ -16,7 +16,7 @@ from kubernetes.client import models as k8s
 SHIPPED = {
     "stitchboard_runtime.py": "396308a6e9ec13b9",
     "stitchboard_artifacts.py": "10b0af80359a324f",
-    "stitchboard_task.py": "2ce8c7135a363e4c",
+    "stitchboard_task.py": "6d4dc25a0248559f",
 }
 STORE = {}
 
@@ -101,10 +101,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "d5e0bbc675805fd2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "2ce8c7135a363e4c", "prepare_data.ipynb": "d5e0bbc675805fd2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "6d4dc25a0248559f", "prepare_data.ipynb": "d5e0bbc675805fd2"}',
             "STITCHBOARD_FILE_396308a6e9ec13b9": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_FILE_10b0af80359a324f": "{{ stitchboard_content('10b0af80359a324f') }}",
-            "STITCHBOARD_FILE_2ce8c7135a363e4c": "{{ stitchboard_content('2ce8c7135a363e4c') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
             "STITCHBOARD_FILE_d5e0bbc675805fd2": "{{ stitchboard_content('d5e0bbc675805fd2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -126,10 +126,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "7c5b6d2e127aca39", "kernel": "", "script": false, "inputs": ["train", "test", "learning_rate", "epochs"], "outputs": ["accuracy", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "2ce8c7135a363e4c", "train_logreg.ipynb": "7c5b6d2e127aca39"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "6d4dc25a0248559f", "train_logreg.ipynb": "7c5b6d2e127aca39"}',
             "STITCHBOARD_FILE_396308a6e9ec13b9": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_FILE_10b0af80359a324f": "{{ stitchboard_content('10b0af80359a324f') }}",
-            "STITCHBOARD_FILE_2ce8c7135a363e4c": "{{ stitchboard_content('2ce8c7135a363e4c') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
             "STITCHBOARD_FILE_7c5b6d2e127aca39": "{{ stitchboard_content('7c5b6d2e127aca39') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -151,10 +151,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "ef076538fa25a6e6", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "2ce8c7135a363e4c", "train_mlp.ipynb": "ef076538fa25a6e6"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "6d4dc25a0248559f", "train_mlp.ipynb": "ef076538fa25a6e6"}',
             "STITCHBOARD_FILE_396308a6e9ec13b9": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_FILE_10b0af80359a324f": "{{ stitchboard_content('10b0af80359a324f') }}",
-            "STITCHBOARD_FILE_2ce8c7135a363e4c": "{{ stitchboard_content('2ce8c7135a363e4c') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
             "STITCHBOARD_FILE_ef076538fa25a6e6": "{{ stitchboard_content('ef076538fa25a6e6') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -186,10 +186,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "e78973bd02829443", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "2ce8c7135a363e4c", "feature_stats.py": "e78973bd02829443"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "6d4dc25a0248559f", "feature_stats.py": "e78973bd02829443"}',
             "STITCHBOARD_FILE_396308a6e9ec13b9": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_FILE_10b0af80359a324f": "{{ stitchboard_content('10b0af80359a324f') }}",
-            "STITCHBOARD_FILE_2ce8c7135a363e4c": "{{ stitchboard_content('2ce8c7135a363e4c') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
             "STITCHBOARD_FILE_e78973bd02829443": "{{ stitchboard_content('e78973bd02829443') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -220,10 +220,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "027d864a21d0c1c5", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"]}, "env": {}, "connections": {}, "flags": ["--xcom"]}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "2ce8c7135a363e4c", "compare_models.ipynb": "027d864a21d0c1c5"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "396308a6e9ec13b9", "stitchboard_artifacts.py": "10b0af80359a324f", "stitchboard_task.py": "6d4dc25a0248559f", "compare_models.ipynb": "027d864a21d0c1c5"}',
             "STITCHBOARD_FILE_396308a6e9ec13b9": "{{ stitchboard_content('396308a6e9ec13b9') }}",
             "STITCHBOARD_FILE_10b0af80359a324f": "{{ stitchboard_content('10b0af80359a324f') }}",
-            "STITCHBOARD_FILE_2ce8c7135a363e4c": "{{ stitchboard_content('2ce8c7135a363e4c') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
             "STITCHBOARD_FILE_027d864a21d0c1c5": "{{ stitchboard_content('027d864a21d0c1c5') }}",
         },
         do_xcom_push=True,
@@ -244,7 +244,7 @@ with DAG(
 # ef076538fa25a6e6: train_mlp.ipynb
 # 396308a6e9ec13b9: stitchboard_runtime.py
 # 10b0af80359a324f: stitchboard_artifacts.py
-# 2ce8c7135a363e4c: stitchboard_task.py
+# 6d4dc25a0248559f: stitchboard_task.py
 CONTENT = {
     "027d864a21d0c1c5": (
         "eNq1Vctu2zAQvPsrFsxFBhzDadoc3OZQtD30FrRAL7ah0BQlE6ZIgaSSCIb+vUtRz9RNgwI5WJb2"
@@ -589,93 +589,98 @@ CONTENT = {
         "6BZlX/Vim+jvZTAuIXm/+4VgXwBa4ddrtkfkTR4LMLmftIMY+sDC1iHebKOza8qRZEJf6EvMqLZA"
         "y+oLijsHd1hnzhDGncfqzm6Af9J74VrToPZIEZ72MLEH8H1lYxEGg+KC7gns/wd8f0Rh"
     ),
-    "2ce8c7135a363e4c": (
-        "eNqtW/9v28YV/11/xYEbYDKVmWTtikKZCriJ26br4iA21g2aQFPiyWJMkQSPsqMZ+t/3vt3xSMlu"
-        "MrRAI+l49+7d+/J5X44OguB1lWnVrtNWNdvSqKpUaanO8mZVVPfqvmpudaOqRuUwruoqG8O3Ii91"
-        "Bp9tpfSdbnZKf6qrpoWxN2c/qU2VbQsdj0ZXa22fNGpZ1bk2sJE2Wq225bLNq9KcKFNtm6VmYvDQ"
-        "o6DC62u73DxPmaPnvHtc766vo1FaZuq+yVsgfH0NzCWLqmpN26T19bVKaTfV6k8ts84HvM/bNc7e"
-        "teuq/FqdLq+vY3VJm+/Urda1Ak5StdL3owa4MBOVb5AJAzyanGTVHUCF+Mss1xo5bk6MqtMGDlit"
-        "gAQexbTpzih4ntbRKxBusVNlutFmNDhrpldwLINnfn3x7ur83dX19RjYvPz57fv352/kx9XFh3P8"
-        "6rNg1Fo3Ono1KogAaXJRpMtbOoxR8PO770D8xXZTmleqrNQvefkxhR2LfJOjbGP1QZuquMvLG+C6"
-        "BHs4wcPWWzgzSBjEUJb4LG9VzjI167yuNQm0zTc4/WO1QN5Nm7fL9aJKmyyRh6CnV0O1syBWGuaO"
-        "7pFhIF1qnQEr76vMqBvdwhLYTKTTVpUKFzs4RdnqsoWT7caqyG9ZGbIR8kq/06bNV+myHRXpTjfR"
-        "5IhtdPuzTQLljAks06JAawKiSV4msBDsYxQEwWi0aqqNSpLVtt02OknELmBVWbUpnUvmgLALzSeN"
-        "08XSTnwLwk7bquFJ7a4mofKzs3I3Gv1JXR23ChIfSVHdpcVWs86V0c0dTMob2Azs3IC+wPB6xhGP"
-        "xJwmMG/ZzkAAYzDKZq6m6mGv1J+cLlc5bAiCVaffq/8W+eJ0WW3qRhujwecXqdHffnOqS5RTRj41"
-        "EtN8lDARZHxoU3PLClahaGvs1KRITWNSeIS7AxMjMvVHSftahidVoyfqIdg2RTBRcRyPVQCWUrIK"
-        "eGg/RhDTm7rdgUTenCc/Xvz65vwDUAwSz2if4/kC3OKeJAyoR/aOWwiIWKvJQdpkNX27HP3r9cU/"
-        "kvN3/0TSl1dvr17//MPF2Yc3CY2/P7v62SPPFAXBkGC1bcntQtB8ui3aCW8PsLNMAV2i0WgET1TP"
-        "nEMSGgDoZKQU0n7LOCVwnZoe2qn3F2+SHy4uri6vPpy9V+/P/v3rxRngy4QPxtYDmjOEU4jyQvXP"
-        "/mFQ9yp8IBXjvIkvgn2k2MKd5FZVkUEM6JFALQhpAlG0EcRPcC39SS+3rVYgCiRClADiUIVjxm9A"
-        "MaI85p16hH98++t58jfg4/tXQh+Wl2qN3l2BOSK+9/3beo11BTJXCWPqh21etBj9Ojcn+LDSLpHa"
-        "ABqApPg1HGepM3JhxE6MRWJTsHNMJGQmu5g/8tFUpf+7Mv4vs+v9bMG2UR3+GLrxiAYwjoNB2knx"
-        "5jbD7yGwt8o/TQPPBU6DiJaQbU9h01iXd3lTlTGgchgMVRiAswVR3IAp5nUYPJfVK/A2NIwxQQoc"
-        "GQ8TF1WambAjOQuGRhXMoxi8YWPCiAVMx1kRN92Ad8aVMbVejnqPyET4QVzVugzpLF8p4A7+peAR"
-        "NIsgQt9AsygGpPG/GiIomMJUJsSNTrMwctN0YQaL3ILHjkd2KQzMY4bSMEjNMs+DjjDxTkwDnTpt"
-        "1/HHKi9DVOCYJApuENw/wbzwS6ASogXEAB4C5SEbWbz49hschP2Z6yhiBsCmeE9IdXTThi/GZDlR"
-        "z+68EI+OwqJvNFh+efAw7txMjoBbpM3N3ezlHPVawEHtUKS+Vy9Jsip42AcW7AYkJoriQZ3u0JoS"
-        "dCka6qMgBOwPW3Y0TGjQw3sg8Q5M1+W0gMaVkRwgx9QHPBq3ur5+xeBM2Pyv19Um5tMCoHrbo7dz"
-        "FtHoEnAOrACOs90AHDJ+13mtMTvD5BA0iDkX5RrbGvjW6cbCPtEOJcKDA7kQB14KZMulhgDpjkR5"
-        "5NhlPSCmE4T6WZbeJDkAP8ktm2P6IhL5HXB5TMuWDYMm5348NttlY8YmZkwYvRG8Q8bid3CES3RQ"
-        "hM4EuQk/AyJQbQARbJCiAyDqrfQVI9O2kI3hLHnEOGZlD/j1sI+YRbQ2Ox6i+YL8xNxYQ52hQb7W"
-        "uZ0YP280k4XzGa+ZM+2b/A6CUHf+hlJunXCeHaJ0xn0OyVgM8zd2fPGZOH2YqndVKYi/ehKpKZ0K"
-        "PEgFNmD57FlvRxiE7WYBWBDCOv6cw9aEo/ZUHVAJC84g4t9w5HF0JxbmkOdt60JjGmhBhytAAs4h"
-        "4NHWPIEn2wSJBJlQDpAdppSGV46F9pilH7NnMaaN+QBMleKymFG23dRggLyPBLMivcEti9y0pKmY"
-        "RmQt+LomjmY0yv8Cgmb6UxicnoKiIZEDvP5KvZwT5nWDCDVMnFBvNre6hCmfALS7CZ3mZL84hVSl"
-        "zMKB1m32GSF+WFtzqWcXm5kK5SJMr9sAKG5SCAp5Y1wMgh8INyFPJuJBDDaiP4FIkup2etVs9bEg"
-        "xgswZOFsjHlQ9EyDbbs6/e4zY5jnyQ3gu/db/O6FFyjEIkZi43j8CTrrmEacfXhjqE//J1kMez0N"
-        "sNH4pQjMnY9dWuVNJYsSWoQS/TW9yMSFNmzHFTsVpIL8iOhHoB9iZXqHoUiC0G8o5FQybKi9aXfs"
-        "DqQYvwZuCVX4uFcs0zKjuPqGZL/CJonZQPVLxH+5vHjH/BA7LGnjcQORMcdI5/GXNhwoGdKORh3I"
-        "K0Dc7dHAs7I1lyFYO4BXh5yoZqAS9l3cd+7I+REdM8HKEG1dto9NflOmmKqHQ6JR3MXo3+egZ7SP"
-        "szNWjo0pnTGW4kXSbx7jH45kJPXFmVNZZyi3ZXVvSEcTRSGQkw+niRX4biu7qkV+4yxrBedixeAy"
-        "iooP+0HCzloHafGio+l4Z125SWBjTlqiQUbcQAm1hIJryjiOBmMIpXijMAjGUTR7MUc4cZHM/ic1"
-        "49GwELCJBZIR99Yx+35conyAVjCbYzj8Mi0SALUp7zJ2vE7tl44oS2qGO2EHgkgcxqKnTJMp+KbJ"
-        "MPWk9IX6ofhvdd32zsfGxfPtCZmYF+JIcaQrWJsb8IQ2BVsJkZoXOOMz+fZBr7qFzK4TAa6J24qz"
-        "tgjtQShTFMOn/ZoAFwtG+5mitAyAhV2XWMGnw8mLUvfbUyHAlF5UFXrUEurN1otygG9dx4pAq9+0"
-        "ii0UCVvSF5thNSbMdU2jhMQY4kCXAwIytMcZPRO1Ydu3a5535CAZh/IR1cElCTUYqBsdltghs/ZA"
-        "6nKMUlNB+t6xyW4tYr52dEdSqZeYzHXD5GPCey9S4hg+BCTKWXF4JjWdqgBGAtYfHCyEOWkLn7iA"
-        "D84x3xVlYnM19UN6cnoq8HFNTovTGxAXL5eDfpHgJAaeUai7N1CCdYso2zPKfL3iphpo2LgyCZKH"
-        "JqVCCbKnGiAFhVHgdUGZSW3X6Bs0AbR2rADTcqcq7EB5WwABIkSFHyRLpb1tsEfCtpXRkOAP4+CK"
-        "Qq0V2DDCWDj44zTPbE5JI/QkppEk0+i9qFQsf1yXBZ7T8nZXa+IUkCgMQMJYEJiveyUEs0zkGA/5"
-        "7MNUqUM5u0NR3eSll3DyunhbZ2mLiLSbdtPA0/UStuKhOjUGUDSzxihUiQeuYYDVxAAGoAbbCjTj"
-        "syw7zQJ+gqzR0tmRZZyLL4scu5pwBEj0eO7tnOD6lkXjWxEVTZ3xBFGft9uoEwORPcIYP0hu7yFv"
-        "NsQgj/heLJOtJwJAJtTLITzFbkhf/uSQXUYFlviDXnX9bIgDeLkVVuxh/Zu/aGKbsHgtcSIdb3dZ"
-        "RyggrnieLteM0jcVeN8WOyHSJPcubaoSk+uUJ6YFeveO27uUhRIYNhoTf1iDEdRm8uzBeDcCUwz5"
-        "mFljxkkZLF3erSk9RpTbbOgaM0MLXuMtC6jgDsDN672iB5d3R5NUv6Vo/Xk6QDyqZtnivKsG6oVK"
-        "kQW5X1NVaDrSiVyirMBKwL6SlVCY0aUFFMXPngllW6JJ8oMk/Oaq62J6lxgugyAJSx8ydxHuMIPA"
-        "dAr54k28vqif4qHzr6C4xAoP2yrtepDewUNsbCWoSnpu9x72Nm3MoDyM2+ohXxpIWG3XRxoroJS3"
-        "csHWTwJSdy14fc0YrUL0OtNi640uPABH0mUBWIHXGFpnXUy1dQh9YHN02+bFsK0uAgUTxlypNzVG"
-        "VSbUs0JmEswkUW+S0pKYuNQ02EEVKlJgoROSWdIo5aXoI91DWimHO9iZx3lvSjKJSte45efGZWn8"
-        "uzuL7Bfj7YpVA3/0cgRZ1pXUWKeG+M9BDQxW6zAHBg70h3UuHpk7sCXfgcgrBdQiOHKX/Mry4V2H"
-        "DbX3pVclT9+NtDmiLJ8DIkMezP+QbmCbx9jCSbAraJebqXyJ+s1BFoa9nLnSyGLa7N7QzW7V7B65"
-        "p0FTpxbEqCuaBtcus2dyTWtRYKxIl7OAixPEHv4tMB3Mo3nfz6U59rtXCY+k9vZu4Q+74HiiQeSB"
-        "27Gq8UibOq533uWLrbSnPaw6ti7wfb3XWvK7sl0X4kg3HbdGFdl79MFt0medokesL2efoUdP4yYd"
-        "nOf32/VoNt38z+pvOy+T3vZ82NeW/qPtaEpGSOETxqKencMAGLMku7ZIAXlKsLVB+UgF3d9lBp9z"
-        "hoCj1Z+QPmh8D7VMAb3XvDM+tg+2/3/zCm9Dl2/LGxEAq6UuqGIy3uV7h7TgXC55HHqUJ4/OqJCb"
-        "s5/Ok4v3V28v3l1iY3k+6JP7WUv/ciEEBLR3UfCVr6PoqwXBPi48cp/Qz5OAytgJT9pGntF+yVVC"
-        "v7H3h9wlcND8WC2AGpUyeWlDBg5szdHc3O8knJjtcgkZi85OxupklUI8yE7woCcnChG2KJS8jiUv"
-        "WaTq6sdfqgVOeQNixa+8VeyVnMgHVfkyJZh4rR1glMyQFpHlwQEu6Scb3kGRGlwik8astvjCTeBY"
-        "xuk/Ess4zMwHe6JJ23TU0H/BvrOc6nV0Wm9798AE1HWYzQevAshjns0rYSaeD68hgsnQUQYrsLaV"
-        "+ZeO9cMYI6f1jvf5dK0UHiUqwvETL3zFzNmP3Ms9knc9Vek90nr5DcukFGnjSzb4kp0gNEJD3tj3"
-        "/dCmJt09tX8lMbytdgbGYI41svcqkI/ykpLa5AT1zTmHnSDeFEqBzBep/un6h5r3G6cCJzYt68hT"
-        "w9mj3qnDNol7ad9n5WsuQBOPsdGtvKoVOjYe9m56r18sd679PS1C9kfl7n7U8zqRlqgHsKe7xJ4I"
-        "P3JrO8G99l4Ovyy2WB4loP4Q/v/iTP417NLq7u3QIeYAAqZ5S9rI27FLgbEhJk1y6gSsc3x5DW/x"
-        "vH6sJOTLqt75v9epWWOO/kSW371c0GuY1U11l2f4YuuyXK7i2+0CA2OrTbyuqlvjDVhCf3cjP8OM"
-        "R8uCIy8dcBT0PRa+zwIUU9A5qsRuNoBV8OAi4/75gwuN/F2sSH40u6TcboC5PcuK3GeqaA+uCYI5"
-        "FvCnWMCLxGKzTv/y128xktlKPIritf6U5TfatGE0m7x8wYfZpGW+gjE6ab2D9F7X+IUPYZ9CSeB8"
-        "jfJSfJ2LTgncJDgCTja8oMYCVNb3sjapS3DVbHL6clhr2LX8hZvz/YczWnr6klAAOeACGKpIRIVn"
-        "tt4ZK08RXbUz6Q+7omfvqNR0LzN7oNNhHDt4RQ2cjJwaHno2gGujvbvB5xdYuzA77NJ1UVVetPPz"
-        "nM/q+HgM25cBjjNtX9OzTOOG++jLaPDbGx4Rn10h1n8nzlM2gg0VDtiJJ0E5SB5k5Z/Fi/8inceR"
-        "f6Gz76UZbZqXuhGzTdyACa2Fely4p7PAtWBn4tvzY7Mga6ZJ1na+OnjoPNfUKWWndltwMd2m2KxC"
-        "W3QzZMVNU23rsW139paldf5PHgZbMXWRt92blzaPpoZ/V54hsSmT7KIg05jKZ/egLrZNWkwZZuh7"
-        "MO+eOkan7hs/ZAYQZGH/PqaG3bN4ScEkWUJIgnhbLT5ClRMuqmw3tSfEeOS/ntPsDhPWIPAqMnoP"
-        "uWr54QBSsBo1BSAbo1pdFUViNOZuxiJbZ7Pc8yM28Z6szyMed8rtlR5/Q9a6AqBTGabgGBG4FdfP"
-        "XL1LGCKjC2r74CHHAdcwEDRu99OHu33AjgV24WCYwmpSpAtwQLAHKXeP0PsKg8/4ARedEHbTmpM5"
-        "EMaf+06ilCCKHLBvndy9TPgiIsaXoBKn+Izey+xJYWAU7hod90osL1P7ZTx44UF2x9f1gAc+zOzF"
-        "PLaeEjvI57v5m0fYxCp4wGYCs/us0gvyHb+d57Lpu5/B/AiX+coqfOry+b7pNWlutPrAFeV501RN"
-        "eFAQgGKdkZygkYA6OJHeKyb6SvIm4H7yn/IBPman37x48WIy3wd9ER9Uat57kbAs5qASMWLQnwtB"
-        "MgCRVMAyL9Oi8DyNxJqBng6c9ZgjdLWLB7CEzV1Kaf8CZjbI512eeU5/LtJBNv0dlctSur9Scy/B"
-        "hpB1LtOmwb8tG74oGvklsPfKg7wigTx4wE9mgGCv2TvlBo86Te5tGH6EqC6V6YC0JTvvtf8O3mCl"
-        "EgX369vLLtdF5hUMfW0eFC/0OiKz5cLp48fF2VE/PKNzuaMdY4XS6oFKcVE0+h+OI/Wq"
+    "6d4dc25a0248559f": (
+        "eNqtO/tv20aav+uvGHAPMJnKbHLtFYVyKuAm7jbdbhzExnYXOoGmpZHFmCIJDmVH59X/ft9rHqRk"
+        "Nz00QGtyOPPNN9/7MYqi6E291Kpb551qt5VRdaXySp0V7aqsH9RD3d7pVtWtKmBcNfVyDE9lUekl"
+        "/O1qpe91u1P6c1O3HYy9Pfur2tTLbanT0ehqre2XVi3qptAGNtJGq9W2WnRFXZkTZeptu9AMDD4G"
+        "EFR8fW2Xm69zxuhr3j1tdtfXySivluqhLToAfH0NyGU3dd2Zrs2b62uV026q0587Rp0P+FB0a5y9"
+        "69Z19Y06XVxfp+qSNt+pO60bBZjkaqUfRi1gYSaq2CASBnA0BdHKH0DF+GYWa40YtydGNXkLB6xX"
+        "AAKPYrp8ZxR8z5vkNRC33Kkq32gzGpx1qVdwLINnfnPx/ur8/dX19RjQvPz53YcP52/l5eri4zk+"
+        "higYtdatTl6PSgJAnLwp88UdHcYoeP3+eyB/ud1U5rWqavVLUX3KYcey2BRI21R91KYu74vqFrCu"
+        "QB5O8LDNFs4MFAYyVBV+KzpVME3NumgaTQTtig1O/1TfIO6mK7rF+qbO22UmH4FPr4dsZ0KsNMwd"
+        "PSDCALrSegmofKiXRt3qDpbAZkKdrq5VfLODU1Sdrjo42W6syuKOmSEbIa70nrddscoX3ajMd7pN"
+        "Jkdkw+/PMgmQlwxgkZclShMAzYoqg4UgH6MoikajVVtvVJattt221VkmcgGrqrrL6VwyB4hdaj5p"
+        "mt8s7MR3QOy8q1ue1O0aIip/O6t2o9Ff1NVxqSDyERXVfV5uNfNcGd3ew6Sihc1Azg3wCwSvJxzp"
+        "SMRpAvMW3QwIMAahbOdqqh73Sv3F8XJVwIZAWHX6g/rfsrg5XdSbptXGaND5m9zo77491RXSaUk6"
+        "NRLRfBIwAWT70OXmjhmsYuHW2LFJEZvGxPAEdwckRiTqT4IOuQxf6lZP1GO0bctootI0HasIJKVi"
+        "FvDQfoxGTG+abgcUeXue/XTx69vzjwAxygKh/RrPF+EWD0RhsHok77iFGBErNQVQm6SmL5ejf765"
+        "+Ht2/v4fCPry6t3Vm59/vDj7+Daj8Q9nVz8H4BmiWDAEWG87UrsYOJ9vy27C24PZWeRgXZLRaARf"
+        "VE+cYyIaGNDJSCmE/Y7tlJjr3PSsnfpw8Tb78eLi6vLq49kH9eHsX79enIF9mfDBWHqAc4bsFFp5"
+        "gfof4WGQ9yp+JBbjvElIgn2iWMId5VZ1uQQf0AOBXBDQZERRRtB+gmrpz3qx7bQCUiAQggQmDlk4"
+        "ZvsNVowgj3mnHuCf3v16nv034PHDa4EPyyu1Ru2uQRzRvvf122qNVQUSV3Fj6sdtUXbo/byak/mw"
+        "1K4Q2sA0AEjRazjOQi9JhdF2oi8SmYKdUwIhM1nFwpFPpq7C99qEb2bXe+1AtpEd4Riq8YgG0I+D"
+        "QNpJ6eZuic8xoLcqPk+jQAVOo4SWkGxPYdNUV/dFW1cpWOU4GrIwAmWLkrQFUSyaOPpaVq9A21Aw"
+        "xmRS4Mh4mLSs86WJPchZNBSqaJ6koA0bEydMYDrOirDxA8EZV8Y0ejHqfSIR4Q9p3egqprN8pQA7"
+        "+D85j6i9iRLUDRSLcgAa/zXgQUEUpjIhbXW+jBM3TZdmsMgteOp4JJeCwDxlUxpHuVkUReQBE+6E"
+        "NMBp8m6dfqqLKkYGjomioAbRwzPIC75kVGKUgBSMh5jymIUsvfnuWxyE/RnrJGEEQKZ4Twh1dNvF"
+        "L8ckOUlP7gIXj4rCpG81SH518DH1aiZHwC3y9vZ+9mqOfC3hoHYoUT+oV0RZFT3uI2vsBiAmivxB"
+        "k+9QmjJUKRrqW0Fw2B+3rGgY0KCG94zEexBdF9OCNa6NxAAFhj6g0bjV9fVrNs5km//5pt6kfFow"
+        "qMH2qO0cRbS6AjsHUgDH2W7AHLL9bopGY3SGwSFwEGMuijW2DeCt8401+wQ7Fg8PCuRcHGgpgK0W"
+        "GhykOxLFkWMX9QCZTtDUz5b5bVaA4Se6LecYvghFfse4PMVli4ZBkXMvT8120ZixgRkDRm0E7ZCx"
+        "9D0c4RIVFE1nhtjEX2AikG1gIlgghQcANFgZMkambSEaw1nyie2YpT3Yr8d9wiiitNnxGMUX6Cfi"
+        "xhzyggbxmlc7EX7eaCYL5zNeM2fYt8U9OCF//pZCbp1xnB0jdcZ9DElYDOM3dnjxmTh8mKr3dSUW"
+        "f/WspaZwKgpMKqABy2cvejvCIGw3i0CC0Kzj6xy2JjtqT+UNlaDgBCL9DUeetu6EwhzivG1TagwD"
+        "rdHhDJAM59Dg0dY8QfwKhSZTR46MBnxQ2TsPfcMTWYmx4RWxIaMIYnkYkBredyyYjZl3KeslW8Qx"
+        "H3/M+DBwcu4ii8vtpgEp5u0E8zK/xZ3LwnTE7pRGZC0YDE2IzWiU/w9meKk/x9HpKUgLRINg9L9S"
+        "r+ZkOP0g2isGTqZzNrcCAVM+g+X3Ezz7Zb80h3inWsYD0bEhbIJGyAqsi1+9g2coFNAwPL8BQNzk"
+        "4FmK1jhHBi9os2KeTMCjFNijPwNJsvpuetVu9TFPyAvQ7+FsdJyQOU2jbbc6/f4LHWFgDlpwEsG7"
+        "KO/LwNuIYIxEUfD4E9T4MY04MQnGkJ/hKwkOmw4aYNkJ8xmYOx+72CyYSoIVwCIJG65U/ybVFwsw"
+        "HpFN6k/p+UFO6wEvrg9Q+it+Bv3HEUcDnjm/R8cnLu835EYu8Txk+oQm1iJy9JYDIwA5/7iXmtMy"
+        "ozjXh9SixpKM2UCuTcB/ubx4z/gQOswSE2ADfrhAvxrgl7fsltmAphiEI6Ww8NNSXSCwF87RIhUw"
+        "x4DYHsJyPMdjq0uI6u/ROXfrCe6wJ/QBXxKDMBwAcBDoHvWnEDGBDHRHXerKZpOG2HXgOJxPQNkD"
+        "KHHf/ISGh2U2Xyx0Q+ZCtk1NcVvlmHzEQ2BJ6qMOZxnoaGQYBNTEptUDjiE7yLF6sUeq63LlQ+HP"
+        "kIViai72dsJE3+NGTH4EIh+DLdlcPe5/lxo9rX6aNGPGeUq0TiU9lASHx/hlrF68IJwd3ERSuTN3"
+        "eq8ld1X9YEhAJ0QIifOcGJJEyNbqprh1arUCgrOk4DIKQOSsPjdikQeS8KKjmY9XrcJksDHHh8kg"
+        "+WCJbmETci2oLYZsOW8UR9E4SWYv52h0XdBg/0l6ftQDR6xfkSQfvXWMfhgCUOhFKxjNMRx+kZcZ"
+        "mP4p7zJ2uE7tgwfKlJrhTljsIRCHjvs5XWEIoa6IFj9HfYF+SP47kNPe+QhYxvPtCRkYSZg/CfMK"
+        "FdSAinY5yEqM0IIoIz2Tp4965Rcyuo4EuCbtag6QE5QHgUzKg1/76RcuFk92PERiz2KPPKFwZIb+"
+        "4jkXcuWKQgNLCllkmVPC463q2FV/itYXtDB7MklqrSZWBaZY5827rvUhWIRJ8mX2t/N/cV3hGQ/Y"
+        "Y+iq3lbLgJU9DcK90AQFrKD5YwI50CTaLN02y7yTaaRGAIMCFswVAoLTbKF3mARJNQyX+ZwB/jqK"
+        "XlS6X3mNwSfqm7pGM7ZoC5A7H3uBN/LFWDpKvx7rqCpYScl3hoUGQc7XQzMS2xgHfHoDLqI7juiZ"
+        "qAl2NHxfyINDR5ljBq0526baGTVa4gqLv1b/SD0coiQh0tJJzfLOusw3Du5IilAV5il+mJghuPc4"
+        "gWP4Mdu2BSsKnklNpyqCkYj1BQ4WW5nDBXxwjkRdvUF0vKFSX49Oz6kIl5tocX4L5OLlctA/RDgJ"
+        "uM4ornrAgMYvolTEKPPNiuvFwGHjKgDk1KgGADF9AyYciVFiQFQtpWzR6lsUAbQuWNzIq52qsbga"
+        "bAEA2KNjTQNC+Mo20uyRsCILAQDgMQiEVhTXWYIN3brV1j+P8zbwQI7Ql5RGsqVGaxlqa8EKkNLy"
+        "btdowhTMRRwBhdHUmG962TGj7KMEOfvTRsjuUNa3RRWkQbzO2hNg19RPA03XC9iKh5rcGPBaSyuM"
+        "ApVw4HQWUM0M2ADkYFcDZ0KUZadZxF8QNVo6O7KMM8RFWWDBHo4A6QfPvZuTNb1j0oRSRPUALzxR"
+        "0sftLvFkILBHEOMP2d0DZHOGEOSRUItlstVEMJAZlSnJnmKhr09/UkgfUoMk/qhXvlUDxh77tnHN"
+        "GtZvaicT21/AjtuJNHNcH5qsgKjieb5Ys5W+rdEHYpFP+j9BP7KuMOXLeWJeonbvuHNBKQ8Zw1Zj"
+        "OgprMGKx+SVrMLb9YIohHTNrTGIoXaK+9JpyMbRymw116JcowWtsIAIL7sG4BW0F1ODq/miWElbL"
+        "rT5PBxaPCjUscUEXjdyx+GMIuNu6RtGRIvsCaQVSAvKVrQTCjPpxc4y2BbItHEiwiSDCvoEr0Af9"
+        "OefgicJSYi+chzuM2DB8Rbx4k6DkHwYEqPwrk1LdASuG3XoYBEAcXDSaIif6bvcelu2tz6C4lztG"
+        "MffDxK1iSnlQMwSmvJPecT8IyF3H+/qabbSKUetMh1Vl6uWBHckh5oJIwFBH1ftUm4jSH6z7b7ui"
+        "HHaMhKAYLU0HU1NkZUblWEQmw8gd+SYpBJGJs0+DzQEbc3E2T9UIFEsOmSgMb8OPtFIOd7Azj/Pe"
+        "FNQTFN+T4O/GRcX87s8i+6XYOLRs4D+9GEGW+UIPBrEx/u+gMgNS62wODBzwD4sqeGRuLlTc3pPb"
+        "MlS4OnJN4rXFI+j0Drn3R7uAz7f9ugKtLJ8DPEMRzf+UQndXpFhYzLDgbZebqTwk/bo3E8P2Ha80"
+        "opi3u7d0aaFud0+0IFHUqTA28knqoKM4eyE3EKwVGCvi5SziZBBtD7+LmY7mybyv51Ky/d0u2ROh"
+        "vW2b/Wm9u2fKloFxO5alH+nApM0u6Cvaysa0Z6uOrYtCXe8VPMOGg68kHWkU4dbIIntFZNAo/aJT"
+        "9ID16Rwi9ORp3KSD8/x+JwrFxs//otaN0zJp28yHLRupits6u0SE5D5hLOnJOQyAMEuwa5MUoKc4"
+        "W+uUj1Qs+rvM4O+cTcDR7E9AH/R0hlwmh96rFJvQtg+2///GFcGGLt6WqiSY1UqXlDGZ4F6Jt7Sg"
+        "XC54HGpUQA8vVIjN2V/Ps4sPV+8u3l9iu2M+6N6EUUu/bxaDBbRtVnjkTis9WiPYtwtPtMr6cRJA"
+        "GTviSZkuENo/0iXDfyB9yAK6lxkmvSilzAXENUKT5CpF1pYDV+KE0uI44M3v9d5mT/iFhJtFKMCw"
+        "dO4BSql02muwHSkHf3mn7rkeHbv9T/UNgKNkrKis08OBrTmaXYS1kBOzXSwg5tLLk7E6WeUAd3mC"
+        "VDo5UegjylLJXUm5AZWrq59+qW9wylsgBz7yVmmQNCMeVKeQKdEkKAYCoqRItIi4Bge4pNegQham"
+        "2dElImnMaou34SKHMk7/iVDGYUY+2hNM2iaot9VUD1gWVHFAsxNs7z6YiARkNh/c05HPPJtXwkw8"
+        "H7b3oslQ1QcrMDuX+ZcO9UMvKacNjvflcC0VngQqxAlDR7z/6eRHmsxPRI7P5apPFI9+w0QvR9h4"
+        "Aw5vwIqPkSqqXMZFmZr4SyRhB294lcQJGLsjzPKDe3qhn5Kg2oZXyG+OmuwE0ctYUny+5RCern+o"
+        "QWVWzIANLD14alEE0CejYVuhF7h+UcTpQgzCMTW6k3uUsUPjce+m9zoMciGiv6e18f1RuVgz6mmd"
+        "UEvYYwKrimOEj1ypmOBe+yALWZRbTPAyYH8M//3hXOQN7NJpf3V7aHPAEOZFR9wourEL4rGkJ9V5"
+        "qmWsC7xZit3xoKIsKcWibnbh+zo3a8wynslT/M2fXsmvaev7Yom3zhfVYpXebW/QtXfapOu6vjPB"
+        "gAX0NzfyM8x4MrE5ciOI/XiosfA8i5BMkVdU8XAsAKvo0fn2/dePzrnzs0iRvLS7rNpuALk904rU"
+        "Z6poD85qojmWIE6xBCEUS806/8//+g5dma0lJEm61p+Xxa02XZzMJq9e8mE2eVWsYIxO2uwgQdEN"
+        "PvAh7Ndo7o02RdZ415JOCdhkOAJKNrz4gSm0rO/FnZJZ4arZ5PTVMFuya/mB2wv9jzNaevqKrABi"
+        "wCk85MFoFV7YjG2sAkb4fG3SH3Zp295BaaiTN3uk06EfO7g/CkpGSg0fAxnAtcne3Yzh2+XezQ7r"
+        "jN6ryi3YMFL7oppVgLC9ZHMcaXuH1iKNG+6TPwaDr1YFQEJ0BVj/wmrAbDQ2lPpgL4EI5UzyIK/4"
+        "IlzCW64BRmFLat8LM7q8qHQrYpu5ARNbCQ2wcF9nkSsiz0S358dmQdxPk6zsfHXw0WmuaXKKr+22"
+        "oGIQNGO5DWXRzZAVt229bca2YNtbljfFP3gYZMU0ZdH5a9E2E6CWhU8wEdiUQXovyDCm8td/aMpt"
+        "m5dTNjP0HM39V4fo1D3xR0YAjSzs37epsf+WLsiZZAtwSeBv65tPkKfFN/VyN7UnRH8UdLvBDB4G"
+        "rFEU5JT0I4G6448Dk4L5tCnBsrFVa+qyzIzG2M1E82RwS4GrloQmdvr6OOJxp1wg6uE3RM0nAJ5l"
+        "GIKjR/D9Xh+5Bm0kAqNLKlzhIccRZ2HgNO7208f7fcSKBXLhzDC51azMb0ABQR4kYT8C7yt0PuNH"
+        "XHRCtpvWnMwBML7uPUUpQBQ6YOU9u3+VcSslxW5+5hi/pEvTPSoMhMJdvMC9MovL1D6MB1dkZHe8"
+        "Sws48GFmL+ep1ZTUmXy+zXH7BJqYxw/QzGB2H1X69YrH12sui757jeZHsCxWluFTF8/3Ra/NC6PV"
+        "R04pz9u2buODhAAY64TkBIUE2MGB9F4x0NcSNwH2k/+pHuHP7PTbly9fTub7qE/ig0wtuLQMy1J2"
+        "KglbDPotHwQD4EntHYgqL8tA04isS+DTgbIeUwSfuwQGlmyzDyntz9Nmg3jexZnn9Fsub7LpR44u"
+        "SvE/IXU31GOIOhd52+IPP4e3uJMwBQ5uZsilmsHNDBIDNPaatVN6kFQrc/en+BNadclMB6At2Hmv"
+        "gHlwvZxSFNyvLy+7QpfLIGHoc/MgeaFrvoyWc6dPHxdnJ333jMrljnYMFQqrByzFRcno/wDzHyIU"
     ),
 }
