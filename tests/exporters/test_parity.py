@@ -138,7 +138,7 @@ def _runtime_stores_artifacts() -> bool:
 
     from resources.runtime import stitchboard_runtime
 
-    return "store_url" in inspect.signature(stitchboard_runtime.run_spec).parameters
+    return "store" in inspect.signature(stitchboard_runtime.run_spec).parameters
 
 
 def _store_pipeline(folder: Path, store: str, frames: bool) -> Any:
@@ -211,7 +211,7 @@ def test_worker_dag_hands_data_through_the_s3_store_like_the_dry_run(
     local_profile: Any, s3_endpoint: str, tmp_path: Path, frames: bool
 ) -> None:
     if frames and not _runtime_stores_artifacts():
-        pytest.skip("needs run_spec(..., store_url=, prefix=): the runtime's artifact collect")
+        pytest.skip("needs run_spec(..., store=, prefix=): the runtime stores artifacts itself")
     from app.deploy import AirflowApi, DeployOptions, deploy
     from app.events import RunFinished, RunState
     from tests.runtime.conftest import make_bucket
