@@ -104,6 +104,10 @@ class Profile:
     ca_bundle: str = ""
     target: Target = field(default_factory=Target)
     backend: Backend = Backend.KUBERNETES
+    # The cluster's artifact store, overriding the pipeline's at deploy (empty: the pipeline's)
+    artifact_store: str = ""
+    store_secret: str = ""  # Kubernetes Secret with the pods' store credentials
+    store_connection: str = ""  # Airflow connection id the workers read the store with
 
     def __post_init__(self) -> None:
         problems = []

@@ -12,9 +12,11 @@ from pathlib import Path
 from exporters.errors import ExportError
 from graph_editor.notebook import is_jupytext_text
 
-RUNTIME_PATH = (
-    Path(__file__).resolve().parent.parent / "resources" / "runtime" / "stitchboard_runtime.py"
-)
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
+RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
+# What every task needs beside its notebook: the runtime, the artifact layer it uses, and the
+# task module (a pod runs ``run_in_pod`` from it; workers have it inlined and skip it).
+SUPPORT_FILES = ("stitchboard_runtime.py", "stitchboard_artifacts.py", "stitchboard_task.py")
 CHUNK = 76
 
 
@@ -98,3 +100,8 @@ def source_content(path: Path) -> Content:
 
 def runtime_content() -> Content:
     return make("stitchboard_runtime.py", RUNTIME_PATH.read_text(encoding="utf-8"))
+
+
+def support_contents() -> list[Content]:
+    """The runtime files every task gets, in ``SUPPORT_FILES`` order."""
+    return [make(n, (RUNTIME_DIR / n).read_text(encoding="utf-8")) for n in SUPPORT_FILES]

@@ -7,7 +7,9 @@ the backend-independent checks.
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -16,8 +18,10 @@ from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.types import ARTIFACT_TYPES
 
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
+FILE_ENV = "STITCHBOARD_FILE_" + "0" * 16  # a pod variable carrying a file (no store)
 
 
 def _shipped_values(pipeline: Pipeline, node: Node) -> dict[str, Any]:
@@ -46,9 +50,69 @@ def _pod_spec_size(node: Node, values: dict[str, Any]) -> int:
     return env_string_size(NODE_SPEC_ENV, text) + 5 * (text.count("{") + text.count("}"))
 
 
-def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
-    """Problems only the kubernetes backend has: a node's set values travel in its pod's env."""
+def packed_size(pipeline: Pipeline, node: Node) -> int:
+    """Bytes the node's notebook or script takes packed (zlib + base64) as the DAG ships it;
+    0 when it cannot be read (the file rules report that)."""
+    try:
+        text = pipeline.source_path(node).read_text(encoding="utf-8")
+        if not node.is_script:
+            nb = json.loads(text)
+            for cell in nb.get("cells", []):
+                if cell.get("cell_type") == "code":
+                    cell["outputs"], cell["execution_count"] = [], None
+            text = json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return 0
+    return len(base64.b64encode(zlib.compress(text.encode("utf-8"), 9)))
+
+
+def _code_issues(pipeline: Pipeline) -> list[Issue]:
+    """Without an artifact store, a pod gets its notebook in one env variable: check the size."""
+    if pipeline.settings.artifact_store:
+        return []  # code reaches pods through the store, by content key
     issues: list[Issue] = []
+    for node in pipeline.nodes:
+        size = env_string_size(FILE_ENV, "") + packed_size(pipeline, node)
+        if size > ENV_STRING_MAX:
+            issues.append(
+                error(
+                    "code-too-large",
+                    f"the notebook travels in its pod's environment, and packed it takes "
+                    f"{size:,} bytes; Linux allows {ENV_STRING_MAX:,} per variable (set an "
+                    "artifact store: pods then fetch their code from it)",
+                    node,
+                    field="source",
+                )
+            )
+    return issues
+
+
+def store_needed_issues(pipeline: Pipeline) -> list[Issue]:
+    """On the cluster, an artifact output needs a store every task reaches (both backends):
+    each task runs in its own folder, gone when it ends."""
+    if pipeline.settings.artifact_store:
+        return []
+    issues: list[Issue] = []
+    for node in pipeline.nodes:
+        wired = {e.source_port for e in pipeline.edges_out_of(node.id) if not e.is_ordering}
+        for port in node.outputs:
+            if port.type in ARTIFACT_TYPES and port.name in wired:
+                issues.append(  # a warning: the deploy profile may name the store
+                    warning(
+                        "artifact-without-store",
+                        f"output {port.name!r} is a {port.type.value}: on the cluster it is "
+                        "handed on through an artifact store, and the pipeline names none "
+                        "(set artifact_store, or deploy with a profile's --artifact-store)",
+                        node,
+                        field=f"outputs.{port.name}",
+                    )
+                )
+    return issues
+
+
+def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
+    """Problems only the kubernetes backend has: what travels in a pod's env must fit."""
+    issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
         values = _shipped_values(pipeline, node)
         if not values or any(value_problem(v)[0] for v in values.values()):
@@ -70,7 +134,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
 
 def worker_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the worker backend has: no Kubernetes Secrets, no cluster jobs."""
-    issues: list[Issue] = []
+    issues: list[Issue] = store_needed_issues(pipeline)
     for node in pipeline.nodes:
         for ref in node.secrets:
             if ref.source == SecretSource.KUBERNETES:

@@ -31,6 +31,7 @@ from graph_editor.types import PortType
 
 FORMAT = "stitchboard.pipeline"
 VERSION = 1
+STORE_FIELDS = ("artifact_store", "store_secret", "store_connection", "store_volume")
 SUFFIX = ".stitch"
 
 # MIGRATIONS[v] turns a version-v document into a version v+1 document.
@@ -73,6 +74,8 @@ def node_to_json(node: Node) -> dict[str, Any]:
         data["files"] = list(node.files)
     if node.produces:
         data["produces"] = list(node.produces)
+    if node.assets:  # likewise: only when an output is published as an Asset
+        data["assets"] = dict(node.assets)
     return data
 
 
@@ -139,6 +142,9 @@ def settings_to_json(settings: PipelineSettings) -> dict[str, Any]:
             }
             for p in settings.parameters
         ],
+        # the artifact store and Asset schedule only when set: older files keep their bytes
+        **{k: getattr(settings, k) for k in STORE_FIELDS if getattr(settings, k)},
+        **({"schedule_assets": list(settings.schedule_assets)} if settings.schedule_assets else {}),
     }
 
 
@@ -216,6 +222,7 @@ def node_from_json(data: dict[str, Any]) -> Node:
         port_types={k: PortType(v) for k, v in data.get("port_types", {}).items()},
         files=tuple(str(f) for f in data.get("files", ())),
         produces=tuple(str(f) for f in data.get("produces", ())),
+        assets=dict(data.get("assets", {})),
     )
 
 
@@ -241,6 +248,8 @@ def settings_from_json(data: dict[str, Any]) -> PipelineSettings:
             )
             for p in data.get("parameters", [])
         ),
+        **{k: str(data.get(k, "")) for k in STORE_FIELDS},
+        schedule_assets=tuple(data.get("schedule_assets", ())),
     )
 
 

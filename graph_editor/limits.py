@@ -68,3 +68,12 @@ def value_problem(value: Any) -> tuple[str, str]:
         elif isinstance(item, int) and not isinstance(item, bool) and abs(item) >= _INT_TOO_BIG:
             return ("value-too-large", f"has an integer of more than {INT_DIGITS_MAX} digits")
     return ("", "")
+
+
+# Kubernetes keeps every object in etcd, which refuses a request over 1.5 MiB by default
+# (``--max-request-bytes`` 1,572,864): a Pod whose spec (env and args included) is bigger is
+# never created. exec's own total for args + env (ARG_MAX, a quarter of the 8 MiB stack) is
+# larger, so this is the bound that bites first.
+POD_SPEC_MAX = 1_572_864
+# What a pod's env or argument should stay under: the shipped code travels by reference.
+SMALL_STRING = 16 * 1024

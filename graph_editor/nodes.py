@@ -150,6 +150,8 @@ class Node:
     # its notebook, and written by it for the nodes downstream (restored at the same place).
     files: tuple[str, ...] = ()
     produces: tuple[str, ...] = ()
+    # output port -> Airflow Asset URI the task publishes when it succeeds
+    assets: Mapping[str, str] = field(default_factory=FrozenDict)
 
     def __post_init__(self) -> None:
         # The mappings are frozen so that no edit can bypass the model's events and undo.
@@ -170,7 +172,7 @@ class Node:
         return hash(self.id)
 
 
-_MAPPING_FIELDS = ("env", "values", "bindings", "sample_outputs", "port_types")
+_MAPPING_FIELDS = ("env", "values", "bindings", "sample_outputs", "port_types", "assets")
 
 
 @dataclass(frozen=True, order=True)
@@ -226,6 +228,13 @@ class PipelineSettings:
     retry_delay_seconds: int = 300
     max_active_runs: int = 1
     parameters: tuple[PipelineParameter, ...] = ()
+    # Where artifacts live on the cluster: a folder (a shared volume) or an fsspec URL
+    # (s3://bucket/prefix, gs://..., abfs://...). Empty: inline values only, code in env.
+    artifact_store: str = ""
+    store_secret: str = ""  # Kubernetes Secret whose keys become the pods' env (AWS_...)
+    store_connection: str = ""  # Airflow connection id the workers read the store with
+    store_volume: str = ""  # PersistentVolumeClaim mounted at artifact_store in every pod
+    schedule_assets: tuple[str, ...] = ()  # Asset URIs of other pipelines that trigger this one
 
     def parameter(self, name: str) -> PipelineParameter | None:
         return next((p for p in self.parameters if p.name == name), None)

@@ -9,6 +9,7 @@ from graph_editor.cron import cron_problem
 from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import DB_INTEGER_MAX, SECONDS_MAX, value_problem
 from graph_editor.pipeline import Pipeline
+from graph_editor.store_rules import store_issues
 from graph_editor.types import type_of_value, value_fits
 
 # Airflow keeps run dates as SQL timestamps: MySQL's TIMESTAMP starts at 1970-01-01 (documented
@@ -33,6 +34,7 @@ def settings_issues(pipeline: Pipeline) -> list[Issue]:
     out = _Out()
     _settings(pipeline, out)
     _unused_parameters(pipeline, out)
+    out += store_issues(pipeline)
     return list(out)
 
 

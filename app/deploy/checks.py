@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from app.credentials import Prompt
 from app.deploy.airflow import AirflowApi
+from app.deploy.store import probe_store
 from app.deploy.targets import make_target
 from app.settings import AuthKind, Profile
 from graph_editor.errors import StitchboardError
@@ -16,7 +17,7 @@ from graph_editor.errors import StitchboardError
 class Verdict:
     """One check's outcome as a line a user reads."""
 
-    check: str  # api | credentials | target
+    check: str  # api | credentials | target | store
     ok: bool
     message: str
 
@@ -52,3 +53,8 @@ def check_profile(profile: Profile, prompt: Prompt | None = None) -> Iterator[Ve
         yield Verdict("target", True, make_target(profile).check_writable())
     except StitchboardError as exc:
         yield Verdict("target", False, str(exc))
+    if profile.artifact_store:
+        try:
+            yield Verdict("store", True, probe_store(profile.artifact_store))
+        except StitchboardError as exc:
+            yield Verdict("store", False, str(exc))

@@ -26,6 +26,7 @@ from app.deploy.identity import (
 )
 from app.deploy.journal import DeployLock
 from app.deploy.monitor import TaskNode, watch_run
+from app.deploy.store import effective_pipeline, probe_store
 from app.deploy.summary import AirflowRunReport, DeploySummary
 from app.deploy.targets import DeliveryTarget, check_name, make_target
 from app.events import Event, LogEvent, LogLevel, ProgressEvent, RunFinished, RunState
@@ -83,7 +84,7 @@ def export(pipeline: Pipeline, profile: Profile) -> BundleLike:
     """Validate and export for the profile's backend (``ValidationFailed`` on errors)."""
     from exporters.airflow import export_pipeline
 
-    return export_pipeline(pipeline, backend=profile.backend)
+    return export_pipeline(effective_pipeline(pipeline, profile), backend=profile.backend)
 
 
 def deploy(
@@ -101,6 +102,9 @@ def deploy(
     yield LogEvent(
         f"exported {bundle.dag_file_name} ({profile.backend} backend, digest {bundle.digest[:12]})"
     )
+    store = effective_pipeline(pipeline, profile).settings.artifact_store
+    if store:  # before delivery: a DAG whose store is unusable would fail at its first task
+        yield LogEvent(probe_store(store))
     yield from deploy_bundle(
         bundle,
         profile,

@@ -9,7 +9,7 @@ from exporters.airflow.backends import backend_for
 from exporters.airflow.bundle import Bundle
 from exporters.airflow.dagfile import render
 from exporters.airflow.plan import plan_tasks
-from exporters.content import Content, runtime_content, source_content
+from exporters.content import Content, source_content, support_contents
 from exporters.errors import ExportError
 from graph_editor.backends import Backend
 from graph_editor.errors import ValidationFailed
@@ -39,8 +39,9 @@ def export_pipeline(pipeline: Pipeline, backend: Backend | str = Backend.KUBERNE
         contents.setdefault(content.key, content)
     plans = plan_tasks(pipeline, keys, names)
     target.check(plans)
-    runtime = runtime_content()
-    shipped = sorted(contents.values(), key=lambda c: c.key) + [runtime]
-    source = render(pipeline, plans, target, shipped, runtime)
+    target.check_sizes(plans, contents, pipeline)
+    support = [c for c in support_contents() if c.name in target.support_files]
+    shipped = sorted(contents.values(), key=lambda c: c.key) + support
+    source = render(pipeline, plans, target, shipped, support)
     name = f"{pipeline.settings.dag_id}.py"
     return Bundle(pipeline.settings.dag_id, name, source, {name: source.encode("utf-8")})

@@ -11,14 +11,17 @@ from typing import Any
 
 from exporters.airflow import inline
 from exporters.airflow.plan import TaskPlan, assert_valid
+from exporters.airflow.sizes import pod_size_problem
 from exporters.airflow.tasks import cluster_task, pod_task, worker_task
 from exporters.airflow.values import Imports
-from exporters.codegen import Assign, Call, Map, Raw, triple_quoted
+from exporters.codegen import Assign, Call, Map, Raw, atom, triple_quoted
+from exporters.content import SUPPORT_FILES, Content, support_contents
 from exporters.errors import ExportError
 from graph_editor.backends import Backend, parse_backend
 from graph_editor.nodes import NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import Issue, validate
+from resources.runtime.stitchboard_task import CODE_FOLDER
 
 CLUSTER_KINDS = {NodeKind.TENSORFLOW: "TFJob", NodeKind.RAPIDS: "DaskJob"}
 
@@ -37,10 +40,19 @@ class ExportBackend:
         for plan in plans:
             assert_valid(plan.node)
 
-    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+    support_files: tuple[str, ...] = SUPPORT_FILES
+
+    def task(
+        self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[str, str]
+    ) -> Call:
         raise NotImplementedError
 
-    def functions(self, plans: list[TaskPlan]) -> list[str]:
+    def check_sizes(
+        self, plans: list[TaskPlan], contents: dict[str, Content], pipeline: Pipeline
+    ) -> None:
+        """Refuse what would exceed a Linux or Kubernetes limit when the task starts."""
+
+    def functions(self, plans: list[TaskPlan], store: bool = False) -> list[str]:
         """Names of the task module's functions the DAG module carries, in order."""
         raise NotImplementedError
 
@@ -62,17 +74,33 @@ class KubernetesBackend(ExportBackend):
 
     backend = Backend.KUBERNETES
 
-    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+    def task(
+        self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[str, str]
+    ) -> Call:
         if plan.cluster_job:
             return cluster_task(plan, pipeline, imports)
-        return pod_task(plan, pipeline, imports, runtime_key)
+        return pod_task(plan, pipeline, imports, ship)
 
-    def functions(self, plans: list[TaskPlan]) -> list[str]:
+    def check_sizes(
+        self, plans: list[TaskPlan], contents: dict[str, Content], pipeline: Pipeline
+    ) -> None:
+        support = {c.key: c for c in support_contents()}
+        for plan in plans:
+            problem = pod_size_problem(plan, {**contents, **support}, pipeline)
+            if problem:
+                raise ExportError(f"node {plan.node.name!r}: {problem}")
+
+    def functions(self, plans: list[TaskPlan], store: bool = False) -> list[str]:
         jobs = ["job_state", "job_payload", "run_cluster_job", "job_containers"]
-        return ["stitchboard_content"] + (jobs if self.cluster_kinds(plans) else [])
+        cluster = self.cluster_kinds(plans)
+        shipping = ["store_options", "ship_code"] if store or cluster else []
+        return ["stitchboard_content", *shipping, *(jobs if cluster else [])]
 
     def constants(self) -> list[Assign]:
-        return [Assign(inline.BOOTSTRAP, triple_quoted(inline.bootstrap_program()))]
+        return [
+            Assign("CODE_FOLDER", Raw(atom(CODE_FOLDER))),
+            Assign(inline.BOOTSTRAP, triple_quoted(inline.bootstrap_program())),
+        ]
 
     def dag_kwargs(self, imports: Imports) -> list[tuple[str, Any]]:
         filters = Map([("stitchboard_json", Raw(imports.use("json") + ".dumps"))])
@@ -93,11 +121,23 @@ class WorkerBackend(ExportBackend):
         for plan in plans:
             assert all(r.source != SecretSource.KUBERNETES for r in plan.node.secrets), plan.task_id
 
-    def task(self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
-        return worker_task(plan, imports)
+    support_files = SUPPORT_FILES[:2]  # the task module's functions are inlined instead
 
-    def functions(self, plans: list[TaskPlan]) -> list[str]:
-        return ["stitchboard_content", "connection_value", "run_node"]
+    def task(
+        self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[str, str]
+    ) -> Call:
+        return worker_task(plan, pipeline, imports)
+
+    def functions(self, plans: list[TaskPlan], store: bool = False) -> list[str]:
+        return [
+            "stitchboard_content",
+            "connection_value",
+            "store_options",
+            "load_module",
+            "run_stored",
+            "upstream_files",
+            "run_node",
+        ]
 
 
 _BY_NAME: dict[Backend, ExportBackend] = {

@@ -66,6 +66,14 @@ def _params(pipeline: Pipeline, imports: Imports) -> Map:
     return Map(items, explode=True)
 
 
+def _schedule(pipeline: Pipeline, imports: Imports) -> Any:
+    """A cron/preset, None, or the Assets of other pipelines whose updates start a run."""
+    s = pipeline.settings
+    if s.schedule_assets:  # validation refuses a cron schedule beside them
+        return Seq([Call(imports.use("Asset"), [Raw(atom(uri))]) for uri in s.schedule_assets])
+    return Raw(atom(s.schedule.strip() or None))
+
+
 def _dag_call(pipeline: Pipeline, target: ExportBackend, kinds: set[str], imports: Imports) -> Call:
     s = pipeline.settings
     start = dt.date.fromisoformat(s.start_date)
@@ -87,7 +95,7 @@ def _dag_call(pipeline: Pipeline, target: ExportBackend, kinds: set[str], import
     kwargs: list[tuple[str, Any]] = [
         ("dag_id", Raw(atom(s.dag_id))),
         ("description", Raw(atom(s.name))),
-        ("schedule", Raw(atom(s.schedule.strip() or None))),
+        ("schedule", _schedule(pipeline, imports)),
         ("start_date", Call("datetime.datetime", day, utc)),
         ("catchup", Raw(repr(bool(s.catchup)))),
         ("max_active_runs", Raw(str(s.max_active_runs))),
@@ -108,12 +116,12 @@ def _content(contents: list[Content]) -> list[Any]:
 
 
 def _tasks(
-    pipeline: Pipeline, plans: list[TaskPlan], target: ExportBackend, runtime: Content
+    pipeline: Pipeline, plans: list[TaskPlan], target: ExportBackend, ship: dict[str, str]
 ) -> tuple[list[list[Any]], Imports]:
     imports = Imports()
     body: list[list[Any]] = []
     for plan in plans:
-        call = target.task(plan, pipeline, imports, runtime.key)
+        call = target.task(plan, pipeline, imports, ship)
         body.append([Comment(plan.node.description), Assign(plan.var, call)])
     deps = [(p.var, [q.var for q in plans if p.var in q.upstream]) for p in plans]
     body.append(
@@ -131,13 +139,14 @@ def render(
     plans: list[TaskPlan],
     target: ExportBackend,
     contents: list[Content],
-    runtime: Content,
+    support: list[Content],
 ) -> str:
     """The whole DAG module, formatted."""
     kinds = target.cluster_kinds(plans)
-    body, imports = _tasks(pipeline, plans, target, runtime)
+    ship = {c.name: c.key for c in support}
+    body, imports = _tasks(pipeline, plans, target, ship)
     dag = With(_dag_call(pipeline, target, kinds, imports), "dag", body)
-    functions = target.functions(plans)
+    functions = target.functions(plans, bool(pipeline.settings.artifact_store))
     for name in functions:
         imports.names |= inline.annotation_names(name) & set(IMPORTS)
     header = Docstring(
@@ -146,9 +155,12 @@ def render(
         "Do not edit: change the pipeline in Stitchboard and export again. The notebooks,\n"
         "scripts and the runtime it runs are shipped in CONTENT at the end of this file.\n"
     )
+    store = pipeline.settings.artifact_store
+    connection = pipeline.settings.store_connection
+    store_map = {"url": store, **({"connection": connection} if connection else {})}
     runtime_names = [
-        Assign("RUNTIME_FILE", Raw(atom(runtime.name))),
-        Assign("RUNTIME_KEY", Raw(atom(runtime.key))),
+        Assign("SHIPPED", expr(ship)),
+        Assign("STORE", expr(store_map if store else {})),
     ]
     module = Module(
         [

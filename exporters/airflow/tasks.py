@@ -10,9 +10,10 @@ from exporters.airflow import inline
 from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
-from graph_editor.nodes import NodeKind, SecretSource, TFStrategy
+from graph_editor.nodes import NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
 from resources.runtime.stitchboard_runtime import NodeSpec
+from resources.runtime.stitchboard_task import CODE_FOLDER
 
 GPU = "nvidia.com/gpu"
 GPU_NODE_SELECTOR = {"nvidia.com/gpu.present": "true"}
@@ -48,11 +49,18 @@ def _braces(items: list[str]) -> str:
     return "{ " + ", ".join(items) + " }" if items else "{}"
 
 
-def _inputs_template(plan: TaskPlan) -> str:
+def _producers(plan: TaskPlan, pipeline: Pipeline) -> list[str]:
+    """Task ids of upstream nodes that declare produced files (their XCom lists them)."""
+    ups = [pipeline.node(u) for u in pipeline.upstream(plan.node.id)]
+    return [n.name for n in ups if getattr(n, "produces", ())]
+
+
+def _inputs_template(plan: TaskPlan, run: bool = False, producers: list[str] | None = None) -> str:
     """A Jinja template rendering what the pod resolves its inputs from, as one JSON object.
 
     ``{"params": {parameter: value}, "upstream": {task id: {output: value}}}``: only the
     parameters and outputs the node's bindings and wires name; the runtime picks the values.
+    With a store, ``"run": [dag_id, run_id]`` too: where the node's artifacts go.
     """
     spec = plan.spec
     params = [f"'{p}': params['{p}']" for p in dict.fromkeys(spec.params.values())]
@@ -64,7 +72,13 @@ def _inputs_template(plan: TaskPlan) -> str:
         f"'{task}': " + _braces([f"'{o}': ti.xcom_pull(task_ids='{task}')['{o}']" for o in outputs])
         for task, outputs in pulled.items()
     ]
-    payload = _braces([f"'params': {_braces(params)}", f"'upstream': {_braces(upstream)}"])
+    parts = [f"'params': {_braces(params)}", f"'upstream': {_braces(upstream)}"]
+    if run:
+        parts.append("'run': [dag.dag_id, run_id]")
+    if producers:
+        pulls = ", ".join(f"ti.xcom_pull(task_ids='{task}')" for task in producers)
+        parts.append(f"'files': [{pulls}]")
+    payload = _braces(parts)
     return "{{ " + payload + " | stitchboard_json }}"
 
 
@@ -82,17 +96,80 @@ def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
     return {k: v for k, v in (("requests", requests), ("limits", limits)) if v}
 
 
-def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: str) -> Call:
+STORE_VOLUME = "stitchboard-store"
+
+
+def ship_env(settings: PipelineSettings, ship: dict[str, str]) -> dict[str, str]:
+    """How a pod gets its code: from the store by content key, or (no store) in its env."""
+    env = {"STITCHBOARD_SHIP": inert_json(ship)}
+    store = settings.artifact_store
+    if store:
+        env["STITCHBOARD_CODE"] = store.rstrip("/") + "/" + CODE_FOLDER
+        env["STITCHBOARD_STORE"] = store
+    else:
+        content = "{{ stitchboard_content('%s') }}"
+        for key in dict.fromkeys(ship.values()):
+            env["STITCHBOARD_FILE_" + key] = content % key
+    return env
+
+
+def pod_env(
+    plan: TaskPlan, pipeline: Pipeline, ship: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The generated part of a pod's env (templates unrendered), then the node's own env."""
+    from exporters.content import SUPPORT_FILES, support_contents
+
+    if ship is None:
+        ship = {c.name: c.key for c in support_contents() if c.name in SUPPORT_FILES}
+    spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
+    env = {
+        "STITCHBOARD_NODE": inert_json(spec.to_json()),
+        **ship_env(pipeline.settings, {**ship, spec.source: spec.content}),
+    }
+    return {**env, **plan.node.env}
+
+
+def _outlets(plan: TaskPlan, imports: Imports) -> list[tuple[str, Any]]:
+    uris = [plan.node.assets[p.name] for p in plan.node.outputs if p.name in plan.node.assets]
+    if not uris:
+        return []
+    return [("outlets", Seq([Call(imports.use("Asset"), [Raw(atom(u))]) for u in uris]))]
+
+
+def _store_mounts(settings: PipelineSettings, imports: Imports) -> list[tuple[str, Any]]:
+    """The PersistentVolumeClaim holding the store, mounted where the store URL points."""
+    if not settings.store_volume:
+        return []
+    imports.use("k8s")
+    claim = Call(
+        "k8s.V1PersistentVolumeClaimVolumeSource",
+        [],
+        [("claim_name", Raw(atom(settings.store_volume)))],
+    )
+    volume = Call(
+        "k8s.V1Volume",
+        [],
+        [("name", Raw(atom(STORE_VOLUME))), ("persistent_volume_claim", claim)],
+    )
+    mount = Call(
+        "k8s.V1VolumeMount",
+        [],
+        [
+            ("name", Raw(atom(STORE_VOLUME))),
+            ("mount_path", Raw(atom(settings.artifact_store.removeprefix("file://")))),
+        ],
+    )
+    return [("volumes", Seq([volume])), ("volume_mounts", Seq([mount]))]
+
+
+def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[str, str]) -> Call:
     """A KubernetesPodOperator running the node through the shipped runtime."""
     node, settings = plan.node, pipeline.settings
-    spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
-    content = "{{ stitchboard_content('%s') }}"
+    spec = plan.spec
     env: dict[str, Any] = {  # generated templates are Raw; user values go through protect()
-        "STITCHBOARD_NODE": Raw(atom(inert_json(spec.to_json()))),
-        "STITCHBOARD_RUNTIME": Raw(atom(content % runtime_key)),
-        "STITCHBOARD_SOURCE": Raw(atom(content % spec.content)),
+        k: Raw(atom(v)) if k not in node.env else v
+        for k, v in pod_env(plan, pipeline, ship).items()
     }
-    env.update(node.env)
     secrets = []
     for ref in node.secrets:
         if ref.source == SecretSource.KUBERNETES:
@@ -110,13 +187,24 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
         ("namespace", Raw(atom(settings.namespace))),
         ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw(inline.BOOTSTRAP)])),
     ]
-    if spec.params or spec.wires:
-        kwargs.append(("arguments", Seq([Raw(atom(_inputs_template(plan)))])))
+    producers = _producers(plan, pipeline)
+    if spec.params or spec.wires or settings.artifact_store or producers:
+        template = _inputs_template(plan, bool(settings.artifact_store), producers)
+        kwargs.append(("arguments", Seq([Raw(atom(template))])))
     kwargs.append(
         ("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True))
     )
+    if settings.store_secret:  # every key of the Secret becomes the pod's env (AWS_...)
+        secrets.append(
+            Call(
+                imports.use("Secret"), [Raw('"env"'), Raw("None"), Raw(atom(settings.store_secret))]
+            )
+        )
     if secrets:
         kwargs.append(("secrets", Seq(secrets)))
+    kwargs += _store_mounts(settings, imports)
+    if settings.artifact_store:  # on the Airflow worker, before the pod: code into the store
+        kwargs.append(("pre_execute", Raw("ship_code")))
     resources = _resources(plan, plan.gpus)
     if resources:
         imports.use("k8s")
@@ -150,6 +238,7 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
         )
         kwargs.append(("node_selector", protect(GPU_NODE_SELECTOR, imports)))
     kwargs += _common(plan, imports)
+    kwargs += _outlets(plan, imports)
     kwargs += [
         ("do_xcom_push", Raw("True")),
         ("get_logs", Raw("True")),
@@ -158,7 +247,7 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, runtime_key: 
     return Call(imports.use("KubernetesPodOperator"), [], kwargs, explode=True)
 
 
-def worker_task(plan: TaskPlan, imports: Imports) -> Call:
+def worker_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
     """A PythonOperator running the node on the Airflow worker through the shipped runtime."""
     kwargs: list[tuple[str, Any]] = [
         ("task_id", Raw(atom(plan.task_id))),
@@ -166,6 +255,7 @@ def worker_task(plan: TaskPlan, imports: Imports) -> Call:
         ("op_kwargs", Map([("node", _exploded(protect(plan.spec.to_json(), imports)))])),
     ]
     kwargs += _common(plan, imports)
+    kwargs += _outlets(plan, imports)
     return Call(imports.use("PythonOperator"), [], kwargs, explode=True)
 
 
@@ -178,6 +268,13 @@ def _exploded(value: Any) -> Any:
 def _slug(task_id: str) -> str:
     slug = re.sub(r"[^a-z0-9-]+", "-", task_id.lower()).strip("-")[:40].strip("-")
     return slug or "job"
+
+
+def _env_from(settings: PipelineSettings) -> dict[str, Any]:
+    """The store's Secret as a container's env (every key), if the pipeline names one."""
+    if not settings.store_secret:
+        return {}
+    return {"envFrom": [{"secretRef": {"name": settings.store_secret}}]}
 
 
 def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
@@ -207,7 +304,9 @@ def _pod_spec(containers: list[dict[str, Any]], gpus: bool) -> dict[str, Any]:
     return spec
 
 
-def _tfjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
+def _tfjob(
+    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
+) -> dict[str, Any]:
     d = plan.node.distributed
     main = {
         "name": "tensorflow",
@@ -215,6 +314,7 @@ def _tfjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
         "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
         "args": [],
         "env": _container_env(plan),
+        **_env_from(settings),
         "resources": _resources(plan, d.gpus_per_worker),
     }
     replicas: dict[str, Any] = {}
@@ -246,7 +346,9 @@ def _tfjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _daskjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]:
+def _daskjob(
+    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
+) -> dict[str, Any]:
     d = plan.node.distributed
     runner = {
         "name": "job",
@@ -254,6 +356,7 @@ def _daskjob(plan: TaskPlan, image: str, meta: dict[str, Any]) -> dict[str, Any]
         "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
         "args": [],
         "env": _container_env(plan),
+        **_env_from(settings),
     }
     worker = {
         "name": "worker",
@@ -306,7 +409,7 @@ def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
         "labels": {"app.kubernetes.io/managed-by": "stitchboard"},
     }
     if node.kind == NodeKind.TENSORFLOW:
-        manifest = _tfjob(plan, image, meta)
+        manifest = _tfjob(plan, image, meta, pipeline.settings)
         chief = "chief" if node.distributed.strategy == TFStrategy.PARAMETER_SERVER else "worker"
         where = {
             "plural": "tfjobs",
@@ -319,7 +422,7 @@ def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
             "name_paths": [["metadata", "name"]],
         }
     else:
-        manifest = _daskjob(plan, image, meta)
+        manifest = _daskjob(plan, image, meta, pipeline.settings)
         where = {
             "plural": "daskjobs",
             "container": "job",
@@ -351,4 +454,5 @@ def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
         ("op_kwargs", Map([("job", _exploded(protect(job, imports)))])),
     ]
     kwargs += _common(plan, imports)
+    kwargs += _outlets(plan, imports)
     return Call(imports.use("PythonOperator"), [], kwargs, explode=True)

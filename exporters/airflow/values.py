@@ -16,6 +16,7 @@ IMPORTS = {  # name bound in the generated module -> (module, imported name or "
     "Iterator": ("collections.abc", "Iterator"),
     "DAG": ("airflow.sdk", "DAG"),
     "Param": ("airflow.sdk", "Param"),
+    "Asset": ("airflow.sdk", "Asset"),
     "literal": ("airflow.sdk", "literal"),
     "KubernetesPodOperator": (
         "airflow.providers.cncf.kubernetes.operators.pod",

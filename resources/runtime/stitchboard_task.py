@@ -3,10 +3,11 @@
 The exporter copies these functions' source into the DAG module (``exporters/airflow/inline.py``)
 and writes ``pod_bootstrap`` as the text a pod runs with ``python3 -c``. So they keep to a few
 rules: imports inside the function (the scheduler's parse of a DAG stays cheap); only names
-the DAG module defines (``CONTENT``, ``RUNTIME_KEY``, ``RUNTIME_FILE``, the functions here);
+the DAG module defines (``CONTENT``, ``SHIPPED``, ``STORE``, the functions here);
 lines that black keeps at 88 columns; no Jinja delimiters. Resolving a node's inputs and
 running it is the shipped runtime's job (``stitchboard_runtime``); these functions only fetch
-what it needs.
+what it needs. Pods get this module too (by content key, like the runtime and the artifact
+layer): ``pod_bootstrap`` only fetches the code and calls ``run_in_pod``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from typing import Any
 
 # The DAG module defines these; the values here serve direct tests of the functions.
 CONTENT: dict[str, str] = {}  # shipped file key -> zlib-compressed, base64-encoded text
-RUNTIME_KEY = ""
-RUNTIME_FILE = "stitchboard_runtime.py"
+SHIPPED: dict[str, str] = {}  # file every task needs (runtime, artifact layer, this) -> key
+STORE: dict[str, str] = {}  # the artifact store: {"url": ..., "connection": ...}, or empty
+CODE_FOLDER = "_stitchboard/code"  # where in the store a pod fetches its code by content key
+XCOM_ENV = "STITCHBOARD_XCOM_PATH"  # where a pod writes its outputs (default: the sidecar's)
 
 
 def pod_bootstrap() -> int:
-    # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
-    # file from the environment, resolve the inputs from PAYLOAD (the pipeline parameters and
-    # upstream outputs Airflow rendered), run the node. Builtin annotations only: no
-    # ``from __future__`` import precedes this text in the pod.
+    # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: fetch the files named in
+    # $STITCHBOARD_SHIP ({file name: content key}) from the store folder $STITCHBOARD_CODE
+    # (the task's pre_execute put them there), or, with no store, from $STITCHBOARD_FILE_<key>;
+    # then hand over to ``run_in_pod`` of the shipped task module. Builtin annotations only:
+    # no ``from __future__`` import precedes this text in the pod.
     import base64
     import json
     import os
@@ -32,30 +36,116 @@ def pod_bootstrap() -> int:
     import tempfile
     import zlib
 
-    node = json.loads(os.environ["STITCHBOARD_NODE"])
     work = tempfile.mkdtemp(prefix="stitchboard-")
-    shipped = {"stitchboard_runtime.py": "STITCHBOARD_RUNTIME"}
-    shipped[node["source"]] = "STITCHBOARD_SOURCE"
-    for name, variable in shipped.items():
-        packed = base64.b64decode(os.environ[variable])
+    code = os.environ.get("STITCHBOARD_CODE", "").rstrip("/")
+    for name, key in json.loads(os.environ["STITCHBOARD_SHIP"]).items():
+        if code:
+            import fsspec
+
+            with fsspec.open(code + "/" + key, "rb") as handle:
+                packed = handle.read()
+        else:
+            packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
         with open(os.path.join(work, name), "wb") as handle:
-            handle.write(zlib.decompress(packed))
+            handle.write(zlib.decompress(base64.b64decode(packed)))
     sys.path.insert(0, work)
+    import stitchboard_task
+
+    return stitchboard_task.run_in_pod(work, sys.argv[1] if len(sys.argv) > 1 else "{}")
+
+
+def run_in_pod(work: str, payload_text: str) -> int:
+    """Run the node of $STITCHBOARD_NODE in a pod whose code is in ``work``; write its XCom.
+
+    ``payload_text`` is the rendered argument: the pipeline parameters and upstream outputs
+    (values or artifact references) the node names, and the run's ``[dag_id, run_id]``.
+    """
+    import json
+    import os
+
+    import stitchboard_artifacts as artifacts
     import stitchboard_runtime as runtime
 
-    spec = runtime.NodeSpec.from_json(node)
-    payload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    spec = runtime.NodeSpec.from_json(json.loads(os.environ["STITCHBOARD_NODE"]))
+    payload = json.loads(payload_text)
     pulled = payload.get("upstream", {})
 
-    def upstream(task_id: str, output: str) -> object:
+    def upstream(task_id: str, output: str) -> Any:
         return pulled[task_id][output]
 
     given = runtime.resolve_inputs(spec, payload.get("params", {}), upstream)
+    where = None
+    if os.environ.get("STITCHBOARD_STORE"):
+        run = [*payload.get("run", ["dag", "run"]), spec.task_id]
+        where = artifacts.Where(os.environ["STITCHBOARD_STORE"], tuple(run))
     source = os.path.join(work, spec.source)
-    argv = [source, "--params", json.dumps(given.values)]
-    argv += ["--outputs", ",".join(spec.outputs)]
-    argv += ["--kernel", spec.kernel] if spec.kernel else []
-    return runtime.main(argv + list(spec.flags))
+    files = upstream_files(runtime, payload.get("files", []))
+    outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
+    text = json.dumps(outputs)
+    flags = list(spec.flags)
+    targets = [flags[flags.index("--result") + 1]] if "--result" in flags else []
+    if "--xcom" in flags:
+        targets.append(os.environ.get(XCOM_ENV) or runtime.XCOM_PATH)
+    for target in targets:
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    print(text)
+    return 0
+
+
+def run_stored(
+    runtime: Any,
+    artifacts: Any,
+    spec: Any,
+    source: str,
+    values: dict[str, Any],
+    work: str,
+    where: Any,
+    files: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run a node so that only values and artifact references leave it.
+
+    With a store (``where``, an ``artifacts.Where``), the runtime stores what is not a small
+    JSON value and returns references; wired references are its inputs. ``files`` are the
+    files upstream nodes produced (``{relative path: ref}``), restored in ``work`` first.
+    """
+    import inspect
+    import os
+
+    if where is None:
+        return runtime.run_spec(spec, source, values, work)
+    accepts = inspect.signature(runtime.run_spec).parameters
+    if "store" in accepts:  # the runtime stores and loads artifacts itself
+        extra = {"files": files} if files and "files" in accepts else {}
+        return runtime.run_spec(
+            spec, source, values, work, store=where.store, prefix=where.prefix, **extra
+        )
+    # A runtime that only knows JSON: load the references first, store big values after.
+    loaded = {}
+    for name, value in values.items():
+        if artifacts.is_ref(value):
+            producer = spec.wires.get(name, ("",))[0] or None
+            folder = os.path.join(work, "inputs", name)
+            value = artifacts.load_input(value, local_dir=folder, producer=producer)
+        loaded[name] = value
+    outputs = runtime.run_spec(spec, source, loaded, work)
+    stored = {}
+    for name, value in outputs.items():
+        kept = artifacts.store_output(value, name, where)
+        is_ref = isinstance(kept, artifacts.ArtifactRef)
+        stored[name] = kept.to_json() if is_ref else kept
+    return stored
+
+
+def upstream_files(runtime: Any, outputs: list[Any]) -> dict[str, Any]:
+    """The files upstream nodes declared as produced, from their outputs (XComs)."""
+    key = getattr(runtime, "FILES_KEY", "")
+    files: dict[str, Any] = {}
+    for found in outputs:
+        if key and isinstance(found, dict):
+            files.update(found.get(key) or {})
+    return files
 
 
 def stitchboard_content(key: str) -> str:
@@ -71,12 +161,66 @@ def connection_value(conn_id: str, part: str) -> str:
     return conn.get_uri() if part == "uri" else str(getattr(conn, part) or "")
 
 
-def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
+def store_options(conn_id: str) -> dict[str, Any]:
+    """fsspec storage options from an Airflow connection, read when the task runs.
+
+    An ``aws`` connection gives s3fs its keys and the extra's ``endpoint_url`` and
+    ``region_name``; any other connection's extra is taken as the options themselves.
+    """
+    if not conn_id:
+        return {}
+    from airflow.sdk import Connection
+
+    conn = Connection.get(conn_id)
+    extra = dict(conn.extra_dejson or {})
+    if conn.conn_type not in ("aws", "s3"):
+        return extra
+    options: dict[str, Any] = {}
+    if conn.login:
+        options.update(key=conn.login, secret=conn.password or "")
+    if extra.get("aws_session_token"):
+        options["token"] = extra["aws_session_token"]
+    client = {k: extra[k] for k in ("endpoint_url", "region_name") if extra.get(k)}
+    if client:
+        options["client_kwargs"] = client
+    return options
+
+
+def ship_code(context: dict[str, Any]) -> None:
+    """Before a pod starts (on the Airflow worker): put the DAG's code into the store.
+
+    Each file goes under its content key, once: a file already there is never rewritten, so
+    runs and DAG versions share what they have in common and nothing travels in the pod's env.
+    """
+    import fsspec
+
+    options = store_options(STORE.get("connection", ""))
+    fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
+    folder = root.rstrip("/") + "/" + CODE_FOLDER
+    for key, packed in CONTENT.items():
+        path = folder + "/" + key
+        if not fs.exists(path):
+            fs.pipe_file(path, packed.encode("ascii"))
+
+
+def load_module(name: str, path: str) -> Any:
+    """Import a shipped file as module ``name`` (registered, as dataclasses need)."""
+    import importlib.util
+    import sys
+
+    found = importlib.util.spec_from_file_location(name, path)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules[name] = module
+    found.loader.exec_module(module)
+    return module
+
+
+def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
-    import importlib.util
+    import json
     import os
-    import sys
     import tempfile
     import zlib
 
@@ -86,29 +230,33 @@ def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
         return ti.xcom_pull(task_ids=task_id)[output]
 
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
-        paths = {}
-        for name, key in (
-            (RUNTIME_FILE, RUNTIME_KEY),
-            (node["source"], node["content"]),
-        ):
-            paths[name] = os.path.join(work, name)
+        for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
             text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
-            with open(paths[name], "wb") as handle:
+            with open(os.path.join(work, name), "wb") as handle:
                 handle.write(text)
-        found = importlib.util.spec_from_file_location(
-            "stitchboard_runtime",
-            paths[RUNTIME_FILE],
-        )
-        assert found is not None and found.loader is not None
-        runtime = importlib.util.module_from_spec(found)
-        sys.modules["stitchboard_runtime"] = runtime  # dataclasses look their module up
-        found.loader.exec_module(runtime)
+        path = os.path.join(work, "stitchboard_runtime.py")
+        runtime = load_module("stitchboard_runtime", path)
+        artifacts = None
+        if "stitchboard_artifacts.py" in SHIPPED:
+            path = os.path.join(work, "stitchboard_artifacts.py")
+            artifacts = load_module("stitchboard_artifacts", path)
         spec = runtime.NodeSpec.from_json(node)
         given = runtime.resolve_inputs(spec, context["params"], upstream)
         os.environ.update(spec.env)
         for env, (conn_id, part) in spec.connections.items():
             os.environ[env] = connection_value(conn_id, part)
-        return runtime.run_spec(spec, paths[spec.source], given.values, work)
+        where = None
+        if STORE and artifacts is not None:
+            options = store_options(STORE.get("connection", ""))
+            if options:  # the kernel reads the store with the same options
+                os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
+            run = (ti.dag_id, ti.run_id, ti.task_id)
+            where = artifacts.Where(STORE["url"], run, options or None)
+        source = os.path.join(work, spec.source)
+        ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
+        files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
+        values = given.values
+        return run_stored(runtime, artifacts, spec, source, values, work, where, files)
 
 
 def job_state(kind: str, status: dict[str, Any]) -> str:
@@ -132,7 +280,8 @@ def job_payload(node: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     for task_id, output in node["wires"].values():
         value = context["ti"].xcom_pull(task_ids=task_id)[output]
         pulled.setdefault(task_id, {})[output] = value
-    return {"params": params, "upstream": pulled}
+    run = [context["ti"].dag_id, context["ti"].run_id]
+    return {"params": params, "upstream": pulled, "run": run}
 
 
 def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
@@ -154,11 +303,16 @@ def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = name
-    source = stitchboard_content(job["node"]["content"])
-    shipped = [
-        {"name": "STITCHBOARD_RUNTIME", "value": stitchboard_content(RUNTIME_KEY)},
-        {"name": "STITCHBOARD_SOURCE", "value": source},
-    ]
+    ship = {**SHIPPED, job["node"]["source"]: job["node"]["content"]}
+    shipped = [{"name": "STITCHBOARD_SHIP", "value": json.dumps(ship)}]
+    if STORE:
+        ship_code(context)
+        code = STORE["url"].rstrip("/") + "/" + CODE_FOLDER
+        shipped.append({"name": "STITCHBOARD_CODE", "value": code})
+        shipped.append({"name": "STITCHBOARD_STORE", "value": STORE["url"]})
+    else:
+        for key in dict.fromkeys(ship.values()):
+            shipped.append({"name": "STITCHBOARD_FILE_" + key, "value": CONTENT[key]})
     for container in job_containers(manifest):
         container["args"] = [payload]
         container["env"] = shipped + container["env"]

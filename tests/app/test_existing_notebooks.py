@@ -378,11 +378,12 @@ def test_a_pod_runs_the_shipped_notebook_as_the_laptop_does(case: str, tmp_path:
     result = tmp_path / "return.json"
     spec["flags"] = ["--result", str(result)]  # no /airflow/xcom on this machine
     content = namespace["CONTENT"]
+    ship = json.loads(pod["env_vars"]["STITCHBOARD_SHIP"])
     env = dict(
         os.environ,
         STITCHBOARD_NODE=json.dumps(spec),
-        STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
-        STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]],
+        STITCHBOARD_SHIP=json.dumps(ship),
+        **{f"STITCHBOARD_FILE_{key}": content[key] for key in ship.values()},
     )
     pod_dir = tmp_path / "pod"
     pod_dir.mkdir()

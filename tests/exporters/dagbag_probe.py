@@ -52,6 +52,8 @@ def _plain(value):
 def _task_facts(task, dag, xcoms):
     facts = {
         "type": type(task).__name__,
+        "outlets": [o.uri for o in task.outlets],
+        "pre_execute": getattr(task._pre_execute_hook, "__name__", None),
         "upstream": sorted(task.upstream_task_ids),
         "retries": task.retries,
         "pool": task.pool,
@@ -76,7 +78,13 @@ def _task_facts(task, dag, xcoms):
         facts["op_kwargs"] = _plain(task.op_kwargs)
         facts["callable"] = task.python_callable.__name__
     env = dag.get_template_env()
-    context = {"params": {k: dag.params[k] for k in dag.params}, "ti": _TI(xcoms), "conn": _Conn()}
+    context = {
+        "params": {k: dag.params[k] for k in dag.params},
+        "ti": _TI(xcoms),
+        "conn": _Conn(),
+        "dag": dag,
+        "run_id": "manual__probe",
+    }
     rendered = {}
     for field in task.template_fields:
         value = getattr(task, field, None)
@@ -112,6 +120,12 @@ def main(result, folders, xcoms):
         for dag_id, dag in bag.dags.items():
             dags[dag_id] = {
                 "schedule": _plain(dag.schedule),
+                "timetable": type(dag.timetable).__name__,
+                "asset_triggers": [
+                    a.uri for a in getattr(dag.timetable.asset_condition, "objects", [])
+                ]
+                if getattr(dag.timetable, "asset_condition", None) is not None
+                else [],
                 "tags": sorted(dag.tags),
                 "max_active_runs": dag.max_active_runs,
                 "catchup": dag.catchup,

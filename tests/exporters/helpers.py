@@ -229,6 +229,7 @@ def run_module(source: str) -> tuple[dict[str, Any], list[Recorded]]:
         "airflow.sdk": types.SimpleNamespace(
             DAG=lambda **kw: calls.append(_Dag("DAG", (), kw)) or calls[-1],
             Param=_recorder("Param", calls),
+            Asset=_recorder("Asset", calls),
             literal=Literal,
         ),
         "airflow.providers.cncf.kubernetes.operators.pod": types.SimpleNamespace(
@@ -245,6 +246,9 @@ def run_module(source: str) -> tuple[dict[str, Any], list[Recorded]]:
             models=types.SimpleNamespace(
                 V1ResourceRequirements=_recorder("V1ResourceRequirements", calls),
                 V1Toleration=_recorder("V1Toleration", calls),
+                V1Volume=_recorder("V1Volume", calls),
+                V1VolumeMount=_recorder("V1VolumeMount", calls),
+                V1PersistentVolumeClaimVolumeSource=_recorder("V1PVCSource", calls),
             )
         ),
     }

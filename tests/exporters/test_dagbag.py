@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from exporters.airflow import export_pipeline
+from graph_editor.limits import SMALL_STRING
 from tests.exporters.helpers import example, special_pipeline
+from tests.exporters.test_cluster_store import _pipeline as store_pipeline
 from tests.exporters.test_properties import hostile_samples
 
 pytestmark = pytest.mark.airflow
@@ -22,6 +24,13 @@ XCOMS = {
 }
 
 
+def _chained(folder: Path) -> Any:
+    """A pipeline with an S3 store that runs on another pipeline's Asset and publishes one."""
+    pipeline = store_pipeline(folder, store="s3://bucket/art", secret="ml-store")
+    pipeline.update_settings(schedule_assets=("s3://raw/customers", "s3://raw/orders"))
+    return pipeline
+
+
 @pytest.fixture(scope="module")
 def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("dagbag")
@@ -29,6 +38,8 @@ def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "example_kubernetes": (example(root / "src1"), "kubernetes"),
         "example_worker": (example(root / "src2"), "worker"),
         "special": (special_pipeline(root / "src3"), "kubernetes"),
+        "assets_kubernetes": (_chained(root / "src4"), "kubernetes"),
+        "assets_worker": (_chained(root / "src5"), "worker"),
     }
     for i, (pipeline, backend) in enumerate(hostile_samples(root / "hostile")):
         cases[f"hostile_{i}"] = (pipeline, backend)
@@ -91,7 +102,10 @@ def test_example_kubernetes_loads(loaded: dict[str, Any]) -> None:
     prepare = json.loads(dag["tasks"]["prepare_data"]["rendered"]["arguments"][0])
     assert prepare == {"params": {"n_rows": 400}, "upstream": {}}
     env = dag["tasks"]["prepare_data"]["rendered"]["env_vars"]
-    assert len(env["STITCHBOARD_SOURCE"]) > 100 and "{{" not in env["STITCHBOARD_RUNTIME"]
+    # no store here: the code travels in the env, rendered from the DAG's CONTENT
+    ship = json.loads(env["STITCHBOARD_SHIP"])
+    files = [env[f"STITCHBOARD_FILE_{key}"] for key in ship.values()]
+    assert len(files) == 4 and all(len(f) > 100 and "{{" not in f for f in files)
 
 
 def test_example_worker_loads(loaded: dict[str, Any]) -> None:
@@ -146,3 +160,28 @@ def test_hostile_values_load_and_stay_inert(loaded: dict[str, Any]) -> None:
                     assert task["env_vars"][key] == value
                 spec = json.loads(task["env_vars"]["STITCHBOARD_NODE"])
                 assert spec["values"] == node.values
+
+
+@pytest.mark.parametrize("backend", ["kubernetes", "worker"])
+def test_pipelines_chain_through_assets_in_a_real_dagbag(
+    loaded: dict[str, Any], backend: str
+) -> None:
+    _, facts = loaded[f"assets_{backend}"]
+    assert facts["import_errors"] == {}
+    dag = facts["dags"]["store_case"]
+    assert dag["timetable"] == "AssetTriggeredTimetable"
+    assert [u.rstrip("/") for u in dag["asset_triggers"]] == [
+        "s3://raw/customers",
+        "s3://raw/orders",
+    ]
+    assert [u.rstrip("/") for u in dag["tasks"]["make_values"]["outlets"]] == [
+        "s3://features/values"
+    ]
+    assert dag["tasks"]["sum_values"]["outlets"] == []
+    if backend == "kubernetes":
+        pod = dag["tasks"]["make_values"]
+        assert pod["pre_execute"] == "ship_code"  # code goes into the store before the pod
+        assert {"deploy_type": "env", "deploy_target": None, "secret": "ml-store"}.items() <= (
+            pod["secrets"][0].items()
+        )
+        assert max(len(str(v)) for v in pod["rendered"]["env_vars"].values()) < SMALL_STRING

@@ -118,8 +118,10 @@ def test_shipped_content_is_stripped_and_complete(tmp_path: Path) -> None:
     pipeline = example(tmp_path)
     namespace, _ = run_module(export_pipeline(pipeline, "worker").dag_source)
     content = namespace["CONTENT"]
-    runtime = unpack(content[namespace["RUNTIME_KEY"]])
+    runtime = unpack(content[namespace["SHIPPED"]["stitchboard_runtime.py"]])
     assert "def run_notebook" in runtime
+    layer = unpack(content[namespace["SHIPPED"]["stitchboard_artifacts.py"]])
+    assert "def store_output" in layer
     texts = [unpack(v) for v in content.values()]
     assert any('"outputs": []' in t and 'execution_count": null' in t for t in texts)
     assert not any('"execution_count": 1' in t for t in texts)

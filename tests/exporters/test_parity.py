@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,11 +92,12 @@ def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
     result = tmp_path / "return.json"
     node_spec["flags"] = ["--result", str(result)]  # no /airflow/xcom on this machine
     content = namespace["CONTENT"]
+    ship = json.loads(pod["env_vars"]["STITCHBOARD_SHIP"])
     env = dict(
         os.environ,
         STITCHBOARD_NODE=json.dumps(node_spec),
-        STITCHBOARD_RUNTIME=content[namespace["RUNTIME_KEY"]],
-        STITCHBOARD_SOURCE=content[pod["env_vars"]["STITCHBOARD_SOURCE"].split("'")[1]],
+        STITCHBOARD_SHIP=json.dumps(ship),
+        **{f"STITCHBOARD_FILE_{key}": content[key] for key in ship.values()},
     )
     # what the pod's templated argument renders to when the run's n_rows is 60
     rendered_args = json.dumps({"params": {"n_rows": 60}, "upstream": {}})
@@ -111,3 +113,142 @@ def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
     assert json.loads(result.read_text()) == _local(
         pipeline, "prepare_data", {"n_rows": 60}, tmp_path
     )
+
+
+# -- through an artifact store, on a real Airflow (worker backend) ----------------------------
+
+FRAME_PARAMS = "n: int = 10\n"
+FRAME_OUTPUTS = (
+    "import pandas as pd\n"
+    "from sklearn.linear_model import LogisticRegression\n"
+    "table = pd.DataFrame({'x': [float(i) for i in range(n)], 'y': [i % 2 for i in range(n)]})\n"
+    "model = LogisticRegression().fit(table[['x']], table['y'])\n"
+    "values = [i * 0.5 for i in range(n)]\n"
+)
+FRAME_USE_PARAMS = "table: object = None\nmodel: object = None\nvalues: list = []\n"
+FRAME_USE_OUTPUTS = (
+    "rows: int = len(table)\n"
+    "score: float = float(model.score(table[['x']], table['y']))\n"
+    "total: float = sum(values)\n"
+)
+
+
+def _runtime_stores_artifacts() -> bool:
+    import inspect
+
+    from resources.runtime import stitchboard_runtime
+
+    return "store" in inspect.signature(stitchboard_runtime.run_spec).parameters
+
+
+def _store_pipeline(folder: Path, store: str, frames: bool) -> Any:
+    from graph_editor.nodes import Edge, Node, PipelineSettings, Port
+    from graph_editor.pipeline import Pipeline
+    from graph_editor.types import PortType
+    from tests.exporters.helpers import write_notebook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    make_out = FRAME_OUTPUTS if frames else FRAME_OUTPUTS.splitlines(True)[-1]
+    use_out = FRAME_USE_OUTPUTS if frames else FRAME_USE_OUTPUTS.splitlines(True)[-1]
+    write_notebook(folder / "make.ipynb", FRAME_PARAMS, make_out)
+    write_notebook(folder / "use.ipynb", FRAME_USE_PARAMS, use_out)
+    dag_id = "store_frames" if frames else "store_values"
+    settings = PipelineSettings(
+        name=dag_id, dag_id=dag_id, artifact_store=store, store_connection="sb_store"
+    )
+    pipeline = Pipeline(settings=settings, path=folder / "p.stitch")
+    names = ("table", "model", "values") if frames else ("values",)
+    kinds = {"table": PortType.ANY, "model": PortType.ANY, "values": PortType.LIST}
+    pipeline.add_node(
+        Node(
+            id="a",
+            name="make",
+            source="make.ipynb",
+            inputs=(Port("n", PortType.INT, 10),),
+            outputs=tuple(Port(n, kinds[n]) for n in names),
+            values={"n": 20_000},
+        )
+    )
+    results = ("rows", "score", "total") if frames else ("total",)
+    pipeline.add_node(
+        Node(
+            id="b",
+            name="use",
+            source="use.ipynb",
+            inputs=tuple(Port(n, kinds[n], None) for n in names),
+            outputs=tuple(Port(n, PortType.FLOAT) for n in results),
+        )
+    )
+    for name in names:
+        pipeline.add_edge(Edge("a", "b", name, name))
+    return pipeline
+
+
+def _create_connection(profile: Any, s3: str) -> None:
+    """The workers' way to the store: an Airflow ``aws`` connection, made through Airflow's API."""
+    import airflow_client.client as af
+
+    from app.deploy import AirflowApi
+    from app.deploy.errors import Conflict
+
+    api = AirflowApi(profile)
+    body = af.ConnectionBody(
+        connection_id="sb_store",
+        conn_type="aws",
+        login="testing",
+        password="testing",
+        extra=json.dumps({"endpoint_url": s3, "region_name": "us-east-1"}),
+    )
+    try:
+        api.call(af.ConnectionApi(api.client()).post_connection, body)
+    except Conflict:
+        pass  # made by an earlier test of this session
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("frames", [False, True], ids=["big-list", "dataframe-and-model"])
+def test_worker_dag_hands_data_through_the_s3_store_like_the_dry_run(
+    local_profile: Any, s3_endpoint: str, tmp_path: Path, frames: bool
+) -> None:
+    if frames and not _runtime_stores_artifacts():
+        pytest.skip("needs run_spec(..., store=, prefix=): the runtime stores artifacts itself")
+    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.events import RunFinished, RunState
+    from tests.runtime.conftest import make_bucket
+
+    bucket = make_bucket(s3_endpoint)
+    pipeline = _store_pipeline(tmp_path / "src", f"s3://{bucket}/art", frames)
+    _create_connection(local_profile, s3_endpoint)
+    # the laptop's own access to the store, for deploy's probe (the worker uses the connection)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_ENDPOINT_URL=s3_endpoint
+    )
+    try:
+        events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
+    finally:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
+            os.environ.pop(key, None)
+    finished = events[-1]
+    api = AirflowApi(local_profile)
+    assert isinstance(finished, RunFinished)
+    run_id = finished.summary["run"]["run_id"]
+    if finished.state != RunState.SUCCEEDED:  # show the failed task's own log
+        failed = next(t for t, s in finished.summary["run"]["tasks"].items() if s == "failed")
+        pytest.fail(api.log(pipeline.settings.dag_id, run_id, failed, 1)[-3000:])
+    handed = api.xcom(pipeline.settings.dag_id, run_id, "make")
+    for ref in handed.values():  # only references went through XCom, into this run's folder
+        assert ref["uri"].startswith(f"s3://{bucket}/art/{pipeline.settings.dag_id}/")
+        assert "/make/" in ref["uri"]
+    remote = api.xcom(pipeline.settings.dag_id, run_id, "use")
+    assert remote == pytest.approx(_dry_run_outputs(pipeline, tmp_path, frames))
+
+
+def _dry_run_outputs(pipeline: Any, tmp: Path, frames: bool) -> dict[str, Any]:
+    """``use``'s outputs on the laptop: the dry-run (frames), or the runtime node by node."""
+    if frames:
+        from app.runner import DryRun, RunOptions
+
+        summary = list(DryRun(pipeline, RunOptions(use_cache=False)).events())[-1].summary
+        return next(n for n in summary["nodes"] if n["name"] == "use")["outputs"]
+    made = _local(pipeline, "make", {"n": 20_000}, tmp)
+    return _local(pipeline, "use", made, tmp)

@@ -18,16 +18,16 @@ import pytest
 
 from exporters.airflow import inline
 from exporters.airflow.plan import RESERVED
-from exporters.content import make
+from exporters.content import make, support_contents
 from resources.runtime import stitchboard_task
 from resources.runtime.stitchboard_runtime import NodeSpec
 from tests.exporters.helpers import ECHO_OUTPUTS, ECHO_PARAMS, write_notebook
 
-RUNTIME = Path(stitchboard_task.__file__).with_name("stitchboard_runtime.py")
-
 
 class FakeTI:
     """Stand-in for Airflow's TaskInstance: XCom values from a dict."""
+
+    dag_id, run_id, task_id = "dag", "manual__1", "echo"
 
     def __init__(self, xcoms: dict[str, dict[str, Any]]) -> None:
         self.xcoms = xcoms
@@ -53,12 +53,12 @@ def _spec(**changes: Any) -> NodeSpec:
 def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """The DAG module's CONTENT for the runtime and an echo notebook (key -> packed)."""
     notebook = write_notebook(tmp_path / "echo.ipynb", ECHO_PARAMS, ECHO_OUTPUTS)
-    runtime = make("stitchboard_runtime.py", RUNTIME.read_text(encoding="utf-8"))
+    support = support_contents()
     source = make("echo.ipynb", notebook.read_text(encoding="utf-8"))
-    content = {runtime.key: runtime.packed, source.key: source.packed}
+    content = {c.key: c.packed for c in [*support, source]}
     monkeypatch.setattr(stitchboard_task, "CONTENT", content)
-    monkeypatch.setattr(stitchboard_task, "RUNTIME_KEY", runtime.key)
-    return {"runtime": runtime.key, "source": source.key}
+    monkeypatch.setattr(stitchboard_task, "SHIPPED", {c.name: c.key for c in support[:2]})
+    return {"source": source.key, **{c.name: c.key for c in support}}
 
 
 @pytest.mark.slow
@@ -81,11 +81,13 @@ def test_pod_bootstrap_runs_a_node_from_its_environment(
     result = tmp_path / "return.json"
     spec = _spec(content=shipped["source"], flags=("--result", str(result)))
     content = stitchboard_task.CONTENT
+    ship = {name: key for name, key in shipped.items() if name.startswith("stitchboard_")}
+    ship["echo.ipynb"] = shipped["source"]
     env = dict(
         os.environ,
         STITCHBOARD_NODE=json.dumps(spec.to_json()),
-        STITCHBOARD_RUNTIME=content[shipped["runtime"]],
-        STITCHBOARD_SOURCE=content[shipped["source"]],
+        STITCHBOARD_SHIP=json.dumps(ship),
+        **{f"STITCHBOARD_FILE_{key}": content[key] for key in ship.values()},
     )
     payload = {"params": {"limit": 7}, "upstream": {"fetch": {"greeting": "hi"}}}
     done = subprocess.run(
@@ -110,7 +112,9 @@ def test_cluster_jobs_fetch_only_what_the_node_names() -> None:
     ti = FakeTI({"fetch": {"greeting": "hi", "other": 1}})
     context = {"ti": ti, "params": {"limit": 3, "unused": 4}}
     payload = stitchboard_task.job_payload(_spec().to_json(), context)
-    assert payload == {"params": {"limit": 3}, "upstream": {"fetch": {"greeting": "hi"}}}
+    assert payload["params"] == {"limit": 3}
+    assert payload["upstream"] == {"fetch": {"greeting": "hi"}}
+    assert payload["run"] == ["dag", "manual__1"]  # where the job's artifacts go
 
 
 def test_job_state_reads_tfjob_and_daskjob_status() -> None:

@@ -64,6 +64,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="",
         help="s3 target: access key id (its secret key is asked for)",
     )
+    a.add_argument(
+        "--artifact-store",
+        default="",
+        metavar="URL",
+        help="the cluster's artifact store (s3://bucket/prefix, gs://..., abfs://..., or a "
+        "shared-volume folder); overrides the pipeline's at deploy",
+    )
+    a.add_argument(
+        "--store-secret", default="", help="Kubernetes Secret with the pods' store credentials"
+    )
+    a.add_argument(
+        "--store-connection", default="", help="Airflow connection id workers read the store with"
+    )
     a.set_defaults(handler=cmd_add)
 
     lst = sub.add_parser("list", help="list profiles")
@@ -130,6 +143,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         ca_bundle=args.ca_bundle,
         target=target,
         backend=args.backend,
+        artifact_store=args.artifact_store,
+        store_secret=args.store_secret,
+        store_connection=args.store_connection,
     )
     config = settings_mod.load()
     _refuse_env_collision(config, args.name)

@@ -13,14 +13,20 @@ from airflow.providers.cncf.kubernetes.operators.pod import KubernetesPodOperato
 from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
-RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "6e6766c46b7faf3a"
+SHIPPED = {
+    "stitchboard_runtime.py": "6e6766c46b7faf3a",
+    "stitchboard_artifacts.py": "2510a84cfd13823a",
+    "stitchboard_task.py": "6d4dc25a0248559f",
+}
+STORE = {}
 
+CODE_FOLDER = "_stitchboard/code"
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
-    # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: unpack the runtime and the node's
-    # file from the environment, resolve the inputs from PAYLOAD (the pipeline parameters and
-    # upstream outputs Airflow rendered), run the node. Builtin annotations only: no
-    # ``from __future__`` import precedes this text in the pod.
+    # Inside a pod, as ``python3 -c POD_BOOTSTRAP PAYLOAD``: fetch the files named in
+    # $STITCHBOARD_SHIP ({file name: content key}) from the store folder $STITCHBOARD_CODE
+    # (the task's pre_execute put them there), or, with no store, from $STITCHBOARD_FILE_<key>;
+    # then hand over to ``run_in_pod`` of the shipped task module. Builtin annotations only:
+    # no ``from __future__`` import precedes this text in the pod.
     import base64
     import json
     import os
@@ -28,30 +34,22 @@ POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     import tempfile
     import zlib
 
-    node = json.loads(os.environ["STITCHBOARD_NODE"])
     work = tempfile.mkdtemp(prefix="stitchboard-")
-    shipped = {"stitchboard_runtime.py": "STITCHBOARD_RUNTIME"}
-    shipped[node["source"]] = "STITCHBOARD_SOURCE"
-    for name, variable in shipped.items():
-        packed = base64.b64decode(os.environ[variable])
+    code = os.environ.get("STITCHBOARD_CODE", "").rstrip("/")
+    for name, key in json.loads(os.environ["STITCHBOARD_SHIP"]).items():
+        if code:
+            import fsspec
+
+            with fsspec.open(code + "/" + key, "rb") as handle:
+                packed = handle.read()
+        else:
+            packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
         with open(os.path.join(work, name), "wb") as handle:
-            handle.write(zlib.decompress(packed))
+            handle.write(zlib.decompress(base64.b64decode(packed)))
     sys.path.insert(0, work)
-    import stitchboard_runtime as runtime
+    import stitchboard_task
 
-    spec = runtime.NodeSpec.from_json(node)
-    payload = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
-    pulled = payload.get("upstream", {})
-
-    def upstream(task_id: str, output: str) -> object:
-        return pulled[task_id][output]
-
-    given = runtime.resolve_inputs(spec, payload.get("params", {}), upstream)
-    source = os.path.join(work, spec.source)
-    argv = [source, "--params", json.dumps(given.values)]
-    argv += ["--outputs", ",".join(spec.outputs)]
-    argv += ["--kernel", spec.kernel] if spec.kernel else []
-    return runtime.main(argv + list(spec.flags))
+    return stitchboard_task.run_in_pod(work, sys.argv[1] if len(sys.argv) > 1 else "{}")
 
 
 raise SystemExit(pod_bootstrap())
@@ -103,8 +101,11 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "500m", "memory": "512Mi"},
@@ -125,8 +126,11 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('11ea372c3cc306ab') }}",
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "1", "memory": "1Gi"},
@@ -147,8 +151,11 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('6238669282ca0a67') }}",
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "2", "memory": "4Gi", "nvidia.com/gpu": "1"},
@@ -179,8 +186,11 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('be83e82e673c218e') }}",
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "2", "memory": "8Gi", "nvidia.com/gpu": "1"},
@@ -210,8 +220,11 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_RUNTIME": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_SOURCE": "{{ stitchboard_content('bf26d47cd8634680') }}",
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
         get_logs=True,
@@ -230,6 +243,8 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # 6e6766c46b7faf3a: stitchboard_runtime.py
+# 2510a84cfd13823a: stitchboard_artifacts.py
+# 6d4dc25a0248559f: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -475,5 +490,265 @@ CONTENT = {
         "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
         "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
         "41huC+MMe4r3H4DlGwSD/wM08g19"
+    ),
+    "2510a84cfd13823a": (
+        "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
+        "ip2Z7vqDRQL3ee5533MOgyA4bfJmdjkt02p+UKu0avJFOmvUMr3NqpGap02qyoVKi1t1lRdz+DBX"
+        "df5Lpi7hUzZXi6pcqbLIVFHOM9WUqrmEz9nHJh4MPlzmtVrky0zB3zpbLg5nZdGkeQH9wrqZL/Op"
+        "ShuVr9Zl1agmX2VP1RqGTeuhWt+mVVXeDFWxWa1vadpFXa+zGSwxG3AXGKYslrfq5jIrVKqu0+UG"
+        "587mNa5iFalpNks3NUwPo1fpdbasaWm4zMmkthtPqk2B08fr28lkkBfwfl3CKDjrTVldZRWsCL/Q"
+        "K9whPCqyJXyE9UNnaAoAaLJpWV7Bxk9X6XKp/uP05C0vqlYhtFuVdQPzHr99ffz2ZfL6+M3xh8lE"
+        "TW+bDKFT5ekyr7N5JEtVaS2dY/XyOqtum8u8uFCwB9h+rW6qvGlg27CetLDHVjdlldFSCTLwajJ5"
+        "Li/fZwuYL/zx/fFQNbfrbKgWZbVKmyEdKPx/mf7xT3+OBgKqkfoODv9Vla4yhsQprBE/1updWv28"
+        "yRpzOFWV3tKLySQuEIYALfi8TptLOOP4HfyFmQFuAw0kWD98wi4ITcKRsoL1LOdZBceFyDJU0/yC"
+        "gcgj/1SXBQ0NuFhCt0qV058y2HSK4F/ns6tlBsB/LkDI8emP71+P4M+ynKVLPXy4XgIOKlwdTjqZ"
+        "4PSjo6PJJBoiXnwFn6eb2VXWHK2rbJF/RKjBpIPTrwCBV9Avn8J6s2K+LgEhnppPBKVZlc0zwKYU"
+        "kA1aZ0whuMusuM6rsljB26HK4ot4AGfzj9Pk5dvv3p0cv/2QwGJxfwgI7CP4jrtJLwA+6yYvAdMu"
+        "8mtEd8I7Iho4hgwQxEw0WOfrbAlURnCNaEBYvsUfPXK5zmC8cDK5qGn7uPt0uuAv6iYH+MBweaWA"
+        "Zqq0juLB6/S23DQjaPeMgPzN0bN5epHkc/gAy+EPTVpfwR+k0G/iZ9D3m8nkKZ4QAtxg6lWWrWs8"
+        "alXeFKoALBsO7j3s0TPsAOPG6q0QdJbOnNGXhKmqJkKEY1jlzWCVIiXj2jdV/k3MT3HXmpaWad0g"
+        "tlRZingCZw/Mo/boC4ECEIB1A70A6VFfaIuMYDDPgSOtoe3hTXqL+MfngsMhjiLuLLMmi1V4wohL"
+        "m60JFMA+VLZaN7eCpUB+MC89GdSb6aHgLrLiFiDnJQwBdMXYNk1nV4wJgskAo2gQBMFgQE+TZLFp"
+        "NlWWJJrvpgV0Tgm3BsJYgbnXSLn6K1Ke/lzW+hNTnP5muDLwkU2TL823W9Ohge0gSurvm00+159v"
+        "0qoA/Kx5lbNyuQQA4ZridDrTSz0GUKcAs6F6k67X0HwITAk4UTHLdL+iAXxAwSJd5MkqLYCGKm6F"
+        "Qm0Gh42HK83MI2CKebacc0NhYLoR8rGhegfQw0/cBBgpkpW0eA5cYvDm5LsfX79UYxW4IkafVx0o"
+        "9XuWkoDCrjDhMZAjarE5vR28ef7+h5fvcbAk6RsuSYKBK1Gg5Z+/Vo/Uk8d//BonYvECaEOMFEHx"
+        "FPkqwEKLpotSi21Cx8G3J29gnOT0x1evjv8TJxZKCQanH07eP//by+Tk3Yfjk7fIuP6O708/HH/4"
+        "9vsXJ8/ff5e0mtBeaWZh1bCQfrY2+OH47XenMFwY4FksUOwEQwAhCR38RFIGP+Cp4F8eEj8hfgbR"
+        "4NXJ+zfPP/AgaxZR+BYkEv5BiOLfeV7RKIS9Tu/k2+9/fPsDdH6inj1Tf3w8SE5fvj9+eZp8e/L6"
+        "xzdvu0fAS4MDwE0Cxm5WzMdYX1KbAr8YsQkSB5mdiE4638FgQDintIR+CSpPFb78OMsIKNFooOAf"
+        "EO9zhwXNys1yTgQ/lSObI4cnLhPiMYK8rhGygEWomLEkKCs6YmBoVRQTO5C5fyzoJECinWya9UbW"
+        "4K3IW0dJrUTZIv0HOJdZHGsUagb7vwSOBXJTXWSFplp4ijKHNo8qwjJdTeepv543eV0DRfkg2b8c"
+        "M3OOmAw7DVEsCrecZ8hv50ONfVW2Kq9RxQJo3KSaP2u+PJd1/NUwgxBI/JesGH+oNlnUOivQpsw6"
+        "/oFg0BomqhbLdMZooA+IwDVCTbUidTQHRnODveTzZXmDZDkkHEHuy2vB8UFYjWCYir6g3ma/MbTt"
+        "d9TjRqik8jfS5+zbNagAZZGYIRCjA3oDPA7kzTyfNWfwfIgvz+EtccJwni3SzbJJcNNldTvGZkNa"
+        "4/gVKDkAGBoDmgEfSZCYQlTfInX4jTMkcMZzhpfA7ANgI3EG3MRT2rcI6Kvs1mgHLMqmGfLYVV43"
+        "6RWiDyo0hMoHoiMTtPTgVQYCrlBb8wD/MR8dqSdD73EA0A1GZJzE8LH1EkGl35LG7L9m8OsGokz7"
+        "TfBEdAPSsluv6YhMA/rWauKcmm7nPGo1xoMM+CTpEGJ8ENlGOz6rv64roMMKVAt9csiq7LHBiXXO"
+        "CpUjUm4Qr5GVgB2B5O0pIweszbX0eRw86jsiDfa4ghnzdRgcBRF8Xi/zBj8P1ZPo7PDJOdAkrjGv"
+        "E1DJQiElQChaK1gTS4cQMzIMJhNqBVps7utvMABQIOgLzCq1VCKbw6KjXawsNAeWBMgH/Xj6ocsG"
+        "iJ2E3SZ4ChHZBIyjF1kTMhpGagxiJpJ9wZoSRHOmHWQ+dnd93AZPo23VEa9xyMm+J5aJgFgwryHJ"
+        "AXprtlweYlsyoi0BYTO7E1yMv9dR+wyxie6JQ8sp4WO3cQq2bUvOBbSS/sMBmcLcIALJTIyvunWn"
+        "XgB7cpYVemQAGDUGhKI1nBGFn0c+oSDpOE2IuNptmJ6dVkLu7XZI1mPgudKKKL7ThijbGUsIv93O"
+        "oWzTmPDGYwOgswRRqycS+niLfa4i4u7hdUSM8mqorlEmEU+w4xGnIMzd7qIYbJhVHUY7OyZDPSNV"
+        "RIU/ZLd0ZkP1ARYgH/+OWM0SGc0baHv3eS8CsMYE5bpnPlJbGGEHayKW/xaQUqMVtCH2y/hVKFYV"
+        "SefRbFe/EhXwMxeiJ9wdbe0UO8FEwXt4AfT7e3X4Bf+xtVKw/ZXVwh8YV0D1BBVvFfIfyyEMrwYK"
+        "5pbIDDLrMUpBsSjS6lZxT/iTg02M2hnoHaQ1AtyegN71Qs0uN8VVbXjBPL/IgOmPtTkoAiqMtPLB"
+        "HVi1zaqQ1bmRTBTj2CFr1dFQTQFn7bHw0PFmDRiZhTSMB115f5l95E9h5AMDJUyIooc1mf8h2+wO"
+        "eKQkk0A8sT0kUETVEL1JSLOW55PjA/VUmgCIrZoGhOEC+o4U6zmf1nKJs7cE176FWrchAhY06bLI"
+        "2XtVrWDh7PcEHQnkulHrka4PU7ChM+gwu7TsHA0+OECcP55vVutaCyccJ8FRSLmF7xnIdtTS63EY"
+        "DJHFjAKYIF0uy5ukSAut6zn7bmEFThUDAZXzLAw2zeLwL8Ckek4wAQBliTwEZEfrqK18dgD0AfrQ"
+        "hNq3AYS5TJv8OlPrss4/KsYFUjxEjUIGEQSiLLImsptMYtaAXrGTBY0pIDfylTaXVbm5uDQOSdLk"
+        "0Y880mrCXe4a8g/T0HoytdrUTMlsXJNlSCOCLrVuyjWpBukC3UepgrnhG2pBZiHWgaOhcE+qrNCZ"
+        "UChGFQ1ih/iApcrDM2jqqOVdylwECOjdPx9v3R67fxaBPurofnSb3KTLq7AqSzBXDK1qf85ZswEL"
+        "jI8fX56fm4Mn1zefK90BMGgBVqTl4Xig2wBthj34MKT/o6FAwhAFwggNMVTRKvL4yGmXdWyW6TGr"
+        "qo5xDIGxHoOMfeh29ojHeSQQp/GiFlxJTx7T9kKcPFJHNIDX6BYtLmoa6/0kTcnridM6ob2FEW/M"
+        "ZzFIVQLfOzji94iOzA8JkiPjiWIfvwig2sgQub9BDo9aGV/T1I6CDDPqbdEyXWzwSB0RaYQUCei3"
+        "jkFNBKCFETukPa4eaSSGbeLMFnWinUGnWbm+TZACQMSFdTUbiXduXrsI5m79W+hBDhH2PkhfUooL"
+        "S6FrsPHvKQCtnID5HTHB7uMhv4L1wKsbecXe4pGHRf0ylAe5U4beKUf1P54xpj/ue3bSxgjGFZIx"
+        "bQEW+2lq/rIqjyg+zFo/6Xz5B1KOa+3hZZfCmwHn7hIdQSPtesEbIMJsPGG+ziErFjgGXzEMFd8w"
+        "DGmYyPpdqLvjPaG+QC+WVcVxfG6aphdZIr7MUcvvAcSI6mzbozLGhy1PCiN3nS6yBFcZ4n+0Bh+d"
+        "RaxXWVxvpmEVnP3388P/Sg9/eXz473EyPjxH+Z0EJEtpCGHSQHnUE5AtDLBNTP/FQfQphdmoyQ4I"
+        "1Rb//121s1blpkZHomv3+0ozzq43CRyAruXCTbW0W7TmvHQJQAQGWr2HpijW4U8MFiqcItJgGMgF"
+        "XmAASAMnyCT90ZExeKO/kyZnS6BVO44anSOw9s7DXAte2yPzUSCkW7qRvqfo4MJe7xjMyhd8AlNs"
+        "3LW50ZajZpGLDiC+5I6RbLwedz1Zjq61jj07w293XZNb3z6KLrks03lNKp9nKNI7VGC/y1A5IOz5"
+        "FGr927ZnoQ5OOdcHfcYh+xyMx0LWKd6XLzq3izf61kJOnyT+bQ1WtMG3oTLc4E4kYH4CT1nz9bw8"
+        "clViR5cghENmbXyDvaAbyxVepwOvs5q/e3pyPcXjuQd2TC/udU5b2NluZCdrxRyYuAu96nU6uwKK"
+        "6JxZy5ND4OQuII2Ao8E0oPMkixpBCUrVow5tyd/I91E4W/k1vgnZ3oyuQ/magi7iWtsMyUsRebvS"
+        "Gi7KWGE9oNWu8plYqKKZkGOP7E86eEvZzWoNdEVaH/KZhJyxiyDe0iP8touhzeEWL0xj/O/rkCwr"
+        "7ZKAlyzhExqenW/0BlhCldF1RAiNRCHWC+brEOHCdqmt1aG6huswGhviIMJIP61vV8u8uAodahPt"
+        "olqRVsqT0lkt9WjZx7xu6pA8UHcMRK82BT82d0TJh7QCDmdo5aRw0JEvC+ROn/WA9AIf8a3MAlR1"
+        "UMmay6wwpjN9lTABcnRbLYAAleRF3iRJyGEpdIkzYl0EPSiOfPG5NXvgKfRk7Mg76h8TOkXORlEn"
+        "GavgKIh/KvMidJUA1ohJGebOLIUj16Kzk/kaIt8YsPHhykV3FYAjdbm8BmMOjBJeyRFurDvQpsph"
+        "HDOmY5P0Twr/VWBPxKsrxB3+ol0OhAJJeSUantvfR00S0mb6PyjvhjqyPVEo92x+gX4uNlNcRu0A"
+        "QM40bjGanj1VAklzTB/paD6SSoWTuFcZQ4Yl4UiEZ/QxuhOiixpQnbon66psylm5DO2sfl+Pi7a2"
+        "C3THppSz5DbUvL7CQl9Bn7dl8wpdES2RYNG0ruUOqRVZoYkFqS2b2/l9Q5+se+9u6bkOzkI7synZ"
+        "YDGUSRF3T9FvUm9ms6ymO8FphqEuLGw02XvXS6J/jjt46BMKa3GEXTo0BREVP4dMYeOgnh5iQE/g"
+        "oBmza5njSCGj9jA0uptlD/YeIVv/0M17egdt93F4s+XWEXdow0WY9aaREwODAYaJhqoP8RZ5kS6X"
+        "rVWjUQHyRzP07iT41rDwVk+UI3ftzhckDPOhyi8KoNokQxythX0YBMS9UGvm1sY34GhbpIgBZvmY"
+        "SA6CtH15CdpDXj8VRQU9x+KqrVSjfZIgPsoG0Illu4eJdxweo5HFUF/02+f3kP93MgU23TnIE1kg"
+        "eU6YsZLRj8fd6eQz4D049QD068Wce2FPdzWdBXveCt6odwDVDLULwu9e9wkeg+OAgvbR4JNUgq36"
+        "qaRvSbAEYIwNHBuIPG+BezzgsCYxwxh8S2yyBCB1faXQ9Ozccymx7wzZvnGf4XL9vbsOXQoF6Wp6"
+        "Xd9cZ6NCw16/7iHS+mMwg7JiHoZmeVFXgwEwCy44oO0V6sAUnDYoZGebqgajuKVPwMgMvn1nGp6R"
+        "m4SVrEScjtTlfKjOwDKws+CF4I7vFAD8iW0YtS2avlsOxJfNKly3UKE7r8PNWCkVXgYyaeRHHvSF"
+        "CGjvmBGkothKeE2ICm40YvulKG9QuLK3EYydGSkCewUriWTvOmlrY1jwqlTfvejAF3oGH3eRuS+4"
+        "D2/ss6Xu1gLZvrqHLhhjdPSn1KP2aN6dr/U/Gy7a733uFTb7GZLGnLZrm/2ye5kIvBT1WmysTzEU"
+        "EQSPB/dmF23G4AMWfdxsL0TeQvYymjsOqdXWh8Vaw1hm64RhqD+IGd0Dpk/QJTb78r5tchrA0jXW"
+        "OFEce6+DKc1mrGwbz/EE7AgbxEmyKuebZZYku1g/+XmTLlFbgGeB8YTm0+QaSJscJ4+4T20NVh9H"
+        "RoISG1rBVoJOgIyDWMydVboOufltHcu4YB0vyrPRV+dRtBu078b0jOas+AGKXBhB3pK7EnvEEvsV"
+        "B9HZY4epykzQC1qmDbBr7olubr29BB3e5FZz8dYNy+J2tNUWCtOWz7orQByUbt4hYHPrawbeOU/8"
+        "6C8616FsVvyBj+iarc/VDSzWrlOlFyl+xvjYfFph5AZ7PUzuATm6OLRDt0COzTED4sDa1DYIAEPY"
+        "u/Dmzx5yUay79Tuzt7ET10ZsLdQHAX2GqmDhWeCJ0y4jx1nzVnJ+3lHENUhaztSRrzaa973kW+jQ"
+        "fLrv3RScBoDCkBLH5LJOJxKN8Caes4EkjB5jj/FM6O7ed+Ss8ShrvOBM8rnI1HL6kyVC33/jow80"
+        "5Lwp8lkB41/iXQc+jjoGkQYO9QksrWoMxfg/fAwHDQ+7+hKFBkMTAkWwfyGkoAUaSEFnHHZ1ugAH"
+        "tGGPZ6+ivQhyQh22rbe4jJ3aers5cPnMAcEvwjug1vkEveMHJv+Lc7yeSje5hU01d9BJhJxViCfK"
+        "SN8dtSOjXY8sbxxv0F2ixIGEJBv2I2qH4pCYr6XQjmrFOVHUNnYdHeRkBrtktN+4t7fFZCeZK+F2"
+        "UJFRgdpkww1h+eIaGsuxfn/8t+9fnn5I3r0/+XDy7cnriDQzV3Q4Lh6TW6C94pi7wAMxstRuhJ+H"
+        "MUP1HJAgn24afh3H8aCLa/3pBF2DIJA8gi2eBuKP8C2b0xBuHREI0k0kW6QDBb0x25cMPYava8ew"
+        "iwMNzx5NAUMjyVnqik5/LZqe/ctNxgvR2M0y3DBVaYKR5oRqbh4KJ2HqRXdVBVgwRXMPGO2de0dQ"
+        "ZzFdZh+Su/7qfrTWCV2Ue4uYsZ4PXF1EZ+G0BSrLg/U85hwXzY9sAg+rA/gRBSk21zowj2yHdmIi"
+        "3OYx3gTR5lrZODAEN2BFo2aBRfPb53I7QkDHE2UqZ8/vEFUp18kOEIh2sc4b6ok6vj/xm23g8mVE"
+        "JvusuAB2Nw4kvbnlv/m1GKuvwOytlxeoC5zkGFNcMPM0m7s5NPjv9yYnSUiQEnck+IfOIlzlHzFM"
+        "nKPgONOpBs4/n7tpTzVQpnCSvIk7Vk2LFzOGDu93JldLdKYjykT7KTRg9KXcLg+6n0eeJo/sc+iT"
+        "ctc+mz4l2xoUtPVA0xEj+xyXEYOdxGc0+g2gL/l3v4KkMP8ueqD4/IS0RKzVnlreMcAkrtPrTN1Q"
+        "ehy7msBuwckpSb4bbCc9jGAVyHDIKwPMjXr94iIloPP8LCS1SZGc5Pg5OEq3goKiOsf1gXhaVzMd"
+        "Cyii0lwsuuEa6MjoOnzv0h+66oKELLLbgtIQTR40DQ1aAkyz86NdQs/zgmq8PCCnxa9eC2V652SD"
+        "CFIWTtCxv5KHUM4RdmT/v/Ru4Z+ggr3x0J7rxYrMB0p57XictJTOq2A/6u3FOMm+hRnugW6RwTF0"
+        "GSZ4X9jj95BwmNHe8JBu+HpvXLoWg705KkP1nh3EZdGWgH2WA5aISGqw8tKqvWL4a2xWZsmPD+em"
+        "0MdkAnxlAQZo8+evwyfxnyKuqwAPWQh8BQ8iucJU7whiiuep3SSsfn2TNCZmG2Qea8tMoBIU83xF"
+        "aXPY8HFnhywsMNkn9LgOa2aydYBCgjnDIZkHL9I6swnJnqPKeqRosdDcUdMB6w/UATuN0L1Ob9m3"
+        "EkXGPcWch+np/uLRgf8PGIuv6zw4mRNya6fLobjFLxBuOq2vqduZdJIf8J5tocmklwdMJsh/cERK"
+        "ImR2QM4STN/HTCUqSVOUOh+asm2waAQN3k3OC02idv+4Jjs/4pHNd7VI82XtJwj0UVDShbTWAQi+"
+        "HgF5q2sxxcGnjEkO5TqakpFaZUcnp4rvaUccfA37W8IB92am3xmiNbjTfjSRWxI/UHqXGAKsrRPz"
+        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkViuVmxNRR78wkZXEO07bMco7DnruyZkDkP8"
+        "RLS+fXM4im3/HF1zUesWe8e0ikjPkBLq2pYnrfjmuj9u9kuowV40KEyIgcMUB6uejZVbiYOo4fnp"
+        "t8fHnF8UZkWNhVfSepbnYCvNLtMKUJOu3aqMgwd6GfbDNW6paPFAj5UJIiSw4n9or87KOTCksc7o"
+        "ujMvwk0Ba+V+fYaOS7uxfw3A79Y8jIr7xe90kGqcOx06CErgDtv3s+Ssm29mqARaPWefFMW7Utgx"
+        "MCbhbeUC2JsMAMyJruHkK4sy6WHuJC+z2ZVcSj5gKTYo3s1RkrEZjnKD7L/qjykTVZt79Kj57QDQ"
+        "UY8TsbcGSI8P0bD3besU7G6jXV+lD0ow967Fo5Y/cXCPFd13AcCOVtxf6EdOSiiAmgu88CJegngj"
+        "ZwwXU5zUr844rSN3Qo7vOP89urchcifgn27Fbfb6XudTT7541DOyG8cvD383duIIRoOH4sVDcKLK"
+        "dOEvGHSWcbi3rUGATVYgHx2lwAc7x8H3gN0E/rN+sA/uvZH/GKyqo3WdYFUhOTN2j3tSYjMWdTxL"
+        "Gxuu00+ln474xLAZE4vTE4XzL0OpPZ7/L0yzrRl6qJeDyHvJVR+oDbpP5z04U5ebarbHyPxgLncv"
+        "MUB0emvrCpnNhJyw4lVjiSS/n5afunG2tCCK3Sg4aVYCgIZos4hRqhM/p1lzk2UFuUtatQT2VA3h"
+        "vfA9u5hbpk4DpZ5piS53H1Gf308Psjf73tXrNFCHSqffO6UjZGY0nbU3t5MZ0736cK8i1nNmzNqV"
+        "r9e235vvVq34Xd8th4shleuZ5JZIyHSBkMOpnY2G6vF5t3gONoSFUcwocxUKqaLHdC0CW25dm3BE"
+        "HzXZAyJ0JHbA0/E8O+so1iQcDFD2+U+7UxEa9Dt7nBFFZGKBQLDXErrrt05UGNKXjnwp6vZHPbwo"
+        "fwZJePrV4yfqkNVxYjPa8JS6Rb65aDPX983cDcazspRyU9su30cIAeuBBROgAI0cAzgtzgXbq53a"
+        "Xu9wuC3Zq6juXw3VgTCkg0hCEHVpFz2oLuOCoLYdI0TAaxr/XB+EnlgTJ/V26sx4JCmVGWP80Ja2"
+        "VmlF3s3AnwsVk0NUbx2s7YOhdgjJ9GhxI8Wm2Os6W46/6oraOZwLHebCyFNd9aMbDzlkHofuXCcM"
+        "z+q35u1981GM1WV6UujZIjaXCa3QZGq/D9/JHetcdBLIraTmdF0ZohPXwM+dVXmxdtO0znQOmZOB"
+        "AsIf/nhRXWdrm0wEK1jkxZzFO+flO+muOGZ0LsS1rKkv5cnSC0yRtQPh4OftAhTYy25XdqYjBR+W"
+        "GITaCM7Rhl5IT4fqzIJOJmgv5LzHBhUkQ/xK8gIdO9JmwbhG3x4Nfdxx6yvYzG7K5ZZE8a6+5zXo"
+        "ZIvvyw81vXo1Al382GFb5GbkwrEYo2MLOA+5RrMuhMglgUUhmEy4PrN4Pp+3ystSWA63ZCca595Q"
+        "nVlT6pCVtPVt9FQrG5IkKqWY0SXDngMh50xqaU8mBq6TiZT1cGsCxxyDkrGPhHuOHAbOdZdRc+fa"
+        "K83dLD2G7QkXRRBcpsvFoTYCbCUo8v2Kp7ZPibTuX1wq18ED2ppM9NGjy5/WsZaaSxjGNDS53ZHv"
+        "r+VqZn4VOCPWep25xBArj99Z7XOoetPYHujbvcMy+G2167t8yzbe8YJKJ6QSGck6EBZzEoSj0s0w"
+        "+sj4mR/iWhZPMtdtvtd+HuZK1se3X3btNRx949LnC7lbVEG7b/xUWgqp9r1EbbOl5WnwNFlWoZvL"
+        "gPVIX+0OnYwOSrn0J7TWstlDe+reqUbdrD5yQhlokeCy8vl+OX154aX0acJytA3ZACkZQ5nbcamC"
+        "+CEzpbpfjbAeC+VLeSZ13CsGs98yQ6w7gq0OV2mRLzKQq71V0/pKUYic4f5cZ4D5mKlo71y76eHp"
+        "ufycAhf5F7nyRhpg8fhtwIMGI7VFyh2Jecsl/XYATnOe0ETOHeW5Pp+aJWmg8ccZyeO5OFRak0Mb"
+        "Wpxx0EC5oN1zse1FJgY1guV81y62ZbblucEIvTyARmwgkue84zOPfAVCY7AeQAoymh2Tpd03heSw"
+        "HikNvshTOFBD88e04JFKjywkGSCUfNi0VqGBxTVNzcpZ7Laq2piEEh3vP7Rl61rD6vW26k22Qq1t"
+        "edeWr6k3r1FfqTnam1zqGFCOXbWdV6hBMjawMckHUW9StCcpOrUkfKli7sFBENKKGCnperK/uqWb"
+        "RicZE/p4+oPve27P2gCpm6od/csnSPh/7kVi6sB/ei9cQ4rvy11nzdKRSGedoouqo64ObYuRKciP"
+        "r8+twpslpjCKV06J+VBPpyqrsep0m1t9lgptrfMAf/gGNQX62Qgu1G5vXSYTs1386Qq+Uga21cOr"
+        "8HdNSlN7N19qdvde8oVBkbikHyqgX4sw4e+zDH+XArinlCCrL8ubmlIZaBEtJiQa65g5mJdfwyxN"
+        "o4+USTKrNwa/DNFW4t5CQynGK6ct/lfQqvKLAok+QBsSq0Rx/g+PI6Sii1ZwRggfaWzKN0dRyy/I"
+        "DcQvSHLa7SjCVfwmdIceGswxpRS4tHVLwSW/l/+Mx7fpQIxO9aeZmIGfU8eDfa1jP1zFAJnJaigM"
+        "xrmrduY1pMdjxbpSehtE/LpVXpqddvSm55rOkElkXj7QuN5XuWboBl7JRqJOic+urpEgdn9C4fCK"
+        "e6I1W2SHFA9ClEEBfWgruT+sRNaWaCMMfS7qRnIcTcJO2e5FcLEsp+kSRI0ukZck7NJMknDLP9QB"
+        "3DmKXU2Jqij7ohfbRP8sgn4OyfvdzwTbDNAwv1azPSxvcF+ASX1SCzG0gYWsQ6xsk6XXFCPJiD7N"
+        "LjGi2gAtrS7I7xxsMc+cIYw7H6qt2QB/pfdCtbpB5aEiPG2dxB7At4WNOTAYFBe0c8DOCIp+hn9l"
+        "P411NzrVTThM1futroO6p9SEzn2hBDCwZmdVjmXVSsrL084DGvy47Zeh68vcr4pifkrLemq44nMD"
+        "nLTki3ryxcIT47sR2Lb9Nw/33fxKL8cn7NgH2rLtIgX7K038Fjf9PRa148G800huoV/f3n5Di/gT"
+        "tviDjWa73IfUgjL+d1Ntx3O+t73o1YPc6P8/PGL/BxxeQMzpdZpzvqxh2g/mr/t/7iP1fweIK9w3"
+        "XB2WihpzMAEKwbpVDWOVNkB6TtWenh+a2MO07smrTFmHNq+iPRl+ZPrchxX4ae4yA5JOL8KM7A3o"
+        "i9cvH9Md6IXUnnUc4FhYtajQIMKDGnEJTH1u7cnoYtfExua/SNSg+QUiX2fRpinFxVMjW618U+QS"
+        "FvAC7Ywf6P839P/fXgS+j4DHeca/bqb7InuClv1368GWY3Xjx4ud2mL7HQXSmZ4vxJlpWz6xLQe+"
+        "bX00pplbcXtU30S9MCUXJEogAeZ6nWc39mcKfJjoyAOOHdCJhxSC8DOL+FVGET3rn2PJ0HtlavDE"
+        "+M789Aorw2ge2jR86EUuqRrQaZVKL2stwtkWXm1bLHI4zz4mdBObBHLxh3Ypll2wFiANcTb6yzle"
+        "LoYBVUEOdCAs64zqG/UXSTIJ2sUrcN1xsVklsOd6pz6CMmn67dTZlibcnRtgFuvbewKyE6NAV16w"
+        "dh2gwMJhtUrXmE+RjQP8Hbh90QpmxfVlCiJwy5YqDRnTI1jtlr9S8p1JadCLdUPEb/I5rhyvqsbq"
+        "z487+vxzq83PM9b5kM+XCy4EAFRzk83N7wKkErVMF5wbrIwHe+KfZgVmd1nilbu5zJNlIOMD0AKY"
+        "zO8Axsr5+TTnx14VngwcjOR5Cge1aZ5DB7gMHGwxl1+UBQw9cso/m98LNr/Bhu2eOnFJJpVhLj/R"
+        "IdET9BOcaNUNTeELCby1xQFDR/+lGm2kswIsabM3nIqhV9C6dfN/rqjtddwXZs5un3XHwebUt+4E"
+        "hdPpi78Dnp2N5Mmh+uocnStIQHtVZGceXcDNcltdXalHie6WHdXSiQDihfh2ZdD+yCnq3VOxyQ9j"
+        "JooADaLNCvWMqEBwWajgjjkLneZ013yMiFuPUeyb5j6CMdUUrH9VFxNsUM8iKrsdeJUw76EpW8Ac"
+        "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
+        "AV0BMqs="
+    ),
+    "6d4dc25a0248559f": (
+        "eNqtO/tv20aav+uvGHAPMJnKbHLtFYVyKuAm7jbdbhzExnYXOoGmpZHFmCIJDmVH59X/ft9rHqRk"
+        "Nz00QGtyOPPNN9/7MYqi6E291Kpb551qt5VRdaXySp0V7aqsH9RD3d7pVtWtKmBcNfVyDE9lUekl"
+        "/O1qpe91u1P6c1O3HYy9Pfur2tTLbanT0ehqre2XVi3qptAGNtJGq9W2WnRFXZkTZeptu9AMDD4G"
+        "EFR8fW2Xm69zxuhr3j1tdtfXySivluqhLToAfH0NyGU3dd2Zrs2b62uV026q0587Rp0P+FB0a5y9"
+        "69Z19Y06XVxfp+qSNt+pO60bBZjkaqUfRi1gYSaq2CASBnA0BdHKH0DF+GYWa40YtydGNXkLB6xX"
+        "AAKPYrp8ZxR8z5vkNRC33Kkq32gzGpx1qVdwLINnfnPx/ur8/dX19RjQvPz53YcP52/l5eri4zk+"
+        "higYtdatTl6PSgJAnLwp88UdHcYoeP3+eyB/ud1U5rWqavVLUX3KYcey2BRI21R91KYu74vqFrCu"
+        "QB5O8LDNFs4MFAYyVBV+KzpVME3NumgaTQTtig1O/1TfIO6mK7rF+qbO22UmH4FPr4dsZ0KsNMwd"
+        "PSDCALrSegmofKiXRt3qDpbAZkKdrq5VfLODU1Sdrjo42W6syuKOmSEbIa70nrddscoX3ajMd7pN"
+        "Jkdkw+/PMgmQlwxgkZclShMAzYoqg4UgH6MoikajVVtvVJattt221VkmcgGrqrrL6VwyB4hdaj5p"
+        "mt8s7MR3QOy8q1ue1O0aIip/O6t2o9Ff1NVxqSDyERXVfV5uNfNcGd3ew6Sihc1Azg3wCwSvJxzp"
+        "SMRpAvMW3QwIMAahbOdqqh73Sv3F8XJVwIZAWHX6g/rfsrg5XdSbptXGaND5m9zo77491RXSaUk6"
+        "NRLRfBIwAWT70OXmjhmsYuHW2LFJEZvGxPAEdwckRiTqT4IOuQxf6lZP1GO0bctootI0HasIJKVi"
+        "FvDQfoxGTG+abgcUeXue/XTx69vzjwAxygKh/RrPF+EWD0RhsHok77iFGBErNQVQm6SmL5ejf765"
+        "+Ht2/v4fCPry6t3Vm59/vDj7+Daj8Q9nVz8H4BmiWDAEWG87UrsYOJ9vy27C24PZWeRgXZLRaARf"
+        "VE+cYyIaGNDJSCmE/Y7tlJjr3PSsnfpw8Tb78eLi6vLq49kH9eHsX79enIF9mfDBWHqAc4bsFFp5"
+        "gfof4WGQ9yp+JBbjvElIgn2iWMId5VZ1uQQf0AOBXBDQZERRRtB+gmrpz3qx7bQCUiAQggQmDlk4"
+        "ZvsNVowgj3mnHuCf3v16nv034PHDa4EPyyu1Ru2uQRzRvvf122qNVQUSV3Fj6sdtUXbo/byak/mw"
+        "1K4Q2sA0AEjRazjOQi9JhdF2oi8SmYKdUwIhM1nFwpFPpq7C99qEb2bXe+1AtpEd4Riq8YgG0I+D"
+        "QNpJ6eZuic8xoLcqPk+jQAVOo4SWkGxPYdNUV/dFW1cpWOU4GrIwAmWLkrQFUSyaOPpaVq9A21Aw"
+        "xmRS4Mh4mLSs86WJPchZNBSqaJ6koA0bEydMYDrOirDxA8EZV8Y0ejHqfSIR4Q9p3egqprN8pQA7"
+        "+D85j6i9iRLUDRSLcgAa/zXgQUEUpjIhbXW+jBM3TZdmsMgteOp4JJeCwDxlUxpHuVkUReQBE+6E"
+        "NMBp8m6dfqqLKkYGjomioAbRwzPIC75kVGKUgBSMh5jymIUsvfnuWxyE/RnrJGEEQKZ4Twh1dNvF"
+        "L8ckOUlP7gIXj4rCpG81SH518DH1aiZHwC3y9vZ+9mqOfC3hoHYoUT+oV0RZFT3uI2vsBiAmivxB"
+        "k+9QmjJUKRrqW0Fw2B+3rGgY0KCG94zEexBdF9OCNa6NxAAFhj6g0bjV9fVrNs5km//5pt6kfFow"
+        "qMH2qO0cRbS6AjsHUgDH2W7AHLL9bopGY3SGwSFwEGMuijW2DeCt8401+wQ7Fg8PCuRcHGgpgK0W"
+        "GhykOxLFkWMX9QCZTtDUz5b5bVaA4Se6LecYvghFfse4PMVli4ZBkXMvT8120ZixgRkDRm0E7ZCx"
+        "9D0c4RIVFE1nhtjEX2AikG1gIlgghQcANFgZMkambSEaw1nyie2YpT3Yr8d9wiiitNnxGMUX6Cfi"
+        "xhzyggbxmlc7EX7eaCYL5zNeM2fYt8U9OCF//pZCbp1xnB0jdcZ9DElYDOM3dnjxmTh8mKr3dSUW"
+        "f/WspaZwKgpMKqABy2cvejvCIGw3i0CC0Kzj6xy2JjtqT+UNlaDgBCL9DUeetu6EwhzivG1TagwD"
+        "rdHhDJAM59Dg0dY8QfwKhSZTR46MBnxQ2TsPfcMTWYmx4RWxIaMIYnkYkBredyyYjZl3KeslW8Qx"
+        "H3/M+DBwcu4ii8vtpgEp5u0E8zK/xZ3LwnTE7pRGZC0YDE2IzWiU/w9meKk/x9HpKUgLRINg9L9S"
+        "r+ZkOP0g2isGTqZzNrcCAVM+g+X3Ezz7Zb80h3inWsYD0bEhbIJGyAqsi1+9g2coFNAwPL8BQNzk"
+        "4FmK1jhHBi9os2KeTMCjFNijPwNJsvpuetVu9TFPyAvQ7+FsdJyQOU2jbbc6/f4LHWFgDlpwEsG7"
+        "KO/LwNuIYIxEUfD4E9T4MY04MQnGkJ/hKwkOmw4aYNkJ8xmYOx+72CyYSoIVwCIJG65U/ybVFwsw"
+        "HpFN6k/p+UFO6wEvrg9Q+it+Bv3HEUcDnjm/R8cnLu835EYu8Txk+oQm1iJy9JYDIwA5/7iXmtMy"
+        "ozjXh9SixpKM2UCuTcB/ubx4z/gQOswSE2ADfrhAvxrgl7fsltmAphiEI6Ww8NNSXSCwF87RIhUw"
+        "x4DYHsJyPMdjq0uI6u/ROXfrCe6wJ/QBXxKDMBwAcBDoHvWnEDGBDHRHXerKZpOG2HXgOJxPQNkD"
+        "KHHf/ISGh2U2Xyx0Q+ZCtk1NcVvlmHzEQ2BJ6qMOZxnoaGQYBNTEptUDjiE7yLF6sUeq63LlQ+HP"
+        "kIViai72dsJE3+NGTH4EIh+DLdlcPe5/lxo9rX6aNGPGeUq0TiU9lASHx/hlrF68IJwd3ERSuTN3"
+        "eq8ld1X9YEhAJ0QIifOcGJJEyNbqprh1arUCgrOk4DIKQOSsPjdikQeS8KKjmY9XrcJksDHHh8kg"
+        "+WCJbmETci2oLYZsOW8UR9E4SWYv52h0XdBg/0l6ftQDR6xfkSQfvXWMfhgCUOhFKxjNMRx+kZcZ"
+        "mP4p7zJ2uE7tgwfKlJrhTljsIRCHjvs5XWEIoa6IFj9HfYF+SP47kNPe+QhYxvPtCRkYSZg/CfMK"
+        "FdSAinY5yEqM0IIoIz2Tp4965Rcyuo4EuCbtag6QE5QHgUzKg1/76RcuFk92PERiz2KPPKFwZIb+"
+        "4jkXcuWKQgNLCllkmVPC463q2FV/itYXtDB7MklqrSZWBaZY5827rvUhWIRJ8mX2t/N/cV3hGQ/Y"
+        "Y+iq3lbLgJU9DcK90AQFrKD5YwI50CTaLN02y7yTaaRGAIMCFswVAoLTbKF3mARJNQyX+ZwB/jqK"
+        "XlS6X3mNwSfqm7pGM7ZoC5A7H3uBN/LFWDpKvx7rqCpYScl3hoUGQc7XQzMS2xgHfHoDLqI7juiZ"
+        "qAl2NHxfyINDR5ljBq0526baGTVa4gqLv1b/SD0coiQh0tJJzfLOusw3Du5IilAV5il+mJghuPc4"
+        "gWP4Mdu2BSsKnklNpyqCkYj1BQ4WW5nDBXxwjkRdvUF0vKFSX49Oz6kIl5tocX4L5OLlctA/RDgJ"
+        "uM4ornrAgMYvolTEKPPNiuvFwGHjKgDk1KgGADF9AyYciVFiQFQtpWzR6lsUAbQuWNzIq52qsbga"
+        "bAEA2KNjTQNC+Mo20uyRsCILAQDgMQiEVhTXWYIN3brV1j+P8zbwQI7Ql5RGsqVGaxlqa8EKkNLy"
+        "btdowhTMRRwBhdHUmG962TGj7KMEOfvTRsjuUNa3RRWkQbzO2hNg19RPA03XC9iKh5rcGPBaSyuM"
+        "ApVw4HQWUM0M2ADkYFcDZ0KUZadZxF8QNVo6O7KMM8RFWWDBHo4A6QfPvZuTNb1j0oRSRPUALzxR"
+        "0sftLvFkILBHEOMP2d0DZHOGEOSRUItlstVEMJAZlSnJnmKhr09/UkgfUoMk/qhXvlUDxh77tnHN"
+        "GtZvaicT21/AjtuJNHNcH5qsgKjieb5Ys5W+rdEHYpFP+j9BP7KuMOXLeWJeonbvuHNBKQ8Zw1Zj"
+        "OgprMGKx+SVrMLb9YIohHTNrTGIoXaK+9JpyMbRymw116JcowWtsIAIL7sG4BW0F1ODq/miWElbL"
+        "rT5PBxaPCjUscUEXjdyx+GMIuNu6RtGRIvsCaQVSAvKVrQTCjPpxc4y2BbItHEiwiSDCvoEr0Af9"
+        "OefgicJSYi+chzuM2DB8Rbx4k6DkHwYEqPwrk1LdASuG3XoYBEAcXDSaIif6bvcelu2tz6C4lztG"
+        "MffDxK1iSnlQMwSmvJPecT8IyF3H+/qabbSKUetMh1Vl6uWBHckh5oJIwFBH1ftUm4jSH6z7b7ui"
+        "HHaMhKAYLU0HU1NkZUblWEQmw8gd+SYpBJGJs0+DzQEbc3E2T9UIFEsOmSgMb8OPtFIOd7Azj/Pe"
+        "FNQTFN+T4O/GRcX87s8i+6XYOLRs4D+9GEGW+UIPBrEx/u+gMgNS62wODBzwD4sqeGRuLlTc3pPb"
+        "MlS4OnJN4rXFI+j0Drn3R7uAz7f9ugKtLJ8DPEMRzf+UQndXpFhYzLDgbZebqTwk/bo3E8P2Ha80"
+        "opi3u7d0aaFud0+0IFHUqTA28knqoKM4eyE3EKwVGCvi5SziZBBtD7+LmY7mybyv51Ky/d0u2ROh"
+        "vW2b/Wm9u2fKloFxO5alH+nApM0u6Cvaysa0Z6uOrYtCXe8VPMOGg68kHWkU4dbIIntFZNAo/aJT"
+        "9ID16Rwi9ORp3KSD8/x+JwrFxs//otaN0zJp28yHLRupits6u0SE5D5hLOnJOQyAMEuwa5MUoKc4"
+        "W+uUj1Qs+rvM4O+cTcDR7E9AH/R0hlwmh96rFJvQtg+2///GFcGGLt6WqiSY1UqXlDGZ4F6Jt7Sg"
+        "XC54HGpUQA8vVIjN2V/Ps4sPV+8u3l9iu2M+6N6EUUu/bxaDBbRtVnjkTis9WiPYtwtPtMr6cRJA"
+        "GTviSZkuENo/0iXDfyB9yAK6lxkmvSilzAXENUKT5CpF1pYDV+KE0uI44M3v9d5mT/iFhJtFKMCw"
+        "dO4BSql02muwHSkHf3mn7rkeHbv9T/UNgKNkrKis08OBrTmaXYS1kBOzXSwg5tLLk7E6WeUAd3mC"
+        "VDo5UegjylLJXUm5AZWrq59+qW9wylsgBz7yVmmQNCMeVKeQKdEkKAYCoqRItIi4Bge4pNegQham"
+        "2dElImnMaou34SKHMk7/iVDGYUY+2hNM2iaot9VUD1gWVHFAsxNs7z6YiARkNh/c05HPPJtXwkw8"
+        "H7b3oslQ1QcrMDuX+ZcO9UMvKacNjvflcC0VngQqxAlDR7z/6eRHmsxPRI7P5apPFI9+w0QvR9h4"
+        "Aw5vwIqPkSqqXMZFmZr4SyRhB294lcQJGLsjzPKDe3qhn5Kg2oZXyG+OmuwE0ctYUny+5RCern+o"
+        "QWVWzIANLD14alEE0CejYVuhF7h+UcTpQgzCMTW6k3uUsUPjce+m9zoMciGiv6e18f1RuVgz6mmd"
+        "UEvYYwKrimOEj1ypmOBe+yALWZRbTPAyYH8M//3hXOQN7NJpf3V7aHPAEOZFR9wourEL4rGkJ9V5"
+        "qmWsC7xZit3xoKIsKcWibnbh+zo3a8wynslT/M2fXsmvaev7Yom3zhfVYpXebW/QtXfapOu6vjPB"
+        "gAX0NzfyM8x4MrE5ciOI/XiosfA8i5BMkVdU8XAsAKvo0fn2/dePzrnzs0iRvLS7rNpuALk904rU"
+        "Z6poD85qojmWIE6xBCEUS806/8//+g5dma0lJEm61p+Xxa02XZzMJq9e8mE2eVWsYIxO2uwgQdEN"
+        "PvAh7Ndo7o02RdZ415JOCdhkOAJKNrz4gSm0rO/FnZJZ4arZ5PTVMFuya/mB2wv9jzNaevqKrABi"
+        "wCk85MFoFV7YjG2sAkb4fG3SH3Zp295BaaiTN3uk06EfO7g/CkpGSg0fAxnAtcne3Yzh2+XezQ7r"
+        "jN6ryi3YMFL7oppVgLC9ZHMcaXuH1iKNG+6TPwaDr1YFQEJ0BVj/wmrAbDQ2lPpgL4EI5UzyIK/4"
+        "IlzCW64BRmFLat8LM7q8qHQrYpu5ARNbCQ2wcF9nkSsiz0S358dmQdxPk6zsfHXw0WmuaXKKr+22"
+        "oGIQNGO5DWXRzZAVt229bca2YNtbljfFP3gYZMU0ZdH5a9E2E6CWhU8wEdiUQXovyDCm8td/aMpt"
+        "m5dTNjP0HM39V4fo1D3xR0YAjSzs37epsf+WLsiZZAtwSeBv65tPkKfFN/VyN7UnRH8UdLvBDB4G"
+        "rFEU5JT0I4G6448Dk4L5tCnBsrFVa+qyzIzG2M1E82RwS4GrloQmdvr6OOJxp1wg6uE3RM0nAJ5l"
+        "GIKjR/D9Xh+5Bm0kAqNLKlzhIccRZ2HgNO7208f7fcSKBXLhzDC51azMb0ABQR4kYT8C7yt0PuNH"
+        "XHRCtpvWnMwBML7uPUUpQBQ6YOU9u3+VcSslxW5+5hi/pEvTPSoMhMJdvMC9MovL1D6MB1dkZHe8"
+        "Sws48GFmL+ep1ZTUmXy+zXH7BJqYxw/QzGB2H1X69YrH12sui757jeZHsCxWluFTF8/3Ra/NC6PV"
+        "R04pz9u2buODhAAY64TkBIUE2MGB9F4x0NcSNwH2k/+pHuHP7PTbly9fTub7qE/ig0wtuLQMy1J2"
+        "KglbDPotHwQD4EntHYgqL8tA04isS+DTgbIeUwSfuwQGlmyzDyntz9Nmg3jexZnn9Fsub7LpR44u"
+        "SvE/IXU31GOIOhd52+IPP4e3uJMwBQ5uZsilmsHNDBIDNPaatVN6kFQrc/en+BNadclMB6At2Hmv"
+        "gHlwvZxSFNyvLy+7QpfLIGHoc/MgeaFrvoyWc6dPHxdnJ333jMrljnYMFQqrByzFRcno/wDzHyIU"
     ),
 }

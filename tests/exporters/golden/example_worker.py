@@ -12,8 +12,11 @@ from typing import Any
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param
 
-RUNTIME_FILE = "stitchboard_runtime.py"
-RUNTIME_KEY = "6e6766c46b7faf3a"
+SHIPPED = {
+    "stitchboard_runtime.py": "6e6766c46b7faf3a",
+    "stitchboard_artifacts.py": "2510a84cfd13823a",
+}
+STORE = {}
 
 
 def stitchboard_content(key: str) -> str:
@@ -29,12 +32,103 @@ def connection_value(conn_id: str, part: str) -> str:
     return conn.get_uri() if part == "uri" else str(getattr(conn, part) or "")
 
 
-def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
+def store_options(conn_id: str) -> dict[str, Any]:
+    """fsspec storage options from an Airflow connection, read when the task runs.
+
+    An ``aws`` connection gives s3fs its keys and the extra's ``endpoint_url`` and
+    ``region_name``; any other connection's extra is taken as the options themselves.
+    """
+    if not conn_id:
+        return {}
+    from airflow.sdk import Connection
+
+    conn = Connection.get(conn_id)
+    extra = dict(conn.extra_dejson or {})
+    if conn.conn_type not in ("aws", "s3"):
+        return extra
+    options: dict[str, Any] = {}
+    if conn.login:
+        options.update(key=conn.login, secret=conn.password or "")
+    if extra.get("aws_session_token"):
+        options["token"] = extra["aws_session_token"]
+    client = {k: extra[k] for k in ("endpoint_url", "region_name") if extra.get(k)}
+    if client:
+        options["client_kwargs"] = client
+    return options
+
+
+def load_module(name: str, path: str) -> Any:
+    """Import a shipped file as module ``name`` (registered, as dataclasses need)."""
+    import importlib.util
+    import sys
+
+    found = importlib.util.spec_from_file_location(name, path)
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules[name] = module
+    found.loader.exec_module(module)
+    return module
+
+
+def run_stored(
+    runtime: Any,
+    artifacts: Any,
+    spec: Any,
+    source: str,
+    values: dict[str, Any],
+    work: str,
+    where: Any,
+    files: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run a node so that only values and artifact references leave it.
+
+    With a store (``where``, an ``artifacts.Where``), the runtime stores what is not a small
+    JSON value and returns references; wired references are its inputs. ``files`` are the
+    files upstream nodes produced (``{relative path: ref}``), restored in ``work`` first.
+    """
+    import inspect
+    import os
+
+    if where is None:
+        return runtime.run_spec(spec, source, values, work)
+    accepts = inspect.signature(runtime.run_spec).parameters
+    if "store" in accepts:  # the runtime stores and loads artifacts itself
+        extra = {"files": files} if files and "files" in accepts else {}
+        return runtime.run_spec(
+            spec, source, values, work, store=where.store, prefix=where.prefix, **extra
+        )
+    # A runtime that only knows JSON: load the references first, store big values after.
+    loaded = {}
+    for name, value in values.items():
+        if artifacts.is_ref(value):
+            producer = spec.wires.get(name, ("",))[0] or None
+            folder = os.path.join(work, "inputs", name)
+            value = artifacts.load_input(value, local_dir=folder, producer=producer)
+        loaded[name] = value
+    outputs = runtime.run_spec(spec, source, loaded, work)
+    stored = {}
+    for name, value in outputs.items():
+        kept = artifacts.store_output(value, name, where)
+        is_ref = isinstance(kept, artifacts.ArtifactRef)
+        stored[name] = kept.to_json() if is_ref else kept
+    return stored
+
+
+def upstream_files(runtime: Any, outputs: list[Any]) -> dict[str, Any]:
+    """The files upstream nodes declared as produced, from their outputs (XComs)."""
+    key = getattr(runtime, "FILES_KEY", "")
+    files: dict[str, Any] = {}
+    for found in outputs:
+        if key and isinstance(found, dict):
+            files.update(found.get(key) or {})
+    return files
+
+
+def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
-    import importlib.util
+    import json
     import os
-    import sys
     import tempfile
     import zlib
 
@@ -44,29 +138,33 @@ def run_node(node: dict[str, Any], **context: Any) -> dict[str, Any]:
         return ti.xcom_pull(task_ids=task_id)[output]
 
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
-        paths = {}
-        for name, key in (
-            (RUNTIME_FILE, RUNTIME_KEY),
-            (node["source"], node["content"]),
-        ):
-            paths[name] = os.path.join(work, name)
+        for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
             text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
-            with open(paths[name], "wb") as handle:
+            with open(os.path.join(work, name), "wb") as handle:
                 handle.write(text)
-        found = importlib.util.spec_from_file_location(
-            "stitchboard_runtime",
-            paths[RUNTIME_FILE],
-        )
-        assert found is not None and found.loader is not None
-        runtime = importlib.util.module_from_spec(found)
-        sys.modules["stitchboard_runtime"] = runtime  # dataclasses look their module up
-        found.loader.exec_module(runtime)
+        path = os.path.join(work, "stitchboard_runtime.py")
+        runtime = load_module("stitchboard_runtime", path)
+        artifacts = None
+        if "stitchboard_artifacts.py" in SHIPPED:
+            path = os.path.join(work, "stitchboard_artifacts.py")
+            artifacts = load_module("stitchboard_artifacts", path)
         spec = runtime.NodeSpec.from_json(node)
         given = runtime.resolve_inputs(spec, context["params"], upstream)
         os.environ.update(spec.env)
         for env, (conn_id, part) in spec.connections.items():
             os.environ[env] = connection_value(conn_id, part)
-        return runtime.run_spec(spec, paths[spec.source], given.values, work)
+        where = None
+        if STORE and artifacts is not None:
+            options = store_options(STORE.get("connection", ""))
+            if options:  # the kernel reads the store with the same options
+                os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
+            run = (ti.dag_id, ti.run_id, ti.task_id)
+            where = artifacts.Where(STORE["url"], run, options or None)
+        source = os.path.join(work, spec.source)
+        ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
+        files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
+        values = given.values
+        return run_stored(runtime, artifacts, spec, source, values, work, where, files)
 
 
 with DAG(
@@ -256,6 +354,7 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # 6e6766c46b7faf3a: stitchboard_runtime.py
+# 2510a84cfd13823a: stitchboard_artifacts.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -501,5 +600,171 @@ CONTENT = {
         "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
         "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
         "41huC+MMe4r3H4DlGwSD/wM08g19"
+    ),
+    "2510a84cfd13823a": (
+        "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
+        "ip2Z7vqDRQL3ee5533MOgyA4bfJmdjkt02p+UKu0avJFOmvUMr3NqpGap02qyoVKi1t1lRdz+DBX"
+        "df5Lpi7hUzZXi6pcqbLIVFHOM9WUqrmEz9nHJh4MPlzmtVrky0zB3zpbLg5nZdGkeQH9wrqZL/Op"
+        "ShuVr9Zl1agmX2VP1RqGTeuhWt+mVVXeDFWxWa1vadpFXa+zGSwxG3AXGKYslrfq5jIrVKqu0+UG"
+        "587mNa5iFalpNks3NUwPo1fpdbasaWm4zMmkthtPqk2B08fr28lkkBfwfl3CKDjrTVldZRWsCL/Q"
+        "K9whPCqyJXyE9UNnaAoAaLJpWV7Bxk9X6XKp/uP05C0vqlYhtFuVdQPzHr99ffz2ZfL6+M3xh8lE"
+        "TW+bDKFT5ekyr7N5JEtVaS2dY/XyOqtum8u8uFCwB9h+rW6qvGlg27CetLDHVjdlldFSCTLwajJ5"
+        "Li/fZwuYL/zx/fFQNbfrbKgWZbVKmyEdKPx/mf7xT3+OBgKqkfoODv9Vla4yhsQprBE/1updWv28"
+        "yRpzOFWV3tKLySQuEIYALfi8TptLOOP4HfyFmQFuAw0kWD98wi4ITcKRsoL1LOdZBceFyDJU0/yC"
+        "gcgj/1SXBQ0NuFhCt0qV058y2HSK4F/ns6tlBsB/LkDI8emP71+P4M+ynKVLPXy4XgIOKlwdTjqZ"
+        "4PSjo6PJJBoiXnwFn6eb2VXWHK2rbJF/RKjBpIPTrwCBV9Avn8J6s2K+LgEhnppPBKVZlc0zwKYU"
+        "kA1aZ0whuMusuM6rsljB26HK4ot4AGfzj9Pk5dvv3p0cv/2QwGJxfwgI7CP4jrtJLwA+6yYvAdMu"
+        "8mtEd8I7Iho4hgwQxEw0WOfrbAlURnCNaEBYvsUfPXK5zmC8cDK5qGn7uPt0uuAv6iYH+MBweaWA"
+        "Zqq0juLB6/S23DQjaPeMgPzN0bN5epHkc/gAy+EPTVpfwR+k0G/iZ9D3m8nkKZ4QAtxg6lWWrWs8"
+        "alXeFKoALBsO7j3s0TPsAOPG6q0QdJbOnNGXhKmqJkKEY1jlzWCVIiXj2jdV/k3MT3HXmpaWad0g"
+        "tlRZingCZw/Mo/boC4ECEIB1A70A6VFfaIuMYDDPgSOtoe3hTXqL+MfngsMhjiLuLLMmi1V4wohL"
+        "m60JFMA+VLZaN7eCpUB+MC89GdSb6aHgLrLiFiDnJQwBdMXYNk1nV4wJgskAo2gQBMFgQE+TZLFp"
+        "NlWWJJrvpgV0Tgm3BsJYgbnXSLn6K1Ke/lzW+hNTnP5muDLwkU2TL823W9Ohge0gSurvm00+159v"
+        "0qoA/Kx5lbNyuQQA4ZridDrTSz0GUKcAs6F6k67X0HwITAk4UTHLdL+iAXxAwSJd5MkqLYCGKm6F"
+        "Qm0Gh42HK83MI2CKebacc0NhYLoR8rGhegfQw0/cBBgpkpW0eA5cYvDm5LsfX79UYxW4IkafVx0o"
+        "9XuWkoDCrjDhMZAjarE5vR28ef7+h5fvcbAk6RsuSYKBK1Gg5Z+/Vo/Uk8d//BonYvECaEOMFEHx"
+        "FPkqwEKLpotSi21Cx8G3J29gnOT0x1evjv8TJxZKCQanH07eP//by+Tk3Yfjk7fIuP6O708/HH/4"
+        "9vsXJ8/ff5e0mtBeaWZh1bCQfrY2+OH47XenMFwY4FksUOwEQwAhCR38RFIGP+Cp4F8eEj8hfgbR"
+        "4NXJ+zfPP/AgaxZR+BYkEv5BiOLfeV7RKIS9Tu/k2+9/fPsDdH6inj1Tf3w8SE5fvj9+eZp8e/L6"
+        "xzdvu0fAS4MDwE0Cxm5WzMdYX1KbAr8YsQkSB5mdiE4638FgQDintIR+CSpPFb78OMsIKNFooOAf"
+        "EO9zhwXNys1yTgQ/lSObI4cnLhPiMYK8rhGygEWomLEkKCs6YmBoVRQTO5C5fyzoJECinWya9UbW"
+        "4K3IW0dJrUTZIv0HOJdZHGsUagb7vwSOBXJTXWSFplp4ijKHNo8qwjJdTeepv543eV0DRfkg2b8c"
+        "M3OOmAw7DVEsCrecZ8hv50ONfVW2Kq9RxQJo3KSaP2u+PJd1/NUwgxBI/JesGH+oNlnUOivQpsw6"
+        "/oFg0BomqhbLdMZooA+IwDVCTbUidTQHRnODveTzZXmDZDkkHEHuy2vB8UFYjWCYir6g3ma/MbTt"
+        "d9TjRqik8jfS5+zbNagAZZGYIRCjA3oDPA7kzTyfNWfwfIgvz+EtccJwni3SzbJJcNNldTvGZkNa"
+        "4/gVKDkAGBoDmgEfSZCYQlTfInX4jTMkcMZzhpfA7ANgI3EG3MRT2rcI6Kvs1mgHLMqmGfLYVV43"
+        "6RWiDyo0hMoHoiMTtPTgVQYCrlBb8wD/MR8dqSdD73EA0A1GZJzE8LH1EkGl35LG7L9m8OsGokz7"
+        "TfBEdAPSsluv6YhMA/rWauKcmm7nPGo1xoMM+CTpEGJ8ENlGOz6rv64roMMKVAt9csiq7LHBiXXO"
+        "CpUjUm4Qr5GVgB2B5O0pIweszbX0eRw86jsiDfa4ghnzdRgcBRF8Xi/zBj8P1ZPo7PDJOdAkrjGv"
+        "E1DJQiElQChaK1gTS4cQMzIMJhNqBVps7utvMABQIOgLzCq1VCKbw6KjXawsNAeWBMgH/Xj6ocsG"
+        "iJ2E3SZ4ChHZBIyjF1kTMhpGagxiJpJ9wZoSRHOmHWQ+dnd93AZPo23VEa9xyMm+J5aJgFgwryHJ"
+        "AXprtlweYlsyoi0BYTO7E1yMv9dR+wyxie6JQ8sp4WO3cQq2bUvOBbSS/sMBmcLcIALJTIyvunWn"
+        "XgB7cpYVemQAGDUGhKI1nBGFn0c+oSDpOE2IuNptmJ6dVkLu7XZI1mPgudKKKL7ThijbGUsIv93O"
+        "oWzTmPDGYwOgswRRqycS+niLfa4i4u7hdUSM8mqorlEmEU+w4xGnIMzd7qIYbJhVHUY7OyZDPSNV"
+        "RIU/ZLd0ZkP1ARYgH/+OWM0SGc0baHv3eS8CsMYE5bpnPlJbGGEHayKW/xaQUqMVtCH2y/hVKFYV"
+        "SefRbFe/EhXwMxeiJ9wdbe0UO8FEwXt4AfT7e3X4Bf+xtVKw/ZXVwh8YV0D1BBVvFfIfyyEMrwYK"
+        "5pbIDDLrMUpBsSjS6lZxT/iTg02M2hnoHaQ1AtyegN71Qs0uN8VVbXjBPL/IgOmPtTkoAiqMtPLB"
+        "HVi1zaqQ1bmRTBTj2CFr1dFQTQFn7bHw0PFmDRiZhTSMB115f5l95E9h5AMDJUyIooc1mf8h2+wO"
+        "eKQkk0A8sT0kUETVEL1JSLOW55PjA/VUmgCIrZoGhOEC+o4U6zmf1nKJs7cE176FWrchAhY06bLI"
+        "2XtVrWDh7PcEHQnkulHrka4PU7ChM+gwu7TsHA0+OECcP55vVutaCyccJ8FRSLmF7xnIdtTS63EY"
+        "DJHFjAKYIF0uy5ukSAut6zn7bmEFThUDAZXzLAw2zeLwL8Ckek4wAQBliTwEZEfrqK18dgD0AfrQ"
+        "hNq3AYS5TJv8OlPrss4/KsYFUjxEjUIGEQSiLLImsptMYtaAXrGTBY0pIDfylTaXVbm5uDQOSdLk"
+        "0Y880mrCXe4a8g/T0HoytdrUTMlsXJNlSCOCLrVuyjWpBukC3UepgrnhG2pBZiHWgaOhcE+qrNCZ"
+        "UChGFQ1ih/iApcrDM2jqqOVdylwECOjdPx9v3R67fxaBPurofnSb3KTLq7AqSzBXDK1qf85ZswEL"
+        "jI8fX56fm4Mn1zefK90BMGgBVqTl4Xig2wBthj34MKT/o6FAwhAFwggNMVTRKvL4yGmXdWyW6TGr"
+        "qo5xDIGxHoOMfeh29ojHeSQQp/GiFlxJTx7T9kKcPFJHNIDX6BYtLmoa6/0kTcnridM6ob2FEW/M"
+        "ZzFIVQLfOzji94iOzA8JkiPjiWIfvwig2sgQub9BDo9aGV/T1I6CDDPqbdEyXWzwSB0RaYQUCei3"
+        "jkFNBKCFETukPa4eaSSGbeLMFnWinUGnWbm+TZACQMSFdTUbiXduXrsI5m79W+hBDhH2PkhfUooL"
+        "S6FrsPHvKQCtnID5HTHB7uMhv4L1wKsbecXe4pGHRf0ylAe5U4beKUf1P54xpj/ue3bSxgjGFZIx"
+        "bQEW+2lq/rIqjyg+zFo/6Xz5B1KOa+3hZZfCmwHn7hIdQSPtesEbIMJsPGG+ziErFjgGXzEMFd8w"
+        "DGmYyPpdqLvjPaG+QC+WVcVxfG6aphdZIr7MUcvvAcSI6mzbozLGhy1PCiN3nS6yBFcZ4n+0Bh+d"
+        "RaxXWVxvpmEVnP3388P/Sg9/eXz473EyPjxH+Z0EJEtpCGHSQHnUE5AtDLBNTP/FQfQphdmoyQ4I"
+        "1Rb//121s1blpkZHomv3+0ozzq43CRyAruXCTbW0W7TmvHQJQAQGWr2HpijW4U8MFiqcItJgGMgF"
+        "XmAASAMnyCT90ZExeKO/kyZnS6BVO44anSOw9s7DXAte2yPzUSCkW7qRvqfo4MJe7xjMyhd8AlNs"
+        "3LW50ZajZpGLDiC+5I6RbLwedz1Zjq61jj07w293XZNb3z6KLrks03lNKp9nKNI7VGC/y1A5IOz5"
+        "FGr927ZnoQ5OOdcHfcYh+xyMx0LWKd6XLzq3izf61kJOnyT+bQ1WtMG3oTLc4E4kYH4CT1nz9bw8"
+        "clViR5cghENmbXyDvaAbyxVepwOvs5q/e3pyPcXjuQd2TC/udU5b2NluZCdrxRyYuAu96nU6uwKK"
+        "6JxZy5ND4OQuII2Ao8E0oPMkixpBCUrVow5tyd/I91E4W/k1vgnZ3oyuQ/magi7iWtsMyUsRebvS"
+        "Gi7KWGE9oNWu8plYqKKZkGOP7E86eEvZzWoNdEVaH/KZhJyxiyDe0iP8touhzeEWL0xj/O/rkCwr"
+        "7ZKAlyzhExqenW/0BlhCldF1RAiNRCHWC+brEOHCdqmt1aG6huswGhviIMJIP61vV8u8uAodahPt"
+        "olqRVsqT0lkt9WjZx7xu6pA8UHcMRK82BT82d0TJh7QCDmdo5aRw0JEvC+ROn/WA9AIf8a3MAlR1"
+        "UMmay6wwpjN9lTABcnRbLYAAleRF3iRJyGEpdIkzYl0EPSiOfPG5NXvgKfRk7Mg76h8TOkXORlEn"
+        "GavgKIh/KvMidJUA1ohJGebOLIUj16Kzk/kaIt8YsPHhykV3FYAjdbm8BmMOjBJeyRFurDvQpsph"
+        "HDOmY5P0Twr/VWBPxKsrxB3+ol0OhAJJeSUantvfR00S0mb6PyjvhjqyPVEo92x+gX4uNlNcRu0A"
+        "QM40bjGanj1VAklzTB/paD6SSoWTuFcZQ4Yl4UiEZ/QxuhOiixpQnbon66psylm5DO2sfl+Pi7a2"
+        "C3THppSz5DbUvL7CQl9Bn7dl8wpdES2RYNG0ruUOqRVZoYkFqS2b2/l9Q5+se+9u6bkOzkI7synZ"
+        "YDGUSRF3T9FvUm9ms6ymO8FphqEuLGw02XvXS6J/jjt46BMKa3GEXTo0BREVP4dMYeOgnh5iQE/g"
+        "oBmza5njSCGj9jA0uptlD/YeIVv/0M17egdt93F4s+XWEXdow0WY9aaREwODAYaJhqoP8RZ5kS6X"
+        "rVWjUQHyRzP07iT41rDwVk+UI3ftzhckDPOhyi8KoNokQxythX0YBMS9UGvm1sY34GhbpIgBZvmY"
+        "SA6CtH15CdpDXj8VRQU9x+KqrVSjfZIgPsoG0Illu4eJdxweo5HFUF/02+f3kP93MgU23TnIE1kg"
+        "eU6YsZLRj8fd6eQz4D049QD068Wce2FPdzWdBXveCt6odwDVDLULwu9e9wkeg+OAgvbR4JNUgq36"
+        "qaRvSbAEYIwNHBuIPG+BezzgsCYxwxh8S2yyBCB1faXQ9Ozccymx7wzZvnGf4XL9vbsOXQoF6Wp6"
+        "Xd9cZ6NCw16/7iHS+mMwg7JiHoZmeVFXgwEwCy44oO0V6sAUnDYoZGebqgajuKVPwMgMvn1nGp6R"
+        "m4SVrEScjtTlfKjOwDKws+CF4I7vFAD8iW0YtS2avlsOxJfNKly3UKE7r8PNWCkVXgYyaeRHHvSF"
+        "CGjvmBGkothKeE2ICm40YvulKG9QuLK3EYydGSkCewUriWTvOmlrY1jwqlTfvejAF3oGH3eRuS+4"
+        "D2/ss6Xu1gLZvrqHLhhjdPSn1KP2aN6dr/U/Gy7a733uFTb7GZLGnLZrm/2ye5kIvBT1WmysTzEU"
+        "EQSPB/dmF23G4AMWfdxsL0TeQvYymjsOqdXWh8Vaw1hm64RhqD+IGd0Dpk/QJTb78r5tchrA0jXW"
+        "OFEce6+DKc1mrGwbz/EE7AgbxEmyKuebZZYku1g/+XmTLlFbgGeB8YTm0+QaSJscJ4+4T20NVh9H"
+        "RoISG1rBVoJOgIyDWMydVboOufltHcu4YB0vyrPRV+dRtBu078b0jOas+AGKXBhB3pK7EnvEEvsV"
+        "B9HZY4epykzQC1qmDbBr7olubr29BB3e5FZz8dYNy+J2tNUWCtOWz7orQByUbt4hYHPrawbeOU/8"
+        "6C8616FsVvyBj+iarc/VDSzWrlOlFyl+xvjYfFph5AZ7PUzuATm6OLRDt0COzTED4sDa1DYIAEPY"
+        "u/Dmzx5yUay79Tuzt7ET10ZsLdQHAX2GqmDhWeCJ0y4jx1nzVnJ+3lHENUhaztSRrzaa973kW+jQ"
+        "fLrv3RScBoDCkBLH5LJOJxKN8Caes4EkjB5jj/FM6O7ed+Ss8ShrvOBM8rnI1HL6kyVC33/jow80"
+        "5Lwp8lkB41/iXQc+jjoGkQYO9QksrWoMxfg/fAwHDQ+7+hKFBkMTAkWwfyGkoAUaSEFnHHZ1ugAH"
+        "tGGPZ6+ivQhyQh22rbe4jJ3aers5cPnMAcEvwjug1vkEveMHJv+Lc7yeSje5hU01d9BJhJxViCfK"
+        "SN8dtSOjXY8sbxxv0F2ixIGEJBv2I2qH4pCYr6XQjmrFOVHUNnYdHeRkBrtktN+4t7fFZCeZK+F2"
+        "UJFRgdpkww1h+eIaGsuxfn/8t+9fnn5I3r0/+XDy7cnriDQzV3Q4Lh6TW6C94pi7wAMxstRuhJ+H"
+        "MUP1HJAgn24afh3H8aCLa/3pBF2DIJA8gi2eBuKP8C2b0xBuHREI0k0kW6QDBb0x25cMPYava8ew"
+        "iwMNzx5NAUMjyVnqik5/LZqe/ctNxgvR2M0y3DBVaYKR5oRqbh4KJ2HqRXdVBVgwRXMPGO2de0dQ"
+        "ZzFdZh+Su/7qfrTWCV2Ue4uYsZ4PXF1EZ+G0BSrLg/U85hwXzY9sAg+rA/gRBSk21zowj2yHdmIi"
+        "3OYx3gTR5lrZODAEN2BFo2aBRfPb53I7QkDHE2UqZ8/vEFUp18kOEIh2sc4b6ok6vj/xm23g8mVE"
+        "JvusuAB2Nw4kvbnlv/m1GKuvwOytlxeoC5zkGFNcMPM0m7s5NPjv9yYnSUiQEnck+IfOIlzlHzFM"
+        "nKPgONOpBs4/n7tpTzVQpnCSvIk7Vk2LFzOGDu93JldLdKYjykT7KTRg9KXcLg+6n0eeJo/sc+iT"
+        "ctc+mz4l2xoUtPVA0xEj+xyXEYOdxGc0+g2gL/l3v4KkMP8ueqD4/IS0RKzVnlreMcAkrtPrTN1Q"
+        "ehy7msBuwckpSb4bbCc9jGAVyHDIKwPMjXr94iIloPP8LCS1SZGc5Pg5OEq3goKiOsf1gXhaVzMd"
+        "Cyii0lwsuuEa6MjoOnzv0h+66oKELLLbgtIQTR40DQ1aAkyz86NdQs/zgmq8PCCnxa9eC2V652SD"
+        "CFIWTtCxv5KHUM4RdmT/v/Ru4Z+ggr3x0J7rxYrMB0p57XictJTOq2A/6u3FOMm+hRnugW6RwTF0"
+        "GSZ4X9jj95BwmNHe8JBu+HpvXLoWg705KkP1nh3EZdGWgH2WA5aISGqw8tKqvWL4a2xWZsmPD+em"
+        "0MdkAnxlAQZo8+evwyfxnyKuqwAPWQh8BQ8iucJU7whiiuep3SSsfn2TNCZmG2Qea8tMoBIU83xF"
+        "aXPY8HFnhywsMNkn9LgOa2aydYBCgjnDIZkHL9I6swnJnqPKeqRosdDcUdMB6w/UATuN0L1Ob9m3"
+        "EkXGPcWch+np/uLRgf8PGIuv6zw4mRNya6fLobjFLxBuOq2vqduZdJIf8J5tocmklwdMJsh/cERK"
+        "ImR2QM4STN/HTCUqSVOUOh+asm2waAQN3k3OC02idv+4Jjs/4pHNd7VI82XtJwj0UVDShbTWAQi+"
+        "HgF5q2sxxcGnjEkO5TqakpFaZUcnp4rvaUccfA37W8IB92am3xmiNbjTfjSRWxI/UHqXGAKsrRPz"
+        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkViuVmxNRR78wkZXEO07bMco7DnruyZkDkP8"
+        "RLS+fXM4im3/HF1zUesWe8e0ikjPkBLq2pYnrfjmuj9u9kuowV40KEyIgcMUB6uejZVbiYOo4fnp"
+        "t8fHnF8UZkWNhVfSepbnYCvNLtMKUJOu3aqMgwd6GfbDNW6paPFAj5UJIiSw4n9or87KOTCksc7o"
+        "ujMvwk0Ba+V+fYaOS7uxfw3A79Y8jIr7xe90kGqcOx06CErgDtv3s+Ssm29mqARaPWefFMW7Utgx"
+        "MCbhbeUC2JsMAMyJruHkK4sy6WHuJC+z2ZVcSj5gKTYo3s1RkrEZjnKD7L/qjykTVZt79Kj57QDQ"
+        "UY8TsbcGSI8P0bD3besU7G6jXV+lD0ow967Fo5Y/cXCPFd13AcCOVtxf6EdOSiiAmgu88CJegngj"
+        "ZwwXU5zUr844rSN3Qo7vOP89urchcifgn27Fbfb6XudTT7541DOyG8cvD383duIIRoOH4sVDcKLK"
+        "dOEvGHSWcbi3rUGATVYgHx2lwAc7x8H3gN0E/rN+sA/uvZH/GKyqo3WdYFUhOTN2j3tSYjMWdTxL"
+        "Gxuu00+ln474xLAZE4vTE4XzL0OpPZ7/L0yzrRl6qJeDyHvJVR+oDbpP5z04U5ebarbHyPxgLncv"
+        "MUB0emvrCpnNhJyw4lVjiSS/n5afunG2tCCK3Sg4aVYCgIZos4hRqhM/p1lzk2UFuUtatQT2VA3h"
+        "vfA9u5hbpk4DpZ5piS53H1Gf308Psjf73tXrNFCHSqffO6UjZGY0nbU3t5MZ0736cK8i1nNmzNqV"
+        "r9e235vvVq34Xd8th4shleuZ5JZIyHSBkMOpnY2G6vF5t3gONoSFUcwocxUKqaLHdC0CW25dm3BE"
+        "HzXZAyJ0JHbA0/E8O+so1iQcDFD2+U+7UxEa9Dt7nBFFZGKBQLDXErrrt05UGNKXjnwp6vZHPbwo"
+        "fwZJePrV4yfqkNVxYjPa8JS6Rb65aDPX983cDcazspRyU9su30cIAeuBBROgAI0cAzgtzgXbq53a"
+        "Xu9wuC3Zq6juXw3VgTCkg0hCEHVpFz2oLuOCoLYdI0TAaxr/XB+EnlgTJ/V26sx4JCmVGWP80Ja2"
+        "VmlF3s3AnwsVk0NUbx2s7YOhdgjJ9GhxI8Wm2Os6W46/6oraOZwLHebCyFNd9aMbDzlkHofuXCcM"
+        "z+q35u1981GM1WV6UujZIjaXCa3QZGq/D9/JHetcdBLIraTmdF0ZohPXwM+dVXmxdtO0znQOmZOB"
+        "AsIf/nhRXWdrm0wEK1jkxZzFO+flO+muOGZ0LsS1rKkv5cnSC0yRtQPh4OftAhTYy25XdqYjBR+W"
+        "GITaCM7Rhl5IT4fqzIJOJmgv5LzHBhUkQ/xK8gIdO9JmwbhG3x4Nfdxx6yvYzG7K5ZZE8a6+5zXo"
+        "ZIvvyw81vXo1Al382GFb5GbkwrEYo2MLOA+5RrMuhMglgUUhmEy4PrN4Pp+3ystSWA63ZCca595Q"
+        "nVlT6pCVtPVt9FQrG5IkKqWY0SXDngMh50xqaU8mBq6TiZT1cGsCxxyDkrGPhHuOHAbOdZdRc+fa"
+        "K83dLD2G7QkXRRBcpsvFoTYCbCUo8v2Kp7ZPibTuX1wq18ED2ppM9NGjy5/WsZaaSxjGNDS53ZHv"
+        "r+VqZn4VOCPWep25xBArj99Z7XOoetPYHujbvcMy+G2167t8yzbe8YJKJ6QSGck6EBZzEoSj0s0w"
+        "+sj4mR/iWhZPMtdtvtd+HuZK1se3X3btNRx949LnC7lbVEG7b/xUWgqp9r1EbbOl5WnwNFlWoZvL"
+        "gPVIX+0OnYwOSrn0J7TWstlDe+reqUbdrD5yQhlokeCy8vl+OX154aX0acJytA3ZACkZQ5nbcamC"
+        "+CEzpbpfjbAeC+VLeSZ13CsGs98yQ6w7gq0OV2mRLzKQq71V0/pKUYic4f5cZ4D5mKlo71y76eHp"
+        "ufycAhf5F7nyRhpg8fhtwIMGI7VFyh2Jecsl/XYATnOe0ETOHeW5Pp+aJWmg8ccZyeO5OFRak0Mb"
+        "Wpxx0EC5oN1zse1FJgY1guV81y62ZbblucEIvTyARmwgkue84zOPfAVCY7AeQAoymh2Tpd03heSw"
+        "HikNvshTOFBD88e04JFKjywkGSCUfNi0VqGBxTVNzcpZ7Laq2piEEh3vP7Rl61rD6vW26k22Qq1t"
+        "edeWr6k3r1FfqTnam1zqGFCOXbWdV6hBMjawMckHUW9StCcpOrUkfKli7sFBENKKGCnperK/uqWb"
+        "RicZE/p4+oPve27P2gCpm6od/csnSPh/7kVi6sB/ei9cQ4rvy11nzdKRSGedoouqo64ObYuRKciP"
+        "r8+twpslpjCKV06J+VBPpyqrsep0m1t9lgptrfMAf/gGNQX62Qgu1G5vXSYTs1386Qq+Uga21cOr"
+        "8HdNSlN7N19qdvde8oVBkbikHyqgX4sw4e+zDH+XArinlCCrL8ubmlIZaBEtJiQa65g5mJdfwyxN"
+        "o4+USTKrNwa/DNFW4t5CQynGK6ct/lfQqvKLAok+QBsSq0Rx/g+PI6Sii1ZwRggfaWzKN0dRyy/I"
+        "DcQvSHLa7SjCVfwmdIceGswxpRS4tHVLwSW/l/+Mx7fpQIxO9aeZmIGfU8eDfa1jP1zFAJnJaigM"
+        "xrmrduY1pMdjxbpSehtE/LpVXpqddvSm55rOkElkXj7QuN5XuWboBl7JRqJOic+urpEgdn9C4fCK"
+        "e6I1W2SHFA9ClEEBfWgruT+sRNaWaCMMfS7qRnIcTcJO2e5FcLEsp+kSRI0ukZck7NJMknDLP9QB"
+        "3DmKXU2Jqij7ohfbRP8sgn4OyfvdzwTbDNAwv1azPSxvcF+ASX1SCzG0gYWsQ6xsk6XXFCPJiD7N"
+        "LjGi2gAtrS7I7xxsMc+cIYw7H6qt2QB/pfdCtbpB5aEiPG2dxB7At4WNOTAYFBe0c8DOCIp+hn9l"
+        "P411NzrVTThM1futroO6p9SEzn2hBDCwZmdVjmXVSsrL084DGvy47Zeh68vcr4pifkrLemq44nMD"
+        "nLTki3ryxcIT47sR2Lb9Nw/33fxKL8cn7NgH2rLtIgX7K038Fjf9PRa148G800huoV/f3n5Di/gT"
+        "tviDjWa73IfUgjL+d1Ntx3O+t73o1YPc6P8/PGL/BxxeQMzpdZpzvqxh2g/mr/t/7iP1fweIK9w3"
+        "XB2WihpzMAEKwbpVDWOVNkB6TtWenh+a2MO07smrTFmHNq+iPRl+ZPrchxX4ae4yA5JOL8KM7A3o"
+        "i9cvH9Md6IXUnnUc4FhYtajQIMKDGnEJTH1u7cnoYtfExua/SNSg+QUiX2fRpinFxVMjW618U+QS"
+        "FvAC7Ywf6P839P/fXgS+j4DHeca/bqb7InuClv1368GWY3Xjx4ud2mL7HQXSmZ4vxJlpWz6xLQe+"
+        "bX00pplbcXtU30S9MCUXJEogAeZ6nWc39mcKfJjoyAOOHdCJhxSC8DOL+FVGET3rn2PJ0HtlavDE"
+        "+M789Aorw2ge2jR86EUuqRrQaZVKL2stwtkWXm1bLHI4zz4mdBObBHLxh3Ypll2wFiANcTb6yzle"
+        "LoYBVUEOdCAs64zqG/UXSTIJ2sUrcN1xsVklsOd6pz6CMmn67dTZlibcnRtgFuvbewKyE6NAV16w"
+        "dh2gwMJhtUrXmE+RjQP8Hbh90QpmxfVlCiJwy5YqDRnTI1jtlr9S8p1JadCLdUPEb/I5rhyvqsbq"
+        "z487+vxzq83PM9b5kM+XCy4EAFRzk83N7wKkErVMF5wbrIwHe+KfZgVmd1nilbu5zJNlIOMD0AKY"
+        "zO8Axsr5+TTnx14VngwcjOR5Cge1aZ5DB7gMHGwxl1+UBQw9cso/m98LNr/Bhu2eOnFJJpVhLj/R"
+        "IdET9BOcaNUNTeELCby1xQFDR/+lGm2kswIsabM3nIqhV9C6dfN/rqjtddwXZs5un3XHwebUt+4E"
+        "hdPpi78Dnp2N5Mmh+uocnStIQHtVZGceXcDNcltdXalHie6WHdXSiQDihfh2ZdD+yCnq3VOxyQ9j"
+        "JooADaLNCvWMqEBwWajgjjkLneZ013yMiFuPUeyb5j6CMdUUrH9VFxNsUM8iKrsdeJUw76EpW8Ac"
+        "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
+        "AV0BMqs="
     ),
 }
