@@ -53,8 +53,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
             os.fsync(handle.fileno())
         os.chmod(tmp, final_mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # say which file (a full disk)
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)

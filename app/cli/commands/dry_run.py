@@ -99,7 +99,10 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
 
 
 def cmd_dry_run(args: argparse.Namespace) -> int:
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # a killed kernel is in the report
+    # A killed kernel, or one that cannot start, is in the report; their loggers would print
+    # tracebacks (jupyter_client logs through traitlets' logger).
+    for name in ("papermill", "traitlets", "jupyter_client"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     pipeline = load_pipeline(args.file)
     run = DryRun(pipeline, _options(args, pipeline))
     try:
