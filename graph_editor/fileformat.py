@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph_editor.atomic import atomic_write_text
+from graph_editor.atomic import atomic_write_text, remove_stale_temps
 from graph_editor.errors import ModelError, PipelineFileError
 from graph_editor.limits import VALUE_DEPTH_MAX
 from graph_editor.nodes import (
@@ -338,6 +338,7 @@ def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
 def load(path: str | Path) -> Pipeline:
     """Read a ``*.stitch`` file; raises ``PipelineFileError`` naming the path and the problem."""
     path = Path(path)
+    remove_stale_temps(path)  # left by a save that was killed
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -367,6 +368,7 @@ def save(pipeline: Pipeline, path: str | Path) -> None:
     if not path.parent.is_dir():
         raise PipelineFileError(path, "folder does not exist")
     _rebase_sources(pipeline, path.parent)
+    remove_stale_temps(path)  # left by a save that was killed
     try:
         atomic_write_text(path, dumps(pipeline))
     except OSError as exc:

@@ -178,3 +178,11 @@ def test_a_full_disk_fails_the_run_in_one_line_and_leaves_no_empty_run_json(
     for run_json in full_disk.glob("p.runs/*/run.json"):
         assert run_json.stat().st_size > 0
     assert not list(full_disk.glob("p.runs/**/.*.tmp")), "a temp file was left behind"
+
+
+@pytest.mark.slow
+def test_render_creates_its_output_folder(example_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "docs" / "images" / "churn.png"
+    done = cli("render", example_copy, "-o", out, env={"QT_QPA_PLATFORM": "offscreen"}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"\x89PNG")
