@@ -25,6 +25,7 @@ class Reaper:
         self._lock = threading.Lock()
         self._pipe: IO[str] | None = None
         self._proc: subprocess.Popen[str] | None = None
+        self._watched: set[int] = set()
 
     def _send(self, line: str) -> None:
         with self._lock:
@@ -49,16 +50,30 @@ class Reaper:
     def watch(self, pgid: int) -> None:
         """Kill process group ``pgid`` if this process dies before ``forget(pgid)``."""
         if pgid > 1:
+            with self._lock:
+                self._watched.add(pgid)
             self._send(f"+{pgid}")
 
     def forget(self, pgid: int) -> None:
-        """``pgid`` is finished with (killed or exited): never kill it later."""
-        if pgid > 1 and self._pipe is not None:
-            self._send(f"-{pgid}")
+        """``pgid`` is finished with (killed or exited): never kill it later.
+
+        With nothing left to watch the watchdog exits (it starts again on the next ``watch``),
+        so no process of ours outlives a run.
+        """
+        with self._lock:
+            if pgid not in self._watched:
+                return
+            self._watched.discard(pgid)
+            idle = not self._watched
+        self._send(f"-{pgid}")
+        if idle:
+            self.close()
 
     def close(self) -> None:
         """Stop the watchdog (it kills any group still watched) and wait for it."""
         with self._lock:
+            if self._watched:  # a watch arrived meanwhile: keep watching
+                return
             pipe, proc, self._pipe, self._proc = self._pipe, self._proc, None, None
         if pipe is not None:
             try:
