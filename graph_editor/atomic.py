@@ -86,7 +86,7 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
     """
     path = Path(path)
     pattern = re.compile(re.escape(f".{path.name}.") + _MKSTEMP_NAME + re.escape(_TEMP_SUFFIX))
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = list(path.parent.iterdir())
     except OSError:
