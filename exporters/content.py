@@ -11,6 +11,7 @@ from pathlib import Path
 
 from exporters.errors import ExportError
 from graph_editor.notebook import is_jupytext_text
+from graph_editor.sources import read_source_text
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
 RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
@@ -50,7 +51,7 @@ def make(name: str, text: str) -> Content:
 def stripped_notebook(path: Path) -> str:
     """The notebook's JSON without outputs, execution counts or widget state (stable bytes)."""
     try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = json.loads(read_source_text(path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ExportError(f"{path.name}: cannot read the notebook ({exc})") from exc
     return _stripped(path, nb)
@@ -88,7 +89,7 @@ def source_content(path: Path) -> Content:
     notebook it is, named ``STEM.ipynb`` (the task runs it as a notebook)."""
     if path.suffix == ".py":
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_source_text(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise ExportError(f"{path.name}: cannot read the script ({exc})") from exc
         if is_jupytext_text(text):  # shipped as the notebook it is, under its .ipynb name

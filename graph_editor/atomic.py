@@ -8,12 +8,17 @@ not ``mkstemp``'s 0600.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 _UMASK_LOCK = threading.Lock()
+_STARTED = time.time()  # temp files older than this process belong to a writer that died
+_TEMP_SUFFIX = ".tmp"
+_MKSTEMP_NAME = r"[a-z0-9_]{8}"  # tempfile's random part: 8 of [a-z0-9_]
 
 
 def current_umask() -> int:
@@ -45,7 +50,7 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
     """
     path = Path(path)
     final_mode = _mode_for(path) if mode is None else mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -53,8 +58,10 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
             os.fsync(handle.fileno())
         os.chmod(tmp, final_mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # say which file (a full disk)
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -69,3 +76,29 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
 def atomic_write_text(path: str | Path, text: str, *, mode: int | None = None) -> None:
     """``atomic_write_bytes`` for UTF-8 text with ``\\n`` line ends."""
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
+
+
+def remove_stale_temps(path: str | Path) -> list[Path]:
+    """Delete temp files an atomic write of ``path`` left when its process was killed.
+
+    Only names this module makes for ``path`` (``.NAME.xxxxxxxx.tmp``) and only those last
+    changed before this process started: a write in progress elsewhere is never touched.
+    """
+    path = Path(path)
+    pattern = re.compile(re.escape(f".{path.name}.") + _MKSTEMP_NAME + re.escape(_TEMP_SUFFIX))
+    removed: list[Path] = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        if not pattern.fullmatch(candidate.name):
+            continue
+        try:
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < _STARTED:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed

@@ -10,8 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph_editor.atomic import atomic_write_text
+from graph_editor.atomic import atomic_write_text, remove_stale_temps
 from graph_editor.errors import ModelError, PipelineFileError
+from graph_editor.limits import VALUE_DEPTH_MAX
 from graph_editor.nodes import (
     MISSING,
     Distributed,
@@ -33,6 +34,10 @@ FORMAT = "stitchboard.pipeline"
 VERSION = 1
 STORE_FIELDS = ("artifact_store", "store_secret", "store_connection", "store_volume")
 SUFFIX = ".stitch"
+# The document itself is a few levels deep; values inside it may nest VALUE_DEPTH_MAX deep
+# (limits.py). Anything deeper is refused up front: a ~1000-deep file made json, the schema
+# check and copies recurse until RecursionError.
+DOCUMENT_DEPTH_MAX = VALUE_DEPTH_MAX + 20
 
 # MIGRATIONS[v] turns a version-v document into a version v+1 document.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -292,6 +297,8 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
     )
     try:
         for data in doc["nodes"]:
+            if "\x00" in data["source"]:
+                raise ModelError(f"node {data['name']!r}: its source path contains a NUL character")
             pipeline.add_node(node_from_json(data))
         for data in doc["edges"]:
             pipeline.add_edge(
@@ -308,9 +315,25 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
     return pipeline
 
 
+def _depth_exceeds(doc: Any, limit: int) -> bool:
+    """Whether a parsed document nests lists/objects more than ``limit`` deep (no recursion)."""
+    stack = [(doc, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
 def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise PipelineFileError(path, "nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         stripped = text.rstrip()
         truncated = exc.pos >= len(stripped) or (
@@ -320,12 +343,17 @@ def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
         raise PipelineFileError(
             path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}"
         ) from exc
+    except ValueError as exc:  # a number past Python's 4,300-digit limit for int()
+        raise PipelineFileError(path, f"not a usable JSON value: {str(exc)[:80]}") from None
+    if isinstance(doc, dict | list) and _depth_exceeds(doc, DOCUMENT_DEPTH_MAX):
+        raise PipelineFileError(path, f"nested more than {DOCUMENT_DEPTH_MAX} levels deep")
     return from_document(doc, path)
 
 
 def load(path: str | Path) -> Pipeline:
     """Read a ``*.stitch`` file; raises ``PipelineFileError`` naming the path and the problem."""
     path = Path(path)
+    remove_stale_temps(path)  # left by a save that was killed
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -355,6 +383,7 @@ def save(pipeline: Pipeline, path: str | Path) -> None:
     if not path.parent.is_dir():
         raise PipelineFileError(path, "folder does not exist")
     _rebase_sources(pipeline, path.parent)
+    remove_stale_temps(path)  # left by a save that was killed
     try:
         atomic_write_text(path, dumps(pipeline))
     except OSError as exc:

@@ -43,9 +43,27 @@ def node_issues(node: Node) -> list[Issue]:
     ]
 
 
+def _source_place(node: Node) -> list[Issue]:
+    """An absolute or ``../`` source is packed into the DAG from outside the pipeline's folder."""
+    source = node.source.replace("\\", "/")
+    absolute = source.startswith("/") or (len(source) > 2 and source[1:3] == ":/")
+    if not absolute and ".." not in source.split("/"):
+        return []
+    where = "an absolute path" if absolute else "outside the pipeline's folder (../)"
+    return [
+        warning(
+            "source-outside-folder",
+            f"{node.source}: the source is {where}; export packs it into the DAG from there "
+            "and the pipeline breaks when moved: keep notebooks beside the .stitch file",
+            node,
+            field="source",
+        )
+    ]
+
+
 def _source_name(node: Node) -> list[Issue]:
     if source_name(node) != RUNTIME_FILE:
-        return []
+        return _source_place(node)
     return [
         error(
             "reserved-source-name",

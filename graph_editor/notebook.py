@@ -26,6 +26,7 @@ import nbformat
 
 from graph_editor.errors import NotebookError
 from graph_editor.nodes import MISSING, Port
+from graph_editor.sources import read_source_text
 from graph_editor.types import PortType, parse_type_name, type_of_value
 
 PARAMETERS_TAG = "parameters"
@@ -58,7 +59,7 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     """Read a notebook, raising ``NotebookError`` naming the file when it is not one."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source_text(path)
     except FileNotFoundError:
         raise NotebookError(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -111,7 +112,7 @@ def is_jupytext_file(path: str | Path) -> bool:
     if path.suffix != ".py":
         return False
     try:
-        return is_jupytext_text(path.read_text(encoding="utf-8"))
+        return is_jupytext_text(read_source_text(path))
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -371,7 +372,7 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_source_text(path)
     except FileNotFoundError:
         raise NotebookError(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

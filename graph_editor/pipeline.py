@@ -7,6 +7,7 @@ Pure Python (networkx inside, never handed out). Edits go through methods that e
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,11 @@ class Pipeline:
     def source_path(self, node: Node | str) -> Path:
         """The absolute path of a node's notebook or script."""
         node = self.node(node) if isinstance(node, str) else node
-        return (self.base_dir / node.source).resolve()
+        path = self.base_dir / node.source
+        try:
+            return path.resolve()
+        except (OSError, RuntimeError, ValueError):  # a symlink loop: reading it names the fault
+            return Path(os.path.abspath(path))
 
     # -- events -----------------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:

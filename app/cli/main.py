@@ -88,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(exc, "interrupted", 130)
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # the machine, not the input: a full disk, a read-only folder
+        where = f": {exc.filename}" if exc.filename else ""
+        fail(exc, f"error: {exc.strerror or exc}{where}", 1)
     except Exception as exc:  # last resort: still one line, details on request
         hint = "" if debugging() else " (set STITCHBOARD_DEBUG=1 for details)"
         fail(exc, f"internal error: {type(exc).__name__}: {exc}{hint}", 1)

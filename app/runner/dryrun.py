@@ -206,6 +206,7 @@ class DryRun:
                 self._options_json(),
             )
             report.write()
+            self._store.prune()  # entries of run folders the user deleted
             finished = True
             yield RunFinished(state, report)
         finally:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeState
-from app.runner import workdir
+from app.runner import reaper, workdir
 from app.runner.failure import FailureKind, NodeFailure
 from app.runner.failures import explain_failure
 from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
@@ -265,16 +265,37 @@ class NodeTask:
                     start_new_session=True,
                 )
                 self.running_since = time.time()
-            assert self._proc.stdout is not None
-            for line in self._proc.stdout:
-                lines.append(line.rstrip("\n"))
-                log.write(line)
-            code = self._proc.wait()
+            code = self._wait_script(self._proc, lines, log)
         finally:
             log.close()
         if code != 0:
             return self._script_failure(lines, code)
         return self._collect()
+
+    def _wait_script(self, proc: subprocess.Popen[str], lines: list[str], log: LogWriter) -> int:
+        """Wait for the script itself, then kill what it left running (its process group).
+
+        Its children inherit its stdout; reading that pipe to the end would wait for them too
+        (a 1 s script whose child slept 600 s held its node 601 s).
+        """
+        reaper.watch(proc.pid)
+
+        def pump() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip("\n"))
+                log.write(line)
+
+        reader = threading.Thread(target=pump, daemon=True, name=f"log-{self.node.name}")
+        reader.start()
+        code = proc.wait()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:  # no process of the group is left
+            pass
+        reaper.forget(proc.pid)
+        reader.join(timeout=10)
+        return code
 
     def _script_failure(self, lines: list[str], code: int) -> Outcome:
         found = next((m for m in map(_EXCEPTION_LINE.match, lines) if m), None)

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from app.runner import reaper
+
 KernelKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
@@ -48,11 +50,17 @@ def kernel_key(kernel: str, cwd: str, env: Mapping[str, str]) -> KernelKey:
     return (kernel, cwd, tuple(sorted(env.items())))
 
 
-def kill_kernel_group(km: Any) -> None:
-    """Kill a kernel and every process it started (its process group), at once."""
+def kernel_group(km: Any) -> int | None:
+    """The process group of a started kernel (jupyter_client starts each in its own session)."""
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None)
     pgid = getattr(provisioner, "pgid", None) or getattr(process, "pid", None)
+    return pgid if isinstance(pgid, int) else None
+
+
+def kill_kernel_group(km: Any) -> None:
+    """Kill a kernel and every process it started (its process group), at once."""
+    pgid = kernel_group(km)
     if pgid:
         try:
             os.killpg(pgid, signal.SIGKILL)
@@ -153,6 +161,9 @@ def _start_kernel(key: KernelKey) -> Any:
         km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:
         close_thread_loop()
+    pgid = kernel_group(km)
+    if pgid:  # killed with the dry-run, even by kill -9
+        reaper.watch(pgid)
     return km
 
 
@@ -173,6 +184,9 @@ def close_clients(km: Any) -> None:
 
 def _stop_kernel(km: Any) -> None:
     kill_kernel_group(km)
+    pgid = kernel_group(km)
+    if pgid:
+        reaper.forget(pgid)
     try:
         if km.has_kernel:
             km.shutdown_kernel(now=True)

@@ -11,6 +11,7 @@ from app.runner.errors import RunError
 from app.runner.options import RunOptions
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.sources import read_source_bytes
 from graph_editor.types import PortType, type_of_value, value_fits
 from resources.runtime import stitchboard_artifacts as artifacts
 from resources.runtime import stitchboard_runtime as runtime
@@ -106,7 +107,7 @@ def source_info(pipeline: Pipeline, node: Node) -> tuple[bytes, str]:
     """The node's source bytes and the kernel it runs on (node setting, notebook's own, python3)."""
     path = pipeline.source_path(node)
     try:
-        data = Path(path).read_bytes()
+        data = read_source_bytes(path)
     except OSError as exc:
         raise RunError(f"node {node.name!r}: cannot read {path}: {exc.strerror or exc}") from exc
     kernel = node.kernel

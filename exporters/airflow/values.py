@@ -8,6 +8,10 @@ from typing import Any
 from exporters.codegen import Call, Import, Map, Raw, Seq, atom
 
 JINJA_OPENERS = ("{{", "{%", "{#")
+# Jinja normalises every line end of a template to "\n" and drops one trailing "\n"
+# (measured on Airflow 3.3: "line1\r\nline2\n" rendered as "line1\nline2"), so text with a
+# line end must not be rendered at all.
+LINE_ENDS = ("\n", "\r")
 STDLIB = ("__future__", "collections", "datetime", "json", "typing")
 IMPORTS = {  # name bound in the generated module -> (module, imported name or "" for a module)
     "datetime": ("datetime", ""),
@@ -31,6 +35,11 @@ IMPORTS = {  # name bound in the generated module -> (module, imported name or "
 def needs_literal(text: str) -> bool:
     """Whether Airflow would treat ``text`` as a Jinja template."""
     return any(opener in text for opener in JINJA_OPENERS)
+
+
+def changed_by_rendering(text: str) -> bool:
+    """Whether rendering ``text`` in a templated field would give anything but ``text``."""
+    return needs_literal(text) or any(end in text for end in LINE_ENDS)
 
 
 class Imports:
@@ -69,12 +78,15 @@ def _isort_key(name: str) -> tuple[int, str]:
 
 
 def protect(value: Any, imports: Imports) -> Any:
-    """An expression for a JSON-like value in a templated field; Jinja-like text is literal()."""
+    """An expression for a JSON-like value in a templated field; text Jinja would change
+    (delimiters, line ends) is ``literal()``, so it arrives byte for byte."""
     if isinstance(value, Raw | Call | Seq | Map):
         return value
     if isinstance(value, str):
         code = atom(value)
-        return Call(imports.use("literal"), [Raw(code)]) if needs_literal(value) else Raw(code)
+        return (
+            Call(imports.use("literal"), [Raw(code)]) if changed_by_rendering(value) else Raw(code)
+        )
     if isinstance(value, dict):
         return Map([(k, protect(v, imports)) for k, v in value.items()])
     if isinstance(value, list | tuple):

@@ -99,7 +99,10 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
 
 
 def cmd_dry_run(args: argparse.Namespace) -> int:
-    logging.getLogger("papermill").setLevel(logging.CRITICAL)  # a killed kernel is in the report
+    # A killed kernel, or one that cannot start, is in the report; their loggers would print
+    # tracebacks (jupyter_client logs through traitlets' logger).
+    for name in ("papermill", "traitlets", "jupyter_client"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     pipeline = load_pipeline(args.file)
     run = DryRun(pipeline, _options(args, pipeline))
     try:
@@ -115,13 +118,16 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
             print(f"stitchboard: {args.file}: not run, the pipeline has errors:", file=sys.stderr)
             print_issues(exc.issues, sys.stderr)
         return 1
-    previous = signal.getsignal(signal.SIGINT)
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.getsignal(sig) for sig in stops}
 
-    def interrupt(signum: int, frame: Any) -> None:  # first Ctrl-C cancels cleanly
-        signal.signal(signal.SIGINT, previous)
+    def stop(signum: int, frame: Any) -> None:  # the first Ctrl-C, TERM or HUP cancels cleanly
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)  # a second one stops at once (the watchdog cleans up)
         threading.Thread(target=run.cancel, daemon=True).start()
 
-    signal.signal(signal.SIGINT, interrupt)
+    for sig in stops:
+        signal.signal(sig, stop)
     try:
         if args.json:
             finished = None
@@ -142,7 +148,8 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
                 console.print(f"  {line}", style="red", highlight=False, markup=False)
             console.print(f"run folder: {run.run_dir}", highlight=False, markup=False)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     state = finished.state if finished else RunState.FAILED
     if state == RunState.CANCELLED and not args.json:
         print("stitchboard: run cancelled", file=sys.stderr)

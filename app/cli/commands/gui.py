@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from app.cli.common import CliError
 
@@ -49,6 +50,10 @@ def cmd_render(args: argparse.Namespace) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x900") from None
+    try:  # like any writer of an output file: make its folder
+        Path(args.output).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"{args.output}: cannot create its folder ({exc.strerror or exc})") from None
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.gui.launch import render
 
