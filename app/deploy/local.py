@@ -263,6 +263,8 @@ class LocalAirflow:
             password_file=str(self.password_file),
             target=Target(kind=TargetKind.FOLDER, path=str(self.dags_folder)),
             backend=Backend.WORKER,
+            # This Airflow's workers share this machine's disk: a folder is their store.
+            artifact_store=str(self.home / "artifacts"),
         )
 
     def password(self) -> str:
