@@ -10,10 +10,9 @@ from pathlib import Path
 
 from graph_editor.errors import NotebookError
 from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, Port, new_node_id
-from graph_editor.notebook import NotebookInfo, inspect_notebook
+from graph_editor.notebook import NotebookInfo, inspect_cached, inspect_notebook
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
-from graph_editor.validation import inspect_cached
 
 COLUMN_WIDTH = 320.0
 ROW_HEIGHT = 160.0

@@ -20,6 +20,9 @@ CPU = re.compile(r"(\d+(\.\d+)?|\d+m)")  # Kubernetes CPU quantity
 MEMORY = re.compile(r"\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?")  # memory quantity
 
 TAG_MAX = 100  # Airflow refuses DAG tags longer than this
+# DAG ids Stitchboard keeps for itself: the parse anchor that ``airflow-local`` keeps in its DAG
+# folder (``app.deploy.local.ANCHOR_SOURCE``); deploy needs that DAG to ask for re-scans.
+RESERVED_DAG_IDS = frozenset({"stitchboard_parse_anchor"})
 # An Airflow connection's parts a secret may ask for ("" means the whole URI).
 CONNECTION_PARTS = {
     "": "uri",

@@ -399,3 +399,34 @@ def inspect_script(path: str | Path) -> NotebookInfo:
         is_script=True,
         gpu_libraries=gpu_libraries([source]),
     )
+
+
+class _InspectionCache:
+    """Inspection results keyed by (path, mtime, size): re-read only what changed on disk."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], NotebookInfo | NotebookError]] = {}
+
+    def get(self, path: Path) -> NotebookInfo | NotebookError:
+        try:
+            st = path.stat()
+        except OSError:
+            return NotebookError(path, "file not found")
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = self._entries.get(path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        try:
+            result: NotebookInfo | NotebookError = inspect_notebook(path)
+        except NotebookError as exc:
+            result = exc
+        self._entries[path] = (stamp, result)
+        return result
+
+
+_CACHE = _InspectionCache()
+
+
+def inspect_cached(path: Path) -> NotebookInfo | NotebookError:
+    """Inspection through the shared cache (used by validation and port refresh)."""
+    return _CACHE.get(path)

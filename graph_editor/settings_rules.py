@@ -46,6 +46,13 @@ def _settings(pipeline: Pipeline, out: _Out) -> None:
             f"DAG id {s.dag_id!r} may use only letters, digits, '_', '.', '-' (1-250 characters)",
             field="dag_id",
         )
+    elif s.dag_id in names.RESERVED_DAG_IDS:
+        out.error(
+            "reserved-dag-id",
+            f"DAG id {s.dag_id!r} is Stitchboard's own (the local Airflow's parse anchor); "
+            "choose another",
+            field="dag_id",
+        )
     problem = cron_problem(s.schedule.strip())
     if problem:
         out.error("bad-schedule", f"schedule {s.schedule!r}: {problem}", field="schedule")

@@ -8,8 +8,6 @@ rules of one export backend in ``export_rules``; the measured limits in ``limits
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from graph_editor import names
 from graph_editor.backends import Backend
 from graph_editor.cron import PRESETS, cron_problem
@@ -20,44 +18,21 @@ from graph_editor.issues import Issue, Severity
 from graph_editor.limits import value_problem
 from graph_editor.node_rules import node_issues
 from graph_editor.nodes import Edge, Node
-from graph_editor.notebook import NotebookInfo, inspect_notebook
+from graph_editor.notebook import NotebookInfo, inspect_cached
 from graph_editor.notebook_checks import node_findings
 from graph_editor.pipeline import Pipeline
 from graph_editor.settings_rules import settings_issues
 from graph_editor.types import can_feed, type_of_value, value_fits
 
-__all__ = ["PRESETS", "Issue", "Severity", "cron_problem", "has_errors", "validate"]
-
-
-class _InspectionCache:
-    """Inspection results keyed by (path, mtime, size): re-read only what changed on disk."""
-
-    def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], NotebookInfo | NotebookError]] = {}
-
-    def get(self, path: Path) -> NotebookInfo | NotebookError:
-        try:
-            st = path.stat()
-        except OSError:
-            return NotebookError(path, "file not found")
-        stamp = (st.st_mtime_ns, st.st_size)
-        cached = self._entries.get(path)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        try:
-            result: NotebookInfo | NotebookError = inspect_notebook(path)
-        except NotebookError as exc:
-            result = exc
-        self._entries[path] = (stamp, result)
-        return result
-
-
-_CACHE = _InspectionCache()
-
-
-def inspect_cached(path: Path) -> NotebookInfo | NotebookError:
-    """Inspection through the shared cache (used by validation and port refresh)."""
-    return _CACHE.get(path)
+__all__ = [
+    "PRESETS",
+    "Issue",
+    "Severity",
+    "cron_problem",
+    "has_errors",
+    "inspect_cached",
+    "validate",
+]
 
 
 class _Checker:
@@ -147,7 +122,7 @@ class _Checker:
             return
         result = self._by_source.get(node.source)
         if result is None:
-            result = self._by_source[node.source] = _CACHE.get(self.p.source_path(node))
+            result = self._by_source[node.source] = inspect_cached(self.p.source_path(node))
         if isinstance(result, NotebookError):
             self.error(
                 "unreadable-source", f"{node.source}: {result.problem}", node, field="source"

@@ -6,10 +6,9 @@ import json
 from dataclasses import dataclass
 
 from graph_editor.nodes import Node, Port
-from graph_editor.notebook import NotebookInfo
+from graph_editor.notebook import NotebookInfo, inspect_cached
 from graph_editor.pipeline import Pipeline
 from graph_editor.qt.style import BROKEN_COLOR, ORDER_COLOR, PORT_COLORS
-from graph_editor.validation import inspect_cached
 
 ORDER_IN = "(after)"
 ORDER_OUT = "(then)"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph_editor.backends import Backend
 from graph_editor.nodes import SecretRef, SecretSource
+from tests.graph_editor.test_backend_rules import CASES
 
 
 def _problems(window) -> list[str]:
@@ -56,3 +59,26 @@ def test_after_a_deploy_the_problems_panel_checks_the_profiles_backend(window, q
     assert window.validator.backend == Backend.WORKER
     qtbot.waitUntil(lambda: any("cannot read" in t for t in _problems(window)), timeout=5000)
     dialog.close()
+
+
+def _rows(window) -> list[tuple[str, str]]:
+    """(node column, tooltip) of every row of the Problems panel."""
+    panel = window.issues
+    return [
+        (panel.topLevelItem(i).text(1), panel.topLevelItem(i).toolTip(2))
+        for i in range(panel.topLevelItemCount())
+    ]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_pipeline_export_used_to_refuse_shows_its_problem_in_the_window(window, case):
+    """The four pipelines that passed validation and then failed in export: the Problems panel
+    names each one, with its code and node, before the user tries to export."""
+    change, backend, code, node_name, _field, _words = CASES[case]
+    change(window.document.pipeline)
+    window.validator.set_backend(Backend(backend))
+    window.validate_now()
+    found = [(node, tip) for node, tip in _rows(window) if code in tip]
+    assert found, _rows(window)
+    assert found[0][0] == (node_name or "pipeline")  # settings problems sit on the pipeline
+    assert "No problems" not in window.statusBar().currentMessage()
