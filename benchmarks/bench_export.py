@@ -70,7 +70,7 @@ def handwritten(pipeline: Pipeline) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--venv", default=str(Path.home() / ".cache/stitchboard-ci/airflow-venv"))
+    parser.add_argument("--venv", default=str(Path.home() / ".cache/stitchboard/airflow-venv"))
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

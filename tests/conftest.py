@@ -45,9 +45,12 @@ def example_copy(tmp_path: Path) -> Path:
 
 
 # The real HOME, read before any fixture isolates the user folders.
+# The same venv as ``airflow-local`` uses (app.deploy.local.default_venv): one, not two.
 AIRFLOW_VENV = Path(
     os.environ.get("STITCHBOARD_AIRFLOW_VENV")
-    or Path.home() / ".cache" / "stitchboard-ci" / "airflow-venv"
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "stitchboard"
+    / "airflow-venv"
 )
 
 

@@ -32,6 +32,12 @@ VENV_PACKAGES = (
     "papermill",
     "ipykernel",
     "numpy",
+    "pandas",
+    "pyarrow",
+    "fsspec",
+    "s3fs",
+    "scikit-learn",
+    "jupytext",
 )
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
 # The components ``airflow standalone`` would start, started here instead because standalone
@@ -65,6 +71,15 @@ with DAG(dag_id="stitchboard_parse_anchor", schedule=None, tags=["stitchboard"],
 
 class LocalAirflowError(DeployError):
     """The local Airflow cannot be set up, started or stopped."""
+
+
+def default_venv() -> Path:
+    """The one Airflow venv that ``airflow-local`` and the test suite share
+    (``STITCHBOARD_AIRFLOW_VENV`` points at an existing one instead)."""
+    given = os.environ.get("STITCHBOARD_AIRFLOW_VENV")
+    if given:
+        return Path(given)
+    return Path(platformdirs.user_cache_dir("stitchboard", appauthor=False)) / "airflow-venv"
 
 
 def data_dir() -> Path:
@@ -107,8 +122,7 @@ class LocalAirflow:
     def __init__(self, home: Path | None = None, venv: Path | None = None) -> None:
         root = data_dir() / "airflow-local"
         self.home = Path(home) if home else root / "home"
-        env_venv = os.environ.get("STITCHBOARD_AIRFLOW_VENV")
-        self.venv = Path(venv) if venv else Path(env_venv) if env_venv else root / "venv"
+        self.venv = Path(venv) if venv else default_venv()
         self.extra_env: dict[str, str] = {}
 
     @property

@@ -10,9 +10,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 NO_DISPLAY = (
-    "no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; "
-    "use the CLI instead (stitchboard --help), or set QT_QPA_PLATFORM=offscreen"
+    "no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; start it "
+    "on a virtual one (xvfb-run -a stitchboard FILE), or work headless "
+    "(stitchboard validate|dry-run|export|render, see stitchboard --help)"
 )
+# Platforms on which the editor would run but no one could see it (and it would never exit).
+INVISIBLE_PLATFORMS = ("offscreen", "minimal", "vnc")
+
+
+def invisible_platform_message() -> str:
+    """Why ``stitchboard FILE`` refuses QT_QPA_PLATFORM=offscreen (empty when it is fine)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if platform not in INVISIBLE_PLATFORMS or os.environ.get("STITCHBOARD_INVISIBLE_EDITOR"):
+        return ""
+    return (
+        f"QT_QPA_PLATFORM={platform} would start an editor no one can see, that never exits; "
+        "unset it (a real display), use xvfb-run -a stitchboard FILE (a virtual one), or "
+        "stitchboard render FILE -o OUT.png to draw the pipeline"
+    )
 
 
 def has_display() -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 import time
@@ -26,11 +27,40 @@ LATEST_DIR = "latest"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
+# The examples that ship with Stitchboard (in the source tree or the installed package).
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
 def runs_root(pipeline: Pipeline) -> Path:
-    """``<folder>/<stem>.runs`` next to the pipeline file (or in the cwd for unsaved ones)."""
-    if pipeline.path is not None:
-        return pipeline.path.parent / f"{pipeline.path.stem}.runs"
-    return Path.cwd() / "pipeline.runs"
+    """``<folder>/<stem>.runs`` next to the pipeline file.
+
+    A pipeline with no file, one that Stitchboard ships (its examples: their runs would land in
+    the source tree or the installed package, and a copy of the example would then carry them
+    along and only ever report ``cached``), or one in a folder the user cannot write, keeps its
+    runs in the user's cache folder instead, one folder per pipeline file.
+    """
+    path = pipeline.path
+    if path is None:
+        return _cache_runs("unsaved", Path.cwd() / "unsaved")
+    if not _is_bundled(path) and os.access(path.parent, os.W_OK):
+        return path.parent / f"{path.stem}.runs"
+    return _cache_runs(path.stem, path)
+
+
+def _is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(EXAMPLES)
+    except (OSError, RuntimeError):
+        return False
+
+
+def _cache_runs(stem: str, key: Path) -> Path:
+    import platformdirs
+
+    digest = hashlib.sha256(str(key.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", stem)[:60] or "pipeline"
+    root = Path(platformdirs.user_cache_dir("stitchboard", appauthor=False)) / "runs"
+    return root / f"{safe}-{digest[:12]}.runs"
 
 
 def _file_name(name: str) -> str:

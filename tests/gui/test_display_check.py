@@ -55,3 +55,37 @@ def test_the_library_check_is_skipped_when_qt_will_not_use_x11(monkeypatch):
     assert not platform_is_xcb()
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     assert platform_is_xcb()
+
+
+def _plain_gui(env_changes: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "DISPLAY")
+    }
+    env.update(env_changes)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "gui"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_no_display_suggests_a_virtual_screen_not_an_invisible_editor():
+    done = _plain_gui({})
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "xvfb-run" in lines[0]
+    assert "QT_QPA_PLATFORM=offscreen" not in lines[0]
+
+
+def test_an_offscreen_editor_is_refused_in_one_line_instead_of_hanging():
+    """Following the old advice (QT_QPA_PLATFORM=offscreen) started an invisible editor that
+    never exited; now it is one line, exit 2, at once (the timeout catches a hang)."""
+    done = _plain_gui({"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no one can see" in lines[0] and "xvfb-run" in lines[0]

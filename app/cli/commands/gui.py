@@ -30,11 +30,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from app.gui.launch import (
         NO_DISPLAY,
         has_display,
+        invisible_platform_message,
         missing_display_packages,
         missing_libraries_message,
         platform_is_xcb,
     )
 
+    invisible = invisible_platform_message()
+    if invisible:
+        raise CliError(invisible, 2)
     if not has_display():
         raise CliError(NO_DISPLAY, 2)
     missing = missing_display_packages() if platform_is_xcb() else []
