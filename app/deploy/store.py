@@ -49,6 +49,7 @@ def probe_store(url: str) -> str:
         fs, root = fsspec.core.url_to_fs(url)
         folder = f"{root.rstrip('/')}/{PROBE_FOLDER}"
         path = f"{folder}/{uuid.uuid4().hex}"
+        fs.makedirs(folder, exist_ok=True)  # a folder store (or a fresh PVC) starts empty
         fs.pipe_file(path, b"stitchboard probe\n")
         listed = [p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(folder, detail=False)]
         fs.rm_file(path)

@@ -67,3 +67,54 @@ def test_every_existing_notebook_exports_a_dag_airflow_loads(loaded: dict[str, A
             expected = "KubernetesPodOperator" if backend == "kubernetes" else "PythonOperator"
             assert task["type"] == expected, folder
             assert "nvidia.com/gpu" not in json.dumps(task.get("resources")), folder
+
+
+RUNNABLE = [
+    "papermill_simple",
+    "papermill_result",
+    "no_kernelspec",
+    "jupytext_percent",
+    "ploomber",
+    "kale",
+]
+
+
+@pytest.mark.slow
+def test_existing_notebooks_run_on_airflow_with_the_dry_runs_values(
+    local_profile: Any, tmp_path: Path
+) -> None:
+    """One worker-backend DAG with a node per kind of existing notebook (papermill's, a VS Code
+    notebook without kernelspec, a jupytext script, Ploomber's, Kale's) deployed to the test
+    Airflow and run there: every task succeeds with the outputs the dry-run gave."""
+    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.events import RunFinished, RunState
+    from app.runner import DryRun, RunOptions
+    from graph_editor import fileformat
+    from tests.app.test_existing_notebooks import EXPECTED
+
+    sources = [CASES[case](tmp_path) for case in RUNNABLE]
+    pipeline = chain(sources, tmp_path / "existing.stitch")
+    for edge in list(pipeline.edges):  # independent nodes: each kind on its own
+        pipeline.remove_edge(edge)
+    for case, node in zip(RUNNABLE, pipeline.nodes, strict=True):
+        if case in VALUES:
+            pipeline.update_node(node.id, values=VALUES[case])
+    # One retry 5 s later: a kernel start can time out on a loaded 2-core CI machine.
+    pipeline.update_settings(
+        dag_id="existing_notebooks", schedule="", default_retries=1, retry_delay_seconds=5
+    )
+    fileformat.save(pipeline, tmp_path / "existing.stitch")
+    events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
+    finished = next(e for e in reversed(events) if isinstance(e, RunFinished))
+    assert finished.state == RunState.SUCCEEDED, (
+        finished.summary,
+        [getattr(e, "text", "") for e in events][-30:],
+    )
+    run = finished.summary["run"]
+    assert set(run["tasks"].values()) == {"succeeded"}, run
+    local = list(DryRun(pipeline, RunOptions(use_cache=False)).events())[-1]
+    api = AirflowApi(local_profile)
+    for case, node in zip(RUNNABLE, pipeline.nodes, strict=True):
+        remote = api.xcom("existing_notebooks", run["run_id"], node.name)
+        dry = next(n for n in local.summary["nodes"] if n["name"] == node.name)
+        assert dry["state"] == "succeeded" and remote == dry["outputs"] == EXPECTED[case][1], case
