@@ -18,6 +18,7 @@ from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.sources import read_source_text
 from graph_editor.types import ARTIFACT_TYPES
 
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
@@ -54,7 +55,7 @@ def packed_size(pipeline: Pipeline, node: Node) -> int:
     """Bytes the node's notebook or script takes packed (zlib + base64) as the DAG ships it;
     0 when it cannot be read (the file rules report that)."""
     try:
-        text = pipeline.source_path(node).read_text(encoding="utf-8")
+        text = read_source_text(pipeline.source_path(node))
         if not node.is_script:
             nb = json.loads(text)
             for cell in nb.get("cells", []):

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from graph_editor.issues import Issue, error, warning
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.sources import read_source_text
 
 _EXTENSIONS = re.compile(
     r"\.(csv|tsv|parquet|pq|json|jsonl|txt|pkl|pickle|npy|npz|xlsx?|ya?ml|h5|hdf5|joblib|"
@@ -66,7 +67,7 @@ def relative_paths(code: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=256)
 def _code_of(path: Path, stamp: tuple[int, int]) -> str:
-    text = path.read_text(encoding="utf-8")
+    text = read_source_text(path)  # regular files only, size-capped (a FIFO would hang)
     if path.suffix != ".ipynb":
         return text
     cells = json.loads(text).get("cells", [])
