@@ -70,13 +70,19 @@ def test_f5_on_the_start_page_asks_for_a_pipeline_and_writes_nothing(
     assert list(tmp_path.iterdir()) == []  # no pipeline.runs/ in the current folder
 
 
-def _make_a_cell_fail(notebook: Path) -> str:
+def _make_a_cell_fail(notebook: Path) -> tuple[str, int]:
+    """Make the first untagged code cell raise; returns its source and its number as the user
+    counts cells in their notebook (1-based, every cell)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code" and not c["metadata"].get("tags")]
+    index = next(
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and not c["metadata"].get("tags")
+    )
     failing = 'print("fitting the model now")\nraise ValueError("labels must be 0 or 1")\n'
-    code[0]["source"] = failing
+    nb["cells"][index]["source"] = failing
     notebook.write_text(json.dumps(nb), encoding="utf-8")
-    return failing
+    return failing, index + 1
 
 
 @pytest.mark.slow
@@ -86,7 +92,7 @@ def test_a_failed_node_opens_its_error_traceback_and_cell_in_the_window(
     pytest.importorskip("app.runner")
     from PySide6 import QtGui
 
-    failing = _make_a_cell_fail(example_copy.parent / "train_logreg.ipynb")
+    failing, cell = _make_a_cell_fail(example_copy.parent / "train_logreg.ipynb")
     opened: list[object] = []
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", staticmethod(opened.append))
     node = window.document.pipeline.node_by_name("train_logreg")
@@ -105,7 +111,7 @@ def test_a_failed_node_opens_its_error_traceback_and_cell_in_the_window(
     qtbot.waitUntil(panel.isVisible)
     assert not opened  # nothing was handed to xdg-open
     assert (
-        "in cell 2: ValueError: labels must be 0 or 1" in panel.title.text()
+        f"in cell {cell}: ValueError: labels must be 0 or 1" in panel.title.text()
     )  # as the user counts
     assert panel.cell.toPlainText() == failing
     assert "labels must be 0 or 1" in panel.traceback.toPlainText()
