@@ -61,3 +61,26 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
     def delete_password(self, service: str, username: str) -> None:
         if self.store.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
+
+
+def outputs_by_content(outputs: dict, tmp: Path) -> dict:
+    """A node's outputs as a user sees them: values as they are, artifacts loaded (tables as
+    their data, other objects by type), so two runs compare by what they produced, not by
+    where each stored it."""
+    import sys
+
+    runtime_dir = Path(__file__).resolve().parents[1] / "resources" / "runtime"
+    if str(runtime_dir) not in sys.path:
+        sys.path.insert(0, str(runtime_dir))
+    import stitchboard_artifacts as artifacts
+
+    seen: dict = {}
+    for name, value in outputs.items():
+        if not artifacts.is_ref(value):
+            seen[name] = value
+            continue
+        ref = artifacts.ref_from_json(value)
+        loaded = artifacts.load_input(ref, local_dir=tmp / "loaded" / name)
+        data = loaded.to_dict("split") if hasattr(loaded, "to_dict") else ref.python_type
+        seen[name] = {"artifact": ref.type, "data": data}
+    return seen

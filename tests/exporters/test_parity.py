@@ -18,6 +18,7 @@ import pytest
 
 from exporters.airflow import export_pipeline
 from tests.exporters.helpers import example, run_module
+from tests.helpers import outputs_by_content
 
 pytestmark = pytest.mark.slow
 RUNTIME = Path(__file__).resolve().parents[2] / "resources" / "runtime"
@@ -57,26 +58,6 @@ def _local(pipeline, name: str, inputs: dict, tmp: Path) -> dict:
     )
 
 
-def _comparable(outputs: dict, tmp: Path) -> dict:
-    """Outputs as a user sees them: values as they are, artifacts loaded (frames as data,
-    other objects by their type), so two runs compare by content, not by where they stored."""
-    sys.path.insert(0, str(RUNTIME))
-    import stitchboard_artifacts as artifacts
-
-    seen: dict[str, Any] = {}
-    for name, value in outputs.items():
-        if not artifacts.is_ref(value):
-            seen[name] = value
-            continue
-        ref = artifacts.ref_from_json(value)
-        loaded = artifacts.load_input(ref, local_dir=tmp / "loaded" / name)
-        if hasattr(loaded, "to_dict"):
-            seen[name] = (ref.type, loaded.to_dict("split"))
-        else:
-            seen[name] = (ref.type, ref.python_type)
-    return seen
-
-
 def test_worker_run_node_matches_local_runtime(airflow_venv: Path, tmp_path: Path) -> None:
     """The example hands DataFrames and a fitted model on: the worker tasks share a folder
     store (as workers share a volume), and their outputs equal the local runtime's."""
@@ -107,9 +88,13 @@ def test_worker_run_node_matches_local_runtime(airflow_venv: Path, tmp_path: Pat
         {"train": local_prep["train"], "test": local_prep["test"]},
         tmp_path,
     )
-    assert _comparable(remote["prepare_data"], tmp_path) == _comparable(local_prep, tmp_path)
-    assert _comparable(remote["train_logreg"], tmp_path) == _comparable(local_logreg, tmp_path)
-    assert _comparable(remote["prepare_data"], tmp_path)["train"][0] == "dataframe"
+    assert outputs_by_content(remote["prepare_data"], tmp_path) == outputs_by_content(
+        local_prep, tmp_path
+    )
+    assert outputs_by_content(remote["train_logreg"], tmp_path) == outputs_by_content(
+        local_logreg, tmp_path
+    )
+    assert outputs_by_content(remote["prepare_data"], tmp_path)["train"]["artifact"] == "dataframe"
 
 
 def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
@@ -139,12 +124,12 @@ def test_pod_bootstrap_matches_local_runtime(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     # DataFrames leave as artifact refs: compare what they hold, not where they were stored.
-    pod_outputs = _comparable(json.loads(result.read_text()), tmp_path)
-    local_outputs = _comparable(
+    pod_outputs = outputs_by_content(json.loads(result.read_text()), tmp_path)
+    local_outputs = outputs_by_content(
         _local(pipeline, "prepare_data", {"n_rows": 60}, tmp_path), tmp_path
     )
     assert pod_outputs == local_outputs
-    assert pod_outputs["train"][0] == "dataframe"
+    assert pod_outputs["train"]["artifact"] == "dataframe"
 
 
 # -- through an artifact store, on a real Airflow (worker backend) ----------------------------
