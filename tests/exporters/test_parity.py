@@ -7,6 +7,7 @@ for by a local ``python3 -c POD_BOOTSTRAP`` with the env and arguments Airflow r
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -235,6 +236,8 @@ def test_worker_dag_hands_data_through_the_s3_store_like_the_dry_run(
 
     bucket = make_bucket(s3_endpoint)
     pipeline = _store_pipeline(tmp_path / "src", f"s3://{bucket}/art", frames)
+    # The local profile's own folder store would win at deploy: this run uses the pipeline's.
+    local_profile = dataclasses.replace(local_profile, artifact_store="")
     _create_connection(local_profile, s3_endpoint)
     # the laptop's own access to the store, for deploy's probe (the worker uses the connection)
     os.environ.update(
