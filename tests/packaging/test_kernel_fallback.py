@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -34,7 +35,11 @@ def test_fallback_kernel_command_is_not_rewritten_to_the_running_executable(tmp_
 
 
 @pytest.mark.slow
-def test_fallback_kernelspec_starts_a_real_kernel(tmp_path: Path) -> None:
+def test_fallback_kernelspec_starts_a_real_kernel(tmp_path: Path, monkeypatch) -> None:
+    # The fallback runs whatever `python3` is first on PATH; here, the test's own Python (in a
+    # venv that is .venv/bin/python3, which has ipykernel), as a user's PATH would give it.
+    bin_dir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", bin_dir + os.pathsep + os.environ.get("PATH", ""))
     if not shutil.which("python3"):
         pytest.skip("no python3 on PATH")
     km = manager(tmp_path)
