@@ -6,16 +6,15 @@ it fits; otherwise its brackets are exploded one item per line with a trailing c
 
 from __future__ import annotations
 
-import keyword
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph_editor import names
+
 LINE_LENGTH = 88
 INDENT = "    "
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -65,8 +64,8 @@ def py_str(text: str) -> str:
     return quote + "".join(out) + quote
 
 
-def is_identifier(name: str) -> bool:
-    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)
+# One name rule for the whole product (whole-string match: "x\n" is not a name).
+is_identifier = names.is_identifier
 
 
 @dataclass
