@@ -49,7 +49,9 @@ def probe_store(url: str) -> str:
         fs, root = fsspec.core.url_to_fs(url)
         folder = f"{root.rstrip('/')}/{PROBE_FOLDER}"
         path = f"{folder}/{uuid.uuid4().hex}"
-        fs.makedirs(folder, exist_ok=True)  # a folder store (or a fresh PVC) starts empty
+        protocols = (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
+        if "file" in protocols:  # a folder store (or a fresh PVC) starts empty; an object
+            fs.makedirs(folder, exist_ok=True)  # store's makedirs would create a missing bucket
         fs.pipe_file(path, b"stitchboard probe\n")
         listed = [p.rstrip("/").rsplit("/", 1)[-1] for p in fs.ls(folder, detail=False)]
         fs.rm_file(path)

@@ -221,6 +221,7 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
     import base64
     import json
     import os
+    import sys
     import tempfile
     import zlib
 
@@ -229,34 +230,45 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
     def upstream(task_id: str, output: str) -> Any:
         return ti.xcom_pull(task_ids=task_id)[output]
 
-    with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
-        for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
-            text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
-            with open(os.path.join(work, name), "wb") as handle:
-                handle.write(text)
-        path = os.path.join(work, "stitchboard_runtime.py")
-        runtime = load_module("stitchboard_runtime", path)
-        artifacts = None
-        if "stitchboard_artifacts.py" in SHIPPED:
-            path = os.path.join(work, "stitchboard_artifacts.py")
-            artifacts = load_module("stitchboard_artifacts", path)
-        spec = runtime.NodeSpec.from_json(node)
-        given = runtime.resolve_inputs(spec, context["params"], upstream)
-        os.environ.update(spec.env)
-        for env, (conn_id, part) in spec.connections.items():
-            os.environ[env] = connection_value(conn_id, part)
-        where = None
-        if STORE and artifacts is not None:
-            options = store_options(STORE.get("connection", ""))
-            if options:  # the kernel reads the store with the same options
-                os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
-            run = (ti.dag_id, ti.run_id, ti.task_id)
-            where = artifacts.Where(STORE["url"], run, options or None)
-        source = os.path.join(work, spec.source)
-        ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
-        files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
-        values = given.values
-        return run_stored(runtime, artifacts, spec, source, values, work, where, files)
+    # The shipped modules live in a folder that is gone after the task: unregister them then.
+    shipped = ("stitchboard_runtime", "stitchboard_artifacts")
+    saved = {name: sys.modules.get(name) for name in shipped}
+    try:
+        with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
+            for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
+                text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
+                with open(os.path.join(work, name), "wb") as handle:
+                    handle.write(text)
+            path = os.path.join(work, "stitchboard_runtime.py")
+            runtime = load_module("stitchboard_runtime", path)
+            artifacts = None
+            if "stitchboard_artifacts.py" in SHIPPED:
+                path = os.path.join(work, "stitchboard_artifacts.py")
+                artifacts = load_module("stitchboard_artifacts", path)
+            spec = runtime.NodeSpec.from_json(node)
+            given = runtime.resolve_inputs(spec, context["params"], upstream)
+            os.environ.update(spec.env)
+            for env, (conn_id, part) in spec.connections.items():
+                os.environ[env] = connection_value(conn_id, part)
+            where = None
+            if STORE and artifacts is not None:
+                options = store_options(STORE.get("connection", ""))
+                if options:  # the kernel reads the store with the same options
+                    os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
+                run = (ti.dag_id, ti.run_id, ti.task_id)
+                where = artifacts.Where(STORE["url"], run, options or None)
+            source = os.path.join(work, spec.source)
+            ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
+            files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
+            values = given.values
+            args = (spec, source, values, work, where, files)
+            return run_stored(runtime, artifacts, *args)
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
 
 
 def job_state(kind: str, status: dict[str, Any]) -> str:

@@ -20,7 +20,7 @@ from kubernetes.client import models as k8s
 SHIPPED = {
     "stitchboard_runtime.py": "6e6766c46b7faf3a",
     "stitchboard_artifacts.py": "2510a84cfd13823a",
-    "stitchboard_task.py": "6d4dc25a0248559f",
+    "stitchboard_task.py": "7ad49846184b406b",
 }
 STORE = {}
 
@@ -244,10 +244,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -547,10 +547,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "6d4dc25a0248559f", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_6d4dc25a0248559f": "{{ stitchboard_content('6d4dc25a0248559f') }}",
+            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -579,7 +579,7 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # 6e6766c46b7faf3a: stitchboard_runtime.py
 # 2510a84cfd13823a: stitchboard_artifacts.py
-# 6d4dc25a0248559f: stitchboard_task.py
+# 7ad49846184b406b: stitchboard_task.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -925,98 +925,101 @@ CONTENT = {
         "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
         "AV0BMqs="
     ),
-    "6d4dc25a0248559f": (
-        "eNqtO/tv20aav+uvGHAPMJnKbHLtFYVyKuAm7jbdbhzExnYXOoGmpZHFmCIJDmVH59X/ft9rHqRk"
-        "Nz00QGtyOPPNN9/7MYqi6E291Kpb551qt5VRdaXySp0V7aqsH9RD3d7pVtWtKmBcNfVyDE9lUekl"
-        "/O1qpe91u1P6c1O3HYy9Pfur2tTLbanT0ehqre2XVi3qptAGNtJGq9W2WnRFXZkTZeptu9AMDD4G"
-        "EFR8fW2Xm69zxuhr3j1tdtfXySivluqhLToAfH0NyGU3dd2Zrs2b62uV026q0587Rp0P+FB0a5y9"
-        "69Z19Y06XVxfp+qSNt+pO60bBZjkaqUfRi1gYSaq2CASBnA0BdHKH0DF+GYWa40YtydGNXkLB6xX"
-        "AAKPYrp8ZxR8z5vkNRC33Kkq32gzGpx1qVdwLINnfnPx/ur8/dX19RjQvPz53YcP52/l5eri4zk+"
-        "higYtdatTl6PSgJAnLwp88UdHcYoeP3+eyB/ud1U5rWqavVLUX3KYcey2BRI21R91KYu74vqFrCu"
-        "QB5O8LDNFs4MFAYyVBV+KzpVME3NumgaTQTtig1O/1TfIO6mK7rF+qbO22UmH4FPr4dsZ0KsNMwd"
-        "PSDCALrSegmofKiXRt3qDpbAZkKdrq5VfLODU1Sdrjo42W6syuKOmSEbIa70nrddscoX3ajMd7pN"
-        "Jkdkw+/PMgmQlwxgkZclShMAzYoqg4UgH6MoikajVVtvVJattt221VkmcgGrqrrL6VwyB4hdaj5p"
-        "mt8s7MR3QOy8q1ue1O0aIip/O6t2o9Ff1NVxqSDyERXVfV5uNfNcGd3ew6Sihc1Azg3wCwSvJxzp"
-        "SMRpAvMW3QwIMAahbOdqqh73Sv3F8XJVwIZAWHX6g/rfsrg5XdSbptXGaND5m9zo77491RXSaUk6"
-        "NRLRfBIwAWT70OXmjhmsYuHW2LFJEZvGxPAEdwckRiTqT4IOuQxf6lZP1GO0bctootI0HasIJKVi"
-        "FvDQfoxGTG+abgcUeXue/XTx69vzjwAxygKh/RrPF+EWD0RhsHok77iFGBErNQVQm6SmL5ejf765"
-        "+Ht2/v4fCPry6t3Vm59/vDj7+Daj8Q9nVz8H4BmiWDAEWG87UrsYOJ9vy27C24PZWeRgXZLRaARf"
-        "VE+cYyIaGNDJSCmE/Y7tlJjr3PSsnfpw8Tb78eLi6vLq49kH9eHsX79enIF9mfDBWHqAc4bsFFp5"
-        "gfof4WGQ9yp+JBbjvElIgn2iWMId5VZ1uQQf0AOBXBDQZERRRtB+gmrpz3qx7bQCUiAQggQmDlk4"
-        "ZvsNVowgj3mnHuCf3v16nv034PHDa4EPyyu1Ru2uQRzRvvf122qNVQUSV3Fj6sdtUXbo/byak/mw"
-        "1K4Q2sA0AEjRazjOQi9JhdF2oi8SmYKdUwIhM1nFwpFPpq7C99qEb2bXe+1AtpEd4Riq8YgG0I+D"
-        "QNpJ6eZuic8xoLcqPk+jQAVOo4SWkGxPYdNUV/dFW1cpWOU4GrIwAmWLkrQFUSyaOPpaVq9A21Aw"
-        "xmRS4Mh4mLSs86WJPchZNBSqaJ6koA0bEydMYDrOirDxA8EZV8Y0ejHqfSIR4Q9p3egqprN8pQA7"
-        "+D85j6i9iRLUDRSLcgAa/zXgQUEUpjIhbXW+jBM3TZdmsMgteOp4JJeCwDxlUxpHuVkUReQBE+6E"
-        "NMBp8m6dfqqLKkYGjomioAbRwzPIC75kVGKUgBSMh5jymIUsvfnuWxyE/RnrJGEEQKZ4Twh1dNvF"
-        "L8ckOUlP7gIXj4rCpG81SH518DH1aiZHwC3y9vZ+9mqOfC3hoHYoUT+oV0RZFT3uI2vsBiAmivxB"
-        "k+9QmjJUKRrqW0Fw2B+3rGgY0KCG94zEexBdF9OCNa6NxAAFhj6g0bjV9fVrNs5km//5pt6kfFow"
-        "qMH2qO0cRbS6AjsHUgDH2W7AHLL9bopGY3SGwSFwEGMuijW2DeCt8401+wQ7Fg8PCuRcHGgpgK0W"
-        "GhykOxLFkWMX9QCZTtDUz5b5bVaA4Se6LecYvghFfse4PMVli4ZBkXMvT8120ZixgRkDRm0E7ZCx"
-        "9D0c4RIVFE1nhtjEX2AikG1gIlgghQcANFgZMkambSEaw1nyie2YpT3Yr8d9wiiitNnxGMUX6Cfi"
-        "xhzyggbxmlc7EX7eaCYL5zNeM2fYt8U9OCF//pZCbp1xnB0jdcZ9DElYDOM3dnjxmTh8mKr3dSUW"
-        "f/WspaZwKgpMKqABy2cvejvCIGw3i0CC0Kzj6xy2JjtqT+UNlaDgBCL9DUeetu6EwhzivG1TagwD"
-        "rdHhDJAM59Dg0dY8QfwKhSZTR46MBnxQ2TsPfcMTWYmx4RWxIaMIYnkYkBredyyYjZl3KeslW8Qx"
-        "H3/M+DBwcu4ii8vtpgEp5u0E8zK/xZ3LwnTE7pRGZC0YDE2IzWiU/w9meKk/x9HpKUgLRINg9L9S"
-        "r+ZkOP0g2isGTqZzNrcCAVM+g+X3Ezz7Zb80h3inWsYD0bEhbIJGyAqsi1+9g2coFNAwPL8BQNzk"
-        "4FmK1jhHBi9os2KeTMCjFNijPwNJsvpuetVu9TFPyAvQ7+FsdJyQOU2jbbc6/f4LHWFgDlpwEsG7"
-        "KO/LwNuIYIxEUfD4E9T4MY04MQnGkJ/hKwkOmw4aYNkJ8xmYOx+72CyYSoIVwCIJG65U/ybVFwsw"
-        "HpFN6k/p+UFO6wEvrg9Q+it+Bv3HEUcDnjm/R8cnLu835EYu8Txk+oQm1iJy9JYDIwA5/7iXmtMy"
-        "ozjXh9SixpKM2UCuTcB/ubx4z/gQOswSE2ADfrhAvxrgl7fsltmAphiEI6Ww8NNSXSCwF87RIhUw"
-        "x4DYHsJyPMdjq0uI6u/ROXfrCe6wJ/QBXxKDMBwAcBDoHvWnEDGBDHRHXerKZpOG2HXgOJxPQNkD"
-        "KHHf/ISGh2U2Xyx0Q+ZCtk1NcVvlmHzEQ2BJ6qMOZxnoaGQYBNTEptUDjiE7yLF6sUeq63LlQ+HP"
-        "kIViai72dsJE3+NGTH4EIh+DLdlcPe5/lxo9rX6aNGPGeUq0TiU9lASHx/hlrF68IJwd3ERSuTN3"
-        "eq8ld1X9YEhAJ0QIifOcGJJEyNbqprh1arUCgrOk4DIKQOSsPjdikQeS8KKjmY9XrcJksDHHh8kg"
-        "+WCJbmETci2oLYZsOW8UR9E4SWYv52h0XdBg/0l6ftQDR6xfkSQfvXWMfhgCUOhFKxjNMRx+kZcZ"
-        "mP4p7zJ2uE7tgwfKlJrhTljsIRCHjvs5XWEIoa6IFj9HfYF+SP47kNPe+QhYxvPtCRkYSZg/CfMK"
-        "FdSAinY5yEqM0IIoIz2Tp4965Rcyuo4EuCbtag6QE5QHgUzKg1/76RcuFk92PERiz2KPPKFwZIb+"
-        "4jkXcuWKQgNLCllkmVPC463q2FV/itYXtDB7MklqrSZWBaZY5827rvUhWIRJ8mX2t/N/cV3hGQ/Y"
-        "Y+iq3lbLgJU9DcK90AQFrKD5YwI50CTaLN02y7yTaaRGAIMCFswVAoLTbKF3mARJNQyX+ZwB/jqK"
-        "XlS6X3mNwSfqm7pGM7ZoC5A7H3uBN/LFWDpKvx7rqCpYScl3hoUGQc7XQzMS2xgHfHoDLqI7juiZ"
-        "qAl2NHxfyINDR5ljBq0526baGTVa4gqLv1b/SD0coiQh0tJJzfLOusw3Du5IilAV5il+mJghuPc4"
-        "gWP4Mdu2BSsKnklNpyqCkYj1BQ4WW5nDBXxwjkRdvUF0vKFSX49Oz6kIl5tocX4L5OLlctA/RDgJ"
-        "uM4ornrAgMYvolTEKPPNiuvFwGHjKgDk1KgGADF9AyYciVFiQFQtpWzR6lsUAbQuWNzIq52qsbga"
-        "bAEA2KNjTQNC+Mo20uyRsCILAQDgMQiEVhTXWYIN3brV1j+P8zbwQI7Ql5RGsqVGaxlqa8EKkNLy"
-        "btdowhTMRRwBhdHUmG962TGj7KMEOfvTRsjuUNa3RRWkQbzO2hNg19RPA03XC9iKh5rcGPBaSyuM"
-        "ApVw4HQWUM0M2ADkYFcDZ0KUZadZxF8QNVo6O7KMM8RFWWDBHo4A6QfPvZuTNb1j0oRSRPUALzxR"
-        "0sftLvFkILBHEOMP2d0DZHOGEOSRUItlstVEMJAZlSnJnmKhr09/UkgfUoMk/qhXvlUDxh77tnHN"
-        "GtZvaicT21/AjtuJNHNcH5qsgKjieb5Ys5W+rdEHYpFP+j9BP7KuMOXLeWJeonbvuHNBKQ8Zw1Zj"
-        "OgprMGKx+SVrMLb9YIohHTNrTGIoXaK+9JpyMbRymw116JcowWtsIAIL7sG4BW0F1ODq/miWElbL"
-        "rT5PBxaPCjUscUEXjdyx+GMIuNu6RtGRIvsCaQVSAvKVrQTCjPpxc4y2BbItHEiwiSDCvoEr0Af9"
-        "OefgicJSYi+chzuM2DB8Rbx4k6DkHwYEqPwrk1LdASuG3XoYBEAcXDSaIif6bvcelu2tz6C4lztG"
-        "MffDxK1iSnlQMwSmvJPecT8IyF3H+/qabbSKUetMh1Vl6uWBHckh5oJIwFBH1ftUm4jSH6z7b7ui"
-        "HHaMhKAYLU0HU1NkZUblWEQmw8gd+SYpBJGJs0+DzQEbc3E2T9UIFEsOmSgMb8OPtFIOd7Azj/Pe"
-        "FNQTFN+T4O/GRcX87s8i+6XYOLRs4D+9GEGW+UIPBrEx/u+gMgNS62wODBzwD4sqeGRuLlTc3pPb"
-        "MlS4OnJN4rXFI+j0Drn3R7uAz7f9ugKtLJ8DPEMRzf+UQndXpFhYzLDgbZebqTwk/bo3E8P2Ha80"
-        "opi3u7d0aaFud0+0IFHUqTA28knqoKM4eyE3EKwVGCvi5SziZBBtD7+LmY7mybyv51Ky/d0u2ROh"
-        "vW2b/Wm9u2fKloFxO5alH+nApM0u6Cvaysa0Z6uOrYtCXe8VPMOGg68kHWkU4dbIIntFZNAo/aJT"
-        "9ID16Rwi9ORp3KSD8/x+JwrFxs//otaN0zJp28yHLRupits6u0SE5D5hLOnJOQyAMEuwa5MUoKc4"
-        "W+uUj1Qs+rvM4O+cTcDR7E9AH/R0hlwmh96rFJvQtg+2///GFcGGLt6WqiSY1UqXlDGZ4F6Jt7Sg"
-        "XC54HGpUQA8vVIjN2V/Ps4sPV+8u3l9iu2M+6N6EUUu/bxaDBbRtVnjkTis9WiPYtwtPtMr6cRJA"
-        "GTviSZkuENo/0iXDfyB9yAK6lxkmvSilzAXENUKT5CpF1pYDV+KE0uI44M3v9d5mT/iFhJtFKMCw"
-        "dO4BSql02muwHSkHf3mn7rkeHbv9T/UNgKNkrKis08OBrTmaXYS1kBOzXSwg5tLLk7E6WeUAd3mC"
-        "VDo5UegjylLJXUm5AZWrq59+qW9wylsgBz7yVmmQNCMeVKeQKdEkKAYCoqRItIi4Bge4pNegQham"
-        "2dElImnMaou34SKHMk7/iVDGYUY+2hNM2iaot9VUD1gWVHFAsxNs7z6YiARkNh/c05HPPJtXwkw8"
-        "H7b3oslQ1QcrMDuX+ZcO9UMvKacNjvflcC0VngQqxAlDR7z/6eRHmsxPRI7P5apPFI9+w0QvR9h4"
-        "Aw5vwIqPkSqqXMZFmZr4SyRhB294lcQJGLsjzPKDe3qhn5Kg2oZXyG+OmuwE0ctYUny+5RCern+o"
-        "QWVWzIANLD14alEE0CejYVuhF7h+UcTpQgzCMTW6k3uUsUPjce+m9zoMciGiv6e18f1RuVgz6mmd"
-        "UEvYYwKrimOEj1ypmOBe+yALWZRbTPAyYH8M//3hXOQN7NJpf3V7aHPAEOZFR9wourEL4rGkJ9V5"
-        "qmWsC7xZit3xoKIsKcWibnbh+zo3a8wynslT/M2fXsmvaev7Yom3zhfVYpXebW/QtXfapOu6vjPB"
-        "gAX0NzfyM8x4MrE5ciOI/XiosfA8i5BMkVdU8XAsAKvo0fn2/dePzrnzs0iRvLS7rNpuALk904rU"
-        "Z6poD85qojmWIE6xBCEUS806/8//+g5dma0lJEm61p+Xxa02XZzMJq9e8mE2eVWsYIxO2uwgQdEN"
-        "PvAh7Ndo7o02RdZ415JOCdhkOAJKNrz4gSm0rO/FnZJZ4arZ5PTVMFuya/mB2wv9jzNaevqKrABi"
-        "wCk85MFoFV7YjG2sAkb4fG3SH3Zp295BaaiTN3uk06EfO7g/CkpGSg0fAxnAtcne3Yzh2+XezQ7r"
-        "jN6ryi3YMFL7oppVgLC9ZHMcaXuH1iKNG+6TPwaDr1YFQEJ0BVj/wmrAbDQ2lPpgL4EI5UzyIK/4"
-        "IlzCW64BRmFLat8LM7q8qHQrYpu5ARNbCQ2wcF9nkSsiz0S358dmQdxPk6zsfHXw0WmuaXKKr+22"
-        "oGIQNGO5DWXRzZAVt229bca2YNtbljfFP3gYZMU0ZdH5a9E2E6CWhU8wEdiUQXovyDCm8td/aMpt"
-        "m5dTNjP0HM39V4fo1D3xR0YAjSzs37epsf+WLsiZZAtwSeBv65tPkKfFN/VyN7UnRH8UdLvBDB4G"
-        "rFEU5JT0I4G6448Dk4L5tCnBsrFVa+qyzIzG2M1E82RwS4GrloQmdvr6OOJxp1wg6uE3RM0nAJ5l"
-        "GIKjR/D9Xh+5Bm0kAqNLKlzhIccRZ2HgNO7208f7fcSKBXLhzDC51azMb0ABQR4kYT8C7yt0PuNH"
-        "XHRCtpvWnMwBML7uPUUpQBQ6YOU9u3+VcSslxW5+5hi/pEvTPSoMhMJdvMC9MovL1D6MB1dkZHe8"
-        "Sws48GFmL+ep1ZTUmXy+zXH7BJqYxw/QzGB2H1X69YrH12sui757jeZHsCxWluFTF8/3Ra/NC6PV"
-        "R04pz9u2buODhAAY64TkBIUE2MGB9F4x0NcSNwH2k/+pHuHP7PTbly9fTub7qE/ig0wtuLQMy1J2"
-        "KglbDPotHwQD4EntHYgqL8tA04isS+DTgbIeUwSfuwQGlmyzDyntz9Nmg3jexZnn9Fsub7LpR44u"
-        "SvE/IXU31GOIOhd52+IPP4e3uJMwBQ5uZsilmsHNDBIDNPaatVN6kFQrc/en+BNadclMB6At2Hmv"
-        "gHlwvZxSFNyvLy+7QpfLIGHoc/MgeaFrvoyWc6dPHxdnJ333jMrljnYMFQqrByzFRcno/wDzHyIU"
+    "7ad49846184b406b": (
+        "eNq1O/tv20aav+uvGHAPMJnKbHLtFYVyWsBN3G26vTiIje0udAJNSyOLMU0SHMqOzqf//b7XPEhJ"
+        "Tnq3F6A1OZz55pvv/RhFUfSmXmrVrfNOtZvKqLpSeaXOinZV1o/qsW7vdKvqVhUwrpp6OYansqj0"
+        "Ev52tdIPut0q/bmp2w7G3p79Rd3Xy02p09Hoaq3tl1Yt6qbQBjbSRqvVplp0RV2ZE2XqTbvQDAw+"
+        "BhBUfH1tl5tvc8boW949bbbX18kor5bqsS06AHx9DchlN3Xdma7Nm+trldNuqtOfO0adD/hYdGuc"
+        "ve3WdfWdOl1cX6fqkjbfqjutGwWY5GqlH0ctYGEmqrhHJAzgaAqilT+AivHNLNYaMW5PjGryFg5Y"
+        "rwAEHsV0+dYo+J43yWsgbrlVVX6vzWhw1qVewbEMnvnNxfur8/dX19djQPPyl3cfPpy/lZeri4/n"
+        "+BiiYNRatzp5PSoJAHHypswXd3QYo+D1xx+B/OXmvjKvVVWrX4vqUw47lsV9gbRN1Udt6vKhqG4B"
+        "6wrk4QQP22zgzEBhIENV4beiUwXT1KyLptFE0K64x+mf6hvE3XRFt1jf1Hm7zOQj8On1kO1MiJWG"
+        "uaNHRBhAV1ovAZUP9dKoW93BEthMqNPVtYpvtnCKqtNVByfbjlVZ3DEzZCPEld7ztitW+aIblflW"
+        "t8nkgGz4/VkmAfKSASzyskRpAqBZUWWwEORjFEXRaLRq63uVZatNt2l1lolcwKqq7nI6l8wBYpea"
+        "T5rmNws78R0QO+/qlid124aIyt/Oqu1o9Cd1dVgqiHxERfWQlxvNPFdGtw8wqWhhM5BzA/wCwesJ"
+        "RzoScZrAvEU3AwKMQSjbuZqqp51Sf3K8XBWwIRBWnf5Z/VdZ3Jwu6vum1cZo0Pmb3Ogfvj/VFdJp"
+        "STo1EtE8CpgAsn3ocnPHDFaxcGvs2KSITWNieIK7AxIjEvWjoEMuw5e61RP1FG3aMpqoNE3HKgJJ"
+        "qZgFPLQboxHT9023BYq8Pc9+vvjt7flHgBhlgdB+i+eLcItHojBYPZJ33EKMiJWaAqhNUtOXy9Hf"
+        "31z8R3b+/m8I+vLq3dWbX366OPv4NqPxD2dXvwTgGaJYMARYbzpSuxg4n2/KbsLbg9lZ5GBdktFo"
+        "BF9UT5xjIhoY0MlIKYT9ju2UmOvc9Kyd+nDxNvvp4uLq8urj2Qf14ewfv12cgX2Z8MFYeoBzhuwU"
+        "WnmB+i/hYZD3Kn4iFuO8SUiCXaJYwh3lVnW5BB/QA4FcENBkRFFG0H6CaunPerHptAJSIBCCBCYO"
+        "WThm+w1WjCCPeace4J/f/Xae/Tvg8efXAh+WV2qN2l2DOKJ97+u31RqrCiSu4sbUT5ui7ND7eTUn"
+        "82GpXSG0gWkAkKLXcJyFXpIKo+1EXyQyBTunBEJmsoqFI59MXYXvtQnfzLb32oFsIzvCMVTjEQ2g"
+        "HweBtJPS+7slPseA3qr4PI0CFTiNElpCsj2FTVNdPRRtXaVgleNoyMIIlC1K0hZEsWji6FtZvQJt"
+        "Q8EYk0mBI+Nh0rLOlyb2IGfRUKiieZKCNtybOGEC03FWhI0fCM64MqbRi1HvE4kIf0jrRlcxneUb"
+        "BdjB/8l5RO1NlKBuoFiUA9D4rwEPCqIwlQlpq/NlnLhpujSDRW7BseORXAoC85RNaRzlZlEUkQdM"
+        "uBPSAKfJu3X6qS6qGBk4JoqCGkSPzyAv+JJRiVECUjAeYspjFrL05ofvcRD2Z6yThBEAmeI9IdTR"
+        "bRe/HJPkJD25C1w8KgqTvtUg+dXex9SrmRwBt8jb24fZqznytYSD2qFE/Vm9Isqq6GkXWWM3ADFR"
+        "5A+afIvSlKFK0VDfCoLD/rhhRcOABjW8ZyTeg+i6mBascW0kBigw9AGNxq2ur1+zcSbb/Pc39X3K"
+        "pwWDGmyP2s5RRKsrsHMgBXCczT2YQ7bfTdFojM4wOAQOYsxFscamAbx1fm/NPsGOxcODAjkXB1oK"
+        "YKuFBgfpjkRx5NhFPUCmEzT1s2V+mxVg+IluyzmGL0KRLxiXY1y2aBgUOfdybLaLxowNzBgwaiNo"
+        "h4yl7+EIl6igaDozxCb+ChOBbAMTwQIpPACgwcqQMTJtA9EYzpJPbMcs7cF+Pe0SRhGlzY7HKL5A"
+        "PxE35pAXNIjXvNqJ8PNGM1k4n/GaOcO+LR7ACfnztxRy64zj7BipM+5jSMJiGL+xw4vPxOHDVL2v"
+        "K7H4q2ctNYVTUWBSAQ1YPnvR2xEGYbtZBBKEZh1f57A12VF7Km+oBAUnEOnvOHLcuhMKc4jzNk2p"
+        "MQy0RoczQDKcQ4NHW/ME8SsUmkwdOTIa8EFl7zz0DU9kJcaGV8SGjCKI5X5AanjfsWA2Zt6lrJds"
+        "Ecd8/DHjw8DJuYssLjf3DUgxbyeYl/kt7lwWpiN2pzQia8FgaEJsRqP8fzDDS/05jk5PQVogGgSj"
+        "/416NSfD6QfRXjFwMp2zuRUImPIZLL+f4Nkv+6U5xDvVMh6Ijg1hEzRCVmBd/OodPEOhgIbh+Q0A"
+        "4n0OnqVojXNk8II2K+bJBDxKgT36M5Akq++mV+1GH/KEvAD9Hs5GxwmZ0zTadKvTH7/SEQbmoAUn"
+        "EbyL8r4MvI0IxkgUBY8/QY0f04gTk2AM+Rm+kuCw6aABlp0wn4G587GLzYKpJFgBLJKw4Ur136T6"
+        "YgHGI7JJ/Sk9P8hpPeDF9QFKf8XPoP844GjAM+cP6PjE5f2O3MglnodMn9DEWkSO3nJgBCDnH/dS"
+        "c1pmFOf6kFrUWJIx95BrE/BfLy/eMz6EDrPEBNiAHy7Qrwb45S27ZTagKQbhSCks/LRUFwjshXO0"
+        "SAXMMSC2h7Acz/HU6hKi+gd0zt16gjvsCH3Al8QgDAcAHAS6B/0pREwgA91Bl7qy2aQhdu05DucT"
+        "UPYAStw3P6HhYZnNFwvdkLmQbVNT3FY5Jh/xEFiS+qjDWQY6GhkGATWxafWAY8gOcqxe7JHqulz5"
+        "UPgzZKGYmou9nTDRd7gRkx+ByMdgSzZXT7svUqOn1cdJM2acp0TrVNJDSXB4jF/G6sULwtnBTSSV"
+        "O3On91pyV9WPhgR0QoSQOM+JIUmEbK1uilunVisgOEsKLqMARM7qcyMWeSAJLzqY+XjVKkwGG3N8"
+        "mAySD5boFjYh14LaYsiW80ZxFI2TZPZyjkbXBQ32n6TnBz1wxPoVSfLRW8fohyEAhV60gtEcw+EX"
+        "eZmB6Z/yLmOH69Q+eKBMqRnuhMUeArHvuJ/TFYYQ6opo8XPUF+j75L8DOe2dj4BlPN+ekIGRhPmT"
+        "MK9QQQ2oaJeDrMQILYgy0jN5+qhXfiGj60iAa9Ku5gA5QXkQyKQ8+LWffuFi8WSHQyT2LPbIEwpH"
+        "ZugvnnMhV64oNLCkkEWWOSU83qqOXfWnaH1BC7Mnk6TWamJVYIp13rzrWh+CRZgkX2Z/Pf8H1xWe"
+        "8YA9hq7qTbUMWNnTINwLTVDACpo/JpADTaLN0k2zzDuZRmoEMChgwVwhIDjNFnqHSZBUw3CZzxng"
+        "r6PoRaX7ldcYfKK+qWs0Y4u2ALnzsRd4I1+MpaP067GOqoKVlHxnWGgQ5Hw9NCOxjXHApzfgIrrD"
+        "iJ6JmmBHw/eFPDh0lDlm0JqzbaqdUaMlrrD4a/WP1MMhShIiLZ3ULO+sy3zj4I6kCFVhnuKHiRmC"
+        "e48TOIYfs01bsKLgmdR0qiIYiVhf4GCxlTlcwAfnSNTVG0THGyr19ej0nIpwuYkW57dALl4uB/1D"
+        "hJOA64ziqkcMaPwiSkWMMt+tuF4MHDauAkBOjWoAENM3YMKRGCUGRNVSyhatvkURQOuCxY282qoa"
+        "i6vBFgCAPTrWNCCEr2wjzR4JK7IQAAAeg0BoRXGdJdjQrVtt/edx3gYeyBH6ktJIttRoLUNtLVgB"
+        "UlrebRtNmIK5iCOgMJoa810vO2aUfZQgZz9uhOwOZX1bVEEaxOusPQF2Tf000HS9gK14qMmNAa+1"
+        "tMIoUAkHTmcB1cyADUAOdjVwJkRZdppF/AVRo6WzA8s4Q1yUBRbs4QiQfvDcuzlZ0zsmTShFVA/w"
+        "whMlfdzuEk8GAnsAMf6Q3T1CNmcIQR4JtVgmW00EA5lRmZLsKRb6+vQnhfQhNUjiT3rlWzVg7LFv"
+        "G9esYf2mdjKx/QXsuJ1IM8f1ockKiCqe54s1W+nbGn0gFvmk/xP0I+sKU76cJ+YlaveWOxeU8pAx"
+        "bDWmo7AGIxabX7IGY9sPphjSMbPGJIbSJepLrykXQyt3f08d+iVK8BobiMCCBzBuQVsBNbh6OJil"
+        "hNVyq8/TgcWjQg1LXNBFI3cs/hgC7rauUXSkyL5AWoGUgHxlK4Ewo37cHKNtgWwLBxJsIoiwb+AK"
+        "9EF/zjl4orCU2Avn4fYjNgxfES/eJCj5hwEBKv/KpFR3wIphtx4GARAHF42myIm+272HZXvrMyju"
+        "5Y5RzP0wcauYUu7VDIEp76R33A8Cctfxvr5mG61i1DrTYVWZenlgR3KIuSASMNRR9T7VJqL0B+v+"
+        "m64ohx0jIShGS9PB1BRZmVE5FpHJMHJHvkkKQWTi7NNgc8DGXJzNUzUCxZJDJgrD2/AjrZTD7e3M"
+        "47w3BfUExfck+LtxUTG/+7PIfik2Di0b+E8vRpBlvtCDQWyM/9urzIDUOpsDA3v8w6IKHpmbCxW3"
+        "9+S2DBWuDlyTeG3xCDq9Q+79v3YBuwKNLh8LHEURzf8pde+uSLHOmGH92y43U3lI+mVwvuJgCSN8"
+        "hSSEzVtuFbeTQtEtiRWm0i5GmoD9tTrhusMVWzsLdwre60BPghz9ocaGuFsDlpQyRVFhL3kulU5c"
+        "/oj4yn7s+7o2IA3LgG23XmlkRd5u39JdjbrdHum8ooZTPXCQnw+aqbMXcvnCGsCxIjGeRZwHo9nl"
+        "d/FQ0TyZ7/c4pWL9xSbhkczGdg33Wq//l/blF6q3Azt/qGBxgPFps436622hZ9oz3UeExps++88X"
+        "w6b75RQusB0QM0QD2WdvzhxoOn/VqXoA93kQInf0dF72D53vy806FK/+mq/qcDnrI92t+bCzFTQQ"
+        "bEtCgmeKNGAs2dMNGAQFkNzA5nSonhyb2BjmQIFnf7cZ/J2zmTyYMAv4/n2DYTcukASKhXpFdhO6"
+        "xQOo/G/DssHGLmWRwi54pkqXlHSa4GqOd1Zo02z8fUgjAxp5AUSszv5ynl18uHp38f4Su0bzQRMs"
+        "DP4GKoiGGryH7VjDIzet6dE6kH0bc6Tz2A87AdLYEVOqngMh/yONR/sPpBVZQ9ddw1oCSjVzB/GO"
+        "0My5Apz1icCtOKFqQzzg2ZfamrMjPpbdEaWysHR+oDyLUMP+5cCMUUsyfq6ovt/o3K/XP9dKfYGb"
+        "2EJelZdl4CW9Y5PIEJUWnfBhTQWptvPMEe0JfXZTNxK77vN+//7OF2JNDho/1TdwVkrli8rGSDiw"
+        "MQdz07CSdmI2iwVE7Hp5MlYnqxwIujxBYTg5Uehiy1LJTVu5P5erq59/rW9wylvgOD7yVmlQckE8"
+        "qMolU6JJUEoGRMmO0CISTjjAJb0G9dWwSBNdIpLGrDZ4lzJyKOP0nwllHGbkox3BpG2Cam1N1aRl"
+        "QfUqZGiwvfsAIReeazYf3PKSzzybV8JMPB82h6M9eRiswNqOzL90qO/zWU4bHO/r4VoqHAUqxAkT"
+        "D7w97ORHrigcyTueq3QcKT3+jsFyjrDx/iTenxbXKzV4ucqNMjXxV5DC/u/wIpITMPbSPiTec9+i"
+        "JmFQzIGnnSBmJ5YCEd+RCU/XP9Sgri+WzuYhHjw1uALonh22KdXLc74qQXFRGOGYGt3JLdzYofG0"
+        "c9N7/Sm5TtPf07q1/qhcyxr1tE6oJewxgfPAMcJHLuRMcK9dkMMuyg2mQhmwP4b//nAm+wZ26bS/"
+        "+D+0OeAB8qIjbhTd2OV8WBCW3g5VwtYF3kvGuxVBP0Iy0EXdbMP3dW7WmJQ+k+X6e2O9gnHT1g/F"
+        "En+zsKgWq/Ruc4NRTQfGfl3XdyYYsID+6kZ+gRlH8+AD98k4fAk1Fp5nEZIp8ooqjpwFYBU9uXBm"
+        "9+2Ti2f4WaRIXtptVm3uAbkd04rUZ6poD04OozkWsE6xgCUUS806/9d/+wH9rK1EJUm61p+Xxa02"
+        "XZzMJq9e8mHu86pYwRidtNlCfqcbfOBD2K/R3BttSj7wpi6dErDJcASUbHhtCJ2irO95cklOcdVs"
+        "cvpqkHC6tfzAzan+xxktPX1FVgAxcEk9WoUXNukdq4ARPuWd9Idd5rsblAZmT3Q69GN7t49ByUip"
+        "4WMgA7g22bl7VfzbBO9mh1Vq71XlDnUYmH5VxTNA2F7ROoy0vYFtkcYNd8kfg8EX8wIgIboCrB8u"
+        "BcxGY0NZIXaiiFDOJA+Ct6/CJbwjHWAUNjR3vTCjy4tKtyK2mRswsZXQAAv3dRa5FsRMdHt+aBak"
+        "OzTJys43ex+d5pomp1TCbgsqBrkBFmtRFt0MWXHb1ptmbMv9vWV5U/yNh0FWTFMWnb9UbxMfang5"
+        "hAnYlEF6L8gwpvLXf2jKTZuXUzYz9BzN/VeH6NQ98UdGAI0s7N+3qbH/li7ImWQLcEngb+ubT5Cm"
+        "xjf1cju1J0R/FNyV6BXNbMAaRcEtU/qJSd3xx4FJwTKDKcGysVVr6rLMjMbYzUTzYZ2Aa96EJvaJ"
+        "+zjicaecLPTwG6LmEwDPMgzB0SP42wI+cg2akARGl1T/w0OOI044wWnc7aZPD7uIFQvkwplhcqtZ"
+        "md+AAoI8SFZ0AN436HzGT7johGw3rTmZA2B83XmKUoAodMC+TfbwKuNGXIp3QTLH+CVdue9RYSAU"
+        "7toO7pVZXKb2YTy4YCW7401swIEPM3s5T62mpM7k812g2yNoYgljgGYGs/uo0m+fPL5ec1n03Ws0"
+        "P4BlsbIMn7p4vi96bV4YrT5yvnvetnUb7yUEwFgnJCcoJMAODqR3ioG+lrgJsJ/8Z/UEf2an3798"
+        "+XIy30V9Eu9lasGVd1iWslNJ2GLQL0EhGABPeiTxJrIugU97ynpIEXzuEhhYss0+pLQ/bpwN4nkX"
+        "Z57TLwG9yaafyLooxf8A2f2+IYaoc5G3Lf5sePgbgCRMgYN7PXIla3Cvh8QAjb1m7ZQONpUO3e07"
+        "/oRWXTLTAWgLdh5Kyf6PEyhFwf368rItdLkMEoY+N/eSF7okzmg5d3r8uDg76btnVC53tEOoUFg9"
+        "YCkuSkb/A8O1u7Y="
     ),
 }
