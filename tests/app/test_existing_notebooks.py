@@ -226,8 +226,12 @@ def test_a_jupytext_script_ships_as_a_notebook_in_both_backends(tmp_path: Path) 
 
 # -- 7 and 8: failures keep their cause; missing kernels are named ----------------------------
 def test_validate_warns_that_a_missing_kernel_makes_a_dry_run_impossible(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # This machine may have R's kernel (the R tests need it): here it has only Python's.
+    from graph_editor import notebook_checks
+
+    monkeypatch.setattr(notebook_checks, "installed_kernels", lambda: frozenset({"python3"}))
     nb = write_notebook(tmp_path / "r.ipynb", parameters="x <- 1", kernel="ir", language="R")
     pipeline = chain([nb], tmp_path / "p.stitch")
     fileformat.save(pipeline, tmp_path / "p.stitch")
@@ -333,10 +337,12 @@ def test_a_failure_line_is_whole_when_the_cli_writes_to_a_pipe(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_twenty_dry_runs_exit_without_an_ignored_exception(tmp_path: Path) -> None:
+def test_repeated_dry_runs_exit_without_an_ignored_exception(tmp_path: Path) -> None:
+    # The cause (event loops left open, 1 exit in 40) is counted on every run by the next test;
+    # these whole CLI runs check that nothing else prints at exit.
     nb = write_notebook(tmp_path / "one.ipynb", parameters="x = 1", outputs="y = x + 1")
     fileformat.save(chain([nb], tmp_path / "p.stitch"), tmp_path / "p.stitch")
-    for _ in range(20):
+    for _ in range(3):
         ran = cli("dry-run", "--no-cache", tmp_path / "p.stitch")
         assert ran.returncode == 0, ran.stderr
         assert "Exception ignored" not in ran.stderr
