@@ -168,7 +168,7 @@ class DryRun:
                 kernel = plan.source_info(self.pipeline, node)[1]
                 folder = workdir.work_dir(self.run_dir, node)
                 folder.mkdir(parents=True, exist_ok=True)  # a kernel starts in it ahead of need
-                demand.append(kernel_key(kernel, str(folder), node.env))
+                demand.append(kernel_key(kernel, str(folder), local.node_env(node)))
         return demand
 
     # -- the run ----------------------------------------------------------------------------
