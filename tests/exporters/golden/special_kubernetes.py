@@ -19,7 +19,7 @@ from kubernetes.client import models as k8s
 
 SHIPPED = {
     "stitchboard_runtime.py": "6e6766c46b7faf3a",
-    "stitchboard_artifacts.py": "2510a84cfd13823a",
+    "stitchboard_artifacts.py": "23c9db692987b973",
     "stitchboard_task.py": "7ad49846184b406b",
 }
 STORE = {}
@@ -244,9 +244,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
             "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
@@ -547,9 +547,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
             "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
@@ -578,7 +578,7 @@ with DAG(
 # 39a3b6f4f77cd480: echo.ipynb
 # be83e82e673c218e: feature_stats.py
 # 6e6766c46b7faf3a: stitchboard_runtime.py
-# 2510a84cfd13823a: stitchboard_artifacts.py
+# 23c9db692987b973: stitchboard_artifacts.py
 # 7ad49846184b406b: stitchboard_task.py
 CONTENT = {
     "39a3b6f4f77cd480": (
@@ -759,7 +759,7 @@ CONTENT = {
         "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
         "41huC+MMe4r3H4DlGwSD/wM08g19"
     ),
-    "2510a84cfd13823a": (
+    "23c9db692987b973": (
         "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
         "ip2Z7vqDRQL3ee5533MOgyA4bfJmdjkt02p+UKu0avJFOmvUMr3NqpGap02qyoVKi1t1lRdz+DBX"
         "df5Lpi7hUzZXi6pcqbLIVFHOM9WUqrmEz9nHJh4MPlzmtVrky0zB3zpbLg5nZdGkeQH9wrqZL/Op"
@@ -868,62 +868,63 @@ CONTENT = {
         "EkXGPcWch+np/uLRgf8PGIuv6zw4mRNya6fLobjFLxBuOq2vqduZdJIf8J5tocmklwdMJsh/cERK"
         "ImR2QM4STN/HTCUqSVOUOh+asm2waAQN3k3OC02idv+4Jjs/4pHNd7VI82XtJwj0UVDShbTWAQi+"
         "HgF5q2sxxcGnjEkO5TqakpFaZUcnp4rvaUccfA37W8IB92am3xmiNbjTfjSRWxI/UHqXGAKsrRPz"
-        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkViuVmxNRR78wkZXEO07bMco7DnruyZkDkP8"
-        "RLS+fXM4im3/HF1zUesWe8e0ikjPkBLq2pYnrfjmuj9u9kuowV40KEyIgcMUB6uejZVbiYOo4fnp"
-        "t8fHnF8UZkWNhVfSepbnYCvNLtMKUJOu3aqMgwd6GfbDNW6paPFAj5UJIiSw4n9or87KOTCksc7o"
-        "ujMvwk0Ba+V+fYaOS7uxfw3A79Y8jIr7xe90kGqcOx06CErgDtv3s+Ssm29mqARaPWefFMW7Utgx"
-        "MCbhbeUC2JsMAMyJruHkK4sy6WHuJC+z2ZVcSj5gKTYo3s1RkrEZjnKD7L/qjykTVZt79Kj57QDQ"
-        "UY8TsbcGSI8P0bD3besU7G6jXV+lD0ow967Fo5Y/cXCPFd13AcCOVtxf6EdOSiiAmgu88CJegngj"
-        "ZwwXU5zUr844rSN3Qo7vOP89urchcifgn27Fbfb6XudTT7541DOyG8cvD383duIIRoOH4sVDcKLK"
-        "dOEvGHSWcbi3rUGATVYgHx2lwAc7x8H3gN0E/rN+sA/uvZH/GKyqo3WdYFUhOTN2j3tSYjMWdTxL"
-        "Gxuu00+ln474xLAZE4vTE4XzL0OpPZ7/L0yzrRl6qJeDyHvJVR+oDbpP5z04U5ebarbHyPxgLncv"
-        "MUB0emvrCpnNhJyw4lVjiSS/n5afunG2tCCK3Sg4aVYCgIZos4hRqhM/p1lzk2UFuUtatQT2VA3h"
-        "vfA9u5hbpk4DpZ5piS53H1Gf308Psjf73tXrNFCHSqffO6UjZGY0nbU3t5MZ0736cK8i1nNmzNqV"
-        "r9e235vvVq34Xd8th4shleuZ5JZIyHSBkMOpnY2G6vF5t3gONoSFUcwocxUKqaLHdC0CW25dm3BE"
-        "HzXZAyJ0JHbA0/E8O+so1iQcDFD2+U+7UxEa9Dt7nBFFZGKBQLDXErrrt05UGNKXjnwp6vZHPbwo"
-        "fwZJePrV4yfqkNVxYjPa8JS6Rb65aDPX983cDcazspRyU9su30cIAeuBBROgAI0cAzgtzgXbq53a"
-        "Xu9wuC3Zq6juXw3VgTCkg0hCEHVpFz2oLuOCoLYdI0TAaxr/XB+EnlgTJ/V26sx4JCmVGWP80Ja2"
-        "VmlF3s3AnwsVk0NUbx2s7YOhdgjJ9GhxI8Wm2Os6W46/6oraOZwLHebCyFNd9aMbDzlkHofuXCcM"
-        "z+q35u1981GM1WV6UujZIjaXCa3QZGq/D9/JHetcdBLIraTmdF0ZohPXwM+dVXmxdtO0znQOmZOB"
-        "AsIf/nhRXWdrm0wEK1jkxZzFO+flO+muOGZ0LsS1rKkv5cnSC0yRtQPh4OftAhTYy25XdqYjBR+W"
-        "GITaCM7Rhl5IT4fqzIJOJmgv5LzHBhUkQ/xK8gIdO9JmwbhG3x4Nfdxx6yvYzG7K5ZZE8a6+5zXo"
-        "ZIvvyw81vXo1Al382GFb5GbkwrEYo2MLOA+5RrMuhMglgUUhmEy4PrN4Pp+3ystSWA63ZCca595Q"
-        "nVlT6pCVtPVt9FQrG5IkKqWY0SXDngMh50xqaU8mBq6TiZT1cGsCxxyDkrGPhHuOHAbOdZdRc+fa"
-        "K83dLD2G7QkXRRBcpsvFoTYCbCUo8v2Kp7ZPibTuX1wq18ED2ppM9NGjy5/WsZaaSxjGNDS53ZHv"
-        "r+VqZn4VOCPWep25xBArj99Z7XOoetPYHujbvcMy+G2167t8yzbe8YJKJ6QSGck6EBZzEoSj0s0w"
-        "+sj4mR/iWhZPMtdtvtd+HuZK1se3X3btNRx949LnC7lbVEG7b/xUWgqp9r1EbbOl5WnwNFlWoZvL"
-        "gPVIX+0OnYwOSrn0J7TWstlDe+reqUbdrD5yQhlokeCy8vl+OX154aX0acJytA3ZACkZQ5nbcamC"
-        "+CEzpbpfjbAeC+VLeSZ13CsGs98yQ6w7gq0OV2mRLzKQq71V0/pKUYic4f5cZ4D5mKlo71y76eHp"
-        "ufycAhf5F7nyRhpg8fhtwIMGI7VFyh2Jecsl/XYATnOe0ETOHeW5Pp+aJWmg8ccZyeO5OFRak0Mb"
-        "Wpxx0EC5oN1zse1FJgY1guV81y62ZbblucEIvTyARmwgkue84zOPfAVCY7AeQAoymh2Tpd03heSw"
-        "HikNvshTOFBD88e04JFKjywkGSCUfNi0VqGBxTVNzcpZ7Laq2piEEh3vP7Rl61rD6vW26k22Qq1t"
-        "edeWr6k3r1FfqTnam1zqGFCOXbWdV6hBMjawMckHUW9StCcpOrUkfKli7sFBENKKGCnperK/uqWb"
-        "RicZE/p4+oPve27P2gCpm6od/csnSPh/7kVi6sB/ei9cQ4rvy11nzdKRSGedoouqo64ObYuRKciP"
-        "r8+twpslpjCKV06J+VBPpyqrsep0m1t9lgptrfMAf/gGNQX62Qgu1G5vXSYTs1386Qq+Uga21cOr"
-        "8HdNSlN7N19qdvde8oVBkbikHyqgX4sw4e+zDH+XArinlCCrL8ubmlIZaBEtJiQa65g5mJdfwyxN"
-        "o4+USTKrNwa/DNFW4t5CQynGK6ct/lfQqvKLAok+QBsSq0Rx/g+PI6Sii1ZwRggfaWzKN0dRyy/I"
-        "DcQvSHLa7SjCVfwmdIceGswxpRS4tHVLwSW/l/+Mx7fpQIxO9aeZmIGfU8eDfa1jP1zFAJnJaigM"
-        "xrmrduY1pMdjxbpSehtE/LpVXpqddvSm55rOkElkXj7QuN5XuWboBl7JRqJOic+urpEgdn9C4fCK"
-        "e6I1W2SHFA9ClEEBfWgruT+sRNaWaCMMfS7qRnIcTcJO2e5FcLEsp+kSRI0ukZck7NJMknDLP9QB"
-        "3DmKXU2Jqij7ohfbRP8sgn4OyfvdzwTbDNAwv1azPSxvcF+ASX1SCzG0gYWsQ6xsk6XXFCPJiD7N"
-        "LjGi2gAtrS7I7xxsMc+cIYw7H6qt2QB/pfdCtbpB5aEiPG2dxB7At4WNOTAYFBe0c8DOCIp+hn9l"
-        "P411NzrVTThM1futroO6p9SEzn2hBDCwZmdVjmXVSsrL084DGvy47Zeh68vcr4pifkrLemq44nMD"
-        "nLTki3ryxcIT47sR2Lb9Nw/33fxKL8cn7NgH2rLtIgX7K038Fjf9PRa148G800huoV/f3n5Di/gT"
-        "tviDjWa73IfUgjL+d1Ntx3O+t73o1YPc6P8/PGL/BxxeQMzpdZpzvqxh2g/mr/t/7iP1fweIK9w3"
-        "XB2WihpzMAEKwbpVDWOVNkB6TtWenh+a2MO07smrTFmHNq+iPRl+ZPrchxX4ae4yA5JOL8KM7A3o"
-        "i9cvH9Md6IXUnnUc4FhYtajQIMKDGnEJTH1u7cnoYtfExua/SNSg+QUiX2fRpinFxVMjW618U+QS"
-        "FvAC7Ywf6P839P/fXgS+j4DHeca/bqb7InuClv1368GWY3Xjx4ud2mL7HQXSmZ4vxJlpWz6xLQe+"
-        "bX00pplbcXtU30S9MCUXJEogAeZ6nWc39mcKfJjoyAOOHdCJhxSC8DOL+FVGET3rn2PJ0HtlavDE"
-        "+M789Aorw2ge2jR86EUuqRrQaZVKL2stwtkWXm1bLHI4zz4mdBObBHLxh3Ypll2wFiANcTb6yzle"
-        "LoYBVUEOdCAs64zqG/UXSTIJ2sUrcN1xsVklsOd6pz6CMmn67dTZlibcnRtgFuvbewKyE6NAV16w"
-        "dh2gwMJhtUrXmE+RjQP8Hbh90QpmxfVlCiJwy5YqDRnTI1jtlr9S8p1JadCLdUPEb/I5rhyvqsbq"
-        "z487+vxzq83PM9b5kM+XCy4EAFRzk83N7wKkErVMF5wbrIwHe+KfZgVmd1nilbu5zJNlIOMD0AKY"
-        "zO8Axsr5+TTnx14VngwcjOR5Cge1aZ5DB7gMHGwxl1+UBQw9cso/m98LNr/Bhu2eOnFJJpVhLj/R"
-        "IdET9BOcaNUNTeELCby1xQFDR/+lGm2kswIsabM3nIqhV9C6dfN/rqjtddwXZs5un3XHwebUt+4E"
-        "hdPpi78Dnp2N5Mmh+uocnStIQHtVZGceXcDNcltdXalHie6WHdXSiQDihfh2ZdD+yCnq3VOxyQ9j"
-        "JooADaLNCvWMqEBwWajgjjkLneZ013yMiFuPUeyb5j6CMdUUrH9VFxNsUM8iKrsdeJUw76EpW8Ac"
-        "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
-        "AV0BMqs="
+        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkdTZGqTCVVz/vERRb8ryBJ4W/1ydYitbtQfl"
+        "khTSAO1dIDKvcsx5J6SShHUun8O2H2XQiz3gjT4vbwpJIEOfTC2ZY7YiCk1OtSUkcMPWKJqyf/Kn"
+        "cipuH2sdaLhoY+8dLSO8B0yMsm/BAV/YEA2ifQTgGMo9+H/XhMx1iceKJrxvDkfZ75+ja0JrfWvv"
+        "mFY56xlSwn/bMrYV8133xxJ/CdPAi5CFCTGYmmKD1bOxcquTEId4fvrt8THnXIVZUWMxmrSe5TnY"
+        "j7PLtAJypavIKuOAil4h9nArRKp8PNCLZwIrCaz4H9rws3IOTHqss9zuzBVx0+Ja+XCfoffTbuxf"
+        "A/C7tTGj9n/xey6kGueeiw6CktrD9p01OTDnmxkqxlb326dZ4P0x7BiYtfD7cgEsXwYAhk1Xk/KV"
+        "xbv0MPe0l9nsSi5qH7AUmyjg5m3J2AxHuVX3X/XH2Yn5wT16TJ92UOyox7HaWxelx69qRN62dQp2"
+        "t9Gur/oJJd17oQJRy8c6uMeK7rsAYEcr7i/0IyclFEDNBV4oaSSwOXLGcDHFSYfrjNM6cicM+47z"
+        "32OPGCJ3kiAoUsBm9O91yPXk0Ec9I7u5DfLwd2MntmI0eChePAQnqkwLbRh0lnEIvK3LgE1WIB8d"
+        "RckHO+cG9IDdJEOwzrQP7r3ZEBjAqyOYnQBeITkzdo/LVuJVFnU8SxsbwtRPpZ+OgsVQIhOf1BOZ"
+        "9C9DqT23IV+YZlsz9FAvB9b3kqs+UJuIkM57cKYuN9Vsj+H9wVx4X2LQ7PTW1loymwk5icerUBNJ"
+        "zQNafurGHtOCKJ6l4ERiCYoaoh0nhrpOhp1mzU2WFeRCatVX2FNJhffCsQdigpraFZSOpyW63AdF"
+        "fb5QPcjeigSuXqeBOlS6JIFTTkNmRneC9nB3soW610Hu9cx6zoxZX2/ote2/4XArefyu7+bHxZDK"
+        "9dZySyRkulTJ4dTORkP1+LxbUAgbwsIojpa5CoWZ0WO6KoItt66SOMqRmuwBETpXO+DpeOOddRRr"
+        "Eg4GKPt8yt2pCA36HWDOiCIysWgi2LAJxT9YxzIM6UtHvih2+6MeXpQ/gyQ8/erxE3XI6jixGW2M"
+        "Sy0n34S22fz7Zu4GKFpZSvm6bTf4I4SA9UqDCVCARo5BrRbngu3VTm2vdzjclmx4VPevhupAGNJB"
+        "JGGZutyNHlSXtkFQ244RIuA1jX+uD0JPrImTeju1dzySlGqVMX5oS1urtCLvZuDPhYrJSay3rsLt"
+        "wVA7yWR69EIgxabYC8zz8VddUYu2OB3mwshTXQmlGyM6ZB6HLm4nNNHqt+btfXN0jNVlelI43iI2"
+        "FyytcG1qvw/fyUXtXP4SyK2k5hRmGaIT68HPnVV58YfTtM50Xp2TlQPCH/54kW5na5tgBStY5MWc"
+        "xTvXKnBSgHHM6FyIa1lTX8odpheYNmwHwsHP20U5sJfdruxMR08+LFkKtRGcow29kJ4O1ZkFnUzQ"
+        "Xsh5jw0qSIb4leQFOrukzYJxjb49Gvq449acsNnulN8uyfNdfc9r0Mmg35cza3r1agS6ILTDtsj1"
+        "ysV0MW7JuseGXLdaF4fkMsmiEEwmXLNavMHPWyV3KVSJW7JjkfORqPauKf/IStr6NnqqlQ1JnJXy"
+        "1OiSYc+BkHMm9cUnEwPXyURKnbh1kmOOy8nYR8I9Rw4D51rUqLlzPZrmbpYew/aEiyIILtPl4lAb"
+        "AbY6FvnDxXvdp0RalzgulWsDAm1NJvro8RqE1rF23IhDk+8e+T5srvDmV8YzYq3XwU0MsfL4ndU+"
+        "h6o3te+B/u47LIPfVru+y99uY0AvqJxEKtGirANhgStBOCpnDaOPjO/9Ie528a5zLet77edh7nV9"
+        "fPtl117D0Tcufb6Qu4UmtPvGTy+mMHPfS9Q2W1qeBk+TZRW6uQxYj/TV7tDJcqE0VH9Cay2bPbSn"
+        "7p1q1M10JCeUgRYJLiuf75fnmBdemqMmLEfbkA2QkjGUuR2XKogfMlOq+9VN67FQvpRnUscCY4D/"
+        "LTPEuiPY6nCVFvkiA7naW0murzyHyBnuz7UXmI+ZKv/OVaQenp7LT0zwDx+IXHkjDbCg/jbgQYOR"
+        "2iLljsS85TKHOwCnOU9oIueO8lyfT82SNND444zk8VwcKq3JoQ0tzjiQolzQ7rkA+SITgxrBcr5r"
+        "FyAz2/LcYIReHkAjNhDJc97xmUe+AqExWA8gRSrNjsnS7ptC8nqPlAZf5CkcqKH5Y1rwSPVLFpIM"
+        "EErIbFqr0MDiOq9m5Sx2W5V+TJKNzoEY2lJ+rWH1els1OFvh57bkbcvX1Jvrqa/THO1NLnUMKMeu"
+        "2s4r1CAZG9iYhIyoN1HckxSd+hq+VDGxASAIaUWMlHRl21/x000tlCwSfTz9CQk9t2dtgNRN1Y6I"
+        "5hMk/D/3olN1MgS9F64h96hy/1uzdCTSWafoouqoq0PbYmR+pABfn1uFN0tMsRivxBTzoZ5OVVZj"
+        "Je42t/osFdpa5wH+GBBqCvRTGly83t66TCZmu/hzHnzNDmyrh1fhb72Uph5xvtTs7r3kUIMicUk/"
+        "3kC/oGFSAmYZ/lYHcE8py1Zfljc1pXfQIlpMSDTWMXMwL+eIWZpGHykdZVZvDH4Zoq3EvYWGUqBY"
+        "Tlv8r6BV5RcFEn2ANiRWzuKcKB5HSEUX8uAsGT7S2JS0jqKWX5AbiF+Q5LTbUYSr+E0oriA0mGPK"
+        "S3C575aCS34v/xmPb1OkGJ3qTzMxAz+ntgn7Wsd+CI8BMpPVUBiMc1ftzGtIj8eKdfX4Noj4davk"
+        "Njvt6E3PNZ0hk8i8fKBxva+az9ANRpONRJ2yp11dI0Hs/oTC4RU8RWu2yA4pRoYog4Ic0VZyf2yK"
+        "rC3RRhj6XOiO5DiahJ1S5ovgYllO0yWIGl02MEnYpZkk4ZZ/vAS4cxS7mhJVlvZFL7aJ/lkE/RyS"
+        "97ufCbYZoGF+rWZ7WN7gvgCTmq0WYmgDC1mHWO0nS68pbpQRfZpdYpS5AVpaXZDfOdhi7j1DGHc+"
+        "VFuzAf5K74VqdYPKQ0V42jqJPYBvCxtzYDAoLmjngJ0RFP0M/8p+GutudCq+cOiu9/tlB3VP+Q2d"
+        "D0RJcWDNzqocS82VlKuonQc0+HHbL0PXl7lfKcb8vJj11EgsE3DSki/qyRcLT4zvRmDb9t883Hfz"
+        "K70cn7BjH2jLtgs37K++8Vvc9PdY1I4H804juYV+fXv7DS3iT9jiDzaa7XIfUh/L+N9NBSLP+d72"
+        "olcPcqP///CI/R9weAExp9dpzjnEhmk/mL/u/wmU1P9tJK7633DFXCr0zMEEKATrVoWQVdoA6TmV"
+        "jHp+fGMP07onrzKlLtq8ivZk+JHpcx9W4Kf+ywxIOr0IM7I3oC9ev3xMd6AXUo/XcYBjsdmiQoMI"
+        "D2rEZUH1ubUno4tdEy+c/yJRg+ZXmXydRZumlCtAjWwF902RS1jAC7QzfqD/39D/f3sR+D4CHucZ"
+        "/+Kb7ovsCVr2360HW45fjh8vdmqL7XcUSGd6vhBnpm35xLZsxe4ejWnmVtwe1XxRL0wZCokSSIC5"
+        "XufZjf3pBh8mOvKAYwd0MiaFIPzMIn6VUUTP+udYopRfmbpEMb4zP0fDyjCah7Y0AfQil1QN6LRK"
+        "pZe1FuFsC6/eLxZ+nGcfE7qJTQK5+EO7FEtRWAuQhjgb/eUcLxfDgCpDBzoQlnVG9Y36iyTeBO2C"
+        "HrjuuNisEthzvVMfQZk0/XbqbEsT7s4NMIv17T0B2YlRoCsvWLsOUGDhsFqla8wxycYB/jbevmgF"
+        "s+L6MgURuGVLlYaM6RGsdstfKSHRpHnoxbph8zf5HFeOV1Vj9efHHX3+udXm5xnrfMjnywUXRwCq"
+        "ucGodvmthFSilumCc4PVAmFP/HO1wOwuS7xyN5d5sgxkfABaAJP5bcRYOT8p5/wArsKTgYOR3Ffh"
+        "oDb1degAl4GDLebyK7uAoUdOSWzzG8rmd+mw3VMnLsmkd8zlZ0skeoJ+lhStuqEJu5fAW1swMXT0"
+        "X6pbRzorwJI2e8PpKXoFrVs3/yec2l7HfWHm7PZZdxxsTs3vTlA4nb74O+DZ2UieHKqvztG5ggS0"
+        "V0V25tFF7Sy31RWnepTobilWLZ0IIF6Ib1cG7Y+cot49Vaz8MGaiCNAg2qxQz4gKBJfKCu6Ys9Cp"
+        "X3fNx4i49RjFvmnuIxhTTcH6l4Yx6Qj1LKKy24FXHfQemrIFzAHTxUF3pwegEB8whhwQEez4d5ko"
+        "HbK1h56j4Si6vimds8CPTpg8IvIBk+SBmWIoETxRMLhznPa6/he1wIwh"
     ),
     "7ad49846184b406b": (
         "eNq1O/tv20aav+uvGHAPMJnKbHLtFYVyWsBN3G26vTiIje0udAJNSyOLMU0SHMqOzqf//b7XPEhJ"
