@@ -364,7 +364,8 @@ class DryRun:
                 )
                 return
             record.notes = local.local_notes(node)
-            record.mode = RunMode.CPU if record.notes else RunMode.LOCAL
+            gpu_job = record.notes and node.kind in local.LIBRARIES  # Spark's notes: local Spark
+            record.mode = RunMode.CPU if gpu_job else RunMode.LOCAL
             record.kernel = kernel
             self._jobs[node.id] = NodeJob(
                 self.pipeline.source_path(node),

@@ -127,3 +127,16 @@ def test_a_spark_node_without_its_own_image_is_warned_about_on_kubernetes(tmp_pa
     found = [i for i in validate(p, backend="kubernetes") if i.code == "spark-no-image"]  # type: ignore[arg-type]
     assert len(found) == 1 and found[0].node_id == "n2" and not found[0].is_error
     assert "Java, pyspark and papermill" in found[0].message
+
+
+def test_in_its_pod_the_driver_names_itself_so_its_executors_go_with_it() -> None:
+    from resources.runtime.stitchboard_task import spark_driver_env
+
+    env = spark.kubernetes_env(SparkSettings(), "ml", IMAGE)
+    named = spark_driver_env({**env, "HOSTNAME": "spark-jobs-aggregate-x7k2"})
+    conf = _submit_conf(named[spark.SUBMIT_ARGS_ENV])
+    assert conf["spark.kubernetes.driver.pod.name"] == "spark-jobs-aggregate-x7k2"
+    assert conf["master"] == spark.KUBERNETES_MASTER
+    # a local Spark (worker, dry-run) and an already named driver are left alone
+    assert spark_driver_env({**spark.local_env(SparkSettings()), "HOSTNAME": "w"}) == {}
+    assert spark_driver_env({**named, "HOSTNAME": "other"}) == {}

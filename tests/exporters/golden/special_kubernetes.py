@@ -20,7 +20,7 @@ from kubernetes.client import models as k8s
 SHIPPED = {
     "stitchboard_runtime.py": "6e6766c46b7faf3a",
     "stitchboard_artifacts.py": "23c9db692987b973",
-    "stitchboard_task.py": "7ad49846184b406b",
+    "stitchboard_task.py": "256fafde1f639a82",
 }
 STORE = {}
 
@@ -244,10 +244,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -547,10 +547,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
             "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -579,7 +579,7 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # 6e6766c46b7faf3a: stitchboard_runtime.py
 # 23c9db692987b973: stitchboard_artifacts.py
-# 7ad49846184b406b: stitchboard_task.py
+# 256fafde1f639a82: stitchboard_task.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -926,101 +926,107 @@ CONTENT = {
         "X3fNx4i49RjFvmnuIxhTTcH6l4Yx6Qj1LKKy24FXHfQemrIFzAHTxUF3pwegEB8whhwQEez4d5ko"
         "HbK1h56j4Si6vimds8CPTpg8IvIBk+SBmWIoETxRMLhznPa6/he1wIwh"
     ),
-    "7ad49846184b406b": (
-        "eNq1O/tv20aav+uvGHAPMJnKbHLtFYVyWsBN3G26vTiIje0udAJNSyOLMU0SHMqOzqf//b7XPEhJ"
-        "Tnq3F6A1OZz55pvv/RhFUfSmXmrVrfNOtZvKqLpSeaXOinZV1o/qsW7vdKvqVhUwrpp6OYansqj0"
-        "Ev52tdIPut0q/bmp2w7G3p79Rd3Xy02p09Hoaq3tl1Yt6qbQBjbSRqvVplp0RV2ZE2XqTbvQDAw+"
-        "BhBUfH1tl5tvc8boW949bbbX18kor5bqsS06AHx9DchlN3Xdma7Nm+trldNuqtOfO0adD/hYdGuc"
-        "ve3WdfWdOl1cX6fqkjbfqjutGwWY5GqlH0ctYGEmqrhHJAzgaAqilT+AivHNLNYaMW5PjGryFg5Y"
-        "rwAEHsV0+dYo+J43yWsgbrlVVX6vzWhw1qVewbEMnvnNxfur8/dX19djQPPyl3cfPpy/lZeri4/n"
-        "+BiiYNRatzp5PSoJAHHypswXd3QYo+D1xx+B/OXmvjKvVVWrX4vqUw47lsV9gbRN1Udt6vKhqG4B"
-        "6wrk4QQP22zgzEBhIENV4beiUwXT1KyLptFE0K64x+mf6hvE3XRFt1jf1Hm7zOQj8On1kO1MiJWG"
-        "uaNHRBhAV1ovAZUP9dKoW93BEthMqNPVtYpvtnCKqtNVByfbjlVZ3DEzZCPEld7ztitW+aIblflW"
-        "t8nkgGz4/VkmAfKSASzyskRpAqBZUWWwEORjFEXRaLRq63uVZatNt2l1lolcwKqq7nI6l8wBYpea"
-        "T5rmNws78R0QO+/qlid124aIyt/Oqu1o9Cd1dVgqiHxERfWQlxvNPFdGtw8wqWhhM5BzA/wCwesJ"
-        "RzoScZrAvEU3AwKMQSjbuZqqp51Sf3K8XBWwIRBWnf5Z/VdZ3Jwu6vum1cZo0Pmb3Ogfvj/VFdJp"
-        "STo1EtE8CpgAsn3ocnPHDFaxcGvs2KSITWNieIK7AxIjEvWjoEMuw5e61RP1FG3aMpqoNE3HKgJJ"
-        "qZgFPLQboxHT9023BYq8Pc9+vvjt7flHgBhlgdB+i+eLcItHojBYPZJ33EKMiJWaAqhNUtOXy9Hf"
-        "31z8R3b+/m8I+vLq3dWbX366OPv4NqPxD2dXvwTgGaJYMARYbzpSuxg4n2/KbsLbg9lZ5GBdktFo"
-        "BF9UT5xjIhoY0MlIKYT9ju2UmOvc9Kyd+nDxNvvp4uLq8urj2Qf14ewfv12cgX2Z8MFYeoBzhuwU"
-        "WnmB+i/hYZD3Kn4iFuO8SUiCXaJYwh3lVnW5BB/QA4FcENBkRFFG0H6CaunPerHptAJSIBCCBCYO"
-        "WThm+w1WjCCPeace4J/f/Xae/Tvg8efXAh+WV2qN2l2DOKJ97+u31RqrCiSu4sbUT5ui7ND7eTUn"
-        "82GpXSG0gWkAkKLXcJyFXpIKo+1EXyQyBTunBEJmsoqFI59MXYXvtQnfzLb32oFsIzvCMVTjEQ2g"
-        "HweBtJPS+7slPseA3qr4PI0CFTiNElpCsj2FTVNdPRRtXaVgleNoyMIIlC1K0hZEsWji6FtZvQJt"
-        "Q8EYk0mBI+Nh0rLOlyb2IGfRUKiieZKCNtybOGEC03FWhI0fCM64MqbRi1HvE4kIf0jrRlcxneUb"
-        "BdjB/8l5RO1NlKBuoFiUA9D4rwEPCqIwlQlpq/NlnLhpujSDRW7BseORXAoC85RNaRzlZlEUkQdM"
-        "uBPSAKfJu3X6qS6qGBk4JoqCGkSPzyAv+JJRiVECUjAeYspjFrL05ofvcRD2Z6yThBEAmeI9IdTR"
-        "bRe/HJPkJD25C1w8KgqTvtUg+dXex9SrmRwBt8jb24fZqznytYSD2qFE/Vm9Isqq6GkXWWM3ADFR"
-        "5A+afIvSlKFK0VDfCoLD/rhhRcOABjW8ZyTeg+i6mBascW0kBigw9AGNxq2ur1+zcSbb/Pc39X3K"
-        "pwWDGmyP2s5RRKsrsHMgBXCczT2YQ7bfTdFojM4wOAQOYsxFscamAbx1fm/NPsGOxcODAjkXB1oK"
-        "YKuFBgfpjkRx5NhFPUCmEzT1s2V+mxVg+IluyzmGL0KRLxiXY1y2aBgUOfdybLaLxowNzBgwaiNo"
-        "h4yl7+EIl6igaDozxCb+ChOBbAMTwQIpPACgwcqQMTJtA9EYzpJPbMcs7cF+Pe0SRhGlzY7HKL5A"
-        "PxE35pAXNIjXvNqJ8PNGM1k4n/GaOcO+LR7ACfnztxRy64zj7BipM+5jSMJiGL+xw4vPxOHDVL2v"
-        "K7H4q2ctNYVTUWBSAQ1YPnvR2xEGYbtZBBKEZh1f57A12VF7Km+oBAUnEOnvOHLcuhMKc4jzNk2p"
-        "MQy0RoczQDKcQ4NHW/ME8SsUmkwdOTIa8EFl7zz0DU9kJcaGV8SGjCKI5X5AanjfsWA2Zt6lrJds"
-        "Ecd8/DHjw8DJuYssLjf3DUgxbyeYl/kt7lwWpiN2pzQia8FgaEJsRqP8fzDDS/05jk5PQVogGgSj"
-        "/416NSfD6QfRXjFwMp2zuRUImPIZLL+f4Nkv+6U5xDvVMh6Ijg1hEzRCVmBd/OodPEOhgIbh+Q0A"
-        "4n0OnqVojXNk8II2K+bJBDxKgT36M5Akq++mV+1GH/KEvAD9Hs5GxwmZ0zTadKvTH7/SEQbmoAUn"
-        "EbyL8r4MvI0IxkgUBY8/QY0f04gTk2AM+Rm+kuCw6aABlp0wn4G587GLzYKpJFgBLJKw4Ur136T6"
-        "YgHGI7JJ/Sk9P8hpPeDF9QFKf8XPoP844GjAM+cP6PjE5f2O3MglnodMn9DEWkSO3nJgBCDnH/dS"
-        "c1pmFOf6kFrUWJIx95BrE/BfLy/eMz6EDrPEBNiAHy7Qrwb45S27ZTagKQbhSCks/LRUFwjshXO0"
-        "SAXMMSC2h7Acz/HU6hKi+gd0zt16gjvsCH3Al8QgDAcAHAS6B/0pREwgA91Bl7qy2aQhdu05DucT"
-        "UPYAStw3P6HhYZnNFwvdkLmQbVNT3FY5Jh/xEFiS+qjDWQY6GhkGATWxafWAY8gOcqxe7JHqulz5"
-        "UPgzZKGYmou9nTDRd7gRkx+ByMdgSzZXT7svUqOn1cdJM2acp0TrVNJDSXB4jF/G6sULwtnBTSSV"
-        "O3On91pyV9WPhgR0QoSQOM+JIUmEbK1uilunVisgOEsKLqMARM7qcyMWeSAJLzqY+XjVKkwGG3N8"
-        "mAySD5boFjYh14LaYsiW80ZxFI2TZPZyjkbXBQ32n6TnBz1wxPoVSfLRW8fohyEAhV60gtEcw+EX"
-        "eZmB6Z/yLmOH69Q+eKBMqRnuhMUeArHvuJ/TFYYQ6opo8XPUF+j75L8DOe2dj4BlPN+ekIGRhPmT"
-        "MK9QQQ2oaJeDrMQILYgy0jN5+qhXfiGj60iAa9Ku5gA5QXkQyKQ8+LWffuFi8WSHQyT2LPbIEwpH"
-        "ZugvnnMhV64oNLCkkEWWOSU83qqOXfWnaH1BC7Mnk6TWamJVYIp13rzrWh+CRZgkX2Z/Pf8H1xWe"
-        "8YA9hq7qTbUMWNnTINwLTVDACpo/JpADTaLN0k2zzDuZRmoEMChgwVwhIDjNFnqHSZBUw3CZzxng"
-        "r6PoRaX7ldcYfKK+qWs0Y4u2ALnzsRd4I1+MpaP067GOqoKVlHxnWGgQ5Hw9NCOxjXHApzfgIrrD"
-        "iJ6JmmBHw/eFPDh0lDlm0JqzbaqdUaMlrrD4a/WP1MMhShIiLZ3ULO+sy3zj4I6kCFVhnuKHiRmC"
-        "e48TOIYfs01bsKLgmdR0qiIYiVhf4GCxlTlcwAfnSNTVG0THGyr19ej0nIpwuYkW57dALl4uB/1D"
-        "hJOA64ziqkcMaPwiSkWMMt+tuF4MHDauAkBOjWoAENM3YMKRGCUGRNVSyhatvkURQOuCxY282qoa"
-        "i6vBFgCAPTrWNCCEr2wjzR4JK7IQAAAeg0BoRXGdJdjQrVtt/edx3gYeyBH6ktJIttRoLUNtLVgB"
-        "UlrebRtNmIK5iCOgMJoa810vO2aUfZQgZz9uhOwOZX1bVEEaxOusPQF2Tf000HS9gK14qMmNAa+1"
-        "tMIoUAkHTmcB1cyADUAOdjVwJkRZdppF/AVRo6WzA8s4Q1yUBRbs4QiQfvDcuzlZ0zsmTShFVA/w"
-        "whMlfdzuEk8GAnsAMf6Q3T1CNmcIQR4JtVgmW00EA5lRmZLsKRb6+vQnhfQhNUjiT3rlWzVg7LFv"
-        "G9esYf2mdjKx/QXsuJ1IM8f1ockKiCqe54s1W+nbGn0gFvmk/xP0I+sKU76cJ+YlaveWOxeU8pAx"
-        "bDWmo7AGIxabX7IGY9sPphjSMbPGJIbSJepLrykXQyt3f08d+iVK8BobiMCCBzBuQVsBNbh6OJil"
-        "hNVyq8/TgcWjQg1LXNBFI3cs/hgC7rauUXSkyL5AWoGUgHxlK4Ewo37cHKNtgWwLBxJsIoiwb+AK"
-        "9EF/zjl4orCU2Avn4fYjNgxfES/eJCj5hwEBKv/KpFR3wIphtx4GARAHF42myIm+272HZXvrMyju"
-        "5Y5RzP0wcauYUu7VDIEp76R33A8Cctfxvr5mG61i1DrTYVWZenlgR3KIuSASMNRR9T7VJqL0B+v+"
-        "m64ohx0jIShGS9PB1BRZmVE5FpHJMHJHvkkKQWTi7NNgc8DGXJzNUzUCxZJDJgrD2/AjrZTD7e3M"
-        "47w3BfUExfck+LtxUTG/+7PIfik2Di0b+E8vRpBlvtCDQWyM/9urzIDUOpsDA3v8w6IKHpmbCxW3"
-        "9+S2DBWuDlyTeG3xCDq9Q+79v3YBuwKNLh8LHEURzf8pde+uSLHOmGH92y43U3lI+mVwvuJgCSN8"
-        "hSSEzVtuFbeTQtEtiRWm0i5GmoD9tTrhusMVWzsLdwre60BPghz9ocaGuFsDlpQyRVFhL3kulU5c"
-        "/oj4yn7s+7o2IA3LgG23XmlkRd5u39JdjbrdHum8ooZTPXCQnw+aqbMXcvnCGsCxIjGeRZwHo9nl"
-        "d/FQ0TyZ7/c4pWL9xSbhkczGdg33Wq//l/blF6q3Azt/qGBxgPFps436622hZ9oz3UeExps++88X"
-        "w6b75RQusB0QM0QD2WdvzhxoOn/VqXoA93kQInf0dF72D53vy806FK/+mq/qcDnrI92t+bCzFTQQ"
-        "bEtCgmeKNGAs2dMNGAQFkNzA5nSonhyb2BjmQIFnf7cZ/J2zmTyYMAv4/n2DYTcukASKhXpFdhO6"
-        "xQOo/G/DssHGLmWRwi54pkqXlHSa4GqOd1Zo02z8fUgjAxp5AUSszv5ynl18uHp38f4Su0bzQRMs"
-        "DP4GKoiGGryH7VjDIzet6dE6kH0bc6Tz2A87AdLYEVOqngMh/yONR/sPpBVZQ9ddw1oCSjVzB/GO"
-        "0My5Apz1icCtOKFqQzzg2ZfamrMjPpbdEaWysHR+oDyLUMP+5cCMUUsyfq6ovt/o3K/XP9dKfYGb"
-        "2EJelZdl4CW9Y5PIEJUWnfBhTQWptvPMEe0JfXZTNxK77vN+//7OF2JNDho/1TdwVkrli8rGSDiw"
-        "MQdz07CSdmI2iwVE7Hp5MlYnqxwIujxBYTg5Uehiy1LJTVu5P5erq59/rW9wylvgOD7yVmlQckE8"
-        "qMolU6JJUEoGRMmO0CISTjjAJb0G9dWwSBNdIpLGrDZ4lzJyKOP0nwllHGbkox3BpG2Cam1N1aRl"
-        "QfUqZGiwvfsAIReeazYf3PKSzzybV8JMPB82h6M9eRiswNqOzL90qO/zWU4bHO/r4VoqHAUqxAkT"
-        "D7w97ORHrigcyTueq3QcKT3+jsFyjrDx/iTenxbXKzV4ucqNMjXxV5DC/u/wIpITMPbSPiTec9+i"
-        "JmFQzIGnnSBmJ5YCEd+RCU/XP9Sgri+WzuYhHjw1uALonh22KdXLc74qQXFRGOGYGt3JLdzYofG0"
-        "c9N7/Sm5TtPf07q1/qhcyxr1tE6oJewxgfPAMcJHLuRMcK9dkMMuyg2mQhmwP4b//nAm+wZ26bS/"
-        "+D+0OeAB8qIjbhTd2OV8WBCW3g5VwtYF3kvGuxVBP0Iy0EXdbMP3dW7WmJQ+k+X6e2O9gnHT1g/F"
-        "En+zsKgWq/Ruc4NRTQfGfl3XdyYYsID+6kZ+gRlH8+AD98k4fAk1Fp5nEZIp8ooqjpwFYBU9uXBm"
-        "9+2Ti2f4WaRIXtptVm3uAbkd04rUZ6poD04OozkWsE6xgCUUS806/9d/+wH9rK1EJUm61p+Xxa02"
-        "XZzMJq9e8mHu86pYwRidtNlCfqcbfOBD2K/R3BttSj7wpi6dErDJcASUbHhtCJ2irO95cklOcdVs"
-        "cvpqkHC6tfzAzan+xxktPX1FVgAxcEk9WoUXNukdq4ARPuWd9Idd5rsblAZmT3Q69GN7t49ByUip"
-        "4WMgA7g22bl7VfzbBO9mh1Vq71XlDnUYmH5VxTNA2F7ROoy0vYFtkcYNd8kfg8EX8wIgIboCrB8u"
-        "BcxGY0NZIXaiiFDOJA+Ct6/CJbwjHWAUNjR3vTCjy4tKtyK2mRswsZXQAAv3dRa5FsRMdHt+aBak"
-        "OzTJys43ex+d5pomp1TCbgsqBrkBFmtRFt0MWXHb1ptmbMv9vWV5U/yNh0FWTFMWnb9UbxMfang5"
-        "hAnYlEF6L8gwpvLXf2jKTZuXUzYz9BzN/VeH6NQ98UdGAI0s7N+3qbH/li7ImWQLcEngb+ubT5Cm"
-        "xjf1cju1J0R/FNyV6BXNbMAaRcEtU/qJSd3xx4FJwTKDKcGysVVr6rLMjMbYzUTzYZ2Aa96EJvaJ"
-        "+zjicaecLPTwG6LmEwDPMgzB0SP42wI+cg2akARGl1T/w0OOI044wWnc7aZPD7uIFQvkwplhcqtZ"
-        "md+AAoI8SFZ0AN436HzGT7johGw3rTmZA2B83XmKUoAodMC+TfbwKuNGXIp3QTLH+CVdue9RYSAU"
-        "7toO7pVZXKb2YTy4YCW7401swIEPM3s5T62mpM7k812g2yNoYgljgGYGs/uo0m+fPL5ec1n03Ws0"
-        "P4BlsbIMn7p4vi96bV4YrT5yvnvetnUb7yUEwFgnJCcoJMAODqR3ioG+lrgJsJ/8Z/UEf2an3798"
-        "+XIy30V9Eu9lasGVd1iWslNJ2GLQL0EhGABPeiTxJrIugU97ynpIEXzuEhhYss0+pLQ/bpwN4nkX"
-        "Z57TLwG9yaafyLooxf8A2f2+IYaoc5G3Lf5sePgbgCRMgYN7PXIla3Cvh8QAjb1m7ZQONpUO3e07"
-        "/oRWXTLTAWgLdh5Kyf6PEyhFwf368rItdLkMEoY+N/eSF7okzmg5d3r8uDg76btnVC53tEOoUFg9"
-        "YCkuSkb/A8O1u7Y="
+    "256fafde1f639a82": (
+        "eNq1PGlz20aW3/krejFbJcCmYHuSTaXoZaoUW0mcw3JZmsmkuCwIIpsiLAhAoUHJXK3++76rD4Ck"
+        "7czOpmosotH9+vW7j8ZEUfSqXmrVrfNOtZvKqLpSeaVOinZV1vfqvm5vdKvqVhUwrpp6OYZfZVHp"
+        "JfztaqXvdLtV+mNTtx2MvT75Ud3Wy02p09HoYq3tm1Yt6qbQBjbSRqvVplp0RV2ZI2XqTbvQDAxe"
+        "BhBUfHlpl5tnOWP0jHdPm+3lZTLKq6W6b4sOAF9eAnLZVV13pmvz5vJS5bSb6vTHjlHnA94X3Rpn"
+        "b7t1XX2ljheXl6k6p8236kbrRgEmuVrp+1ELWJiJKm4RCQM4moJo5Q+gYnwyi7VGjNsjo5q8hQPW"
+        "KwCBRzFdvjUK3udN8hKIW25Vld9qMxqcdalXcCyDZ3519vbi9O3F5eUY0Dz/6c27d6ev5eHi7P0p"
+        "/gxRMGqtW528HJUEgDh5VeaLGzqMUfD47bdA/nJzW5mXqqrVz0X1IYcdy+K2QNqm6r02dXlXVNeA"
+        "dQXycISHbTZwZqAwkKGq8F3RqYJpatZF02giaFfc4vQP9RXibrqiW6yv6rxdZvIS+PRyyHYmxErD"
+        "3NE9IgygK62XgMq7emnUte5gCWwm1OnqWsVXWzhF1emqg5Ntx6osbpgZshHiSs952xWrfNGNynyr"
+        "22SyRzb8/iyTAHnJABZ5WaI0AdCsqDJYCPIxiqJoNFq19a3KstWm27Q6y0QuYFVVdzmdS+YAsUvN"
+        "J03zq4Wd+AaInXd1y5O6bUNE5Xcn1XY0+ou62C8VRD6iorrLy41mniuj2zuYVLSwGci5AX6B4PWE"
+        "Ix2JOE1g3qKbAQHGIJTtXE3Vw6NSf3G8XBWwIRBWHX+n/rssro4X9W3TamM06PxVbvQ3Xx/rCum0"
+        "JJ0aiWgeBEwA2T50ublhBqtYuDV2bFLEpjExPMHdAYkRifpB0CGX4U3d6ol6iDZtGU1UmqZjFYGk"
+        "VMwCHnocoxHTt023BYq8Ps1+OPv19el7gBhlgdA+w/NFuMU9URisHsk7biFGxEpNAdQmqenL5egf"
+        "r85+y07f/h1Bn1+8uXj10/dnJ+9fZzT+7uTipwA8QxQLhgDrTUdqFwPn803ZTXh7MDuLHKxLMhqN"
+        "4I3qiXNMRAMDOhkphbDfsJ0Sc52bnrVT785eZ9+fnV2cX7w/eafenfzx69kJ2JcJH4ylBzhnyE6h"
+        "lReo/x4eBnmv4gdiMc6bhCR4TBRLuKPcqi6X4AN6IJALApqMKMoI2k9QLf1RLzadVkAKBEKQwMQh"
+        "C8dsv8GKEeQx79QD/MObX0+z/wQ8vnsp8GF5pdao3TWII9r3vn5brbGqQOIqbkx9vynKDr2fV3My"
+        "H5baFUIbmAYAKXoNx1noJakw2k70RSJTsHNKIGQmq1g48sHUVfhcm/DJbHuPHcg2siMcQzUe0QD6"
+        "cRBIOym9vVni7xjQWxUfp1GgAsdRQktItqewaaqru6KtqxSschwNWRiBskVJ2oIoFk0cPZPVK9A2"
+        "FIwxmRQ4Mh4mLet8aWIPchYNhSqaJylow62JEyYwHWdF2PiB4IwrYxq9GPVekYjwi7RudBXTWZ4q"
+        "wA7+JecRtVdRgrqBYlEOQON/DXhQEIWpTEhbnS/jxE3TpRkscgsOHY/kUhCYp2xK4yg3i6KIPGDC"
+        "nZAGOE3erdMPdVHFyMAxURTUILr/BPKCLxmVGCUgBeMhpjxmIUuvvvkaB2F/xjpJGAGQKd4TQh3d"
+        "dvHzMUlO0pO7wMWjojDpWw2SX+28TL2ayRFwi7y9vpu9mCNfSzioHUrUd+oFUVZFD4+RNXYDEBNF"
+        "/qDJtyhNGaoUDfWtIDjs9xtWNAxoUMN7RuItiK6LacEa10ZigAJDH9Bo3Ory8iUbZ7LN/3hV36Z8"
+        "WjCowfao7RxFtLoCOwdSAMfZ3II5ZPvdFI3G6AyDQ+AgxlwUa2wawFvnt9bsE+xYPDwokHNxoKUA"
+        "tlpocJDuSBRHjl3UA2Q6QlM/W+bXWQGGn+i2nGP4IhT5jHE5xGWLhkGRcw+HZrtozNjAjAGjNoJ2"
+        "yFj6Fo5wjgqKpjNDbOIvMBHINjARLJCBado0yxzE3QCBb7JlW4CZz+BdjPFDAMzKuXAP0An2DFkq"
+        "0zYQx+EsecUW0HINLN/DY8KHQzm14zEKPlBeBJV560UUIj2vsKI2vNFMFs5nvGbOsK/hNFVAuZaC"
+        "dZ1xhB4jXcd9DEnMDOM3dnjxmTjwmKq3dSW+YvVJG0+BWBQYY0ADls+e9HaEQdhuFoHsoUPAxzls"
+        "TRbYnsqbOEHBiVL6O44c9guEwhwixE1Tagwgrbni3JFM7tBU0tY8QTwSBTVTR46MBnw42jsPvcMT"
+        "OVmTwIzYkFHssdwNZQ3vOxbMxsy7lDWabemYjz9mfBg4hQUii8vNbQPyz9sJ5mV+jTuXhemI3SmN"
+        "yFowNZoQm9Eo/wsGfKk/xtHxMUgLxJHgLp6qF3MyuX4QLR0DJ6M7m1uBgCkfwWf4CZ79sl+aQ6RU"
+        "LeOB6NjgN0HzZQXWRb4+NGAoFAoxPL8BQLzNwScVrXEuEB7Q2sU8mYBHKbBHfwSSZPXN9KLd6H0+"
+        "lBegx8TZ6HIh55pGm251/O0XutDAHLTgXoJnUd7n4qd2jI8QZpjFkBXoDzmfdaLOEYpiKOSbyMyj"
+        "A9LlCkNXmoASRk6JQ+WapkLeXKN0ufgSnrURl3VGGS9M5A3qSv2yudJtpTuuOrz74/zdyftfsvO/"
+        "ff/bm4vs5P2P5+DXiJI5eJWbb83k2TMYuc0N+K+E6wxLgE/QITQmRGFugPpWdy9h7U9n5xdvT347"
+        "9X4SXh5xgpGqU8zJVI0h/n1h9F5nZdal/sjnAIaisNNIapqy6OKe7dpzDg5RmWeMPhkf0BX8x6sK"
+        "vxNVETWQMQoVcMXkGF5xiMIYcpYE8KptnKcGBK4zSLU4InlIbxyVU6ZMioE/rprCTsiQ3AIXKasR"
+        "XO9MloB8EKukSHNGr7ctcyoiJWHk8AfMRcAUVMAxjl9M5urfwGZEzZbwPDZrXZbRfMc1PTxKNlCt"
+        "0MYASfAnYvL58wEh4WEeKsvDXgZNhJ9kvz2dn/K2Tz3OyWMQFIoVHolXQlszQfc6FkERmxyMofEM"
+        "H8lKs5+mATbUocLC3PnYpVDBVLLiASwy58OV6n/Iz4q7HY8Gqo9TeuEqV99Qt0m9qEol4SCGeXvi"
+        "QQig8zuMT0XNf2eF5bQb1JrQxJJhjkHtwONeXibjXgWNlhnFJTlDUgOwbvOyJOA/n5+9ZXwIHWap"
+        "CbCBcLnA8DfAL285euZoJcVcGSmF9dmWyneBc3bxMFIBSwGQgkP2jOd4aHUJyfcdxtDdeoI7PBL6"
+        "gC+JQRi1AzjIR/daEkhsQAa6vZHvyhZ9DLFrRxVcAIayB1Divq8PvTwrab5Y6IZ8s2ybmuK6yrFG"
+        "EA+BJalPDpwbpqOx8WFQE1v9GnAM2UFRrBd7cRk+Y/3YtTlW0CS4mTDRH3EjJj8CkZfBlmztxAx8"
+        "iho9F3qYNGPGeUq0TqWKI3UIHuOHsXryhHB2cBOpuJy403stuanqe0MCOiFCSDrmxJAkQrZWV8W1"
+        "U6sV2k8CjMvIlMtZfQmDRR5Iwov2Fii8ahUmg405jUsGNQKWaPQ/FMehthiy8bxRHEXjJJk9n6Oh"
+        "dhG6/U+qaHvD3Yj1K5IaQW8dox/G25Tn0ApGcwyHX+RlBnHWlHcZO1yn9ocHypSa4U5YkyUQu1Hy"
+        "p3SFIYS6Ilr8KeoL9F3y34Cc9s5HwDKeb0/IwEjC/EmYV6igBlS0y0FWYoQWhPTpifx6r1d+IaPr"
+        "SIBr0q7mPDZBeRDIpDz4tl8lwcXiyfbnI+xZ7JEnFPvP0F98yoVcuNrtwJIu9aLMqS7hrerYFWmL"
+        "1tedschhktRaTSzeTbEdk3dd6/OdCGtZ59kvp38EIcl+D9hj6KreVMuAlT0Nwr3QBAWsoPljAjnQ"
+        "JNrMpv00jdQIYFDgg4l5QHCabcP0oFYhRWtc5hN0+OsoelbpfoMkBp+or+oazdiiLUDufKID3sj3"
+        "TOgo/baJo6pgJZ2ZGdYDBTnftshIbGMc8LUEcBHdfkRPRE2w8ejbtx4cOsp86bMDKnFTPzSusEdj"
+        "9Y/UwyFKEiKd19Qsb6zLfOXgjmx0iEUBP0zMENx7nMAxfJlt2oIVBc+kplMVwUjE+gIHi63M4QI+"
+        "OKd9riwoOt5QRb5Hp0+pCFeFaXF+DeTi5XLQP0U4CbhOKK66x4DGL6K83yjz1YrbOsBh4wp15NSo"
+        "VAcJdAMmHIlRYkBULaW62OprFAG0LliDhNyCE6RgiyMjHh1TKsiXK9vvtkfCxgkEAHeYAfYCIc4c"
+        "LMEOxPv/Qs7bwINqccR/GsmWGq1lqK0FK0BKy7ttowlTMBdxBBSmnOOrXimKUfZRgpz9sBGyO5T1"
+        "dVEFNQdeZ+0JsGvqp4Gm6wVsxUNNbgx4raUVRoFKOHC2BqhmBmwAcrCrgTMhyrLTLOI3iBotne1Z"
+        "xonToiywrwZHgPSD597MyZreMGlCKaLimxeeKOnjdpN4MhDYPYjxi+zmHpMuQpBHQi2WyVYTwUBm"
+        "1E0ge4r1+D79SSF9SA2S+L1e+Y4qZ68qrlnD+ndPkoltA2Jj/Eh6ru66CFkBUcXTfLFmK411D7XB"
+        "Wry0aYNrA3WFKV/OE/MStXvLDUZKecgYthprP7AGIxabX7IGY3cephjSMbPGJIbSJbo+sqZcDK3c"
+        "7S1dpFmiBK+xzw8suAPjFnT/UIOru71ZStjUsvo8HVg8qoqyxAXN7qDUsYKAu61rFB3phS2QViAl"
+        "IF/ZSiDMqG0+x2hbINsqnQSbCCJs77k+WtBGdw6eKCydsMJ5uN2IDcNXxIs3CTpzYUCAyr8yKRX5"
+        "sDzfrYdBAMTBRaMpcqL3du9hd836DIp7ubEbc9ta3CqmlDsFemDKG7ni0Q8Ccncx5fKSbbSKUeuw"
+        "FqO55Q52JIeYCyIBQxcfvE+1iSj9wfbcpivKYWNXCIrR0nQwNUVWZtQ1QWQyjNyRb5JCEJk4+zTY"
+        "w7MxF2fzVI1AseSQicLwNnzJRTI+3M7OPM57U1BPUHzrkN8bFxXzsz+L7Jdi0dKygf/0YgRZ5gs9"
+        "GMTG+M9OZQak1tkcGNjhHxZV8MjcA6y4Cy+X2qi2uec200uLR3AhY8i9/9dmfVeg0eVjgaMoovm/"
+        "pMnUFSkW9TNsNtnlZio/kn7PiW8iWcIIXyEJYfOWW8XtpFB0TWKFqbSLkSZgf61OuEscFVs7C3cK"
+        "3mtP65Ac/b7+o7hbA5aUMkVRYS95LpVOXP6I+Mp+7Pu6NiANy4C9FXGhkRV5u31NV6rqdnvgggRq"
+        "ONUDB/n54M7D7InckbIGcKxIjGcR58FodvlZPFQ0T+a7VxGkPfTZXv6BzMY2PXduSPxfbhl8plUy"
+        "sPP7ChZ7GJ8226i/3hZ6pj3TfUBovOmz//li2HS3nMIFtj1ihmgg++wFtz13Q77oVD2AuzwIkTt4"
+        "Oi/7+873+Z46ild/zRe1k531kVbyfNhGDrp1Oz14QADGkh3dgEFQAMkNbE6H6smxiY1h9hR4dneb"
+        "wd85m8m9CbOA718LGra+A0mgWKhXZDehW9yDyj8blg02dimLFHZvsJtSUtJpght03lmhTbPx9z6N"
+        "DGjkBRCxOvnxNDt7d/Hm7O05tmjng45zGPwNVBANNXgPe7EEfvLdEvppHciujTnQ5u+HnQBp7Igp"
+        "Vc+BkP+ZLr/9D6QVWUO30sNaAko1cwfxjtDMuQKc9YnArTihakM84Nnn7hDMDvhYdkeUysLS+Z7y"
+        "LEINLwsMzBj1PONPFdV3bxXs1us/dW/hie9ArooqL8vAS3rHJpEhKi064f2aClJt55kD2hP67KZu"
+        "JHbd5f3uNbvPxJocNH6or+CslMoXlY2RcGBj9uamYSXtyGwWC4jY9fJorI5WORB0eYTCcHSk0MWW"
+        "pZIL8XLNNVcXP/xcX+GU18Bx/MlbpUHJBfGgKpdMiSZBKRkQJTtCi0g44QDn9BjUV3td1HNE0pjV"
+        "Bq88Rw5lnP4DoYzDjHz0SDBpm6BaW1M1aVlQvQoZGmzvXhjuI8/mg8uY8ppn80qYiefDmxjRjjwM"
+        "VmBtR+afO9R3+SynDY735XAtFQ4CFeKEiQde8nfyI/eBDuQdn6p0HCg9/o7Bco6w8ZozXtcQ1ys1"
+        "ePniAmVq4m8Khv3f4X1BJ2DspX1IvOO+RU3CoJgDTztBzE4sBSK+kBaern+oQV1fLJ3NQzx4anAF"
+        "0D07bFOql+d8UYLiojDCMTW6k8vysUPj4dFN7/Wn5O5af0/r1vqjcnuyf3dBqCXsMYHzwDHCR26/"
+        "TXCv8LLCotxgKpQB+2P435/OZF/BLp323+cMbQ54gLzoiBtFN3Y5HxaEpbdDlbB1gZ8P4EWmoB8h"
+        "Geiibrbh8zo3a0xKP5Hl+uudvYJx09Z3xRI/LVpUi1V4R2Rd1zcmGLCA/GWkn2DGwTx4z+VNDl9C"
+        "jYXfswjJFHlFFUfOArCKHlw48/jswcUz/FukSB7abVZtbgG5R3/fB7fGPTg5jPCiSnSMBSyhWGrW"
+        "+V//4xv0s7YSlSTpWn9cFtfadHEym7x4Ppf7SFWxgjE6abOF/E43+IMPYd9Gc2+0KfnAC/V0SsAm"
+        "wxETXt2R23VTB73nySU5xVV0zaZvIt1a/sHNqf7LGS09fkFWADFwST1ahSc26R2rgBE+5Z30h13m"
+        "+zgoDcwe6HTox3Y+EgAlI6WGl4EM4Nrk0V1i5E+IvJsdVqm9V5VPHcLA9IsqngHC9j7kfqTthxIW"
+        "adzwMflzMPgWbAAkRFeA9cOlgNlobCgrxE4UEcqZ5EHw9kW4hJ8yBBiFDc3HXpjR5UWlWxHbzA2Y"
+        "2EpogIV7O4tcC2Imuj3fNwvSHZpkZefpzkunuabJKZWw24KKQW6AxVqURTdDVly39aYZ23J/b1ne"
+        "FH/nYZAVvobovn2xiQ81vBzCBGzKIL0XZBhT+etfNOWmzcspmxn6Hc39W4fo1P3il4wAGlnYv29T"
+        "Y/8uXZAzyRbgksDf1lcfIE2Nr+rldmpPiP4ouCvRK5rZgDWKgivd9CVY3fHLgUnBMoMpwbKxVWvq"
+        "ssyMxtjNRPNhnYBr3oQm9on7ONK9Qk4WevgNUfMJgGcZhuDoEfxtAR+5Bk1IAqNLqv/hIccRJ5zg"
+        "NG4epw93jxErFsiFM8PkVrMyvwIFBHmQrGgPvKfofMYPuOiIbDetOZoDYHx89BSlAFHogH2b7O5F"
+        "xo24FO+CZI7xS/oypkeFgVC4azu4V2Zxmdof48EFK38JFXHgw8yez1OrKakz+XwX6PoAmljCGKCZ"
+        "wew+qvSJosfXay6LvnuM5nuwLFaW4VMXz/dFr80Lo9V7zndP27Zu452EABjrhOQIhQTYwYH0o2Kg"
+        "LyVuAuwn/1U9wJ/Z8dfPnz+fzB+jPol3MrXg+xJYlrJTSdhi0AfbEAyAJz2QeBNZl8CnHWXdpwg+"
+        "dwkMLNlmH1Lab5Bng3jexZmn9MGuN9n0JbuLUvz/T4D7DCmGqHORty1+3T/8VCcJU+DgXo9cyRrc"
+        "6+Gb7mDsNWundLCpdOhu3/ErtOqSmQ5AW7DzUEp2vyGiFAX368vLttDlMkgY+tzcSV7oiwxGy7nT"
+        "w8fF2UnfPaNyuaPtQ4XC6gFLcVEy+l9JQ+cb"
     ),
 }
