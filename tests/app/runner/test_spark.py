@@ -110,6 +110,7 @@ def test_a_spark_notebook_runs_on_local_spark_and_hands_its_values_to_a_python_n
     expected = pd.DataFrame({"segment": ["a", "b"], "total": [3.0, 12.0], "rows": [2, 3]})
     assert seen["summary"] == {"artifact": "dataframe", "data": expected.to_dict("split")}
     assert nodes["check"]["outputs"] == {"total": 15, "groups": ["a", "b"], "rows": [2, 3]}
+    assert nodes["aggregate"]["mode"] == "local"  # a local Spark, not a GPU job on CPU
 
 
 def test_a_spark_script_gets_its_input_and_a_small_local_spark_session(
