@@ -67,6 +67,7 @@ def all_checks() -> list[Check]:
         environment(),
         *qt_libraries(),
         *kernels(),
+        spark(),
         keyring_backend(),
         airflow_venv(),
         *profiles(),
@@ -188,6 +189,24 @@ def kernels() -> list[Check]:
             )
         )
     return checks
+
+
+def spark() -> Check:
+    """Java and pyspark for Spark nodes' local runs (not required: only Spark nodes need them)."""
+    from importlib import metadata
+
+    from graph_editor import spark as spark_rules
+
+    java = spark_rules.java_path()
+    try:
+        pyspark = "pyspark " + metadata.version("pyspark")
+    except metadata.PackageNotFoundError:
+        pyspark = ""
+    lacking = spark_rules.missing_here()
+    if lacking:
+        seen = f"{pyspark or 'no pyspark'}, {'Java ' + java if java else 'no Java'}"
+        return Check("spark", False, f"Spark nodes cannot run here ({seen})", lacking)
+    return Check("spark", True, f"{pyspark}, Java {java}")
 
 
 def keyring_backend() -> Check:

@@ -19,6 +19,7 @@ from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.sources import read_source_text
+from graph_editor.spark import spark_image_issues
 from graph_editor.types import ARTIFACT_TYPES
 
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
@@ -115,6 +116,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the kubernetes backend has: what travels in a pod's env must fit."""
     issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
+        issues += spark_image_issues(node)
         values = _shipped_values(pipeline, node)
         if not values or any(value_problem(v)[0] for v in values.values()):
             continue  # a value that cannot be written at all is reported on its own
@@ -149,7 +151,7 @@ def worker_issues(pipeline: Pipeline) -> list[Issue]:
                         field=f"secrets.{ref.env}",
                     )
                 )
-        if node.kind != NodeKind.NOTEBOOK and node.distributed.is_distributed:
+        if node.kind in (NodeKind.TENSORFLOW, NodeKind.RAPIDS) and node.distributed.is_distributed:
             issues.append(
                 warning(
                     "distributed-on-worker",

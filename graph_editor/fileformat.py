@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from graph_editor.nodes import (
     Resources,
     SecretRef,
     SecretSource,
+    SparkSettings,
     TFStrategy,
 )
 from graph_editor.pipeline import Pipeline
@@ -81,6 +83,8 @@ def node_to_json(node: Node) -> dict[str, Any]:
         data["produces"] = list(node.produces)
     if node.assets:  # likewise: only when an output is published as an Asset
         data["assets"] = dict(node.assets)
+    if node.kind == NodeKind.SPARK or node.spark != SparkSettings():
+        data["spark"] = dataclasses.asdict(node.spark)
     return data
 
 
@@ -228,6 +232,7 @@ def node_from_json(data: dict[str, Any]) -> Node:
         files=tuple(str(f) for f in data.get("files", ())),
         produces=tuple(str(f) for f in data.get("produces", ())),
         assets=dict(data.get("assets", {})),
+        spark=SparkSettings(**data.get("spark", {})),
     )
 
 

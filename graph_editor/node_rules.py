@@ -18,6 +18,7 @@ from graph_editor.limits import (
     value_problem,
 )
 from graph_editor.nodes import Node, NodeKind, SecretSource
+from graph_editor.spark import local_issues, settings_issues
 
 # The shipped runtime's file name: a node file with this name would overwrite it in the task's
 # working folder on Airflow (the dry-run imports the runtime from elsewhere, so it works there).
@@ -40,6 +41,8 @@ def node_issues(node: Node) -> list[Issue]:
         *_environment(node),
         *_secrets(node),
         *_distributed(node),
+        *settings_issues(node),
+        *local_issues(node),
     ]
 
 
@@ -299,7 +302,7 @@ def _connection(node: Node, env: str, conn_id: str, part: str, field: str) -> li
 
 def _distributed(node: Node) -> list[Issue]:
     d = node.distributed
-    if node.kind == NodeKind.NOTEBOOK:
+    if node.kind not in (NodeKind.TENSORFLOW, NodeKind.RAPIDS):
         return []
     if d.workers < 1 or d.gpus_per_worker < 0:
         return [

@@ -21,6 +21,7 @@ class NodeKind(StrEnum):
     NOTEBOOK = "notebook"
     TENSORFLOW = "tensorflow"
     RAPIDS = "rapids"
+    SPARK = "spark"
 
 
 class Missing:
@@ -97,6 +98,24 @@ class Distributed:
         return self.workers > 1
 
 
+@dataclass(frozen=True)
+class SparkSettings:
+    """The driver and executors of a Spark job (PySpark notebook or script).
+
+    Memory amounts are Spark's own strings (``"512m"``, ``"2g"``). On Kubernetes the node's pod
+    is the driver and ``executors`` pods of ``executor_cores`` x ``executor_memory`` run beside
+    it (image ``executor_image``, else the node's); locally Spark runs in one JVM with
+    ``local[executors x executor_cores]`` threads. ``service_account`` may create those pods.
+    """
+
+    executors: int = 2
+    executor_cores: int = 1
+    executor_memory: str = "1g"
+    driver_memory: str = "1g"
+    service_account: str = ""
+    executor_image: str = ""
+
+
 class SecretSource(StrEnum):
     """Where the value of a secret reference lives on the cluster."""
 
@@ -143,6 +162,7 @@ class Node:
     bindings: Mapping[str, str] = field(default_factory=FrozenDict)  # input -> pipeline parameter
     position: tuple[float, float] = (0.0, 0.0)
     distributed: Distributed = field(default_factory=Distributed)
+    spark: SparkSettings = field(default_factory=SparkSettings)  # Spark nodes only
     sample_outputs: Mapping[str, Any] = field(default_factory=FrozenDict)  # when a dry-run skips
     # The user's port types, by port name: they win over the notebook's on every re-inspect.
     port_types: Mapping[str, PortType] = field(default_factory=FrozenDict)

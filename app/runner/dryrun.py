@@ -168,7 +168,7 @@ class DryRun:
                 kernel = plan.source_info(self.pipeline, node)[1]
                 folder = workdir.work_dir(self.run_dir, node)
                 folder.mkdir(parents=True, exist_ok=True)  # a kernel starts in it ahead of need
-                demand.append(kernel_key(kernel, str(folder), node.env))
+                demand.append(kernel_key(kernel, str(folder), local.node_env(node)))
         return demand
 
     # -- the run ----------------------------------------------------------------------------
@@ -364,7 +364,8 @@ class DryRun:
                 )
                 return
             record.notes = local.local_notes(node)
-            record.mode = RunMode.CPU if record.notes else RunMode.LOCAL
+            gpu_job = record.notes and node.kind in local.LIBRARIES  # Spark's notes: local Spark
+            record.mode = RunMode.CPU if gpu_job else RunMode.LOCAL
             record.kernel = kernel
             self._jobs[node.id] = NodeJob(
                 self.pipeline.source_path(node),

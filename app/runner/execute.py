@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeState
-from app.runner import reaper, workdir
+from app.runner import local, reaper, workdir
 from app.runner.failure import FailureKind, NodeFailure
 from app.runner.failures import explain_failure
 from app.runner.kernels import KernelPool, close_clients, kernel_key, kill_kernel_group
 from app.runner.workdir import NodeJob
-from graph_editor.nodes import Node
+from graph_editor import spark
+from graph_editor.nodes import Node, NodeKind
 from graph_editor.notebook import is_jupytext_file
 from graph_editor.types import PortType
 from resources.runtime import stitchboard_artifacts as artifacts
@@ -135,6 +136,11 @@ class NodeTask:
             own = workdir.build(self.node, self.job, self.work)
         except artifacts.ArtifactError as exc:
             return _failed(FailureKind.INPUT, type(exc).__name__, str(exc))
+        lacking = spark.missing_here() if self.node.kind == NodeKind.SPARK else ""
+        if lacking:
+            return _failed(
+                FailureKind.RUNNER, "SparkNotInstalled", f"Spark cannot run here: {lacking}"
+            )
         if self.node.is_script and not is_jupytext_file(self.source):
             outcome = self._run_script(own)
         else:
@@ -170,7 +176,7 @@ class NodeTask:
         except artifacts.ArtifactError as exc:
             return _failed(FailureKind.INPUT, type(exc).__name__, str(exc))
         assert self.pool is not None
-        km = self.pool.acquire(kernel_key(self.kernel, str(self.work), self.node.env))
+        km = self.pool.acquire(kernel_key(self.kernel, str(self.work), local.node_env(self.node)))
         with self._lock:
             self._km = km
         if self.killed:
@@ -246,7 +252,7 @@ class NodeTask:
             "--producers",
             json.dumps(dict(self.job.producers)),
         ]
-        env = dict(os.environ, **self.node.env)
+        env = dict(os.environ, **local.node_env(self.node))
         env.pop("TF_CONFIG", None)
         log = LogWriter(self.log, self.on_line)
         lines: list[str] = []

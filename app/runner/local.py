@@ -1,4 +1,5 @@
-"""TensorFlow and RAPIDS nodes on a laptop: what is missing here and when sample outputs stand in.
+"""TensorFlow, RAPIDS and Spark nodes on a laptop: what is missing here, when sample outputs
+stand in, and the environment a Spark node runs with (a local Spark, ``graph_editor.spark``).
 
 The rule (documented in docs/dry-run.md): a TensorFlow or RAPIDS node always runs locally as a
 single worker, on CPU when there is no GPU. If it then fails because a GPU library cannot be
@@ -9,11 +10,14 @@ sample outputs flow downstream; otherwise it fails like any node.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
+import sys
 from functools import cache
 from pathlib import Path
 
+from graph_editor import spark
 from graph_editor.nodes import Node, NodeKind
 
 LIBRARIES = {NodeKind.TENSORFLOW: "tensorflow", NodeKind.RAPIDS: "cudf"}
@@ -45,8 +49,35 @@ def has_gpu() -> bool:
     return Path("/dev/nvidia0").exists() or shutil.which("nvidia-smi") is not None
 
 
+def node_env(node: Node) -> dict[str, str]:
+    """The environment a node's kernel or script gets beyond this process's: its own env, and
+    for a Spark node a local Spark's (the kernel's pyspark starts its JVM with it).
+
+    Spark's Python workers run on this Python unless the node sets ``PYSPARK_PYTHON``.
+    """
+    if node.kind != NodeKind.SPARK:
+        return dict(node.env)
+    env = spark.local_env(node.spark, os.cpu_count())
+    env["PYSPARK_PYTHON"] = sys.executable
+    return {**env, **node.env}
+
+
+def spark_notes(node: Node) -> list[str]:
+    """How a Spark node's local run differs from the cluster's."""
+    threads = spark.local_threads(node.spark, os.cpu_count())
+    notes = [
+        f"runs on a local Spark (local[{threads}], one JVM; executor settings apply on the cluster)"
+    ]
+    lacking = spark.missing_here()
+    if lacking:
+        notes.append(f"Spark cannot run here: {lacking}")
+    return notes
+
+
 def local_notes(node: Node) -> list[str]:
     """What differs from the cluster for this node when it runs here (empty for notebooks)."""
+    if node.kind == NodeKind.SPARK:
+        return spark_notes(node)
     if node.kind not in LIBRARIES:
         return []
     notes = []

@@ -8,7 +8,7 @@ from typing import Any
 
 from exporters.airflow import inline
 from exporters.airflow.values import IMPORTS
-from graph_editor import names
+from graph_editor import names, spark
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
@@ -16,6 +16,7 @@ from resources.runtime.stitchboard_runtime import NodeSpec
 
 # Names the generated module itself binds; task variables must not shadow them.
 RESERVED = frozenset({*inline.defined_names(), *IMPORTS, "dag", "annotations"})
+GPU_KINDS = (NodeKind.TENSORFLOW, NodeKind.RAPIDS)  # kinds with ``distributed`` settings
 JSON_TYPES = {
     PortType.INT: "integer",
     PortType.FLOAT: "number",
@@ -43,13 +44,13 @@ class TaskPlan:
     def gpus(self) -> int:
         if self.node.resources.gpu > 0:
             return self.node.resources.gpu
-        if self.node.kind != NodeKind.NOTEBOOK:
+        if self.node.kind in GPU_KINDS:
             return max(self.node.distributed.gpus_per_worker, 0)
         return 0
 
     @property
     def cluster_job(self) -> bool:
-        return self.node.kind != NodeKind.NOTEBOOK and self.node.distributed.is_distributed
+        return self.node.kind in GPU_KINDS and self.node.distributed.is_distributed
 
 
 def _variable(task_id: str, taken: set[str]) -> str:
@@ -105,9 +106,16 @@ def node_spec(pipeline: Pipeline, node: Node, content_key: str, shipped_name: st
         values=dict(node.values),
         params=dict(node.bindings),
         wires=wires,
-        env=dict(node.env),
+        env=_env(node),
         connections=connections,
     )
+
+
+def _env(node: Node) -> dict[str, str]:
+    """The node's env; a Spark node's on a worker adds a local Spark (pods replace it)."""
+    if node.kind != NodeKind.SPARK:
+        return dict(node.env)
+    return {**spark.local_env(node.spark), **node.env}
 
 
 def plan_tasks(

@@ -10,6 +10,7 @@ from exporters.airflow import inline
 from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
+from graph_editor import spark
 from graph_editor.nodes import NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
 from resources.runtime.stitchboard_runtime import NodeSpec
@@ -126,7 +127,17 @@ def pod_env(
         "STITCHBOARD_NODE": inert_json(spec.to_json()),
         **ship_env(pipeline.settings, {**ship, spec.source: spec.content}),
     }
-    return {**env, **plan.node.env}
+    return {**env, **spark_pod_env(plan, pipeline), **plan.node.env}
+
+
+def spark_pod_env(plan: TaskPlan, pipeline: Pipeline) -> dict[str, str]:
+    """A Spark node's pod is its driver (client mode): Spark on Kubernetes, from its env."""
+    node, settings = plan.node, pipeline.settings
+    if node.kind != NodeKind.SPARK:
+        return {}
+    return spark.kubernetes_env(
+        node.spark, settings.namespace, node.image or settings.default_image
+    )
 
 
 def _outlets(plan: TaskPlan, imports: Imports) -> list[tuple[str, Any]]:
@@ -166,9 +177,9 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
     """A KubernetesPodOperator running the node through the shipped runtime."""
     node, settings = plan.node, pipeline.settings
     spec = plan.spec
+    users = {*node.env, *spark_pod_env(plan, pipeline)}  # names and images the user typed
     env: dict[str, Any] = {  # generated templates are Raw; user values go through protect()
-        k: Raw(atom(v)) if k not in node.env else v
-        for k, v in pod_env(plan, pipeline, ship).items()
+        k: Raw(atom(v)) if k not in users else v for k, v in pod_env(plan, pipeline, ship).items()
     }
     secrets = []
     for ref in node.secrets:
@@ -202,6 +213,8 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
         )
     if secrets:
         kwargs.append(("secrets", Seq(secrets)))
+    if node.kind == NodeKind.SPARK and node.spark.service_account:  # may create executor pods
+        kwargs.append(("service_account_name", Raw(atom(node.spark.service_account))))
     kwargs += _store_mounts(settings, imports)
     if settings.artifact_store:  # on the Airflow worker, before the pod: code into the store
         kwargs.append(("pre_execute", Raw("ship_code")))

@@ -187,9 +187,17 @@ class RapidsNode(_StitchNode):
     KIND = NodeKind.RAPIDS
 
 
+class SparkNode(_StitchNode):
+    """A PySpark job (notebook or script): a local Spark in the dry-run, Spark on Kubernetes."""
+
+    NODE_NAME = "Spark"
+    KIND = NodeKind.SPARK
+
+
 NODE_CLASSES: dict[NodeKind, type[_StitchNode]] = {
     NodeKind.NOTEBOOK: NotebookNode,
     NodeKind.TENSORFLOW: TensorFlowNode,
     NodeKind.RAPIDS: RapidsNode,
+    NodeKind.SPARK: SparkNode,
 }
 TYPE_TO_KIND: dict[str, NodeKind] = {cls.type_: kind for kind, cls in NODE_CLASSES.items()}

@@ -12,6 +12,12 @@ HELP = {
     NodeKind.NOTEBOOK: "A parameterized Jupyter notebook",
     NodeKind.TENSORFLOW: "A TensorFlow job: notebook or script, one GPU pod or a TFJob",
     NodeKind.RAPIDS: "A RAPIDS job: notebook or script, one GPU pod or a Dask-CUDA cluster",
+    NodeKind.SPARK: (
+        "A PySpark job: notebook or script; a local Spark in the dry-run, Spark on Kubernetes "
+        "when deployed. Scala notebooks are not supported: no Scala kernel installs from the "
+        "package registries here (spylon-kernel from PyPI fails on Spark 4); a Scala kernel "
+        "such as almond (almond.sh, installed with coursier from Maven Central) is needed"
+    ),
 }
 
 

@@ -38,6 +38,13 @@ def _dist(field: str) -> tuple[Callable, Callable]:
     )
 
 
+def _spark(field: str) -> tuple[Callable, Callable]:
+    return (
+        lambda n: getattr(n.spark, field),
+        lambda n, v: {"spark": dataclasses.replace(n.spark, **{field: v})},
+    )
+
+
 def _attr(field: str) -> tuple[Callable, Callable]:
     return (lambda n: getattr(n, field), lambda n, v: {field: v})
 
@@ -112,6 +119,29 @@ class NodePanel(QtWidgets.QScrollArea):
         )
         layout.addWidget(self.dist_box)
 
+        self.spark_box, form = section("Spark")
+        self.spark_form = Form(form, self._change)
+        self.spark_form.spin(
+            "Executors",
+            *_spark("executors"),
+            minimum=1,
+            maximum=1000,
+            tooltip="executor pods on Kubernetes; locally executors x cores threads",
+        )
+        self.spark_form.spin("Executor cores", *_spark("executor_cores"), minimum=1, maximum=64)
+        self.spark_form.line("Executor memory", *_spark("executor_memory"), placeholder="e.g. 2g")
+        self.spark_form.line("Driver memory", *_spark("driver_memory"), placeholder="e.g. 1g")
+        self.spark_form.line(
+            "Service account",
+            *_spark("service_account"),
+            placeholder="the namespace's default",
+            tooltip="Kubernetes service account of the driver pod: it creates the executor pods",
+        )
+        self.spark_form.line(
+            "Executor image", *_spark("executor_image"), placeholder="the node's image"
+        )
+        layout.addWidget(self.spark_box)
+
         box, form = section("Inputs")
         self.inputs = InputsEditor(self._change, on_status)
         form.addRow(self.inputs)
@@ -171,9 +201,10 @@ class NodePanel(QtWidgets.QScrollArea):
         self.title.setText(
             f"{node.name}  <span style='color:#8e97a4'>{KIND_LABELS[node.kind]}</span>"
         )
-        for form in (self.form, self.res_form, self.dist_form):
+        for form in (self.form, self.res_form, self.dist_form, self.spark_form):
             form.show(node)
-        self.dist_box.setVisible(node.kind != NodeKind.NOTEBOOK)
+        self.dist_box.setVisible(node.kind in (NodeKind.TENSORFLOW, NodeKind.RAPIDS))
+        self.spark_box.setVisible(node.kind == NodeKind.SPARK)
         self.strategy.setEnabled(node.kind == NodeKind.TENSORFLOW)
         self.inputs.show_node(self.pipeline, node)
         self.env.set_rows([[k, v] for k, v in node.env.items()])

@@ -11,11 +11,13 @@ KIND_COLORS: dict[NodeKind, tuple[int, int, int]] = {
     NodeKind.NOTEBOOK: (44, 84, 122),
     NodeKind.TENSORFLOW: (140, 84, 36),
     NodeKind.RAPIDS: (58, 110, 62),
+    NodeKind.SPARK: (150, 62, 52),
 }
 KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.NOTEBOOK: "Notebook",
     NodeKind.TENSORFLOW: "TensorFlow",
     NodeKind.RAPIDS: "RAPIDS",
+    NodeKind.SPARK: "Spark",
 }
 
 # Port colours per type (fill); wires take the colour of their output port.

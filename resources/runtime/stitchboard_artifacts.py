@@ -479,6 +479,10 @@ def store_output(value: Any, port: str, where: Where) -> Any:
 
 def _store_output(value: Any, port: str, where: Where) -> Any:
     value = _plain_scalar(value)
+    if _loaded_instance(value, "pyspark.sql", "DataFrame"):
+        # A Spark DataFrame is collected to the driver and travels as a pandas one (Parquet):
+        # downstream nodes read it without Spark; big data is written by the job itself.
+        value = value.toPandas()
     if _loaded_instance(value, "pandas", "DataFrame", "Series"):
         return _store_frame(value, port, where)
     if _loaded_instance(value, "numpy", "ndarray"):

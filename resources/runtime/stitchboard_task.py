@@ -67,6 +67,7 @@ def run_in_pod(work: str, payload_text: str) -> int:
     import stitchboard_runtime as runtime
 
     spec = runtime.NodeSpec.from_json(json.loads(os.environ["STITCHBOARD_NODE"]))
+    os.environ.update(spark_driver_env(dict(os.environ)))
     payload = json.loads(payload_text)
     pulled = payload.get("upstream", {})
 
@@ -92,6 +93,24 @@ def run_in_pod(work: str, payload_text: str) -> int:
             handle.write(text)
     print(text)
     return 0
+
+
+def spark_driver_env(environ: dict[str, str]) -> dict[str, str]:
+    """A Spark driver pod names itself to Spark, so its executor pods go when the pod goes.
+
+    Only for Spark on Kubernetes (``PYSPARK_SUBMIT_ARGS`` with a ``k8s://`` master) that does
+    not name a driver pod yet; ``HOSTNAME`` is the pod's name. Empty otherwise.
+    """
+    import shlex
+
+    args = shlex.split(environ.get("PYSPARK_SUBMIT_ARGS", ""))
+    master = args[args.index("--master") + 1] if "--master" in args[:-1] else ""
+    named = any(a.startswith("spark.kubernetes.driver.pod.name=") for a in args)
+    pod = environ.get("HOSTNAME", "")
+    if not master.startswith("k8s://") or named or not pod or args[-1:] != ["pyspark-shell"]:
+        return {}
+    conf = ["--conf", "spark.kubernetes.driver.pod.name=" + pod]
+    return {"PYSPARK_SUBMIT_ARGS": shlex.join(args[:-1] + conf + args[-1:])}
 
 
 def run_stored(

@@ -73,6 +73,7 @@ def _task_facts(task, dag, xcoms):
             tolerations=_plain(task.tolerations),
             node_selector=_plain(task.node_selector),
             do_xcom_push=task.do_xcom_push,
+            service_account_name=task.service_account_name,
         )
     else:
         facts["op_kwargs"] = _plain(task.op_kwargs)

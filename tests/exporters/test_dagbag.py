@@ -15,6 +15,7 @@ from graph_editor.limits import SMALL_STRING
 from tests.exporters.helpers import example, special_pipeline
 from tests.exporters.test_cluster_store import _pipeline as store_pipeline
 from tests.exporters.test_properties import hostile_samples
+from tests.exporters.test_spark_export import IMAGE, spark_pipeline
 
 pytestmark = pytest.mark.airflow
 PROBE = Path(__file__).with_name("dagbag_probe.py")
@@ -40,6 +41,8 @@ def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "special": (special_pipeline(root / "src3"), "kubernetes"),
         "assets_kubernetes": (_chained(root / "src4"), "kubernetes"),
         "assets_worker": (_chained(root / "src5"), "worker"),
+        "spark_kubernetes": (spark_pipeline(root / "src6"), "kubernetes"),
+        "spark_worker": (spark_pipeline(root / "src7"), "worker"),
     }
     for i, (pipeline, backend) in enumerate(hostile_samples(root / "hostile")):
         cases[f"hostile_{i}"] = (pipeline, backend)
@@ -185,3 +188,22 @@ def test_pipelines_chain_through_assets_in_a_real_dagbag(
             pod["secrets"][0].items()
         )
         assert max(len(str(v)) for v in pod["rendered"]["env_vars"].values()) < SMALL_STRING
+
+
+def test_spark_jobs_load_as_driver_pods_and_as_worker_tasks(loaded: dict[str, Any]) -> None:
+    pipeline, facts = loaded["spark_kubernetes"]
+    dag = _check_structure(pipeline, facts)
+    driver = dag["tasks"]["aggregate"]
+    assert driver["type"] == "KubernetesPodOperator" and driver["do_xcom_push"]
+    assert driver["image"] == IMAGE and driver["service_account_name"] == "spark-driver"
+    env = driver["rendered"]["env_vars"]
+    assert "--master k8s://https://kubernetes.default.svc:443" in env["PYSPARK_SUBMIT_ARGS"]
+    assert "spark.executor.instances=4" in env["PYSPARK_SUBMIT_ARGS"]
+    rendered = json.loads(dag["tasks"]["count"]["rendered"]["arguments"][0])
+    assert rendered["upstream"] == {"aggregate": {"totals": "aggregate.totals"}}
+
+    pipeline, facts = loaded["spark_worker"]
+    dag = _check_structure(pipeline, facts)
+    task = dag["tasks"]["aggregate"]
+    assert task["type"] == "PythonOperator" and task["callable"] == "run_node"
+    assert "--master 'local[8]'" in task["op_kwargs"]["node"]["env"]["PYSPARK_SUBMIT_ARGS"]

@@ -81,7 +81,7 @@ def test_newer_version_says_upgrade(example_copy):
     ("mutate", "problem"),
     [
         (lambda d: d.update(format="something"), "not a Stitchboard pipeline"),
-        (lambda d: d["nodes"][0].update(kind="spark"), "nodes/0/kind"),
+        (lambda d: d["nodes"][0].update(kind="flink"), "nodes/0/kind"),
         (lambda d: d["nodes"][1].pop("id"), "'id' is a required property"),
         (
             lambda d: d["edges"].append({"source": "ghost", "target": d["nodes"][0]["id"]}),

@@ -15,8 +15,8 @@ from kubernetes.client import models as k8s
 
 SHIPPED = {
     "stitchboard_runtime.py": "6e6766c46b7faf3a",
-    "stitchboard_artifacts.py": "2510a84cfd13823a",
-    "stitchboard_task.py": "7ad49846184b406b",
+    "stitchboard_artifacts.py": "23c9db692987b973",
+    "stitchboard_task.py": "256fafde1f639a82",
 }
 STORE = {}
 
@@ -101,10 +101,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -126,10 +126,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -151,10 +151,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -186,10 +186,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -220,10 +220,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "23c9db692987b973", "stitchboard_task.py": "256fafde1f639a82", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_23c9db692987b973": "{{ stitchboard_content('23c9db692987b973') }}",
+            "STITCHBOARD_FILE_256fafde1f639a82": "{{ stitchboard_content('256fafde1f639a82') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
@@ -243,8 +243,8 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # 6e6766c46b7faf3a: stitchboard_runtime.py
-# 2510a84cfd13823a: stitchboard_artifacts.py
-# 7ad49846184b406b: stitchboard_task.py
+# 23c9db692987b973: stitchboard_artifacts.py
+# 256fafde1f639a82: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -491,7 +491,7 @@ CONTENT = {
         "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
         "41huC+MMe4r3H4DlGwSD/wM08g19"
     ),
-    "2510a84cfd13823a": (
+    "23c9db692987b973": (
         "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
         "ip2Z7vqDRQL3ee5533MOgyA4bfJmdjkt02p+UKu0avJFOmvUMr3NqpGap02qyoVKi1t1lRdz+DBX"
         "df5Lpi7hUzZXi6pcqbLIVFHOM9WUqrmEz9nHJh4MPlzmtVrky0zB3zpbLg5nZdGkeQH9wrqZL/Op"
@@ -600,158 +600,165 @@ CONTENT = {
         "EkXGPcWch+np/uLRgf8PGIuv6zw4mRNya6fLobjFLxBuOq2vqduZdJIf8J5tocmklwdMJsh/cERK"
         "ImR2QM4STN/HTCUqSVOUOh+asm2waAQN3k3OC02idv+4Jjs/4pHNd7VI82XtJwj0UVDShbTWAQi+"
         "HgF5q2sxxcGnjEkO5TqakpFaZUcnp4rvaUccfA37W8IB92am3xmiNbjTfjSRWxI/UHqXGAKsrRPz"
-        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkViuVmxNRR78wkZXEO07bMco7DnruyZkDkP8"
-        "RLS+fXM4im3/HF1zUesWe8e0ikjPkBLq2pYnrfjmuj9u9kuowV40KEyIgcMUB6uejZVbiYOo4fnp"
-        "t8fHnF8UZkWNhVfSepbnYCvNLtMKUJOu3aqMgwd6GfbDNW6paPFAj5UJIiSw4n9or87KOTCksc7o"
-        "ujMvwk0Ba+V+fYaOS7uxfw3A79Y8jIr7xe90kGqcOx06CErgDtv3s+Ssm29mqARaPWefFMW7Utgx"
-        "MCbhbeUC2JsMAMyJruHkK4sy6WHuJC+z2ZVcSj5gKTYo3s1RkrEZjnKD7L/qjykTVZt79Kj57QDQ"
-        "UY8TsbcGSI8P0bD3besU7G6jXV+lD0ow967Fo5Y/cXCPFd13AcCOVtxf6EdOSiiAmgu88CJegngj"
-        "ZwwXU5zUr844rSN3Qo7vOP89urchcifgn27Fbfb6XudTT7541DOyG8cvD383duIIRoOH4sVDcKLK"
-        "dOEvGHSWcbi3rUGATVYgHx2lwAc7x8H3gN0E/rN+sA/uvZH/GKyqo3WdYFUhOTN2j3tSYjMWdTxL"
-        "Gxuu00+ln474xLAZE4vTE4XzL0OpPZ7/L0yzrRl6qJeDyHvJVR+oDbpP5z04U5ebarbHyPxgLncv"
-        "MUB0emvrCpnNhJyw4lVjiSS/n5afunG2tCCK3Sg4aVYCgIZos4hRqhM/p1lzk2UFuUtatQT2VA3h"
-        "vfA9u5hbpk4DpZ5piS53H1Gf308Psjf73tXrNFCHSqffO6UjZGY0nbU3t5MZ0736cK8i1nNmzNqV"
-        "r9e235vvVq34Xd8th4shleuZ5JZIyHSBkMOpnY2G6vF5t3gONoSFUcwocxUKqaLHdC0CW25dm3BE"
-        "HzXZAyJ0JHbA0/E8O+so1iQcDFD2+U+7UxEa9Dt7nBFFZGKBQLDXErrrt05UGNKXjnwp6vZHPbwo"
-        "fwZJePrV4yfqkNVxYjPa8JS6Rb65aDPX983cDcazspRyU9su30cIAeuBBROgAI0cAzgtzgXbq53a"
-        "Xu9wuC3Zq6juXw3VgTCkg0hCEHVpFz2oLuOCoLYdI0TAaxr/XB+EnlgTJ/V26sx4JCmVGWP80Ja2"
-        "VmlF3s3AnwsVk0NUbx2s7YOhdgjJ9GhxI8Wm2Os6W46/6oraOZwLHebCyFNd9aMbDzlkHofuXCcM"
-        "z+q35u1981GM1WV6UujZIjaXCa3QZGq/D9/JHetcdBLIraTmdF0ZohPXwM+dVXmxdtO0znQOmZOB"
-        "AsIf/nhRXWdrm0wEK1jkxZzFO+flO+muOGZ0LsS1rKkv5cnSC0yRtQPh4OftAhTYy25XdqYjBR+W"
-        "GITaCM7Rhl5IT4fqzIJOJmgv5LzHBhUkQ/xK8gIdO9JmwbhG3x4Nfdxx6yvYzG7K5ZZE8a6+5zXo"
-        "ZIvvyw81vXo1Al382GFb5GbkwrEYo2MLOA+5RrMuhMglgUUhmEy4PrN4Pp+3ystSWA63ZCca595Q"
-        "nVlT6pCVtPVt9FQrG5IkKqWY0SXDngMh50xqaU8mBq6TiZT1cGsCxxyDkrGPhHuOHAbOdZdRc+fa"
-        "K83dLD2G7QkXRRBcpsvFoTYCbCUo8v2Kp7ZPibTuX1wq18ED2ppM9NGjy5/WsZaaSxjGNDS53ZHv"
-        "r+VqZn4VOCPWep25xBArj99Z7XOoetPYHujbvcMy+G2167t8yzbe8YJKJ6QSGck6EBZzEoSj0s0w"
-        "+sj4mR/iWhZPMtdtvtd+HuZK1se3X3btNRx949LnC7lbVEG7b/xUWgqp9r1EbbOl5WnwNFlWoZvL"
-        "gPVIX+0OnYwOSrn0J7TWstlDe+reqUbdrD5yQhlokeCy8vl+OX154aX0acJytA3ZACkZQ5nbcamC"
-        "+CEzpbpfjbAeC+VLeSZ13CsGs98yQ6w7gq0OV2mRLzKQq71V0/pKUYic4f5cZ4D5mKlo71y76eHp"
-        "ufycAhf5F7nyRhpg8fhtwIMGI7VFyh2Jecsl/XYATnOe0ETOHeW5Pp+aJWmg8ccZyeO5OFRak0Mb"
-        "Wpxx0EC5oN1zse1FJgY1guV81y62ZbblucEIvTyARmwgkue84zOPfAVCY7AeQAoymh2Tpd03heSw"
-        "HikNvshTOFBD88e04JFKjywkGSCUfNi0VqGBxTVNzcpZ7Laq2piEEh3vP7Rl61rD6vW26k22Qq1t"
-        "edeWr6k3r1FfqTnam1zqGFCOXbWdV6hBMjawMckHUW9StCcpOrUkfKli7sFBENKKGCnperK/uqWb"
-        "RicZE/p4+oPve27P2gCpm6od/csnSPh/7kVi6sB/ei9cQ4rvy11nzdKRSGedoouqo64ObYuRKciP"
-        "r8+twpslpjCKV06J+VBPpyqrsep0m1t9lgptrfMAf/gGNQX62Qgu1G5vXSYTs1386Qq+Uga21cOr"
-        "8HdNSlN7N19qdvde8oVBkbikHyqgX4sw4e+zDH+XArinlCCrL8ubmlIZaBEtJiQa65g5mJdfwyxN"
-        "o4+USTKrNwa/DNFW4t5CQynGK6ct/lfQqvKLAok+QBsSq0Rx/g+PI6Sii1ZwRggfaWzKN0dRyy/I"
-        "DcQvSHLa7SjCVfwmdIceGswxpRS4tHVLwSW/l/+Mx7fpQIxO9aeZmIGfU8eDfa1jP1zFAJnJaigM"
-        "xrmrduY1pMdjxbpSehtE/LpVXpqddvSm55rOkElkXj7QuN5XuWboBl7JRqJOic+urpEgdn9C4fCK"
-        "e6I1W2SHFA9ClEEBfWgruT+sRNaWaCMMfS7qRnIcTcJO2e5FcLEsp+kSRI0ukZck7NJMknDLP9QB"
-        "3DmKXU2Jqij7ohfbRP8sgn4OyfvdzwTbDNAwv1azPSxvcF+ASX1SCzG0gYWsQ6xsk6XXFCPJiD7N"
-        "LjGi2gAtrS7I7xxsMc+cIYw7H6qt2QB/pfdCtbpB5aEiPG2dxB7At4WNOTAYFBe0c8DOCIp+hn9l"
-        "P411NzrVTThM1futroO6p9SEzn2hBDCwZmdVjmXVSsrL084DGvy47Zeh68vcr4pifkrLemq44nMD"
-        "nLTki3ryxcIT47sR2Lb9Nw/33fxKL8cn7NgH2rLtIgX7K038Fjf9PRa148G800huoV/f3n5Di/gT"
-        "tviDjWa73IfUgjL+d1Ntx3O+t73o1YPc6P8/PGL/BxxeQMzpdZpzvqxh2g/mr/t/7iP1fweIK9w3"
-        "XB2WihpzMAEKwbpVDWOVNkB6TtWenh+a2MO07smrTFmHNq+iPRl+ZPrchxX4ae4yA5JOL8KM7A3o"
-        "i9cvH9Md6IXUnnUc4FhYtajQIMKDGnEJTH1u7cnoYtfExua/SNSg+QUiX2fRpinFxVMjW618U+QS"
-        "FvAC7Ywf6P839P/fXgS+j4DHeca/bqb7InuClv1368GWY3Xjx4ud2mL7HQXSmZ4vxJlpWz6xLQe+"
-        "bX00pplbcXtU30S9MCUXJEogAeZ6nWc39mcKfJjoyAOOHdCJhxSC8DOL+FVGET3rn2PJ0HtlavDE"
-        "+M789Aorw2ge2jR86EUuqRrQaZVKL2stwtkWXm1bLHI4zz4mdBObBHLxh3Ypll2wFiANcTb6yzle"
-        "LoYBVUEOdCAs64zqG/UXSTIJ2sUrcN1xsVklsOd6pz6CMmn67dTZlibcnRtgFuvbewKyE6NAV16w"
-        "dh2gwMJhtUrXmE+RjQP8Hbh90QpmxfVlCiJwy5YqDRnTI1jtlr9S8p1JadCLdUPEb/I5rhyvqsbq"
-        "z487+vxzq83PM9b5kM+XCy4EAFRzk83N7wKkErVMF5wbrIwHe+KfZgVmd1nilbu5zJNlIOMD0AKY"
-        "zO8Axsr5+TTnx14VngwcjOR5Cge1aZ5DB7gMHGwxl1+UBQw9cso/m98LNr/Bhu2eOnFJJpVhLj/R"
-        "IdET9BOcaNUNTeELCby1xQFDR/+lGm2kswIsabM3nIqhV9C6dfN/rqjtddwXZs5un3XHwebUt+4E"
-        "hdPpi78Dnp2N5Mmh+uocnStIQHtVZGceXcDNcltdXalHie6WHdXSiQDihfh2ZdD+yCnq3VOxyQ9j"
-        "JooADaLNCvWMqEBwWajgjjkLneZ013yMiFuPUeyb5j6CMdUUrH9VFxNsUM8iKrsdeJUw76EpW8Ac"
-        "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
-        "AV0BMqs="
+        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkdTZGqTCVVz/vERRb8ryBJ4W/1ydYitbtQfl"
+        "khTSAO1dIDKvcsx5J6SShHUun8O2H2XQiz3gjT4vbwpJIEOfTC2ZY7YiCk1OtSUkcMPWKJqyf/Kn"
+        "cipuH2sdaLhoY+8dLSO8B0yMsm/BAV/YEA2ifQTgGMo9+H/XhMx1iceKJrxvDkfZ75+ja0JrfWvv"
+        "mFY56xlSwn/bMrYV8133xxJ/CdPAi5CFCTGYmmKD1bOxcquTEId4fvrt8THnXIVZUWMxmrSe5TnY"
+        "j7PLtAJypavIKuOAil4h9nArRKp8PNCLZwIrCaz4H9rws3IOTHqss9zuzBVx0+Ja+XCfoffTbuxf"
+        "A/C7tTGj9n/xey6kGueeiw6CktrD9p01OTDnmxkqxlb326dZ4P0x7BiYtfD7cgEsXwYAhk1Xk/KV"
+        "xbv0MPe0l9nsSi5qH7AUmyjg5m3J2AxHuVX3X/XH2Yn5wT16TJ92UOyox7HaWxelx69qRN62dQp2"
+        "t9Gur/oJJd17oQJRy8c6uMeK7rsAYEcr7i/0IyclFEDNBV4oaSSwOXLGcDHFSYfrjNM6cicM+47z"
+        "32OPGCJ3kiAoUsBm9O91yPXk0Ec9I7u5DfLwd2MntmI0eChePAQnqkwLbRh0lnEIvK3LgE1WIB8d"
+        "RckHO+cG9IDdJEOwzrQP7r3ZEBjAqyOYnQBeITkzdo/LVuJVFnU8SxsbwtRPpZ+OgsVQIhOf1BOZ"
+        "9C9DqT23IV+YZlsz9FAvB9b3kqs+UJuIkM57cKYuN9Vsj+H9wVx4X2LQ7PTW1loymwk5icerUBNJ"
+        "zQNafurGHtOCKJ6l4ERiCYoaoh0nhrpOhp1mzU2WFeRCatVX2FNJhffCsQdigpraFZSOpyW63AdF"
+        "fb5QPcjeigSuXqeBOlS6JIFTTkNmRneC9nB3soW610Hu9cx6zoxZX2/ote2/4XArefyu7+bHxZDK"
+        "9dZySyRkulTJ4dTORkP1+LxbUAgbwsIojpa5CoWZ0WO6KoItt66SOMqRmuwBETpXO+DpeOOddRRr"
+        "Eg4GKPt8yt2pCA36HWDOiCIysWgi2LAJxT9YxzIM6UtHvih2+6MeXpQ/gyQ8/erxE3XI6jixGW2M"
+        "Sy0n34S22fz7Zu4GKFpZSvm6bTf4I4SA9UqDCVCARo5BrRbngu3VTm2vdzjclmx4VPevhupAGNJB"
+        "JGGZutyNHlSXtkFQ244RIuA1jX+uD0JPrImTeju1dzySlGqVMX5oS1urtCLvZuDPhYrJSay3rsLt"
+        "wVA7yWR69EIgxabYC8zz8VddUYu2OB3mwshTXQmlGyM6ZB6HLm4nNNHqt+btfXN0jNVlelI43iI2"
+        "FyytcG1qvw/fyUXtXP4SyK2k5hRmGaIT68HPnVV58YfTtM50Xp2TlQPCH/54kW5na5tgBStY5MWc"
+        "xTvXKnBSgHHM6FyIa1lTX8odpheYNmwHwsHP20U5sJfdruxMR08+LFkKtRGcow29kJ4O1ZkFnUzQ"
+        "Xsh5jw0qSIb4leQFOrukzYJxjb49Gvq449acsNnulN8uyfNdfc9r0Mmg35cza3r1agS6ILTDtsj1"
+        "ysV0MW7JuseGXLdaF4fkMsmiEEwmXLNavMHPWyV3KVSJW7JjkfORqPauKf/IStr6NnqqlQ1JnJXy"
+        "1OiSYc+BkHMm9cUnEwPXyURKnbh1kmOOy8nYR8I9Rw4D51rUqLlzPZrmbpYew/aEiyIILtPl4lAb"
+        "AbY6FvnDxXvdp0RalzgulWsDAm1NJvro8RqE1rF23IhDk+8e+T5srvDmV8YzYq3XwU0MsfL4ndU+"
+        "h6o3te+B/u47LIPfVru+y99uY0AvqJxEKtGirANhgStBOCpnDaOPjO/9Ie528a5zLet77edh7nV9"
+        "fPtl117D0Tcufb6Qu4UmtPvGTy+mMHPfS9Q2W1qeBk+TZRW6uQxYj/TV7tDJcqE0VH9Cay2bPbSn"
+        "7p1q1M10JCeUgRYJLiuf75fnmBdemqMmLEfbkA2QkjGUuR2XKogfMlOq+9VN67FQvpRnUscCY4D/"
+        "LTPEuiPY6nCVFvkiA7naW0murzyHyBnuz7UXmI+ZKv/OVaQenp7LT0zwDx+IXHkjDbCg/jbgQYOR"
+        "2iLljsS85TKHOwCnOU9oIueO8lyfT82SNND444zk8VwcKq3JoQ0tzjiQolzQ7rkA+SITgxrBcr5r"
+        "FyAz2/LcYIReHkAjNhDJc97xmUe+AqExWA8gRSrNjsnS7ptC8nqPlAZf5CkcqKH5Y1rwSPVLFpIM"
+        "EErIbFqr0MDiOq9m5Sx2W5V+TJKNzoEY2lJ+rWH1els1OFvh57bkbcvX1Jvrqa/THO1NLnUMKMeu"
+        "2s4r1CAZG9iYhIyoN1HckxSd+hq+VDGxASAIaUWMlHRl21/x000tlCwSfTz9CQk9t2dtgNRN1Y6I"
+        "5hMk/D/3olN1MgS9F64h96hy/1uzdCTSWafoouqoq0PbYmR+pABfn1uFN0tMsRivxBTzoZ5OVVZj"
+        "Je42t/osFdpa5wH+GBBqCvRTGly83t66TCZmu/hzHnzNDmyrh1fhb72Uph5xvtTs7r3kUIMicUk/"
+        "3kC/oGFSAmYZ/lYHcE8py1Zfljc1pXfQIlpMSDTWMXMwL+eIWZpGHykdZVZvDH4Zoq3EvYWGUqBY"
+        "Tlv8r6BV5RcFEn2ANiRWzuKcKB5HSEUX8uAsGT7S2JS0jqKWX5AbiF+Q5LTbUYSr+E0oriA0mGPK"
+        "S3C575aCS34v/xmPb1OkGJ3qTzMxAz+ntgn7Wsd+CI8BMpPVUBiMc1ftzGtIj8eKdfX4Noj4davk"
+        "Njvt6E3PNZ0hk8i8fKBxva+az9ANRpONRJ2yp11dI0Hs/oTC4RU8RWu2yA4pRoYog4Ic0VZyf2yK"
+        "rC3RRhj6XOiO5DiahJ1S5ovgYllO0yWIGl02MEnYpZkk4ZZ/vAS4cxS7mhJVlvZFL7aJ/lkE/RyS"
+        "97ufCbYZoGF+rWZ7WN7gvgCTmq0WYmgDC1mHWO0nS68pbpQRfZpdYpS5AVpaXZDfOdhi7j1DGHc+"
+        "VFuzAf5K74VqdYPKQ0V42jqJPYBvCxtzYDAoLmjngJ0RFP0M/8p+GutudCq+cOiu9/tlB3VP+Q2d"
+        "D0RJcWDNzqocS82VlKuonQc0+HHbL0PXl7lfKcb8vJj11EgsE3DSki/qyRcLT4zvRmDb9t883Hfz"
+        "K70cn7BjH2jLtgs37K++8Vvc9PdY1I4H804juYV+fXv7DS3iT9jiDzaa7XIfUh/L+N9NBSLP+d72"
+        "olcPcqP///CI/R9weAExp9dpzjnEhmk/mL/u/wmU1P9tJK7633DFXCr0zMEEKATrVoWQVdoA6TmV"
+        "jHp+fGMP07onrzKlLtq8ivZk+JHpcx9W4Kf+ywxIOr0IM7I3oC9ev3xMd6AXUo/XcYBjsdmiQoMI"
+        "D2rEZUH1ubUno4tdEy+c/yJRg+ZXmXydRZumlCtAjWwF902RS1jAC7QzfqD/39D/f3sR+D4CHucZ"
+        "/+Kb7ovsCVr2360HW45fjh8vdmqL7XcUSGd6vhBnpm35xLZsxe4ejWnmVtwe1XxRL0wZCokSSIC5"
+        "XufZjf3pBh8mOvKAYwd0MiaFIPzMIn6VUUTP+udYopRfmbpEMb4zP0fDyjCah7Y0AfQil1QN6LRK"
+        "pZe1FuFsC6/eLxZ+nGcfE7qJTQK5+EO7FEtRWAuQhjgb/eUcLxfDgCpDBzoQlnVG9Y36iyTeBO2C"
+        "HrjuuNisEthzvVMfQZk0/XbqbEsT7s4NMIv17T0B2YlRoCsvWLsOUGDhsFqla8wxycYB/jbevmgF"
+        "s+L6MgURuGVLlYaM6RGsdstfKSHRpHnoxbph8zf5HFeOV1Vj9efHHX3+udXm5xnrfMjnywUXRwCq"
+        "ucGodvmthFSilumCc4PVAmFP/HO1wOwuS7xyN5d5sgxkfABaAJP5bcRYOT8p5/wArsKTgYOR3Ffh"
+        "oDb1degAl4GDLebyK7uAoUdOSWzzG8rmd+mw3VMnLsmkd8zlZ0skeoJ+lhStuqEJu5fAW1swMXT0"
+        "X6pbRzorwJI2e8PpKXoFrVs3/yec2l7HfWHm7PZZdxxsTs3vTlA4nb74O+DZ2UieHKqvztG5ggS0"
+        "V0V25tFF7Sy31RWnepTobilWLZ0IIF6Ib1cG7Y+cot49Vaz8MGaiCNAg2qxQz4gKBJfKCu6Ys9Cp"
+        "X3fNx4i49RjFvmnuIxhTTcH6l4Yx6Qj1LKKy24FXHfQemrIFzAHTxUF3pwegEB8whhwQEez4d5ko"
+        "HbK1h56j4Si6vimds8CPTpg8IvIBk+SBmWIoETxRMLhznPa6/he1wIwh"
     ),
-    "7ad49846184b406b": (
-        "eNq1O/tv20aav+uvGHAPMJnKbHLtFYVyWsBN3G26vTiIje0udAJNSyOLMU0SHMqOzqf//b7XPEhJ"
-        "Tnq3F6A1OZz55pvv/RhFUfSmXmrVrfNOtZvKqLpSeaXOinZV1o/qsW7vdKvqVhUwrpp6OYansqj0"
-        "Ev52tdIPut0q/bmp2w7G3p79Rd3Xy02p09Hoaq3tl1Yt6qbQBjbSRqvVplp0RV2ZE2XqTbvQDAw+"
-        "BhBUfH1tl5tvc8boW949bbbX18kor5bqsS06AHx9DchlN3Xdma7Nm+trldNuqtOfO0adD/hYdGuc"
-        "ve3WdfWdOl1cX6fqkjbfqjutGwWY5GqlH0ctYGEmqrhHJAzgaAqilT+AivHNLNYaMW5PjGryFg5Y"
-        "rwAEHsV0+dYo+J43yWsgbrlVVX6vzWhw1qVewbEMnvnNxfur8/dX19djQPPyl3cfPpy/lZeri4/n"
-        "+BiiYNRatzp5PSoJAHHypswXd3QYo+D1xx+B/OXmvjKvVVWrX4vqUw47lsV9gbRN1Udt6vKhqG4B"
-        "6wrk4QQP22zgzEBhIENV4beiUwXT1KyLptFE0K64x+mf6hvE3XRFt1jf1Hm7zOQj8On1kO1MiJWG"
-        "uaNHRBhAV1ovAZUP9dKoW93BEthMqNPVtYpvtnCKqtNVByfbjlVZ3DEzZCPEld7ztitW+aIblflW"
-        "t8nkgGz4/VkmAfKSASzyskRpAqBZUWWwEORjFEXRaLRq63uVZatNt2l1lolcwKqq7nI6l8wBYpea"
-        "T5rmNws78R0QO+/qlid124aIyt/Oqu1o9Cd1dVgqiHxERfWQlxvNPFdGtw8wqWhhM5BzA/wCwesJ"
-        "RzoScZrAvEU3AwKMQSjbuZqqp51Sf3K8XBWwIRBWnf5Z/VdZ3Jwu6vum1cZo0Pmb3Ogfvj/VFdJp"
-        "STo1EtE8CpgAsn3ocnPHDFaxcGvs2KSITWNieIK7AxIjEvWjoEMuw5e61RP1FG3aMpqoNE3HKgJJ"
-        "qZgFPLQboxHT9023BYq8Pc9+vvjt7flHgBhlgdB+i+eLcItHojBYPZJ33EKMiJWaAqhNUtOXy9Hf"
-        "31z8R3b+/m8I+vLq3dWbX366OPv4NqPxD2dXvwTgGaJYMARYbzpSuxg4n2/KbsLbg9lZ5GBdktFo"
-        "BF9UT5xjIhoY0MlIKYT9ju2UmOvc9Kyd+nDxNvvp4uLq8urj2Qf14ewfv12cgX2Z8MFYeoBzhuwU"
-        "WnmB+i/hYZD3Kn4iFuO8SUiCXaJYwh3lVnW5BB/QA4FcENBkRFFG0H6CaunPerHptAJSIBCCBCYO"
-        "WThm+w1WjCCPeace4J/f/Xae/Tvg8efXAh+WV2qN2l2DOKJ97+u31RqrCiSu4sbUT5ui7ND7eTUn"
-        "82GpXSG0gWkAkKLXcJyFXpIKo+1EXyQyBTunBEJmsoqFI59MXYXvtQnfzLb32oFsIzvCMVTjEQ2g"
-        "HweBtJPS+7slPseA3qr4PI0CFTiNElpCsj2FTVNdPRRtXaVgleNoyMIIlC1K0hZEsWji6FtZvQJt"
-        "Q8EYk0mBI+Nh0rLOlyb2IGfRUKiieZKCNtybOGEC03FWhI0fCM64MqbRi1HvE4kIf0jrRlcxneUb"
-        "BdjB/8l5RO1NlKBuoFiUA9D4rwEPCqIwlQlpq/NlnLhpujSDRW7BseORXAoC85RNaRzlZlEUkQdM"
-        "uBPSAKfJu3X6qS6qGBk4JoqCGkSPzyAv+JJRiVECUjAeYspjFrL05ofvcRD2Z6yThBEAmeI9IdTR"
-        "bRe/HJPkJD25C1w8KgqTvtUg+dXex9SrmRwBt8jb24fZqznytYSD2qFE/Vm9Isqq6GkXWWM3ADFR"
-        "5A+afIvSlKFK0VDfCoLD/rhhRcOABjW8ZyTeg+i6mBascW0kBigw9AGNxq2ur1+zcSbb/Pc39X3K"
-        "pwWDGmyP2s5RRKsrsHMgBXCczT2YQ7bfTdFojM4wOAQOYsxFscamAbx1fm/NPsGOxcODAjkXB1oK"
-        "YKuFBgfpjkRx5NhFPUCmEzT1s2V+mxVg+IluyzmGL0KRLxiXY1y2aBgUOfdybLaLxowNzBgwaiNo"
-        "h4yl7+EIl6igaDozxCb+ChOBbAMTwQIpPACgwcqQMTJtA9EYzpJPbMcs7cF+Pe0SRhGlzY7HKL5A"
-        "PxE35pAXNIjXvNqJ8PNGM1k4n/GaOcO+LR7ACfnztxRy64zj7BipM+5jSMJiGL+xw4vPxOHDVL2v"
-        "K7H4q2ctNYVTUWBSAQ1YPnvR2xEGYbtZBBKEZh1f57A12VF7Km+oBAUnEOnvOHLcuhMKc4jzNk2p"
-        "MQy0RoczQDKcQ4NHW/ME8SsUmkwdOTIa8EFl7zz0DU9kJcaGV8SGjCKI5X5AanjfsWA2Zt6lrJds"
-        "Ecd8/DHjw8DJuYssLjf3DUgxbyeYl/kt7lwWpiN2pzQia8FgaEJsRqP8fzDDS/05jk5PQVogGgSj"
-        "/416NSfD6QfRXjFwMp2zuRUImPIZLL+f4Nkv+6U5xDvVMh6Ijg1hEzRCVmBd/OodPEOhgIbh+Q0A"
-        "4n0OnqVojXNk8II2K+bJBDxKgT36M5Akq++mV+1GH/KEvAD9Hs5GxwmZ0zTadKvTH7/SEQbmoAUn"
-        "EbyL8r4MvI0IxkgUBY8/QY0f04gTk2AM+Rm+kuCw6aABlp0wn4G587GLzYKpJFgBLJKw4Ur136T6"
-        "YgHGI7JJ/Sk9P8hpPeDF9QFKf8XPoP844GjAM+cP6PjE5f2O3MglnodMn9DEWkSO3nJgBCDnH/dS"
-        "c1pmFOf6kFrUWJIx95BrE/BfLy/eMz6EDrPEBNiAHy7Qrwb45S27ZTagKQbhSCks/LRUFwjshXO0"
-        "SAXMMSC2h7Acz/HU6hKi+gd0zt16gjvsCH3Al8QgDAcAHAS6B/0pREwgA91Bl7qy2aQhdu05DucT"
-        "UPYAStw3P6HhYZnNFwvdkLmQbVNT3FY5Jh/xEFiS+qjDWQY6GhkGATWxafWAY8gOcqxe7JHqulz5"
-        "UPgzZKGYmou9nTDRd7gRkx+ByMdgSzZXT7svUqOn1cdJM2acp0TrVNJDSXB4jF/G6sULwtnBTSSV"
-        "O3On91pyV9WPhgR0QoSQOM+JIUmEbK1uilunVisgOEsKLqMARM7qcyMWeSAJLzqY+XjVKkwGG3N8"
-        "mAySD5boFjYh14LaYsiW80ZxFI2TZPZyjkbXBQ32n6TnBz1wxPoVSfLRW8fohyEAhV60gtEcw+EX"
-        "eZmB6Z/yLmOH69Q+eKBMqRnuhMUeArHvuJ/TFYYQ6opo8XPUF+j75L8DOe2dj4BlPN+ekIGRhPmT"
-        "MK9QQQ2oaJeDrMQILYgy0jN5+qhXfiGj60iAa9Ku5gA5QXkQyKQ8+LWffuFi8WSHQyT2LPbIEwpH"
-        "ZugvnnMhV64oNLCkkEWWOSU83qqOXfWnaH1BC7Mnk6TWamJVYIp13rzrWh+CRZgkX2Z/Pf8H1xWe"
-        "8YA9hq7qTbUMWNnTINwLTVDACpo/JpADTaLN0k2zzDuZRmoEMChgwVwhIDjNFnqHSZBUw3CZzxng"
-        "r6PoRaX7ldcYfKK+qWs0Y4u2ALnzsRd4I1+MpaP067GOqoKVlHxnWGgQ5Hw9NCOxjXHApzfgIrrD"
-        "iJ6JmmBHw/eFPDh0lDlm0JqzbaqdUaMlrrD4a/WP1MMhShIiLZ3ULO+sy3zj4I6kCFVhnuKHiRmC"
-        "e48TOIYfs01bsKLgmdR0qiIYiVhf4GCxlTlcwAfnSNTVG0THGyr19ej0nIpwuYkW57dALl4uB/1D"
-        "hJOA64ziqkcMaPwiSkWMMt+tuF4MHDauAkBOjWoAENM3YMKRGCUGRNVSyhatvkURQOuCxY282qoa"
-        "i6vBFgCAPTrWNCCEr2wjzR4JK7IQAAAeg0BoRXGdJdjQrVtt/edx3gYeyBH6ktJIttRoLUNtLVgB"
-        "UlrebRtNmIK5iCOgMJoa810vO2aUfZQgZz9uhOwOZX1bVEEaxOusPQF2Tf000HS9gK14qMmNAa+1"
-        "tMIoUAkHTmcB1cyADUAOdjVwJkRZdppF/AVRo6WzA8s4Q1yUBRbs4QiQfvDcuzlZ0zsmTShFVA/w"
-        "whMlfdzuEk8GAnsAMf6Q3T1CNmcIQR4JtVgmW00EA5lRmZLsKRb6+vQnhfQhNUjiT3rlWzVg7LFv"
-        "G9esYf2mdjKx/QXsuJ1IM8f1ockKiCqe54s1W+nbGn0gFvmk/xP0I+sKU76cJ+YlaveWOxeU8pAx"
-        "bDWmo7AGIxabX7IGY9sPphjSMbPGJIbSJepLrykXQyt3f08d+iVK8BobiMCCBzBuQVsBNbh6OJil"
-        "hNVyq8/TgcWjQg1LXNBFI3cs/hgC7rauUXSkyL5AWoGUgHxlK4Ewo37cHKNtgWwLBxJsIoiwb+AK"
-        "9EF/zjl4orCU2Avn4fYjNgxfES/eJCj5hwEBKv/KpFR3wIphtx4GARAHF42myIm+272HZXvrMyju"
-        "5Y5RzP0wcauYUu7VDIEp76R33A8Cctfxvr5mG61i1DrTYVWZenlgR3KIuSASMNRR9T7VJqL0B+v+"
-        "m64ohx0jIShGS9PB1BRZmVE5FpHJMHJHvkkKQWTi7NNgc8DGXJzNUzUCxZJDJgrD2/AjrZTD7e3M"
-        "47w3BfUExfck+LtxUTG/+7PIfik2Di0b+E8vRpBlvtCDQWyM/9urzIDUOpsDA3v8w6IKHpmbCxW3"
-        "9+S2DBWuDlyTeG3xCDq9Q+79v3YBuwKNLh8LHEURzf8pde+uSLHOmGH92y43U3lI+mVwvuJgCSN8"
-        "hSSEzVtuFbeTQtEtiRWm0i5GmoD9tTrhusMVWzsLdwre60BPghz9ocaGuFsDlpQyRVFhL3kulU5c"
-        "/oj4yn7s+7o2IA3LgG23XmlkRd5u39JdjbrdHum8ooZTPXCQnw+aqbMXcvnCGsCxIjGeRZwHo9nl"
-        "d/FQ0TyZ7/c4pWL9xSbhkczGdg33Wq//l/blF6q3Azt/qGBxgPFps436622hZ9oz3UeExps++88X"
-        "w6b75RQusB0QM0QD2WdvzhxoOn/VqXoA93kQInf0dF72D53vy806FK/+mq/qcDnrI92t+bCzFTQQ"
-        "bEtCgmeKNGAs2dMNGAQFkNzA5nSonhyb2BjmQIFnf7cZ/J2zmTyYMAv4/n2DYTcukASKhXpFdhO6"
-        "xQOo/G/DssHGLmWRwi54pkqXlHSa4GqOd1Zo02z8fUgjAxp5AUSszv5ynl18uHp38f4Su0bzQRMs"
-        "DP4GKoiGGryH7VjDIzet6dE6kH0bc6Tz2A87AdLYEVOqngMh/yONR/sPpBVZQ9ddw1oCSjVzB/GO"
-        "0My5Apz1icCtOKFqQzzg2ZfamrMjPpbdEaWysHR+oDyLUMP+5cCMUUsyfq6ovt/o3K/XP9dKfYGb"
-        "2EJelZdl4CW9Y5PIEJUWnfBhTQWptvPMEe0JfXZTNxK77vN+//7OF2JNDho/1TdwVkrli8rGSDiw"
-        "MQdz07CSdmI2iwVE7Hp5MlYnqxwIujxBYTg5Uehiy1LJTVu5P5erq59/rW9wylvgOD7yVmlQckE8"
-        "qMolU6JJUEoGRMmO0CISTjjAJb0G9dWwSBNdIpLGrDZ4lzJyKOP0nwllHGbkox3BpG2Cam1N1aRl"
-        "QfUqZGiwvfsAIReeazYf3PKSzzybV8JMPB82h6M9eRiswNqOzL90qO/zWU4bHO/r4VoqHAUqxAkT"
-        "D7w97ORHrigcyTueq3QcKT3+jsFyjrDx/iTenxbXKzV4ucqNMjXxV5DC/u/wIpITMPbSPiTec9+i"
-        "JmFQzIGnnSBmJ5YCEd+RCU/XP9Sgri+WzuYhHjw1uALonh22KdXLc74qQXFRGOGYGt3JLdzYofG0"
-        "c9N7/Sm5TtPf07q1/qhcyxr1tE6oJewxgfPAMcJHLuRMcK9dkMMuyg2mQhmwP4b//nAm+wZ26bS/"
-        "+D+0OeAB8qIjbhTd2OV8WBCW3g5VwtYF3kvGuxVBP0Iy0EXdbMP3dW7WmJQ+k+X6e2O9gnHT1g/F"
-        "En+zsKgWq/Ruc4NRTQfGfl3XdyYYsID+6kZ+gRlH8+AD98k4fAk1Fp5nEZIp8ooqjpwFYBU9uXBm"
-        "9+2Ti2f4WaRIXtptVm3uAbkd04rUZ6poD04OozkWsE6xgCUUS806/9d/+wH9rK1EJUm61p+Xxa02"
-        "XZzMJq9e8mHu86pYwRidtNlCfqcbfOBD2K/R3BttSj7wpi6dErDJcASUbHhtCJ2irO95cklOcdVs"
-        "cvpqkHC6tfzAzan+xxktPX1FVgAxcEk9WoUXNukdq4ARPuWd9Idd5rsblAZmT3Q69GN7t49ByUip"
-        "4WMgA7g22bl7VfzbBO9mh1Vq71XlDnUYmH5VxTNA2F7ROoy0vYFtkcYNd8kfg8EX8wIgIboCrB8u"
-        "BcxGY0NZIXaiiFDOJA+Ct6/CJbwjHWAUNjR3vTCjy4tKtyK2mRswsZXQAAv3dRa5FsRMdHt+aBak"
-        "OzTJys43ex+d5pomp1TCbgsqBrkBFmtRFt0MWXHb1ptmbMv9vWV5U/yNh0FWTFMWnb9UbxMfang5"
-        "hAnYlEF6L8gwpvLXf2jKTZuXUzYz9BzN/VeH6NQ98UdGAI0s7N+3qbH/li7ImWQLcEngb+ubT5Cm"
-        "xjf1cju1J0R/FNyV6BXNbMAaRcEtU/qJSd3xx4FJwTKDKcGysVVr6rLMjMbYzUTzYZ2Aa96EJvaJ"
-        "+zjicaecLPTwG6LmEwDPMgzB0SP42wI+cg2akARGl1T/w0OOI044wWnc7aZPD7uIFQvkwplhcqtZ"
-        "md+AAoI8SFZ0AN436HzGT7johGw3rTmZA2B83XmKUoAodMC+TfbwKuNGXIp3QTLH+CVdue9RYSAU"
-        "7toO7pVZXKb2YTy4YCW7401swIEPM3s5T62mpM7k812g2yNoYgljgGYGs/uo0m+fPL5ec1n03Ws0"
-        "P4BlsbIMn7p4vi96bV4YrT5yvnvetnUb7yUEwFgnJCcoJMAODqR3ioG+lrgJsJ/8Z/UEf2an3798"
-        "+XIy30V9Eu9lasGVd1iWslNJ2GLQL0EhGABPeiTxJrIugU97ynpIEXzuEhhYss0+pLQ/bpwN4nkX"
-        "Z57TLwG9yaafyLooxf8A2f2+IYaoc5G3Lf5sePgbgCRMgYN7PXIla3Cvh8QAjb1m7ZQONpUO3e07"
-        "/oRWXTLTAWgLdh5Kyf6PEyhFwf368rItdLkMEoY+N/eSF7okzmg5d3r8uDg76btnVC53tEOoUFg9"
-        "YCkuSkb/A8O1u7Y="
+    "256fafde1f639a82": (
+        "eNq1PGlz20aW3/krejFbJcCmYHuSTaXoZaoUW0mcw3JZmsmkuCwIIpsiLAhAoUHJXK3++76rD4Ck"
+        "7czOpmosotH9+vW7j8ZEUfSqXmrVrfNOtZvKqLpSeaVOinZV1vfqvm5vdKvqVhUwrpp6OYZfZVHp"
+        "JfztaqXvdLtV+mNTtx2MvT75Ud3Wy02p09HoYq3tm1Yt6qbQBjbSRqvVplp0RV2ZI2XqTbvQDAxe"
+        "BhBUfHlpl5tnOWP0jHdPm+3lZTLKq6W6b4sOAF9eAnLZVV13pmvz5vJS5bSb6vTHjlHnA94X3Rpn"
+        "b7t1XX2ljheXl6k6p8236kbrRgEmuVrp+1ELWJiJKm4RCQM4moJo5Q+gYnwyi7VGjNsjo5q8hQPW"
+        "KwCBRzFdvjUK3udN8hKIW25Vld9qMxqcdalXcCyDZ3519vbi9O3F5eUY0Dz/6c27d6ev5eHi7P0p"
+        "/gxRMGqtW528HJUEgDh5VeaLGzqMUfD47bdA/nJzW5mXqqrVz0X1IYcdy+K2QNqm6r02dXlXVNeA"
+        "dQXycISHbTZwZqAwkKGq8F3RqYJpatZF02giaFfc4vQP9RXibrqiW6yv6rxdZvIS+PRyyHYmxErD"
+        "3NE9IgygK62XgMq7emnUte5gCWwm1OnqWsVXWzhF1emqg5Ntx6osbpgZshHiSs952xWrfNGNynyr"
+        "22SyRzb8/iyTAHnJABZ5WaI0AdCsqDJYCPIxiqJoNFq19a3KstWm27Q6y0QuYFVVdzmdS+YAsUvN"
+        "J03zq4Wd+AaInXd1y5O6bUNE5Xcn1XY0+ou62C8VRD6iorrLy41mniuj2zuYVLSwGci5AX6B4PWE"
+        "Ix2JOE1g3qKbAQHGIJTtXE3Vw6NSf3G8XBWwIRBWHX+n/rssro4X9W3TamM06PxVbvQ3Xx/rCum0"
+        "JJ0aiWgeBEwA2T50ublhBqtYuDV2bFLEpjExPMHdAYkRifpB0CGX4U3d6ol6iDZtGU1UmqZjFYGk"
+        "VMwCHnocoxHTt023BYq8Ps1+OPv19el7gBhlgdA+w/NFuMU9URisHsk7biFGxEpNAdQmqenL5egf"
+        "r85+y07f/h1Bn1+8uXj10/dnJ+9fZzT+7uTipwA8QxQLhgDrTUdqFwPn803ZTXh7MDuLHKxLMhqN"
+        "4I3qiXNMRAMDOhkphbDfsJ0Sc52bnrVT785eZ9+fnV2cX7w/eafenfzx69kJ2JcJH4ylBzhnyE6h"
+        "lReo/x4eBnmv4gdiMc6bhCR4TBRLuKPcqi6X4AN6IJALApqMKMoI2k9QLf1RLzadVkAKBEKQwMQh"
+        "C8dsv8GKEeQx79QD/MObX0+z/wQ8vnsp8GF5pdao3TWII9r3vn5brbGqQOIqbkx9vynKDr2fV3My"
+        "H5baFUIbmAYAKXoNx1noJakw2k70RSJTsHNKIGQmq1g48sHUVfhcm/DJbHuPHcg2siMcQzUe0QD6"
+        "cRBIOym9vVni7xjQWxUfp1GgAsdRQktItqewaaqru6KtqxSschwNWRiBskVJ2oIoFk0cPZPVK9A2"
+        "FIwxmRQ4Mh4mLet8aWIPchYNhSqaJylow62JEyYwHWdF2PiB4IwrYxq9GPVekYjwi7RudBXTWZ4q"
+        "wA7+JecRtVdRgrqBYlEOQON/DXhQEIWpTEhbnS/jxE3TpRkscgsOHY/kUhCYp2xK4yg3i6KIPGDC"
+        "nZAGOE3erdMPdVHFyMAxURTUILr/BPKCLxmVGCUgBeMhpjxmIUuvvvkaB2F/xjpJGAGQKd4TQh3d"
+        "dvHzMUlO0pO7wMWjojDpWw2SX+28TL2ayRFwi7y9vpu9mCNfSzioHUrUd+oFUVZFD4+RNXYDEBNF"
+        "/qDJtyhNGaoUDfWtIDjs9xtWNAxoUMN7RuItiK6LacEa10ZigAJDH9Bo3Ory8iUbZ7LN/3hV36Z8"
+        "WjCowfao7RxFtLoCOwdSAMfZ3II5ZPvdFI3G6AyDQ+AgxlwUa2wawFvnt9bsE+xYPDwokHNxoKUA"
+        "tlpocJDuSBRHjl3UA2Q6QlM/W+bXWQGGn+i2nGP4IhT5jHE5xGWLhkGRcw+HZrtozNjAjAGjNoJ2"
+        "yFj6Fo5wjgqKpjNDbOIvMBHINjARLJCBado0yxzE3QCBb7JlW4CZz+BdjPFDAMzKuXAP0An2DFkq"
+        "0zYQx+EsecUW0HINLN/DY8KHQzm14zEKPlBeBJV560UUIj2vsKI2vNFMFs5nvGbOsK/hNFVAuZaC"
+        "dZ1xhB4jXcd9DEnMDOM3dnjxmTjwmKq3dSW+YvVJG0+BWBQYY0ADls+e9HaEQdhuFoHsoUPAxzls"
+        "TRbYnsqbOEHBiVL6O44c9guEwhwixE1Tagwgrbni3JFM7tBU0tY8QTwSBTVTR46MBnw42jsPvcMT"
+        "OVmTwIzYkFHssdwNZQ3vOxbMxsy7lDWabemYjz9mfBg4hQUii8vNbQPyz9sJ5mV+jTuXhemI3SmN"
+        "yFowNZoQm9Eo/wsGfKk/xtHxMUgLxJHgLp6qF3MyuX4QLR0DJ6M7m1uBgCkfwWf4CZ79sl+aQ6RU"
+        "LeOB6NjgN0HzZQXWRb4+NGAoFAoxPL8BQLzNwScVrXEuEB7Q2sU8mYBHKbBHfwSSZPXN9KLd6H0+"
+        "lBegx8TZ6HIh55pGm251/O0XutDAHLTgXoJnUd7n4qd2jI8QZpjFkBXoDzmfdaLOEYpiKOSbyMyj"
+        "A9LlCkNXmoASRk6JQ+WapkLeXKN0ufgSnrURl3VGGS9M5A3qSv2yudJtpTuuOrz74/zdyftfsvO/"
+        "ff/bm4vs5P2P5+DXiJI5eJWbb83k2TMYuc0N+K+E6wxLgE/QITQmRGFugPpWdy9h7U9n5xdvT347"
+        "9X4SXh5xgpGqU8zJVI0h/n1h9F5nZdal/sjnAIaisNNIapqy6OKe7dpzDg5RmWeMPhkf0BX8x6sK"
+        "vxNVETWQMQoVcMXkGF5xiMIYcpYE8KptnKcGBK4zSLU4InlIbxyVU6ZMioE/rprCTsiQ3AIXKasR"
+        "XO9MloB8EKukSHNGr7ctcyoiJWHk8AfMRcAUVMAxjl9M5urfwGZEzZbwPDZrXZbRfMc1PTxKNlCt"
+        "0MYASfAnYvL58wEh4WEeKsvDXgZNhJ9kvz2dn/K2Tz3OyWMQFIoVHolXQlszQfc6FkERmxyMofEM"
+        "H8lKs5+mATbUocLC3PnYpVDBVLLiASwy58OV6n/Iz4q7HY8Gqo9TeuEqV99Qt0m9qEol4SCGeXvi"
+        "QQig8zuMT0XNf2eF5bQb1JrQxJJhjkHtwONeXibjXgWNlhnFJTlDUgOwbvOyJOA/n5+9ZXwIHWap"
+        "CbCBcLnA8DfAL285euZoJcVcGSmF9dmWyneBc3bxMFIBSwGQgkP2jOd4aHUJyfcdxtDdeoI7PBL6"
+        "gC+JQRi1AzjIR/daEkhsQAa6vZHvyhZ9DLFrRxVcAIayB1Divq8PvTwrab5Y6IZ8s2ybmuK6yrFG"
+        "EA+BJalPDpwbpqOx8WFQE1v9GnAM2UFRrBd7cRk+Y/3YtTlW0CS4mTDRH3EjJj8CkZfBlmztxAx8"
+        "iho9F3qYNGPGeUq0TqWKI3UIHuOHsXryhHB2cBOpuJy403stuanqe0MCOiFCSDrmxJAkQrZWV8W1"
+        "U6sV2k8CjMvIlMtZfQmDRR5Iwov2Fii8ahUmg405jUsGNQKWaPQ/FMehthiy8bxRHEXjJJk9n6Oh"
+        "dhG6/U+qaHvD3Yj1K5IaQW8dox/G25Tn0ApGcwyHX+RlBnHWlHcZO1yn9ocHypSa4U5YkyUQu1Hy"
+        "p3SFIYS6Ilr8KeoL9F3y34Cc9s5HwDKeb0/IwEjC/EmYV6igBlS0y0FWYoQWhPTpifx6r1d+IaPr"
+        "SIBr0q7mPDZBeRDIpDz4tl8lwcXiyfbnI+xZ7JEnFPvP0F98yoVcuNrtwJIu9aLMqS7hrerYFWmL"
+        "1tedschhktRaTSzeTbEdk3dd6/OdCGtZ59kvp38EIcl+D9hj6KreVMuAlT0Nwr3QBAWsoPljAjnQ"
+        "JNrMpv00jdQIYFDgg4l5QHCabcP0oFYhRWtc5hN0+OsoelbpfoMkBp+or+oazdiiLUDufKID3sj3"
+        "TOgo/baJo6pgJZ2ZGdYDBTnftshIbGMc8LUEcBHdfkRPRE2w8ejbtx4cOsp86bMDKnFTPzSusEdj"
+        "9Y/UwyFKEiKd19Qsb6zLfOXgjmx0iEUBP0zMENx7nMAxfJlt2oIVBc+kplMVwUjE+gIHi63M4QI+"
+        "OKd9riwoOt5QRb5Hp0+pCFeFaXF+DeTi5XLQP0U4CbhOKK66x4DGL6K83yjz1YrbOsBh4wp15NSo"
+        "VAcJdAMmHIlRYkBULaW62OprFAG0LliDhNyCE6RgiyMjHh1TKsiXK9vvtkfCxgkEAHeYAfYCIc4c"
+        "LMEOxPv/Qs7bwINqccR/GsmWGq1lqK0FK0BKy7ttowlTMBdxBBSmnOOrXimKUfZRgpz9sBGyO5T1"
+        "dVEFNQdeZ+0JsGvqp4Gm6wVsxUNNbgx4raUVRoFKOHC2BqhmBmwAcrCrgTMhyrLTLOI3iBotne1Z"
+        "xonToiywrwZHgPSD597MyZreMGlCKaLimxeeKOnjdpN4MhDYPYjxi+zmHpMuQpBHQi2WyVYTwUBm"
+        "1E0ge4r1+D79SSF9SA2S+L1e+Y4qZ68qrlnD+ndPkoltA2Jj/Eh6ru66CFkBUcXTfLFmK411D7XB"
+        "Wry0aYNrA3WFKV/OE/MStXvLDUZKecgYthprP7AGIxabX7IGY3cephjSMbPGJIbSJbo+sqZcDK3c"
+        "7S1dpFmiBK+xzw8suAPjFnT/UIOru71ZStjUsvo8HVg8qoqyxAXN7qDUsYKAu61rFB3phS2QViAl"
+        "IF/ZSiDMqG0+x2hbINsqnQSbCCJs77k+WtBGdw6eKCydsMJ5uN2IDcNXxIs3CTpzYUCAyr8yKRX5"
+        "sDzfrYdBAMTBRaMpcqL3du9hd836DIp7ubEbc9ta3CqmlDsFemDKG7ni0Q8Ccncx5fKSbbSKUeuw"
+        "FqO55Q52JIeYCyIBQxcfvE+1iSj9wfbcpivKYWNXCIrR0nQwNUVWZtQ1QWQyjNyRb5JCEJk4+zTY"
+        "w7MxF2fzVI1AseSQicLwNnzJRTI+3M7OPM57U1BPUHzrkN8bFxXzsz+L7Jdi0dKygf/0YgRZ5gs9"
+        "GMTG+M9OZQak1tkcGNjhHxZV8MjcA6y4Cy+X2qi2uec200uLR3AhY8i9/9dmfVeg0eVjgaMoovm/"
+        "pMnUFSkW9TNsNtnlZio/kn7PiW8iWcIIXyEJYfOWW8XtpFB0TWKFqbSLkSZgf61OuEscFVs7C3cK"
+        "3mtP65Ac/b7+o7hbA5aUMkVRYS95LpVOXP6I+Mp+7Pu6NiANy4C9FXGhkRV5u31NV6rqdnvgggRq"
+        "ONUDB/n54M7D7InckbIGcKxIjGcR58FodvlZPFQ0T+a7VxGkPfTZXv6BzMY2PXduSPxfbhl8plUy"
+        "sPP7ChZ7GJ8226i/3hZ6pj3TfUBovOmz//li2HS3nMIFtj1ihmgg++wFtz13Q77oVD2AuzwIkTt4"
+        "Oi/7+873+Z46ild/zRe1k531kVbyfNhGDrp1Oz14QADGkh3dgEFQAMkNbE6H6smxiY1h9hR4dneb"
+        "wd85m8m9CbOA718LGra+A0mgWKhXZDehW9yDyj8blg02dimLFHZvsJtSUtJpght03lmhTbPx9z6N"
+        "DGjkBRCxOvnxNDt7d/Hm7O05tmjng45zGPwNVBANNXgPe7EEfvLdEvppHciujTnQ5u+HnQBp7Igp"
+        "Vc+BkP+ZLr/9D6QVWUO30sNaAko1cwfxjtDMuQKc9YnArTihakM84Nnn7hDMDvhYdkeUysLS+Z7y"
+        "LEINLwsMzBj1PONPFdV3bxXs1us/dW/hie9ArooqL8vAS3rHJpEhKi064f2aClJt55kD2hP67KZu"
+        "JHbd5f3uNbvPxJocNH6or+CslMoXlY2RcGBj9uamYSXtyGwWC4jY9fJorI5WORB0eYTCcHSk0MWW"
+        "pZIL8XLNNVcXP/xcX+GU18Bx/MlbpUHJBfGgKpdMiSZBKRkQJTtCi0g44QDn9BjUV3td1HNE0pjV"
+        "Bq88Rw5lnP4DoYzDjHz0SDBpm6BaW1M1aVlQvQoZGmzvXhjuI8/mg8uY8ppn80qYiefDmxjRjjwM"
+        "VmBtR+afO9R3+SynDY735XAtFQ4CFeKEiQde8nfyI/eBDuQdn6p0HCg9/o7Bco6w8ZozXtcQ1ys1"
+        "ePniAmVq4m8Khv3f4X1BJ2DspX1IvOO+RU3CoJgDTztBzE4sBSK+kBaern+oQV1fLJ3NQzx4anAF"
+        "0D07bFOql+d8UYLiojDCMTW6k8vysUPj4dFN7/Wn5O5af0/r1vqjcnuyf3dBqCXsMYHzwDHCR26/"
+        "TXCv8LLCotxgKpQB+2P435/OZF/BLp323+cMbQ54gLzoiBtFN3Y5HxaEpbdDlbB1gZ8P4EWmoB8h"
+        "Geiibrbh8zo3a0xKP5Hl+uudvYJx09Z3xRI/LVpUi1V4R2Rd1zcmGLCA/GWkn2DGwTx4z+VNDl9C"
+        "jYXfswjJFHlFFUfOArCKHlw48/jswcUz/FukSB7abVZtbgG5R3/fB7fGPTg5jPCiSnSMBSyhWGrW"
+        "+V//4xv0s7YSlSTpWn9cFtfadHEym7x4Ppf7SFWxgjE6abOF/E43+IMPYd9Gc2+0KfnAC/V0SsAm"
+        "wxETXt2R23VTB73nySU5xVV0zaZvIt1a/sHNqf7LGS09fkFWADFwST1ahSc26R2rgBE+5Z30h13m"
+        "+zgoDcwe6HTox3Y+EgAlI6WGl4EM4Nrk0V1i5E+IvJsdVqm9V5VPHcLA9IsqngHC9j7kfqTthxIW"
+        "adzwMflzMPgWbAAkRFeA9cOlgNlobCgrxE4UEcqZ5EHw9kW4hJ8yBBiFDc3HXpjR5UWlWxHbzA2Y"
+        "2EpogIV7O4tcC2Imuj3fNwvSHZpkZefpzkunuabJKZWw24KKQW6AxVqURTdDVly39aYZ23J/b1ne"
+        "FH/nYZAVvobovn2xiQ81vBzCBGzKIL0XZBhT+etfNOWmzcspmxn6Hc39W4fo1P3il4wAGlnYv29T"
+        "Y/8uXZAzyRbgksDf1lcfIE2Nr+rldmpPiP4ouCvRK5rZgDWKgivd9CVY3fHLgUnBMoMpwbKxVWvq"
+        "ssyMxtjNRPNhnYBr3oQm9on7ONK9Qk4WevgNUfMJgGcZhuDoEfxtAR+5Bk1IAqNLqv/hIccRJ5zg"
+        "NG4epw93jxErFsiFM8PkVrMyvwIFBHmQrGgPvKfofMYPuOiIbDetOZoDYHx89BSlAFHogH2b7O5F"
+        "xo24FO+CZI7xS/oypkeFgVC4azu4V2Zxmdof48EFK38JFXHgw8yez1OrKakz+XwX6PoAmljCGKCZ"
+        "wew+qvSJosfXay6LvnuM5nuwLFaW4VMXz/dFr80Lo9V7zndP27Zu452EABjrhOQIhQTYwYH0o2Kg"
+        "LyVuAuwn/1U9wJ/Z8dfPnz+fzB+jPol3MrXg+xJYlrJTSdhi0AfbEAyAJz2QeBNZl8CnHWXdpwg+"
+        "dwkMLNlmH1Lab5Bng3jexZmn9MGuN9n0JbuLUvz/T4D7DCmGqHORty1+3T/8VCcJU+DgXo9cyRrc"
+        "6+Gb7mDsNWundLCpdOhu3/ErtOqSmQ5AW7DzUEp2vyGiFAX368vLttDlMkgY+tzcSV7oiwxGy7nT"
+        "w8fF2UnfPaNyuaPtQ4XC6gFLcVEy+l9JQ+cb"
     ),
 }
