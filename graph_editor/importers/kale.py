@@ -209,11 +209,11 @@ def _files(pipeline: Pipeline, source: Path, code: dict[str, str]) -> list[str]:
             elif rel not in first:
                 first[rel] = node_id
             elif first[rel] in pipeline.ancestors(node_id):
-                maker = pipeline.node(first[rel])
-                if rel not in maker.produces:
-                    pipeline.update_node(maker.id, produces=(*maker.produces, rel))
-    for maker, reader, rel in relay_links(pipeline):
-        notes.append(f"step {reader!r} reads {rel}, written by {maker!r} further up: linked")
+                writer = pipeline.node(first[rel])
+                if rel not in writer.produces:
+                    pipeline.update_node(writer.id, produces=(*writer.produces, rel))
+    for maker, reader, paths in relay_links(pipeline):
+        notes.append(f"step {reader!r} reads {paths}, written by {maker!r} further up: linked")
     made = [f"{n.name}: {', '.join(n.produces)}" for n in pipeline.nodes if n.produces]
     if made:
         notes.append(
