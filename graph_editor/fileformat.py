@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -169,10 +170,16 @@ def to_document(pipeline: Pipeline) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": VERSION,
+        **({"pipeline_id": pipeline.pipeline_id} if pipeline.pipeline_id else {}),
         "pipeline": settings_to_json(pipeline.settings),
         "nodes": [node_to_json(n) for n in pipeline.nodes],
         "edges": [edge_to_json(e) for e in pipeline.edges],
     }
+
+
+def new_pipeline_id() -> str:
+    """A fresh pipeline identity (what deploy tells pipelines apart by)."""
+    return uuid.uuid4().hex
 
 
 def dumps(pipeline: Pipeline) -> str:
@@ -300,6 +307,7 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
     pipeline = Pipeline(
         settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None
     )
+    pipeline.pipeline_id = str(doc.get("pipeline_id", ""))
     try:
         for data in doc["nodes"]:
             if "\x00" in data["source"]:
@@ -383,14 +391,23 @@ def _rebase_sources(pipeline: Pipeline, new_dir: Path) -> None:
 
 
 def save(pipeline: Pipeline, path: str | Path) -> None:
-    """Save atomically; node sources are rebased when saving to another folder."""
+    """Save atomically; node sources are rebased when saving to another folder.
+
+    The pipeline gets its identity on its first save; saving it as another file (Save As)
+    makes that file a pipeline of its own, with a new identity (docs/file-format.md).
+    """
     path = Path(path).resolve()
     if not path.parent.is_dir():
         raise PipelineFileError(path, "folder does not exist")
+    elsewhere = pipeline.path is not None and Path(pipeline.path).resolve() != path
+    known = pipeline.pipeline_id
+    if not known or elsewhere:
+        pipeline.pipeline_id = new_pipeline_id()
     _rebase_sources(pipeline, path.parent)
     remove_stale_temps(path)  # left by a save that was killed
     try:
         atomic_write_text(path, dumps(pipeline))
     except OSError as exc:
+        pipeline.pipeline_id = known  # nothing was written: the pipeline is still what it was
         raise PipelineFileError(path, f"cannot write: {exc.strerror or exc}") from exc
     pipeline.path = path

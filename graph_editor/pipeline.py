@@ -39,6 +39,9 @@ class Pipeline:
     def __init__(self, settings: PipelineSettings | None = None, path: Path | None = None) -> None:
         self._settings = settings or PipelineSettings()
         self.path: Path | None = Path(path) if path is not None else None
+        # The pipeline's stable identity (a uuid4 hex) read from its file; ``fileformat.save``
+        # creates it once. Not a setting: no edit or undo touches it.
+        self.pipeline_id: str = ""
         self._nodes: dict[str, Node] = {}
         self._edges: set[Edge] = set()
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()

@@ -20,6 +20,7 @@ from app.deploy.identity import (
     Sidecar,
     check_dag_id,
     check_replace,
+    pipeline_id_of,
     pipeline_of,
     sha256,
     sidecar_name,
@@ -156,6 +157,7 @@ def deploy_bundle(
     relative = target.relative_path(bundle.dag_file_name)
     if pipeline_file is None:
         pipeline_file = pipeline_of(bundle.dag_source) or ""
+    pipeline_id = pipeline_id_of(bundle.dag_source)  # the DAG carries its pipeline's identity
 
     yield ProgressEvent(1, STEPS, "connect")
     existing = api.dag(bundle.dag_id)  # also proves the API answers and the login works
@@ -176,7 +178,7 @@ def deploy_bundle(
         files = dict(bundle.files)
         side_name = sidecar_name(bundle.dag_file_name)
         files[side_name] = Sidecar(
-            bundle.dag_id, pipeline_file, sha256(bundle.files[bundle.dag_file_name])
+            bundle.dag_id, pipeline_file, sha256(bundle.files[bundle.dag_file_name]), pipeline_id
         ).to_bytes()
         names = [check_name(n) for n in files]
         current = target.read(names)
@@ -187,6 +189,7 @@ def deploy_bundle(
             current.get(bundle.dag_file_name),
             current.get(side_name),
             replace=options.replace,
+            pipeline_id=pipeline_id,
         )
         pending: journal.Journal | None = None
         try:  # from here to the verdict, anything that stops us puts the previous files back

@@ -50,6 +50,8 @@ def doc_md(pipeline: Pipeline, backend: str, kinds: set[str]) -> str:
     if kinds:
         needs = "; ".join(f"{k}: {ADDONS[k]}" for k in sorted(kinds))
         parts += ["", f"Cluster add-ons needed: {needs}."]
+    if pipeline.pipeline_id:  # deploy tells "a new version" from "another pipeline" by it
+        parts += ["", f"Stitchboard pipeline id: `{pipeline.pipeline_id}`"]
     return "\n".join(parts) + "\n"
 
 

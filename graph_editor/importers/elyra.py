@@ -3,8 +3,10 @@
 ``import_elyra(path) -> (Pipeline, report)``: one node per generic notebook or Python script
 node, Elyra's links as ordering edges (fan-out and fan-in kept), labels as node names, the
 runtime image, environment variables, Kubernetes secrets and resources mapped to the node,
-``pipeline_defaults`` merged in, and comments as descriptions. ``report`` lists, one short
-item each, what could not be mapped (declared files, volumes, custom components...).
+``pipeline_defaults`` merged in, comments as descriptions, and the declared ``dependencies`` /
+``outputs`` as the node's shipped / produced files (``elyra_files``: patterns expanded or
+stood for by their folder). ``report`` lists, one short item each, what could not be mapped
+(volumes, custom components...) and each decision about declared files.
 
 The format follows Elyra's own reader, ``elyra/pipeline/pipeline_definition.py`` (labels from
 ``app_data.ui_data.label`` then ``app_data.label``, links in ``nodes[].inputs[0].links``,
@@ -26,6 +28,7 @@ from typing import Any
 
 from graph_editor.build import node_from_source, relative_source, task_name
 from graph_editor.errors import NotebookError, PipelineFileError
+from graph_editor.importers import elyra_files
 from graph_editor.nodes import (
     Edge,
     Node,
@@ -42,8 +45,6 @@ R_OP = "execute-r-node"
 NEWEST_VERSION = 8  # the newest app_data version this importer was written against
 # Elyra node properties with no home in the model yet, with the words the report uses.
 UNMAPPED = {
-    "outputs": "declared output files",
-    "dependencies": "declared files shipped with the node",
     "mounted_volumes": "mounted volumes",
     "kubernetes_pod_annotations": "pod annotations",
     "kubernetes_pod_labels": "pod labels",
@@ -199,6 +200,11 @@ class _Importer:
             self._node(node)
         for node in nodes:
             self._links(node)
+        for producer, reader, rel in elyra_files.relay_links(self.pipeline):
+            self.report.append(
+                f"node {reader!r} reads {rel}, output of {producer!r} further up: linked "
+                f"{producer} -> {reader} (Elyra hands declared outputs to every later node)"
+            )
         self._comments()
         return self.pipeline, self.report
 
@@ -225,15 +231,9 @@ class _Importer:
         self.pipeline.add_node(node)
         self.ids[elyra_id] = node.id
         for key, words in UNMAPPED.items():
-            if key in ("outputs", "dependencies"):
-                continue
             if _present(params.get(key)):
                 self.report.append(f"node {node.name!r}: not mapped yet: {words}")
-        for key, words in (("outputs", "declared files"), ("dependencies", "dependency files")):
-            if _present(params.get(key)):
-                self.report.append(
-                    f"node {node.name!r}: not mapped yet: {words} {_describe(params[key])}"
-                )
+        self._declared_files(node, params)
 
     def _build(self, data: dict[str, Any], params: dict[str, Any], label: str) -> Node:
         filename = str(params.get("filename") or "")
@@ -269,6 +269,17 @@ class _Importer:
             secrets=tuple(secrets.values()),
             resources=_resources(params),
         )
+
+    def _declared_files(self, node: Node, params: dict[str, Any]) -> None:
+        """Elyra's ``dependencies`` and ``outputs`` as the node's shipped and produced files."""
+        folder = self.pipeline.source_path(node).parent
+        own = Path(node.source).name
+        recursive = bool(params.get("include_subdirectories"))
+        ships = elyra_files.shipped(folder, own, params.get("dependencies") or (), recursive)
+        makes = elyra_files.produced(params.get("outputs") or ())
+        if ships.paths or makes.paths:
+            self.pipeline.update_node(node.id, files=ships.paths, produces=makes.paths)
+        self.report += [f"node {node.name!r}: {note}" for note in (*ships.notes, *makes.notes)]
 
     # -- links ------------------------------------------------------------------------------
     def _upstream_ids(self, data: dict[str, Any]) -> list[str]:

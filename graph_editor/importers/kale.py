@@ -8,7 +8,9 @@ language follows Kale's ``backend/kale/processors/nbprocessor.py`` (``parse_note
 Kale passes variables between steps by pickling them; here a variable a step reads and an
 upstream step assigns becomes a wire: an output of the producer (its ``outputs`` cell) and an
 input of the reader (its ``parameters`` cell). Pipeline parameters become typed pipeline
-parameters bound to the inputs of the steps that read them.
+parameters bound to the inputs of the steps that read them. Files: Kale steps share the
+notebook's folder (one volume), so a relative file one step names and a later step names too
+is declared as produced by the first (``_files``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from graph_editor.build import apply_layout, node_from_source, task_name
 from graph_editor.errors import NotebookError
+from graph_editor.file_checks import relative_paths
+from graph_editor.importers.elyra_files import relay_links
 from graph_editor.nodes import Edge, PipelineParameter, PipelineSettings
 from graph_editor.notebook import read_notebook
 from graph_editor.pipeline import Pipeline
@@ -185,6 +189,39 @@ def _step_notebook(
     return nb
 
 
+def _files(pipeline: Pipeline, source: Path, code: dict[str, str]) -> list[str]:
+    """Kale has no declared files: its steps share the notebook's folder (one volume). A
+    relative path that a step names and a later step names too becomes a produced file of the
+    first (handed on through a link if it is not directly upstream); a file that sits beside
+    the Kale notebook is reported, since the step notebooks live in their own folder."""
+    notes: list[str] = []
+    first: dict[str, str] = {}  # path -> the first step naming it
+    for node_id in pipeline.topological_order():
+        node = pipeline.node(node_id)
+        for rel in relative_paths(code[node.name]):
+            rel = rel.removeprefix("./")
+            if (source.parent / rel).exists():
+                notes.append(
+                    f"step {node.name!r} reads {rel!r} beside the Kale notebook: copy it beside "
+                    f"its step notebook and ship it (stitchboard node files PIPELINE {node.name} "
+                    f"--ship {rel})"
+                )
+            elif rel not in first:
+                first[rel] = node_id
+            elif first[rel] in pipeline.ancestors(node_id):
+                writer = pipeline.node(first[rel])
+                if rel not in writer.produces:
+                    pipeline.update_node(writer.id, produces=(*writer.produces, rel))
+    for maker, reader, paths in relay_links(pipeline):
+        notes.append(f"step {reader!r} reads {paths}, written by {maker!r} further up: linked")
+    made = [f"{n.name}: {', '.join(n.produces)}" for n in pipeline.nodes if n.produces]
+    if made:
+        notes.append(
+            f"files steps hand on (Kale's shared folder) declared as produced: {'; '.join(made)}"
+        )
+    return notes
+
+
 def import_kale(path: str | Path, target: str | Path) -> tuple[Pipeline, list[str]]:
     """Split a Kale notebook into one notebook per step (written next to ``target`` in
     ``<stem>.steps/``) and a pipeline over them; returns it (not saved) and report items."""
@@ -239,6 +276,7 @@ def import_kale(path: str | Path, target: str | Path) -> tuple[Pipeline, list[st
                 pipeline.add_edge(Edge(nodes[prev].id, target_id), check=False)
     apply_layout(pipeline)
     report = [f"step notebooks written to {folder.name}/"]
+    report += _files(pipeline, source, {s.name: "\n".join(map(_code, s.cells)) for s in steps})
     if kale.ignored:
         report.append(f"not mapped: {', '.join(sorted(set(kale.ignored)))}")
     return pipeline, report

@@ -146,3 +146,33 @@ def test_the_bundled_example_parses(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "x.stitch")
     pipeline = fileformat.load(tmp_path / "x.stitch")
     assert len(pipeline) == 5
+
+
+def test_a_pipeline_gets_one_identity_that_saves_keep_and_save_as_renews(example_copy):
+    """Deploy tells "a new version" from "another pipeline with the same dag_id" by it."""
+    doc = json.loads(example_copy.read_text())
+    del doc["pipeline_id"]  # a file from before pipelines had an identity
+    example_copy.write_text(json.dumps(doc))
+    old = fileformat.load(example_copy)
+    assert old.pipeline_id == ""  # it still loads
+    fileformat.save(old, example_copy)
+    first = json.loads(example_copy.read_text())["pipeline_id"]
+    assert len(first) == 32 and first == old.pipeline_id
+    again = fileformat.load(example_copy)
+    again.update_settings(dag_id="renamed", description="new version")
+    fileformat.save(again, example_copy)
+    assert fileformat.load(example_copy).pipeline_id == first  # same file: same pipeline
+    moved = example_copy.with_name("moved.stitch")
+    os.rename(example_copy, moved)  # renamed outside Stitchboard: the id travels in the file
+    assert fileformat.load(moved).pipeline_id == first
+    fileformat.save(again, moved.with_name("copy.stitch"))  # Save As: a pipeline of its own
+    assert fileformat.load(moved.with_name("copy.stitch")).pipeline_id not in ("", first)
+    assert fileformat.load(moved).pipeline_id == first
+
+
+def test_a_hand_edited_pipeline_id_is_refused_in_one_line(example_copy):
+    doc = json.loads(example_copy.read_text())
+    doc["pipeline_id"] = "not-a-uuid\n"
+    example_copy.write_text(json.dumps(doc))
+    with pytest.raises(PipelineFileError, match="invalid pipeline file at pipeline_id"):
+        fileformat.load(example_copy)

@@ -96,7 +96,8 @@ def hello_world_v8(tmp_path: Path) -> Path:
     folder = tmp_path / "elyra"
     write_notebook(
         folder / "load_data.ipynb",
-        body="import os",
+        body="import os\nos.makedirs('data', exist_ok=True)\n"
+        "open('data/jfk_weather.csv', 'w').write('day,temp\\n1,20\\n')",
         outputs="url = os.environ['DATASET_URL']\nmode = os.environ['MODE']",
     )
     write_notebook(
@@ -106,6 +107,7 @@ def hello_world_v8(tmp_path: Path) -> Path:
     )
     write_notebook(folder / "analysis" / "analyze.ipynb", body="summary = 'ok'")
     (folder / "report.py").write_text("print('report written')\n")
+    (folder / "lookup.csv").write_text("code,name\n1,JFK\n")
     (folder / "plot.r").write_text("print('hello from R')\n")
     nodes = [
         _node(
@@ -277,8 +279,9 @@ def test_elyra_pipeline_keeps_fan_out_fan_in_env_resources_images_and_comments(
     assert "Ask Ana before changing the cleaners" in pipeline.settings.description
     assert load.position[0] < clean_a.position[0] < analyze.position[0]
     line = "; ".join(report)
-    assert "node 'load_weather_data': not mapped yet: declared files data/jfk_weather.csv" in line
-    assert "node 'part_1_data_cleaning_2': not mapped yet: dependency files lookup.csv" in line
+    assert load.produces == ("data/jfk_weather.csv",) and load.files == ()
+    assert clean_b.files == ("lookup.csv",) and clean_a.files == ()
+    assert "declared files" not in line and "dependency files" not in line
     assert "node 'load_weather_data': not mapped yet: mounted volumes" in line
     assert "node 'plot' not imported: R scripts are not supported yet" in line
     assert "node 'analyze': analysis/analyze.ipynb has no 'parameters' cell" in line
@@ -353,6 +356,111 @@ def test_an_elyra_2_file_with_string_lists_imports_and_runs(weather_v3: Path) ->
     summary = list(DryRun(pipeline, RunOptions(jobs=1)).events())[-1].summary
     assert summary["state"] == "succeeded"
     assert {n["name"]: n["outputs"] for n in summary["nodes"]}["fetch"] == {"city": "Lisbon"}
+
+
+@pytest.fixture
+def files_flow(tmp_path: Path) -> Path:
+    """make -> clean -> summarize, handing files on the way Elyra does: ``make`` ships
+    ``conf/*.json`` and declares ``data/raw.csv`` and ``reports/*.txt``; ``summarize`` reads
+    ``data/raw.csv`` too, two steps down, which Elyra hands to every later node."""
+    folder = tmp_path / "flow"
+    (folder / "conf" / "old").mkdir(parents=True)
+    (folder / "conf" / "a.json").write_text('{"rows": 2}')
+    (folder / "conf" / "b.json").write_text('{"scale": 10}')
+    (folder / "conf" / "old" / "c.json").write_text('{"rows": 99}')  # not matched: a subfolder
+    write_notebook(
+        folder / "make.ipynb",
+        body="import json, os\n"
+        "conf = {**json.load(open('conf/a.json')), **json.load(open('conf/b.json'))}\n"
+        "os.makedirs('data', exist_ok=True); os.makedirs('reports', exist_ok=True)\n"
+        "rows = [i * conf['scale'] for i in range(conf['rows'])]\n"
+        "open('data/raw.csv', 'w').write('\\n'.join(map(str, rows)))\n"
+        "open('reports/make.txt', 'w').write('made %d rows' % len(rows))",
+        outputs="made = len(rows)",
+    )
+    write_notebook(
+        folder / "clean.ipynb",
+        body="raw = open('data/raw.csv').read().split()\n"
+        "open('data/clean.csv', 'w').write(','.join(str(int(x) + 1) for x in raw))",
+        outputs="cleaned = len(raw)",
+    )
+    write_notebook(
+        folder / "summarize.ipynb",
+        body="raw = open('data/raw.csv').read().split()\n"
+        "clean = open('data/clean.csv').read()\n"
+        "note = open('reports/make.txt').read()",
+        outputs="summary = f'{note}; raw {raw}; clean {clean}'",
+    )
+    nodes = [
+        _node(
+            "m",
+            "execute-notebook-node",
+            "Make",
+            filename="make.ipynb",
+            dependencies=["conf/*.json"],
+            outputs=["data/raw.csv", "reports/*.txt"],
+        ),
+        _node(
+            "c",
+            "execute-notebook-node",
+            "Clean",
+            ["m"],
+            x=300,
+            filename="clean.ipynb",
+            outputs=["data/clean.csv", "*.log"],
+        ),
+        _node(
+            "s",
+            "execute-notebook-node",
+            "Summarize",
+            ["c"],
+            x=500,
+            filename="summarize.ipynb",
+            dependencies=["missing.txt"],
+        ),
+    ]
+    path = folder / "files.pipeline"
+    app_data = {"version": 8, "properties": {"name": "files", "runtime": "Generic"}}
+    path.write_text(json.dumps(_document(nodes, app_data), indent=2))
+    return path
+
+
+@pytest.mark.slow
+def test_files_an_elyra_node_declares_reach_every_later_node_in_a_dry_run(
+    files_flow: Path,
+) -> None:
+    pipeline, report = import_elyra(files_flow)
+    make, clean, summarize = pipeline.nodes
+    assert make.files == ("conf/a.json", "conf/b.json")  # the pattern, expanded at import
+    assert make.produces == ("data/raw.csv", "reports")  # reports/*.txt stands as its folder
+    assert clean.produces == ("data/clean.csv",) and summarize.files == ()
+    assert set(pipeline.edges) == {
+        Edge(make.id, clean.id),
+        Edge(clean.id, summarize.id),
+        Edge(make.id, summarize.id),  # summarize reads make's data/raw.csv: linked, as in Elyra
+    }
+    line = "; ".join(report)
+    assert "node 'make': dependency pattern 'conf/*.json' expanded at import to 2 file(s)" in line
+    assert "node 'make': output pattern 'reports/*.txt' declared as the folder 'reports'" in line
+    assert "node 'clean': output pattern '*.log' not mapped" in line
+    assert "node 'summarize': dependency 'missing.txt' not found beside the notebook" in line
+    assert (
+        "node 'summarize' reads data/raw.csv, reports/make.txt, output of 'make' further up" in line
+    )
+    assert not [i for i in validate(pipeline) if i.is_error]
+    stitch = files_flow.with_suffix(".stitch")
+    fileformat.save(pipeline, stitch)
+    loaded = fileformat.load(stitch)
+    assert [(n.files, n.produces) for n in loaded.nodes] == [
+        (n.files, n.produces) for n in pipeline.nodes
+    ]
+    summary = list(DryRun(loaded, RunOptions(jobs=2)).events())[-1].summary
+    assert summary["state"] == "succeeded", summary
+    outputs = {n["name"]: n["outputs"] for n in summary["nodes"]}
+    assert outputs["make"] == {"made": 2} and outputs["clean"] == {"cleaned": 2}
+    assert outputs["summarize"] == {"summary": "made 2 rows; raw ['0', '10']; clean 1,11"}
+    assert not (files_flow.parent / "data").exists()  # nothing written beside the notebooks
+    ast.parse(export_pipeline(loaded, "worker").dag_source)  # and it exports
 
 
 def test_cli_import_writes_the_stitch_file_and_a_one_line_report(
@@ -502,3 +610,52 @@ def test_cli_imports_a_kale_notebook(tmp_path: Path) -> None:
         timeout=120,
     )
     assert refused.returncode == 2 and "no Kale steps" in refused.stderr
+
+
+@pytest.mark.slow
+def test_a_file_one_kale_step_writes_reaches_a_later_step_in_a_dry_run(tmp_path: Path) -> None:
+    """Kale steps share the notebook's folder; imported, each runs in its own folder, so the
+    file ``make`` writes is declared as produced and ``use`` (two steps down) is linked to it."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from graph_editor.importers.kale import import_kale
+
+    def cell(source, *tags):
+        c = new_code_cell(source)
+        c.metadata["tags"] = list(tags)
+        return c
+
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+    nb.cells = [
+        cell("import os", "imports"),
+        cell(
+            "os.makedirs('out', exist_ok=True)\nopen('out/numbers.txt', 'w').write('4 5')\n"
+            "lookup = 'lookup.csv'",
+            "block:make",
+        ),
+        cell("size = 3", "block:mid", "prev:make"),
+        cell(
+            "total = sum(map(int, open('out/numbers.txt').read().split())) + size",
+            "block:use",
+            "prev:mid",
+        ),
+        cell("print(total)"),
+    ]
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"c{i}"
+    source = tmp_path / "files.ipynb"
+    source.write_text(json.dumps(nb))
+    (tmp_path / "lookup.csv").write_text("a,b\n")
+    pipeline, report = import_kale(source, tmp_path / "files.stitch")
+    make, mid, use = by_name(pipeline).values()
+    assert make.produces == ("out/numbers.txt",) and not mid.produces and not use.produces
+    assert Edge(make.id, use.id) in pipeline.edges
+    line = "; ".join(report)
+    assert "step 'make' reads 'lookup.csv' beside the Kale notebook" in line
+    assert "step 'use' reads out/numbers.txt, written by 'make' further up: linked" in line
+    fileformat.save(pipeline, tmp_path / "files.stitch")
+    summary = list(DryRun(pipeline, RunOptions(jobs=1)).events())[-1].summary
+    assert summary["state"] == "succeeded", summary
+    executed = json.loads((Path(summary["run_dir"]) / "use.ipynb").read_text())
+    assert "12" in json.dumps(executed["cells"][-1]["outputs"])

@@ -96,6 +96,53 @@ def test_replace_rules_name_the_file_and_the_pipelines() -> None:
         check_replace("d.py", "d", "", b"# edited by hand\n", side)
 
 
+ID_A, ID_B = "a" * 32, "b" * 32
+
+
+def _generated(pipeline_file: str, pipeline_id: str = "") -> bytes:
+    line = f"\\n\\nStitchboard pipeline id: `{pipeline_id}`" if pipeline_id else ""
+    return GENERATED.replace(b".'", f".{line}'".encode()).replace(
+        b"`a.stitch`", f"`{pipeline_file}`".encode()
+    )
+
+
+def test_the_pipeline_identity_decides_when_both_sides_carry_one() -> None:
+    # Same pipeline file renamed: the identity says it is a new version, not another pipeline.
+    check_replace("d.py", "d", "b.stitch", _generated("a.stitch", ID_A), None, pipeline_id=ID_A)
+    # Another pipeline that happens to have the same file name: refused, told apart by id.
+    with pytest.raises(
+        ForeignFile, match=r"another pipeline \(another a.stitch aaaaaaaaaaaa, not a.stitch bbbb"
+    ):
+        check_replace("d.py", "d", "a.stitch", _generated("a.stitch", ID_A), None, pipeline_id=ID_B)
+    check_replace(
+        "d.py", "d", "a.stitch", _generated("a.stitch", ID_A), None, pipeline_id=ID_B, replace=True
+    )
+    # The sidecar's identity counts as the DAG's own (its hash matches).
+    dag = _generated("x.stitch")
+    side = Sidecar("d", "x.stitch", sha256(dag), ID_A).to_bytes()
+    assert Sidecar.from_bytes(side) == Sidecar("d", "x.stitch", sha256(dag), ID_A)
+    check_replace("d.py", "d", "y.stitch", dag, side, pipeline_id=ID_A)
+    with pytest.raises(ForeignFile, match=r"another pipeline \(x.stitch, not y.stitch\)"):
+        check_replace("d.py", "d", "y.stitch", dag, side, pipeline_id=ID_B)
+    # A DAG deployed before pipelines had an identity: the file names decide, as before.
+    check_replace("d.py", "d", "a.stitch", GENERATED, None, pipeline_id=ID_B)
+    with pytest.raises(ForeignFile, match=r"another pipeline \(a.stitch, not b.stitch\)"):
+        check_replace("d.py", "d", "b.stitch", GENERATED, None, pipeline_id=ID_B)
+
+
+def test_the_exported_dag_carries_its_pipeline_identity(example_copy: Path) -> None:
+    from app.deploy.identity import pipeline_id_of
+    from exporters.airflow import export_pipeline
+    from graph_editor import fileformat
+
+    pipeline = fileformat.load(example_copy)
+    source = export_pipeline(pipeline, "worker").dag_source
+    assert pipeline_id_of(source) == pipeline.pipeline_id != ""
+    fileformat.save(pipeline, example_copy.with_name("fork.stitch"))  # Save As: another one
+    forked = export_pipeline(pipeline, "worker").dag_source
+    assert pipeline_id_of(forked) not in ("", pipeline_id_of(source))
+
+
 def test_trigger_with_paused_is_refused_in_one_line(
     example_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
