@@ -1,36 +1,33 @@
 """The pipeline: the one object that owns the graph of nodes and edges.
 
-Pure Python (networkx inside, never handed out). Edits go through methods that emit
-``PipelineEvent``s, so views (the canvas, panels) subscribe instead of polling.
+Pure Python (networkx inside, never handed out). Edits go through methods that announce a
+typed change (``graph_editor.changes``) on ``Pipeline.changed``, so views listen instead of
+polling.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graph_editor.changes import (
+    EdgeAdded,
+    EdgeRemoved,
+    NodeAdded,
+    NodeChanged,
+    NodeRemoved,
+    PipelineChange,
+    SettingsChanged,
+    Signal,
+)
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.types import can_feed
-
-
-@dataclass(frozen=True)
-class PipelineEvent:
-    """Something changed: ``kind`` is node_added/node_removed/node_changed/edge_added/
-    edge_removed/settings_changed; ``node_id`` or ``edge`` says what."""
-
-    kind: str
-    node_id: str = ""
-    edge: Edge | None = None
-
-
-Listener = Callable[[PipelineEvent], None]
 
 
 class Pipeline:
@@ -42,7 +39,7 @@ class Pipeline:
         self._nodes: dict[str, Node] = {}
         self._edges: set[Edge] = set()
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._listeners: list[Listener] = []
+        self.changed: Signal[PipelineChange] = Signal()
 
     @property
     def base_dir(self) -> Path:
@@ -58,19 +55,6 @@ class Pipeline:
         except (OSError, RuntimeError, ValueError):  # a symlink loop: reading it names the fault
             return Path(os.path.abspath(path))
 
-    # -- events -----------------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _emit(self, kind: str, node_id: str = "", edge: Edge | None = None) -> None:
-        event = PipelineEvent(kind, node_id, edge)
-        for listener in list(self._listeners):
-            listener(event)
-
     # -- settings ---------------------------------------------------------------------------
     @property
     def settings(self) -> PipelineSettings:
@@ -80,7 +64,9 @@ class Pipeline:
         """Replace some settings; returns the previous settings (for undo)."""
         old = self._settings
         self._settings = dataclasses.replace(old, **changes)
-        self._emit("settings_changed")
+        fields = _changed_fields(old, self._settings)
+        if fields:
+            self.changed.emit(SettingsChanged(fields))
         return old
 
     # -- nodes ------------------------------------------------------------------------------
@@ -115,7 +101,7 @@ class Pipeline:
             items.insert(max(index, 0), (node.id, node))
             self._nodes = dict(items)
         self._graph.add_node(node.id)
-        self._emit("node_added", node.id)
+        self.changed.emit(NodeAdded(node.id))
         return node
 
     def remove_node(self, node_id: str) -> tuple[Node, list[Edge]]:
@@ -126,7 +112,7 @@ class Pipeline:
             self.remove_edge(edge)
         del self._nodes[node_id]
         self._graph.remove_node(node_id)
-        self._emit("node_removed", node_id)
+        self.changed.emit(NodeRemoved(node_id))
         return node, edges
 
     def update_node(self, node_id: str, **changes: Any) -> Node:
@@ -137,7 +123,7 @@ class Pipeline:
         new = dataclasses.replace(old, **changes)
         _check_enum_fields(new)
         self._nodes[node_id] = new
-        self._emit("node_changed", node_id)
+        self._announce(old, new)
         return old
 
     def replace_node(self, node: Node) -> Node:
@@ -145,8 +131,13 @@ class Pipeline:
         old = self.node(node.id)
         _check_enum_fields(node)
         self._nodes[node.id] = node
-        self._emit("node_changed", node.id)
+        self._announce(old, node)
         return old
+
+    def _announce(self, old: Node, new: Node) -> None:
+        fields = _changed_fields(old, new)
+        if fields:  # an edit that changes nothing announces nothing
+            self.changed.emit(NodeChanged(new.id, fields))
 
     def unique_name(self, base: str) -> str:
         """``base`` or ``base_2``, ``base_3``... whichever no node has yet."""
@@ -211,6 +202,31 @@ class Pipeline:
             return False
         return True
 
+    def check_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> None:
+        """Raise ``ConnectionRefused`` if removing ``removed`` then adding ``added`` is refused.
+
+        Read-only: the checks run on a silent scratch copy of the graph, so nothing is announced
+        and nothing needs rolling back.
+        """
+        scratch = Pipeline(self._settings, self.path)
+        scratch._nodes = dict(self._nodes)
+        scratch._edges = set(self._edges)
+        scratch._graph = self._graph.copy()
+        for edge in removed:
+            if edge not in scratch._edges:
+                raise ConnectionRefused(f"{edge.describe(self.names())} is not connected")
+            scratch.remove_edge(edge)
+        for edge in added:
+            scratch.add_edge(edge)
+
+    def can_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> bool:
+        """Whether ``check_rewire`` would accept the rewire (for the UI)."""
+        try:
+            self.check_rewire(removed, added)
+        except ConnectionRefused:
+            return False
+        return True
+
     def add_edge(self, edge: Edge, *, check: bool = True) -> Edge:
         """Add an edge; unchecked adds (file loading) keep broken wires for validation."""
         if check:
@@ -221,7 +237,7 @@ class Pipeline:
             raise ModelError(f"edge {edge.describe()} names a node that does not exist")
         self._edges.add(edge)
         self._graph.add_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
-        self._emit("edge_added", edge=edge)
+        self.changed.emit(EdgeAdded(edge))
         return edge
 
     def remove_edge(self, edge: Edge) -> Edge:
@@ -229,7 +245,7 @@ class Pipeline:
             raise ModelError(f"no edge {edge.describe(self.names())}")
         self._edges.remove(edge)
         self._graph.remove_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
-        self._emit("edge_removed", edge=edge)
+        self.changed.emit(EdgeRemoved(edge))
         return edge
 
     # -- graph queries ----------------------------------------------------------------------
@@ -291,3 +307,12 @@ def _check_enum_fields(node: Node) -> None:
             raise ModelError(
                 f"node {node.name!r}: {field_name} must be a {enum.__name__}, not {value!r}"
             )
+
+
+def _changed_fields(old: object, new: object) -> frozenset[str]:
+    """The names of the dataclass fields whose values differ between ``old`` and ``new``."""
+    return frozenset(
+        f.name
+        for f in dataclasses.fields(old)  # type: ignore[arg-type]
+        if getattr(old, f.name) != getattr(new, f.name)
+    )

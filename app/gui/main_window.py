@@ -17,6 +17,7 @@ from app.gui.look import icon
 from app.gui.node_actions import NodeActions
 from app.gui.run_actions import RunActions
 from app.gui.run_panel import RunPanel
+from app.gui.run_results import found_runs
 from app.gui.start_page import StartActions, StartPage
 from app.gui.watcher import SourceWatcher
 from graph_editor.build import layered_positions
@@ -45,7 +46,9 @@ class MainWindow(
         ensure_log()
         self.undo_group = QtGui.QUndoGroup(self)
         self._init_runs()
-        self.canvas = PipelineCanvas(self.document.pipeline, self.document.undo_stack, self)
+        self.canvas = PipelineCanvas(
+            self.document.pipeline, self.document.undo_stack, self, session=self.run_session
+        )
         self.start_page = StartPage()
         self.pages = QtWidgets.QStackedWidget()
         self.pages.addWidget(self.start_page)
@@ -92,8 +95,8 @@ class MainWindow(
     def _build_docks(self) -> None:
         self.palette = Palette()
         self.issues = IssuesPanel()
-        self.properties = PropertiesPanel(self.push, self.show_status)
-        self.run_panel = RunPanel()
+        self.properties = PropertiesPanel(self.push, self.show_status, self.run_session)
+        self.run_panel = RunPanel(self.run_session)
         left = self._dock("Nodes", self.palette, QtCore.Qt.LeftDockWidgetArea)
         right = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
         self.issues_dock = self._dock("Problems", self.issues, QtCore.Qt.BottomDockWidgetArea)
@@ -194,6 +197,7 @@ class MainWindow(
                 "Preview the generated Airflow DAG",
             ),
             "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
+            "open_folder": self._action("Open &Artifact Folder", self.open_artifact_folder),
             "deploy": self._action(
                 "De&ploy…",
                 self.open_deploy_dialog,
@@ -249,6 +253,7 @@ class MainWindow(
             "run",
             "stop",
             "open_notebook",
+            "open_folder",
             None,
             "export",
             None,
@@ -296,6 +301,8 @@ class MainWindow(
         self.runs.failed.connect(self._on_run_failed)
         self.runs.finished.connect(self._on_run_finished)
         self.run_panel.cancel_requested.connect(self.cancel_current)
+        self.run_panel.reopen_requested.connect(self.reopen_run)
+        self.properties.open_folder_requested.connect(self.open_artifact_folder)
         page = self.start_page
         page.new_requested.connect(self.new_file)
         page.open_requested.connect(self.open_dialog)
@@ -324,9 +331,8 @@ class MainWindow(
         self.validator.watch(document.pipeline, painted=self.canvas.viewer().viewport())
         self.watcher.watch(document.pipeline)
         self.properties.show_selection(document.pipeline, [])
-        self.node_notebooks.clear()
-        self.node_failures.clear()
-        self.node_logs.clear()
+        self.run_session.clear()
+        self.run_session.add_found(found_runs(document.pipeline))
         self.update_title()
         self.show_canvas()
         QtCore.QTimer.singleShot(0, self.zoom_to_fit)
@@ -388,11 +394,12 @@ class MainWindow(
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
     def _on_node_activated(self, node_id: str) -> None:
-        if node_id in self.node_logs and self.canvas.run_state(node_id) == NodeState.FAILED:
+        run = self.run_session.node(node_id)
+        if run.task_log and run.state == NodeState.FAILED:
             self.show_task_log(node_id)
-        elif node_id in self.node_failures:
-            self.show_failure(node_id)
-        elif node_id in self.node_notebooks:
+        elif run.state == NodeState.FAILED and self.show_failure(node_id):
+            pass
+        elif run.notebook:
             self.open_executed_notebook(node_id)
 
     # -- validation -------------------------------------------------------------------------
