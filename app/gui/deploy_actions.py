@@ -134,7 +134,7 @@ class DeployActions:
             text = f"Airflow run {event.state.value}" if run else f"Deploy {event.state.value}"
             if run:
                 label = f"Airflow run {time.strftime('%H:%M:%S')} — {event.state.value}"
-                self.run_session.finish(event.state, event.summary(), label=label)
+                self.run_session.finish(event.state, event.summary, label=label)
             self.run_panel.finished(text)
             self.show_status(text)
 

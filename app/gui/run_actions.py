@@ -103,7 +103,7 @@ class RunActions:
             self.progress.setRange(0, max(1, event.total))
             self.progress.setValue(event.done)
         elif isinstance(event, RunFinished):
-            summary = event.summary()
+            summary = event.summary
             folder = str(summary.get("run_dir") or "")
             label = dry_run_record(folder, summary).label if folder else ""
             self.run_session.finish(event.state, summary, folder, label)
