@@ -14,6 +14,7 @@ from app.gui.files import FileActions, settings
 from app.gui.guard import ensure_log, guarded, report
 from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
 from app.gui.look import icon
+from app.gui.menus import build_menus
 from app.gui.node_actions import NodeActions
 from app.gui.run_actions import RunActions
 from app.gui.run_panel import RunPanel
@@ -220,72 +221,7 @@ class MainWindow(
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
         self.canvas.widget.addAction(a["search"])
         a["stop"].setEnabled(False)
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for name in ("new", "open"):
-            file_menu.addAction(a[name])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        for name in ("save", "save_as", "close"):
-            file_menu.addAction(a[name])
-        edit = bar.addMenu("&Edit")
-        for name in (
-            "undo",
-            "redo",
-            None,
-            "cut",
-            "copy",
-            "paste",
-            "duplicate",
-            "delete",
-            None,
-            "select_all",
-            "find",
-            "rename",
-            "refresh_ports",
-        ):
-            edit.addSeparator() if name is None else edit.addAction(a[name])
-        view = bar.addMenu("&View")
-        for name in ("search", "layout", "fit", "zoom_selection", None, "start_page"):
-            view.addSeparator() if name is None else view.addAction(a[name])
-        run = bar.addMenu("&Pipeline")
-        for name in (
-            "validate",
-            "run",
-            "stop",
-            "open_notebook",
-            "open_folder",
-            None,
-            "export",
-            None,
-            "deploy",
-            "profiles",
-            "task_log",
-        ):
-            run.addSeparator() if name is None else run.addAction(a[name])
-        tools = self.addToolBar("Main")
-        tools.setObjectName("MainToolBar")
-        tools.setMovable(False)
-        tools.setIconSize(QtCore.QSize(20, 20))
-        tools.setToolButtonStyle(QtCore.Qt.ToolButtonTextBesideIcon)
-        for name in (
-            "new",
-            "open",
-            "save",
-            None,
-            "undo",
-            "redo",
-            None,
-            "layout",
-            "fit",
-            None,
-            "validate",
-            "run",
-            "stop",
-            "export",
-            "deploy",
-        ):
-            tools.addSeparator() if name is None else tools.addAction(a[name])
-        self.overflow_menu = overflow_into_menu(tools)
+        build_menus(self, a)
         self.rebuild_recent_menu()
 
     def _connect(self) -> None:
@@ -455,43 +391,3 @@ class MainWindow(
                 pass
         self.autosave_timer.stop()
         self.validator.stop()
-
-
-def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
-    """Actions that do not fit a narrow window go into a menu on the toolbar's » button.
-
-    Inside a main window Qt "expands" a non-movable toolbar into a second row instead, and that
-    row stayed empty (Export Preview and Deploy were unreachable below ~1130 px).
-    """
-    menu = QtWidgets.QMenu(toolbar)
-    menu.setObjectName("toolbarOverflow")
-
-    def fill() -> None:
-        menu.clear()
-        for action in toolbar.actions():
-            widget = toolbar.widgetForAction(action)
-            if not action.isSeparator() and widget is not None and not widget.isVisible():
-                menu.addAction(action)
-
-    menu.aboutToShow.connect(fill)
-    button = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
-    if button is not None:
-        button.setToolTip("More actions")
-        toolbar._overflow_filter = _OverflowClick(button, menu)  # type: ignore[attr-defined]
-    return menu
-
-
-class _OverflowClick(QtCore.QObject):
-    """Turns a click on Qt's toolbar extension button into the overflow menu."""
-
-    def __init__(self, button: QtWidgets.QToolButton, menu: QtWidgets.QMenu) -> None:
-        super().__init__(button)
-        self.button, self.menu = button, menu
-        button.installEventFilter(self)
-
-    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QtCore.QEvent.MouseButtonPress:
-            self.menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
-            return True
-        return kind in (QtCore.QEvent.MouseButtonRelease, QtCore.QEvent.MouseButtonDblClick)
