@@ -27,11 +27,13 @@ class RunKind(StrEnum):
 
 @dataclass(frozen=True)
 class OutputResult:
-    """One output a node produced: its value (or artifact reference) and a one-line preview."""
+    """One output a node produced: its value (or artifact reference), a one-line preview and,
+    for a table, its first rows (one line each)."""
 
     name: str
     value: Any
     preview: str
+    rows: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,40 @@ from resources.runtime import stitchboard_artifacts as artifacts
 HISTORY_LIMIT = 50  # runs read from the runs folder, newest first
 
 
+FIRST_ROWS = 3  # rows of a stored table shown on hover and in Properties
+
+
 def outputs_of(values: Mapping[str, Any]) -> tuple[OutputResult, ...]:
     """Each output with its one-line preview (a value's JSON, an artifact's shape and size)."""
-    return tuple(OutputResult(name, v, artifacts.preview(v)) for name, v in values.items())
+    return tuple(
+        OutputResult(name, v, artifacts.preview(v), first_rows(v)) for name, v in values.items()
+    )
+
+
+def first_rows(value: Any, count: int = FIRST_ROWS) -> tuple[str, ...]:
+    """The first rows of a DataFrame artifact in a local Parquet file, one ``col=value`` line each.
+
+    Reads one small batch, never the whole table; anything else (or a file gone) gives ().
+    """
+    if not artifacts.is_ref(value):
+        return ()
+    try:
+        ref = artifacts.ref_from_json(value)
+        if ref.format != "parquet" or ("://" in ref.uri and not ref.uri.startswith("file://")):
+            return ()
+        import pyarrow.parquet as pq
+
+        batch = next(pq.ParquetFile(ref.uri.removeprefix("file://")).iter_batches(count), None)
+    except Exception:  # noqa: BLE001 - a preview never fails showing a run
+        return ()
+    if batch is None:
+        return ()
+    rows = []
+    for row in batch.to_pylist()[:count]:
+        cells = [f"{k}={v!r}" for k, v in row.items() if not k.startswith("__index_level_")]
+        text = ", ".join(cells)
+        rows.append(text if len(text) <= 80 else text[:77] + "...")
+    return tuple(rows)
 
 
 def artifact_folder(values: Mapping[str, Any], notebook: str = "") -> str:

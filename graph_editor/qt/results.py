@@ -22,7 +22,11 @@ def run_lines(run: NodeRun) -> list[str]:
     if run.state is None:
         return []
     head = f"last run: {run.state.value}" + (f" — {run.detail}" if run.detail else "")
-    return [head] + [f"{o.name} = {o.preview}" for o in run.outputs]
+    lines = [head]
+    for output in run.outputs:
+        lines.append(f"{output.name} = {output.preview}")
+        lines.extend(f"    {row}" for row in output.rows)
+    return lines
 
 
 def node_hover(node: Node, run: NodeRun) -> str:
@@ -30,7 +34,8 @@ def node_hover(node: Node, run: NodeRun) -> str:
     lines = run_lines(run)
     if not lines:
         return node_tooltip(node)
-    return node_tooltip(node) + "<hr>" + "<br>".join(html.escape(line) for line in lines)
+    text = "<br>".join(html.escape(line).replace("    ", "&nbsp;" * 4) for line in lines)
+    return node_tooltip(node) + "<hr>" + text
 
 
 def show_run(view: _StitchNode, node: Node, run: NodeRun) -> None:
@@ -44,7 +49,10 @@ def show_run(view: _StitchNode, node: Node, run: NodeRun) -> None:
             base = item.toolTip()
             setattr(item, BASE_TIP, base)
         result = run.output(name)
-        last = f"<br>last run: {html.escape(result.preview)}" if result is not None else ""
+        last = ""
+        if result is not None:
+            rows = "".join(f"<br>&nbsp;&nbsp;{html.escape(r)}" for r in result.rows)
+            last = f"<br>last run: {html.escape(result.preview)}{rows}"
         item.setToolTip(base + last)
         for pipe in item.connected_pipes:
             if result is not None:

@@ -102,6 +102,7 @@ def test_an_earlier_run_in_the_runs_folder_is_listed_and_shows_again_on_the_canv
     assert window.canvas.run_state(use.id) == "succeeded"
     tip = window.canvas.view_of(make.id).view.toolTip()
     assert "table = dataframe 3 x 2 [id, spend]" in tip and "count = 3" in tip
+    assert "id=1, spend=1.5" in tip  # the table's first rows
     assert "rows = 3" in window.canvas.view_of(use.id).view.toolTip()
     (pipe,) = [pp for pp in window.canvas.viewer().all_pipes() if pp.toolTip().startswith("table")]
     assert "3 x 2" in pipe.toolTip()
@@ -130,6 +131,7 @@ def test_a_run_in_this_session_shows_outputs_in_properties_and_opens_the_artifac
     box = window.properties.node_panel.last_run
     assert box.isVisibleTo(window.properties) and "last run: succeeded" in box.text.text()
     assert "table = dataframe 3 x 2 [id, spend]" in box.text.text()
+    assert "id=3, spend=4.0" in box.text.text()
     with _Opened() as urls:
         box.open_folder.click()
     assert len(urls) == 1 and any(Path(urls[0]).glob("*.parquet")), urls
