@@ -180,6 +180,12 @@ class DeployDialog(QtWidgets.QDialog):
 
     def _on_task_changed(self, _what: object = None) -> None:
         """One line of task counts from the run session (only while a deployed run is shown)."""
+        try:
+            self._show_task_counts()
+        except RuntimeError:  # the dialog's widgets are gone (deleted before it heard)
+            self._forget_session()
+
+    def _show_task_counts(self) -> None:
         shown = self.session.shown if self.session is not None else None
         if self.session is None or shown is None or shown.kind != RunKind.DEPLOYED:
             self.tasks.setText("")

@@ -112,14 +112,13 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
 
     # -- model -> view ----------------------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
-        """Show another pipeline (after open/new); clears the view and the run on show."""
+        """Show another pipeline (after open/new); the window clears the run session."""
         self.pipeline.changed.disconnect(self._on_change)
         for view in list(self._views.values()):
             self._remove_view(view)
         self._views.clear()
         self._counts.clear()
         self.pipeline = pipeline
-        self.session.clear()
         self._build()
         pipeline.changed.connect(self._on_change)
 
