@@ -169,12 +169,16 @@ class Pipeline:
 
     def check_connect(self, edge: Edge) -> None:
         """Raise ``ConnectionRefused`` with a short reason if ``edge`` may not be added."""
+        self._check_edge(edge, set(), [])
+
+    def _check_edge(self, edge: Edge, removed: set[Edge], added: list[Edge]) -> None:
+        """``check_connect`` as if ``removed`` were gone and ``added`` there (reads only)."""
         if edge.source not in self._nodes or edge.target not in self._nodes:
             raise ConnectionRefused("both ends of a wire must be nodes of this pipeline")
         src, dst = self._nodes[edge.source], self._nodes[edge.target]
         if edge.source == edge.target:
             raise ConnectionRefused(f"{src.name} cannot feed itself")
-        if edge in self._edges:
+        if (edge in self._edges and edge not in removed) or edge in added:
             raise ConnectionRefused(f"{edge.describe(self.names())} is already connected")
         if bool(edge.source_port) != bool(edge.target_port):
             raise ConnectionRefused("a wire needs both ports, an ordering edge neither")
@@ -185,15 +189,39 @@ class Pipeline:
                 raise ConnectionRefused(f"{src.name} has no output {edge.source_port!r}")
             if inp is None:
                 raise ConnectionRefused(f"{dst.name} has no input {edge.target_port!r}")
-            if self.wire_into(edge.target, edge.target_port) is not None:
+            feeding = [e for e in self.edges_into(edge.target) if e not in removed] + added
+            if any(e.target == edge.target and e.target_port == edge.target_port for e in feeding):
                 raise ConnectionRefused(f"{dst.name}.{inp.name} is already wired")
             if not can_feed(out.type, inp.type):
                 raise ConnectionRefused(
                     f"type mismatch: {src.name}.{out.name} is {out.type.value}, "
                     f"{dst.name}.{inp.name} needs {inp.type.value}"
                 )
-        if nx.has_path(self._graph, edge.target, edge.source):
+        if self._reaches(edge.target, edge.source, removed, added):
             raise ConnectionRefused(f"wiring {src.name} into {dst.name} would make a cycle")
+
+    def _reaches(self, start: str, goal: str, removed: set[Edge], added: list[Edge]) -> bool:
+        """Whether a path leads from ``start`` to ``goal`` without ``removed``, with ``added``."""
+        if not removed and not added:
+            return bool(nx.has_path(self._graph, start, goal))
+        extra: dict[str, list[str]] = {}
+        for e in added:
+            extra.setdefault(e.source, []).append(e.target)
+        seen, todo = {start}, [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            nexts = [
+                t
+                for s, t, key in self._graph.out_edges(node, keys=True)
+                if Edge(s, t, *key) not in removed
+            ] + extra.get(node, [])
+            for succ in nexts:
+                if succ not in seen:
+                    seen.add(succ)
+                    todo.append(succ)
+        return False
 
     def can_connect(self, edge: Edge) -> bool:
         try:
@@ -205,19 +233,18 @@ class Pipeline:
     def check_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> None:
         """Raise ``ConnectionRefused`` if removing ``removed`` then adding ``added`` is refused.
 
-        Read-only: the checks run on a silent scratch copy of the graph, so nothing is announced
-        and nothing needs rolling back.
+        Read-only: each added edge is checked as if the removed ones were gone and the earlier
+        added ones there, so nothing is announced and nothing needs rolling back.
         """
-        scratch = Pipeline(self._settings, self.path)
-        scratch._nodes = dict(self._nodes)
-        scratch._edges = set(self._edges)
-        scratch._graph = self._graph.copy()
+        gone: set[Edge] = set()
         for edge in removed:
-            if edge not in scratch._edges:
+            if edge not in self._edges or edge in gone:
                 raise ConnectionRefused(f"{edge.describe(self.names())} is not connected")
-            scratch.remove_edge(edge)
+            gone.add(edge)
+        done: list[Edge] = []
         for edge in added:
-            scratch.add_edge(edge)
+            self._check_edge(edge, gone, done)
+            done.append(edge)
 
     def can_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> bool:
         """Whether ``check_rewire`` would accept the rewire (for the UI)."""

@@ -66,6 +66,8 @@ def test_checking_a_rewire_changes_nothing_and_announces_nothing() -> None:
         p.check_rewire([], [Edge("a", "b", "x", "x")])
     assert p.can_rewire([old], [Edge("a", "b", "x", "x")])  # moving a wire's end back is fine
     assert not p.can_rewire([new], [])  # not connected: nothing to remove
+    assert not p.can_rewire([], [Edge("b", "a")])  # a feeds b: b before a is a cycle
+    assert p.can_rewire([old], [Edge("b", "a")])  # ... unless that wire goes in the same step
     assert seen == [] and p.edges == before
 
 
