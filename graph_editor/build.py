@@ -130,7 +130,35 @@ def _wired_changes(pipeline: Pipeline, node: Node, info: NotebookInfo) -> list[P
     return found
 
 
+def refreshed_ports(pipeline: Pipeline, node_id: str) -> dict[str, tuple[Port, ...]]:
+    """The ``inputs``/``outputs`` a re-inspection would give a node ({} when unchanged).
+
+    Read-only, so the GUI can push the change as one undo command instead of editing the
+    model and rolling it back.
+    """
+    node = pipeline.node(node_id)
+    if not node.source:
+        return {}
+    result = inspect_cached(pipeline.source_path(node))
+    if isinstance(result, NotebookError) or result.is_script:
+        return {}
+    inputs, outputs = _new_ports(pipeline, node, result)
+    if (inputs, outputs) == (node.inputs, node.outputs):
+        return {}
+    return {"inputs": inputs, "outputs": outputs}
+
+
 def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
+    inputs, outputs = _new_ports(pipeline, node, info)
+    if inputs == node.inputs and outputs == node.outputs:
+        return False
+    pipeline.update_node(node.id, inputs=inputs, outputs=outputs)
+    return True
+
+
+def _new_ports(
+    pipeline: Pipeline, node: Node, info: NotebookInfo
+) -> tuple[tuple[Port, ...], tuple[Port, ...]]:
     # Keep ports that still carry a wire/value/binding, so validation can name them.
     still_used = (
         {e.target_port for e in pipeline.edges_into(node.id)}
@@ -149,10 +177,7 @@ def _apply_info(pipeline: Pipeline, node: Node, info: NotebookInfo) -> bool:
         outputs += tuple(p for p in node.outputs if p.name in used_out and p.name not in new_out)
     else:
         outputs = node.outputs
-    if inputs == node.inputs and outputs == node.outputs:
-        return False
-    pipeline.update_node(node.id, inputs=inputs, outputs=outputs)
-    return True
+    return inputs, outputs
 
 
 def refresh_all_ports(pipeline: Pipeline) -> list[str]:

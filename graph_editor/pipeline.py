@@ -1,36 +1,33 @@
 """The pipeline: the one object that owns the graph of nodes and edges.
 
-Pure Python (networkx inside, never handed out). Edits go through methods that emit
-``PipelineEvent``s, so views (the canvas, panels) subscribe instead of polling.
+Pure Python (networkx inside, never handed out). Edits go through methods that announce a
+typed change (``graph_editor.changes``) on ``Pipeline.changed``, so views listen instead of
+polling.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from graph_editor.changes import (
+    EdgeAdded,
+    EdgeRemoved,
+    NodeAdded,
+    NodeChanged,
+    NodeRemoved,
+    PipelineChange,
+    SettingsChanged,
+    Signal,
+)
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.types import can_feed
-
-
-@dataclass(frozen=True)
-class PipelineEvent:
-    """Something changed: ``kind`` is node_added/node_removed/node_changed/edge_added/
-    edge_removed/settings_changed; ``node_id`` or ``edge`` says what."""
-
-    kind: str
-    node_id: str = ""
-    edge: Edge | None = None
-
-
-Listener = Callable[[PipelineEvent], None]
 
 
 class Pipeline:
@@ -45,7 +42,7 @@ class Pipeline:
         self._nodes: dict[str, Node] = {}
         self._edges: set[Edge] = set()
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._listeners: list[Listener] = []
+        self.changed: Signal[PipelineChange] = Signal()
 
     @property
     def base_dir(self) -> Path:
@@ -61,19 +58,6 @@ class Pipeline:
         except (OSError, RuntimeError, ValueError):  # a symlink loop: reading it names the fault
             return Path(os.path.abspath(path))
 
-    # -- events -----------------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    def _emit(self, kind: str, node_id: str = "", edge: Edge | None = None) -> None:
-        event = PipelineEvent(kind, node_id, edge)
-        for listener in list(self._listeners):
-            listener(event)
-
     # -- settings ---------------------------------------------------------------------------
     @property
     def settings(self) -> PipelineSettings:
@@ -83,7 +67,9 @@ class Pipeline:
         """Replace some settings; returns the previous settings (for undo)."""
         old = self._settings
         self._settings = dataclasses.replace(old, **changes)
-        self._emit("settings_changed")
+        fields = _changed_fields(old, self._settings)
+        if fields:
+            self.changed.emit(SettingsChanged(fields))
         return old
 
     # -- nodes ------------------------------------------------------------------------------
@@ -118,7 +104,7 @@ class Pipeline:
             items.insert(max(index, 0), (node.id, node))
             self._nodes = dict(items)
         self._graph.add_node(node.id)
-        self._emit("node_added", node.id)
+        self.changed.emit(NodeAdded(node.id))
         return node
 
     def remove_node(self, node_id: str) -> tuple[Node, list[Edge]]:
@@ -129,7 +115,7 @@ class Pipeline:
             self.remove_edge(edge)
         del self._nodes[node_id]
         self._graph.remove_node(node_id)
-        self._emit("node_removed", node_id)
+        self.changed.emit(NodeRemoved(node_id))
         return node, edges
 
     def update_node(self, node_id: str, **changes: Any) -> Node:
@@ -140,7 +126,7 @@ class Pipeline:
         new = dataclasses.replace(old, **changes)
         _check_enum_fields(new)
         self._nodes[node_id] = new
-        self._emit("node_changed", node_id)
+        self._announce(old, new)
         return old
 
     def replace_node(self, node: Node) -> Node:
@@ -148,8 +134,13 @@ class Pipeline:
         old = self.node(node.id)
         _check_enum_fields(node)
         self._nodes[node.id] = node
-        self._emit("node_changed", node.id)
+        self._announce(old, node)
         return old
+
+    def _announce(self, old: Node, new: Node) -> None:
+        fields = _changed_fields(old, new)
+        if fields:  # an edit that changes nothing announces nothing
+            self.changed.emit(NodeChanged(new.id, fields))
 
     def unique_name(self, base: str) -> str:
         """``base`` or ``base_2``, ``base_3``... whichever no node has yet."""
@@ -181,12 +172,16 @@ class Pipeline:
 
     def check_connect(self, edge: Edge) -> None:
         """Raise ``ConnectionRefused`` with a short reason if ``edge`` may not be added."""
+        self._check_edge(edge, set(), [])
+
+    def _check_edge(self, edge: Edge, removed: set[Edge], added: list[Edge]) -> None:
+        """``check_connect`` as if ``removed`` were gone and ``added`` there (reads only)."""
         if edge.source not in self._nodes or edge.target not in self._nodes:
             raise ConnectionRefused("both ends of a wire must be nodes of this pipeline")
         src, dst = self._nodes[edge.source], self._nodes[edge.target]
         if edge.source == edge.target:
             raise ConnectionRefused(f"{src.name} cannot feed itself")
-        if edge in self._edges:
+        if (edge in self._edges and edge not in removed) or edge in added:
             raise ConnectionRefused(f"{edge.describe(self.names())} is already connected")
         if bool(edge.source_port) != bool(edge.target_port):
             raise ConnectionRefused("a wire needs both ports, an ordering edge neither")
@@ -197,19 +192,67 @@ class Pipeline:
                 raise ConnectionRefused(f"{src.name} has no output {edge.source_port!r}")
             if inp is None:
                 raise ConnectionRefused(f"{dst.name} has no input {edge.target_port!r}")
-            if self.wire_into(edge.target, edge.target_port) is not None:
+            feeding = [e for e in self.edges_into(edge.target) if e not in removed] + added
+            if any(e.target == edge.target and e.target_port == edge.target_port for e in feeding):
                 raise ConnectionRefused(f"{dst.name}.{inp.name} is already wired")
             if not can_feed(out.type, inp.type):
                 raise ConnectionRefused(
                     f"type mismatch: {src.name}.{out.name} is {out.type.value}, "
                     f"{dst.name}.{inp.name} needs {inp.type.value}"
                 )
-        if nx.has_path(self._graph, edge.target, edge.source):
+        if self._reaches(edge.target, edge.source, removed, added):
             raise ConnectionRefused(f"wiring {src.name} into {dst.name} would make a cycle")
+
+    def _reaches(self, start: str, goal: str, removed: set[Edge], added: list[Edge]) -> bool:
+        """Whether a path leads from ``start`` to ``goal`` without ``removed``, with ``added``."""
+        if not removed and not added:
+            return bool(nx.has_path(self._graph, start, goal))
+        extra: dict[str, list[str]] = {}
+        for e in added:
+            extra.setdefault(e.source, []).append(e.target)
+        seen, todo = {start}, [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            nexts = [
+                t
+                for s, t, key in self._graph.out_edges(node, keys=True)
+                if Edge(s, t, *key) not in removed
+            ] + extra.get(node, [])
+            for succ in nexts:
+                if succ not in seen:
+                    seen.add(succ)
+                    todo.append(succ)
+        return False
 
     def can_connect(self, edge: Edge) -> bool:
         try:
             self.check_connect(edge)
+        except ConnectionRefused:
+            return False
+        return True
+
+    def check_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> None:
+        """Raise ``ConnectionRefused`` if removing ``removed`` then adding ``added`` is refused.
+
+        Read-only: each added edge is checked as if the removed ones were gone and the earlier
+        added ones there, so nothing is announced and nothing needs rolling back.
+        """
+        gone: set[Edge] = set()
+        for edge in removed:
+            if edge not in self._edges or edge in gone:
+                raise ConnectionRefused(f"{edge.describe(self.names())} is not connected")
+            gone.add(edge)
+        done: list[Edge] = []
+        for edge in added:
+            self._check_edge(edge, gone, done)
+            done.append(edge)
+
+    def can_rewire(self, removed: Iterable[Edge], added: Iterable[Edge]) -> bool:
+        """Whether ``check_rewire`` would accept the rewire (for the UI)."""
+        try:
+            self.check_rewire(removed, added)
         except ConnectionRefused:
             return False
         return True
@@ -224,7 +267,7 @@ class Pipeline:
             raise ModelError(f"edge {edge.describe()} names a node that does not exist")
         self._edges.add(edge)
         self._graph.add_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
-        self._emit("edge_added", edge=edge)
+        self.changed.emit(EdgeAdded(edge))
         return edge
 
     def remove_edge(self, edge: Edge) -> Edge:
@@ -232,7 +275,7 @@ class Pipeline:
             raise ModelError(f"no edge {edge.describe(self.names())}")
         self._edges.remove(edge)
         self._graph.remove_edge(edge.source, edge.target, key=(edge.source_port, edge.target_port))
-        self._emit("edge_removed", edge=edge)
+        self.changed.emit(EdgeRemoved(edge))
         return edge
 
     # -- graph queries ----------------------------------------------------------------------
@@ -294,3 +337,12 @@ def _check_enum_fields(node: Node) -> None:
             raise ModelError(
                 f"node {node.name!r}: {field_name} must be a {enum.__name__}, not {value!r}"
             )
+
+
+def _changed_fields(old: object, new: object) -> frozenset[str]:
+    """The names of the dataclass fields whose values differ between ``old`` and ``new``."""
+    return frozenset(
+        f.name
+        for f in dataclasses.fields(old)  # type: ignore[arg-type]
+        if getattr(old, f.name) != getattr(new, f.name)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6 import QtWidgets
@@ -10,6 +11,7 @@ from app.deploy.summary import DeploySummary
 from app.events import LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
 from app.gui.run_panel import LogViewer
+from graph_editor.run_session import RunKind, RunRecord
 
 
 class DeployActions:
@@ -17,6 +19,7 @@ class DeployActions:
 
     # provided by MainWindow
     document: Any
+    run_session: Any
     canvas: Any
     run_panel: Any
     run_dock: Any
@@ -29,7 +32,7 @@ class DeployActions:
 
     def _init_deploy(self) -> None:
         self.deploys = DeployController(self)  # type: ignore[arg-type]
-        self.node_logs: dict[str, str] = {}
+        self._deploys_started = 0
         self.deploy_dialog: Any = None
         self.deploys.event.connect(self._on_deploy_event)
         self.deploys.failed.connect(self._on_deploy_failed)
@@ -45,8 +48,13 @@ class DeployActions:
                 "Show Task Log", lambda _g, n: self.show_task_log(n.sid), node_type=cls.type_
             )
             menu.add_command(
+                "Open Artifact Folder",
+                lambda _g, n: self.open_artifact_folder(n.sid),  # type: ignore[attr-defined]
+                node_type=cls.type_,
+            )
+            menu.add_command(
                 "Open Executed Notebook",
-                lambda _g, n: self.open_executed_notebook(n.sid),  # type: ignore[attr-defined]
+                lambda _g, n: self.open_executed_notebook(n.sid),
                 node_type=cls.type_,
             )
 
@@ -57,7 +65,12 @@ class DeployActions:
         if self.deploy_dialog is not None:
             self.deploy_dialog.close()
             self.deploy_dialog.deleteLater()
-        dialog = DeployDialog(lambda: self.document.pipeline, self.deploys, self)  # type: ignore[arg-type]
+        dialog = DeployDialog(
+            lambda: self.document.pipeline,
+            self.deploys,
+            self,  # type: ignore[arg-type]
+            session=self.run_session,
+        )
         dialog.deploy_started.connect(self._on_deploy_started)
         self.deploy_dialog = dialog
         dialog.show()
@@ -79,8 +92,14 @@ class DeployActions:
         if profile is not None:  # the Problems panel checks the backend last deployed with
             self.validator.set_backend(profile.backend)
         if options.trigger:
-            self.canvas.clear_run_states()
-        self.node_logs.clear()
+            self._deploys_started += 1
+            self.run_session.begin(
+                RunRecord(
+                    key=f"session-deploy-{self._deploys_started}",
+                    kind=RunKind.DEPLOYED,
+                    label=f"Airflow run {time.strftime('%H:%M:%S')} (running)",
+                )
+            )
         self.run_dock.show()
         self.run_dock.raise_()
         self.run_panel.started(5, "Deploying…", "steps")
@@ -91,13 +110,13 @@ class DeployActions:
 
     def _on_deploy_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
-            self.canvas.set_run_state(event.node_id, event.state)
+            self.run_session.update(event.node_id, state=event.state, detail=event.detail)
             self.run_panel.append(f"[{event.node_name}] {event.detail or event.state.value}")
             if event.state == NodeState.FAILED:
                 self.show_status(f"{event.node_name} failed on Airflow")
         elif isinstance(event, LogEvent):
             if event.level == LogLevel.ERROR and event.node_id:
-                self.node_logs[event.node_id] = event.text
+                self.run_session.update(event.node_id, task_log=event.text)
                 self.run_panel.append(
                     f"[{event.node_name}] task log (double-click the node to open it):"
                 )
@@ -113,6 +132,9 @@ class DeployActions:
         elif isinstance(event, RunFinished):
             run = event.report.run if isinstance(event.report, DeploySummary) else None
             text = f"Airflow run {event.state.value}" if run else f"Deploy {event.state.value}"
+            if run:
+                label = f"Airflow run {time.strftime('%H:%M:%S')} — {event.state.value}"
+                self.run_session.finish(event.state, event.summary, label=label)
             self.run_panel.finished(text)
             self.show_status(text)
 
@@ -132,7 +154,8 @@ class DeployActions:
     def show_task_log(self, node_id: str = "") -> QtWidgets.QDialog | None:
         """Open a failed task's log (from the last deploy's run) in a viewer."""
         ids = [node_id] if node_id else self.canvas.selected_ids()
-        found = next((i for i in ids if i in self.node_logs), "")
+        session = self.run_session
+        found = next((i for i in ids if session.node(i).task_log), "")
         if not found:
             self.show_status(
                 "No task log for this node: only failed tasks of a deployed run have one"
@@ -142,6 +165,6 @@ class DeployActions:
             name = self.document.pipeline.node(found).name
         except Exception:  # the node was deleted since the run: its log is still worth showing
             name = found
-        viewer = LogViewer(f"Airflow log of {name}", self.node_logs[found], self)  # type: ignore[arg-type]
+        viewer = LogViewer(f"Airflow log of {name}", session.node(found).task_log, self)  # type: ignore[arg-type]
         viewer.show()
         return viewer

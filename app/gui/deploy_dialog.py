@@ -15,6 +15,7 @@ from app.gui.deploy_worker import DeployController, one_line
 from graph_editor.errors import StitchboardError
 from graph_editor.nodes import PipelineParameter
 from graph_editor.pipeline import Pipeline
+from graph_editor.run_session import RunKind, RunSession
 from graph_editor.types import PortType, coerce_text
 
 ERROR_COLOR, OK_COLOR = "#ef5350", "#66bb6a"
@@ -107,6 +108,7 @@ class DeployDialog(QtWidgets.QDialog):
         pipeline: Callable[[], Pipeline],
         controller: DeployController,
         parent: QtWidgets.QWidget | None = None,
+        session: RunSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Deploy to Airflow")
@@ -157,12 +159,44 @@ class DeployDialog(QtWidgets.QDialog):
         layout.addStretch(1)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        self.tasks = QtWidgets.QLabel(objectName="deployTasks", wordWrap=True)
+        layout.addWidget(self.tasks)
         layout.addLayout(buttons)
         controller.event.connect(self._on_event)
         controller.failed.connect(self._on_failed)
         controller.finished.connect(self._on_finished)
         self.resize(580, 360)
+        self.session = session
+        if session is not None:  # the triggered run's task states, as the canvas shows them
+            session.node_changed.connect(self._on_task_changed)
+            session.reset.connect(self._on_task_changed)
+            self.destroyed.connect(lambda *_: self._forget_session())
         self.load_profiles()
+
+    def _forget_session(self) -> None:
+        if self.session is not None:
+            self.session.node_changed.disconnect(self._on_task_changed)
+            self.session.reset.disconnect(self._on_task_changed)
+
+    def _on_task_changed(self, _what: object = None) -> None:
+        """One line of task counts from the run session (only while a deployed run is shown)."""
+        try:
+            self._show_task_counts()
+        except RuntimeError:  # the dialog's widgets are gone (deleted before it heard)
+            self._forget_session()
+
+    def _show_task_counts(self) -> None:
+        shown = self.session.shown if self.session is not None else None
+        if self.session is None or shown is None or shown.kind != RunKind.DEPLOYED:
+            self.tasks.setText("")
+            return
+        counts: dict[str, int] = {}
+        for node_id in self.session.node_ids():
+            state = self.session.state(node_id)
+            if state is not None:
+                counts[state.value] = counts.get(state.value, 0) + 1
+        text = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        self.tasks.setText(f"Tasks: {text}" if text else "")
 
     # -- profiles ---------------------------------------------------------------------------
     def load_profiles(self, select: str = "") -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from graph_editor.backends import Backend
-from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.changes import PipelineChange
+from graph_editor.pipeline import Pipeline
 from graph_editor.validation import Issue, validate
 
 DEBOUNCE_MS = 250
@@ -40,9 +41,9 @@ class Validator(QtCore.QObject):
     def watch(self, pipeline: Pipeline, painted: QtWidgets.QWidget | None = None) -> None:
         """Validate ``pipeline`` after each edit; first after ``painted`` (if given) has painted."""
         if self.pipeline is not None:
-            self.pipeline.unsubscribe(self._on_event)
+            self.pipeline.changed.disconnect(self._on_change)
         self.pipeline = pipeline
-        pipeline.subscribe(self._on_event)
+        pipeline.changed.connect(self._on_change)
         self.stop()
         if painted is None:
             self.schedule()
@@ -73,7 +74,7 @@ class Validator(QtCore.QObject):
             if self.pipeline is not None:
                 self.schedule()
 
-    def _on_event(self, _event: PipelineEvent) -> None:
+    def _on_change(self, _change: PipelineChange) -> None:
         self.schedule()
 
     def schedule(self) -> None:

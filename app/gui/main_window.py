@@ -14,9 +14,11 @@ from app.gui.files import FileActions, settings
 from app.gui.guard import ensure_log, guarded, report
 from app.gui.issues import IssuesPanel, Validator, issue_counts, summary
 from app.gui.look import icon
+from app.gui.menus import build_menus
 from app.gui.node_actions import NodeActions
 from app.gui.run_actions import RunActions
 from app.gui.run_panel import RunPanel
+from app.gui.run_results import found_runs
 from app.gui.start_page import StartActions, StartPage
 from app.gui.watcher import SourceWatcher
 from graph_editor.build import layered_positions
@@ -45,7 +47,9 @@ class MainWindow(
         ensure_log()
         self.undo_group = QtGui.QUndoGroup(self)
         self._init_runs()
-        self.canvas = PipelineCanvas(self.document.pipeline, self.document.undo_stack, self)
+        self.canvas = PipelineCanvas(
+            self.document.pipeline, self.document.undo_stack, self, session=self.run_session
+        )
         self.start_page = StartPage()
         self.pages = QtWidgets.QStackedWidget()
         self.pages.addWidget(self.start_page)
@@ -92,8 +96,8 @@ class MainWindow(
     def _build_docks(self) -> None:
         self.palette = Palette()
         self.issues = IssuesPanel()
-        self.properties = PropertiesPanel(self.push, self.show_status)
-        self.run_panel = RunPanel()
+        self.properties = PropertiesPanel(self.push, self.show_status, self.run_session)
+        self.run_panel = RunPanel(self.run_session)
         left = self._dock("Nodes", self.palette, QtCore.Qt.LeftDockWidgetArea)
         right = self._dock("Properties", self.properties, QtCore.Qt.RightDockWidgetArea)
         self.issues_dock = self._dock("Problems", self.issues, QtCore.Qt.BottomDockWidgetArea)
@@ -194,6 +198,7 @@ class MainWindow(
                 "Preview the generated Airflow DAG",
             ),
             "open_notebook": self._action("Open Executed &Notebook", self.open_executed_notebook),
+            "open_folder": self._action("Open &Artifact Folder", self.open_artifact_folder),
             "deploy": self._action(
                 "De&ploy…",
                 self.open_deploy_dialog,
@@ -216,71 +221,7 @@ class MainWindow(
         a["search"].setShortcutContext(QtCore.Qt.WidgetWithChildrenShortcut)
         self.canvas.widget.addAction(a["search"])
         a["stop"].setEnabled(False)
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for name in ("new", "open"):
-            file_menu.addAction(a[name])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        for name in ("save", "save_as", "close"):
-            file_menu.addAction(a[name])
-        edit = bar.addMenu("&Edit")
-        for name in (
-            "undo",
-            "redo",
-            None,
-            "cut",
-            "copy",
-            "paste",
-            "duplicate",
-            "delete",
-            None,
-            "select_all",
-            "find",
-            "rename",
-            "refresh_ports",
-        ):
-            edit.addSeparator() if name is None else edit.addAction(a[name])
-        view = bar.addMenu("&View")
-        for name in ("search", "layout", "fit", "zoom_selection", None, "start_page"):
-            view.addSeparator() if name is None else view.addAction(a[name])
-        run = bar.addMenu("&Pipeline")
-        for name in (
-            "validate",
-            "run",
-            "stop",
-            "open_notebook",
-            None,
-            "export",
-            None,
-            "deploy",
-            "profiles",
-            "task_log",
-        ):
-            run.addSeparator() if name is None else run.addAction(a[name])
-        tools = self.addToolBar("Main")
-        tools.setObjectName("MainToolBar")
-        tools.setMovable(False)
-        tools.setIconSize(QtCore.QSize(20, 20))
-        tools.setToolButtonStyle(QtCore.Qt.ToolButtonTextBesideIcon)
-        for name in (
-            "new",
-            "open",
-            "save",
-            None,
-            "undo",
-            "redo",
-            None,
-            "layout",
-            "fit",
-            None,
-            "validate",
-            "run",
-            "stop",
-            "export",
-            "deploy",
-        ):
-            tools.addSeparator() if name is None else tools.addAction(a[name])
-        self.overflow_menu = overflow_into_menu(tools)
+        build_menus(self, a)
         self.rebuild_recent_menu()
 
     def _connect(self) -> None:
@@ -296,6 +237,8 @@ class MainWindow(
         self.runs.failed.connect(self._on_run_failed)
         self.runs.finished.connect(self._on_run_finished)
         self.run_panel.cancel_requested.connect(self.cancel_current)
+        self.run_panel.reopen_requested.connect(self.reopen_run)
+        self.properties.open_folder_requested.connect(self.open_artifact_folder)
         page = self.start_page
         page.new_requested.connect(self.new_file)
         page.open_requested.connect(self.open_dialog)
@@ -324,9 +267,8 @@ class MainWindow(
         self.validator.watch(document.pipeline, painted=self.canvas.viewer().viewport())
         self.watcher.watch(document.pipeline)
         self.properties.show_selection(document.pipeline, [])
-        self.node_notebooks.clear()
-        self.node_failures.clear()
-        self.node_logs.clear()
+        self.run_session.clear()
+        self.run_session.add_found(found_runs(document.pipeline))
         self.update_title()
         self.show_canvas()
         QtCore.QTimer.singleShot(0, self.zoom_to_fit)
@@ -388,11 +330,12 @@ class MainWindow(
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
     def _on_node_activated(self, node_id: str) -> None:
-        if node_id in self.node_logs and self.canvas.run_state(node_id) == NodeState.FAILED:
+        run = self.run_session.node(node_id)
+        if run.task_log and run.state == NodeState.FAILED:
             self.show_task_log(node_id)
-        elif node_id in self.node_failures:
-            self.show_failure(node_id)
-        elif node_id in self.node_notebooks:
+        elif run.state == NodeState.FAILED and self.show_failure(node_id):
+            pass
+        elif run.notebook:
             self.open_executed_notebook(node_id)
 
     # -- validation -------------------------------------------------------------------------
@@ -448,43 +391,3 @@ class MainWindow(
                 pass
         self.autosave_timer.stop()
         self.validator.stop()
-
-
-def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
-    """Actions that do not fit a narrow window go into a menu on the toolbar's » button.
-
-    Inside a main window Qt "expands" a non-movable toolbar into a second row instead, and that
-    row stayed empty (Export Preview and Deploy were unreachable below ~1130 px).
-    """
-    menu = QtWidgets.QMenu(toolbar)
-    menu.setObjectName("toolbarOverflow")
-
-    def fill() -> None:
-        menu.clear()
-        for action in toolbar.actions():
-            widget = toolbar.widgetForAction(action)
-            if not action.isSeparator() and widget is not None and not widget.isVisible():
-                menu.addAction(action)
-
-    menu.aboutToShow.connect(fill)
-    button = toolbar.findChild(QtWidgets.QToolButton, "qt_toolbar_ext_button")
-    if button is not None:
-        button.setToolTip("More actions")
-        toolbar._overflow_filter = _OverflowClick(button, menu)  # type: ignore[attr-defined]
-    return menu
-
-
-class _OverflowClick(QtCore.QObject):
-    """Turns a click on Qt's toolbar extension button into the overflow menu."""
-
-    def __init__(self, button: QtWidgets.QToolButton, menu: QtWidgets.QMenu) -> None:
-        super().__init__(button)
-        self.button, self.menu = button, menu
-        button.installEventFilter(self)
-
-    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QtCore.QEvent.MouseButtonPress:
-            self.menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
-            return True
-        return kind in (QtCore.QEvent.MouseButtonRelease, QtCore.QEvent.MouseButtonDblClick)

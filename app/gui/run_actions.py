@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
-from app.gui.failure_panel import FailurePanel, NodeFailure, read_failure
+from app.gui.failure_panel import FailurePanel, read_failure
 from app.gui.guard import report
+from app.gui.run_results import (
+    changes_from_event,
+    dry_run_record,
+    read_report,
+    results_from_report,
+)
+from graph_editor.run_session import RunKind, RunRecord, RunSession
 
 NO_DOCUMENT = "Open or create a pipeline first"
 _FAILED_CHUNK = "QProgressBar::chunk { background: #c94f4f; }"
@@ -40,11 +49,10 @@ class RunActions:
     def show_status(self, text: str) -> None: ...
 
     def _init_runs(self) -> None:
-        self.node_notebooks: dict[str, str] = {}
-        self.node_failures: dict[str, NodeFailure] = {}
-        self.node_run_logs: dict[str, str] = {}  # node id -> its log file in the run folder
+        self.run_session = RunSession()  # the canvas, Properties and the Run panel show it
         self.failure_panel = FailurePanel()
         self._run_failed = False
+        self._runs_started = 0
 
     def start_run(self, only: tuple[str, ...] = (), from_node: str | None = None) -> bool:
         """Dry-run the open pipeline (or part of it); False, with the reason shown, if it cannot."""
@@ -57,10 +65,14 @@ class RunActions:
         if self.on_start_page or (self.document.path is None and not len(pipeline)):
             self.show_status(NO_DOCUMENT)
             return False
-        self.canvas.clear_run_states()
-        self.node_notebooks.clear()
-        self.node_failures.clear()
-        self.node_run_logs.clear()
+        self._runs_started += 1
+        self.run_session.begin(
+            RunRecord(
+                key=f"session-run-{self._runs_started}",
+                kind=RunKind.DRY_RUN,
+                label=f"dry-run {time.strftime('%H:%M:%S')} (running)",
+            )
+        )
         self._run_failed = False
         self.run_dock.show()
         self.run_dock.raise_()
@@ -91,28 +103,29 @@ class RunActions:
             self.progress.setRange(0, max(1, event.total))
             self.progress.setValue(event.done)
         elif isinstance(event, RunFinished):
+            summary = event.summary
+            folder = str(summary.get("run_dir") or "")
+            label = dry_run_record(folder, summary).label if folder else ""
+            self.run_session.finish(event.state, summary, folder, label)
             self.run_panel.finished(f"Run {event.state.value}")
             self.show_status(f"Dry-run {event.state.value}")
             if event.state == NodeState.FAILED:
                 self._run_failed = True
 
     def _on_node_event(self, event: NodeEvent) -> None:
-        self.canvas.set_run_state(event.node_id, event.state)
         data = event.data or {}
-        if data.get("notebook"):
-            self.node_notebooks[event.node_id] = str(data["notebook"])
-        if data.get("log"):
-            self.node_run_logs[event.node_id] = str(data["log"])
+        self.run_session.update(event.node_id, **changes_from_event(event))
         detail = f" — {event.detail}" if event.detail else ""
         self.run_panel.append(f"[{event.node_name}] {event.state.value}{detail}")
         if event.state == NodeState.FAILED:
             self._run_failed = True
-            self.node_failures[event.node_id] = read_failure(
+            failure = read_failure(
                 event.node_name,
                 event.detail,
                 str(data.get("notebook") or ""),
                 str(data.get("log") or ""),
             )
+            self.run_session.update(event.node_id, failure=failure)
             for bar in (self.progress, self.run_panel.progress):
                 show_progress_failed(bar, True)
             self.show_status(f"{event.node_name} failed{detail} (double-click it for details)")
@@ -140,7 +153,11 @@ class RunActions:
 
     def show_failure(self, node_id: str) -> bool:
         """Show why a dry-run node failed, in the window's Failure panel."""
-        failure = self.node_failures.get(node_id)
+        run = self.run_session.node(node_id)
+        failure = run.failure
+        if failure is None and run.state == NodeState.FAILED and (run.notebook or run.log):
+            name = self.document.pipeline.node(node_id).name  # a re-opened run: read it now
+            failure = read_failure(name, run.detail, run.notebook, run.log)
         if failure is None:
             return False
         self.failure_panel.show_failure(failure)
@@ -153,11 +170,40 @@ class RunActions:
         from PySide6 import QtGui
 
         ids = [node_id] if node_id else self.canvas.selected_ids()
-        path = next((self.node_notebooks[i] for i in ids if i in self.node_notebooks), "")
+        notebooks = (self.run_session.node(i).notebook for i in ids)
+        path = next((p for p in notebooks if p), "")
         if not path:
             self.show_status("Run the pipeline first: no executed notebook for this node")
             return False
         return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path))
+
+    def open_artifact_folder(self, node_id: str = "") -> bool:
+        """Open the folder holding a node's outputs from the run on show, in the file manager."""
+        from PySide6 import QtGui
+
+        ids = [node_id] if node_id else self.canvas.selected_ids()
+        folders = (self.run_session.node(i).folder for i in ids)
+        folder = next((f for f in folders if f and Path(f).is_dir()), "")
+        if not folder:
+            self.show_status("Run the pipeline first: no artifact folder for this node")
+            return False
+        return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(folder))
+
+    def reopen_run(self, key: str) -> bool:
+        """Show an earlier run again: its node states and outputs on the canvas and in Properties."""
+        if self.runs.running or self.deploys.running:
+            self.show_status("Wait for the current run to finish first")
+            return False
+        record = next((r for r in self.run_session.runs if r.key == key), None)
+        if record is None:
+            return False
+        results = self.run_session.results_of(key)
+        if results is None:
+            report = dict(record.report) or (read_report(Path(record.folder)) or {})
+            results = results_from_report(report)
+        self.run_session.show(key, results)
+        self.show_status(f"Showing {record.label}")
+        return True
 
 
 def _log_line(event: LogEvent) -> str:

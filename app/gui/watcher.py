@@ -7,8 +7,9 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui
 
-from graph_editor.build import refresh_ports
-from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.build import refreshed_ports
+from graph_editor.changes import NodeAdded, NodeChanged, NodeRemoved, PipelineChange
+from graph_editor.pipeline import Pipeline
 from graph_editor.qt.commands import UpdateNodeCommand
 
 
@@ -29,13 +30,15 @@ class SourceWatcher(QtCore.QObject):
 
     def watch(self, pipeline: Pipeline) -> None:
         if self.pipeline is not None:
-            self.pipeline.unsubscribe(self._on_event)
+            self.pipeline.changed.disconnect(self._on_change)
         self.pipeline = pipeline
-        pipeline.subscribe(self._on_event)
+        pipeline.changed.connect(self._on_change)
         self.sync()
 
-    def _on_event(self, event: PipelineEvent) -> None:
-        if event.kind in ("node_added", "node_removed", "node_changed"):
+    def _on_change(self, change: PipelineChange) -> None:
+        if isinstance(change, NodeAdded | NodeRemoved) or (
+            isinstance(change, NodeChanged) and "source" in change.fields
+        ):
             self.sync()
 
     def paths(self) -> set[str]:
@@ -56,19 +59,11 @@ class SourceWatcher(QtCore.QObject):
         pipeline = self.pipeline
         if pipeline is None or not pipeline.has_node(node_id):
             return False
-        before = pipeline.node(node_id)
-        if not refresh_ports(pipeline, node_id):
+        changes = refreshed_ports(pipeline, node_id)
+        if not changes:
             return False
-        after = pipeline.node(node_id)
-        pipeline.replace_node(before)  # redo through the undo stack, so undo works
-        self.push(
-            UpdateNodeCommand(
-                pipeline,
-                node_id,
-                {"inputs": after.inputs, "outputs": after.outputs},
-                text=f"refresh ports of {before.name}",
-            )
-        )
+        name = pipeline.node(node_id).name
+        self.push(UpdateNodeCommand(pipeline, node_id, changes, text=f"refresh ports of {name}"))
         return True
 
     def on_file_changed(self, path: str) -> list[str]:

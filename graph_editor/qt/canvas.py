@@ -1,44 +1,47 @@
-"""The canvas: a NodeGraphQt view that mirrors a ``Pipeline`` and turns gestures into undo commands.
+"""The canvas: a view of a ``Pipeline`` and a ``RunSession``, drawn by a NodeGraphQt graph it holds.
 
-The pipeline is the source of truth. Model events (node added/removed/changed, edge
-added/removed) update the view; user gestures (wire, move, rename, drop, Tab search) become
-commands on the editor's undo stack, which edit the model, whose events update the view.
-NodeGraphQt ids change on every load, so the canvas keeps a stable-id <-> view-node map.
+The models are the source of truth. Their typed changes (node added/removed/changed with its
+fields, edge added/removed; a node's run changed) update the drawing; gestures on the drawing
+(wire, move, rename, drop, Tab search) become commands on the document's undo stack, which edit
+the model, whose changes update the drawing. NodeGraphQt is held, not subclassed: its undo stack
+and shortcuts are off and its gesture signals come here (``ngqt_private``). Its ids change on
+every load, so the canvas keeps a stable-id -> view map.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Iterable
 
 from NodeGraphQt import NodeGraph
-from NodeGraphQt.constants import PortTypeEnum
 from Qt import QtCore, QtWidgets
 
-from graph_editor.errors import ConnectionRefused
-from graph_editor.nodes import Edge, Node, NodeKind
-from graph_editor.pipeline import Pipeline, PipelineEvent
-from graph_editor.qt.commands import (
-    MoveNodesCommand,
-    RewireCommand,
-    UpdateNodeCommand,
-    check_rewire,
+from graph_editor.changes import (
+    EdgeAdded,
+    EdgeRemoved,
+    NodeAdded,
+    NodeChanged,
+    NodeRemoved,
+    PipelineChange,
 )
+from graph_editor.nodes import Edge, Node
+from graph_editor.pipeline import Pipeline
+from graph_editor.qt import ngqt_private
 from graph_editor.qt.editing import EditingActions
-from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
-from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, node_tooltip, output_specs
+from graph_editor.qt.node_items import NODE_CLASSES, _StitchNode
+from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, output_specs
+from graph_editor.qt.results import show_run
 from graph_editor.qt.style import BACKGROUND, GRID
 from graph_editor.qt.tuning import NoUndoStack, drop_builtin_undo, flat_tab_search, mark_broken
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
+from graph_editor.run_session import RunSession
 from graph_editor.run_state import NodeState
 
-KIND_MIME = "application/x-stitchboard-kind"
 FIT_MARGIN = 40.0  # screen pixels kept free around the nodes by Zoom to Fit
+_REBUILD = frozenset({"kind", "inputs", "outputs", "values", "bindings"})  # fields drawn as ports
 
 
-class PipelineCanvas(EditingActions, NodeGraph):
-    """A NodeGraphQt graph that shows one pipeline and edits it through undo commands."""
+class PipelineCanvas(EditingActions, QtCore.QObject):
+    """Shows one pipeline and its run session; edits the pipeline only through undo commands."""
 
     status_message = QtCore.Signal(str)
     selection_ids_changed = QtCore.Signal(list)
@@ -49,108 +52,135 @@ class PipelineCanvas(EditingActions, NodeGraph):
         pipeline: Pipeline,
         commands: QtWidgets.QUndoStack,
         parent: QtCore.QObject | None = None,
+        session: RunSession | None = None,
     ) -> None:
-        private = NoUndoStack()
-        super().__init__(parent, undo_stack=private)
-        self._private_stack = private
-        drop_builtin_undo(self.viewer())
+        super().__init__(parent)
+        self.graph = NodeGraph(parent, undo_stack=NoUndoStack())
+        drop_builtin_undo(self.graph.viewer())
+        ngqt_private.keep_names(self.graph)
+        ngqt_private.take_over_gestures(
+            self.graph,
+            ngqt_private.Gestures(
+                search_triggered=self._on_search_triggered,
+                connection_sliced=self._on_connection_sliced,
+                connection_changed=self._on_connection_changed,
+                moved_nodes=self._on_nodes_moved,
+                node_name_changed=self._on_node_name_changed,
+                insert_node=self._on_insert_node,
+                data_dropped=self._on_node_data_dropped,
+            ),
+        )
+        self.graph.node_double_clicked.connect(lambda n: self._activate(getattr(n, "sid", "")))
+        self.graph.node_selection_changed.connect(lambda *_: self._selection_changed())
+        self.graph.node_selected.connect(lambda *_: self._selection_changed())
         self.commands = commands
-        self.register_nodes(list(NODE_CLASSES.values()))
-        self.set_acyclic(False)  # the model refuses cycles; the view must show loaded ones
-        self.set_pipe_collision(False)
-        self.set_background_color(*BACKGROUND)
-        self.set_grid_color(*GRID)
+        self.graph.register_nodes(list(NODE_CLASSES.values()))
+        self.graph.set_acyclic(False)  # the model refuses cycles; the view must show loaded ones
+        self.graph.set_pipe_collision(False)
+        self.graph.set_background_color(*BACKGROUND)
+        self.graph.set_grid_color(*GRID)
         self.viewer().setAcceptDrops(True)
         self._views: dict[str, _StitchNode] = {}
-        self._shown: dict[str, Node] = {}
-        self._muted = 0
-        self._builder = ViewBuilder(self)
+        self._counts: dict[str, tuple[int, int]] = {}
+        self._builder = ViewBuilder(self.graph)
+        self.session = session or RunSession()
+        self.session.node_changed.connect(self._on_run_changed)
+        self.session.reset.connect(self._on_run_reset)
         self.pipeline = pipeline
         self._build()
-        pipeline.subscribe(self._on_model_event)
+        pipeline.changed.connect(self._on_change)
+
+    # -- the drawing widget -----------------------------------------------------------------
+    @property
+    def widget(self) -> QtWidgets.QWidget:
+        return self.graph.widget
+
+    def viewer(self) -> QtWidgets.QGraphicsView:
+        return self.graph.viewer()
+
+    def all_nodes(self) -> list[_StitchNode]:
+        return self.graph.all_nodes()
+
+    def selected_nodes(self) -> list[_StitchNode]:
+        return self.graph.selected_nodes()
+
+    def clear_selection(self) -> None:
+        self.graph.clear_selection()
+
+    def get_context_menu(self, name: str):  # -> NodeGraphQt NodesMenu / NodeGraphMenu
+        return self.graph.get_context_menu(name)
 
     # -- model -> view ----------------------------------------------------------------------
     def set_pipeline(self, pipeline: Pipeline) -> None:
-        """Show another pipeline (after open/new); clears the view."""
-        self.pipeline.unsubscribe(self._on_model_event)
+        """Show another pipeline (after open/new); the window clears the run session."""
+        self.pipeline.changed.disconnect(self._on_change)
         for view in list(self._views.values()):
             self._remove_view(view)
         self._views.clear()
-        self._shown.clear()
+        self._counts.clear()
         self.pipeline = pipeline
         self._build()
-        pipeline.subscribe(self._on_model_event)
+        pipeline.changed.connect(self._on_change)
 
     def _build(self) -> None:
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
         scene = viewer.scene()
         index = scene.itemIndexMethod()
-        scene.setItemIndexMethod(
-            QtWidgets.QGraphicsScene.NoIndex
-        )  # one index rebuild, not one per move
+        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not N
         try:
             with drawing_held():
                 views = [self._create_view(node) for node in self.pipeline.nodes]
             for view in views:  # lay each node out once, before its wires need port positions
-                self._builder.finish(view, self._shown[view.sid])
+                self._builder.finish(view, self.pipeline.node(view.sid))
             for edge in self.pipeline.edges:
                 self._connect_view(edge)
         finally:
             scene.setItemIndexMethod(index)
             viewer.setUpdatesEnabled(True)
 
-    @contextmanager
-    def muted(self) -> Iterator[None]:
-        """Ignore model events (used while trying an edit that will be rolled back)."""
-        self._muted += 1
-        try:
-            yield
-        finally:
-            self._muted -= 1
-
-    def _on_model_event(self, event: PipelineEvent) -> None:
-        if self._muted:
-            return
-        if event.kind == "node_added":
-            self._add_view(self.pipeline.node(event.node_id))
-        elif event.kind == "node_removed":
-            view = self._views.pop(event.node_id, None)
-            self._shown.pop(event.node_id, None)
+    def _on_change(self, change: PipelineChange) -> None:
+        if isinstance(change, NodeAdded):
+            self._add_view(self.pipeline.node(change.node_id))
+        elif isinstance(change, NodeRemoved):
+            view = self._views.pop(change.node_id, None)
+            self._counts.pop(change.node_id, None)
             if view is not None:
                 self._remove_view(view)
-        elif event.kind == "node_changed":
-            self._update_view(self.pipeline.node(event.node_id))
-        elif event.kind in ("edge_added", "edge_removed") and event.edge is not None:
-            self._on_edge_event(event.kind, event.edge)
+        elif isinstance(change, NodeChanged):
+            self._update_view(self.pipeline.node(change.node_id), change.fields)
+        elif isinstance(change, EdgeAdded | EdgeRemoved):
+            self._on_edge_change(change)
 
-    def _on_edge_event(self, kind: str, edge: Edge) -> None:
+    def _on_edge_change(self, change: EdgeAdded | EdgeRemoved) -> None:
+        edge = change.edge
         for node_id in (edge.source, edge.target):
             if node_id in self._views and self._ports_differ(self.pipeline.node(node_id)):
                 self._rebuild_view(self.pipeline.node(node_id))
                 return
-        if kind == "edge_added":
+        if isinstance(change, EdgeAdded):
             self._connect_view(edge)
         else:
             self._disconnect_view(edge)
+        self._on_run_changed(edge.source)  # the wire's hover shows the value it carried
 
     def _add_view(self, node: Node) -> _StitchNode:
         with drawing_held():
             view = self._create_view(node)
         self._builder.finish(view, node)
+        self._show_status(view, node)
         return view
 
     def _create_view(self, node: Node) -> _StitchNode:
-        """A node view in the scene, not laid out yet (see ``ViewBuilder``), and its bookkeeping."""
+        """A node view in the scene, not laid out yet (see ``ViewBuilder``)."""
         view = self._builder.create(self.pipeline, node)
         self._views[node.id] = view
-        self._shown[node.id] = node
         return view
 
     def _remove_view(self, view: _StitchNode) -> None:
         for port in view.input_ports() + view.output_ports():
             port.clear_connections(push_undo=False, emit_signal=False)
-        self.remove_node(view, push_undo=False)
+        self.graph.remove_node(view, push_undo=False)
 
     def _ports_differ(self, node: Node) -> bool:
         view = self._views[node.id]
@@ -158,41 +188,36 @@ class PipelineCanvas(EditingActions, NodeGraph):
         want_out = [s.name for s in output_specs(self.pipeline, node)]
         return want_in != list(view.inputs()) or want_out != list(view.outputs())
 
-    def _update_view(self, node: Node) -> None:
-        old = self._shown.get(node.id)
+    def _update_view(self, node: Node, fields: frozenset[str]) -> None:
         view = self._views.get(node.id)
-        if old is None or view is None:
+        if view is None:
             return
-        self._shown[node.id] = node
-        if (
-            old.kind != node.kind
-            or old.inputs != node.inputs
-            or old.outputs != node.outputs
-            or old.values != node.values
-            or old.bindings != node.bindings
-        ):
+        if fields & _REBUILD:
             self._rebuild_view(node)
             return
-        if old.name != node.name:
+        if "name" in fields:
             view.model.name = node.name
             view.view.name = node.name
             view.view.draw_node()
-        if tuple(view.pos()) != tuple(node.position):
+        if "position" in fields and tuple(view.pos()) != tuple(node.position):
             view.view.xy_pos = [float(node.position[0]), float(node.position[1])]
             view.model.pos = [float(node.position[0]), float(node.position[1])]
-        view.view.setToolTip(node_tooltip(node))
+        self._show_status(view, node)
 
     def _rebuild_view(self, node: Node) -> None:
         old = self._views.pop(node.id)
-        status = (old.view.errors, old.view.warnings, old.view.run_state)
         selected = old.selected()
         self._remove_view(old)
         view = self._add_view(node)
-        view.view.set_status(status[0], status[1])
-        view.view.set_run_state(status[2])
         view.set_selected(selected)
         for edge in self.pipeline.edges_into(node.id) + self.pipeline.edges_out_of(node.id):
             self._connect_view(edge)
+        self._on_run_changed(node.id)
+
+    def _show_status(self, view: _StitchNode, node: Node) -> None:
+        """What the models say about a node beyond its shape: issue badges, its last run."""
+        view.view.set_status(*self._counts.get(node.id, (0, 0)))
+        show_run(view, node, self.session.node(node.id))
 
     def _view_ports(self, edge: Edge):  # -> tuple[Port, Port] | None
         src, dst = self._views.get(edge.source), self._views.get(edge.target)
@@ -216,42 +241,40 @@ class PipelineCanvas(EditingActions, NodeGraph):
         if ports is not None:
             ports[0].disconnect_from(ports[1], push_undo=False, emit_signal=False)
 
-    def _resync_edges(self, node_ids: Iterable[str]) -> None:
-        """Make the view's wires of some nodes match the model again (after a refused drag)."""
+    def _redraw_wires(self, node_ids: Iterable[str]) -> None:
+        """Draw some nodes' wires from the model again (a refused drag left a stray pipe)."""
         for node_id in set(node_ids):
             view = self._views.get(node_id)
             if view is None:
                 continue
-            for port in view.input_ports():
+            for port in view.input_ports() + view.output_ports():
                 port.clear_connections(push_undo=False, emit_signal=False)
-            for edge in self.pipeline.edges_into(node_id):
-                self._connect_view(edge)
-            for port in view.output_ports():
-                for other in port.connected_ports():
-                    sid = getattr(other.node(), "sid", "")
-                    edge = Edge(node_id, sid, *self._edge_ports(port.name(), other.name()))
-                    if not self.pipeline.has_edge(edge):
-                        port.disconnect_from(other, push_undo=False, emit_signal=False)
-            for edge in self.pipeline.edges_out_of(node_id):
-                self._connect_view(edge)
+        for node_id in set(node_ids):
+            if node_id in self._views:
+                for edge in self.pipeline.edges_into(node_id) + self.pipeline.edges_out_of(node_id):
+                    self._connect_view(edge)
+                self._on_run_changed(node_id)
 
-    # -- status shown on nodes --------------------------------------------------------------
-    def set_issue_counts(self, counts: dict[str, tuple[int, int]]) -> None:
-        """Badges: ``counts`` maps node id to (errors, warnings); others are cleared."""
-        for node_id, view in self._views.items():
-            view.view.set_status(*counts.get(node_id, (0, 0)))
-
-    def set_run_state(self, node_id: str, state: NodeState | None) -> None:
+    # -- run session -> view ----------------------------------------------------------------
+    def _on_run_changed(self, node_id: str) -> None:
         view = self._views.get(node_id)
-        if view is not None:
-            view.view.set_run_state(state)
+        if view is not None and self.pipeline.has_node(node_id):
+            show_run(view, self.pipeline.node(node_id), self.session.node(node_id))
 
-    def clear_run_states(self) -> None:
-        for view in self._views.values():
-            view.view.set_run_state(None)
+    def _on_run_reset(self, _none: None = None) -> None:
+        for node_id in self._views:
+            self._on_run_changed(node_id)
 
     def run_state(self, node_id: str) -> NodeState | None:
-        return self._views[node_id].view.run_state
+        """The state the run on show gave a node (what its strip and badge show)."""
+        return self.session.state(node_id)
+
+    # -- validation badges ------------------------------------------------------------------
+    def set_issue_counts(self, counts: dict[str, tuple[int, int]]) -> None:
+        """Badges: ``counts`` maps node id to (errors, warnings); others are cleared."""
+        self._counts = {i: c for i, c in counts.items() if i in self._views}
+        for node_id, view in self._views.items():
+            view.view.set_status(*counts.get(node_id, (0, 0)))
 
     def issue_counts(self, node_id: str) -> tuple[int, int]:
         view = self._views[node_id].view
@@ -262,16 +285,27 @@ class PipelineCanvas(EditingActions, NodeGraph):
         return self._views[node_id]
 
     def selected_ids(self) -> list[str]:
-        return [n.sid for n in self.selected_nodes() if getattr(n, "sid", "")]
+        return [n.sid for n in self.graph.selected_nodes() if getattr(n, "sid", "")]
 
     def select_ids(self, node_ids: Iterable[str], center: bool = False) -> None:
-        self.clear_selection()
+        self.graph.clear_selection()
         views = [self._views[i] for i in node_ids if i in self._views]
         for view in views:
             view.set_selected(True)
         if center and views:
             self.viewer().centerOn(self.nodes_rect([v.sid for v in views]).center())
         self.selection_ids_changed.emit(self.selected_ids())
+
+    def _selection_changed(self) -> None:
+        self.selection_ids_changed.emit(self.selected_ids())
+
+    def _activate(self, node_id: str) -> None:
+        if node_id:
+            self.node_activated.emit(node_id)
+
+    def _sid_of_view_id(self, view_id: str) -> str:
+        node = self.graph.model.nodes.get(view_id)
+        return getattr(node, "sid", "") if node is not None else ""
 
     def nodes_rect(self, node_ids: Iterable[str] | None = None) -> QtCore.QRectF:
         """The scene rectangle around some nodes (all by default)."""
@@ -300,8 +334,7 @@ class PipelineCanvas(EditingActions, NodeGraph):
         visible = QtCore.QRectF(0.0, 0.0, port.width() / scale, port.height() / scale)
         visible.moveCenter(rect.center())
         visible = visible.united(viewer.sceneRect()) if node_ids is not None else visible
-        viewer._scene_range = visible  # NodeGraphQt's own zoom keeps working from here
-        viewer._update_scene()  # its fitInView: the visible area has the viewport's shape
+        ngqt_private.show_scene_rect(viewer, visible)
         viewer.centerOn(rect.center())
         self.update_proxy_modes()
 
@@ -319,117 +352,5 @@ class PipelineCanvas(EditingActions, NodeGraph):
         """Tab: a search over Stitchboard's node kinds by their display names, nothing else."""
         viewer = self.viewer()
         if not viewer.underMouse():  # from the menu or the keyboard: open in the middle
-            viewer._previous_pos = viewer.viewport().rect().center()
+            ngqt_private.set_search_origin(viewer, viewer.viewport().rect().center())
         flat_tab_search(viewer)  # a menu: returns once a kind is chosen or Esc pressed
-
-    def get_unique_name(self, name: str) -> str:  # names are the model's business
-        return name
-
-    @staticmethod
-    def _edge_ports(out_name: str, in_name: str) -> tuple[str, str]:
-        if out_name == ORDER_OUT or in_name == ORDER_IN:
-            return "", ""
-        return out_name, in_name
-
-    def _edge_of(self, a, b) -> Edge | None:  # two port views (any order) -> Edge
-        out, inp = (a, b) if a.port_type == PortTypeEnum.OUT.value else (b, a)
-        src = self._sid_of_view_id(out.node.id)
-        dst = self._sid_of_view_id(inp.node.id)
-        if not src or not dst:
-            return None
-        if (out.name == ORDER_OUT) != (inp.name == ORDER_IN):
-            return Edge(
-                src,
-                dst,
-                "?" if out.name == ORDER_OUT else out.name,
-                "?" if inp.name == ORDER_IN else inp.name,
-            )
-        return Edge(src, dst, *self._edge_ports(out.name, inp.name))
-
-    def _sid_of_view_id(self, view_id: str) -> str:
-        node = self.model.nodes.get(view_id)
-        return getattr(node, "sid", "") if node is not None else ""
-
-    # -- gestures -> commands ---------------------------------------------------------------
-    def _on_connection_changed(self, disconnected: list, connected: list) -> None:
-        removed = [e for e in (self._edge_of(a, b) for a, b in disconnected) if e]
-        added = [e for e in (self._edge_of(a, b) for a, b in connected) if e]
-        removed = [e for e in removed if self.pipeline.has_edge(e)]
-        self.request_rewire(removed, added)
-
-    def _on_connection_sliced(self, ports: list) -> None:
-        removed = [e for e in (self._edge_of(a, b) for a, b in ports) if e]
-        self.request_rewire([e for e in removed if self.pipeline.has_edge(e)], [])
-
-    def request_rewire(self, removed: list[Edge], added: list[Edge]) -> bool:
-        """Apply a wiring gesture as one undo step, or refuse it with a status-bar reason."""
-        involved = {n for e in removed + added for n in (e.source, e.target)}
-        ok = bool(removed or added)
-        if ok:
-            try:
-                for edge in added:
-                    if "?" in (edge.source_port, edge.target_port):
-                        raise ConnectionRefused(
-                            "ordering ports ('after'/'then') connect only to each other"
-                        )
-                with self.muted():
-                    check_rewire(self.pipeline, removed, added)
-            except ConnectionRefused as exc:
-                self.status_message.emit(f"Connection refused: {exc.reason}")
-                ok = False
-            else:
-                names = self.pipeline.names()
-                text = "; ".join(e.describe(names) for e in added) or "disconnect"
-                self.commands.push(RewireCommand(self.pipeline, removed, added, text=text))
-        self._resync_edges(involved)
-        return ok
-
-    def _on_nodes_moved(self, node_data: dict) -> None:
-        moves = {}
-        for item, _prev in node_data.items():
-            sid = self._sid_of_view_id(item.id)
-            if sid:
-                new = (round(float(item.xy_pos[0]), 1), round(float(item.xy_pos[1]), 1))
-                old = self.pipeline.node(sid).position
-                if new != tuple(old):
-                    moves[sid] = (new, tuple(old))
-        if moves:
-            with self.muted():  # the view already shows the new positions
-                self.commands.push(MoveNodesCommand(self.pipeline, moves))
-            for sid in moves:
-                self._shown[sid] = self.pipeline.node(sid)
-
-    def _on_node_name_changed(self, view_id: str, name: str) -> None:
-        sid = self._sid_of_view_id(view_id)
-        if sid and name and name != self.pipeline.node(sid).name:
-            self.commands.push(
-                UpdateNodeCommand(self.pipeline, sid, {"name": name}, text=f"rename {name}")
-            )
-
-    def _on_node_double_clicked(self, view_id: str) -> None:
-        sid = self._sid_of_view_id(view_id)
-        if sid:
-            self.node_activated.emit(sid)
-
-    def _on_node_selection_changed(self, sel_ids: list, desel_ids: list) -> None:
-        self.selection_ids_changed.emit(self.selected_ids())
-
-    def _on_node_selected(self, view_id: str) -> None:
-        self.selection_ids_changed.emit(self.selected_ids())
-
-    def _on_insert_node(self, pipe: object, node_id: str, prev_node_pos: dict) -> None:
-        self._on_nodes_moved(prev_node_pos)
-
-    def _on_search_triggered(self, node_type: str, pos: object) -> None:
-        kind = TYPE_TO_KIND.get(node_type)
-        if kind is not None:
-            self.add_blank_node(kind, (float(pos[0]), float(pos[1])))
-
-    def _on_node_data_dropped(self, mimedata: QtCore.QMimeData, pos: QtCore.QPoint) -> None:
-        at = (float(pos.x()), float(pos.y()))
-        if mimedata.hasFormat(KIND_MIME):
-            kind = NodeKind(bytes(mimedata.data(KIND_MIME).data()).decode())
-            self.add_blank_node(kind, at)
-        elif mimedata.hasUrls():
-            paths = [Path(u.toLocalFile()) for u in mimedata.urls() if u.isLocalFile()]
-            self.add_sources(paths, at)

@@ -131,43 +131,26 @@ class RewireCommand(QUndoCommand):
             self.pipeline.add_edge(edge, check=False)
 
 
-def check_rewire(pipeline: Pipeline, removed: list[Edge], added: list[Edge]) -> None:
-    """Raise ``ConnectionRefused`` if the rewire is not allowed; the pipeline is left as it was."""
-    from graph_editor.errors import ConnectionRefused
-
-    done: list[Edge] = []
-    taken: list[Edge] = []
-    try:
-        for edge in removed:
-            taken.append(pipeline.remove_edge(edge))
-        for edge in added:
-            pipeline.check_connect(edge)
-            done.append(pipeline.add_edge(edge, check=False))
-    except ConnectionRefused:
-        raise
-    finally:
-        for edge in reversed(done):
-            pipeline.remove_edge(edge)
-        for edge in taken:
-            pipeline.add_edge(edge, check=False)
-
-
 class UpdateNodeCommand(QUndoCommand):
-    """Change fields of one node (properties panel, rename, port refresh)."""
+    """Change fields of one node (properties panel, rename, port refresh).
+
+    It keeps the old values of the fields it changes, nothing else: undo puts those back and
+    leaves every other field (moved since, renamed since) as it is.
+    """
 
     def __init__(
         self, pipeline: Pipeline, node_id: str, changes: dict[str, Any], text: str = ""
     ) -> None:
         super().__init__(text or f"edit {', '.join(changes)}")
-        self.pipeline, self.node_id, self.changes = pipeline, node_id, changes
-        self.old: Node | None = None
+        self.pipeline, self.node_id, self.changes = pipeline, node_id, dict(changes)
+        self.old: dict[str, Any] = {}
 
     def apply(self) -> None:
-        self.old = self.pipeline.update_node(self.node_id, **self.changes)
+        previous = self.pipeline.update_node(self.node_id, **self.changes)
+        self.old = {name: getattr(previous, name) for name in self.changes}
 
     def revert(self) -> None:
-        assert self.old is not None
-        self.pipeline.replace_node(self.old)
+        self.pipeline.update_node(self.node_id, **self.old)
 
 
 class MoveNodesCommand(QUndoCommand):

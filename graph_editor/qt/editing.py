@@ -1,4 +1,5 @@
-"""The canvas's editing actions: add, drop, copy/paste, duplicate, delete — each one undo step.
+"""The canvas's editing: actions (add, drop, copy/paste, duplicate, delete) and gestures (wire,
+move, rename, Tab search, drop) — each one undo step.
 
 A mixin of ``PipelineCanvas``: it edits the model only through undo commands and reads the
 selection through the canvas.
@@ -7,16 +8,34 @@ selection through the canvas.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from Qt import QtWidgets
+from NodeGraphQt.constants import PortTypeEnum
+from Qt import QtCore, QtWidgets
 
+from graph_editor.errors import ConnectionRefused
 from graph_editor.nodes import Edge, Node, NodeKind
 from graph_editor.qt import clipboard
-from graph_editor.qt.commands import AddNodesCommand, RemoveNodesCommand, RewireCommand
+from graph_editor.qt.commands import (
+    AddNodesCommand,
+    MoveNodesCommand,
+    RemoveNodesCommand,
+    RewireCommand,
+    UpdateNodeCommand,
+)
+from graph_editor.qt.node_items import TYPE_TO_KIND
+from graph_editor.qt.ports import ORDER_IN, ORDER_OUT
+
+KIND_MIME = "application/x-stitchboard-kind"
 
 
 class EditingActions:
-    """User edits of the canvas (needs ``pipeline``, ``commands``, selection helpers, ``viewer``)."""
+    """User edits of the canvas (needs ``pipeline``, ``commands``, selection helpers, ``viewer``,
+    ``status_message``, ``_sid_of_view_id`` and ``_redraw_wires``)."""
+
+    pipeline: Any
+    commands: Any
+    status_message: Any
 
     # -- editing actions --------------------------------------------------------------------
     def add_blank_node(self, kind: NodeKind, position: tuple[float, float]) -> Node:
@@ -93,3 +112,99 @@ class EditingActions:
             if edge is not None and self.pipeline.has_edge(edge):
                 edges.append(edge)
         return edges
+
+    # -- gestures on the drawing -> commands ------------------------------------------------
+    # (connected to NodeGraphQt's viewer signals by ``ngqt_private.take_over_gestures``)
+    @staticmethod
+    def _edge_ports(out_name: str, in_name: str) -> tuple[str, str]:
+        if out_name == ORDER_OUT or in_name == ORDER_IN:
+            return "", ""
+        return out_name, in_name
+
+    def _edge_of(self, a: Any, b: Any) -> Edge | None:  # two port items (any order) -> Edge
+        out, inp = (a, b) if a.port_type == PortTypeEnum.OUT.value else (b, a)
+        src = self._sid_of_view_id(out.node.id)
+        dst = self._sid_of_view_id(inp.node.id)
+        if not src or not dst:
+            return None
+        if (out.name == ORDER_OUT) != (inp.name == ORDER_IN):
+            return Edge(
+                src,
+                dst,
+                "?" if out.name == ORDER_OUT else out.name,
+                "?" if inp.name == ORDER_IN else inp.name,
+            )
+        return Edge(src, dst, *self._edge_ports(out.name, inp.name))
+
+    def _on_connection_changed(self, disconnected: list, connected: list) -> None:
+        removed = [e for e in (self._edge_of(a, b) for a, b in disconnected) if e]
+        added = [e for e in (self._edge_of(a, b) for a, b in connected) if e]
+        removed = [e for e in removed if self.pipeline.has_edge(e)]
+        self.request_rewire(removed, added)
+
+    def _on_connection_sliced(self, ports: list) -> None:
+        removed = [e for e in (self._edge_of(a, b) for a, b in ports) if e]
+        self.request_rewire([e for e in removed if self.pipeline.has_edge(e)], [])
+
+    def request_rewire(self, removed: list[Edge], added: list[Edge]) -> bool:
+        """Apply a wiring gesture as one undo step, or refuse it with a status-bar reason.
+
+        The model checks the whole gesture first, read-only (``Pipeline.check_rewire``);
+        nothing changes unless it passes.
+        """
+        involved = {n for e in removed + added for n in (e.source, e.target)}
+        ok = bool(removed or added)
+        if ok:
+            try:
+                for edge in added:
+                    if "?" in (edge.source_port, edge.target_port):
+                        raise ConnectionRefused(
+                            "ordering ports ('after'/'then') connect only to each other"
+                        )
+                self.pipeline.check_rewire(removed, added)
+            except ConnectionRefused as exc:
+                self.status_message.emit(f"Connection refused: {exc.reason}")
+                ok = False
+            else:
+                names = self.pipeline.names()
+                text = "; ".join(e.describe(names) for e in added) or "disconnect"
+                self.commands.push(RewireCommand(self.pipeline, removed, added, text=text))
+        # the viewer drew (or dropped) pipes of its own during the drag: draw the model's again
+        self._redraw_wires(involved)
+        return ok
+
+    def _on_nodes_moved(self, node_data: dict) -> None:
+        moves = {}
+        for item, _prev in node_data.items():
+            sid = self._sid_of_view_id(item.id)
+            if sid:
+                new = (round(float(item.xy_pos[0]), 1), round(float(item.xy_pos[1]), 1))
+                old = self.pipeline.node(sid).position
+                if new != tuple(old):
+                    moves[sid] = (new, tuple(old))
+        if moves:
+            self.commands.push(MoveNodesCommand(self.pipeline, moves))
+
+    def _on_node_name_changed(self, view_id: str, name: str) -> None:
+        sid = self._sid_of_view_id(view_id)
+        if sid and name and name != self.pipeline.node(sid).name:
+            self.commands.push(
+                UpdateNodeCommand(self.pipeline, sid, {"name": name}, text=f"rename {name}")
+            )
+
+    def _on_insert_node(self, pipe: object, node_id: str, prev_node_pos: dict) -> None:
+        self._on_nodes_moved(prev_node_pos)  # a drop onto a wire is only a move here
+
+    def _on_search_triggered(self, node_type: str, pos: object) -> None:
+        kind = TYPE_TO_KIND.get(node_type)
+        if kind is not None:
+            self.add_blank_node(kind, (float(pos[0]), float(pos[1])))  # type: ignore[index]
+
+    def _on_node_data_dropped(self, mimedata: QtCore.QMimeData, pos: QtCore.QPoint) -> None:
+        at = (float(pos.x()), float(pos.y()))
+        if mimedata.hasFormat(KIND_MIME):
+            kind = NodeKind(bytes(mimedata.data(KIND_MIME).data()).decode())
+            self.add_blank_node(kind, at)
+        elif mimedata.hasUrls():
+            paths = [Path(u.toLocalFile()) for u in mimedata.urls() if u.isLocalFile()]
+            self.add_sources(paths, at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from Qt import QtCore, QtGui, QtWidgets
 
 from graph_editor.nodes import NodeKind
-from graph_editor.qt.canvas import KIND_MIME
+from graph_editor.qt.editing import KIND_MIME
 from graph_editor.qt.style import KIND_COLORS, KIND_LABELS
 
 HELP = {

@@ -7,8 +7,9 @@ from typing import Any
 
 from Qt import QtWidgets
 
+from graph_editor.changes import PipelineChange, SettingsChanged
 from graph_editor.nodes import PipelineParameter
-from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.pipeline import Pipeline
 from graph_editor.qt.commands import UpdateSettingsCommand
 from graph_editor.qt.forms import Form, section
 from graph_editor.qt.inputs_editor import value_text
@@ -89,13 +90,13 @@ class PipelinePanel(QtWidgets.QScrollArea):
     def show_pipeline(self, pipeline: Pipeline) -> None:
         if self.pipeline is not pipeline:
             if self.pipeline is not None:
-                self.pipeline.unsubscribe(self._on_event)
-            pipeline.subscribe(self._on_event)
+                self.pipeline.changed.disconnect(self._on_change)
+            pipeline.changed.connect(self._on_change)
             self.pipeline = pipeline
         self.refresh()
 
-    def _on_event(self, event: PipelineEvent) -> None:
-        if event.kind == "settings_changed":
+    def _on_change(self, change: PipelineChange) -> None:
+        if isinstance(change, SettingsChanged):
             self.refresh()
 
     def refresh(self) -> None:

@@ -13,6 +13,7 @@ from NodeGraphQt.constants import ITEM_CACHE_MODE, Z_VAL_PORT, PortEnum, PortTyp
 from NodeGraphQt.qgraphics.port import PortItem
 from Qt import QtCore, QtGui, QtWidgets
 
+from graph_editor.qt.ngqt_private import attach_port
 from graph_editor.qt.ports import PortSpec
 
 PORT_SIZE = 17.0  # compact rows: 17 px instead of NodeGraphQt's 23
@@ -133,7 +134,6 @@ def add_port(node: object, spec: PortSpec, is_input: bool) -> Port:
     view = node.view
     item = StitchPortItem(view, spec, is_input)
     label = PortLabel(view, spec.caption, spec.detail)
-    (view._input_items if is_input else view._output_items)[item] = label
     port = Port(node, item)
     model = port.model
     model.type_ = item._port_type
@@ -141,7 +141,7 @@ def add_port(node: object, spec: PortSpec, is_input: bool) -> Port:
     model.display_name = True
     model.multi_connection = spec.multi
     model.locked = False
-    (node._inputs if is_input else node._outputs).append(port)
+    attach_port(node, item, label, port, is_input)
     (node.model.inputs if is_input else node.model.outputs)[spec.name] = model
     if view.scene():
         view.post_init()

@@ -14,14 +14,17 @@ from typing import Any
 from Qt import QtCore, QtWidgets
 
 from graph_editor.build import relative_source
+from graph_editor.changes import NodeRemoved, PipelineChange, SettingsChanged, touches_node
 from graph_editor.nodes import NodeKind, SecretRef, SecretSource, TFStrategy
-from graph_editor.pipeline import Pipeline, PipelineEvent
+from graph_editor.pipeline import Pipeline
 from graph_editor.qt.commands import UpdateNodeCommand
 from graph_editor.qt.forms import Form, section
 from graph_editor.qt.inputs_editor import InputsEditor
+from graph_editor.qt.last_run import LastRunBox
 from graph_editor.qt.pipeline_panel import PipelinePanel
 from graph_editor.qt.style import KIND_LABELS
 from graph_editor.qt.tables import RowTable
+from graph_editor.run_session import RunSession
 
 
 def _res(field: str) -> tuple[Callable, Callable]:
@@ -57,6 +60,7 @@ class NodePanel(QtWidgets.QScrollArea):
         push: Callable[[QtWidgets.QUndoCommand], None],
         on_status: Callable[[str], None],
         parent: QtWidgets.QWidget | None = None,
+        session: RunSession | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("nodePanel")
@@ -69,6 +73,8 @@ class NodePanel(QtWidgets.QScrollArea):
         self.title = QtWidgets.QLabel()
         self.title.setObjectName("panelTitle")
         layout.addWidget(self.title)
+        self.last_run = LastRunBox(session or RunSession())
+        layout.addWidget(self.last_run)
 
         box, form = section("Task")
         self.form = Form(form, self._change)
@@ -177,20 +183,17 @@ class NodePanel(QtWidgets.QScrollArea):
             self.commit_pending()
         if self.pipeline is not pipeline:
             if self.pipeline is not None:
-                self.pipeline.unsubscribe(self._on_event)
-            pipeline.subscribe(self._on_event)
+                self.pipeline.changed.disconnect(self._on_change)
+            pipeline.changed.connect(self._on_change)
             self.pipeline = pipeline
         self.node_id = node_id
+        self.last_run.show_node(node_id)
         self.refresh()
 
-    def _on_event(self, event: PipelineEvent) -> None:
-        if not self.node_id or not self.isVisible() and not self.node_id:
+    def _on_change(self, change: PipelineChange) -> None:
+        if not self.node_id:
             return
-        if (
-            event.node_id == self.node_id
-            or (event.edge and self.node_id in (event.edge.source, event.edge.target))
-            or event.kind == "settings_changed"
-        ):
+        if touches_node(change, self.node_id) or isinstance(change, SettingsChanged):
             if self.pipeline is not None and self.pipeline.has_node(self.node_id):
                 self.refresh()
 
@@ -299,10 +302,12 @@ class PropertiesPanel(QtWidgets.QStackedWidget):
         self,
         push: Callable[[QtWidgets.QUndoCommand], None],
         on_status: Callable[[str], None],
+        session: RunSession | None = None,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.node_panel = NodePanel(push, on_status)
+        self.node_panel = NodePanel(push, on_status, session=session)
+        self.open_folder_requested = self.node_panel.last_run.open_folder_requested
         self.pipeline_panel = PipelinePanel(push, on_status)
         self.addWidget(self.pipeline_panel)
         self.addWidget(self.node_panel)
@@ -315,8 +320,8 @@ class PropertiesPanel(QtWidgets.QStackedWidget):
     def show_selection(self, pipeline: Pipeline, node_ids: list[str]) -> None:
         if self.pipeline is not pipeline:
             if self.pipeline is not None:
-                self.pipeline.unsubscribe(self._on_event)
-            pipeline.subscribe(self._on_event)
+                self.pipeline.changed.disconnect(self._on_change)
+            pipeline.changed.connect(self._on_change)
         self.commit_pending()
         self.pipeline = pipeline
         if len(node_ids) == 1 and pipeline.has_node(node_ids[0]):
@@ -327,9 +332,9 @@ class PropertiesPanel(QtWidgets.QStackedWidget):
             self.pipeline_panel.show_pipeline(pipeline)
             self.setCurrentWidget(self.pipeline_panel)
 
-    def _on_event(self, event: PipelineEvent) -> None:
+    def _on_change(self, change: PipelineChange) -> None:
         """A node that Undo (or anything else) removed is no longer shown."""
-        if event.kind == "node_removed" and event.node_id == self.node_panel.node_id:
+        if isinstance(change, NodeRemoved) and change.node_id == self.node_panel.node_id:
             focused = QtWidgets.QApplication.focusWidget()
             if isinstance(focused, QtWidgets.QLineEdit) and self.isAncestorOf(focused):
                 focused.setModified(False)  # typed for a node that is gone: nowhere to go

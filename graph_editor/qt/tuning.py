@@ -5,6 +5,7 @@ from __future__ import annotations
 from NodeGraphQt.constants import PipeEnum
 from Qt import QtWidgets
 
+from graph_editor.qt.ngqt_private import open_flat_search
 from graph_editor.qt.node_items import NODE_CLASSES
 from graph_editor.qt.ports import MISSING_TIP
 from graph_editor.qt.style import BROKEN_COLOR, KIND_LABELS
@@ -57,41 +58,5 @@ def search_entries() -> dict[str, list[str]]:
 
 
 def flat_tab_search(viewer: QtWidgets.QGraphicsView) -> None:
-    """Open NodeGraphQt's Tab search with our kinds only, as one flat, filtered list.
-
-    Left alone it lists every registered type grouped by identifier: 'stitchboard' and
-    'nodeGraphQt.nodes' submenus, and a Backdrop that does nothing here.
-    """
-    widget = viewer._search_widget
-    if not getattr(widget, "stitchboard", False):
-        for menu in list(widget._menus.values()):
-            widget.removeAction(menu.menuAction())
-        for action in list(widget._actions.values()):
-            widget.removeAction(action)
-        widget._menus.clear()
-        widget._actions.clear()
-        widget._node_dict = {}
-        for label, (node_type,) in search_entries().items():
-            action = QtWidgets.QAction(label, widget)
-            action.triggered.connect(widget._on_search_submitted)
-            widget._node_dict[label] = node_type
-            widget._actions[label] = action
-            widget.addAction(action)
-        widget.line_edit.textChanged.disconnect(widget._on_text_changed)
-        widget.line_edit.textChanged.connect(lambda text: _filter(widget, text))
-        widget.rebuild = False
-        widget.stitchboard = True
-    widget.line_edit.setText("")
-    widget._block_submit = False
-    widget.line_edit.setFocus()
-    widget.exec_(viewer.mapToGlobal(viewer._previous_pos))
-
-
-def _filter(widget: QtWidgets.QMenu, text: str) -> None:
-    """Show the kinds whose names match what was typed; Enter takes the first."""
-    names = widget._fuzzy_finder(text, widget._actions.keys()) if text else list(widget._actions)
-    for name, action in widget._actions.items():
-        action.setVisible(name in names)
-    widget._searched_actions = [widget._actions[name] for name in names]
-    if widget._searched_actions:
-        widget.setActiveAction(widget._searched_actions[0])
+    """Open the Tab search with our kinds only, as one flat, filtered list (see ``ngqt_private``)."""
+    open_flat_search(viewer, {label: types[0] for label, types in search_entries().items()})

@@ -15,16 +15,10 @@ from NodeGraphQt import NodeGraph
 
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.qt.ngqt_private import insert_view
 from graph_editor.qt.node_items import NODE_CLASSES, StitchNodeItem, _StitchNode
 from graph_editor.qt.port_items import add_port
 from graph_editor.qt.ports import PortSpec, input_specs, node_tooltip, output_specs
-
-_TEMP_KEYS = (
-    "_TEMP_property_widget_types",
-    "_TEMP_property_attrs",
-    "_TEMP_accept_connection_types",
-    "_TEMP_reject_connection_types",
-)
 
 
 class ViewBuilder:
@@ -42,35 +36,12 @@ class ViewBuilder:
         add_ports(view, input_specs(pipeline, node), output_specs(pipeline, node))
         pos = [float(node.position[0]), float(node.position[1])]
         if view.type_ in self._known_types:
-            self._insert(view, node.name, pos)
+            insert_view(self._graph, view, node.name, pos)
         else:  # the first of its kind registers the kind's properties with the graph
             self._graph.add_node(view, pos=pos, selected=False, push_undo=False)
             self._known_types.add(view.type_)
+            view.model.name = view.view.name = node.name
         return view
-
-    def _insert(self, view: _StitchNode, name: str, pos: list[float]) -> None:
-        """``NodeGraph.add_node`` without what a fresh view of a known kind does not need.
-
-        It would push the whole model into the view again through 16 property setters (three
-        size computations, an icon reload, a second position) and lay the node out twice.
-        """
-        graph = self._graph
-        for key in _TEMP_KEYS:
-            view.model.__dict__.pop(key, None)
-        view._graph = graph
-        model = view.model
-        model._graph_model = graph.model
-        model.name = name
-        model.pos = pos
-        model.layout_direction = graph.layout_direction()
-        item = view.view
-        item.name = name
-        if item.layout_direction != model.layout_direction:
-            item.layout_direction = model.layout_direction
-        item.xy_pos = pos
-        item.visible = True  # what the skipped property sync does; hidden nodes hide their pipes
-        graph.model.nodes[view.id] = view
-        graph.viewer().scene().addItem(item)
 
     @staticmethod
     def finish(view: _StitchNode, node: Node) -> None:

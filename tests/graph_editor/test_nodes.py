@@ -9,6 +9,7 @@ import json
 import pytest
 
 from graph_editor import fileformat
+from graph_editor.changes import NodeChanged, PipelineChange
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 
@@ -59,11 +60,11 @@ def test_in_place_or_is_refused_and_plain_dicts_passed_in_are_not_shared() -> No
 def test_an_edit_through_the_pipeline_changes_the_value_and_announces_it() -> None:
     pipeline = Pipeline()
     pipeline.add_node(node())
-    seen: list[tuple[str, str]] = []
-    pipeline.subscribe(lambda event: seen.append((event.kind, event.node_id)))
+    seen: list[PipelineChange] = []
+    pipeline.changed.connect(seen.append)
     old = pipeline.update_node("n1", values={**pipeline.node("n1").values, "epochs": 4})
     assert pipeline.node("n1").values == {"epochs": 4} and old.values == {"epochs": 3}
-    assert seen == [("node_changed", "n1")]
+    assert seen == [NodeChanged("n1", frozenset({"values"}))]
     with pytest.raises(TypeError):
         pipeline.node("n1").values["epochs"] = 5  # type: ignore[index]
 

@@ -1,5 +1,6 @@
 import pytest
 
+from graph_editor.changes import EdgeRemoved, NodeChanged, SettingsChanged
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.nodes import Edge, Node, Port
 from graph_editor.pipeline import Pipeline
@@ -73,11 +74,15 @@ def test_removing_a_node_removes_and_returns_its_edges(chain3):
 
 def test_edits_emit_events_for_views(chain3):
     seen = []
-    chain3.subscribe(seen.append)
+    chain3.changed.connect(seen.append)
     chain3.update_node("id_a", name="load")
     chain3.remove_edge(Edge("id_a", "id_b", "x", "x"))
     chain3.update_settings(dag_id="x")
-    assert [e.kind for e in seen] == ["node_changed", "edge_removed", "settings_changed"]
+    assert seen == [
+        NodeChanged("id_a", frozenset({"name"})),
+        EdgeRemoved(Edge("id_a", "id_b", "x", "x")),
+        SettingsChanged(frozenset({"dag_id"})),
+    ]
     with pytest.raises(ModelError):
         chain3.update_node("id_a", id="other")
 

@@ -28,7 +28,7 @@ def test_example_opens_with_every_node_and_wire(window):
 
 def test_palette_click_and_drop_add_nodes(window, qtbot):
     from graph_editor.nodes import NodeKind
-    from graph_editor.qt.canvas import KIND_MIME
+    from graph_editor.qt.editing import KIND_MIME
 
     palette = window.palette
     palette.kind_activated.emit(palette.item(1).data(QtCore.Qt.UserRole))

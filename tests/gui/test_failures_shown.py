@@ -117,7 +117,7 @@ def test_a_failed_node_opens_its_error_traceback_and_cell_in_the_window(
     assert "labels must be 0 or 1" in panel.traceback.toPlainText()
     assert "\x1b[" not in panel.traceback.toPlainText()
     assert "fitting the model now" in panel.log.toPlainText()
-    log = Path(window.node_run_logs[node.id])  # the node's log file in the run folder
+    log = Path(window.run_session.node(node.id).log)  # the node's log file in the run folder
     assert "fitting the model now" in log.read_text(encoding="utf-8")
 
 

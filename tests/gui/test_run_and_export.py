@@ -39,8 +39,8 @@ def test_dry_run_shows_node_states_and_keeps_the_window_responsive(window, qtbot
     assert (
         window.actions_by_name["run"].isEnabled() and not window.actions_by_name["stop"].isEnabled()
     )
-    if window.node_notebooks.get(prep.id):
-        assert Path(window.node_notebooks[prep.id]).exists()
+    if window.run_session.node(prep.id).notebook:
+        assert Path(window.run_session.node(prep.id).notebook).exists()
 
 
 def test_dry_run_refused_by_validation_says_why(window, qtbot):

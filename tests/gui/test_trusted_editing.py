@@ -100,7 +100,7 @@ def test_ctrl_z_on_the_canvas_undoes_the_last_edit_without_shortcut_clashes(wind
     assert "Ambiguous shortcut" not in capfd.readouterr().err
     menu = window.canvas.viewer().context_menus()["graph"]
     assert not [a.text() for a in menu.actions() if "Undo" in a.text() or "Redo" in a.text()]
-    assert window.canvas.undo_stack().count() == 0  # NodeGraphQt's own stack keeps nothing
+    assert window.canvas.graph.undo_stack().count() == 0  # NodeGraphQt's own stack keeps nothing
 
 
 def test_undo_follows_the_document_after_new_and_open(window, qtbot, example_copy: Path):
