@@ -73,7 +73,8 @@ def apply(choice: ThemeChoice, canvas: object | None = None) -> style.Theme:
     if canvas is not None:
         canvas.set_background_color(*theme.background)  # type: ignore[attr-defined]
         canvas.set_grid_color(*theme.grid)  # type: ignore[attr-defined]
-        canvas.viewer().viewport().update()  # type: ignore[attr-defined]
+        for item in canvas.viewer().scene().items():  # type: ignore[attr-defined]
+            item.update()  # nodes and ports cache their drawing: repaint them in the new colours
     return theme
 
 
