@@ -26,6 +26,7 @@ from graph_editor.qt.commands import (
     check_rewire,
 )
 from graph_editor.qt.editing import EditingActions
+from graph_editor.qt.lazy_build import EAGER_MAX, SlicedBuild
 from graph_editor.qt.node_items import NODE_CLASSES, TYPE_TO_KIND, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, node_tooltip, output_specs
 from graph_editor.qt.style import BACKGROUND, GRID
@@ -43,6 +44,7 @@ class PipelineCanvas(EditingActions, NodeGraph):
     status_message = QtCore.Signal(str)
     selection_ids_changed = QtCore.Signal(list)
     node_activated = QtCore.Signal(str)
+    views_built = QtCore.Signal()  # a slice of a big pipeline's views was built (lazy_build.py)
 
     def __init__(
         self,
@@ -65,6 +67,8 @@ class PipelineCanvas(EditingActions, NodeGraph):
         self._shown: dict[str, Node] = {}
         self._muted = 0
         self._builder = ViewBuilder(self)
+        self._sliced: SlicedBuild | None = None
+        self._issue_counts: dict[str, tuple[int, int]] = {}
         self.pipeline = pipeline
         self._build()
         pipeline.subscribe(self._on_model_event)
@@ -73,6 +77,10 @@ class PipelineCanvas(EditingActions, NodeGraph):
     def set_pipeline(self, pipeline: Pipeline) -> None:
         """Show another pipeline (after open/new); clears the view."""
         self.pipeline.unsubscribe(self._on_model_event)
+        if self._sliced is not None:
+            self._sliced.cancel()
+            self._sliced = None
+        self._issue_counts = {}
         for view in list(self._views.values()):
             self._remove_view(view)
         self._views.clear()
@@ -82,6 +90,9 @@ class PipelineCanvas(EditingActions, NodeGraph):
         pipeline.subscribe(self._on_model_event)
 
     def _build(self) -> None:
+        if len(self.pipeline) > EAGER_MAX:  # first area now, the rest after the first paint
+            self._sliced = SlicedBuild(self)
+            return
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
         scene = viewer.scene()
@@ -238,6 +249,7 @@ class PipelineCanvas(EditingActions, NodeGraph):
     # -- status shown on nodes --------------------------------------------------------------
     def set_issue_counts(self, counts: dict[str, tuple[int, int]]) -> None:
         """Badges: ``counts`` maps node id to (errors, warnings); others are cleared."""
+        self._issue_counts = dict(counts)  # for views built later (lazy_build.py)
         for node_id, view in self._views.items():
             view.view.set_status(*counts.get(node_id, (0, 0)))
 
@@ -264,7 +276,15 @@ class PipelineCanvas(EditingActions, NodeGraph):
     def selected_ids(self) -> list[str]:
         return [n.sid for n in self.selected_nodes() if getattr(n, "sid", "")]
 
+    def finish_building(self) -> None:
+        """Build every node view a big pipeline still waits for (see ``lazy_build``)."""
+        if self._sliced is not None:
+            self._sliced.finish_now()
+
     def select_ids(self, node_ids: Iterable[str], center: bool = False) -> None:
+        node_ids = list(node_ids)
+        if any(i not in self._views for i in node_ids):
+            self.finish_building()
         self.clear_selection()
         views = [self._views[i] for i in node_ids if i in self._views]
         for view in views:

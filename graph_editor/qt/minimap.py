@@ -49,6 +49,9 @@ class Minimap(QtWidgets.QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         viewer.viewport().installEventFilter(self)
+        built = getattr(canvas, "views_built", None)  # a big pipeline's views come in slices
+        if built is not None:
+            built.connect(self.schedule)
         self._place()
         self.raise_()
 
@@ -59,7 +62,8 @@ class Minimap(QtWidgets.QWidget):
 
     def node_rects(self) -> list[QtCore.QRectF]:
         canvas = self.canvas
-        return [canvas.nodes_rect([n.id]) for n in canvas.pipeline.nodes]  # type: ignore[attr-defined]
+        rects = (canvas.nodes_rect([n.id]) for n in canvas.pipeline.nodes)  # type: ignore[attr-defined]
+        return [r for r in rects if not r.isNull()]  # views of a big pipeline not built yet
 
     def comment_rects(self) -> list[QtCore.QRectF]:
         comments = getattr(self.canvas.pipeline, "comments", ())  # type: ignore[attr-defined]
