@@ -73,9 +73,9 @@ def test_a_comment_typed_around_a_node_is_saved_in_the_file_and_undone_step_by_s
 ):
     pipeline = window.document.pipeline
     before = example_copy.read_bytes()
-    item = _add_comment_around(window, qtbot, "train_mlp", "MLP baseline")
+    item = _add_comment_around(window, qtbot, "train_mlp", "Fast MLP baseline, fit first")
     (comment,) = pipeline.comments
-    assert comment.text == "MLP baseline"
+    assert comment.text == "Fast MLP baseline, fit first"
     node_rect = window.canvas.nodes_rect([pipeline.node_by_name("train_mlp").id])
     assert item.sceneBoundingRect().contains(node_rect)  # it frames the selected node
     assert pipeline.node_by_name("train_mlp").name == "train_mlp"  # typing went to the comment
@@ -83,7 +83,7 @@ def test_a_comment_typed_around_a_node_is_saved_in_the_file_and_undone_step_by_s
 
     key(window, QtCore.Qt.Key_S, QtCore.Qt.ControlModifier)
     saved = json.loads(example_copy.read_text(encoding="utf-8"))
-    assert [c["text"] for c in saved["comments"]] == ["MLP baseline"]
+    assert [c["text"] for c in saved["comments"]] == ["Fast MLP baseline, fit first"]
 
     window.actions_by_name["undo"].trigger()
     assert next(iter(pipeline.comments)).text == "Comment"
