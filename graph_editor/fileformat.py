@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_editor.atomic import atomic_write_text, remove_stale_temps
+from graph_editor.comments import comment_from_json, comment_to_json
 from graph_editor.errors import ModelError, PipelineFileError
 from graph_editor.limits import VALUE_DEPTH_MAX
 from graph_editor.nodes import (
@@ -167,7 +168,7 @@ def edge_to_json(edge: Edge) -> dict[str, Any]:
 
 def to_document(pipeline: Pipeline) -> dict[str, Any]:
     """The whole pipeline as the JSON document that is written to disk."""
-    return {
+    doc = {
         "format": FORMAT,
         "version": VERSION,
         **({"pipeline_id": pipeline.pipeline_id} if pipeline.pipeline_id else {}),
@@ -175,6 +176,9 @@ def to_document(pipeline: Pipeline) -> dict[str, Any]:
         "nodes": [node_to_json(n) for n in pipeline.nodes],
         "edges": [edge_to_json(e) for e in pipeline.edges],
     }
+    if len(pipeline.comments):  # only when there are some: files without keep their bytes
+        doc["comments"] = [comment_to_json(c) for c in pipeline.comments]
+    return doc
 
 
 def new_pipeline_id() -> str:
@@ -323,6 +327,8 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
                 ),
                 check=False,
             )
+        for data in doc.get("comments", []):
+            pipeline.comments.add(comment_from_json(data))
     except (ModelError, ValueError) as exc:
         raise PipelineFileError(path, f"invalid pipeline file: {exc}") from exc
     return pipeline

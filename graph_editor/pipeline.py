@@ -25,6 +25,7 @@ from graph_editor.changes import (
     SettingsChanged,
     Signal,
 )
+from graph_editor.comments import Comments
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.types import can_feed
@@ -43,6 +44,7 @@ class Pipeline:
         self._edges: set[Edge] = set()
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.changed: Signal[PipelineChange] = Signal()
+        self.comments = Comments()  # notes on the canvas (graph_editor/comments.py)
 
     @property
     def base_dir(self) -> Path:

@@ -8,11 +8,11 @@ from importlib import resources
 from PySide6 import QtGui
 
 
-@lru_cache(maxsize=1)
-def stylesheet() -> str:
-    return (
-        resources.files("resources").joinpath("style/stitchboard.qss").read_text(encoding="utf-8")
-    )
+@lru_cache(maxsize=2)
+def stylesheet(theme: str = "dark") -> str:
+    """The window's stylesheet for the ``dark`` (house) or ``light`` theme."""
+    name = "stitchboard-light.qss" if theme == "light" else "stitchboard.qss"
+    return resources.files("resources").joinpath(f"style/{name}").read_text(encoding="utf-8")
 
 
 def icon(name: str) -> QtGui.QIcon:

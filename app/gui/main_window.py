@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.events import NodeState
+from app.gui.canvas_tools import CanvasTools
 from app.gui.deploy_actions import DeployActions
 from app.gui.document import Document
 from app.gui.dryrun import RunController
@@ -63,6 +64,7 @@ class MainWindow(
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
+        self.tools = CanvasTools(self)  # comments, overview, theme (app/gui/canvas_tools.py)
         self._build_docks()
         self._build_actions()
         self._connect()
@@ -164,7 +166,21 @@ class MainWindow(
             "cut": self._action("Cu&t", self.cut, K.Cut),
             "paste": self._action("&Paste", self.canvas.paste, K.Paste),
             "duplicate": self._action("D&uplicate", self.canvas.duplicate_selection, "Ctrl+D"),
-            "delete": self._action("&Delete", self.canvas.delete_selection, K.Delete),
+            "delete": self._action("&Delete", self.tools.delete_selection, K.Delete),
+            "comment": self._action(
+                "Add &Comment",
+                self.tools.add_comment,
+                "Ctrl+Shift+C",
+                "",
+                "A note on the canvas (around the selected nodes), saved in the file",
+            ),
+            "minimap": self._action(
+                "&Overview",
+                lambda: self.tools.show_minimap(a["minimap"].isChecked()),
+                "Ctrl+Shift+M",
+                "",
+                "A small map of the whole pipeline in the canvas's corner",
+            ),
             "select_all": self._action("Select &All", self.select_all, K.SelectAll),
             "rename": self._action("&Rename Node…", self.rename_node, "F2"),
             "find": self._action("&Find Node…", self.find_node, K.Find),
@@ -266,6 +282,7 @@ class MainWindow(
         document.undo_stack.refused.connect(self._on_refused)
         self.validator.watch(document.pipeline, painted=self.canvas.viewer().viewport())
         self.watcher.watch(document.pipeline)
+        self.tools.set_document(document)
         self.properties.show_selection(document.pipeline, [])
         self.run_session.clear()
         self.run_session.add_found(found_runs(document.pipeline))

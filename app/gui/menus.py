@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.gui import theme
+
 
 def build_menus(window: Any, a: dict[str, QtGui.QAction]) -> None:
     """Put the window's actions ``a`` (by name) into its menus and its toolbar."""
@@ -31,11 +33,15 @@ def build_menus(window: Any, a: dict[str, QtGui.QAction]) -> None:
         "find",
         "rename",
         "refresh_ports",
+        "comment",
     ):
         edit.addSeparator() if name is None else edit.addAction(a[name])
     view = bar.addMenu("&View")
-    for name in ("search", "layout", "fit", "zoom_selection", None, "start_page"):
+    for name in ("search", "layout", "fit", "zoom_selection", "minimap", None, "start_page"):
         view.addSeparator() if name is None else view.addAction(a[name])
+    view.addMenu(theme.theme_menu(window, window.canvas, window.tools.minimap.refresh))
+    a["minimap"].setCheckable(True)
+    a["minimap"].setChecked(not window.tools.minimap.isHidden())
     run = bar.addMenu("&Pipeline")
     for name in (
         "validate",

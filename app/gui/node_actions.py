@@ -6,7 +6,10 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from app.gui.jupyter import NOT_FOUND, find_jupyter, open_notebook
 from graph_editor.qt.commands import UpdateNodeCommand
+
+JUPYTER_ENTRY = "Open in JupyterLab"
 
 
 class NodeActions:
@@ -115,6 +118,36 @@ class NodeActions:
         folder = pipeline.source_path(node).parent
         return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(folder)))
 
+    def open_in_jupyter(self, node_id: str = "") -> int:
+        """Open the node's notebook in JupyterLab (loopback only, in the background); its pid."""
+        node_id = self._one_selected(node_id)
+        if not node_id:
+            return 0
+        jupyter = find_jupyter()
+        if jupyter is None:
+            self.show_status(NOT_FOUND)
+            return 0
+        pipeline = self.document.pipeline
+        node = pipeline.node(node_id)
+        path = pipeline.source_path(node) if node.source else None
+        if path is None or path.suffix != ".ipynb" or not path.is_file():
+            self.show_status(f"{node.name} has no notebook to open ({node.source or 'no source'})")
+            return 0
+        pid = open_notebook(jupyter, path)
+        if pid:
+            self.show_status(f"Opening {path.name} in {jupyter.label} (on 127.0.0.1)…")
+        else:
+            self.show_status(f"{jupyter.label} did not start ({jupyter.program})")
+        return pid
+
+    def _refresh_jupyter_entries(self) -> None:
+        """Enable "Open in JupyterLab" only when one is installed; the tooltip says why not."""
+        jupyter = find_jupyter()
+        for action in self.jupyter_actions:
+            action.setEnabled(jupyter is not None)
+            action.setText(f"Open in {jupyter.label}" if jupyter else JUPYTER_ENTRY)
+            action.setToolTip(jupyter.program if jupyter else NOT_FOUND)
+
     def run_from(self, node_id: str = "", only: bool = False) -> bool:
         """Dry-run from this node on (or only this node), reusing earlier results upstream."""
         node_id = self._one_selected(node_id)
@@ -125,7 +158,7 @@ class NodeActions:
         return self.start_run(**selection)  # type: ignore[attr-defined]
 
     def _install_editing_menu(self) -> None:
-        """Right-click on a node: rename, delete, run from here / only this, reveal, refresh."""
+        """Right-click on a node: rename, delete, run from here / only this, reveal, Jupyter, refresh."""
         from graph_editor.qt.node_items import NODE_CLASSES
 
         menu = self.canvas.get_context_menu("nodes")
@@ -135,11 +168,21 @@ class NodeActions:
             ("Run From Here", self.run_from),
             ("Run Only This", lambda n: self.run_from(n, only=True)),
             ("Reveal in File Manager", self.reveal_source),
+            (JUPYTER_ENTRY, self.open_in_jupyter),
             ("Refresh Ports", self.refresh_ports),
         )
+        self.jupyter_actions: list[QtGui.QAction] = []
         for cls in NODE_CLASSES.values():
             for text, slot in entries:
-                menu.add_command(text, lambda _g, n, s=slot: s(n.sid), node_type=cls.type_)
+                command = menu.add_command(
+                    text, lambda _g, n, s=slot: s(n.sid), node_type=cls.type_
+                )
+                if text == JUPYTER_ENTRY:
+                    self.jupyter_actions.append(command.qaction)
+            node_menu = menu.qmenu.get_menu(cls.type_)
+            node_menu.setToolTipsVisible(True)  # the disabled entry's tooltip says why
+            node_menu.aboutToShow.connect(self._refresh_jupyter_entries)
+        self._refresh_jupyter_entries()
 
     def _delete_node(self, node_id: str) -> None:
         if node_id not in self.canvas.selected_ids():

@@ -27,6 +27,7 @@ from graph_editor.nodes import Edge, Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.qt import ngqt_private
 from graph_editor.qt.editing import EditingActions
+from graph_editor.qt.lazy_build import EAGER_MAX, SlicedBuild
 from graph_editor.qt.node_items import NODE_CLASSES, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, output_specs
 from graph_editor.qt.results import show_run
@@ -46,6 +47,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
     status_message = QtCore.Signal(str)
     selection_ids_changed = QtCore.Signal(list)
     node_activated = QtCore.Signal(str)
+    views_built = QtCore.Signal()  # a slice of a big pipeline's views was built (lazy_build.py)
 
     def __init__(
         self,
@@ -86,6 +88,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         self.session = session or RunSession()
         self.session.node_changed.connect(self._on_run_changed)
         self.session.reset.connect(self._on_run_reset)
+        self._sliced: SlicedBuild | None = None  # a big pipeline's views, built in slices
         self.pipeline = pipeline
         self._build()
         pipeline.changed.connect(self._on_change)
@@ -114,6 +117,9 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
     def set_pipeline(self, pipeline: Pipeline) -> None:
         """Show another pipeline (after open/new); the window clears the run session."""
         self.pipeline.changed.disconnect(self._on_change)
+        if self._sliced is not None:
+            self._sliced.cancel()
+            self._sliced = None
         for view in list(self._views.values()):
             self._remove_view(view)
         self._views.clear()
@@ -123,6 +129,9 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         pipeline.changed.connect(self._on_change)
 
     def _build(self) -> None:
+        if len(self.pipeline) > EAGER_MAX:  # first area now, the rest after the first paint
+            self._sliced = SlicedBuild(self)
+            return
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
         scene = viewer.scene()
@@ -272,7 +281,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
     # -- validation badges ------------------------------------------------------------------
     def set_issue_counts(self, counts: dict[str, tuple[int, int]]) -> None:
         """Badges: ``counts`` maps node id to (errors, warnings); others are cleared."""
-        self._counts = {i: c for i, c in counts.items() if i in self._views}
+        self._counts = dict(counts)  # also for views a big pipeline builds later
         for node_id, view in self._views.items():
             view.view.set_status(*counts.get(node_id, (0, 0)))
 
@@ -287,7 +296,15 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
     def selected_ids(self) -> list[str]:
         return [n.sid for n in self.graph.selected_nodes() if getattr(n, "sid", "")]
 
+    def finish_building(self) -> None:
+        """Build every node view a big pipeline still waits for (see ``lazy_build``)."""
+        if self._sliced is not None:
+            self._sliced.finish_now()
+
     def select_ids(self, node_ids: Iterable[str], center: bool = False) -> None:
+        node_ids = list(node_ids)
+        if any(i not in self._views for i in node_ids):
+            self.finish_building()
         self.graph.clear_selection()
         views = [self._views[i] for i in node_ids if i in self._views]
         for view in views:

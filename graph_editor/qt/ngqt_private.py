@@ -33,7 +33,7 @@ GRAPH_SLOTS = {
     "data_dropped": "_on_node_data_dropped",
 }
 VIEWER_FIELDS = ("_scene_range", "_previous_pos", "_search_widget")
-VIEWER_METHODS = ("_update_scene",)
+VIEWER_METHODS = ("_update_scene", "_set_viewer_pan")
 SEARCH_FIELDS = ("_menus", "_actions", "_node_dict", "_block_submit", "_searched_actions")
 SEARCH_METHODS = ("_on_search_submitted", "_on_text_changed", "_fuzzy_finder")
 # node_items.StitchNodeItem overrides or reads these
@@ -139,6 +139,11 @@ def show_scene_rect(viewer: NodeViewer, visible: QtCore.QRectF) -> None:
     """Show ``visible`` (the viewport's shape) with NodeGraphQt's zoom working on from there."""
     viewer._scene_range = visible
     viewer._update_scene()
+
+
+def pan_viewer(viewer: NodeViewer, dx: float, dy: float) -> None:
+    """Pan by scene units the way NodeGraphQt does (it moves ``_scene_range``; the minimap)."""
+    viewer._set_viewer_pan(dx, dy)
 
 
 def set_search_origin(viewer: NodeViewer, point: QtCore.QPoint) -> None:

@@ -14,6 +14,7 @@ from graph_editor.qt.style import (
     STATE_COLORS,
     STATE_GLYPHS,
     WARNING_COLOR,
+    current,
 )
 from graph_editor.run_state import NodeState
 
@@ -73,7 +74,7 @@ class StitchNodeItem(NodeItem):
         radius = 6.0
         base = QtGui.QColor(*self.color[:3])
         painter.setPen(QtCore.Qt.NoPen)
-        painter.setBrush(QtGui.QColor(30, 33, 38))
+        painter.setBrush(QtGui.QColor(*current().node_body))
         painter.drawRoundedRect(rect, radius, radius)
         header_h = self._text_item.boundingRect().height() + 2.0
         header = QtCore.QRectF(rect.left(), rect.top(), rect.width(), header_h)

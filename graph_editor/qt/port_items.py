@@ -15,6 +15,7 @@ from Qt import QtCore, QtGui, QtWidgets
 
 from graph_editor.qt.ngqt_private import attach_port
 from graph_editor.qt.ports import PortSpec
+from graph_editor.qt.style import current
 
 PORT_SIZE = 17.0  # compact rows: 17 px instead of NodeGraphQt's 23
 DETAIL_COLOR = (142, 151, 164)
@@ -59,7 +60,7 @@ class PortLabel(QtWidgets.QGraphicsItem):
     def paint(self, painter: QtGui.QPainter, option: object, widget: object = None) -> None:
         painter.setFont(QtWidgets.QApplication.font())
         if self.caption:
-            painter.setPen(self._color)
+            painter.setPen(QtGui.QColor(*current().caption))  # NodeGraphQt's text colour is fixed
             painter.drawText(QtCore.QPointF(MARGIN, self._baseline), self.caption)
         if self.detail:
             painter.setPen(QtGui.QColor(*DETAIL_COLOR))

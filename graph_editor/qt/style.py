@@ -1,6 +1,8 @@
-"""Colours shared by the canvas: one per node kind, one per run state, badge colours."""
+"""Colours shared by the canvas: one per node kind, one per run state, badge colours, themes."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from graph_editor.nodes import NodeKind
 from graph_editor.run_state import NodeState
@@ -66,3 +68,69 @@ ERROR_COLOR = (229, 57, 53)
 WARNING_COLOR = (251, 192, 45)
 BACKGROUND = (37, 40, 46)
 GRID = (47, 51, 58)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The canvas's colours for one look (dark or light); the window's stylesheet matches it."""
+
+    name: str
+    background: tuple[int, int, int]
+    grid: tuple[int, int, int]
+    node_body: tuple[int, int, int]
+    caption: tuple[int, int, int]
+    comment_text: tuple[int, int, int]
+    comment_colors: dict[str, tuple[int, int, int]]
+    minimap_back: tuple[int, int, int, int]
+    minimap_node: tuple[int, int, int]
+    minimap_view: tuple[int, int, int]
+
+
+DARK = Theme(
+    name="dark",
+    background=BACKGROUND,
+    grid=GRID,
+    node_body=(30, 33, 38),
+    caption=(255, 255, 255),
+    comment_text=(232, 234, 238),
+    comment_colors={
+        "yellow": (214, 180, 70),
+        "blue": (80, 140, 210),
+        "green": (90, 170, 100),
+        "red": (210, 90, 80),
+        "grey": (150, 155, 165),
+    },
+    minimap_back=(24, 26, 31, 220),
+    minimap_node=(120, 150, 190),
+    minimap_view=(255, 204, 64),
+)
+LIGHT = Theme(
+    name="light",
+    background=(244, 245, 247),
+    grid=(226, 229, 234),
+    node_body=(252, 252, 253),
+    caption=(33, 37, 43),
+    comment_text=(33, 37, 43),
+    comment_colors={
+        "yellow": (230, 190, 60),
+        "blue": (90, 150, 220),
+        "green": (100, 180, 110),
+        "red": (220, 100, 90),
+        "grey": (150, 155, 165),
+    },
+    minimap_back=(255, 255, 255, 230),
+    minimap_node=(90, 120, 160),
+    minimap_view=(214, 140, 0),
+)
+THEMES = {DARK.name: DARK, LIGHT.name: LIGHT}
+_current = [DARK]
+
+
+def current() -> Theme:
+    """The theme items paint with now (read at paint time, so a switch needs only a repaint)."""
+    return _current[0]
+
+
+def use(theme: Theme) -> None:
+    """Paint with ``theme`` from now on (the window repaints the canvas after calling this)."""
+    _current[0] = theme
