@@ -87,7 +87,7 @@ def test_tab_search_offers_only_stitchboard_kinds_by_their_names(window, qtbot):
     activate(window, qtbot)
     QtCore.QTimer.singleShot(0, lambda: _in_search(qtbot, window, "rap", seen))
     key(window, QtCore.Qt.Key_Tab)
-    assert seen["offered"] == {"Notebook", "TensorFlow", "RAPIDS"}
+    assert seen["offered"] == {"Notebook", "TensorFlow", "RAPIDS", "Spark"}
     assert seen["submenus"] == []
     assert seen["filtered"] == {"RAPIDS"}
     assert len(window.document.pipeline) == before + 1

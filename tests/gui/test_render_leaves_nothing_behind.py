@@ -21,12 +21,14 @@ def test_each_render_writes_its_picture_and_keeps_no_window(
 
     from app.gui.launch import render
 
+    gc.collect()
+    before = set(QtWidgets.QApplication.topLevelWidgets())  # other tests' widgets, if any
     counts = []
     for i in range(3):
         out = render(example_copy, tmp_path / f"churn{i}.png", 800, 500)
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         gc.collect()  # NodeGraphQt's parentless tab-search menu goes with its graph's cycle
-        widgets = QtWidgets.QApplication.topLevelWidgets()
+        widgets = [w for w in QtWidgets.QApplication.topLevelWidgets() if w not in before]
         counts.append(len(widgets))
         assert not [w for w in widgets if w.isVisible()], f"render {i} left a window open"
     assert counts == [0, 0, 0], counts
