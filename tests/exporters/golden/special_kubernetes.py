@@ -18,11 +18,12 @@ from airflow.sdk import DAG, Param
 from kubernetes.client import models as k8s
 
 SHIPPED = {
-    "stitchboard_runtime.py": "6e6766c46b7faf3a",
+    "stitchboard_runtime.py": "75cd4e4d1b17e18b",
     "stitchboard_artifacts.py": "2510a84cfd13823a",
-    "stitchboard_task.py": "7ad49846184b406b",
+    "stitchboard_task.py": "9fd5c107ea6c8452",
 }
 STORE = {}
+BUNDLED = {}
 
 CODE_FOLDER = "_stitchboard/code"
 POD_BOOTSTRAP = """def pod_bootstrap() -> int:
@@ -48,7 +49,9 @@ POD_BOOTSTRAP = """def pod_bootstrap() -> int:
                 packed = handle.read()
         else:
             packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
-        with open(os.path.join(work, name), "wb") as handle:
+        target = os.path.join(work, name)  # declared files keep their relative place
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
             handle.write(zlib.decompress(base64.b64decode(packed)))
     sys.path.insert(0, work)
     import stitchboard_task
@@ -61,8 +64,15 @@ raise SystemExit(pod_bootstrap())
 
 
 def stitchboard_content(key: str) -> str:
-    """One shipped file (notebook, script or runtime), compressed and base64-encoded."""
-    return CONTENT[key]
+    """One shipped file (notebook, script, runtime, declared file), compressed, base64-encoded:
+    from this module's CONTENT, or a big declared file from the bundle beside it."""
+    if key in CONTENT:
+        return CONTENT[key]
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), BUNDLED[key])
+    with open(path, encoding="ascii") as handle:
+        return handle.read()
 
 
 def store_options(conn_id: str) -> dict[str, Any]:
@@ -101,10 +111,10 @@ def ship_code(context: dict[str, Any]) -> None:
     options = store_options(STORE.get("connection", ""))
     fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
     folder = root.rstrip("/") + "/" + CODE_FOLDER
-    for key, packed in CONTENT.items():
+    for key in [*CONTENT, *BUNDLED]:
         path = folder + "/" + key
         if not fs.exists(path):
-            fs.pipe_file(path, packed.encode("ascii"))
+            fs.pipe_file(path, stitchboard_content(key).encode("ascii"))
 
 
 def job_state(kind: str, status: dict[str, Any]) -> str:
@@ -129,7 +139,10 @@ def job_payload(node: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         value = context["ti"].xcom_pull(task_ids=task_id)[output]
         pulled.setdefault(task_id, {})[output] = value
     run = [context["ti"].dag_id, context["ti"].run_id]
-    return {"params": params, "upstream": pulled, "run": run}
+    files = {}
+    for task_id in node.get("file_sources", []):  # upstream producers of files
+        files[task_id] = context["ti"].xcom_pull(task_ids=task_id).get("__files__")
+    return {"params": params, "upstream": pulled, "run": run, "files": files}
 
 
 def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
@@ -151,7 +164,9 @@ def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = name
-    ship = {**SHIPPED, job["node"]["source"]: job["node"]["content"]}
+    node = job["node"]
+    ship = {**SHIPPED, node["source"]: node["content"]}
+    ship.update(node.get("file_keys", {}))
     shipped = [{"name": "STITCHBOARD_SHIP", "value": json.dumps(ship)}]
     if STORE:
         ship_code(context)
@@ -243,11 +258,11 @@ with DAG(
             "{{ { 'params': { 'greeting': params['greeting'], 'limit': params['limit'] }, 'upstream': {} } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
-            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
             "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -286,6 +301,7 @@ with DAG(
                     "path_outputs": [],
                     "files": [],
                     "produces": [],
+                    "pipeline_file": "special.stitch",
                 },
                 "prefix": "train-dist",
                 "plural": "tfjobs",
@@ -326,7 +342,7 @@ with DAG(
                                                 "env": [
                                                     {
                                                         "name": "STITCHBOARD_NODE",
-                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
+                                                        "value": '{"task_id": "train_dist", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"text": ["fetch", "out"]}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
                                                     },
                                                     {
                                                         "name": "STITCHBOARD_TF_STRATEGY",
@@ -395,6 +411,7 @@ with DAG(
                     "path_outputs": [],
                     "files": [],
                     "produces": [],
+                    "pipeline_file": "special.stitch",
                 },
                 "prefix": "stats-dist",
                 "plural": "daskjobs",
@@ -435,7 +452,7 @@ with DAG(
                                         "env": [
                                             {
                                                 "name": "STITCHBOARD_NODE",
-                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": []}',
+                                                "value": '{"task_id": "stats_dist", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {"train": {"X": [[0.0]], "y": [0]}}, "params": {}, "wires": {}, "env": {}, "connections": {}, "flags": [], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
                                             },
                                         ],
                                     },
@@ -546,11 +563,11 @@ with DAG(
             "{{ { 'params': {}, 'upstream': { 'fetch': { 'size': ti.xcom_pull(task_ids='fetch')['size'] } } } | stitchboard_json }}",
         ],
         env_vars={
-            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "6e6766c46b7faf3a", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "7ad49846184b406b", "echo.ipynb": "39a3b6f4f77cd480"}',
-            "STITCHBOARD_FILE_6e6766c46b7faf3a": "{{ stitchboard_content('6e6766c46b7faf3a') }}",
+            "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
             "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
-            "STITCHBOARD_FILE_7ad49846184b406b": "{{ stitchboard_content('7ad49846184b406b') }}",
+            "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -577,9 +594,9 @@ with DAG(
 # Shipped files, zlib-compressed and base64-encoded, keyed by a hash of their text:
 # 39a3b6f4f77cd480: echo.ipynb
 # be83e82e673c218e: feature_stats.py
-# 6e6766c46b7faf3a: stitchboard_runtime.py
+# 75cd4e4d1b17e18b: stitchboard_runtime.py
 # 2510a84cfd13823a: stitchboard_artifacts.py
-# 7ad49846184b406b: stitchboard_task.py
+# 9fd5c107ea6c8452: stitchboard_task.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -605,159 +622,175 @@ CONTENT = {
         "VnSHSsDTMqzKy+PdEw1UyuJmNT3ValyO+lkR7Y7/YrVwcpy/UBrU0lT07Ao++HrxgadhiBoapxan"
         "CQtrJq/I3+SV19OuL6PNfBl3viOiuRCKnErKZo6U/QU1yw0C"
     ),
-    "6e6766c46b7faf3a": (
-        "eNrFPWtz47iR3/UrGOWqhtzQ9G4uqbrSrLbim3GyzjzL9mTvyqeiKAmyuKZIHUnZo/h8v/36BRAg"
-        "KVkz2c1N1a4lEmg0Go1+AxoOh1d1Ws9XsyIpFy8qr06qO6/c5nW6ViP8UHlFrry8WChvmy9U6dUr"
-        "/FqrWVHcnVbzMt3U3rzI6zKZ19FgcL1KK2+ZZsqDv5XKlif4MklztfD8tPZypRYIM9t5m2SjynWa"
-        "ZV6SL7x8tizKdVIH3kzNk20FAGoPoN6rrBrhqIOsmCeZtyh3J4CXl643RVlX0Cqk/oiX+ozPAMlq"
-        "lW7wFQz3GaAU9Pb12V+8Cj8mtZd4b7YzVeaqVpW3KRaDogQo3llaLrPiwXsoyjsAQ/PHuVcAGuYH"
-        "SCcVwcqSTV1svEW6gDl/0BSCKUNboMkMZjuDxt50+h5eXG3UfDr1fOyJ5KxWMHWgTk64wfBVKENW"
-        "NJd5tq1gGoOfi1kV0JMUZ5pvtvAnKRUSOOMhptNSVUV2r2J+DcMkGYwxgsEfUmj6kOIa3sNsEm+T"
-        "blQGSzHYJGWyVkipWZov0vwWxl+l85XTulK1d59kWwVTfCUr7PmVUt7Z5asfL67PX11/ujyP1otg"
-        "NDgxPDGy8Uzzn9W8Zkyt5V7WwkhzBV/r5PYWmkynBiuYxUtAYJnmsODYZuB5D2Va1yr3VgrgzguY"
-        "/7zmtbhPyjSZZbBIOXRf4BIV25pwSHOgb+L99erDe2LKl4Co8CzQ1kK1TO8VdpxOT04QypgmDsQs"
-        "NnVaAE38GjkJWqSwVgoItKtXQDcPuJM64hDBS8ATMZIhEGXFG4gwKGZIDc2OtEkYY1rHf7m6vrh+"
-        "9eO/fzi7fB1/+HT98dP11XRKtF+vkQdw5TwfdgawQ05cQ6xR5Jp3YB08+LcB1OBh1WzsWHZ0tNl5"
-        "Vx8+Xb46905OiNqMOHzTFEvCmXejv57oRfUAnwkBx3/w/g73Tua9P3t3PsHvwITbrPb+fPGWv3+e"
-        "F+vJAKmJn4COQgvaATIU0GE6PU14y51iu9NS1dsyj36uihz6gECwtunHYvEBOCipizIaDIfDwWBZ"
-        "Fmsvjpdb6KTiWEQCEAXQTmjZBgP9rLyF+VZKf8cR9Oei0p+q7WxTFnNVNU925mOt1htcMx5WOBAH"
-        "iZLZXI/9Ksky5MXQe5dsNsAg3HqR1Mk8S6oKSCAtzaMQOEFlC26o8u1atziHz/x0k9SrLJ3pFx/h"
-        "K7+odziGfn6W70AYMefE5+//5o29YQ9TDQevPrx9C7s3vgaJCG0sTjmReQ0H//Hqw7v449n1j9hi"
-        "7yoNB1dvLj4aQHfpZuh5v/XeJBlIINy5KD+J5YEFB4MBzdj7QBxwXpZF6Z9/nivaY8K9sLJnLE1B"
-        "uFJnWJLFdq5IBi4UQChhB2gm8tdpVZEAA2bB1sjPJ5UCkZClFS5FEBGzDP5kKO4D7f6u8vF1uVWB"
-        "oKTFtEHivNnjCatFVl08FaMVX3rHCnUU5rCbEfx0SuKFhDVIMxZi+IBkLuxdVrILYCORitjU0gGz"
-        "Yosqr2gkOm18Iz9B1WJD7+SH5mGAwFAlaFj4eaEhNh18mmy6CIXGQRAR9J9IQRRLRG5NGgjnxf1Z"
-        "883TxWGlFGniMhlwoDhdjEBUlfSgKrblXNF35CIjIWVUo2NwrUXGpkwsBAXmC9IbV2xZZGCrEEw0"
-        "P2BNGCjwKPHnndppmGgqbABttllyYymsgekyBTBffXh/ff7+moCx2GtgMdaEyQgWpcjg6Z8TUAn0"
-        "gicPxst2k6kb6BN6URRNoI0fUANh4gMtmC1GsBfmNb+HTY7vSWb4C7VMQO7GS1DNRbkbY7Og4QWn"
-        "I/zvmI7EIXY/CzcEcQwMld9/xciwUrmI1K8fH1cXhidGRh4GOgj4ZZbc7iE1dfoMBo5R96h6ptM1"
-        "2K1otzV6TBO3XsUHFw8hGj2324h5U6+mUzTMhHeRtdlY5gFxYzGq+Gg/YHp9yjxeGQZ+SOuVERye"
-        "X6oMdCBYNSAlcLfz3hL8WaIePURqbBlBU4ziRfGQQ1+VrHlDw4rAcDEqBh9t/wCXwWXdkbEiSNCT"
-        "tAYAix21A+GDCFXoAxSw70GE11XwEoiH6i4WuwDbE1KzZH5H0l3DZM3kPZoHNJDImeGIHJJIvoZu"
-        "I6aPbsPfWk1ElOg28rXViEWEbsPf2kPR8puh6FurCYsOaIIUIFpG/ChoNRQmc1rKs3ZTliVD3lvc"
-        "kh+1G7LscBryo3ZDkhXQ7vFOhr8PiEPuQu8eZSl1pUYRcM+68oOnFgTYqs448D3oUl2LheeGspru"
-        "G5CkgEMtetIlQbPDndb2i3Yn2jQubHzSgS27z4UrD63GT7yp/kQGCqjwFbipepeZ7eDPM7Az0LQZ"
-        "aZOz2Wy0/1zLRnbeNWo+eAg7SzYs2eigX41FJbIQPDAStxgbuCNbJS09Eb1V4Oy+DViJFYgQXCMf"
-        "kPDvb76dBCS24eN3k8BdMlp1xDy6VbUvzBR6j09gcejVM7Bxab8ets1D+0YQ2QH09J31EnExxpEQ"
-        "4o2RJ5PWyrLQsBqKTGm3E8FhGhocSbqEsD5BqweLkVYHkTTUHi0i+NPChyTLGO0Sq5tIn5ANlfZI"
-        "LGXGJIatTiKPQlAP7R6yGTpd9O7p68NyZ9xaJRFQvEBuB5Y/7Q4iqPo6EDeNiSPdFyBh2mBQCPXB"
-        "sLhmTPznvibB0Zk2C5i+Sduio9PNETh9vUmUdEcjkdM7mgiU7kha/LR7BY1/Vqa3ae6jA9p4ZT9R"
-        "5EVb/GAY03J5c7TPURxFxq7/6eLyHM1jXAOWDh/PLs/enV+fX+Jj45Hwu7+dvf1EzQne857aBQ5/"
-        "xZ6Cxg0jcBqtgpA38S8fnZElSLcxGwKiHWGvYEDMxMF8tJHQIKPnHPYyE9IgmS4DlhZLyw0wclmH"
-        "/xrzB9o4kvfH4gEGQBeyVOS1sxWYggMBJiI8A48wAlMULc/QDop5eVwWDxU/NbG56dQRwemSNSFj"
-        "jG4Z4xzhmowcBhF5R81hNs+DMIvYC2fZrKv3qIE+dUyzocH8+ZW+ZCdyccF+1MDSXeIuo21LIUYd"
-        "6SPbF73tB+JWlYDLajjU87c5alwFLqdxJUWVBc1q9/tcloPqvLPYcdLwAROv6rOC0YkZdSxW5IKR"
-        "wI8MF7FSw3ehvDO2jqDS6LHBAAd2HW/WZKjoR8YOCI1v2LEXQm+7YXt+ZCJZNw3WQgiaz561+TPF"
-        "d2kZXlTGAe4LRX9pBJrjJho/XxvxOkhBbgGSkoISupm8JY6ALYXht+n0jdpR6AktnpXKKSFguePg"
-        "1SiOWqnPwCwvvWoLaGm5F4LNdscBH3K48oLmFuppoCImlEPcOZlaYjSIox1WAANo45sYxosK1PdD"
-        "rjkx8s4MMOLphlTJjMJLxMtNYIhdxgTjMfWqLLa3Kx1ituinAy8HgwqPT8dwedOQRdeY2kWI1Z3a"
-        "Vf7NN8hw4q+EHn8jfay/MOb6G6MzES9d+B35nMCPbMGk3zQgR322muYKQK1peYOdJ27zcuf2b6jD"
-        "rQHAXo5zrQqKYnqatbpQ0bpL863qMRibsSwq+5bcDkG4PsrwT9Ejj/80bDBQWZs2EtxHvre+y0CY"
-        "PWARMDgwcenS6T750ikYvRF2cTk0B2HTQzha7XqW9wjcyPgIBpYkdgWbz8C19K3QRrr89P764t15"
-        "/PoCzRkMxvtxjIZYHAeRyF8/wGnCZh28/XD2ui/QnhXJYji4eP/X81fX56aFTpidNLHc4QCzKlfx"
-        "m/P/xBY8VBXHQzvGBCOVFNIUFUiySSy9hY4nPZqYEFqbI7RhngY/fbh8E8PynCHwyMKQ4HMECJak"
-        "SlGxtgKstFsxCISTAZGWY2LM21bwP1TsgeikpKxTDNJVMQdVfdIgIHMcla5beVmyAwDZDseZKRq4"
-        "NlllMOfsxJYBPZ2C4cZ5EMwO5HNl7CLJjvCfLJ2xLgFui+NNMr9LbmHhOgrZtI74k0YddqLV7Snq"
-        "RUa2JlpS4LFZ/BKQXkEG31UUSmjG1U9AbgL9av/bsNPZ4dN9CA73YcRrEbPXGJO/gZkD37VSgWi8"
-        "QzhPnilJskrCT+fCOuv1EuNxmUruSXfyRp6pFegxsw6CeONdD/0sWc8WiRfDBovBKIspsxkzIVCT"
-        "xh2axIsgaIzK5RC2nsw/9l8ADV8AGzy2Cfeb8in4r5y7aUJUmyyttZnU7LZ9URQOlLoaM2xp0Ikh"
-        "oa/3MZgLsDXUIgDbbg0qmtOtYr06GfJEh2idXPlLQ2btdYBZC8zNot0GtkmqvnV5gRbPxfu3F+/P"
-        "47cX7y6uweq5LbSBsE7ydKmq2qwRdAY50N2wks9AhtlvN/BU979vbFl2HbUeIsJrQ9bR94BIlFYx"
-        "TJsFceBqAx7QyHdqMjiodTsan9L6Y8oHR4vteiMSH5zALCse4jzJxxwnGbRUvX+92yhS9qH3N+xC"
-        "n1sIMsVcBFGs6kTlyKqKkAg7+qHgBQLUBMPgQLNnpuTzIEiuTOVUpxB439MiRvbCc6mCsGMPzbRc"
-        "IWiab2Wz4JcY07kx86ivGSdmTYKO8P+QKuxIk2td5tFUfRietxKWLG1IjRjuIx6fpbfC4scxaVfK"
-        "/NY7W0hi0ip2GtForFnEXTE7R+dEKfuMo4Fi3cHEjf0eRFqc4L/f9UlV6y2uBFGQ4RIhXQoGjmiS"
-        "HLxDcMtBidkupuDxDflldjKxsyL8tqqBkZqIRSh5ILVMP/dngcJB71JmKGYQsRGDdCo6xFpCyW1W"
-        "h+uXiLmpLcksKRdBjX7cqvJYY/mLrhOIeDK97Glro8s79YZtZXw8Xwj5NWsYj83M8hdkC73UehbE"
-        "GvYyhzzlUNYqdJbZZRsgSbrRkPx8NkLx2zG1LtUavGvekqboB1ZIfVbzLcY6Yf7bHKeJ4pqSi1QD"
-        "AU3wwRx0fO5JnGoBbTepstIA1ARBo/s2i6gCxJHo+ETi3cjdmBsdBt54jHmehRq64hOb3JhAMvLl"
-        "zaSngUE9JtSp4fsid8RaPhMqCeqxXjO/U3lgbxvbMGgp/390RwpvSOCHXiLSgju3+earNy+22Cuk"
-        "+4YSZ6FjAVHyvqd9UsWoag4Kj7aJb4JuYH7woilTg3cLfknOyWpTz6l3IuuPzUblsF8lFnTVmFO/"
-        "VMHhAUur0UI0jC5GpPgMG3aa2OihOITHgK2EdiSI9b0wxg8SI5F6t4CVIBL6VuVY6YYbDBEGX3VV"
-        "9ylQbEtKkwM8H/R+BhSJZ8ieRo8JPmMhg+CBoWbLc9Je1nRqcywiRCW/gjXz23Qa0WdhFujMQSBE"
-        "y0TdyAUF4UjhV6vMiGUKNK/Ae9KpTkCFWQlgIRREF2NzsqpEExAYFAgD1jVKGitxoZewAyU02X42"
-        "XJZKoTHWC4QeO6eychhkg6lsdjCQDqwC3byft5sdmYQaCAH3gZHmqFcA+4zWggQbuBpgjQHUmgm9"
-        "BtFa7iKqfgN9Qe9yridZgb+sC+KY/WTuWDInZWCLssBCjpDKhnVh14nNoyJamdqW8USPJZaJYe+0"
-        "4vBc0eJxz9RgvZfpVRQpgGUXcUQ5YWieoP/u+ZocYOJeea9gVQMpfgPAlvxCFle66snyFjlZPJ1m"
-        "SX67RYc5zZeFZhnughhSveq/Yq2rHaUUV1PXhbN64WpI2ddRWpQPuh0ZWHrVYuTAvh6GGunfle5p"
-        "PzMQBrYHL7UzEcifCunlD4Fzhpatn89A7CGbxZpibJxIR6mKgum2unSR9q3xqBLH4A4cRTY52FaL"
-        "BbOAWagUg9UbrIgWfeFaAjy+1seoRuesqW01jZM1xZwSpvDnrKv1QJwm5Wc15jkp8XwzCSZS0HfL"
-        "0I/r1cVhoqmO4yf5zh9acTCqzuMKJPqIZRsjXW1KZxduRzodxLKSzgZUNgkN+e+gD6CK5wPcdL8v"
-        "pAl5lL+nG19jF9KYpBLBFOBUFSI77NmsjC1ICGOIsKlmmUKEApuY1Mq1ffBtpCl4w3QjC+gb541F"
-        "1RAXIvRskk0sSwNcOtmGAEVbpqDbYv0Y5hnaVonhmgaLRkgQLpRHtzi6hZXVmlb88SmkrT9uIzTW"
-        "HwYNkfaOG1WqFj3mDxdptcmSHeE71Njb0QrtyFKwuDfio4fTIe+2JCCyaGAWefbPwkT/JCBiKGRs"
-        "BAkbO3YCxbtYEztODayobScMg4aJyKuKNRQDTs85bIw6TX5RtQ0IUh1jI2Wj+z9EuXqI0RhnZ2Sv"
-        "6x+4QHp5VQe/JzaT0F7SIb2YdmqsLRoUViHBM0R0TOzj8W4FTboetetluRQXn4tLJ9jwsaZ7xMSt"
-        "CvueubMp6zfTbDspmg86noNXbZdk9cMzMrE/miAy8ZAwVuMcVrVaE2fXqwinejPyTjBMNNRVgsJU"
-        "EyS1aWVrOrcdK21qiKBt7OkhdiKa+jTy7wRhE37uLHfjpaZ5bbyFCzA8P++1e0/ato9PWPVYRWJk"
-        "fOt6qLBOpN3s7IsrOC3djh3S0Hi1eEKDbHOjFtoxv6WB3zi7zyrQbsZQx+OAht/ZZP5WSNna/IYH"
-        "RsIpOvnek+U/5OuFez27gZQT5spx6qy4NmVo9iRo7AhYU8ObW+bicZEgS4Y2Zb5Nvaxb+ns3oigL"
-        "bOC4qZi8DyJdpBy0g8zC3/dOMaFIXwlQN/WZTenUkM4mxou0HNLWpA3YBKP8ZmOREoJdNQxuvp3A"
-        "0g5PTP7MqfobmjWSolcXJfNWY0UGRYOsjZusJ8C5yTkGj+3kKRlbTT+JXDwZbpJJROs7mJzPXyoy"
-        "fUKuj4iLOynaMV2YM8kKtuLqRm9AxxzkNHDdeLitlyf/ZpJTrgWtYzImrGyHE84aV037ccbv86VI"
-        "Pd3sQK0TZya5HA415fL6NGvCFVhBtM/vGFhpAqnPITwJx+5MtAhA1zQjQ9wPQFQCk4lAfew4DkaJ"
-        "0abw2eGC9QHPsgLvcfyHPv9BH2QTKgxckPqxA3K5rsdDdFzaBpZjUhlrmWXVEWE9Rws6sBq7tF/N"
-        "9VuhpBLCfQEyKx3Xqqci53V8jB0qBuKy6GvueKtOD8uAJjcNqw+cLtwa+/FzMkt1ca5liwMAa3YU"
-        "zzaw7D62OyRnjwZuTTAVVLIDPSSTUzABcfugSpQLoIeGWCTMrbQG16SHlfU7disOpx82A9ruA1hv"
-        "dYJnkAUOSCDCXtvEuiRZBrVXv202a0w1T/SA3ldAR4aCtNb04HCURBDT0gwDNh7uBQ4INEqHeEaf"
-        "c/GXSSU2CG+gMp5nKUg88C7fUHMsoHuX5ACvpHr4yvvf30d/9DDQRJm7ZVpifgQwsiwOHNHAA8OS"
-        "ctqVu4NLsjwHsttAOPUcoLLSqKYuAyaFYgJMKRuO4XnQKeQiq6SEiZRmpg9SxqrhERmwLoHqJzh4"
-        "wW1hXbNi5g+/ORUtLU7I6PlKKothSA+QluNdc0CCBq0tFZq9087Afrjq5F/BwqlB5s62dW8+dm8l"
-        "FpHc1DqhwiNtLaw5kQ3vbhRd+IpdWwLN3lWNrd7OpaVt3sWVSBqy+dNpWso56MugJ16mOUwWe8/G"
-        "dESvE+/wSfo0aXkc2eICgaBNjEDLFyNbxuPOLnZMGJFLoZOmoqXXsam9KZJ9mZW9R8qEpialJXVQ"
-        "eKTlZVP7aZ085jgk5rYe0AhIK88cfCm9WVncqdwQ2Patugk4kZj9jqou8H2ym5KZROaTU/FAaDqn"
-        "o5fDvDBzelBW6sHngB8wz+OL0HsR/VykuePTBk+B7Btnc0oWw9mShM6hLTmwth31Q6PqtUJvm/DE"
-        "KBu8PjwTPQ19OwgSArBJF1IK8QgQnkBv8EH4z3ObYGlFjJ2D364r8ui456ER3QHXWxDMGIZv38cg"
-        "RNKLP3asZJugbCpLZFSKVjWO0vs4AjiZiJG9fgImeHKT1o/QSlc5TvqR0/XfklZrpTe1TWXnLPuz"
-        "kvOHxdelKvF+CYA88pbAU3VvMvMbld+muYrvHpISj+ISRh3L/pxngPkenWU2lj2XNWoDNSQaUp00"
-        "Xf5C/SgnvePLJayZWtLShP0FzMANYuhUQT8lmZqNkEO1YA1jib9uqNAYew1NhOR0sgv+koiFv3ZY"
-        "mMW+26XJeAvZx/K3aQIe4m2pqiqeJSWXMDXvsuJWJHD7TWuNWpJ7m//z0uZxc6HMr8OOLU7/5dPv"
-        "X5JRP6TWPvI2CDWH8xVBkhrneyhke/CFFPocBNqjPZU5gLdVsCHJT9Ft9iFxMTHlDTIl2onsALON"
-        "pC8MwHPncjlKdK1wdyXl7nVaKjqXL/HTsVP9DGIe87frTSMxbb2qR4UGARbzODFI19Ptr+dwS8B7"
-        "zhISc/YdZJSAcN8RRw4O9xzMpD6ts5fIM2OnXEkI6tYmtQ/tEamk1qfvPF9Zjc2nsCci3ZFamL1o"
-        "7ahQ1tZxsUO9ZYK26bLXYHONNFOGRIdaYhAf2zUGi/z9woC43ux+w/D7LmEaeZ1LmLwCM95SWCnX"
-        "MLULjm+scuGTEzpp9TR+lBLUZce0CNleJ6nbLgsNrANtR1WzUuuJSxn7aNbBwuOwo42/QKYcFCln"
-        "5uiRCRMzOU11hal/kasY0KLmC9hof/pmjU6lVkTqMC5y07CpD6QuUrbQFFnWeI4NL6pI+EKrLIGd"
-        "6i0K0nxrsECXO2gUvGSDMJElXeMZdQad8r0zEj81Mb3p9Hug2w+ndm3+KU/z9HvE+YfTdq3BwYgz"
-        "VSb9U6uakXqN3EUJ2JzSODXBbviI4x55oklc2M5LmX7EEWy0nfQ2MDHtMX1qmG/st/KK7LJTGDXo"
-        "DNDru+OIZ0Lufg/CNaSxThA8nnkAZjSXEtE+/k351PIbnHQ7rdz+Umd6bdk2vCd+RcsG7a5javF+"
-        "EeOFve9fqbTw+Rtwflkb6HKbN/fm/FzMrMso9eWTRxo+LKbOWqXePTcAnhLXi3iLPDu4QN7jOtnJ"
-        "vkcJ0Nw4qMvlLAphfRRf81M0ITj7gh6ch3u0iq683NmVfFTIUq+0vGJJ9dJWgFWrefc0iFzSBWTB"
-        "gkacBixFsgtcafiP24RczDluaTzL8DIWiGGQ/29jEi+NkoqWosJ7aNKyyENwiB6tG/VGlr8nEaAn"
-        "qxpALmocezdyByNSZ1eJK8n3Ajb1Xc1ZwQCPwrbNJqJhMLGdNoBcbFTuazkSesOHYU86jWtPuE3j"
-        "PvLBk/9ORt7Vxbvvvvvj/kMxC96WzXWIEYhHvyeSSvMNuy/Eo5UIcrcBXsIB/3Vf7HVnG7t6ge+R"
-        "GB1H2mqjynJsoX91/RpWUcjS51AbzFdqftd2il0tRreSZrtO0h8g94TAi9tonhWVXfkPbZHAEYsr"
-        "jKF5vxl737ZuVSC1d8n3duoA0qMwDpmwmH6t9b1fBOWxBdY+IlwmD7pE8RhT3r4gAuVJzALGBzDN"
-        "3m2dTHCuRjJnEqzOzuHzrrW7P/70KyqpQ0rHlFNXLIz5NuLek3z998KKKPblzIvtdx+0OPnyCj7C"
-        "Rdeu+N1zL2IYOr5kX8ES4/BF5qsct+ozXfUBbZu0fEFxrxfVc3i7Zdi6Z/bkXBDPnHmHB9FAGVOi"
-        "TzBwfO3mGCADcWs8LPT4deiYoJdqKR4fv+3w/8LhZ32w2u9l2f3X64UWJ4f7GPggS14Zn8q9oU/S"
-        "HeZ6VDQWBEks9u85+U38+2SFRb+GI3s5rpO+7DJcqTKrisXKltj6WjgE2jocuD990h9378jk5dCQ"
-        "yTkhT+fjwaPwHhKOvppUS1YUd1zir+8+BMd52AE8dE24lx7nedEoaxt75sTYcJ+WoYQkdJv07QZR"
-        "/oj1ydD7HYLXu6Lh+31JytsETUa+RsDXZzYaOekI5o6UfjYB5146gKdAnGMhFYYO6DKLkTbSgAmD"
-        "PUxq86dcYnCIrRoj3GvPS26JsNmFAEbbzQKL+djwk7bozZpLF6QAxD19T32bK3dobZig/SJBkP/C"
-        "Wry+iI5Tf/cRHGGXvC/aC5DwqfAKBXdDYIy18NkgQBVPBrUP8un7r1fbOpUMyUEBIVWSPnFiieLU"
-        "qZWUjDKTXOeTrbWowe5V9YGd/2xQhG9Cg0+oIdNmI90WBmwrzAFYfnmQA3AKrCAH4/2FRXKmSpT6"
-        "9ssxJnxUrmFtlc9NA6tXWiHSvmgteYjXW+V3rqnJhIPFAEIInlXvUHgslE6fQEO5WFGGbV3SgoD0"
-        "8L2QkLqENrQMBTcbRqX2dvu928eKzWzUvPc2q4PRGh3c7IvU9Fqa/1hUZN8u74u/HMhyfXlI6LnQ"
-        "ibkWeDqt+Lco9BVjFYfNUp0mhwZESzqAp8VDb2jF3MmlTxe2A7xss366fGvOHZrQrHttS3O2kC2b"
-        "5vJuPGVd8U3dqfw4CZaq1jZELijStzMFiC2Fhfg3NPBejEpVgqq/SG7pDidkKfwr3QIMYOMtw7iA"
-        "chzPyNWWQAX9ZWtQfSe0aIEF30Sn5SrVg0XeT+ijMe3NTa8yWzF5V0lF5/6M2oHXdKmPG5rBkIsl"
-        "BPefjceGPafgmdDQ2LHbsFOLjG70DtUsp1tpDRqfgW7FCr04cG/lcm9XBZnBO8O28y2VCbiKhmzu"
-        "zUFQcrF6O6iDJn4rWnso3Sf3kLkhdrp3F8fov8oXAxiI1eDo2ISV7zs+pWdfCCq1Z82TL07/uYLV"
-        "lEM4ZUuxfYW+8IhuGVG9tBUzMBWmhJt8k6jLnkU5Pgv7NcuiMe3Lwfau1RGr+lUL9/xiaB7uujgy"
-        "tRuz0yd67zZ+Je0Ip38r2uIYowJRtCVeWg+mzu29lX5w9YV72oZ+F6Uky45/IwW8Yo5BfqQ3PqsK"
-        "SsGOSZsgJOvGDNIs0TCwoEXJYmFCmb6+B/lAC/1zNENzVn48fHyCbyuVbcZD++dzQBtwBkiuCz4I"
-        "tblR14A1QCl8eVJh+QAdtZc7AykCdgBqU9/Y+Zmc3mHYdQad0NyBYvam6WgdfNwzE3PbczPCwfay"
-        "A6AD5s7GZDY0nYkNDnVntdQ7oSSr7MlYP+dDWtqcBDqMH/6eAoBM5sxXvAFqsJH1OMth7xiP5odp"
-        "ng4PQBD7J3DAQoka2yR4hmFpI/YOYKyVF5VVqU1uGG/i5HR2On9uP9SrL2Jf6sC/NaG7PYO/uQf6"
-        "COCODXQYsL6Teu9G7nP06Xd12Co4Cu3y8AgkIUaub6z5BQvb+LAvwqc/OEJFQtP+9RS3SBab6N9B"
-        "cG4/dU5VYSNtIMtZr5ATMvmkJ7lG7e0Mm5xh0e6NP+hcQ88pADxdaVUhys3zTXqgXYc4ppHaqlJu"
-        "iLewaN9xEA7673nnPEE4OHC5eZssdpM2bQKncNG+uLwDRV4fgMB3vze/FBDweRT7/FxnXU0asvXD"
-        "EeaHemKqNrPW1zGlnNIKzjbqJCY4sviZ3GWMWvjG4KLQXYcNoubsfU/5dssGdlhE8094XAlc1deu"
-        "c4Fpn7XE6O41mcS3IIJvrIXDl3rZTnnZNr233LdXp+9nNFqLMOYl6rfYCUjHJHSq2n0rZBz2BLnc"
-        "apWgU66yKcGgwhSdqVSJYkqmxbEpUWEnZ4wZYU5Rdkrtvhv030losmrNCWaKl+HhrhuaHevrCZcX"
-        "me8cHbqZBMBo/o3RnE0z1MKm0ajFwRyE+YrgltPdOg3KxxD7z0wyAZvLCazTznRVK9OSbgqLY7Rx"
-        "41huC+MMe4r3H4DlGwSD/wM08g19"
+    "75cd4e4d1b17e18b": (
+        "eNrFPWtz20aS3/krsNirMuBAULK3W3VFh9nT2cpFG79Kkjd3p3BBkARFRCDAA0DLilb7269f8wJA"
+        "WnaSPVclIoGZnp6enn5NT9P3/Ys2bxfreZXWyyeN16bNjVfvyjbfZGP80HhVmXlltcy8XbnMaq9d"
+        "49c2m1fVzXGzqPNt6y2qsq3TRRuPRpfrvPFWeZF58LfJitURvkzzMlt6Qd56ZZYtEWZx523TbVZv"
+        "8qLw0nLplfNVVW/SNvTm2SLdNQCg9QDq+6xoxjjqqKgWaeEt67sjwMvLN9uqbhtoFVF/xCv7gM8A"
+        "yWadb/EVDPcBoFT09sXJf3oNfkxbL/W+382zuszarPG21XJU1QDFO8nrVVHderdVfQNgaP449wZA"
+        "w/wA6bQhWEW6bautt8yXMOc3ikIwZWgLNJnDbOfQ2JvNXsOLi222mM28AHsiOZs1TB2oUxJuMHwT"
+        "yZANzWVR7BqYxuinat6E9CTHmZbbHfxJ6wwJXPAQs1mdNVXxPkv4NQyTFjDGGAa/zaHpbY5r+B5m"
+        "k3rbfJsVsBSjbVqnmwwpNc/LZV5ew/jrfLF2WjdZ671Pi10GU3wuK+wFTZZ5J+fPvzu7PH1++e78"
+        "NN4sw/HoSPPE2MYzL3/KFi1jai33qhVGWmTwtU2vr6HJbKaxglk8AwRWeQkLjm1Gnndb522bld46"
+        "A7iLCua/aHkt3qd1ns4LWKQSui9xiapdSzjkJdA39f5y8eY1MeUzQFR4FmhroVrn7zPsOJsdHSGU"
+        "CU0ciFlt27wCmgQtchK0yGGtMiDQXbsGunnAndQRhwifAZ6IkQyBKGe8gQiDao7UUOxIm4QxpnX8"
+        "l4vLs8vn3/3Hm5PzF8mbd5dv311ezGZE+80GeQBXzgtgZwA7lMQ1xBpVqXgH1sGDf1tADR42ZmMn"
+        "sqPj7Z138ebd+fNT7+iIqM2IwzdFsTSae1fq65FaVA/wmRJw/Afvb3DvFN7rk1enU/wOTLgrWu/b"
+        "s5f8/cOi2kxHSE38BHQUWtAOkKGADrPZccpb7hjbHddZu6vL+KemKqEPCARrm76tlm+Ag9K2quOR"
+        "7/uj0aquNl6SrHbQKUsSEQlAFEA7pWUbjdSz+hrm22TqO46gPleN+lTr981uvq2rRdbod82d/thm"
+        "my2uHiMgvIjDxel8obB4nhYFcmXkvUq3W2AVbr1M23RRpE0DxJCW+lEEPJEVS26YlbuNanEKn/np"
+        "Nm3XRT5XL97CV37R3uEY6vlJeQdiiXkoOX39V2/i+QPs5Y+ev3n5EvZxcgmyEdpYPHMk8/JH//X8"
+        "zavk7cnld9hi73r5o4vvz95qQDf51ve833vfpwXIItzDKEmJ+YEZR6MRzdh7Q7xwWtdVHZx+WGS0"
+        "24SPYY1PWK6CmKXOsCTL3SIjabjMAEINe0GxU7DJm4ZEGbANtkbOPmoyEA5F3uBShDGxzejfNcUD"
+        "oN3PWTm5rHdZKCgpga2RODW7PWUFyUqMp6L14zPvseIdxTrsawQ/m5GgIbENco3FGT4g6Qu7mNXt"
+        "EthI5CM2tbTBvNqh8quMbCcRoCUpKF1s6B19Yx6GCAyVg4KFn5cKoukQ0GTzZSQ0DsOYoP9AqqJa"
+        "IXIb0kU4L+7POnCRLw+rp1gRl8mAAyX5cgxCq6YHTbWrFxl9Ry7SslJG1doG11qkbc7EQlBgyCC9"
+        "ccVWVQFWC8FEQwTWhIECjxJ/3mR3CiYaDVtAm62XUtsMG2C6IgOYz9+8vjx9fUnAWAAaWIw1YTKG"
+        "RakKePptCsqBXvDkwYzZbYvsCvpEXhzHU2gThNRAmPhAC2aLMeyFRcvvYZPje5IZwTJbpSCBkxUo"
+        "6aq+m2Cz0PCC0xH+95iOxCF2Pws3BPEYGFn5/jNGhpUqRaR+/vi4ujA8MTLyMNBBwK+K9HoPqanT"
+        "BzB1tOJHJTSbbcCCRQvOaDRF3HadHFw8hKg13t1WDJ12PZuhiSa8i6zNZjMPiBuLUcVH+wHT62Pm"
+        "8UYz8G3errXg8II6K0Abgn0DUgJ3O+8twZ8l6qOHyLVVI2iKebysbkvom6UG7QS21ieyHY7n7EJY"
+        "O9m1uFENaJ7CAax3W8aGxAFIg3UFZppMdimEhrlcZy3IZtjrVa2khJKjCTZyZQVOV71+0hihFBEx"
+        "YAWb9JpsHHAwmvTOW4MnATRf5R9gLBZ0MG14lKDCDNA7CnGK7pYeazuLFCBpMZjK8o7agVDGKTfo"
+        "JVUgD0G1tU34DJgKzYBELCdsTxOcp4ub2LsUc1NDXoMaOqpWK14MkN5A8rRmt+x2DVY2ap+gAS3Y"
+        "EDcBAwvRbrJsi4TIoXWxZFXHelXBpu0zIKfudQuam2YRn9sSOWL9NIwGmsuyQw+cttVDXnQ7OWsJ"
+        "vaiD89B0eNCf2Kjp4isqSkGRr50BGQ/Vhr91mgg/qzbytdOItYtqw9+6Q5Hk0EPRt04T1joOtfhR"
+        "l04in5yW8qzblNWQs2b8qEd7UjtOQ37UbUhqBtrd38jw70PaTzeR9x63JnWlRjEInk0ThA8dCCDl"
+        "nXHge9inutIoHxvKarpvQFIgLhfikz4JjHJwWtsvhhi9z+F92CK4XbjysNP46VOc8HtnqrRL1fy8"
+        "fOW9f7D3An38dzKIwWRcV0stvbSYCRYFyE40pcfKxTH7neSaa0mLRENZhIIFJJYIQvIOwZ7TFrzo"
+        "XvD9RTy16U0mQkf0RuPKnC14JQ3KGJhnAEgE76++nIakcuDjV9PQXWdiFcQ8BgUQCAdG3v0DWLhq"
+        "yTVs5IfPh20z3r4RROAAPQNn3UTGTHAkhHilhdC0s8IsaayGIoi67UTa6IYaRxJJEaxP2OnBsqfT"
+        "QcQTtUcLHP508CFxNEE72OomIitiw7g7EoumCak3q5MIsQgUe7eH7KBeF7XlhvqwsJp0VkmkGi+Q"
+        "24GFVreDSLehDsRNE+JI9wWIpS4YlFxDMCyumRD/ua9J2vSmzVJpaNK2vOl1c6TUUG+SP/3RSE4N"
+        "jiZSqD+Skln7RiHNP7lHZrsJx7zDDu4uY0R09tYAbLERBieiLYvB+dgGQ2cnuBZGdwOFJs5R59d5"
+        "GWAgx0Q3fqBYpvKcwaIkNvQW6OeimI21f/zD2fkpmqHIWyz13p6cn7w6vTw9x8fas+d3fz15+Y6a"
+        "E7yPRzzOcPgL9rgVbhjTVmhVhLyOKAfo1K9Aak/YKhJTAWQAhph1ZDlAXwPNY3rOgWQ9IQWS6TJi"
+        "Kbiy3Gmtb1RA3ZjL0MbRKN+BmZ1SKKbOKPrF3lQOjji4WvAsrbMYtB16cJEdZvbKpK5uG36qo92z"
+        "maNaQDWyPUSYYniDcY5xTcYOo4gcp+Ywm4+D0Is4CGdl1tW7V0Af/K7a8DXmH1/pcw7GLM84HjGy"
+        "dLKEndBHpKC9ip2TD4lRq1vi1ixdrA2HesGuRPMjW45NSEZUdGhWezh2YQV6nHcWO04NHzDxmiGv"
+        "CR3Lcc98Ry4YC/xYcxGLE/ba+J02/AQVo59HIxzYDWCxhkYDZqztm0jHWHp2UKQ90bGOCF8ZrIUQ"
+        "NJ89a/MtnZjQMjxpdCBp6HDnU890OP6o8AuUR6OCfeRGIikpuKcdan5LHAFbCsPYs9n32R2FcNGS"
+        "Q+8RPWArrOUtq4yjv9kHYJZnXrMDtJTci8CAveHAKQUuyormFqlpoIFBKEe4c4pshVFVjhpagUCg"
+        "TaBjgU8aMEtuS8WJsXeigRFPG1KlcwrTEi+bACsHGlKMa7brutpdr9WhjUU/FcA8GJy7f3gMl5uG"
+        "LLom1C5GrFC5BVdPkeHEeYs8/kZ2hvrCmKtvjM5Uol3C78jnBH5sCyb1xoAcD9mgiisANdPyCjtP"
+        "3eb1ndvfUIdbA4C9HOdaS3Qa4CnW6kNFqzUvd9mAIWzGsqgcWHI7AuF6L8M/xPc8/oNvMACl3qGN"
+        "HJch31vfZSA8j2MRMDowcenS6z791ClovRH1cTk0B2HTQzha7QaW9xG4kfERjixJ7Aq2gIEr6dug"
+        "jXT+7vXl2avT5MUZmjN4qBUkZFElSRiL/A1CnCZs1tHLNycvhg6siipd+qOz1385fX55qluoI+gj"
+        "cybij/Cc8iL5/vS/sQUP1SSJb8dqYaSajgZEBZJsciOIY+9ex1bRih6jDfMw+uHN+fcJLM8JAo8t"
+        "DAk+R1JhSZocFWvnoIJ2KwZTcTIg0ko8avZ2DfwPFXsoOimt2xwjp03ChxMBaRCQOY5KV628Ir0D"
+        "AMUdjjPPaOBW52mAOWcfFWvQsxkYbnyeiKds5SLTdpGcMvKfIp+zLgFuS5JturhJr2HhegpZt475"
+        "k0IddqLV7SEeREa2JlpSYH9b/BKSXkEGv2sormLGVU9AbgL92uDLqNfZ4dN9CPr7MOK1SNgbTsiP"
+        "Ql8gcK1UIBrvEA4MF5mkLcgRujpT7q3XM4zfFln6nnQnb+R5tgY9ptdBEDdRAz8o0s18mXoJbLAE"
+        "jLKEcgUSJgRq0qRHk2QZhsaoXPmw9WT+SfAEaPgE2OC+S7jf1Q/hjyV3U4RotkXeKjPJ7LZ90SEO"
+        "3bsaM+po0KkmYaD2MZgLsDWyJfqHG1DRnMAg1quTc5Kqow4n++SZJrPyOsCsBeZm0W4D26bN0Lo8"
+        "QYvn7PXLs9enycuzV2eXYPVcV8pA2KRlvsqaVq8RdAY50N+wci6IDLPfbuCp7n9vbFl2HZUeIsIr"
+        "Q9bR94BInDcJTJsFcehqAx5Qy3dqMjqodXsanxJlJpRhES93m61IfHACi6K6Tcq0nHD8Z9RR9cHl"
+        "3TYjZR95f8Uu9LmDIFPMRRDFqjrwH1t5RnJShX4oeIEANcVjE6DZR6YU8CBIriIrKfMn9L6mRYzt"
+        "hefkH2HHAZopuULQFN/KZsEvCaZFSOghUIyTsCZBR/jvpAp70uRSJU6ZPCrN89bBP0sbUiOa+4jH"
+        "5/m1sPjjmLQvZX7vnSzlgN9KHxzTaKxZxF3RO0flFlAWB44GivUOJq7t9zBW4gT/fTEkVa23uBJE"
+        "QYZLhHQpGDqiSXJZHIJbDkrCdjFF0q/IL7MP5Xsrwm+bFhjJRCwiOU/NVvmH4XPJaDS4lAWKGURs"
+        "zCCdHCmxllBy69XhjEBibmpLMksSsFCjP25VeayJ/EXXCUQ8mV72tJXR5R17flcZP54vhPyKNbTH"
+        "pmf5K7KFWmo1C2INe5kjnnIkaxU5y+yyDZAk3ypIQTkfo/jtmVrn2Qa8a96SOo0OVij7kC12GMOF"
+        "+e9KnCaKazrfplwiaIIPFqDjS0/iVEtou80z63iDmiBodN/mMWVSORIdn0gcH7kbcwz80JtM8NBr"
+        "mfmu+MQmVzpAjnx5NR1ooFFPCHVq+LoqHbFWzoVKgnqi1izoZfDY28Y2DDrK/5fuSOENCfzQS0Ra"
+        "cOc2Tz9782KLvUJ6aChxFnoWEOVBDLRPmwRVzUHh0TXxddANzA9etExntV6DX1Jy0ofOkFY7kfXH"
+        "dpuVsF8lFnRhzKlfK4X3gKVltBANo9J7KT7Dhp0iNnooDuExYCuhHQlifS2M8Y3ESCSDNGQliIS+"
+        "zkrMHcUNhgiDr7puhxQotiWlyQGeN2o/A4rEM2RPo8cEnzEhSPDAULPlOSkvazazORYRoiR6wZr5"
+        "bTaL6bMwC3TmIBCipaNu5IKCcKTwq5WuxzJFpZ4IlwIqzEoAC6Eguhibk1UlmoDAoEAYsK5W0pjb"
+        "Dr2EHeiglu1nzWW5pO5jfknksXMqK4dBNpjK9g4GUoFVoJv30257RyahAkLAA2CkBeoVwL6gtSDB"
+        "Bq4GWGMAtWVCb0C01ncxZZGCvqB3JedlrcFfVomlzH4yd0w9lXTKZV1hLlFEifjqqObI5lERrUxt"
+        "y3iixxLLxLB33nB4rurwuKdzGV/L9EzCDIsjOuuG5in6716gyAEm7oX3HFY1lCRSAGzJL2TxTGUP"
+        "Wt4iH4LPZkVaXu/QYc7LVaVYhrsghpQB/q+YPW5HKcXVVDctWL1wVrHs6ziv6lvVjgwstWoJcuBQ"
+        "D02N/OdM9bSfaQgj24OXHLQY5E+D9Ap84BzfsvXLOYg9ZLNEUYyNE+ko2YUw3U6XPtKBNR7lhmnc"
+        "gaPIJgfbarlkFtALlWOweot3DERfuJYAj6/0MarRBWtqW03jZHVStIQpggXrajUQH1zysxbPb+lA"
+        "/WoaTiUx9pqhP65XH4epojqOn5Z3gW/FwSjLlTP56CPmsIxV1jbdBroeq+MglpV026axSajJfwN9"
+        "AFW8ceOmMQRCmohH+TnfBgq7iMYklQimAB9VIbL+wGZlbEFCaEOETTXLFCIU2MSkVq7tg29jRcEr"
+        "phtZQE+dNxZVI1yIyLNJNrUsDXDpZBsCFGWZgm5L1GOYZ2RbJZprDBZGSBAudL5tcXQHK6s1rfj9"
+        "Q0Rbf9JFaKI+jAyR9o4bN1kreizwl3mzLdI7wtdX2NvRCuXIUrB4MOKjhlMh764kILIoYBZ59s9C"
+        "R/8kIKIppG0ECRs7dgLFu1gTO04NrKhtJ/ihYSLyqhIFRYNTc46MUafIL6rWgCDVMdFSNn7/x7jM"
+        "bhM0xtkZ2ev6hy6QQV5Vwe+pzSS0l1RIL6GdmiiLBoVVRPA0ER0T+/F4d4ImfY/a9bJciovPxckX"
+        "bPhY033ExK2bKgNzZ1M2MNPsOimKD3qeg9fsVmT1wzMysd/qIDLxkDCWcQ6bNtsQZ7frGKd6NfaO"
+        "MEzkq5RJYaopklq3sjWd246VNjVE0Db29BA7EU0DGvkLQViHn3vLbbzUvGy1t3AGhueHvXbvUdf2"
+        "CQirAatIjIwvXQ8V1om0m3364gpOS7djhzzSXi3edCLbXKuFbsxvpeEbZ/ejCrR/YqjicUDDr2wy"
+        "fymk7Gx+zQNj4RR1+D5wyn/I14v2enYjSZMsM8eps+LadEKz54DGjoCZnO/SMhcfFwmyZKjJeTbJ"
+        "w24e9M2YoiywgROTCfo+jFVSe9gNMgt/u9mnIn0lQG3yTk3qlE+3fZNlXvucCEZ7QQejArOxSAnB"
+        "rvLDqy+nsLT+kT4/c5KxfL1GkgHsoqTf2kmxNwZZGzdZT4BzVXIMHtvJUzK2TD+JXDxobpJJxJsb"
+        "mFzAXxoyfSLOj0iqG0na0V2YM8kKtuLqWm9AxxLkNHDdxN+1q6N/04dTrgWtYjI6rGyHE06Mq6b8"
+        "OO33BXLZI9/egVonzkxLuW6tb2yo++EpZ2CF8T6/Y2QdE0h+DuFJOPZnokQAuqYFGeJBCKISmEwE"
+        "6n3PcdBKjDZFwA4XrA94lg14j5M/DvkP6mqoUGHkglSPHZCrTTvx0XHpGliOSaWtZZZVjwjrOVrQ"
+        "gWXs0mE1N2yFkkqI9gXIrOO4Tj4VOa+Tx9ihYiCuqqHmjrfq9LAMaHLTMPvA6cKtsR8/J7NUJR1b"
+        "tjgAsGZH8WwNy+5ju0Nyh2/k5jpTQiU70D6ZnIIJiNvbrEa5AHrIx1xPbqU0uCI9rGzQs1txOPXQ"
+        "DGi7D2C9tSne6hc4IIEIe2UTq1RrGdRe/a7ZrDBVPDEAel8CHRkK0lrRg8NREkHMaz0M2Hi4Fzgg"
+        "YJQO8Yy6Lxas0kZsEN5AdbIocpB44F1+T80xge5VWgK8mvL8G+8ff4j/5GGgiU7uVnmN5yOAkWVx"
+        "4IgaHhiWdKbduDu4JstzJLsNhNPAXTTrGFXnZcCkUEyAKWXD0TwPOoVc5CytYSK1numtpLEqeEQG"
+        "zEug/AkOXnBbWNeimgf+02PR0uKEjD+eSWUxDOkB0nK8aw5I0LCzpSK9d7onsG8ueuevYOG0IHPn"
+        "u3bwPHZvJhaRXOc6ocIjbS2sOZUN724UlfiKXTsCzd5VxlbvnqXlXd7FlUgN2YLZLK+lssB5OBAv"
+        "Uxwmi71nYzqi14l3BCR9zLE8jmxxgUBQJkao5IuWLZNJbxc7JozIpcg5pqKlV7GpvUck+05W9l5B"
+        "FJrqIy3Jg8KrOs9M7qd1g5/jkHi2dYtGQN54+kJP7c3r6iYrNYFt36p/ACcSc9hRVQm+D3ZTMpPI"
+        "fHIyHghNp8rAyi8rPafbzDp6CDjgB8xz/yTynsQ/VXnp+LThQyj7xtmccorhbElC59CWHFnbjvqh"
+        "UfUiQ2+b8MQoG7w+PBM1DVVvBwkB2ORLSYW4BwgPoDe4oMSHhU2wvCHGLsFvVxl5dAf30IjugJsd"
+        "CGYMw3crnAiR1OJPHCvZJiibyhIZlaRVhaP0fhwBnJOIsb1+AiZ8cA+t76GVynKcDiOn8r/lWK1z"
+        "vKlsKvvMcvhUcnG7/LyjSqzYApDH3gp4qh08zHyaldd4++TmNq3xSjth1LPsT3kGeN6jTpm1Zc9p"
+        "jcpAjYiGlCdN5ZSoH51J33G5FmumlrTUYX8BM3KDGOqoYJiSTE0j5FAtWMNY4q8fKtTGnqGJkJzu"
+        "6cBfErHw1w4Ls9h3u5gTbyH7RP6aJuAhXtdZ0yTztOYUJvOuqK5FAnffdNaoI7l35T/v2DwxJZp+"
+        "G3bscPqvf/z+KSfqh9TaW94GkeJwLrolR+Ncz0W2Bxd2Ufcg0B4dyMwBvK2EDTn8FN1mF1sQE1Pe"
+        "IFOincgOMNtIqvAG1m+QIkPxZYa7K63vXuR1RsUSJH46cbKfQczj+e1maySmrVfVqNAgxGQeJwbp"
+        "errD+RxuCvjAHUlizqELmhIQHrq6ycHhgQun1KdzpxR5ZuKkKwlB3dyk7mVEIpXk+gzdU6ybif4U"
+        "DUSke1ILTy86OyqStXVc7EhtmbBruuw12FwjTach0aWWBMTHboPBomC/MCCu17tfM/y+smZjr1fW"
+        "zKvwxFsSK6WwWTfh+MpKFz46optWD5N7SUFd9UyLiO11krrdtNDQutD2qGxWaj11KWNfzTqYeBz1"
+        "tPEnyJSDIuVEXz3SYWImp86u0PkvUroDLWouaUj7M9BrdCy5IpKHcVbqhiY/kLpI2oJJsmzxHhsW"
+        "fEm5RFyRwk71lhVpvg1YoKs7aBQ+Y4MwlSXd4N17Bp1z/SaJn+qY3mz2NdDtm2M7N/+Yp3n8NeL8"
+        "zXE31+BgxJkyk/6pWc1IPSN3UQKaWxrHOtgNH3HcR95oEhe291KmH3MEG20ntQ10THtCnwzzTYLO"
+        "uSK77BRGDXsDDPruOOKJkHvYg3ANacwTBI9nEYIZzalEtI9/Vz90/AbnuJ1Wbn+qM722bBveE7+h"
+        "ZYN212Ny8X4V44W9798otfDjlaR+XRvofFea+lM/VXOrvKsq5/pIw4fF1Ekn1XugpuYxcb2IN65K"
+        "pICS97hJ76x6SqaGp0qXsyiE+VFckKgyITi70BXOw71aRUVk7+xMPkpkaddKXrGkemYrwKbTvH8b"
+        "RIrdAVkwoRGnEWHtp9CVhr/cJuRkzklH41mGl7ZANIP8fxuTWHxNMlqqBovy5HVVRliNxqpMObb8"
+        "PYkAPVjZAFL6dOJdSVVTpM5dI64k19c0+V3mrmCIV2G7ZhPRMJzaThtArrZZGSg5Enn+rT9wnMa5"
+        "J9zGuI988eR/07F3cfbqq6/+tP9SzJK3pSkrGoN4DAYiqTTfqP9CPFqJIPcbYHER+K//Yq87a+zq"
+        "Jb5HYvQcaatNVtcTC/2LyxewikKWIYdaY77OFjddp9jVYlTnt7jrHfoD5IEQeHUdL4qqsTP/oS0S"
+        "OGZxhTE073cT78tOVQVSe+dcCVcFkO6FcciExePXVtXPIyj3HbD2FeE6vVUpio8x5e0CEShPEhYw"
+        "AYAxe7dzM8GpE6XvJFidncvnfWt3f/zpN1RSh5SOTqduWBhzfe/Bm3zDlZZFFAdy58X2uw9anFy8"
+        "gq9wUdmVoH/vRQxDx5ccSlhiHD7JfJXrVkOmq7qgbZOWS34PelEDl7c7hq17Z0/uBfHMmXd4EAWU"
+        "MSX6hCPH1zbXABmIm+NhocevI8cEPc9W4vHx2x7/Lx1+Vherg0GW3V+mMrI4OdrHwAdZ8kL7VG6l"
+        "Sznu0GWG0VgQJDHZf+DmN/HvgxUW/RyOHOS43vFln+HqrLCyWKzTEltfC4dAW4cD9x+fDMfdezJ5"
+        "5WsyOTfk6X48eBTebcrRV33UUlTVDaf4qxqi4Dj7PcC+a8I98/icF42yrrGnb4z5+7QMHUhCt+nQ"
+        "bhDlj1gf+d4XCF7tCsP3+w4p1aS5kMBwiRiuMVCtOnVgplFfbosZf5hvVU1PzalYy5Q9NlNyZpBP"
+        "H9B4VrWqyWKiwLeuCENntnZVLH0lhSMaTm1VL1iSJSlFtyO5nIL2O5ZUhXkd4Y0ROTbDY0FhlaZT"
+        "TIHKsNJViJpWejZTFKM6IXY5GjpdJFj4xvaKllx1SsToEwCiKz1AfyrpEOJFFSAJGN3KUtYFoFEU"
+        "037BkjmuBS8FHw5tQa6WLaU2nDK1I6eUWrzbLjHbkSxjd5Li/LuMhi10IbFXfJ71LTzkzWhtzF7d"
+        "dAoEpWar0J7kBK2KlaretwFdfMJbz+C94BspXisNMGwk1dOT128uk2/fvHv9gjRDDDbrFuAGtR/8"
+        "efy64uI+NBKWslBuxt/dGkDh1d+e/OhPn17h/wP+8kVI33TumhzdcSEQwLYNuntK7j3tzwegCbVZ"
+        "UagjLaqk0aWIkk6uNOoU5kCVDDRhPrbp4gVPnqAYnc0EHbxpxQDTOd4DSj1dmR59bCG4g4KdTLsj"
+        "f8dQOW6ytF6sA4Ee2sfn1Dq+rqvdNviK1DL3J8XrJjuphHhJNNbZc4F/jAkh//DDkF36eJOCHwjL"
+        "+berk6P/SY9+no6vfvzxeOqzPRr2DuJ1bLhQadF1RqHHwP/xR4R97GMVF7wky1ot8ONjk9eHl1Ko"
+        "L/iKjEFh47eMa875QzCY3ol/qEoKJWI91bvN1EJSVVD3oqpul6h6N04VP8qyenv29hQv+u+ps4FJ"
+        "BOgeUG9VR2js6rxcMxWV2He5KaCLfLxJ8UdmpJVdhwMLWCm/IG3UbwHIT8OEY7LBWq/Bbrqmi1GD"
+        "kc2h5NDYsO2EYsaCVcm9osRDZ27e0RGmedLkHmbPeN2MJvC7lNGlFxw8+C4dYTM7OlLrJED9Tk4L"
+        "q2dLo/asQpHJn5iOPRTUd1Kw38KedS5egiLplA5PW6MwjIJFnufroYAqXg7t3uVWPyWyBoUrh+QH"
+        "bURJlA/IGKnRonbS5SWpiJWKSimymB42EV7z3G/8fTQuzkU+4RM6Sbmxpa4rDbYT6QYsPz3ODTiF"
+        "Vpyb8f7EPGl9UYD6DpuyTPi43sDaZgE3Da1eeYNIB+K4yEOscFjeuNEGJhwsBhBC8GwGh0KhRxcQ"
+        "oaHUDJZhO3W6EJAafhASUpfQvkYrS4BYMJpsb7c/uH2s8Dxs8UFr9WDAXp1vDQXrB4MNvywwvm+X"
+        "D4XgDyQ6fPqpwMei5/oXFthkhg2vqkyKHZ6rTCloQLSkO9hKPAxG140RLhfMu2d8HLZ4d/5SXz3X"
+        "p3Nu5S5zvZydW/M7KFhoo2GbN2+01YqGjIEY2NI/ChFbS/tgaaQmawTVYJleUxk/ZCn8K91CPMNU"
+        "drzcyNZytSNQA30DXpwo9QMbogeWXI5USVZKCo69H0iTzBytL/OVuMc6bejyd88NcK17jLtbYnB/"
+        "gRRsOFAKhUkNjR3nHTt1COke4aD/wDk3tAomcETeQOQloVua0S0djtYe7Q072GMpTcBVdORA0iLe"
+        "w0a48pM1Q8kZaN53zvA+lghixEP/OZepxzGHK9+rMDei/TlRbJ0d0n95IAmkVx5bMpbNkyFwBxJH"
+        "OskjPbmsk+qc5NfE/kEjYTLVMqZbN52MbX1XgfCVbxK/P7CYwzk9v9Vyqhn03wz9pIW1zp/AGb9o"
+        "4R+3kHLCrn+fTJ2sd4sJyCUpnQiySvNihyovb7gGi+3/4cb8s/lBFhBvsETDLi/bDaC70xb+wsjg"
+        "U2Vc8VnfC8GTfMdEWevLn24grxdAwIZDR/3UfGTLin5wUZb+SovXqRKYJqJLYsjp3znncKIdAlGF"
+        "ANK8BAvz+r118O+qafeeK/3GX00GNf/eX3wip39v6U3AGppWcUJKHCFddJyh2A8taHG6XOpDxED9"
+        "ssKBFuqnFX1dpWbi3z/At3VWbCe+/VOQoIQ590J+gOAgVFOjX4PVQOng8KjBxD0qciPVeilsdwCq"
+        "uVnQ+8nHwWE4aA2K2FQf0/JMd7RKDuyZif79CDPCwfYiFaADZq1MyFoznYkNDnVnW2BwQmnR2JOx"
+        "fpqSjCN9B/cwfviLYAAyXTBf8QZoa9qfNM7KHxzjXv+04sPhAQji8AQOGIaxMQnDjzAsbcTBAbSR"
+        "iAJN35EiOcebOD2eHy8+th/a9SexL3XgX0tT3T6Cv/5liUcAd0zPw4DVr1zs3chD8XX6ZUg2xR6F"
+        "dn14BJIQYzckofgFU8q5zAbCpz84QkNC0/79P/d6CjZRP8fk1B137jNjI+WXyC3riFMhyulAWgu1"
+        "t3Nb5Pao8iqDUe+HbfjwHesaWPn/8ls25mC+ewNgQiN1TQj5zRkLi251oWg0/MsxfEIfjQ78XEqX"
+        "LHaTLm1C58qA/VMoPSjy+gAE/jUZ89tDIWt8++Z6b111AlDn51D0T00mlOdtra9jfjpJjZzno9KH"
+        "wAbBzxSlwGBRoI1UOjTrsUFsqt4M+CAdP8NhEcU/0eOSz5uhdr3S4UMJ5Yxu33wU01EcOiL41lo4"
+        "fKmW7ZiXbTv4uznd1Rn6Na/OIkx4idw2ygMiID0z2TFU7TOhaCC26OaJhr1E0W2NlidWyFc5onFC"
+        "aSxJopND2bOcYC4WJwf1kty/Gg1XA9b5LObcjMKUGM2/otmxvp5yYq/+zkG5qykeAgRXWnOaZqiF"
+        "daNxh4M59vUZMUWnu1WHgQsADFcrYAKaskBWnREqks60pBqdSYI2bpJInU7Obcux8hBYvmDR/x+L"
+        "zmeA"
     ),
     "2510a84cfd13823a": (
         "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
@@ -925,101 +958,106 @@ CONTENT = {
         "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
         "AV0BMqs="
     ),
-    "7ad49846184b406b": (
-        "eNq1O/tv20aav+uvGHAPMJnKbHLtFYVyWsBN3G26vTiIje0udAJNSyOLMU0SHMqOzqf//b7XPEhJ"
-        "Tnq3F6A1OZz55pvv/RhFUfSmXmrVrfNOtZvKqLpSeaXOinZV1o/qsW7vdKvqVhUwrpp6OYansqj0"
-        "Ev52tdIPut0q/bmp2w7G3p79Rd3Xy02p09Hoaq3tl1Yt6qbQBjbSRqvVplp0RV2ZE2XqTbvQDAw+"
-        "BhBUfH1tl5tvc8boW949bbbX18kor5bqsS06AHx9DchlN3Xdma7Nm+trldNuqtOfO0adD/hYdGuc"
-        "ve3WdfWdOl1cX6fqkjbfqjutGwWY5GqlH0ctYGEmqrhHJAzgaAqilT+AivHNLNYaMW5PjGryFg5Y"
-        "rwAEHsV0+dYo+J43yWsgbrlVVX6vzWhw1qVewbEMnvnNxfur8/dX19djQPPyl3cfPpy/lZeri4/n"
-        "+BiiYNRatzp5PSoJAHHypswXd3QYo+D1xx+B/OXmvjKvVVWrX4vqUw47lsV9gbRN1Udt6vKhqG4B"
-        "6wrk4QQP22zgzEBhIENV4beiUwXT1KyLptFE0K64x+mf6hvE3XRFt1jf1Hm7zOQj8On1kO1MiJWG"
-        "uaNHRBhAV1ovAZUP9dKoW93BEthMqNPVtYpvtnCKqtNVByfbjlVZ3DEzZCPEld7ztitW+aIblflW"
-        "t8nkgGz4/VkmAfKSASzyskRpAqBZUWWwEORjFEXRaLRq63uVZatNt2l1lolcwKqq7nI6l8wBYpea"
-        "T5rmNws78R0QO+/qlid124aIyt/Oqu1o9Cd1dVgqiHxERfWQlxvNPFdGtw8wqWhhM5BzA/wCwesJ"
-        "RzoScZrAvEU3AwKMQSjbuZqqp51Sf3K8XBWwIRBWnf5Z/VdZ3Jwu6vum1cZo0Pmb3Ogfvj/VFdJp"
-        "STo1EtE8CpgAsn3ocnPHDFaxcGvs2KSITWNieIK7AxIjEvWjoEMuw5e61RP1FG3aMpqoNE3HKgJJ"
-        "qZgFPLQboxHT9023BYq8Pc9+vvjt7flHgBhlgdB+i+eLcItHojBYPZJ33EKMiJWaAqhNUtOXy9Hf"
-        "31z8R3b+/m8I+vLq3dWbX366OPv4NqPxD2dXvwTgGaJYMARYbzpSuxg4n2/KbsLbg9lZ5GBdktFo"
-        "BF9UT5xjIhoY0MlIKYT9ju2UmOvc9Kyd+nDxNvvp4uLq8urj2Qf14ewfv12cgX2Z8MFYeoBzhuwU"
-        "WnmB+i/hYZD3Kn4iFuO8SUiCXaJYwh3lVnW5BB/QA4FcENBkRFFG0H6CaunPerHptAJSIBCCBCYO"
-        "WThm+w1WjCCPeace4J/f/Xae/Tvg8efXAh+WV2qN2l2DOKJ97+u31RqrCiSu4sbUT5ui7ND7eTUn"
-        "82GpXSG0gWkAkKLXcJyFXpIKo+1EXyQyBTunBEJmsoqFI59MXYXvtQnfzLb32oFsIzvCMVTjEQ2g"
-        "HweBtJPS+7slPseA3qr4PI0CFTiNElpCsj2FTVNdPRRtXaVgleNoyMIIlC1K0hZEsWji6FtZvQJt"
-        "Q8EYk0mBI+Nh0rLOlyb2IGfRUKiieZKCNtybOGEC03FWhI0fCM64MqbRi1HvE4kIf0jrRlcxneUb"
-        "BdjB/8l5RO1NlKBuoFiUA9D4rwEPCqIwlQlpq/NlnLhpujSDRW7BseORXAoC85RNaRzlZlEUkQdM"
-        "uBPSAKfJu3X6qS6qGBk4JoqCGkSPzyAv+JJRiVECUjAeYspjFrL05ofvcRD2Z6yThBEAmeI9IdTR"
-        "bRe/HJPkJD25C1w8KgqTvtUg+dXex9SrmRwBt8jb24fZqznytYSD2qFE/Vm9Isqq6GkXWWM3ADFR"
-        "5A+afIvSlKFK0VDfCoLD/rhhRcOABjW8ZyTeg+i6mBascW0kBigw9AGNxq2ur1+zcSbb/Pc39X3K"
-        "pwWDGmyP2s5RRKsrsHMgBXCczT2YQ7bfTdFojM4wOAQOYsxFscamAbx1fm/NPsGOxcODAjkXB1oK"
-        "YKuFBgfpjkRx5NhFPUCmEzT1s2V+mxVg+IluyzmGL0KRLxiXY1y2aBgUOfdybLaLxowNzBgwaiNo"
-        "h4yl7+EIl6igaDozxCb+ChOBbAMTwQIpPACgwcqQMTJtA9EYzpJPbMcs7cF+Pe0SRhGlzY7HKL5A"
-        "PxE35pAXNIjXvNqJ8PNGM1k4n/GaOcO+LR7ACfnztxRy64zj7BipM+5jSMJiGL+xw4vPxOHDVL2v"
-        "K7H4q2ctNYVTUWBSAQ1YPnvR2xEGYbtZBBKEZh1f57A12VF7Km+oBAUnEOnvOHLcuhMKc4jzNk2p"
-        "MQy0RoczQDKcQ4NHW/ME8SsUmkwdOTIa8EFl7zz0DU9kJcaGV8SGjCKI5X5AanjfsWA2Zt6lrJds"
-        "Ecd8/DHjw8DJuYssLjf3DUgxbyeYl/kt7lwWpiN2pzQia8FgaEJsRqP8fzDDS/05jk5PQVogGgSj"
-        "/416NSfD6QfRXjFwMp2zuRUImPIZLL+f4Nkv+6U5xDvVMh6Ijg1hEzRCVmBd/OodPEOhgIbh+Q0A"
-        "4n0OnqVojXNk8II2K+bJBDxKgT36M5Akq++mV+1GH/KEvAD9Hs5GxwmZ0zTadKvTH7/SEQbmoAUn"
-        "EbyL8r4MvI0IxkgUBY8/QY0f04gTk2AM+Rm+kuCw6aABlp0wn4G587GLzYKpJFgBLJKw4Ur136T6"
-        "YgHGI7JJ/Sk9P8hpPeDF9QFKf8XPoP844GjAM+cP6PjE5f2O3MglnodMn9DEWkSO3nJgBCDnH/dS"
-        "c1pmFOf6kFrUWJIx95BrE/BfLy/eMz6EDrPEBNiAHy7Qrwb45S27ZTagKQbhSCks/LRUFwjshXO0"
-        "SAXMMSC2h7Acz/HU6hKi+gd0zt16gjvsCH3Al8QgDAcAHAS6B/0pREwgA91Bl7qy2aQhdu05DucT"
-        "UPYAStw3P6HhYZnNFwvdkLmQbVNT3FY5Jh/xEFiS+qjDWQY6GhkGATWxafWAY8gOcqxe7JHqulz5"
-        "UPgzZKGYmou9nTDRd7gRkx+ByMdgSzZXT7svUqOn1cdJM2acp0TrVNJDSXB4jF/G6sULwtnBTSSV"
-        "O3On91pyV9WPhgR0QoSQOM+JIUmEbK1uilunVisgOEsKLqMARM7qcyMWeSAJLzqY+XjVKkwGG3N8"
-        "mAySD5boFjYh14LaYsiW80ZxFI2TZPZyjkbXBQ32n6TnBz1wxPoVSfLRW8fohyEAhV60gtEcw+EX"
-        "eZmB6Z/yLmOH69Q+eKBMqRnuhMUeArHvuJ/TFYYQ6opo8XPUF+j75L8DOe2dj4BlPN+ekIGRhPmT"
-        "MK9QQQ2oaJeDrMQILYgy0jN5+qhXfiGj60iAa9Ku5gA5QXkQyKQ8+LWffuFi8WSHQyT2LPbIEwpH"
-        "ZugvnnMhV64oNLCkkEWWOSU83qqOXfWnaH1BC7Mnk6TWamJVYIp13rzrWh+CRZgkX2Z/Pf8H1xWe"
-        "8YA9hq7qTbUMWNnTINwLTVDACpo/JpADTaLN0k2zzDuZRmoEMChgwVwhIDjNFnqHSZBUw3CZzxng"
-        "r6PoRaX7ldcYfKK+qWs0Y4u2ALnzsRd4I1+MpaP067GOqoKVlHxnWGgQ5Hw9NCOxjXHApzfgIrrD"
-        "iJ6JmmBHw/eFPDh0lDlm0JqzbaqdUaMlrrD4a/WP1MMhShIiLZ3ULO+sy3zj4I6kCFVhnuKHiRmC"
-        "e48TOIYfs01bsKLgmdR0qiIYiVhf4GCxlTlcwAfnSNTVG0THGyr19ej0nIpwuYkW57dALl4uB/1D"
-        "hJOA64ziqkcMaPwiSkWMMt+tuF4MHDauAkBOjWoAENM3YMKRGCUGRNVSyhatvkURQOuCxY282qoa"
-        "i6vBFgCAPTrWNCCEr2wjzR4JK7IQAAAeg0BoRXGdJdjQrVtt/edx3gYeyBH6ktJIttRoLUNtLVgB"
-        "UlrebRtNmIK5iCOgMJoa810vO2aUfZQgZz9uhOwOZX1bVEEaxOusPQF2Tf000HS9gK14qMmNAa+1"
-        "tMIoUAkHTmcB1cyADUAOdjVwJkRZdppF/AVRo6WzA8s4Q1yUBRbs4QiQfvDcuzlZ0zsmTShFVA/w"
-        "whMlfdzuEk8GAnsAMf6Q3T1CNmcIQR4JtVgmW00EA5lRmZLsKRb6+vQnhfQhNUjiT3rlWzVg7LFv"
-        "G9esYf2mdjKx/QXsuJ1IM8f1ockKiCqe54s1W+nbGn0gFvmk/xP0I+sKU76cJ+YlaveWOxeU8pAx"
-        "bDWmo7AGIxabX7IGY9sPphjSMbPGJIbSJepLrykXQyt3f08d+iVK8BobiMCCBzBuQVsBNbh6OJil"
-        "hNVyq8/TgcWjQg1LXNBFI3cs/hgC7rauUXSkyL5AWoGUgHxlK4Ewo37cHKNtgWwLBxJsIoiwb+AK"
-        "9EF/zjl4orCU2Avn4fYjNgxfES/eJCj5hwEBKv/KpFR3wIphtx4GARAHF42myIm+272HZXvrMyju"
-        "5Y5RzP0wcauYUu7VDIEp76R33A8Cctfxvr5mG61i1DrTYVWZenlgR3KIuSASMNRR9T7VJqL0B+v+"
-        "m64ohx0jIShGS9PB1BRZmVE5FpHJMHJHvkkKQWTi7NNgc8DGXJzNUzUCxZJDJgrD2/AjrZTD7e3M"
-        "47w3BfUExfck+LtxUTG/+7PIfik2Di0b+E8vRpBlvtCDQWyM/9urzIDUOpsDA3v8w6IKHpmbCxW3"
-        "9+S2DBWuDlyTeG3xCDq9Q+79v3YBuwKNLh8LHEURzf8pde+uSLHOmGH92y43U3lI+mVwvuJgCSN8"
-        "hSSEzVtuFbeTQtEtiRWm0i5GmoD9tTrhusMVWzsLdwre60BPghz9ocaGuFsDlpQyRVFhL3kulU5c"
-        "/oj4yn7s+7o2IA3LgG23XmlkRd5u39JdjbrdHum8ooZTPXCQnw+aqbMXcvnCGsCxIjGeRZwHo9nl"
-        "d/FQ0TyZ7/c4pWL9xSbhkczGdg33Wq//l/blF6q3Azt/qGBxgPFps436622hZ9oz3UeExps++88X"
-        "w6b75RQusB0QM0QD2WdvzhxoOn/VqXoA93kQInf0dF72D53vy806FK/+mq/qcDnrI92t+bCzFTQQ"
-        "bEtCgmeKNGAs2dMNGAQFkNzA5nSonhyb2BjmQIFnf7cZ/J2zmTyYMAv4/n2DYTcukASKhXpFdhO6"
-        "xQOo/G/DssHGLmWRwi54pkqXlHSa4GqOd1Zo02z8fUgjAxp5AUSszv5ynl18uHp38f4Su0bzQRMs"
-        "DP4GKoiGGryH7VjDIzet6dE6kH0bc6Tz2A87AdLYEVOqngMh/yONR/sPpBVZQ9ddw1oCSjVzB/GO"
-        "0My5Apz1icCtOKFqQzzg2ZfamrMjPpbdEaWysHR+oDyLUMP+5cCMUUsyfq6ovt/o3K/XP9dKfYGb"
-        "2EJelZdl4CW9Y5PIEJUWnfBhTQWptvPMEe0JfXZTNxK77vN+//7OF2JNDho/1TdwVkrli8rGSDiw"
-        "MQdz07CSdmI2iwVE7Hp5MlYnqxwIujxBYTg5Uehiy1LJTVu5P5erq59/rW9wylvgOD7yVmlQckE8"
-        "qMolU6JJUEoGRMmO0CISTjjAJb0G9dWwSBNdIpLGrDZ4lzJyKOP0nwllHGbkox3BpG2Cam1N1aRl"
-        "QfUqZGiwvfsAIReeazYf3PKSzzybV8JMPB82h6M9eRiswNqOzL90qO/zWU4bHO/r4VoqHAUqxAkT"
-        "D7w97ORHrigcyTueq3QcKT3+jsFyjrDx/iTenxbXKzV4ucqNMjXxV5DC/u/wIpITMPbSPiTec9+i"
-        "JmFQzIGnnSBmJ5YCEd+RCU/XP9Sgri+WzuYhHjw1uALonh22KdXLc74qQXFRGOGYGt3JLdzYofG0"
-        "c9N7/Sm5TtPf07q1/qhcyxr1tE6oJewxgfPAMcJHLuRMcK9dkMMuyg2mQhmwP4b//nAm+wZ26bS/"
-        "+D+0OeAB8qIjbhTd2OV8WBCW3g5VwtYF3kvGuxVBP0Iy0EXdbMP3dW7WmJQ+k+X6e2O9gnHT1g/F"
-        "En+zsKgWq/Ruc4NRTQfGfl3XdyYYsID+6kZ+gRlH8+AD98k4fAk1Fp5nEZIp8ooqjpwFYBU9uXBm"
-        "9+2Ti2f4WaRIXtptVm3uAbkd04rUZ6poD04OozkWsE6xgCUUS806/9d/+wH9rK1EJUm61p+Xxa02"
-        "XZzMJq9e8mHu86pYwRidtNlCfqcbfOBD2K/R3BttSj7wpi6dErDJcASUbHhtCJ2irO95cklOcdVs"
-        "cvpqkHC6tfzAzan+xxktPX1FVgAxcEk9WoUXNukdq4ARPuWd9Idd5rsblAZmT3Q69GN7t49ByUip"
-        "4WMgA7g22bl7VfzbBO9mh1Vq71XlDnUYmH5VxTNA2F7ROoy0vYFtkcYNd8kfg8EX8wIgIboCrB8u"
-        "BcxGY0NZIXaiiFDOJA+Ct6/CJbwjHWAUNjR3vTCjy4tKtyK2mRswsZXQAAv3dRa5FsRMdHt+aBak"
-        "OzTJys43ex+d5pomp1TCbgsqBrkBFmtRFt0MWXHb1ptmbMv9vWV5U/yNh0FWTFMWnb9UbxMfang5"
-        "hAnYlEF6L8gwpvLXf2jKTZuXUzYz9BzN/VeH6NQ98UdGAI0s7N+3qbH/li7ImWQLcEngb+ubT5Cm"
-        "xjf1cju1J0R/FNyV6BXNbMAaRcEtU/qJSd3xx4FJwTKDKcGysVVr6rLMjMbYzUTzYZ2Aa96EJvaJ"
-        "+zjicaecLPTwG6LmEwDPMgzB0SP42wI+cg2akARGl1T/w0OOI044wWnc7aZPD7uIFQvkwplhcqtZ"
-        "md+AAoI8SFZ0AN436HzGT7johGw3rTmZA2B83XmKUoAodMC+TfbwKuNGXIp3QTLH+CVdue9RYSAU"
-        "7toO7pVZXKb2YTy4YCW7401swIEPM3s5T62mpM7k812g2yNoYgljgGYGs/uo0m+fPL5ec1n03Ws0"
-        "P4BlsbIMn7p4vi96bV4YrT5yvnvetnUb7yUEwFgnJCcoJMAODqR3ioG+lrgJsJ/8Z/UEf2an3798"
-        "+XIy30V9Eu9lasGVd1iWslNJ2GLQL0EhGABPeiTxJrIugU97ynpIEXzuEhhYss0+pLQ/bpwN4nkX"
-        "Z57TLwG9yaafyLooxf8A2f2+IYaoc5G3Lf5sePgbgCRMgYN7PXIla3Cvh8QAjb1m7ZQONpUO3e07"
-        "/oRWXTLTAWgLdh5Kyf6PEyhFwf368rItdLkMEoY+N/eSF7okzmg5d3r8uDg76btnVC53tEOoUFg9"
-        "YCkuSkb/A8O1u7Y="
+    "9fd5c107ea6c8452": (
+        "eNq1PPtv20aav+uvGHAPMJnKbLLtFYVyKuAm7jbdXhwkvu0udAJNSSObMU0SHMqOzqf//b7XPEhJ"
+        "btLdK9BaHM588833fgwbRdGreqVVd5N3qt1URtWVyit1VrTrsn5QD3V7q1tVt6qAcdXUqzH8KotK"
+        "r+BvVyt9r9ut0p+auu1g7PXZX9RdvdqUOh2NLm+0fdOqZd0U2sBG2mi13lTLrqgrc6JMvWmXmoHB"
+        "ywCCiq+u7HLzdc4Yfc27p8326ioZ5dVKPbRFB4CvrgC5bFHXnenavLm6Ujntpjr9qWPU+YAPRXeD"
+        "s7fdTV19o06XV1ep+kCbb9Wt1o0CTHK11g+jFrAwE1XcIRIGcDQF0cofQMX4ZJY3GjFuT4xq8hYO"
+        "WK8BBB7FdPnWKHifN8lLIG65VVV+p81ocNaVXsOxDJ751cXby/O3l1dXY0Dzw89v3r07fy0Plxfv"
+        "z/FniIJRN7rVyctRSQCIk4syX97SYYyCx++/B/KXm7vKvFRVrX4pqo857FgWdwXSNlXvtanL+6K6"
+        "BqwrkIcTPGyzgTMDhYEMVYXvik4VTFNzUzSNJoJ2xR1O/1gvEHfTFd3yZlHn7SqTl8Cnl0O2MyHW"
+        "GuaOHhBhAF1pvQJU3tUro651B0tgM6FOV9cqXmzhFFWnqw5Oth2rsrhlZshGiCs9521XrPNlNyrz"
+        "rW6TyQHZ8PuzTALkFQNY5mWJ0gRAs6LKYCHIxyiKotFo3dZ3KsvWm27T6iwTuYBVVd3ldC6ZA8Qu"
+        "NZ80zRdLO/ENEDvv6pYndduGiMrvzqrtaPQndXlYKoh8REV1n5cbzTxXRrf3MKloYTOQcwP8AsHr"
+        "CUc6EnGawLxlNwMCjEEo27maqsedUn9yvFwXsCEQVp3+oP6nLBany/quabUxGnR+kRv93benukI6"
+        "rUinRiKaRwETQLYPXW5umcEqFm6NHZsUsWlMDE9wd0BiRKJ+FHTIZXhTt3qiHqNNW0YTlabpWEUg"
+        "KRWzgId2YzRi+q7ptqMf/+vt61+fQFyIQPgvtNP50DItimtgzrLMW6GcScag+stbvQKCvz7Pfrr4"
+        "9fX5ewAZZYFOfI3ki3CPB2IgGFVSJzyB2CgrlAUwk4SyL/ajv7+6+M/s/O3fEPSHyzeXr37+8eLs"
+        "/euMxt+dXf4cgGeIYiARYL3pSKtjEKx8U3YT3h5OuMzBeCWj0QjeqJ62xMQTsM+TkVII+w2bQfEG"
+        "uekZU/Xu4nX248XF5YfL92fv1Luzf/x6cQbma8IHY+FEepEZRCciUP8tPAyKloofiQM4bxKSYJco"
+        "ViBHuXVdrsDF9EAgFwQ02WgUQTTPoLn6k15uOq2AFAiEIIEFRQkZs3sAI0mQx7xTD/BPb349z/4D"
+        "8PjhpcCH5ZW6QeNRg7Sj++ibD6uUVtNIG8RLqh83Rdmhc/VWhKyTpXaF0AaWB0CK2YDjLPWKLASa"
+        "ZnR1IlOwc0ogZCZrcDjy0dRV+Fyb8Mlse48dqA6yIxxDKzGiAQwTQCDtpPTudoW/Y0BvXXyaRoEK"
+        "nEYJLSHZnsKmqa7ui7auUjD6cTRkYQS6HCVpC6JYNHH0taxegzKjYIxJWeHIeJi0rPOViT3IWTQU"
+        "qmiepKANdyZOmMB0nDVh4weCM66NafRy1HtFIsIv0rrRVUxn+UoBdvBf8k1Ru4gS1A0Ui3IAGv9h"
+        "WwEE4Alpq/NVnLhpujSDRW7BseORXAoC85QtdRzlZlkUkQfc5S06VwLT5N1N+rEuqhj5NyaCJihz"
+        "fcsmQdGNLlrV6hJkFJxOAxGGdlAB2F0O6BUtkZ8AwwMCjHlH0C79qTBdVt9OL9uN9hgRNYmMPBOI"
+        "9/AE8YReZNRilMAUsBVPFbOQp4vvvsVBOD9TLUl4O5Bpxg0iOd128fMxSW7Sk/sggkFFZda3GjSv"
+        "2nuZejUXGuIWcIz72Ys5ylUJx7JDifpBvSDOquhxF1ljOwAxUeSQmnyL0pyhStNQ3wpDPPJ+w4qO"
+        "8RpamJ6Reguq40J28Aa1kRCnwMgOLApudXX1kp0D+Ya/v6rvUj4tGPRge7Q2HCS1ugI7C3IBx9nc"
+        "gTlm/9EUjcbgE2Nf4DiGlBRKbRrAW+d31u0Q7FgCGFBg58HBSgDYagle1B+JwuSxC+qATCfoamar"
+        "/DorwPEQ3VZzjM6EIl9m3I4x3WJlUALdw7HZLvY0NgxlwGgcQMtkLH0LJ/qA9gIteYbIxZ9hsZCL"
+        "YLFYPoUlADRYGfJJpm0g9sRZ8orNqmUFmNPHXcIoovDZ8RilGcgp0scM83IH0anXQtEF3mgmC+cz"
+        "XjNn2NdgI6rg/C0lGDrjrCJG6oz7GJLsGMZv7PDiM3E0M1Vv60oc0PpJx0HBYxRYeEADls+e9XaE"
+        "QdhuFoFAoZfBxzlsTWbdnspbKUHBCUT6G44cdzaEwhyi2k1Tagx6rQ3ifPegAaateYK4ObK/noxN"
+        "C1EDOPyMXggZMYqNeyejt0zKBEcYWNcGTLSRIMHOKNhZ7YfmhnEaC9Zj5mvKKszGc8ykGUsUTBvo"
+        "T0vddC7UTy9os/O2xQDLU/BMftELMviw0KPYtGDu4nX0CJmSjuFVkmYZWoUs20G4DwO7iLedook1"
+        "HdimlvwXiIlCgzTG6Ali2KVegB8YCvALpgrGTKJTq81dA9rIpBEOlPk1UqkE30X0TmlEKEoOC1/P"
+        "aJT/C95lpT/F0ekpSD0E2eDLvlIv5uQP/CCaYQZOHmE2t4INUz6BQ/MTJgPnDd4EwshqFQ9UwGYG"
+        "CdpWS3qXFvi4SUIAjBMZ3uRL/DgCj9Loi9w5zsZ4BPLdabTp1qfff6Z/D8waCYN/Fh4+D5yoCPFI"
+        "FB6PP0HLNaYRJ3bBGPIzfCQhZxNIAyznYZ4Ic+djF/IGU0kJAlikDcOV6n/JhIklG4/Itvan9Nw7"
+        "F2MAL67qUNFC3Ce6xQP+EwKO/B79uXjy35AbuaRJMbh9RBMrSDkGAQNjdnWVjHsFFVpmFFdoIGOr"
+        "sZBm7vKyJOC/fLh4y/gQOswSE2AD4UWB4UKAX95ytMGOIMXcBimF5bqW0uzA7rn4AamAqRsbPzzH"
+        "ow9EQUYnuMOO0Ad8SQzCKAfAQf5wMEyAQBBkoBtEClYVJUk3xC4vpiCEbY7VAjG0E8Z3h0sYc1Lp"
+        "x93Q4jhviNIK+8Z949o3q8+e0T4s7vkSLSpaGsE4NcV1lWM6GA+hJqmPw5xRIaqQTRFQE1tHGTAb"
+        "OUmxhdcYZJgu119wfgQiL4MtP5ssPYPwFI0I5ymxKZWEXVJOHuMHR0sHN5Hk+syd3ivYbVU/GJLt"
+        "CRFCIl8nwSRMsrXCOpDVyDUQnIUMl1EMJmf12SprC5CEFx3MRb1WFiaDjTliTgbpICtDC5uQV0JF"
+        "M+QGeKM4isZJMns+R3vt4ib7jxRMDgYhEatmJPlgbx2jH0ZBFH3SCkZzDIdf5mUGXmPKu4wdrlP7"
+        "wwNlSs1wJ6y/EYjRXnzylNIwhDCREwPwFPUF+j75bzFuCc9HwDKeb0/IwEjC/EmYV6igBlS0y0FW"
+        "YoR2KOB5r9d+IaPrSIBr0q7mHCFBeRDIpDz4tp+Q4mJxghS0cmTY83+Bn1NdQT+e8jyXrkR3zABT"
+        "FIEFJ/RirhhXtJRDGq63+daAFT7KATZY4ZpIWdjBt4IxtsVsZFkNtAMjj+0nrIE/FNSFSFJrwrHy"
+        "48UDyx8fsr+e/8MnN3SIrF73kpuj+UzcFSkGXhkmNnaJmcoPinsgniYVg52TXl3gyfjcomET/jB9"
+        "lLImQvTYwV/HjItK9yv0MdBFL+oard+yLVDAXNjeq9uAMzxewWf4wjnXZwFmSbeAquW52itz+8rr"
+        "YoNxmq2PQ8DhPOva1uRs52FIaRmfYaHqkOdFizS0TcNo1D7nC4N/44xInmUJHFvq+wRfEkgXlOLk"
+        "MBqV+tihaFSw7RfomIW+u5CRTYhxwKfP4H+7w+w8ExuE/UHfZfXgMIDJsWCjubhDpWJqW8YV6ow1"
+        "bmR7HMmJKdIgTc3q1hL0lYM7kpprhXmwHyZpFtx7cTWO4cts0xZshfBMajpVEYxEbIzgYDHMyTv4"
+        "iwv44JwhRF7ayYA2VNnu0ekpG8TVVVqcXwO5eLkc9IsIJ4HwGcW7Dxho+kWUzhplvllzewQExriC"
+        "E0UMVHKCXKsBGURilBioViupkrX6GkUABRJraXm1VTX2EoItToyES1hCg9Sqsm1peyRsQEB0BXgM"
+        "AtQ1xduWYEOptL7tX8d5G9VROYH4TyPZSqMrEvM3cvVyeE/LMTknTEHh4wgojLUU802v+sIo+xBM"
+        "zr6XHjmXbXco6+uiCtJTXpdumhX4BTSaUz8N7KFewlY81OTGQEiwssIoUAkHLpIAqpkB44gc7Grg"
+        "TIiy7DSL+A2iRktnB5axDVuWBfan4AiQFvLc2zl5ylsmTShFVG/ywhMlfdxuE08GAnsAMX6R3T5A"
+        "lm0IQR4JtVgmW00EN5JRVZy8DtaV+/QnhfSpDkjij3rtO5MQ1OAtiLhmDetfEUkmtp2GfdIT6V26"
+        "Wx1kBUQVz/PlDTuT6xqDDKwpS7sz6O7XFabiOU/MS9TuLTfqKBUlY9hqLBPAGgwHbd7PGozNWphi"
+        "SMfMDSaXlMbSLY8bypHRyt3d0X2XFUrwDbbjgQX3YNyCLhpqcHV/MHsMm0NWn6cDi0eFQJa4oCdN"
+        "XS0pyUA209Y1io70lJZIK5ASkK9sLRBm1N2eYyojkG1BRyJ5BBG2yVw/KmhHu3BYHPTsmXP3z8Rp"
+        "zoP6G7th2SFob4XJCmr+2qRUDDLkXQeJCrzE/gC5Z/G+RwKgZNi0si6EcgyOUGLuBouXxcx/L6QD"
+        "Hr2Rixn9yCl310murthkqxiV0HTY06BONpiVHKIdiJgMXVfwLtbWC+gPdp0gkC0PthTWNUg05gG9"
+        "qSlyNqPqPwUqmCUhGyVdI8Jxpm+wNSVQpOhCRSOUUhqlnAtVxr+klXK4vZ15nPemBIqg+I4Yvzcu"
+        "A+FnfxbZL8W2uWUD/+mFDLLM1+MwaYjxP3sFNBBiZ4JsMhLyD2tfeGRubVUcospVNArlDtxBemnx"
+        "CO45DLn3/9oD7wq0wXws8BtFNP+XtFmezkr6XRe+P2QJI3xVZcHWLreq3Ek975rECssWLmSagDm2"
+        "OuHuRlRs/CzcKTizAy0w8vuH+mjifQ0YVsrKRYW95LmyReJydcRX9tvtNy9YBuxlg0uNrMjb7WvK"
+        "Het2e+TeAWo4lW379SXYBtF69kwuNI1J7mYRVxii+USexVRF893eehuR4ETfgskwnpQ2zKD8Mri9"
+        "QDBsMeIPdeBdi4DbGb/bGD9mgweYftaVgb0V/8x1gD94LeB32gcDn3ao7HVApNNmG/XX23LhtOeU"
+        "jqiDN+r2H19Sne4X5bhMe0CBEA2UEnvh7sBlks86VQ/gPsVD5I6ezmv1ofP9ftcbNaS/5rNaxc6u"
+        "Spt4PmwRB6Jne2KikxRSwdi+CsLgWNkkyCavqI0chNlg7UCZcH+3GfydswM4WBkQ8P17RMO2diAJ"
+        "FPT1ujwmdPgHUPmj8edgY5ebSXsAfG6lS8quTXDlzrthtNY20TikkQGNvAAiVmd/Oc8u3l2+uXj7"
+        "AduW80EXNoxyByqILgj8or0JAj/5Mgj9tK5x36IcaeH342uANHbElNr5QMi/pIPv5E06+fs1Wtti"
+        "74qhraDGc/xHGvD7DZanWvzPcCt74aDKyzJwtd5VSXiJ+oGe/LBSgADZeeaIoIaOv6kbCYD3ybx/"
+        "Be53AlaOPD/WCzgrlQeKygZaOLAxB/PdsDp3YjbLJYT9enUyVifrHAi6OkEhODlR6DHLUsldeLmC"
+        "mqvLn36pFzjlNTAWf/JWvWpogfnAVEUyJZoEtX9AlFSWFpGWwgE+0CMr6V7hJ/qASBqz3uBt58ih"
+        "jNN/IpRxmJGPdgSTtvHQkKdgC1YF1cCQocH27gXEbXiu2XxwUVJe82xeCTPxfOjIoz15GKzAepHM"
+        "/+BQ3+eznDY43ufDtVQ4ClSIE2YveL/fyY9cpjmSvDxVPTlSzvwNI+4cYeMVZPzCQbycBHXysQXK"
+        "1MTfogt7/cO7dE7A2CH6uHrPU4qahJE1x7N2gliTWIpOfK8rPF3/UPN+Z03MrU1mPHjqSAbQPTts"
+        "F7GXLH1WluMCHsIxNbqTi+yxQwOCbTu911CUK2D9Pa0H6Y/KzcLeDaz9E9uTBvE+G2lU3Nmc4/i9"
+        "Dhd9oUFARz3X4O7RfQldeGtufZgsi3r5+KNlsEgUGHp/DXAiJJR7bxN2e4N+fpDLL8sNpoQZSHAM"
+        "/35xRv8Kdu20/7poaDbBieVFR+QtsKMluS/WyaURTAXCmwK/TsCrQMD9QXK/rJtt+HyTmxtMzp/I"
+        "9v11zV4dHXh1X6zww6hltVynt5sFxkAd+Kubur41wYAF9Fc38jPMOFoPOHCNk4Od0OjA71mEZIq8"
+        "rZFQjWUYb8TZ4Gf39aOLfvi3yIY8tNus2twBcjumFVmAqaI9OEmO5ljaO8XSnlAsNTf5n//9OwwV"
+        "bEUuSdIb/WlVXGvTxcls8uI5H+Yur4o1jNFJmy1knLrBH3wI+zaae79DqQre16dT4mU+HAE7Mdm/"
+        "om7X94IRyZhx1Wxy+mLet/JuLf/wLUb/ckZLT1+QIUMMmDD8OUJA/NE/Uxz4gqKAL6vMHoki6L73"
+        "vlsA5SRbBi8DucG1yc5dHeSPpkZhZaJX8PfBhHx9EYa+n1U8DhC2txAPI22/3bBI44a75Mtg8B3a"
+        "AEiIrgDrR4mBgKCBorwT6U2Ecp4o2S8A/S4u4dcVAUZhK3vXi666vKh0K6KeuQETW6kOsHBvZ5Hr"
+        "5szEHswPzYKEiiZZ2flq76XTdtPklKzYbUEtdZdjoRtCg8jNkBXXbb1pxrZz0luWN8XfeBhkxTRl"
+        "0fnPcWxqRb1DhzABmzJI7/wZxlT++hdNuWnzcsqmiX5Hc//WITp1v/glI4CGGfbv2+HYv0uX5ICy"
+        "JbgxcKf14iMkwvGiXm2n9oTow4I7Pb2Co43Toyi4EE4fp9UdvxyYISxkmBKsIVvCpi7LzGgMWY21"
+        "hl5muV9AaGLLvY8jHnfKOVIPvyFqPu/xLMPMA70Il/H7AXvQzyUwuqTaKR5yHHFKC47mdjd9vN9F"
+        "rFggF850kyvOynwBCgjyIMngAXhfocMaP+KiE7L3tOZkDoDxcecpSnGx0AFbYNn9i4x7minevs4c"
+        "41f0sUyPCgOhcNfLcK/M4jK1P8aDi4CyO340ATjwYWbP56nVlNS5Cb6zdn0ETSySDNDMYHYfVfpq"
+        "0uPrNZdF3z1G8wNYFmvL8KlLY/qi1+aF0eo9p/l0sz7ey4OAsU5ITlBIgB2cP+wUA30psRZgP/nv"
+        "6hH+zE6/ff78+WS+i/ok3ktQg69TYFnKTiVhi0GfqEMAAd73SL2ByLoCPu0p6yFF8ClbYGDJNvsw"
+        "1H51PRukMS42Pae7aN5k07f7LrLx/2cE92VSDJHqMm9b/P8ZDD/XScLMP7gKKFcHEYfA8JMYoLGX"
+        "AEEuA1Bx0t0S5Vdo1SUhH4C2YOehlOx/R0T5Cu7Xl5dtoctVkCf1ubmXs9F3EIyWc6fHj4uzk757"
+        "RuVyRzuECoXiA5biomT0f2zLN6o="
     ),
 }
