@@ -15,7 +15,7 @@ from kubernetes.client import models as k8s
 
 SHIPPED = {
     "stitchboard_runtime.py": "75cd4e4d1b17e18b",
-    "stitchboard_artifacts.py": "2510a84cfd13823a",
+    "stitchboard_artifacts.py": "9e6a3b37c7b65248",
     "stitchboard_task.py": "9fd5c107ea6c8452",
 }
 STORE = {}
@@ -111,9 +111,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "9e6a3b37c7b65248", "stitchboard_task.py": "9fd5c107ea6c8452", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_9e6a3b37c7b65248": "{{ stitchboard_content('9e6a3b37c7b65248') }}",
             "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
@@ -136,9 +136,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "9e6a3b37c7b65248", "stitchboard_task.py": "9fd5c107ea6c8452", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_9e6a3b37c7b65248": "{{ stitchboard_content('9e6a3b37c7b65248') }}",
             "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
@@ -161,9 +161,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "9e6a3b37c7b65248", "stitchboard_task.py": "9fd5c107ea6c8452", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_9e6a3b37c7b65248": "{{ stitchboard_content('9e6a3b37c7b65248') }}",
             "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
@@ -196,9 +196,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "9e6a3b37c7b65248", "stitchboard_task.py": "9fd5c107ea6c8452", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_9e6a3b37c7b65248": "{{ stitchboard_content('9e6a3b37c7b65248') }}",
             "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
@@ -230,9 +230,9 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "2510a84cfd13823a", "stitchboard_task.py": "9fd5c107ea6c8452", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "75cd4e4d1b17e18b", "stitchboard_artifacts.py": "9e6a3b37c7b65248", "stitchboard_task.py": "9fd5c107ea6c8452", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_75cd4e4d1b17e18b": "{{ stitchboard_content('75cd4e4d1b17e18b') }}",
-            "STITCHBOARD_FILE_2510a84cfd13823a": "{{ stitchboard_content('2510a84cfd13823a') }}",
+            "STITCHBOARD_FILE_9e6a3b37c7b65248": "{{ stitchboard_content('9e6a3b37c7b65248') }}",
             "STITCHBOARD_FILE_9fd5c107ea6c8452": "{{ stitchboard_content('9fd5c107ea6c8452') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
@@ -253,7 +253,7 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # 75cd4e4d1b17e18b: stitchboard_runtime.py
-# 2510a84cfd13823a: stitchboard_artifacts.py
+# 9e6a3b37c7b65248: stitchboard_artifacts.py
 # 9fd5c107ea6c8452: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
@@ -517,171 +517,176 @@ CONTENT = {
         "daNxh4M59vUZMUWnu1WHgQsADFcrYAKaskBWnREqks60pBqdSYI2bpJInU7Obcux8hBYvmDR/x+L"
         "zmeA"
     ),
-    "2510a84cfd13823a": (
-        "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZmondqONbXksp91ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
-        "ip2Z7vqDRQL3ee5533MOgyA4bfJmdjkt02p+UKu0avJFOmvUMr3NqpGap02qyoVKi1t1lRdz+DBX"
-        "df5Lpi7hUzZXi6pcqbLIVFHOM9WUqrmEz9nHJh4MPlzmtVrky0zB3zpbLg5nZdGkeQH9wrqZL/Op"
-        "ShuVr9Zl1agmX2VP1RqGTeuhWt+mVVXeDFWxWa1vadpFXa+zGSwxG3AXGKYslrfq5jIrVKqu0+UG"
-        "587mNa5iFalpNks3NUwPo1fpdbasaWm4zMmkthtPqk2B08fr28lkkBfwfl3CKDjrTVldZRWsCL/Q"
-        "K9whPCqyJXyE9UNnaAoAaLJpWV7Bxk9X6XKp/uP05C0vqlYhtFuVdQPzHr99ffz2ZfL6+M3xh8lE"
-        "TW+bDKFT5ekyr7N5JEtVaS2dY/XyOqtum8u8uFCwB9h+rW6qvGlg27CetLDHVjdlldFSCTLwajJ5"
-        "Li/fZwuYL/zx/fFQNbfrbKgWZbVKmyEdKPx/mf7xT3+OBgKqkfoODv9Vla4yhsQprBE/1updWv28"
-        "yRpzOFWV3tKLySQuEIYALfi8TptLOOP4HfyFmQFuAw0kWD98wi4ITcKRsoL1LOdZBceFyDJU0/yC"
-        "gcgj/1SXBQ0NuFhCt0qV058y2HSK4F/ns6tlBsB/LkDI8emP71+P4M+ynKVLPXy4XgIOKlwdTjqZ"
-        "4PSjo6PJJBoiXnwFn6eb2VXWHK2rbJF/RKjBpIPTrwCBV9Avn8J6s2K+LgEhnppPBKVZlc0zwKYU"
-        "kA1aZ0whuMusuM6rsljB26HK4ot4AGfzj9Pk5dvv3p0cv/2QwGJxfwgI7CP4jrtJLwA+6yYvAdMu"
-        "8mtEd8I7Iho4hgwQxEw0WOfrbAlURnCNaEBYvsUfPXK5zmC8cDK5qGn7uPt0uuAv6iYH+MBweaWA"
-        "Zqq0juLB6/S23DQjaPeMgPzN0bN5epHkc/gAy+EPTVpfwR+k0G/iZ9D3m8nkKZ4QAtxg6lWWrWs8"
-        "alXeFKoALBsO7j3s0TPsAOPG6q0QdJbOnNGXhKmqJkKEY1jlzWCVIiXj2jdV/k3MT3HXmpaWad0g"
-        "tlRZingCZw/Mo/boC4ECEIB1A70A6VFfaIuMYDDPgSOtoe3hTXqL+MfngsMhjiLuLLMmi1V4wohL"
-        "m60JFMA+VLZaN7eCpUB+MC89GdSb6aHgLrLiFiDnJQwBdMXYNk1nV4wJgskAo2gQBMFgQE+TZLFp"
-        "NlWWJJrvpgV0Tgm3BsJYgbnXSLn6K1Ke/lzW+hNTnP5muDLwkU2TL823W9Ohge0gSurvm00+159v"
-        "0qoA/Kx5lbNyuQQA4ZridDrTSz0GUKcAs6F6k67X0HwITAk4UTHLdL+iAXxAwSJd5MkqLYCGKm6F"
-        "Qm0Gh42HK83MI2CKebacc0NhYLoR8rGhegfQw0/cBBgpkpW0eA5cYvDm5LsfX79UYxW4IkafVx0o"
-        "9XuWkoDCrjDhMZAjarE5vR28ef7+h5fvcbAk6RsuSYKBK1Gg5Z+/Vo/Uk8d//BonYvECaEOMFEHx"
-        "FPkqwEKLpotSi21Cx8G3J29gnOT0x1evjv8TJxZKCQanH07eP//by+Tk3Yfjk7fIuP6O708/HH/4"
-        "9vsXJ8/ff5e0mtBeaWZh1bCQfrY2+OH47XenMFwY4FksUOwEQwAhCR38RFIGP+Cp4F8eEj8hfgbR"
-        "4NXJ+zfPP/AgaxZR+BYkEv5BiOLfeV7RKIS9Tu/k2+9/fPsDdH6inj1Tf3w8SE5fvj9+eZp8e/L6"
-        "xzdvu0fAS4MDwE0Cxm5WzMdYX1KbAr8YsQkSB5mdiE4638FgQDintIR+CSpPFb78OMsIKNFooOAf"
-        "EO9zhwXNys1yTgQ/lSObI4cnLhPiMYK8rhGygEWomLEkKCs6YmBoVRQTO5C5fyzoJECinWya9UbW"
-        "4K3IW0dJrUTZIv0HOJdZHGsUagb7vwSOBXJTXWSFplp4ijKHNo8qwjJdTeepv543eV0DRfkg2b8c"
-        "M3OOmAw7DVEsCrecZ8hv50ONfVW2Kq9RxQJo3KSaP2u+PJd1/NUwgxBI/JesGH+oNlnUOivQpsw6"
-        "/oFg0BomqhbLdMZooA+IwDVCTbUidTQHRnODveTzZXmDZDkkHEHuy2vB8UFYjWCYir6g3ma/MbTt"
-        "d9TjRqik8jfS5+zbNagAZZGYIRCjA3oDPA7kzTyfNWfwfIgvz+EtccJwni3SzbJJcNNldTvGZkNa"
-        "4/gVKDkAGBoDmgEfSZCYQlTfInX4jTMkcMZzhpfA7ANgI3EG3MRT2rcI6Kvs1mgHLMqmGfLYVV43"
-        "6RWiDyo0hMoHoiMTtPTgVQYCrlBb8wD/MR8dqSdD73EA0A1GZJzE8LH1EkGl35LG7L9m8OsGokz7"
-        "TfBEdAPSsluv6YhMA/rWauKcmm7nPGo1xoMM+CTpEGJ8ENlGOz6rv64roMMKVAt9csiq7LHBiXXO"
-        "CpUjUm4Qr5GVgB2B5O0pIweszbX0eRw86jsiDfa4ghnzdRgcBRF8Xi/zBj8P1ZPo7PDJOdAkrjGv"
-        "E1DJQiElQChaK1gTS4cQMzIMJhNqBVps7utvMABQIOgLzCq1VCKbw6KjXawsNAeWBMgH/Xj6ocsG"
-        "iJ2E3SZ4ChHZBIyjF1kTMhpGagxiJpJ9wZoSRHOmHWQ+dnd93AZPo23VEa9xyMm+J5aJgFgwryHJ"
-        "AXprtlweYlsyoi0BYTO7E1yMv9dR+wyxie6JQ8sp4WO3cQq2bUvOBbSS/sMBmcLcIALJTIyvunWn"
-        "XgB7cpYVemQAGDUGhKI1nBGFn0c+oSDpOE2IuNptmJ6dVkLu7XZI1mPgudKKKL7ThijbGUsIv93O"
-        "oWzTmPDGYwOgswRRqycS+niLfa4i4u7hdUSM8mqorlEmEU+w4xGnIMzd7qIYbJhVHUY7OyZDPSNV"
-        "RIU/ZLd0ZkP1ARYgH/+OWM0SGc0baHv3eS8CsMYE5bpnPlJbGGEHayKW/xaQUqMVtCH2y/hVKFYV"
-        "SefRbFe/EhXwMxeiJ9wdbe0UO8FEwXt4AfT7e3X4Bf+xtVKw/ZXVwh8YV0D1BBVvFfIfyyEMrwYK"
-        "5pbIDDLrMUpBsSjS6lZxT/iTg02M2hnoHaQ1AtyegN71Qs0uN8VVbXjBPL/IgOmPtTkoAiqMtPLB"
-        "HVi1zaqQ1bmRTBTj2CFr1dFQTQFn7bHw0PFmDRiZhTSMB115f5l95E9h5AMDJUyIooc1mf8h2+wO"
-        "eKQkk0A8sT0kUETVEL1JSLOW55PjA/VUmgCIrZoGhOEC+o4U6zmf1nKJs7cE176FWrchAhY06bLI"
-        "2XtVrWDh7PcEHQnkulHrka4PU7ChM+gwu7TsHA0+OECcP55vVutaCyccJ8FRSLmF7xnIdtTS63EY"
-        "DJHFjAKYIF0uy5ukSAut6zn7bmEFThUDAZXzLAw2zeLwL8Ckek4wAQBliTwEZEfrqK18dgD0AfrQ"
-        "hNq3AYS5TJv8OlPrss4/KsYFUjxEjUIGEQSiLLImsptMYtaAXrGTBY0pIDfylTaXVbm5uDQOSdLk"
-        "0Y880mrCXe4a8g/T0HoytdrUTMlsXJNlSCOCLrVuyjWpBukC3UepgrnhG2pBZiHWgaOhcE+qrNCZ"
-        "UChGFQ1ih/iApcrDM2jqqOVdylwECOjdPx9v3R67fxaBPurofnSb3KTLq7AqSzBXDK1qf85ZswEL"
-        "jI8fX56fm4Mn1zefK90BMGgBVqTl4Xig2wBthj34MKT/o6FAwhAFwggNMVTRKvL4yGmXdWyW6TGr"
-        "qo5xDIGxHoOMfeh29ojHeSQQp/GiFlxJTx7T9kKcPFJHNIDX6BYtLmoa6/0kTcnridM6ob2FEW/M"
-        "ZzFIVQLfOzji94iOzA8JkiPjiWIfvwig2sgQub9BDo9aGV/T1I6CDDPqbdEyXWzwSB0RaYQUCei3"
-        "jkFNBKCFETukPa4eaSSGbeLMFnWinUGnWbm+TZACQMSFdTUbiXduXrsI5m79W+hBDhH2PkhfUooL"
-        "S6FrsPHvKQCtnID5HTHB7uMhv4L1wKsbecXe4pGHRf0ylAe5U4beKUf1P54xpj/ue3bSxgjGFZIx"
-        "bQEW+2lq/rIqjyg+zFo/6Xz5B1KOa+3hZZfCmwHn7hIdQSPtesEbIMJsPGG+ziErFjgGXzEMFd8w"
-        "DGmYyPpdqLvjPaG+QC+WVcVxfG6aphdZIr7MUcvvAcSI6mzbozLGhy1PCiN3nS6yBFcZ4n+0Bh+d"
-        "RaxXWVxvpmEVnP3388P/Sg9/eXz473EyPjxH+Z0EJEtpCGHSQHnUE5AtDLBNTP/FQfQphdmoyQ4I"
-        "1Rb//121s1blpkZHomv3+0ozzq43CRyAruXCTbW0W7TmvHQJQAQGWr2HpijW4U8MFiqcItJgGMgF"
-        "XmAASAMnyCT90ZExeKO/kyZnS6BVO44anSOw9s7DXAte2yPzUSCkW7qRvqfo4MJe7xjMyhd8AlNs"
-        "3LW50ZajZpGLDiC+5I6RbLwedz1Zjq61jj07w293XZNb3z6KLrks03lNKp9nKNI7VGC/y1A5IOz5"
-        "FGr927ZnoQ5OOdcHfcYh+xyMx0LWKd6XLzq3izf61kJOnyT+bQ1WtMG3oTLc4E4kYH4CT1nz9bw8"
-        "clViR5cghENmbXyDvaAbyxVepwOvs5q/e3pyPcXjuQd2TC/udU5b2NluZCdrxRyYuAu96nU6uwKK"
-        "6JxZy5ND4OQuII2Ao8E0oPMkixpBCUrVow5tyd/I91E4W/k1vgnZ3oyuQ/magi7iWtsMyUsRebvS"
-        "Gi7KWGE9oNWu8plYqKKZkGOP7E86eEvZzWoNdEVaH/KZhJyxiyDe0iP8touhzeEWL0xj/O/rkCwr"
-        "7ZKAlyzhExqenW/0BlhCldF1RAiNRCHWC+brEOHCdqmt1aG6huswGhviIMJIP61vV8u8uAodahPt"
-        "olqRVsqT0lkt9WjZx7xu6pA8UHcMRK82BT82d0TJh7QCDmdo5aRw0JEvC+ROn/WA9AIf8a3MAlR1"
-        "UMmay6wwpjN9lTABcnRbLYAAleRF3iRJyGEpdIkzYl0EPSiOfPG5NXvgKfRk7Mg76h8TOkXORlEn"
-        "GavgKIh/KvMidJUA1ohJGebOLIUj16Kzk/kaIt8YsPHhykV3FYAjdbm8BmMOjBJeyRFurDvQpsph"
-        "HDOmY5P0Twr/VWBPxKsrxB3+ol0OhAJJeSUantvfR00S0mb6PyjvhjqyPVEo92x+gX4uNlNcRu0A"
-        "QM40bjGanj1VAklzTB/paD6SSoWTuFcZQ4Yl4UiEZ/QxuhOiixpQnbon66psylm5DO2sfl+Pi7a2"
-        "C3THppSz5DbUvL7CQl9Bn7dl8wpdES2RYNG0ruUOqRVZoYkFqS2b2/l9Q5+se+9u6bkOzkI7synZ"
-        "YDGUSRF3T9FvUm9ms6ymO8FphqEuLGw02XvXS6J/jjt46BMKa3GEXTo0BREVP4dMYeOgnh5iQE/g"
-        "oBmza5njSCGj9jA0uptlD/YeIVv/0M17egdt93F4s+XWEXdow0WY9aaREwODAYaJhqoP8RZ5kS6X"
-        "rVWjUQHyRzP07iT41rDwVk+UI3ftzhckDPOhyi8KoNokQxythX0YBMS9UGvm1sY34GhbpIgBZvmY"
-        "SA6CtH15CdpDXj8VRQU9x+KqrVSjfZIgPsoG0Illu4eJdxweo5HFUF/02+f3kP93MgU23TnIE1kg"
-        "eU6YsZLRj8fd6eQz4D049QD068Wce2FPdzWdBXveCt6odwDVDLULwu9e9wkeg+OAgvbR4JNUgq36"
-        "qaRvSbAEYIwNHBuIPG+BezzgsCYxwxh8S2yyBCB1faXQ9Ozccymx7wzZvnGf4XL9vbsOXQoF6Wp6"
-        "Xd9cZ6NCw16/7iHS+mMwg7JiHoZmeVFXgwEwCy44oO0V6sAUnDYoZGebqgajuKVPwMgMvn1nGp6R"
-        "m4SVrEScjtTlfKjOwDKws+CF4I7vFAD8iW0YtS2avlsOxJfNKly3UKE7r8PNWCkVXgYyaeRHHvSF"
-        "CGjvmBGkothKeE2ICm40YvulKG9QuLK3EYydGSkCewUriWTvOmlrY1jwqlTfvejAF3oGH3eRuS+4"
-        "D2/ss6Xu1gLZvrqHLhhjdPSn1KP2aN6dr/U/Gy7a733uFTb7GZLGnLZrm/2ye5kIvBT1WmysTzEU"
-        "EQSPB/dmF23G4AMWfdxsL0TeQvYymjsOqdXWh8Vaw1hm64RhqD+IGd0Dpk/QJTb78r5tchrA0jXW"
-        "OFEce6+DKc1mrGwbz/EE7AgbxEmyKuebZZYku1g/+XmTLlFbgGeB8YTm0+QaSJscJ4+4T20NVh9H"
-        "RoISG1rBVoJOgIyDWMydVboOufltHcu4YB0vyrPRV+dRtBu078b0jOas+AGKXBhB3pK7EnvEEvsV"
-        "B9HZY4epykzQC1qmDbBr7olubr29BB3e5FZz8dYNy+J2tNUWCtOWz7orQByUbt4hYHPrawbeOU/8"
-        "6C8616FsVvyBj+iarc/VDSzWrlOlFyl+xvjYfFph5AZ7PUzuATm6OLRDt0COzTED4sDa1DYIAEPY"
-        "u/Dmzx5yUay79Tuzt7ET10ZsLdQHAX2GqmDhWeCJ0y4jx1nzVnJ+3lHENUhaztSRrzaa973kW+jQ"
-        "fLrv3RScBoDCkBLH5LJOJxKN8Caes4EkjB5jj/FM6O7ed+Ss8ShrvOBM8rnI1HL6kyVC33/jow80"
-        "5Lwp8lkB41/iXQc+jjoGkQYO9QksrWoMxfg/fAwHDQ+7+hKFBkMTAkWwfyGkoAUaSEFnHHZ1ugAH"
-        "tGGPZ6+ivQhyQh22rbe4jJ3aers5cPnMAcEvwjug1vkEveMHJv+Lc7yeSje5hU01d9BJhJxViCfK"
-        "SN8dtSOjXY8sbxxv0F2ixIGEJBv2I2qH4pCYr6XQjmrFOVHUNnYdHeRkBrtktN+4t7fFZCeZK+F2"
-        "UJFRgdpkww1h+eIaGsuxfn/8t+9fnn5I3r0/+XDy7cnriDQzV3Q4Lh6TW6C94pi7wAMxstRuhJ+H"
-        "MUP1HJAgn24afh3H8aCLa/3pBF2DIJA8gi2eBuKP8C2b0xBuHREI0k0kW6QDBb0x25cMPYava8ew"
-        "iwMNzx5NAUMjyVnqik5/LZqe/ctNxgvR2M0y3DBVaYKR5oRqbh4KJ2HqRXdVBVgwRXMPGO2de0dQ"
-        "ZzFdZh+Su/7qfrTWCV2Ue4uYsZ4PXF1EZ+G0BSrLg/U85hwXzY9sAg+rA/gRBSk21zowj2yHdmIi"
-        "3OYx3gTR5lrZODAEN2BFo2aBRfPb53I7QkDHE2UqZ8/vEFUp18kOEIh2sc4b6ok6vj/xm23g8mVE"
-        "JvusuAB2Nw4kvbnlv/m1GKuvwOytlxeoC5zkGFNcMPM0m7s5NPjv9yYnSUiQEnck+IfOIlzlHzFM"
-        "nKPgONOpBs4/n7tpTzVQpnCSvIk7Vk2LFzOGDu93JldLdKYjykT7KTRg9KXcLg+6n0eeJo/sc+iT"
-        "ctc+mz4l2xoUtPVA0xEj+xyXEYOdxGc0+g2gL/l3v4KkMP8ueqD4/IS0RKzVnlreMcAkrtPrTN1Q"
-        "ehy7msBuwckpSb4bbCc9jGAVyHDIKwPMjXr94iIloPP8LCS1SZGc5Pg5OEq3goKiOsf1gXhaVzMd"
-        "Cyii0lwsuuEa6MjoOnzv0h+66oKELLLbgtIQTR40DQ1aAkyz86NdQs/zgmq8PCCnxa9eC2V652SD"
-        "CFIWTtCxv5KHUM4RdmT/v/Ru4Z+ggr3x0J7rxYrMB0p57XictJTOq2A/6u3FOMm+hRnugW6RwTF0"
-        "GSZ4X9jj95BwmNHe8JBu+HpvXLoWg705KkP1nh3EZdGWgH2WA5aISGqw8tKqvWL4a2xWZsmPD+em"
-        "0MdkAnxlAQZo8+evwyfxnyKuqwAPWQh8BQ8iucJU7whiiuep3SSsfn2TNCZmG2Qea8tMoBIU83xF"
-        "aXPY8HFnhywsMNkn9LgOa2aydYBCgjnDIZkHL9I6swnJnqPKeqRosdDcUdMB6w/UATuN0L1Ob9m3"
-        "EkXGPcWch+np/uLRgf8PGIuv6zw4mRNya6fLobjFLxBuOq2vqduZdJIf8J5tocmklwdMJsh/cERK"
-        "ImR2QM4STN/HTCUqSVOUOh+asm2waAQN3k3OC02idv+4Jjs/4pHNd7VI82XtJwj0UVDShbTWAQi+"
-        "HgF5q2sxxcGnjEkO5TqakpFaZUcnp4rvaUccfA37W8IB92am3xmiNbjTfjSRWxI/UHqXGAKsrRPz"
-        "sQMD08P1aBdZm1LsSXjsC8lfi6qMleM+xmIkVL8nkViuVmxNRR78wkZXEO07bMco7DnruyZkDkP8"
-        "RLS+fXM4im3/HF1zUesWe8e0ikjPkBLq2pYnrfjmuj9u9kuowV40KEyIgcMUB6uejZVbiYOo4fnp"
-        "t8fHnF8UZkWNhVfSepbnYCvNLtMKUJOu3aqMgwd6GfbDNW6paPFAj5UJIiSw4n9or87KOTCksc7o"
-        "ujMvwk0Ba+V+fYaOS7uxfw3A79Y8jIr7xe90kGqcOx06CErgDtv3s+Ssm29mqARaPWefFMW7Utgx"
-        "MCbhbeUC2JsMAMyJruHkK4sy6WHuJC+z2ZVcSj5gKTYo3s1RkrEZjnKD7L/qjykTVZt79Kj57QDQ"
-        "UY8TsbcGSI8P0bD3besU7G6jXV+lD0ow967Fo5Y/cXCPFd13AcCOVtxf6EdOSiiAmgu88CJegngj"
-        "ZwwXU5zUr844rSN3Qo7vOP89urchcifgn27Fbfb6XudTT7541DOyG8cvD383duIIRoOH4sVDcKLK"
-        "dOEvGHSWcbi3rUGATVYgHx2lwAc7x8H3gN0E/rN+sA/uvZH/GKyqo3WdYFUhOTN2j3tSYjMWdTxL"
-        "Gxuu00+ln474xLAZE4vTE4XzL0OpPZ7/L0yzrRl6qJeDyHvJVR+oDbpP5z04U5ebarbHyPxgLncv"
-        "MUB0emvrCpnNhJyw4lVjiSS/n5afunG2tCCK3Sg4aVYCgIZos4hRqhM/p1lzk2UFuUtatQT2VA3h"
-        "vfA9u5hbpk4DpZ5piS53H1Gf308Psjf73tXrNFCHSqffO6UjZGY0nbU3t5MZ0736cK8i1nNmzNqV"
-        "r9e235vvVq34Xd8th4shleuZ5JZIyHSBkMOpnY2G6vF5t3gONoSFUcwocxUKqaLHdC0CW25dm3BE"
-        "HzXZAyJ0JHbA0/E8O+so1iQcDFD2+U+7UxEa9Dt7nBFFZGKBQLDXErrrt05UGNKXjnwp6vZHPbwo"
-        "fwZJePrV4yfqkNVxYjPa8JS6Rb65aDPX983cDcazspRyU9su30cIAeuBBROgAI0cAzgtzgXbq53a"
-        "Xu9wuC3Zq6juXw3VgTCkg0hCEHVpFz2oLuOCoLYdI0TAaxr/XB+EnlgTJ/V26sx4JCmVGWP80Ja2"
-        "VmlF3s3AnwsVk0NUbx2s7YOhdgjJ9GhxI8Wm2Os6W46/6oraOZwLHebCyFNd9aMbDzlkHofuXCcM"
-        "z+q35u1981GM1WV6UujZIjaXCa3QZGq/D9/JHetcdBLIraTmdF0ZohPXwM+dVXmxdtO0znQOmZOB"
-        "AsIf/nhRXWdrm0wEK1jkxZzFO+flO+muOGZ0LsS1rKkv5cnSC0yRtQPh4OftAhTYy25XdqYjBR+W"
-        "GITaCM7Rhl5IT4fqzIJOJmgv5LzHBhUkQ/xK8gIdO9JmwbhG3x4Nfdxx6yvYzG7K5ZZE8a6+5zXo"
-        "ZIvvyw81vXo1Al382GFb5GbkwrEYo2MLOA+5RrMuhMglgUUhmEy4PrN4Pp+3ystSWA63ZCca595Q"
-        "nVlT6pCVtPVt9FQrG5IkKqWY0SXDngMh50xqaU8mBq6TiZT1cGsCxxyDkrGPhHuOHAbOdZdRc+fa"
-        "K83dLD2G7QkXRRBcpsvFoTYCbCUo8v2Kp7ZPibTuX1wq18ED2ppM9NGjy5/WsZaaSxjGNDS53ZHv"
-        "r+VqZn4VOCPWep25xBArj99Z7XOoetPYHujbvcMy+G2167t8yzbe8YJKJ6QSGck6EBZzEoSj0s0w"
-        "+sj4mR/iWhZPMtdtvtd+HuZK1se3X3btNRx949LnC7lbVEG7b/xUWgqp9r1EbbOl5WnwNFlWoZvL"
-        "gPVIX+0OnYwOSrn0J7TWstlDe+reqUbdrD5yQhlokeCy8vl+OX154aX0acJytA3ZACkZQ5nbcamC"
-        "+CEzpbpfjbAeC+VLeSZ13CsGs98yQ6w7gq0OV2mRLzKQq71V0/pKUYic4f5cZ4D5mKlo71y76eHp"
-        "ufycAhf5F7nyRhpg8fhtwIMGI7VFyh2Jecsl/XYATnOe0ETOHeW5Pp+aJWmg8ccZyeO5OFRak0Mb"
-        "Wpxx0EC5oN1zse1FJgY1guV81y62ZbblucEIvTyARmwgkue84zOPfAVCY7AeQAoymh2Tpd03heSw"
-        "HikNvshTOFBD88e04JFKjywkGSCUfNi0VqGBxTVNzcpZ7Laq2piEEh3vP7Rl61rD6vW26k22Qq1t"
-        "edeWr6k3r1FfqTnam1zqGFCOXbWdV6hBMjawMckHUW9StCcpOrUkfKli7sFBENKKGCnperK/uqWb"
-        "RicZE/p4+oPve27P2gCpm6od/csnSPh/7kVi6sB/ei9cQ4rvy11nzdKRSGedoouqo64ObYuRKciP"
-        "r8+twpslpjCKV06J+VBPpyqrsep0m1t9lgptrfMAf/gGNQX62Qgu1G5vXSYTs1386Qq+Uga21cOr"
-        "8HdNSlN7N19qdvde8oVBkbikHyqgX4sw4e+zDH+XArinlCCrL8ubmlIZaBEtJiQa65g5mJdfwyxN"
-        "o4+USTKrNwa/DNFW4t5CQynGK6ct/lfQqvKLAok+QBsSq0Rx/g+PI6Sii1ZwRggfaWzKN0dRyy/I"
-        "DcQvSHLa7SjCVfwmdIceGswxpRS4tHVLwSW/l/+Mx7fpQIxO9aeZmIGfU8eDfa1jP1zFAJnJaigM"
-        "xrmrduY1pMdjxbpSehtE/LpVXpqddvSm55rOkElkXj7QuN5XuWboBl7JRqJOic+urpEgdn9C4fCK"
-        "e6I1W2SHFA9ClEEBfWgruT+sRNaWaCMMfS7qRnIcTcJO2e5FcLEsp+kSRI0ukZck7NJMknDLP9QB"
-        "3DmKXU2Jqij7ohfbRP8sgn4OyfvdzwTbDNAwv1azPSxvcF+ASX1SCzG0gYWsQ6xsk6XXFCPJiD7N"
-        "LjGi2gAtrS7I7xxsMc+cIYw7H6qt2QB/pfdCtbpB5aEiPG2dxB7At4WNOTAYFBe0c8DOCIp+hn9l"
-        "P411NzrVTThM1futroO6p9SEzn2hBDCwZmdVjmXVSsrL084DGvy47Zeh68vcr4pifkrLemq44nMD"
-        "nLTki3ryxcIT47sR2Lb9Nw/33fxKL8cn7NgH2rLtIgX7K038Fjf9PRa148G800huoV/f3n5Di/gT"
-        "tviDjWa73IfUgjL+d1Ntx3O+t73o1YPc6P8/PGL/BxxeQMzpdZpzvqxh2g/mr/t/7iP1fweIK9w3"
-        "XB2WihpzMAEKwbpVDWOVNkB6TtWenh+a2MO07smrTFmHNq+iPRl+ZPrchxX4ae4yA5JOL8KM7A3o"
-        "i9cvH9Md6IXUnnUc4FhYtajQIMKDGnEJTH1u7cnoYtfExua/SNSg+QUiX2fRpinFxVMjW618U+QS"
-        "FvAC7Ywf6P839P/fXgS+j4DHeca/bqb7InuClv1368GWY3Xjx4ud2mL7HQXSmZ4vxJlpWz6xLQe+"
-        "bX00pplbcXtU30S9MCUXJEogAeZ6nWc39mcKfJjoyAOOHdCJhxSC8DOL+FVGET3rn2PJ0HtlavDE"
-        "+M789Aorw2ge2jR86EUuqRrQaZVKL2stwtkWXm1bLHI4zz4mdBObBHLxh3Ypll2wFiANcTb6yzle"
-        "LoYBVUEOdCAs64zqG/UXSTIJ2sUrcN1xsVklsOd6pz6CMmn67dTZlibcnRtgFuvbewKyE6NAV16w"
-        "dh2gwMJhtUrXmE+RjQP8Hbh90QpmxfVlCiJwy5YqDRnTI1jtlr9S8p1JadCLdUPEb/I5rhyvqsbq"
-        "z487+vxzq83PM9b5kM+XCy4EAFRzk83N7wKkErVMF5wbrIwHe+KfZgVmd1nilbu5zJNlIOMD0AKY"
-        "zO8Axsr5+TTnx14VngwcjOR5Cge1aZ5DB7gMHGwxl1+UBQw9cso/m98LNr/Bhu2eOnFJJpVhLj/R"
-        "IdET9BOcaNUNTeELCby1xQFDR/+lGm2kswIsabM3nIqhV9C6dfN/rqjtddwXZs5un3XHwebUt+4E"
-        "hdPpi78Dnp2N5Mmh+uocnStIQHtVZGceXcDNcltdXalHie6WHdXSiQDihfh2ZdD+yCnq3VOxyQ9j"
-        "JooADaLNCvWMqEBwWajgjjkLneZ013yMiFuPUeyb5j6CMdUUrH9VFxNsUM8iKrsdeJUw76EpW8Ac"
-        "MF0cdHd6AArxAWPIARHBjn+DiFL/WnvoORqOouub0jkL/OiEySMiHzBJHpgphhLBEwWDO8dpr+t/"
-        "AV0BMqs="
+    "9e6a3b37c7b65248": (
+        "eNrdPWtz20aS3/krZrFXJcBLQXKcpPboMLV2Yie62JbLlnevTqsDIRKUEJEAA4CSFR7/+/VrXgAo"
+        "S4lTtXf+YJHAPHv6Pd3NIAjeN3kzvTwv02q2V6u0avJ5Om3UIr3NqpGapU2qyrlKi1t1lRcz+DBT"
+        "df5rpi7hUzZT86pcqrLIVFHOMtWUqrmEz9nHJh4MTi7zWs3zRabgb50t5vvTsmjSvIB+Yd3MFvm5"
+        "ShuVL1dl1agmX2ZP1QqGTeuhWt2mVVXeDFWxXq5uadp5Xa+yKSwxG3AXGKYsFrfq5jIrVKqu08Ua"
+        "585mNa5iGanzbJqua5geRq/S62xR09JwmZNJbTeeVOsCp49Xt5PJIC/g/aqEUXDWm7K6yipYEX6h"
+        "V7hDeFRkC/gI64fO0BQA0GTnZXkFG3+/TBcL9R/vj9/womoVQrtlWTcw79GbV0dvXiSvjl4fnUwm"
+        "6vy2yRA6VZ4u8jqbRbJUldbSOVYvrrPqtrnMiwsFe4Dt1+qmypsGtg3rSQt7bHVTVhktlSADryaT"
+        "Z/LyXTaH+cIP746GqrldZUM1L6tl2gzpQOH/y/SLr76OBgKqkfoeDv9llS4zhsR7WCN+rNXbtPpl"
+        "nTXmcKoqvaUXk0lcIAwBWvB5lTaXcMbxW/gLMwPcBhpIsH74hF0QmoQjZQXrWcyyCo4LkWWozvML"
+        "BiKP/HNdFjQ04GIJ3SpVnv+cwaZTBP8qn14tMgD+MwFCjk8/vHs1gj+Lcpou9PDhagE4qHB1OOlk"
+        "gtOPDg4mk2iIePEEPp+vp1dZc7Cqsnn+EaEGkw7ePwEEXkK//BzWmxWzVQkI8dR8IihNq2yWATal"
+        "gGzQOmMKwV1mxXVelcUS3g5VFl/EAzibf7xPXrz5/u3x0ZuTBBaL+0NAYB/Bd9xNegHwWTV5CZh2"
+        "kV8juhPeEdHAMWSAIGaiwSpfZQugMoJrRAPC8i3+6JHLVQbjhZPJRU3bx92n53P+om5ygA8Ml1cK"
+        "aKZK6ygevEpvy3UzgnbfEJC/Pfhmll4k+Qw+wHL4Q5PWV/AHKfTb+Bvo++1k8hRPCAFuMPUqy1Y1"
+        "HrUqbwpVAJYNB/ce9uAb7ADjxuqNEHSWTp3RF4SpqiZChGNY5s1gmSIl49rXVf5tzE9x15qWFmnd"
+        "ILZUWYp4AmcPzKP26AuBAhCAdQO9AOlRX2iLjGAwy4EjraDt/k16i/jH54LDIY4i7iyyJotVeMyI"
+        "S5utCRTAPlS2XDW3gqVAfjAvPRnU6/N9wV1kxS1AzkoYAuiKse08nV4xJggmA4yiQRAEgwE9TZL5"
+        "ullXWZJovpsW0Dkl3BoIYwXmXiPl6q9IefpzWetPTHH6m+HKwEfWTb4w325Nhwa2gyipv6/X+Ux/"
+        "vkmrAvCz5lVOy8UCAIRritPzqV7qEYA6BZgN1et0tYLmQ2BKwImKaab7FQ3gAwoW6SJPlmkBNFRx"
+        "KxRqUzhsPFxpZh4BU8yzxYwbCgPTjZCPDdVbgB5+4ibASJGspMUz4BKD18fff3j1Qo1V4IoYfV51"
+        "oNSfWUoCCrvChMdAjqjF5vnt4PWzdz+9eIeDJUnfcEkSDFyJAi2//lI9Uo8Pv/gSJ2LxAmhDjBRB"
+        "8RT5KsBCi6aLUottQsfBd8evYZzk/YeXL4/+EycWSgkG70+O3z374UVy/Pbk6PgNMq6/4/v3J0cn"
+        "3/34/PjZu++TVhPaK80srBoW0s/WgLkm7148+z45OXr94vgD7uPJ4SF2rzM4QxDG9ZM5iL0UOQbI"
+        "LdI50qK+QYauucgsm6frBZDm46+GSH9NWQI2AlCjwU9Hb75/D4OGAR71HKVaMIQTIpmGn0iI4Qc8"
+        "dPzLK8ZPiP5BNHh5/O71sxMeZMUSEN+CwMM/eGD4d5ZXNAoRh9M7+e7HD29+gs6P1TffqC8OB8n7"
+        "F++OXrxPvjt+9eH1m+4J89LgfBEIQBDrJbNJVsfUusAvRiqDQEMoiGQm9BkMBoTSSisAL0CjqsIX"
+        "H6cZwTwaDRT8A97wzOFw03K9mBE/OReMmKEAISYWIpaAOlDjwQF88QxY0JQVYRDwyyqKidvI3B8K"
+        "OmgQmMfrZrWWNXgr8tZRUivR5Ui9AsZoFscKi5rC/i+BIYJYVhdZoZkCPEWRRptHDWSRLs9nqb+e"
+        "13ldA8H6INm9HDNzjoQCOw1R6goznmXIzmdDjdxVtiyvUYMDaNykmv1rtj+TdfzN8JoQOMivWTE+"
+        "qdZZ1DorUNbMOv6BYNAKLGoui3TKaKAPiMA1QkW4Im03Bz52g73k82V5g1Q/JBxB5s5rwfFBFo5g"
+        "mIq+oFpovzG07XdUE0eoA/M3Uhft2xVoGGWRmCEQowN6AywUxNksnzan8HyIL8/gLTHaUGg2wU2X"
+        "1e0Ymw1pjeOXoEMBYGgMaAbknCAxhagdRmr/W2dIYLxnDC+B2QlgIzEe3MRT2rfI/6vs1igfLCnP"
+        "M2Thy7xu0itEH9SXCJX3RAUnaOnBqwzkZ6E25gH+YzY9Uo+H3uMAoBuMyPaJ4WPrJYJKvyWF3H/N"
+        "4NcNRFf3m+CJ6AakxLde0xGZBvSt1cQ5Nd3OedRqjAcZ8EnSIcT4ILKNtnxWf1tVQIcVaC765JBV"
+        "2WODE+ucFepepDshXiMrATMFydvTdfaYzbfMBRw86jsiDfa4ghnzVRgcBBF8Xi3yBj+DmIhO9x+f"
+        "AU3iGvM6AY0vFFIChKK1grGycAgxI7tjMqFWoCTnvnoIAwAFgjrCrFILPTJpLDraxcpCc2BJgHzQ"
+        "j6cfumyA2EnYbYKnEJHJwTh6kTUho2GkxiBmItkXrClBNGfaQeZjd9fHbfA02kYj8RqHnOx7YpkI"
+        "iDnzGpIcoBZni8U+tiUb3RIQNrM7wcX4ex21zxCb6J44tJwSPnYbp2A6t+RcQCvpPxyQKcwNIpDM"
+        "xPiqW3fqObAnZ1mhRwaAUWNAKFrDKVH4WeQTCpKO04SIq92G6dlpJeTebodkPQaeK62I4jttiLKd"
+        "sYTw2+0cyjaNCW88NgA6SxC1eiKhjzfY5yoi7h5eR8Qor4bqGmUS8QQ7HnEKwtzNNorBRFrWYbS1"
+        "YzLUM1JFVPhTdktnNlQnsAD5+HfEapbIaD1B27vPex6AsSco1z3zkdrACFtYE7H8N4CUGq2gDbFf"
+        "xq9CsapIOo9mu/qVqIC/cyF6wu3Bxk6xFUwUvIcXQL9/Vvuf8R8bQwWbd1kt/IFxBVRPUPGWIf+x"
+        "HMLwaqBgbonMILMOqRQUiyKtbhX3hD85mNyonYHeQVojwO0x6F3P1fRyXVzVhhfM8osMmP5YW5si"
+        "oMJIKx/cgVXbrApZnRvJRDGOHbJWHQ3VOeCsPRYeOl6vACOzkIbxoCvvL7OP/CmMfGCghAlR9LAm"
+        "8z9k+t0Bj5RkEognNrcEiqgaorMKadbyfPKroJ5KEwCxVecBYbiAviPFes6ntVzi7C3BtWuh1iuJ"
+        "gAVNuixydo5VS1g4u1VBRwK5btR6pOv9FEz0DDpMLy07R3sSDhDnj2fr5arWwgnHSXAUUm7heway"
+        "HbX0ehwGQ2QxowAmSBeL8iYp0kLres6+W1iBU8VAQOUsC4N1M9//KzCpnhNMAEBZIg8B2dE6aiuf"
+        "HQCdQB+aULtOgDAXaZNfZ2pV1vlHxbhAioeoUcgggkCURdZEtpNJzBrQS/bhoDEF5Eau2OayKtcX"
+        "l8bfSZo8uqlHWk24yxtE7mcaWk+mluuaKZltd7IMaUTQpVZNuSLVIJ2jdypVMDd8Qy3ILMT6hzQU"
+        "7kmVFfoqCsWookHsEB+wVHl4Ck0dtbxLmfMAAb395+HG7bH9ZxHoo47uR7fJTbq4CquyBHPF0Kp2"
+        "F502a7DA+Pjx5dmZOXjyrPO50hUDgxZgRVoejge6DdBm2IMPQ/o/GgokDFEgjNAQQxWtIoeSnHZZ"
+        "x2aZHrOq6hjHEBjrMcjYh26nj3icRwJxGi9qwZX05DFtL8TJI3VAA3iNbtHioqax3k/SlLyeOK0T"
+        "2lsY8cZ8FoNUJfC9gyP+iOjI/JAgOTKOLr5CEAFUGxki10PI4VEr41ug2lGQYUa9LVqmiw0eqSMi"
+        "jZAiAf1WMaiJALQwYn+3x9UjjcSwTZzZok60Neg0LVe3CVIAiLiwrqYjcf7NahfB3K1/Bz3IIcLe"
+        "B+lLSnFhKXQFNv49BaCVEzC/IybYOz3kV7AeeHUjr9gZPfKwqF+G8iB3ytA75aj+xzPG9Md9zz7g"
+        "GMG4RDKmLcBiP03Nn1flEcWHWesnnS//QMpxrT28S1N48eBcjaIjaKRdL3jBRJiNJ8y3RWTFAsfg"
+        "G4yh4guMIQ0TWb8LdXe8J9QX6MWyqjiOz0zT9CJLxFU6avk9gBhRnW17VMb4sOVJYeSu03mW4CpD"
+        "/I/W4KOziPUqi+v1eVgFp//9bP+/0v1fD/f/PU7G+2cov5OAZCkNIUwaKI96ArKFAbaJ6b84iD6l"
+        "MBs12QGh2uD/f6q21qpc1+hIdO1+X2nG2fUmgQPQrV+4rhZ2i9acly4BiMBAq/fQFMU6/InBQoVT"
+        "RBoMA7kfDAwAaeAEmaQ/OjIGb/S30uR0AbRqx1GjMwTWznmYa8Fre2Q+CoR0CTjS1yAdXNjpHYNZ"
+        "+f5QYIqNuzY32nLULHLRAcSXXGGSjddzG0CWo2utY8/O8Jtt1+TWl5uiSy7KdFaTyucZivQOFdjv"
+        "M1QOCHs+hVr/tulZqINTzu1En3HIPgfjsZB1ivfls87t4o2+FJHTJ4l/W4MVbfBtqAw3uBMJmJ/A"
+        "U9Z8PS+P3MTY0SXGYZ9ZG1+Qz+lCdIm39cDrrObvnp7cfvF47oEd0Yt7ndMGdrYd2claIQ0mrEOv"
+        "epVOr4AiOmfG6D3ukoz8NfjZor4wIHWYLoWepESGzvn+2b1+evyV4jsovnOmS6ghrg1djoUss8KL"
+        "SZDu6UWaF7ivrw7V6+fi4ixU6gx9vq5v8R7lCplPnVV4a1CuG3SJ1nQHwsEnAJZyr9YN5mm+4Jke"
+        "qx+egzWwaHIaHA4cqMcZPkfvw36Nhn+4zNJ6jTcGXxx+8fX+4y+ewnBg35XT+mBW3e6DrIqXsyhW"
+        "P6Cq62xPfaWWebEG4zY2I4MyN88vANSWX7Dzh18kV2AwXlgvUKtfXGeNSKowQD0kQdUPtg0n0LoL"
+        "tF314W4ePaKPcFj+ZCMZfdvn1SPSYvQBzQSkG6AA6L/JvEayAgX7kcP0tG/KQeHf4pMStJ7SLTtf"
+        "T9H9bgu9Q/JORR42a8sGdSsROWDNLPOpeCZEIyWHLvkdiOAtR2+WKwAVafuI4Qk54edBvKFH+G0b"
+        "Q5v9Dd7Dx/jflyFZ1NoVBS9Zs0toeHa60hsQBVVG11AhNBJDSC+Yr8FE+tqltlaHajquw2jqiOII"
+        "I/20vl0iTYQOFYpWWS3JGuFJ6awWerTsYw5EExLO3TEQvVoX/NjcDSYngENZY3jkceGwIb4kklAR"
+        "1v/SC3zEt3FzMNEaYQLaZUJfJfqELjis9keASvIib5Ik5GgnurwbsQ6KnjNHr/ClNN+8UETT2NFz"
+        "qH9M6BQ5G0VddKyCgyD+ucyL0FX+2BIiI4g7s/YVuZa8ncy3DPimiI1OVx9yVwE4UpeLazDiwRjl"
+        "lRzgxroDrascxjFjOrZo/6TwXwX8LF5eIe7wF+1qIhRIyivR7N3+PmqScmam/4vyAh8i2xOVsZ7N"
+        "z9G/yeapK6AdAMiZxi1J1LOnSiBpjukjHc1HUqVxEvcKa8iwJByJ8Iw+RndCdF4DqlP3ZFWBDJmW"
+        "i9DO6vf1OGZru0B3bEI7S25DzesrLPQl9HlTNi/RBdVSBSya1rXcHbYCdjSxILVlMzu/7+Ahr453"
+        "p/hMx/yhf6Ep2VA1lEmBnE9RDtfr6TSr6S74PMMIKpapmuy9a0WxO8YdPPQJhbV3wi4d8YSIip9D"
+        "prBxUJ/vY5xY4KAZs2uZ40Aho/YwNLqbZQ92HiF7faCb9/QO2u7j8GbLrSPu0IaLMKt1IycGhiIM"
+        "Ew1VH+LN8yJdLFqrRmMS5I9m6N1J8K1h4a2eKEfu2p0vSBjmQ5VfFEC1SYY4Wgv7MAiIe6HWzK2N"
+        "T8jRskkBB8zyMZEcQ2n70hq0h7x+KkoJ3hiIi75SjfZFg/goG0Anlu0eJt5xeIxGFkN90W+f30P+"
+        "38kU2GXDscPIAsljxoyVnD143J1OPgPegVMPQL9ezLkX9nRX01mw56XijXoHUE1RuyD87nWb4TE4"
+        "jkdoHw0+SSXYqp9K+pYESwDG2MCxgcjzFrjj5gN1561DeAtssgAgdX3k0PT0zHMlss8U2b5xm+Jy"
+        "/b27jnwKAepqel2fbGejQsNev+4h0vpjMH/B6gpDs7yoq8EAmAUXHND2CnVgCk4bFLLTdVWDXdDS"
+        "J2BkBt+uMw1PyT3GSlYizmbqcjZUp2AZ2FnwInjLd0kA/sQ2jNrWS9/tFuLLehmuWqjQndfhZqyU"
+        "Ci8DmTTyI076QkO0V9QIUlFsJawqRAU3GrH9UpQ3KFzZywzGzpQUgZ2ClUSyd424sbFLeEWu79x0"
+        "wBM9g4/byNwT3Yc39tlSd2uBbF/dQxeMMej+U+pRezTvrt/eOxgu2n/r0CtsdjMkjTntKw32x+9k"
+        "IvBS1GuxsT7FUEQQHA7uzS7ajMEHLN5tsL0QeQvZyWjuOKRWWx8WKw1jma0TfqP+ImZ0D5g+QZfY"
+        "7PPfaZDTAJauscaJ3tkZBkDZW2Nl23gOR2BH2CBOkmU5Wy+yJNnG+skv63SB2gI8C4wHPD9ProG0"
+        "ybP2iPvU1mD1cWQkKLGmFWwk2AjIOIjF3Fmmq5Cb39axjAvW8bw8HT05i6LtoH0nqmc0Z8UPUOTC"
+        "CPKWvFHYI5aYvziITg8dpiozQS9omTbArrknXm/o7SV40UHuVBdv3XA8bkdbbaEwbfm0uwLEQenm"
+        "HQI2t3cMwDtniR/1R+c6lM2KH/gRXa/2XXEAi7XrZEckOiQxmKvCiB32epiUFnJ0cUiPboEcm2NF"
+        "xIG1rm3wB2ZGdOHNnz3kohQKe9/AXuZOPCOxtVAfBPQZqoKFZ4EnTruMHGfNG0kle0uR9iBpOQFM"
+        "vtoo7neSxqMzPuief11wdgkKQ8pHlEtanZ82wggMTjKT7AyMOcczoZgN35GzwqOs8WI7yWciU8vz"
+        "ny0R+v4bH32gIafjkc8KGP8C77jwcdQxiDRwqE9gaVVjKMZ94mM4aHjY1ZcoJByaECiC3QshBS3Q"
+        "QAo647Cr0wU4oA17PHsV7XmQE+qwbb3BZWzVxtvNnstn9gh+Ed79tc4n6B0/MGmFnDr4VLrJ7Xuq"
+        "uYPOTeVkVTxRRvruqB0Z7XpkeeMYOeESJQ4kJNmwH1E7FIfEfC2FdlQrTrWjtrHr6CAnM9glo93G"
+        "vY0SIDvJhAK0g8mMCtQmG24IyxfX0FiO9cejH3588f4kefvu+OT4u+NXEWlmruhwXDwmp0R7xfHe"
+        "gQdiZKndyE4PY4bqGSBBfr5u+HUcx4MurvWnkXQNgkDyRzZ4Gog/wrdsLku4cUQgSDeRbJEOEPXG"
+        "bF8u9Ri+rh3DLg40PHs0BQyJJWepKzr9tWh69i+1GS9EYzfLcMOTpQlmGBCquflHnNurF91VFWDB"
+        "FMU/YLR37ptBncU0qV1I7vqr+9Fa5wlSSjdixmo2cHURnX3VFqgsD1azmHObND+yiVusDuBHFKTY"
+        "XOvAPLId2omFcZvHeOtDm2tlYcEQ3IAVjZoFFs1vn8vtCAEdT5SpnD2/Q1SlXCc7Zp9tY50v1hNt"
+        "fn/iN9vA5cuITPZZcQHsbhxI1nzLf/NbMVZfgdlbLy9AGzjJEaY2YUJzNnNzp/jeUeeiCQlSwpYE"
+        "fdFZhMv8I6YHcPQjZ7jVwPlnMzfdrQbKFE6SN3HHqmnxYsbQ4f3O5GqBznREmWg3hQaMvpTT50H3"
+        "95GnyR/8PfRJOYu/mz4liR8UtNVA0xEj+wyXEYOdxGc0+gOgL3mXv4GkMO8yeqD4/IS0RKzVnlre"
+        "McAkrtPrTN1QWiS7msBuwcmp9kI3yFJ6GMEqkOFQZwaYG+382UVKQOf5u5DUJsNycuvvwVG6FRQU"
+        "1anTD8TTuprqGFARleZi0Q3TQUdG1+F7l/7QVRckVJXdFpR+atLraWjQEmCarR/lFHqeFwri4Afk"
+        "tPjNa6ECAjnZIIKUhRNs7q/kIZRzgB3Z/y+9W/gnqGBvPLTner4k84FSnTseJy2l8yrYjXo7MU6y"
+        "rmGGe6BbZHAMXYYJ3hf2+D0kDGq0MxSkm7bQm4+gxWBvbtJQvWMHcVm0JWCf5YCVR5IarLy0aq8Y"
+        "/hqblVny4f7M1I+ZTICvzMEAbb7+MnwcfxVxuQ54yELgCTyI5ApTvSWIKZ6ndpPv+vVN0piYbZB5"
+        "rC0zgUpQzPIlpUtiw8PODllYYJJX6HEd1sxk6wCFBHPFQzIPnqd1ZhPRPUeV9UjRYqG5o6YD1u+p"
+        "PXYaoXud3rJvJYqMe4o5D9PT/cWjA/+fMAdDlw9xMmbk1k5X2XFrqiDcdDpnU7czKCUv5B3bQpNJ"
+        "Lw+YTJD/4IiUPMrsgJwlGAeGGWpU6agodR48ZVlhLRIavJuUGZoE/f5xTdGHiEc23zm6zE8M6aOg"
+        "pAtprQMQfD0C8lbXYoqDTxmTHLZ1cE5GapUdHL9XfE874qB72N8CDri3IsGdIVqDO+1HE7kl8QOl"
+        "d4khwNo4MR9bMDA9XI+2kbUpxZ6Ex76Q/K2oylg57mMsRkL1exKJ5WrF1hR6wi9sdAXRrsN2jMKe"
+        "s75rQuYwxE9E69s1h6PY9s/RNRe1brFzTKuI9AwpIc5tedKKa6/746U/hxrsRQHDhBgwTvHP6pux"
+        "cgu8EDU8e//d0RHnlYVZgRGdSVpP8xxspellWgFq0rVblXHwQC/DfrjGLZVMHuixMkGEBFb8D+3V"
+        "aTkDhjTWmXx35sO4qX+tnL/foePSbuxfA/C7NQ+j4n72Ox2kGudOhw6CEvfD9v0sOetm6ykqgVbP"
+        "2SVF8a4UdgyMSXhbOQf2JgMAc6JrOPnKokx6mDvJy2x6JZeSD1iKTYZwc9NkbIaj3CD7r/pjykTV"
+        "5h49an47AHTU40Tsrf3S40M07H3TOgW722jbV+GFCgt41+JRy584uMeK7rsAYEdL7i/0IyclFEDN"
+        "BV4UX81BvJEzhospTspfZ5zWkTshx3ec/w7d2xC5k+hBt+K2asFO51NPnYCoZ2Q3f0Me/mnsxBGM"
+        "Bg/Fi4fgRJXpenIw6DTjcG9bewKbLEE+OkqBD3bOf+gBu0n4YP1gF9x7Mz4wWFVH6zrBqkJyZuwe"
+        "96TEZszreJo2Nlynn0o/HfGJYTMmFqcnCudfhlJ7PP+fmWZbM/RQLweR95KrPlAbdJ/OenCmLtfV"
+        "dIeReWIudy8xQPT81taTMpsJOVHJq8ITSV0HWn7qxtnSgih2o+BkaQkAGqLNIkapTvg9z5qbLCvI"
+        "XdKqIbGjWgzvhe/Zxdwy9Tko5VBLdLn7iPr8fnqQnVUXXL1OA3WodNkFp2SIzIyms/bmdjKiulcf"
+        "7lXEasaMWbvy9dp2e/PdaiV/6rvlcDGkcj2T3BIJmS4Qcji109FQHZ51iyZhQ1gYxYwyV6GQKnpM"
+        "1yKw5da1CUf0UZMdIEJHYgc8Hc+zs45iRcLBAGWX/7Q7FaFBv7PHGVFEJtadBHstobt+60SFIX3p"
+        "yJeibn/Uw4vyF5CE758cPlb7rI4Tm9GGp9Sr8s1FW7Fg18zdYDwrSyknue3yfYQQsB5YMAEK0Mgx"
+        "gNPiXLC52qrN9RaH25C9iur+1VDtCUPaiyQEUZf00YPq8j0IatsxQgS8pvHP9EHoiTVxUm+nvpBH"
+        "klLwM8YPbWlrlVbk3Qz8mVAxOUT11sHa3htqh5BMjxY3UmyKva6zxfhJV9TO4FzoMOdGnupqL914"
+        "yCHzOHTnOmF4Vr81b++bj2KsLtOTQs/msblMaIUmU/td+E7uWOeik0BuJTWnacsQnbgGfu6syou1"
+        "O0/rTOeQORkoIPzhjxfVdbqyyUSwgnlezFi8cz0GJ9ESx4zOhLgWNfWl/Gh6ganRdiAc/KxdeAR7"
+        "2e3KznSk4MMSg1AbwTna0Avp6VCdWtDJBO2FnPXYoIJkiF9JXqBjR9rMGdfo26OhjztuXQ2b0U85"
+        "/FIgoKvveQ06VQJ25QWbXr0aga6p7bAtcjNyPWKM0bF1wYdc+lsXwORK06IQTCZc9ls8n89aVYsp"
+        "LIdbshONc2+ofLEpcclK2uo2eqqVDUkOlgrf6JJhz4GQcyYl2icTA9fJRMq5uKWmY45BydhHwj1H"
+        "DgPnct6ouXPNneZulh7D9oSLIggu08V8XxsBtgIY+X7FU9unRFr3Ly6V6x8CbU0m+ujR5U/rWEmt"
+        "LQxjGpqc/sj313IVO7/6nxFrvc5cYoiVx++s9jlUvWlsD/Tt3mEZ/LHa9V2+ZRvveEElM1KJjGQd"
+        "CIt4CcJRRXAYfWT8zA9xLYsnmcuB32s/D3Ml6+PbLbt2Go6+cenzhdwtpqHdN34qLYVU+16ittnS"
+        "8jR4miyr0M1lwHqkr3aHTkYHpVz6E1pr2eyhPXXvVKNuVh85oQy0SHBZ+Xy/nL688FL6NGE52oZs"
+        "gJSMocztuFRB/JCZUt2vNlyPhfK5PJM67hWD2W+ZIdYdwVaHy7TI5xnI1d5qeX0lSETOcH+uL8F8"
+        "zPxQgnPtpofnkgr8Kx382xEiV15LA/xNgk3AgwYjtUHKHYl5y6UctwBOc57QRM4d5bk+n5olaaDx"
+        "xxnJ47k4VFqTQxtanHLQQDmn3XMN93kmBjWC5WzbLrJmtuW5wQi9PIBGbCCS57zjM498BUJjsB5A"
+        "CnGaHZOl3TeF5LAeKA2+yFM4UEPzx7TgkdoOLCQZIJR82LRWoYHFtWzNylnstqoZmYQSHe8/tOUK"
+        "W8Pq9bbqjLZCrW1Z35avqTevUV+pOdqbXOoYUI5dtZ1XqEEyNrAxyQdRb1K0Jyk6tSR8qWLuwUEQ"
+        "0ooYKel6sr+qqZtGJxkT+nj6g+97bs/aAKmbqh39yydI+H/mRWLqwH96L1xDftNB7jprlo5EOqsU"
+        "XVQddXVoW4zM7zzg6zOr8GaJKYjjldFiPtTTqcpqrDbe5la/S4W21nmAv6eEmgKVTuEC/fbWZTIx"
+        "28VfROErZWBbPbwKfy6nNDWX84Vmd+8kXxgUiUv6/Qv6ERIT/j7N8OdOgHtK6bn6srypKZWBFtFi"
+        "QqKxjpmDefk1zNI0+kh5LLN6Y/DLEG0l7g00lCLMctrifwWtKr8okOgDtCGxOhjn//A4Qiq6aAVn"
+        "hPCRxqZsdxS1/ILcQPyCJKfdjiJcxW9Cd+ihwRxTSoFLmrcUXPJ7+c94fJsOxOhUf5qJGfg5dTzY"
+        "1zr2w1UMkJmshsJgnLtqZ15DejxWrCvkt0HEr1tlxdlpR296rukMmUTm5QON612Va4Zu4JVsJOqU"
+        "du3qGgli9ycUDq+oK1qzRbZP8SBEGRTQh7aS+3tdZG2JNsLQ52J+JMfRJOyUa58HF4vyPF2AqNGl"
+        "EZOEXZpJEm7491+AO0exqylR9Wxf9GKb6J9F0M8heb+7mWCbARrm12q2g+UN7gswqUtrIYY2sJB1"
+        "iJVtsvSaYiQZ0c+zS4yoNkDDukzodw42mGfOEMadD9XGbIC/0nuhWt2g8lARnrZOYgfg28LGHBgM"
+        "igvaOmBnBEU/w7+yn8a6G53qJhym6v0E3F7dU2pC575QAhhYs9Mqx3J6JeXlaecBDX7U9svQ9WXu"
+        "V0Uxv9BmPTVc6bsBTlryRT35YuGJ8d0IbNv+m4f7bn6jl+MTduwDbdl2kYLdlSb+iJv+Hova8WDe"
+        "aSS30K9vb3+gRfwJW/zBRrNd7kNqQRn/u6m24znf21706kFu9P8fHrH/Aw4vIOb0Os05X9Yw7Qfz"
+        "190/85L6v//Ev2zQcFVgKmbNwQT8+2N+NYxl2gDpOVV7en5gZAfTuievMmUd2ryK9mT4kelzH1bg"
+        "p7nLDEg6vQgzsjegz1+9OKQ70AupOew4wLGgblGhQYQHNeLSp/rc2pPRxa6Jjc1/lahB88tTvs6i"
+        "TVOKi6dGtkr9usglLOA52hk/0f+v6f8fnge+j4DH+YZ/NE/3RfYELfvv1oMNx+rGh/Ot2mD7LQXS"
+        "mZ7PxZlpWz62LQe+bX0wpplbcXtU30Q9NyUXJEogAeZ6nWc39ucpfJjoyAOOHdCJhxSC8AuL+GVG"
+        "ET2rX2LJ0HtpavDE+M785A4rw2ge2jR86EUuqRrQaZlKL2stwtkWXk1jLHI4yz4mdBObBHLxh3Yp"
+        "ll2wFiANcTr66xleLoYBVb8OdCAs64zqW/VXSTIJ2sUrcN1xsV4msOd6qz6CMmn6bdXphibcnhlg"
+        "FqvbewKyE6NAV16wdh2gwMJhuUxXmE+RjQP8/b9d0QpmxfVlCiJww5YqDRnTI1jthr9S8p1JadCL"
+        "dUPEb/IZrhyvqsbq68OOPv/MavOzjHU+5PPlnAsBANXcZDPzexCpRC3TBecaK+PBnvgXf4HZXZZ4"
+        "5W4u82QZyPjoBxbtz0vGyvnZPOc3hBWeDByM5HkKB7VpnkMHuAwcbDGTHyoGDD1wyn6bn6E2v72H"
+        "7Z46cUkmlWEmP80i0RP0y65o1Q1N4QsJvLXFAUNH/6UabaSzAixpszeciqFX0Lp183+mqu113BVm"
+        "zm6fVcfB5tQ17wSF0+mLvwOenY7kyb56cobOFSSgnSqyM48u4Ga5ra6u1KNEd8uOaulEAPFCfLsy"
+        "aHfkFPXuqdjkhzETRYAG0WaFekZUILgsVHDHnIVOc7prPkbEjccodk1zH8GYagrWP9ZM5ZtTobLb"
+        "gVcJ8x6asgXMHtPFXnene6AQ7zGG7BERbPm3pyj1r7WHnqPhKLq+KZ2zwI9OmDwi8h6T5J6ZYigR"
+        "PFEwuHOc9rr+F0tp7To="
     ),
     "9fd5c107ea6c8452": (
         "eNq1PPtv20aav+uvGHAPMJnKbLLtFYVyKuAm7jbdXhwkvu0udAJNSSObMU0SHMqOzqf//b7XPEhJ"
