@@ -5,14 +5,18 @@ Prints, side by side (no asserts; numbers for docs/dry-run.md):
   collect cell + B's load cell, papermill's cell timings) and the difference in B's node time
   against the same pipeline with a 5-row frame, vs ``to_parquet`` + ``read_parquet`` of the same
   frame in this process (aim <= 1.3x);
-- a 300,000-float list from A to B: B's node time and its load cell (aim <= 1 s; it was 59 s
-  when values were injected as source).
+- a 300,000-float list from A to B: B's node time against the same pipeline handing on 3
+  floats (what the data itself adds to B: the issue's "node B <= 1 s", which was 59 s when
+  values were injected as source), B's load cell, and how much of B's time is spent outside
+  its cells (kernel start, papermill, the runner).
 
-Run: python3 benchmarks/bench_handoff.py
+Run: python3 benchmarks/bench_handoff.py [--only frame|floats]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 import tempfile
 import time
@@ -43,7 +47,15 @@ def run(folder: Path, a_body: str, a_out: str, b_params: str, b_out: str, port: 
         "collect": cell_time(dry.run_dir / "a.ipynb", runtime.COLLECT_TAG),
         "load": cell_time(dry.run_dir / "b.ipynb", runtime.LOAD_TAG),
         "b_size": (dry.run_dir / "b.ipynb").stat().st_size,
+        "b_cells": cells_time(dry.run_dir / "b.ipynb"),
     }
+
+
+def cells_time(executed: Path) -> float:
+    """Time B's kernel spent in all its cells (papermill's timings): the node time less this
+    is kernel start, papermill and the runner's own work."""
+    cells = nbformat.read(str(executed), as_version=4).cells
+    return sum(float(c.metadata.get("papermill", {}).get("duration") or 0.0) for c in cells)
 
 
 def cell_time(executed: Path, tag: str) -> float:
@@ -66,46 +78,71 @@ def by_hand(rows: int) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("frame", "floats"), help="run one of the two cases")
+    only = parser.parse_args().only
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        frames = {}
-        for rows in (5, 1_000_000):
-            folder = root / f"frame{rows}"
-            folder.mkdir()
-            frames[rows] = run(
-                folder,
-                FRAME.format(rows=rows),
-                "frame = frame",
-                "frame = None",
-                "n = len(frame)",
-                "frame",
-            )
-        plain = by_hand(1_000_000)
-        big, small = frames[1_000_000], frames[5]
-        inside = big["collect"] + big["load"]
-        node_diff = big["b_node"] - small["b_node"]
-        print("1,000,000 x 5 float DataFrame, A -> B")
-        print(f"  to_parquet + read_parquet alone     {plain:7.2f} s")
-        print(
-            f"  hand-off in the kernels (A + B)     {inside:7.2f} s   ratio {inside / plain:5.2f}x"
-        )
-        print(
-            f"  B's node time, 1M rows vs 5 rows   {node_diff:7.2f} s   (B load cell {big['load']:.2f} s)"
-        )
-        folder = root / "floats"
+        if only != "floats":
+            frame_case(root)
+        if only != "frame":
+            floats_case(root)
+
+
+def frame_case(root: Path) -> None:
+    frames = {}
+    for rows in (5, 1_000_000):
+        folder = root / f"frame{rows}"
         folder.mkdir()
-        floats = run(
+        frames[rows] = run(
+            folder,
+            FRAME.format(rows=rows),
+            "frame = frame",
+            "frame = None",
+            "n = len(frame)",
+            "frame",
+        )
+    plain = by_hand(1_000_000)
+    big, small = frames[1_000_000], frames[5]
+    inside = big["collect"] + big["load"]
+    node_diff = big["b_node"] - small["b_node"]
+    print("1,000,000 x 5 float DataFrame, A -> B")
+    print(f"  to_parquet + read_parquet alone     {plain:7.2f} s")
+    print(f"  hand-off in the kernels (A + B)     {inside:7.2f} s   ratio {inside / plain:5.2f}x")
+    print(
+        f"  B's node time, 1M rows vs 5 rows   {node_diff:7.2f} s   (B load cell {big['load']:.2f} s)"
+    )
+
+
+def floats_case(root: Path) -> None:
+    floats = {}
+    for count in (3, 300_000):  # 3 floats: the baseline, everything but the data
+        folder = root / f"floats{count}"
+        folder.mkdir()
+        floats[count] = run(
             folder,
             "",
-            "values = [i * 0.5 for i in range(300_000)]",
+            f"values = [i * 0.5 for i in range({count})]",
             "values = []",
             "total = sum(values)",
             "values",
         )
-        print("300,000-float list, A -> B")
-        print(f"  B's node time                       {floats['b_node']:7.2f} s   (was 59 s)")
-        print(f"  B's load cell                       {floats['load']:7.2f} s")
-        print(f"  B's executed notebook               {floats['b_size'] / 1024:7.1f} KB")
+    big, base = floats[300_000], floats[3]
+    own = big["b_node"] - base["b_node"]
+    text = json.dumps([i * 0.5 for i in range(300_000)])
+    start = time.perf_counter()
+    json.loads(text)
+    parse = time.perf_counter() - start
+    print("300,000-float list, A -> B (aim: B <= 1 s; it was 59 s injected as source)")
+    print(f"  B's node time, 3 floats (baseline)  {base['b_node']:7.2f} s")
+    print(f"  B's node time, 300,000 floats       {big['b_node']:7.2f} s")
+    print(f"  what the data adds to B             {own:7.2f} s")
+    print(f"  B's load cell                       {big['load']:7.2f} s")
+    print(f"  json.loads of the list alone        {parse:7.2f} s   (this process: the floor)")
+    print(f"  B's cells, all (kernel busy)        {big['b_cells']:7.2f} s")
+    rest = big["b_node"] - big["b_cells"]
+    print(f"  B's node time outside its cells     {rest:7.2f} s   (kernel, papermill, runner)")
+    print(f"  B's executed notebook               {big['b_size'] / 1024:7.1f} KB")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,44 @@ def unpack(packed: str) -> str:
 
 
 def make(name: str, text: str) -> Content:
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Content(key, name, pack(text))
+    return make_bytes(name, text.encode("utf-8"))
+
+
+def make_bytes(name: str, data: bytes) -> Content:
+    """Any file's bytes, packed (the key hashes the bytes: a text file keys as ``make``)."""
+    key = hashlib.sha256(data).hexdigest()[:16]
+    return Content(key, name, base64.b64encode(zlib.compress(data, 9)).decode("ascii"))
+
+
+# A shipped file beside a notebook travels inside the DAG module up to this size (packed);
+# past it, in the bundle beside the DAG file (the scheduler re-parses the module often).
+INLINE_FILE_MAX = 64 * 1024
+BUNDLE_FOLDER = "_stitchboard_files"
+
+
+def declared_files(folder: Path, declared: tuple[str, ...]) -> list[tuple[str, Content]]:
+    """Every file of a node's ``files`` (folders walked, sorted): ``(relative path, content)``."""
+    found: list[tuple[str, Path]] = []
+    for rel in declared:
+        path = folder / rel
+        if path.is_dir():
+            found += [
+                (p.relative_to(folder).as_posix(), p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+            ]
+        else:
+            found.append((rel.removeprefix("./"), path))
+    shipped = []
+    for rel, path in found:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ExportError(
+                f"{rel}: cannot read the declared file ({exc.strerror or exc})"
+            ) from exc
+        shipped.append((rel, make_bytes(rel, data)))
+    return shipped
 
 
 def stripped_notebook(path: Path) -> str:

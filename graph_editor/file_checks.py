@@ -99,6 +99,15 @@ def _bad_declaration(rel: str) -> bool:
     return not rel or path.is_absolute() or ".." in path.parts or rel.startswith("~")
 
 
+def file_sources(pipeline: Pipeline, node_id: str) -> tuple[str, ...]:
+    """Names of every upstream node (any number of hops, wired or ordering-only) that declares
+    produced files, in run order: the nodes whose files this node gets in its working folder."""
+    producers = {n for n in pipeline.ancestors(node_id) if pipeline.node(n).produces}
+    if not producers:  # the common case: no topological sort per node (1,000-node pipelines)
+        return ()
+    return tuple(pipeline.node(n).name for n in pipeline.topological_order() if n in producers)
+
+
 def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
     """Errors for declarations that cannot work; warnings for relative paths nothing declares."""
     issues: list[Issue] = []
@@ -123,7 +132,7 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
-    upstream = {rel for up in pipeline.upstream(node.id) for rel in pipeline.node(up).produces}
+    upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     for rel in relative_paths(source_code(pipeline.source_path(node))):
         if _covered(rel.removeprefix("./"), declared):

@@ -132,9 +132,9 @@ class DryRun:
         inputs, origin = plan.node_inputs(self.pipeline, node, self._params, outputs)
         data, kernel = plan.source_info(self.pipeline, node)
         made = self._files if produced is None else produced
-        files: dict[str, Any] = {}
-        for up in self.pipeline.upstream(nid):
-            files.update(made.get(up) or {})
+        ids = {n.name: n.id for n in self.pipeline.nodes}
+        spec = plan.node_spec(self.pipeline, node)
+        files = runtime.produced_files(spec, lambda task: made.get(ids[task]))
         hashes = plan.shipped_hashes(self.pipeline, node)
         hashes.update({rel: artifacts.ref_from_json(ref).sha256 for rel, ref in files.items()})
         key = plan.cache_key(node, data, kernel, inputs, hashes)

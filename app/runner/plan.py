@@ -9,6 +9,7 @@ from typing import Any
 
 from app.runner.errors import RunError
 from app.runner.options import RunOptions
+from graph_editor.file_checks import file_sources
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.sources import read_source_bytes
@@ -70,6 +71,8 @@ def node_spec(pipeline: Pipeline, node: Node) -> runtime.NodeSpec:
         path_outputs=tuple(p.name for p in node.outputs if p.type is PortType.PATH),
         files=tuple(node.files),
         produces=tuple(node.produces),
+        file_sources=file_sources(pipeline, node.id),
+        pipeline_file=pipeline.path.name if pipeline.path is not None else "",
     )
 
 

@@ -9,11 +9,10 @@ hand-off through an undeclared file fails here as it would on the cluster.
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from graph_editor.nodes import Node
@@ -21,7 +20,6 @@ from resources.runtime import stitchboard_runtime as runtime
 
 WORK_FOLDER = "work"
 ARTIFACTS_FOLDER = "artifacts"
-_NOT_FOUND = re.compile(r"(?:No such file or directory|does not exist)[^'\"]*['\"]([^'\"]+)['\"]")
 
 
 @dataclass(frozen=True)
@@ -66,23 +64,14 @@ def build(node: Node, job: NodeJob, folder: Path) -> Path:
     return target
 
 
-def _relative(path: str) -> bool:
-    pure = PurePosixPath(path)
-    return bool(path) and not pure.is_absolute() and not path.startswith("~")
-
-
 def undeclared_file_hint(node: Node, message: str, pipeline_file: str = "PIPELINE") -> str:
     """The line telling the user a relative file was not there and how to declare it ('' if
-    ``message`` is not a missing relative file)."""
-    found = _NOT_FOUND.search(message)
-    if not found or not _relative(found.group(1)):
-        return ""
-    rel = PurePosixPath(found.group(1)).as_posix().removeprefix("./")
-    if rel in node.files or rel in node.produces:
-        return ""
-    return (
-        f"node {node.name}: file {rel!r} is not in its working folder (each node runs in its "
-        f"own folder, as on the cluster): if it sits beside the notebook, declare it with "
-        f"`stitchboard node files {pipeline_file} {node.name} --ship {rel}`; if an upstream "
-        f"node writes it, declare it there with `--produces {rel}`"
+    ``message`` is not a missing relative file): the runtime's, so the cluster says the same."""
+    spec = runtime.NodeSpec(
+        task_id=node.name,
+        source=Path(node.source).name,
+        files=tuple(node.files),
+        produces=tuple(node.produces),
+        pipeline_file=pipeline_file,
     )
+    return runtime.missing_file_hint(spec, message)

@@ -9,7 +9,14 @@ from exporters.airflow.backends import backend_for
 from exporters.airflow.bundle import Bundle
 from exporters.airflow.dagfile import render
 from exporters.airflow.plan import plan_tasks
-from exporters.content import Content, source_content, support_contents
+from exporters.content import (
+    BUNDLE_FOLDER,
+    INLINE_FILE_MAX,
+    Content,
+    declared_files,
+    source_content,
+    support_contents,
+)
 from exporters.errors import ExportError
 from graph_editor.backends import Backend
 from graph_editor.errors import ValidationFailed
@@ -30,18 +37,29 @@ def export_pipeline(pipeline: Pipeline, backend: Backend | str = Backend.KUBERNE
     if has_errors(issues):
         raise ValidationFailed(issues)
     contents: dict[str, Content] = {}
+    bundled: dict[str, Content] = {}  # big declared files: beside the DAG file, not inside it
     keys: dict[str, str] = {}
     names: dict[str, str] = {}
+    file_keys: dict[str, dict[str, str]] = {}
     for node in pipeline.nodes:
-        content = source_content(pipeline.source_path(node))
+        path = pipeline.source_path(node)
+        content = source_content(path)
         keys[node.id] = content.key
         names[node.id] = content.name  # a jupytext .py ships as STEM.ipynb
         contents.setdefault(content.key, content)
-    plans = plan_tasks(pipeline, keys, names)
+        file_keys[node.id] = {}
+        for rel, found in declared_files(path.parent, tuple(node.files)):
+            file_keys[node.id][rel] = found.key
+            small = len(found.packed) <= INLINE_FILE_MAX
+            (contents if small else bundled).setdefault(found.key, found)
+    plans = plan_tasks(pipeline, keys, names, file_keys)
     target.check(plans)
-    target.check_sizes(plans, contents, pipeline)
+    target.check_sizes(plans, {**contents, **bundled}, pipeline)
     support = [c for c in support_contents() if c.name in target.support_files]
     shipped = sorted(contents.values(), key=lambda c: c.key) + support
-    source = render(pipeline, plans, target, shipped, support)
+    places = {key: f"{BUNDLE_FOLDER}/{key}" for key in sorted(bundled)}
+    source = render(pipeline, plans, target, shipped, support, places)
     name = f"{pipeline.settings.dag_id}.py"
-    return Bundle(pipeline.settings.dag_id, name, source, {name: source.encode("utf-8")})
+    files = {name: source.encode("utf-8")}
+    files.update({places[k]: c.packed.encode("ascii") for k, c in bundled.items()})
+    return Bundle(pipeline.settings.dag_id, name, source, files)

@@ -135,7 +135,7 @@ class WorkerBackend(ExportBackend):
             "store_options",
             "load_module",
             "run_stored",
-            "upstream_files",
+            "task_files",
             "run_node",
         ]
 

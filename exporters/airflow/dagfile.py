@@ -142,8 +142,9 @@ def render(
     target: ExportBackend,
     contents: list[Content],
     support: list[Content],
+    bundled: dict[str, str] | None = None,
 ) -> str:
-    """The whole DAG module, formatted."""
+    """The whole DAG module, formatted (``bundled``: key -> bundle file of a big shipped file)."""
     kinds = target.cluster_kinds(plans)
     ship = {c.name: c.key for c in support}
     body, imports = _tasks(pipeline, plans, target, ship)
@@ -163,6 +164,7 @@ def render(
     runtime_names = [
         Assign("SHIPPED", expr(ship)),
         Assign("STORE", expr(store_map if store else {})),
+        Assign("BUNDLED", expr(bundled or {})),
     ]
     module = Module(
         [

@@ -9,6 +9,7 @@ from typing import Any
 from exporters.airflow import inline
 from exporters.airflow.values import IMPORTS
 from graph_editor import names, spark
+from graph_editor.file_checks import file_sources
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
@@ -78,11 +79,18 @@ def assert_valid(node: Node) -> None:
             assert names.is_conn_id(ref.name) and ref.key in names.CONNECTION_PARTS, ref
 
 
-def node_spec(pipeline: Pipeline, node: Node, content_key: str, shipped_name: str = "") -> NodeSpec:
+def node_spec(
+    pipeline: Pipeline,
+    node: Node,
+    content_key: str,
+    shipped_name: str = "",
+    file_keys: dict[str, str] | None = None,
+) -> NodeSpec:
     """The runtime's spec of ``node`` in the exported DAG (task ids are node names).
 
     ``shipped_name`` is the file name the node's source travels under (a jupytext ``.py``
-    ships converted, as ``STEM.ipynb``, and then runs as a notebook).
+    ships converted, as ``STEM.ipynb``, and then runs as a notebook); ``file_keys`` maps each
+    file of its declared ``files`` (folders walked) to its content key.
     """
     source = shipped_name or node.source.replace("\\", "/").rsplit("/", 1)[-1]
     wires = {
@@ -108,6 +116,11 @@ def node_spec(pipeline: Pipeline, node: Node, content_key: str, shipped_name: st
         wires=wires,
         env=_env(node),
         connections=connections,
+        files=tuple(node.files),
+        produces=tuple(node.produces),
+        file_keys=dict(file_keys or {}),
+        file_sources=file_sources(pipeline, node.id),
+        pipeline_file=pipeline.path.name if pipeline.path is not None else "",
     )
 
 
@@ -122,13 +135,15 @@ def plan_tasks(
     pipeline: Pipeline,
     content_keys: dict[str, str] | None = None,
     shipped_names: dict[str, str] | None = None,
+    file_keys: dict[str, dict[str, str]] | None = None,
 ) -> list[TaskPlan]:
     """A plan per node, in topological order (ties by node order), with upstreams resolved.
 
     ``content_keys`` maps node ids to the key of their shipped notebook or script, and
     ``shipped_names`` to the file name it ships under (deploy asks only for the task ids and
-    leaves both out).
+    leaves both out); ``file_keys`` maps node ids to their declared files' content keys.
     """
+    files = file_keys or {}
     keys = content_keys or {}
     names = shipped_names or {}
     taken: set[str] = set()
@@ -140,7 +155,11 @@ def plan_tasks(
             node=pipeline.node(node_id),
             var=var,
             spec=node_spec(
-                pipeline, pipeline.node(node_id), keys.get(node_id, ""), names.get(node_id, "")
+                pipeline,
+                pipeline.node(node_id),
+                keys.get(node_id, ""),
+                names.get(node_id, ""),
+                files.get(node_id),
             ),
             upstream=tuple(variables[u] for u in pipeline.upstream(node_id)),
         )

@@ -13,7 +13,7 @@ from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor import spark
 from graph_editor.nodes import NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
-from resources.runtime.stitchboard_runtime import NodeSpec
+from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
 from resources.runtime.stitchboard_task import CODE_FOLDER
 
 GPU = "nvidia.com/gpu"
@@ -50,18 +50,13 @@ def _braces(items: list[str]) -> str:
     return "{ " + ", ".join(items) + " }" if items else "{}"
 
 
-def _producers(plan: TaskPlan, pipeline: Pipeline) -> list[str]:
-    """Task ids of upstream nodes that declare produced files (their XCom lists them)."""
-    ups = [pipeline.node(u) for u in pipeline.upstream(plan.node.id)]
-    return [n.name for n in ups if getattr(n, "produces", ())]
-
-
-def _inputs_template(plan: TaskPlan, run: bool = False, producers: list[str] | None = None) -> str:
+def _inputs_template(plan: TaskPlan, run: bool = False) -> str:
     """A Jinja template rendering what the pod resolves its inputs from, as one JSON object.
 
     ``{"params": {parameter: value}, "upstream": {task id: {output: value}}}``: only the
     parameters and outputs the node's bindings and wires name; the runtime picks the values.
-    With a store, ``"run": [dag_id, run_id]`` too: where the node's artifacts go.
+    With a store, ``"run": [dag_id, run_id]`` too: where the node's artifacts go; with
+    upstream producers of files (``spec.file_sources``), ``"files": {task id: its files}``.
     """
     spec = plan.spec
     params = [f"'{p}': params['{p}']" for p in dict.fromkeys(spec.params.values())]
@@ -76,16 +71,17 @@ def _inputs_template(plan: TaskPlan, run: bool = False, producers: list[str] | N
     parts = [f"'params': {_braces(params)}", f"'upstream': {_braces(upstream)}"]
     if run:
         parts.append("'run': [dag.dag_id, run_id]")
-    if producers:
-        pulls = ", ".join(f"ti.xcom_pull(task_ids='{task}')" for task in producers)
-        parts.append(f"'files': [{pulls}]")
+    if spec.file_sources:
+        pulls = [f"'{t}': ti.xcom_pull(task_ids='{t}')['{FILES_KEY}']" for t in spec.file_sources]
+        parts.append(f"'files': {_braces(pulls)}")
     payload = _braces(parts)
     return "{{ " + payload + " | stitchboard_json }}"
 
 
 def _in_pod(plan: TaskPlan) -> NodeSpec:
-    # A pod gets the env and connections as its own environment: not twice (size limits).
-    return dataclasses.replace(plan.spec, env={}, connections={})
+    # A pod gets the env and connections as its own environment, and its declared files in
+    # STITCHBOARD_SHIP: not twice (size limits).
+    return dataclasses.replace(plan.spec, env={}, connections={}, file_keys={})
 
 
 def _resources(plan: TaskPlan, gpus: int) -> dict[str, dict[str, str]]:
@@ -125,7 +121,7 @@ def pod_env(
     spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
     env = {
         "STITCHBOARD_NODE": inert_json(spec.to_json()),
-        **ship_env(pipeline.settings, {**ship, spec.source: spec.content}),
+        **ship_env(pipeline.settings, {**ship, spec.source: spec.content, **plan.spec.file_keys}),
     }
     return {**env, **spark_pod_env(plan, pipeline), **plan.node.env}
 
@@ -198,9 +194,8 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
         ("namespace", Raw(atom(settings.namespace))),
         ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw(inline.BOOTSTRAP)])),
     ]
-    producers = _producers(plan, pipeline)
-    if spec.params or spec.wires or settings.artifact_store or producers:
-        template = _inputs_template(plan, bool(settings.artifact_store), producers)
+    if spec.params or spec.wires or settings.artifact_store or spec.file_sources:
+        template = _inputs_template(plan, bool(settings.artifact_store))
         kwargs.append(("arguments", Seq([Raw(atom(template))])))
     kwargs.append(
         ("env_vars", Map([(k, protect(v, imports)) for k, v in env.items()], explode=True))

@@ -43,6 +43,7 @@ MARKER = "__stitchboard_artifact__"
 INLINE_LIMIT = 64 * 1024  # bytes of JSON text; bigger values go to the store
 COMMIT_SUFFIX = ".commit"
 STORAGE_OPTIONS_ENV = "STITCHBOARD_STORAGE_OPTIONS"  # JSON object of fsspec storage options
+S3_READ_TIMEOUT = 300  # seconds s3fs waits for one answer (its own default, 15, is too short)
 KINDS = ("dataframe", "series", "array", "path", "object", "json")
 FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json")
 _CHUNK = 1 << 20
@@ -230,8 +231,16 @@ def _filesystem(url: str, options: Mapping[str, Any] | None) -> tuple[Any, str]:
         import fsspec
     except ImportError:
         raise ArtifactError(f"{url}: a remote artifact store needs the fsspec package") from None
+    given = _storage_options(options)
+    if url.startswith(("s3://", "s3a://")):
+        # s3fs waits 15 s for each answer, then sends the request again: a 50 MB part on a
+        # busy link or server outlasts that, and moto's server fails the 1 GB multipart upload
+        # it re-sent (measured 2026-12; see docs/dry-run.md). Give each answer 5 minutes.
+        config = dict(given.get("config_kwargs") or {})
+        config.setdefault("read_timeout", S3_READ_TIMEOUT)
+        given = {**given, "config_kwargs": config}
     try:
-        return fsspec.core.url_to_fs(url, **_storage_options(options))
+        return fsspec.core.url_to_fs(url, **given)
     except (ImportError, ValueError) as exc:
         raise ArtifactError(f"{url}: cannot open this artifact store ({exc})") from None
 

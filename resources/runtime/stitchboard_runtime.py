@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -69,9 +70,18 @@ class NodeSpec:
     path_outputs: tuple[str, ...] = ()  # outputs typed ``path``: a script names files for them
     files: tuple[str, ...] = ()  # files/folders shipped with the node (relative to its source)
     produces: tuple[str, ...] = ()  # files/folders it writes for the nodes downstream
+    file_keys: dict[str, str] = field(default_factory=dict)  # shipped file -> content key
+    file_sources: tuple[str, ...] = ()  # upstream tasks whose produced files it gets, in order
+    pipeline_file: str = ""  # the pipeline's file name, for messages that say how to fix it
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (tuples become lists); ``from_json`` reads it back."""
+        """A JSON-ready dict (tuples become lists); ``from_json`` reads it back. The file
+        hand-off fields appear only when set (specs without files keep their old shape)."""
+        extra: dict[str, Any] = {
+            "file_keys": dict(self.file_keys),
+            "file_sources": list(self.file_sources),
+            "pipeline_file": self.pipeline_file,
+        }
         return {
             "task_id": self.task_id,
             "source": self.source,
@@ -89,6 +99,7 @@ class NodeSpec:
             "path_outputs": list(self.path_outputs),
             "files": list(self.files),
             "produces": list(self.produces),
+            **{k: v for k, v in extra.items() if v},
         }
 
     @classmethod
@@ -113,6 +124,9 @@ class NodeSpec:
             path_outputs=tuple(data.get("path_outputs", ())),
             files=tuple(data.get("files", ())),
             produces=tuple(data.get("produces", ())),
+            file_keys={str(k): str(v) for k, v in dict(data.get("file_keys", {})).items()},
+            file_sources=tuple(data.get("file_sources", ())),
+            pipeline_file=str(data.get("pipeline_file", "")),
         )
 
 
@@ -604,12 +618,45 @@ def store_produced(
     return found
 
 
-def gather_files(upstream_outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The produced files of upstream nodes (``{task: outputs}``): ``{relative path: ref}``."""
+def produced_files(
+    spec: NodeSpec, files_of: Callable[[str], Mapping[str, Any] | None]
+) -> dict[str, Any]:
+    """The files a node gets from upstream: ``{relative path: ref}``, the one resolution.
+
+    ``spec.file_sources`` names every upstream task (direct or not, wired or ordering-only)
+    that declares produced files, in run order; ``files_of(task)`` returns what that task
+    produced (its outputs' ``FILES_KEY`` entry). A later producer of the same path wins.
+    """
     files: dict[str, Any] = {}
-    for outputs in upstream_outputs.values():
-        files.update(dict(outputs.get(FILES_KEY) or {}))
+    for task in spec.file_sources:
+        files.update(dict(files_of(task) or {}))
     return files
+
+
+class MissingFileError(OutputError):
+    """A node read a relative file that nothing declared (one line saying how to declare it)."""
+
+
+_NOT_FOUND = re.compile(r"(?:No such file or directory|does not exist)[^'\"]*['\"]([^'\"]+)['\"]")
+
+
+def missing_file_hint(spec: NodeSpec, message: str) -> str:
+    """The line telling the user a relative file was not in the node's working folder and how
+    to declare it ('' if ``message`` is not about a missing, undeclared relative file)."""
+    found = _NOT_FOUND.search(message)
+    path = found.group(1) if found else ""
+    if not path or path.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", path):
+        return ""
+    rel = path.replace("\\", "/").removeprefix("./")
+    if any(rel == d or rel.startswith(d.rstrip("/") + "/") for d in (*spec.files, *spec.produces)):
+        return ""
+    pipeline = spec.pipeline_file or "PIPELINE"
+    return (
+        f"node {spec.task_id}: file {rel!r} is not in its working folder (each node runs in its "
+        f"own folder, as on the cluster): if it sits beside the notebook, declare it with "
+        f"`stitchboard node files {pipeline} {spec.task_id} --ship {rel}`; if an upstream "
+        f"node writes it, declare it there with `--produces {rel}`"
+    )
 
 
 def restore_files(
@@ -650,7 +697,7 @@ def run_spec(
 
     ``store`` is the artifact store URL (default ``<cwd>/artifacts``), ``prefix`` the folder
     parts of this task in it (default ``(spec.task_id,)``; the cluster passes
-    ``(dag_id, run_id, task_id)``). ``files`` are upstream produced files (``gather_files``)
+    ``(dag_id, run_id, task_id)``). ``files`` are upstream produced files (``produced_files``)
     restored into ``cwd`` first. With ``spec.produces`` the result has a ``FILES_KEY`` entry.
     """
     cwd = Path(cwd)
@@ -659,33 +706,39 @@ def run_spec(
     producers = {name: task for name, (task, _) in spec.wires.items()}
     if files:
         restore_files(cwd, files)
-    if spec.script:
-        outputs = run_script(
-            source,
-            inputs,
-            list(spec.outputs),
-            cwd=cwd,
-            timeout=timeout,
-            store=store,
-            prefix=prefix,
-            path_outputs=spec.path_outputs,
-            producers=producers,
-        )
-    else:
-        executed = Path(output_notebook or cwd / "executed.ipynb")
-        kernel = spec.kernel or None
-        outputs = run_notebook(
-            source,
-            inputs,
-            list(spec.outputs),
-            executed,
-            kernel,
-            timeout,
-            cwd=cwd,
-            store=store,
-            prefix=prefix,
-            producers=producers,
-        )
+    try:
+        if spec.script:
+            outputs = run_script(
+                source,
+                inputs,
+                list(spec.outputs),
+                cwd=cwd,
+                timeout=timeout,
+                store=store,
+                prefix=prefix,
+                path_outputs=spec.path_outputs,
+                producers=producers,
+            )
+        else:
+            executed = Path(output_notebook or cwd / "executed.ipynb")
+            kernel = spec.kernel or None
+            outputs = run_notebook(
+                source,
+                inputs,
+                list(spec.outputs),
+                executed,
+                kernel,
+                timeout,
+                cwd=cwd,
+                store=store,
+                prefix=prefix,
+                producers=producers,
+            )
+    except Exception as exc:  # papermill's or the script's failure: is it an undeclared file?
+        hint = missing_file_hint(spec, str(getattr(exc, "evalue", "") or exc))
+        if hint:
+            raise MissingFileError(hint) from None
+        raise
     if spec.produces:
         outputs[FILES_KEY] = store_produced(cwd, spec.produces, store, prefix)
     return outputs

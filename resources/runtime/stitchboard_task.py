@@ -19,6 +19,7 @@ from typing import Any
 CONTENT: dict[str, str] = {}  # shipped file key -> zlib-compressed, base64-encoded text
 SHIPPED: dict[str, str] = {}  # file every task needs (runtime, artifact layer, this) -> key
 STORE: dict[str, str] = {}  # the artifact store: {"url": ..., "connection": ...}, or empty
+BUNDLED: dict[str, str] = {}  # key -> file beside the DAG module (big declared files), packed
 CODE_FOLDER = "_stitchboard/code"  # where in the store a pod fetches its code by content key
 XCOM_ENV = "STITCHBOARD_XCOM_PATH"  # where a pod writes its outputs (default: the sidecar's)
 
@@ -46,7 +47,9 @@ def pod_bootstrap() -> int:
                 packed = handle.read()
         else:
             packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
-        with open(os.path.join(work, name), "wb") as handle:
+        target = os.path.join(work, name)  # declared files keep their relative place
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
             handle.write(zlib.decompress(base64.b64decode(packed)))
     sys.path.insert(0, work)
     import stitchboard_task
@@ -62,6 +65,7 @@ def run_in_pod(work: str, payload_text: str) -> int:
     """
     import json
     import os
+    import sys
 
     import stitchboard_artifacts as artifacts
     import stitchboard_runtime as runtime
@@ -80,8 +84,12 @@ def run_in_pod(work: str, payload_text: str) -> int:
         run = [*payload.get("run", ["dag", "run"]), spec.task_id]
         where = artifacts.Where(os.environ["STITCHBOARD_STORE"], tuple(run))
     source = os.path.join(work, spec.source)
-    files = upstream_files(runtime, payload.get("files", []))
-    outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
+    files = runtime.produced_files(spec, dict(payload.get("files", {})).get)
+    try:
+        outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
+    except (runtime.OutputError, artifacts.ArtifactError) as exc:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)  # one line, no traceback
+        return 1
     text = json.dumps(outputs)
     flags = list(spec.flags)
     targets = [flags[flags.index("--result") + 1]] if "--result" in flags else []
@@ -133,7 +141,8 @@ def run_stored(
     import os
 
     if where is None:
-        return runtime.run_spec(spec, source, values, work)
+        extra = {"files": files} if files else {}
+        return runtime.run_spec(spec, source, values, work, **extra)
     accepts = inspect.signature(runtime.run_spec).parameters
     if "store" in accepts:  # the runtime stores and loads artifacts itself
         extra = {"files": files} if files and "files" in accepts else {}
@@ -157,19 +166,27 @@ def run_stored(
     return stored
 
 
-def upstream_files(runtime: Any, outputs: list[Any]) -> dict[str, Any]:
-    """The files upstream nodes declared as produced, from their outputs (XComs)."""
-    key = getattr(runtime, "FILES_KEY", "")
-    files: dict[str, Any] = {}
-    for found in outputs:
-        if key and isinstance(found, dict):
-            files.update(found.get(key) or {})
-    return files
+def task_files(runtime: Any, spec: Any, ti: Any) -> dict[str, Any]:
+    """The files upstream nodes produced for this one, from their XComs (the runtime's one
+    resolution: every upstream producer, direct or not, later ones winning)."""
+    key = runtime.FILES_KEY
+
+    def files_of(task_id: str) -> Any:
+        return (ti.xcom_pull(task_ids=task_id) or {}).get(key)
+
+    return runtime.produced_files(spec, files_of)
 
 
 def stitchboard_content(key: str) -> str:
-    """One shipped file (notebook, script or runtime), compressed and base64-encoded."""
-    return CONTENT[key]
+    """One shipped file (notebook, script, runtime, declared file), compressed, base64-encoded:
+    from this module's CONTENT, or a big declared file from the bundle beside it."""
+    if key in CONTENT:
+        return CONTENT[key]
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), BUNDLED[key])
+    with open(path, encoding="ascii") as handle:
+        return handle.read()
 
 
 def connection_value(conn_id: str, part: str) -> str:
@@ -216,10 +233,10 @@ def ship_code(context: dict[str, Any]) -> None:
     options = store_options(STORE.get("connection", ""))
     fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
     folder = root.rstrip("/") + "/" + CODE_FOLDER
-    for key, packed in CONTENT.items():
+    for key in [*CONTENT, *BUNDLED]:
         path = folder + "/" + key
         if not fs.exists(path):
-            fs.pipe_file(path, packed.encode("ascii"))
+            fs.pipe_file(path, stitchboard_content(key).encode("ascii"))
 
 
 def load_module(name: str, path: str) -> Any:
@@ -254,9 +271,13 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
     saved = {name: sys.modules.get(name) for name in shipped}
     try:
         with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
-            for name, key in [*SHIPPED.items(), (node["source"], node["content"])]:
+            ship = {**SHIPPED, node["source"]: node["content"]}
+            ship.update(node.get("file_keys", {}))
+            for name, key in ship.items():  # declared files keep their relative place
                 text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
-                with open(os.path.join(work, name), "wb") as handle:
+                target = os.path.join(work, name)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
                     handle.write(text)
             path = os.path.join(work, "stitchboard_runtime.py")
             runtime = load_module("stitchboard_runtime", path)
@@ -277,10 +298,8 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
                 run = (ti.dag_id, ti.run_id, ti.task_id)
                 where = artifacts.Where(STORE["url"], run, options or None)
             source = os.path.join(work, spec.source)
-            ups = sorted(getattr(context.get("task"), "upstream_task_ids", ()) or ())
-            files = upstream_files(runtime, [ti.xcom_pull(task_ids=t) for t in ups])
-            values = given.values
-            args = (spec, source, values, work, where, files)
+            files = task_files(runtime, spec, ti)
+            args = (spec, source, given.values, work, where, files)
             return run_stored(runtime, artifacts, *args)
     finally:
         for name, module in saved.items():
@@ -312,7 +331,10 @@ def job_payload(node: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         value = context["ti"].xcom_pull(task_ids=task_id)[output]
         pulled.setdefault(task_id, {})[output] = value
     run = [context["ti"].dag_id, context["ti"].run_id]
-    return {"params": params, "upstream": pulled, "run": run}
+    files = {}
+    for task_id in node.get("file_sources", []):  # upstream producers of files
+        files[task_id] = context["ti"].xcom_pull(task_ids=task_id).get("__files__")
+    return {"params": params, "upstream": pulled, "run": run, "files": files}
 
 
 def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
@@ -334,7 +356,9 @@ def run_cluster_job(job: dict[str, Any], **context: Any) -> Any:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = name
-    ship = {**SHIPPED, job["node"]["source"]: job["node"]["content"]}
+    node = job["node"]
+    ship = {**SHIPPED, node["source"]: node["content"]}
+    ship.update(node.get("file_keys", {}))
     shipped = [{"name": "STITCHBOARD_SHIP", "value": json.dumps(ship)}]
     if STORE:
         ship_code(context)

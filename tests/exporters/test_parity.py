@@ -272,3 +272,55 @@ def _dry_run_outputs(pipeline: Any, tmp: Path, frames: bool) -> dict[str, Any]:
         return next(n for n in summary["nodes"] if n["name"] == "use")["outputs"]
     made = _local(pipeline, "make", {"n": 20_000}, tmp)
     return _local(pipeline, "use", made, tmp)
+
+
+# -- files beside notebooks, on a real Airflow (worker backend) -------------------------------
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "undeclared"])
+def test_worker_dag_hands_files_on_like_the_dry_run(
+    local_profile: Any, s3_endpoint: str, tmp_path: Path, declared: bool
+) -> None:
+    """``make`` writes data/out.csv, ``use`` (two ordering-only hops later) reads it and its own
+    shipped data/input.csv. Declared: the same outputs as the dry-run; undeclared: the task
+    fails with the dry-run's line."""
+    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.events import RunFinished, RunState
+    from tests.exporters.file_handoff import EXPECTED, handoff_pipeline
+    from tests.exporters.test_file_handoff import dry_run
+    from tests.runtime.conftest import make_bucket
+
+    bucket = make_bucket(s3_endpoint)
+    store = f"s3://{bucket}/art"
+    pipeline = handoff_pipeline(
+        tmp_path / "src", declared=declared, store=store, connection="sb_store"
+    )
+    pipeline.update_settings(store_secret="")  # workers reach the store by the connection
+    local_profile = dataclasses.replace(local_profile, artifact_store="")
+    _create_connection(local_profile, s3_endpoint)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_ENDPOINT_URL=s3_endpoint
+    )
+    try:
+        events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
+    finally:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
+            os.environ.pop(key, None)
+    finished = events[-1]
+    assert isinstance(finished, RunFinished)
+    api = AirflowApi(local_profile)
+    dag_id, run_id = pipeline.settings.dag_id, finished.summary["run"]["run_id"]
+    tasks = finished.summary["run"]["tasks"]
+    local = dry_run(pipeline)["use"]
+    if declared:
+        if finished.state != RunState.SUCCEEDED:
+            failed = next(t for t, s in tasks.items() if s == "failed")
+            pytest.fail(api.log(dag_id, run_id, failed, 1)[-3000:])
+        assert api.xcom(dag_id, run_id, "use") == local["outputs"] == EXPECTED
+        made = api.xcom(dag_id, run_id, "make")["__files__"]["data/out.csv"]
+        assert made["uri"].startswith(f"{store}/{dag_id}/")  # through the store, by reference
+    else:
+        assert finished.state == RunState.FAILED
+        assert tasks["use"] == "failed" and tasks["make"] != "failed"
+        assert f"MissingFileError: {local['detail']}" in api.log(dag_id, run_id, "use", 1)
