@@ -122,7 +122,7 @@ REFUSALS = [
     (["node", "remove", "{f}", "ghost"], "no node 'ghost'"),
     (["node", "rename", "{f}", "greet", "shout"], "a node named 'shout' already exists"),
     (["node", "rename", "{f}", "greet", "a b"], "node name 'a b' is not a valid task id"),
-    (["node", "add", "{f}", "greet.ipynb", "--kind", "spark"], "unknown node kind 'spark'"),
+    (["node", "add", "{f}", "greet.ipynb", "--kind", "flink"], "unknown node kind 'flink'"),
 ]
 
 
