@@ -17,7 +17,14 @@ RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
 RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
 # What every task needs beside its notebook: the runtime, the artifact layer it uses, and the
 # task module (a pod runs ``run_in_pod`` from it; workers have it inlined and skip it).
-SUPPORT_FILES = ("stitchboard_runtime.py", "stitchboard_artifacts.py", "stitchboard_task.py")
+# The R bridge (its Python half and ``stitchboard.R``) travels too: R nodes run with it.
+SUPPORT_FILES = (
+    "stitchboard_runtime.py",
+    "stitchboard_artifacts.py",
+    "stitchboard_rlang.py",
+    "stitchboard.R",
+    "stitchboard_task.py",
+)
 CHUNK = 76
 
 

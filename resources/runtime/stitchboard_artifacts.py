@@ -44,7 +44,7 @@ INLINE_LIMIT = 64 * 1024  # bytes of JSON text; bigger values go to the store
 COMMIT_SUFFIX = ".commit"
 STORAGE_OPTIONS_ENV = "STITCHBOARD_STORAGE_OPTIONS"  # JSON object of fsspec storage options
 KINDS = ("dataframe", "series", "array", "path", "object", "json")
-FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json")
+FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json", "columns", "rds")  # last two: R
 _CHUNK = 1 << 20
 _SERIES_COLUMN = "__stitchboard_series__"  # column name of an unnamed Series in its Parquet file
 
@@ -547,7 +547,7 @@ def _check_remote(ref: ArtifactRef, options: Any, producer: str | None) -> tuple
 def _read(ref: ArtifactRef, source: Any) -> Any:
     """The value held by a stored artifact (not a path artifact), read from a local file path
     (native readers, no Python file in between) or a binary stream."""
-    if isinstance(source, str) and ref.format in ("json", "pickle"):
+    if isinstance(source, str) and ref.format in ("json", "pickle", "columns"):
         with open(source, "rb") as stream:
             return _read(ref, stream)
     if ref.format == "parquet":
@@ -564,8 +564,34 @@ def _read(ref: ArtifactRef, source: Any) -> Any:
         return np.load(source, allow_pickle=False)
     if ref.format == "json":
         return json.load(source)
+    if ref.format == "columns":
+        return _rlang().read_columns_frame(source)
+    if ref.format == "rds":
+        raise ArtifactError(
+            f"{ref.uri} is an R object ({ref.python_type or 'RDS'}): only R nodes can read it"
+        )
     _warn_on_other_versions(ref)
     return pickle.load(source)  # noqa: S301 - only ever the user's own artifact store
+
+
+def _rlang() -> Any:
+    """The R bridge lying beside this file (``stitchboard_rlang``: R's data frame format)."""
+    import importlib
+
+    return importlib.import_module(
+        f"{__package__}.stitchboard_rlang" if __package__ else "stitchboard_rlang"
+    )
+
+
+def store_file_as(
+    src: str | Path, port: str, where: Where, kind: str, fmt: str, type_name: str
+) -> ArtifactRef:
+    """Store one file another language wrote (an R data frame, an RDS) as an artifact."""
+    target = _Target(where, f"{_safe_part(port)}.{fmt}")
+    with target.staged_file() as tmp:
+        digest = _copy_hashing(Path(src), tmp)
+        size = tmp.stat().st_size
+    return target.commit(ArtifactRef(target.uri, kind, fmt, size, digest, type_name))
 
 
 def _warn_on_other_versions(ref: ArtifactRef) -> None:
