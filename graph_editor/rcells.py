@@ -236,7 +236,8 @@ def r_cell_ports(source: str, *, with_defaults: bool = True) -> list[Port]:
         default = r_literal(value)
         if default is MISSING:
             port_type = _call_type(value)
-        elif default is None:
+        elif default is None or re.fullmatch(r"list\(\s*\)", value):
+            # an empty list() stands for a list or a named list (a dict) alike
             port_type = PortType.ANY
         else:
             port_type = type_of_value(default)

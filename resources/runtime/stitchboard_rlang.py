@@ -321,7 +321,8 @@ def _series(column: Mapping[str, Any]) -> Any:
         return pd.Series(pd.Categorical(values, categories=list(column.get("levels") or [])))
     if kind == "Date":
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), format="%Y-%m-%d"))
-    return pd.Series(values, dtype=object)
+    # text takes pandas' own default for text (``str`` from pandas 3, ``object`` before)
+    return pd.Series(values) if values else pd.Series([], dtype=object)
 
 
 def read_columns_frame(source: Any) -> Any:
