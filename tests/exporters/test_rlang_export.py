@@ -126,3 +126,31 @@ def test_an_emulated_pod_runs_the_r_notebook_like_the_local_runtime(tmp_path: Pa
     assert seen["slope"] == pytest.approx(2.0, abs=0.2)
     assert pod_outputs["group_means"]["format"] == "columns"
     assert pod_outputs["model"]["format"] == "rds"
+
+
+@pytest.mark.parametrize("backend", ["kubernetes", "worker"])
+def test_an_r_script_node_ships_as_it_is_and_runs_as_a_script(tmp_path: Path, backend: str) -> None:
+    from graph_editor.nodes import Node, Port
+    from graph_editor.types import PortType
+
+    pipeline = mixed(tmp_path / "m")
+    script = tmp_path / "m" / "summary.R"
+    script.write_text('writeLines("{}", Sys.getenv("STITCHBOARD_OUTPUTS"))\n')
+    pipeline.add_node(
+        Node(
+            id="rs1",
+            name="summary",
+            source="summary.R",
+            inputs=(Port("n", PortType.INT, 1),),
+            outputs=(Port("done", PortType.BOOL),),
+        )
+    )
+    namespace, calls = run_module(export_pipeline(pipeline, backend).dag_source)
+    assert script.read_text() in {unpack(v) for v in namespace["CONTENT"].values()}
+    task = next(c.kwargs for c in calls if c.kwargs.get("task_id") == "summary")
+    if backend == "kubernetes":
+        assert task["image"] == DEFAULT_R_IMAGE
+        spec = json.loads(task["env_vars"]["STITCHBOARD_NODE"])
+    else:
+        spec = task["op_kwargs"]["node"]
+    assert spec["script"] is True and spec["source"] == "summary.R"
