@@ -819,10 +819,14 @@ def preview(value: Any, width: int = 60) -> str:
             return f"{ref.type} {_parquet_preview(ref.uri)} ({size})"
         if ref.format == "npy" and local:
             return f"array {_npy_preview(ref.uri)} ({size})"
+        if ref.format == "columns" and local:
+            return f"{ref.type} {_rlang().columns_preview(ref.uri)} ({size})"
     except Exception:  # noqa: BLE001 - a preview never fails a summary
         pass
     if ref.type == "path":
         return f"{'folder' if ref.format == 'dir' else 'file'} {ref.name} ({size})"
     if ref.format == "pickle":
         return f"{ref.type} {ref.python_type or 'object'} ({size}, pickle)"
+    if ref.format == "rds":
+        return f"{ref.type} {ref.python_type or 'R object'} ({size}, RDS)"
     return f"{ref.type} {ref.name} ({size})"

@@ -341,3 +341,11 @@ def read_columns_frame(source: Any) -> Any:
         return pd.DataFrame(index=pd.RangeIndex(int(data.get("nrow") or 0)))
     frame.columns = [str(c.get("name")) for c in columns]
     return frame
+
+
+def columns_preview(path: str | Path) -> str:
+    """``rows x columns [names]`` of a columnar JSON data frame file (for run summaries)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    names = [str(c.get("name")) for c in data.get("columns") or []]
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"{int(data.get('nrow') or 0)} x {len(names)} [{shown}]"
