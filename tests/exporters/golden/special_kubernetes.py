@@ -19,8 +19,8 @@ from kubernetes.client import models as k8s
 
 SHIPPED = {
     "stitchboard_runtime.py": "2e2f22f1aa3d36e2",
-    "stitchboard_artifacts.py": "20bc4a50e0f013f1",
-    "stitchboard_rlang.py": "1c8a2cdd09c7f662",
+    "stitchboard_artifacts.py": "4e0a9160579dc0f7",
+    "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
     "stitchboard_task.py": "7184e9b8dd3773db",
 }
@@ -246,10 +246,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "2e2f22f1aa3d36e2", "stitchboard_artifacts.py": "20bc4a50e0f013f1", "stitchboard_rlang.py": "1c8a2cdd09c7f662", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "7184e9b8dd3773db", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "2e2f22f1aa3d36e2", "stitchboard_artifacts.py": "4e0a9160579dc0f7", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "7184e9b8dd3773db", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_2e2f22f1aa3d36e2": "{{ stitchboard_content('2e2f22f1aa3d36e2') }}",
-            "STITCHBOARD_FILE_20bc4a50e0f013f1": "{{ stitchboard_content('20bc4a50e0f013f1') }}",
-            "STITCHBOARD_FILE_1c8a2cdd09c7f662": "{{ stitchboard_content('1c8a2cdd09c7f662') }}",
+            "STITCHBOARD_FILE_4e0a9160579dc0f7": "{{ stitchboard_content('4e0a9160579dc0f7') }}",
+            "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
             "STITCHBOARD_FILE_7184e9b8dd3773db": "{{ stitchboard_content('7184e9b8dd3773db') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
@@ -551,10 +551,10 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": []}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "2e2f22f1aa3d36e2", "stitchboard_artifacts.py": "20bc4a50e0f013f1", "stitchboard_rlang.py": "1c8a2cdd09c7f662", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "7184e9b8dd3773db", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "2e2f22f1aa3d36e2", "stitchboard_artifacts.py": "4e0a9160579dc0f7", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "7184e9b8dd3773db", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_2e2f22f1aa3d36e2": "{{ stitchboard_content('2e2f22f1aa3d36e2') }}",
-            "STITCHBOARD_FILE_20bc4a50e0f013f1": "{{ stitchboard_content('20bc4a50e0f013f1') }}",
-            "STITCHBOARD_FILE_1c8a2cdd09c7f662": "{{ stitchboard_content('1c8a2cdd09c7f662') }}",
+            "STITCHBOARD_FILE_4e0a9160579dc0f7": "{{ stitchboard_content('4e0a9160579dc0f7') }}",
+            "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
             "STITCHBOARD_FILE_7184e9b8dd3773db": "{{ stitchboard_content('7184e9b8dd3773db') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
@@ -584,8 +584,8 @@ with DAG(
 # 39a3b6f4f77cd480: echo.ipynb
 # be83e82e673c218e: feature_stats.py
 # 2e2f22f1aa3d36e2: stitchboard_runtime.py
-# 20bc4a50e0f013f1: stitchboard_artifacts.py
-# 1c8a2cdd09c7f662: stitchboard_rlang.py
+# 4e0a9160579dc0f7: stitchboard_artifacts.py
+# 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
 # 7184e9b8dd3773db: stitchboard_task.py
 CONTENT = {
@@ -773,7 +773,7 @@ CONTENT = {
         "c4q84bm8K1o8a/5rruDS3znOdHUdAh0GV1oHm2aoz3WjcYfAOZzzBWEyp7t1kJdPkA4fd2UEmqsu"
         "rIPqdCU145Ju+EsStJaTRG754/oDoDmyocNw9H9IUiWK"
     ),
-    "20bc4a50e0f013f1": (
+    "4e0a9160579dc0f7": (
         "eNrdPWtz29aV3/krbtGdEeBSkN2knS5tZWondqONbXkkpd1ZVQuCJCghIgEGACUrXP73Pa/7AkBZ"
         "ip2Z7vqDRQL3ee5533MOgyA4bfJmejUp02q2V6u0avJ5Om3UIr3LqpGapU2qyrlKizt1nRcz+DBT"
         "df5Lpq7gUzZT86pcqrLIVFHOMtWUqrmCz9nHJh4Mzq7yWs3zRabgb50t5vvTsmjSvIB+Yd3MFvlE"
@@ -940,92 +940,95 @@ CONTENT = {
         "9xGdn3tWeDJwMBIOJRzU5nEPHeAycLDFTH5TGjD0wKnvbn4x3PzIIrZ77gQemlylmfwGj0RP0I/w"
         "olU3NJVtJLLeVv8MHf2XijCSzgqwpM3ecq6VXkHr1s3/PbK213FXHgm7fVYdB5tTwL6T9UGnL/4O"
         "eHY+kif76qsLdK4gAe1UkZ15dIVGy211+bQeJbpbV1hLJwKIF8PflUG74yGpd09JNj9PgSgCNIg2"
-        "K9QzogLBdd+Ce+YsdB7jffMxIm48RrFrmocIxlRTsP5dbcygQz2LqOxu4JW6fYCmbAGzx3Sx193p"
-        "HijEe4whe0QEW/6RMcrtbe2h52g4TLZvSucs+qIMmST3zBRDieCJgsG947TX9b8aFHqf"
+        "K9QzogLBdd+Ce+YsdB7jffMxIm48RvG4aXR44OO2pkMHddTgp+Z+iFBONffQv+mN2Xuo4xGF3w28"
+        "MrsP0NLtyveYJve6298DZXyPsXOPCHDLP3BGecWtPfSgBYfo9k3pAKsvwpHZwZ6ZYijRQzunaoVc"
+        "PnQeHWjpzoRhb8Hg3mHa2/9fus/Cdg=="
     ),
-    "1c8a2cdd09c7f662": (
-        "eNrVW1uT27YVftevQJl6TLYSEzedTitXndn6Mt42cTzaTdrOZoeCSEhiliJZgtq1quq/91wAEhQl"
-        "eTd1H+oHWySBg3MOvnMF7HneVZ3W8WpeyCp5rsW8SpOlEnUhpiIvEqXH9KNW86K408K/nN6pKldZ"
-        "IGSewCcdV2lZw4fZbMq/Z7MgHAwua1FX8l5lWjyk9UrMZrpdJ6o2eZ2uVVhuZzMi1P0sqzpdyLjW"
-        "7QCYoUWai3qlBlqulfiwrVdFLsqqiJXWQmr8tBVJIXz4IZJqO4I5QyHFQ1EBz/irLJLgJY5DxtNE"
-        "iVQPOiuHU1hurvhbPRS62FSxSsR8S7NilYE8MkngFWhI5o5uQOZrIsz6EUWebYW6V5WolEw0CfFQ"
-        "pbXSIitimYlFmimjnJ80jIZPL2kCCJbmSyHnxaamZXVdVCB1LbdarFSlhqgIln88GMFDualhn/Ra"
-        "Zpn4y9V378W9zDZAXFYgRv6TimuWoZSlqtZplsFGT3F/cp1JIC58KbJU1zChSu8VaROFGwjYGPww"
-        "m6H6kjSu6ZPIYQcS59ts9r7IFW6Vxt/ff/MNoOClaPaROKk3oJgEGALVkQqAPCthkVawODDxWtby"
-        "bYXbS6NQ+HpbwqS4yDbrXFYs3lxlxcOQWHx9JYD/UoIW7Wo8VwJ1VnRclFuGK7MNypNGWWuZpwul"
-        "Uc2SdZ0VMqF95m17CfqFbWAFEwSKLAN98hCzn67K1UfgINsORQKiiAXKwuA8IgawBEzSlosCiFew"
-        "KcUctwtngGhDI4qo5AOpymITOTFs0fuXoPVFmqd6FZnXsxmQJuCQYRhF4+Y1ewImi0wSj7PZl7MZ"
-        "c6d5Q5kRel8l8C5wEAykXQ5IGFcMdBziLm3GG9toVSIWRbUGjfs5+hlAXfGA2/JazVOZo9kBCfFB"
-        "Vv/cKNxOMQ3GYFCKV2LOwHB3nus0iLA3Fi+GwsuBIPx8Dz+NUPB0s/MQAB68xN3Af3nTvBv4mSl0"
-        "Vt7t/nYPuiOzxFGI56TYzDPFaoENUUtV8UNWLFNAGD/EK1mBXu031HFRNe4NkA0UXg7WqdZo3Y6F"
-        "zmb5JgMiofiOtMccm9XZiRKC1Mc6HHieNxgsqmItomixAZNSUSTSdVlUAJocnJGs0yLXg4F5h67F"
-        "/i60/aVXmzrNmI5BNM4K5Ty2xL6VZQmMDsWVgl3IY8Wj0dKydG5HfYBH/gDsolzm/UW+HQym37+/"
-        "vvz2TfT6ciomNNQHpgGIURSEAMwiu1d+EJaghLweTKN3b7758GZ6BWPdmV8Kr+OhPRj57cX0r2+Q"
-        "qBdFnbgSRZ4QX4DFGKnA5hilbOEpOi8yJL8F4xBNLRi8nV7AikgZ6faRNZhevZpefriO3rz/AUdc"
-        "XV9ev3r35+8upq8j84nWpvDCoRCDBAQhJ0wSrvxELeQmq8fiw8X1u+c6AIku31/D2n8Hwr/51a++"
-        "fiFG4gUSmwoDOIbK178ZzVP0lICpEQ8Ekd5fBIPBIM4kxMHp+6J+W2zy5A0YVeVPOdDSQzAGuxUC"
-        "EDTthmukAciBpSDGgNrAbDHM2PgGtrxC/JEsIQFwABKINkz7gRj9CfecVzAY4H8ALAN+CzOiUsZ3"
-        "cgkA4JH4p1IYGNrRIf+K1kWyyZS/8HbOtH14NE/wgsEjSHmn5rI8qQb8ZDJfbmAp3/6AuFpXJB9E"
-        "+axR4d9WioxVNgkAxFQ7R/icBOhSxRie7PsozRcFqXtKenR4tkNAPtgVsAqIcKoCxU4AapXnssj7"
-        "5qMlEnPi32Rb53lMFPDH6QxZQQtKxALmPUOCqknWnFzugFFYkJZuOAxVnmic5nth1SizMlwSVzCn"
-        "YQoDgUP/uIlgPOsiGUZquUUP80ChurBobfhb4Fiwn0IDR/dpVeThUtW+Y7UB7gW7vvBhlcbAseHD"
-        "4AcginZAlByAylSrQ8NqvpJY1t57hoR2NLbPIKTPIW4sZFmPlqoZKqrRXGo1iiFgC69LvBrFkKmN"
-        "bJIYtJ87qCeurWkCSgBH+dLHqNFDSbMf6CkppvLoFhn8iMtVkEHVBWTVlHUrHUMOqSG3w5Tk++u3"
-        "o99DwqtKzCcpDPy4gRAB6ZzLGXIeJpt1qX1ED7IUDIXKNUYvqeM0nbyVmVYWO9FKZZCoRhBaMx//"
-        "am3QRdLU4plcOxUImCPwZFEsRD+1R7+ZKYkpLiQYmA1ARgXZdnKI8nZ/Fx5lkf5uJ/Rc/HEkcvWA"
-        "APNBB3qrQ+bB37UqbwJZsEcpAYqASj3H8fNf7lCevdjvgx9zXrGxGPlgk7cIDcx3H3pbiD9cQ2/d"
-        "deONjqWqKRiYTdvmaoFoo7IJgwtliz1NUNgGJ+xysw+rEDe1sXbA8BJEj5K0egLb6AoWRZbAbp1K"
-        "rTtZNBackO9zKouZ8SN5HdGMhtkYEFBZVZ9nF6uaFm9qXdwr9j+gayCSpVjegfcCsPUkyNQCfCuk"
-        "smjgbbKcU00Yg7HWjm89t/dBuAHDz+98kztGxd3kutootn7jz6p1XSnln9oIsLd0mcP+RgrdlzYE"
-        "WCFY80TIc2TAbMui40o59OZTllcuarORTckJmR3sXI3ZC9koLuRWILij89Qmw6dt0PtCXFDRDTWs"
-        "064Yc7UG5bK2Ec6pAUnbPrpjYKPGLdqCdI2BBKE1QPzz667TWXRSBVzFNfCOetDIl1kxhz1GpxCY"
-        "UNKAjSHRUS/6HSgnbWJ9A2Rvh+IsEA91DrlebRQ/ZlvpVGQ+a7RThXKai5XXkWKx0f29wrIF89vY"
-        "90AtWCWFPxVp7rfy50wlx8qMZAlwoIlLBoFAoZ1wEpWBRX9n+HlrCJ6IEWuUBiaNe2x09TkgYhbx"
-        "d6w/wMTOCI0/QaDTKPlCjD7rHwN9g7+m5RNpuVB+ip4EMhJT3SH0hpi43xLK6k2ZqRts87QfhqL7"
-        "fNvg0Ld2PiQ7VAkU6Sc7TMaf50U+urh6dXlJ5Sy3i7wff/yo/uBhBkpZGdGf2rYZVmzzqrhTOews"
-        "tsj0Jl7Z8nmJPaKq2CxXBP+mnePbZMlQoUSldbeoivGBXIDA3Z6+opdPTn8m6FPZSEygEbBWQ1hv"
-        "DbVQmznW1XbcyeUo2YmoNThx0yKidDQlClNNj37QEFIfY4Vp+/W25MJuKH7A+W6Rd3RB9PnNVx+V"
-        "gBmvMwQqFsXiBzcoIkpNrHUKAJg35FFttgkFfLUlx0auy+hmjKobchtuTM5siA3bZBOryro4DLEE"
-        "vq6+G5S9Kx4orWOIMbhxV+MV7P90LJqOEsT4piVoHrgvWFQ2yyWmGhSgyU86VaxbBMDrEMstteDd"
-        "CXoV647bR96Y6e6NkhZAFCfDrwhT4gj32dCwC8C30LTAsL5relT9JWxXCxNnpEq6jLCl6QMRo1t0"
-        "rBP61ep3Yn8Ewd5dFttKiFnfa5p/6OO1qlLMkVoWWK0sC2UIpHpetb9IM43YCNd36Ou5s8PJBqD7"
-        "Ywoxs5O8kJHICguhienWfgkZ9w6BtA+JA040m9HkRyKjMO7M+DyuLsxj0BEV9WuEY3ybng8vG5zX"
-        "uBmEnULy6/D6GOH9iX2tkqN7Sq8/847icoj2Y+vx+8+3oJGQQES7gx3XcuuCx1jrk9HTMy0mBJuL"
-        "Rw3t1jpKxpV5Z3mssUMq2nH1C2PfB3X7wgP3kMZ3WKWbsyTTe/d3uEJJ7yJSLniQ5/zx+T4QMfVZ"
-        "oXwSy/QewpI9CWpB6mE2+lKsML9NIa/IOYw1pxvDjkNiB4Uuq1sQMtRtTGPOOTlkT2rPfXqxvNXw"
-        "4VfONKWOuC3QyUAH/YoHM03nVIkap92TOlQ51NUcZfl4rj0C892DLgwwwad8b1I85FwkTEhU0xsG"
-        "p0A9pxD9QqhLiOy+F3rBzVe3mHmOmmkmrcJolGKK/aQYjtp8RAw3xJsA2Yl+huDQkeRLs1KzJ9SW"
-        "wndBL6b38IrAgW9dDhjbiEwfvgWQinJUJLf5i2o/Fjt4v/cCbsngljbgMRp9rIOmKQxEhIzv5Cw7"
-        "XhVdmVHJnro6cZEA3ibepl6Mft92CKhBxl5AWyzb6vAohtktVUVRH6YOx1A9OJdDXLT9xee6sZu2"
-        "Dp2ruFgrE4BQ5G7lJF5d/eCeVH4KxeQWngS+VhV9AGKKdjoXaUKuDaCkMQO6zqgekKncIw4mFBtM"
-        "Y5lLLmbwVB5jdsfZEgfLT8bzf4PpRt+nE1b6bFPVQxlNugpCnktWjyHuoJ91AguWAjq0vgP4P03M"
-        "Yn3fBruozGSa/5wkLMDhQMukWRjREvXR9oIPUgIecyLR4kDuHfbsz4T//3UKQJ6HwfazE4Fei5/6"
-        "mz83hftftBpMD8UYV7epxLo+1dUacrvZmF8JUqQfey0xHILHZkVJx9NkoYBHMv7+cdcVEmzas+da"
-        "4QX2EfpdM9yJUBD8xoJuJtgDz7ZLdb435RaQMDIky+p4c7OTtMg5v2EaHKZLQJkE9sVCzLQ4FPci"
-        "LU/ko1v2DnQu4JOih9zc8VnTQU+3Fmd6k9VPS5xM8/ZY3Eo1HW/BhtoOB9I1V8fsIb4l0Y0JqSnu"
-        "rEO/seNvyeBbF9mZhXdOhmKxRpUe+FFbYwfMmKFOzsj32LJxWNUkkY0bBPOPcmZl4U3FjrsI6MOf"
-        "05n786DjHboc8aGK2Q964BsQ0jR9brg6A7CzWh/4glcjyLBd38kWEaGfWoaBaRXvUHddK213EzrN"
-        "CRB4ZYr1wcEe8udhx61O1SJgLfLXJmu0Nz769vF501Ajw9HUE6eePu3puFbqjX0eD0k+pXfXySYg"
-        "TrQkf9a9OoHJqpn2sCq04pBoz5WJMN8dEV+FYT56YQ5fU2qlgqQov7lA1J6nmPsYJZidpI5qmZgr"
-        "GUR8wguG9MRlmFlj4u4+fQZXnYRTmS/VJT6yKdMXQB25son4qvNSlfjuReekmm/4LZp12pQArwUp"
-        "LBNgst+cB5uDL79tKh54/5MSdpJeszxO80GMVOfS5LOmbHxkY7Xjww2LxL3pS5nEktJJznpano9V"
-        "KMe450SPLlzh21CWqR1HF8NYvISzK7NKSI9OsDKvbfOE7YFYPObh+XYc94nI3+ydSDSmC6I3OHbQ"
-        "9+60MGHjlazVsqjwWtxrfOmojVe+4ct3uKLHd+S83gh7Fw/GIIt+zAdOMcYKWiqMzTJK3w46tQyG"
-        "zBtMEOi+UQOcxkdV+BuJ3SMxUBPPVxkMJ8VioYUIiWghluysEOYSoPcUPgiCj2DEXP46wQu3ZsDn"
-        "Z5nvLgFER+2Nsj9CBMW/2jfuqsEZyczqHorAaxHzHt+HfJLA4D1qfOhSWkBeg68/rQga+egteRqD"
-        "dmmf2QGxFx6Ek5H7aMS4/ySj4PcV3rj73W8jmW87HJNbhLRB1oBCYzFe/S/IOvgMBG/yNd03sm5Z"
-        "E9eEFt/aeFWU4LfoYtjBK7D/MMdgk6X/ggosCBEYwbkdxluptL28FG9vc5G1VaBeSfIz3rN/jJ6t"
-        "R8+S3iT74frZu/Gzb8fPrsJniych5B5vvi1QdT6tdhwTbt7TF+cI5/+NU7ALmFvCTXOhc7mJB3Va"
-        "tkdOJ0w0+PQlk79RVSJtMHAvxJ+8Dm8KYfMfNqgZ296KM0m0m3e4gYBU049eQ5sTQD15M4bK/JYV"
-        "lHImidyofLNWFUDAlP6GXsC6o/wHgkp7q7ZzMztTlpfOFW3ziwMPpY98AeZ46odrDNH7FQ+QIOem"
-        "cXC6Bxmxvfg2BB4/BD+8xtpPKhpMUVhlalQPWKSQT7m5ZT3TPfiJcIcRYk2vUJZICXyFf289QAtF"
-        "pteUlUyqdXC9lAQC8BXL2FwAwbUmHvmy3/3W65OyTv7xtC5zpIREiHm2/zQ/Tt5Gx8eTR2+nZH64"
-        "AL4+Qt+kEGfId5OSZrU2g5j0ttHkH3Ybg/6y5DjPLwpVlA0G/ilhuWYEyLIJT1r/atb8gu9J1PIO"
-        "AMdIfC6Kh7xJnREqNMTHgxm8JutkjeJr939ymAt/nbLnkDGK0Pa/sqDe2wE3twdc23uL2JHoujy+"
-        "53S8vMEzpZ5zk8f9Gp43rYos0fh/g9qz/HkKQ7boRpVcB48oc7pVLDE3dL1wJ+TKbtOFvBDPCT7d"
-        "felGqENqlo7bJnKzaPJn3CIBQfGR8Nj60ED8AmqpwzZnW6T4Hl1dcC9AdSpRbC0een9Cf7OW0ydx"
-        "fJiNIoCGZtP8XTpuXWoTHuJubLBRYd8R2rw9ZkAtfe4Gd+pNSiNbXimYEKNfWSPtxKKmfjDDsb4J"
-        "nFrCDLvtFaeD/wDrFFZg"
+    "813be46fed2504da": (
+        "eNrVW1lz48a1fuev6MCZEpBLwh47lXI4YaqUWWqU2OMpSnbuLVkFNoEGCQsEGDQoDcPwv+cs3UCD"
+        "ILU4k4c7DzYBNE6f5TsrWp7nXdZZHS/npaySMy3mVZYslKhLMRVFmSg9ph+1mpflrRb+xfRWVYXK"
+        "AyGLBB7puMrWNTyYzab8ezYLwsHgohZ1Je9UrsV9Vi/FbKbbfaJqU9TZSoXr7WxGhLqPZVVnqYxr"
+        "3S6AN7TIClEv1UDLlRIft/WyLMS6KmOltZAaH21FUgoffoik2o7gnaGQ4r6sgGf8tS6T4BWuQ8az"
+        "RIlMDzo7h1PYbq74WT0UutxUsUrEfEtvxSoHeWSSwC3QkCwc3YDMV0SY9SPKIt8KdacqUSmZaBLi"
+        "vspqpUVexjIXaZYro5xfNKyGR6/oBRAsKxZCzstNTdvquqxA6lputViqSg1RESz/eDCCi/WmBjvp"
+        "lcxz8dfLHz6IO5lvgLisQIziFxXXLMNarlW1yvIcDD1F+xQ6l0Bc+FLkma7hhSq7U6RNFG4gwDD4"
+        "YDZD9SVZXNMjUYAFEufZbPahLBSaSuPvH7/7DlDwSjR2JE7qDSgmAYZAdaQCIM9KSLMKNgcm3sha"
+        "vqvQvLQKha+3a3gpLvPNqpAVizdXeXk/JBbfXArgfy1Bi3Y3flcCdVZ0XK63DFdmG5QnjbJWsshS"
+        "pVHNknWdlzIhO7PZXoF+wQysYIJAmeegT15i7OmqXH0CDvLtUCQgikhRFgbnETGAJWCSTC5KIF6B"
+        "Uco5mgvfANGGRhRRyXtSlcUmcmLYovuvQOtpVmR6GZnbsxmQJuCQYxhFo/Eam4DLIpPE42z25WzG"
+        "3Gk2KDNC96sE7gUOgoG0ywEJ44qBgUPcZs164xutSkRaVivQuF9gnAHUlfdoljdqnskC3Q5IiI+y"
+        "+sdGoTnFNBiDQyneiTkDx915btAgwt5YvBwKrwCC8PMD/DRCwdX1zkMAeHATrYH/Z6N51/AzVxis"
+        "vJv9zR50R26JqxDPSbmZ54rVAgZRC1XxRV4uMkAYX8RLWYFe7TPUcVk14Q2QDRReDVaZ1ujdjofO"
+        "ZsUmByKh+IG0xxyb3TmIEoLUpzoceJ43GKRVuRJRlG7ApVQUiWy1LisATQHBSNZZWejBwNzD0GJ/"
+        "l9r+0stNneVMxyAa3wrlPLbEvpfrNTA6FJcKrFDEilejp+XZ3K76CJf8ANhFucz982I7GEx//HB1"
+        "8f3b6M3FVExoqQ9MAxCjKAgBmGV+p/wgXIMSinowjd6//e7j2+klrHXf/FJ4nQjtwcrvz6d/e4tE"
+        "vSjq5JUo8oT4AjzGSAU+xyhlD88weJEj+S0Yh+hqweDd9Bx2RMpIt4+swfTy9fTi41X09sNPuOLy"
+        "6uLq9fu//HA+fROZR7Q3pRdOhZgkIAk5aZJw5ScqlZu8HouP51fvz3QAEl18uIK9/xcIf/27333z"
+        "UozESyQ2FQZwDJVvvh7NM4yUgKkRLwSRPpwHg8EgziXkwemHsn5XborkLThV5U850dJFMAa/FQIQ"
+        "NO2ma6QByIGtIMeA2sBtMc3Y/Aa+vET8kSwhAXAAEog2TfuBGP0Zbc47GAzw/wAsA74Lb0RrGd/K"
+        "BQCAV+K/SmFiaFeH/CtalckmV37q7ZzX9uHROsELBk8g5Z16l+XJNOAnl8ViA1v59gfk1boi+SDL"
+        "540K/75U5KyyKQAgp9p3hM9FgF6rGNOTvR9lRVqSuqekR4dnuwTkA6uAV0CGUxUodgJQqzyXRbab"
+        "j55IzIl/kW89zGOigD8uZ8gLWlAiFrDuGRJUTbHm1HIHjMKGtHXDYaiKRONrvhdWjTIrwyVxBe80"
+        "TGEicOgfdxHMZ10kw0ottxhh7ilVlxatDX8prgX/KTVwdJdVZREuVO07XhugLTj0hffLLAaODR8G"
+        "PwBR9AOi5ABUZlodOlbzlMSy/t5zJPSjsb0GIX1OcWMh1/VooZqlohrNpVajGBK28LrEq1EMldrI"
+        "FolB+7iDeuLauiagBHBULHzMGj2UNPbASEk5lVe3yOBL3K6CCqouoaqmqlvpGGpIDbUdliQ/Xr0b"
+        "fQsFr1pjPUlp4OcNpAgo51zOkPMw2azW2kf0IEvBUKhCY/aSOs6yyTuZa2WxEy1VDoVqBKk19/E/"
+        "rQ+6SJpaPFNopwYBawR+WZSp6Jf2GDdzJbHEhQIDqwGoqKDaTg5R3to39aiK9Hc7oefiTyNRqHsE"
+        "mA860FsdMg/+rlV5k8iCPUoJUARU6jmun/92h/LsxX4f/Fzwjo3HyHtbvEXoYL570TMh/nAdvQ3X"
+        "TTQ6Vqpm4GC2bJurFNFGbRMmF6oWe5qgtA1B2OVmH1YhGrXxdsDwAkSPkqx6BtsYCtIyT8Bap0rr"
+        "ThWNDSfU+1zKYmX8RF5H9EbDbAwIqKyqH2YXu5oWb2pV3imOP6BrIJJn2N5B9AKw9STIVQqxFUpZ"
+        "dPC2WC6oJ4zBWWsntj5k+yDcgOMXt76pHaPydnJVbRR7v4ln1aqulPJPGQL8LVsUYN9IYfjShgAr"
+        "BHueCHmODJhtW3RcKYfRfMryyrQ2hmxaTqjswHI1Vi/ko7iR24GgReeZLYZP+6D3hTinpht6WGdc"
+        "MeZuDdplbTOc0wOStn0Mx8BGjSbagnSNgwShdUD89z/doJN2SgXcxXXwjnrQyRd5OQcbY1AITCpp"
+        "wMaQ6KgX4w60k7awvgayN0PxIBAPdQ61Xm0UP2Zf6XRkPmu004VymYud15FmsdH9ncK2Bevb2PdA"
+        "Ldglhb+UWeG38hdMpcDOjGQJcKHJSwaBQKF94SQqA4v+zvKHvSF4JkasUxqYNOGx0dXngIjZxN+x"
+        "/gATOyM0/gSBTqPkCzH6rP8M9A3+mpFPpGWq/AwjCVQkprtD6A2xcL8hlNWbda6ucczTPhiK7vVN"
+        "g0Pf+vmQ/FAl0KSfnDCZeF6Uxej88vXFBbWzPC7yfv75k/qjhxUoVWVEf2rHZtixzavyVhVgWRyR"
+        "6U28tO3zAmdEVblZLAn+zTjHt8WSoUKFShtuURXjA7kAgbs9PcUon5x+TNCntpGYQCdgrYaw3wp6"
+        "obZyrKvtuFPLUbET0Whw4pZFROloSRRmmi79oCGkPsUKy/ar7Zobu6H4Cd93m7yjG2LMb576qASs"
+        "eJ0l0LEoFj+4RhFRamKt0wDAe0Ne1Vab0MBXWwpsFLqMbsaouiGP4cYUzIY4sE02sapsiMMUS+Dr"
+        "6rtB2fvynso6hhiDG60aL8H+07FoJkqQ45uRoLnguWBZ2SqXmGpQgC4/6XSxbhMAt0Nst1TK1gl6"
+        "HeuOx0femOnujZJSIIovw68IS+II7Wxo2A3gWWhGYNjfNTOq/hZ2qoWFM1IlXUY40vSBiNEtBtYJ"
+        "/Wr1O7E/gmDvbotjJcSs7zXDP4zxWlUZ1kgtC6xWloUqBFI979rfpHmN2AhXtxjrebLDxQag+1MG"
+        "ObNTvJCTyAoboYmZ1n4JFfcOgbQPiQMuNJvVFEciozCezPi8ri7NZdARFfVrhGN8m5kPbxs8rHGz"
+        "CCeFFNfh9jHC+xN2rZKjNqXbn9miuB2i/dh+fP/zbWgkJBCRdXDiut664DHe+mz09FyLCYFx8VND"
+        "a1pHybgzW5bXGj+kph13Pzf+fdC3px6Ehyy+xS7dfEsys3d/hzus6V5EyoUIcsYPz/aBiGnOCu2T"
+        "WGR3kJbsl6AWpB5Wo6/EEuvbDOqKgtNY83Vj2AlIHKAwZHUbQoa6zWnMOReHHEntd59eLm81fPiU"
+        "K02pIx4LdCrQQb/jwUrT+apEg9PulzpUOfTVnGX581z7Ccx3P3Rhggkei71JeV9wkzAhUc1sGIIC"
+        "zZxCjAuhXkNm973QC66/usHKc9S8ZsoqzEYZltjPyuGozSfkcEO8SZCd7GcIDh1JvjQ7NTahsRTe"
+        "C3o5vYdXBA4863LA2EZk+vAsgFKUsyKFzd9U+7HYwf29F/BIBk3agMdo9KkBml5hICJkfKdm2fGu"
+        "GMqMSvY01YnLBPA28TZ1Ovq2nRDQgIyjgLZYtt3hUQxzWKrKsj4sHY6hevBQDXHezhfPdOM3bR86"
+        "V3G5UiYBocjdzkm8vvzJ/VL5GIopLDwLfK0q+gDEEu10LdKkXJtASWMGdJ1VPSBTu0ccTCg3mMEy"
+        "t1zM4Kk6xljHMYmD5Wfj+T/BdKPv0wUrPbal6qGMplwFIR8qVo8h7mCedQILlgIGtH4A+H9amMX6"
+        "rk120TqXWfFrirAAlwMtU2ZhRkvUJzsLPigJeM2JQosTuXc4s38g/f+3SwCKPAy2X10I9Eb8NN/8"
+        "tSXcf2PUYGYoxrm6QyXW9amp1pDHzcb91iBF9qk3EsMl+NmsXNPnafJQwCM5f/9z1yUSbMazD43C"
+        "S5wj9KdmaIlQEPzGgk4m2A+e7ZTq4dmU20DCypA8qxPNjSVpk4fihhlwmCkBVRI4Fwux0uJU3Mu0"
+        "/CJ/uuXoQN8FfFL0kIc7Pms66OnW4kxv8vp5hZMZ3h7LW5mmz1tgUDvhQLrm6Jj9iG9JdHNCZpo7"
+        "G9Cv7fobcvg2RHbewjMnQ5GuUKUHcdT22AEzZqhTMPI99mxcVjVFZBMGwf2jgllJvanY8RQBY/gZ"
+        "fXM/CzrRocsRf1Qx9qALPgEhzdDnmrszADur9Z4PeDWCDNv9nWoREfrYNgxMq3iHuhtaydxN6jRf"
+        "gCAqU64PDmzIj4edsDpVacBa5KdN1WhPfPT94/OWoUaGo6Unvnr6a08ntNJs7PNESIopvbNOtgBx"
+        "siXFs+7RCSxWzWv3y1IrTon2uzIR5rMj4qswLEYvzcfXjEapICnKbw4Qtd9TzHmMNbidpInqOjFH"
+        "Moj4hDcM6YrbMLPHxLU+PYZQnYRTWSzUBV6yK9MTQB2Fson4qnNTrfHey86Xaj7hlzb7tCUBHgtS"
+        "2CbAy37zPdh8+PLboeJB9D8pYafoNdvjaz6IkelCmnrWtI1PHKx2Yrhhkbg3cylTWFI5yVVPy/Ox"
+        "DuUY91zo0YErvBvKdWbX0cEwFi/h6srsEtKlk6zMbTs8YX8gFo9FeD4dx3Miijd7JxON6YDoNa4d"
+        "9KM7bUzYeC1rtSgrPBb3Bm86auOdr/nwHe7o8Rk5r7fCnsWDNciiH/MHpxhzBW0VxmYbpW8GnV4G"
+        "U+Y1Fgh03qgBThOjKvyNxO6QGKiJ31c5LCfFYqOFCIloI5bsQSHMIUDvOXwQBJ/AiDn8dYIXHs1A"
+        "zM9z390CiI7aE2V/ggyK/2nvuLsGD0hmdvdQBN6LmPf4POSzBIboUeNFl1IKdQ3eflwRtPLJJnke"
+        "g3Zrn9kBsVMP0snIvTRi3D3KKMR9hSfu/vD7SBbbDscUFqFskDWg0HiMV/8Tqg7+BoIn+ZrpG3m3"
+        "rIlrQotvfbwq1xC36GDYwS3w/7DAZJNn/4QOLAgRGMFDFsZTqWRe3orN2xxkbRWol5LijPfi/0Yv"
+        "VqMXSe8l++Dqxfvxi+/HLy7DF+mzEHKHJ99SVJ1Pux3HhFv39MU5wvl/EhTsBuaUcDNc6Bxu4kWd"
+        "ke2RrxMmGzx+yOTv1JVImwzcA/Enj8ObRtj8wQYNY9tTcaaIdusONxGQavrZa2hrAugnr8fQmd+w"
+        "gjKuJJEbVWxWqgIImNbf0AtYd1T/QFJpT9V2TmbnyvLSOaJtfnHiofKRD8AcL/1wjyFGv/IeCuTC"
+        "DA5OzyAj9hffpsDjH8EPj7H2i4oGU5RWmRr1AxYpFFOub1jPdA5+ItxlhFgzK5RrpASxwr+zEaCF"
+        "ItNr2kom1Qa4XkkCCfiSZWwOgOBeE49i2R9+7/VJ2SD/dFoXBVJCIsQ8+39WHCdvs+PTyWO0U7I4"
+        "3ABvH6FvSogHyHeLkma3toKY9Mxo6g9rxqC/LQXOhzeFLsomA/+UsNwzAmTZhSdtfDV7fsHnJGp5"
+        "C4BjJJ6J8r5oSmeECi3x8cMMHpN1qkbxjfuXHObAX6ftOWSMMrT9UxbUe7vg+uaAa3tuEScS3ZDH"
+        "55yOtzf4TakX3OTxuIbfm5Zlnmj826D2W/48gyVbDKNKroIntDndLpaYG7pRuJNyZXfoQlGI3wke"
+        "n750M9QhNUvHHRO5VTTFMx6RgKB4SXhsY2ggfgO91OGYs21SfI+OLrgHoDqdKI4WD6M/ob/Zy5mT"
+        "ODHMZhFAQ2M0f5eN25DapIe4mxtsVth3hDZ3jzlQS5+nwZ1+k8rIlldKJsToV9ZJO7mo6R/Mcuxv"
+        "AqeXMMtues1pe3iPUL2u1F2m7v1Hj+bNZsCRFp8a9dJoRd+A85Up/1WKg+8Dy0ABWvJxUr1ZrSTq"
+        "tQX3CWByenwUlsTFY9o4iYEbc9AU487EORFIVK/H397g+T8f7odhSGEbs7s5GPhn8a0J4N2/0Ui9"
+        "XceWZ2jLM2PLPWhw1xLZi+sd7b6/8Qb/Bs1H11s="
     ),
     "1de5540a53faf184": (
         "eNq1WFtvG7kVfvevYCbxegaYCHGBRRdK85DuZh+KNAHipEUhCAI1w5G4HpEqyZFtZPPfey7kXCTZ"
