@@ -210,8 +210,14 @@ def rlang_module() -> Any:
     return importlib.import_module("stitchboard_rlang")
 
 
+def _is_r_script(path: str | Path) -> bool:
+    return str(path).lower().endswith(".r")
+
+
 def finish_outputs(outputs_path: str | Path, store: str, prefix: tuple[str, ...]) -> None:
     """After a notebook ran: store what an R notebook's collect cell wrote (else nothing)."""
+    if not Path(f"{outputs_path}.r.json").exists():  # stitchboard_rlang.raw_outputs_path
+        return
     rlang_module().finish_outputs(
         outputs_path, store or str(Path(outputs_path).parent / "artifacts"), prefix
     )
@@ -331,9 +337,9 @@ def prepare_notebook(
     )
     nb.metadata["kernelspec"].setdefault("display_name", kernel)
     inline, loaded = split_inputs(parameters)
-    rlang = rlang_module()
-    in_r = rlang.is_r_language(language)
-    if in_r:
+    in_r = language.strip().lower() == "r"  # the R bridge is imported for R nodes only
+    rlang = rlang_module() if in_r else None
+    if rlang is not None:
         rlang.clear_outputs(outputs_path)
         inline, moved = rlang.papermill_safe(inline)
         loaded.update(moved)
@@ -341,16 +347,16 @@ def prepare_notebook(
     nb = parameterize_notebook(nb, inline, kernel_name=kernel, language="R" if in_r else language)
     if loaded:
         manifest = Path(manifest_path or _beside(outputs_path, ".inputs.json"))
-        write = rlang.write_manifest if in_r else write_manifest
+        write = rlang.write_manifest if rlang else write_manifest
         write(manifest, loaded, producers or {}, as_text)
-        load = rlang.load_cell_source if in_r else load_cell_source
+        load = rlang.load_cell_source if rlang else load_cell_source
         cell = nbformat.v4.new_code_cell(load(manifest))
         cell.metadata["tags"] = [LOAD_TAG]
         nb.cells.insert(_after_injected(nb), cell)
     if output_names:
         cell = nbformat.v4.new_code_cell(
             rlang.collect_cell_source(output_names, outputs_path)
-            if in_r
+            if rlang
             else collect_cell_source(output_names, outputs_path, store, tuple(prefix))
         )
         cell.metadata["tags"] = [COLLECT_TAG]
@@ -572,8 +578,8 @@ def run_script(
     """
     source = Path(source)
     folder = Path(cwd or source.parent)
-    rlang = rlang_module()
-    if rlang.is_r_script(source):  # an R script: Rscript, data frames as CSV files
+    if _is_r_script(source):  # an R script: Rscript, data frames as CSV files
+        rlang = rlang_module()
         given = rlang.script_inputs(parameters, folder / WORK_META / "inputs", producers or {})
         program = rlang.rscript()
     else:
@@ -753,7 +759,7 @@ def main(argv: list[str] | None = None) -> int:
         task_id=source.stem,
         source=source.name,
         kernel=args.kernel,
-        script=args.source.endswith(".py") or rlang_module().is_r_script(args.source),
+        script=args.source.endswith(".py") or _is_r_script(args.source),
         outputs=tuple(names),
         path_outputs=tuple(n for n in args.path_outputs.split(",") if n),
         produces=tuple(n for n in args.produces.split(",") if n),
@@ -774,7 +780,9 @@ def main(argv: list[str] | None = None) -> int:
             output_notebook=out_nb,
             timeout=args.timeout,
         )
-    except (OutputError, artifacts_module().ArtifactError, rlang_module().RNotFoundError) as exc:
+    except (OutputError, artifacts_module().ArtifactError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and type(exc).__name__ != "RNotFoundError":
+            raise
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     text = json.dumps(outputs)
