@@ -68,6 +68,7 @@ def all_checks() -> list[Check]:
         *qt_libraries(),
         *kernels(),
         spark(),
+        r_language(),
         keyring_backend(),
         airflow_venv(),
         *profiles(),
@@ -207,6 +208,35 @@ def spark() -> Check:
         seen = f"{pyspark or 'no pyspark'}, {'Java ' + java if java else 'no Java'}"
         return Check("spark", False, f"Spark nodes cannot run here ({seen})", lacking)
     return Check("spark", True, f"{pyspark}, Java {java}")
+
+
+R_FIX = "apt-get install r-base-core r-cran-irkernel r-cran-jsonlite (R nodes only)"
+
+
+def r_language() -> Check:
+    """R for R notebooks and scripts (optional): Rscript, jsonlite and the IR kernel."""
+    from shutil import which
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    rscript = which("Rscript")
+    if not rscript:
+        return Check("r (R nodes)", False, "Rscript not found", R_FIX)
+    try:
+        done = subprocess.run(
+            [rscript, "-e", "cat(as.character(getRversion()), requireNamespace('jsonlite'))"],
+            capture_output=True,
+            text=True,
+            timeout=KERNEL_TIMEOUT_S,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("r (R nodes)", False, f"Rscript cannot start ({type(exc).__name__})", R_FIX)
+    version, _, jsonlite = done.stdout.strip().partition(" ")
+    if done.returncode != 0 or jsonlite != "TRUE":
+        return Check("r (R nodes)", False, f"R {version or '?'} without jsonlite", R_FIX)
+    if "ir" not in KernelSpecManager().find_kernel_specs():
+        return Check("r (R nodes)", False, f"R {version}, no IR kernel", R_FIX)
+    return Check("r (R nodes)", True, f"R {version}, jsonlite, IR kernel")
 
 
 def keyring_backend() -> Check:

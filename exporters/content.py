@@ -17,7 +17,14 @@ RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
 RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
 # What every task needs beside its notebook: the runtime, the artifact layer it uses, and the
 # task module (a pod runs ``run_in_pod`` from it; workers have it inlined and skip it).
-SUPPORT_FILES = ("stitchboard_runtime.py", "stitchboard_artifacts.py", "stitchboard_task.py")
+# The R bridge (its Python half and ``stitchboard.R``) travels too: R nodes run with it.
+SUPPORT_FILES = (
+    "stitchboard_runtime.py",
+    "stitchboard_artifacts.py",
+    "stitchboard_rlang.py",
+    "stitchboard.R",
+    "stitchboard_task.py",
+)
 CHUNK = 76
 
 
@@ -122,13 +129,16 @@ def _stripped(path: Path, nb: object) -> str:
 
 def source_content(path: Path) -> Content:
     """A node's notebook (stripped) or script, ready to ship; a jupytext script ships as the
-    notebook it is, named ``STEM.ipynb`` (the task runs it as a notebook)."""
-    if path.suffix == ".py":
+    notebook it is, named ``STEM.ipynb`` (the task runs it as a notebook). An R script ships
+    as it is."""
+    if path.suffix == ".py" or path.suffix.lower() == ".r":
         try:
             text = read_source_text(path)
         except (OSError, UnicodeDecodeError) as exc:
             raise ExportError(f"{path.name}: cannot read the script ({exc})") from exc
-        if is_jupytext_text(text):  # shipped as the notebook it is, under its .ipynb name
+        if path.suffix == ".py" and is_jupytext_text(
+            text
+        ):  # shipped as the notebook it is, under its .ipynb name
             return make(path.stem + ".ipynb", jupytext_as_notebook(path, text))
     else:
         text = stripped_notebook(path)

@@ -17,6 +17,7 @@ from graph_editor.comments import comment_from_json, comment_to_json
 from graph_editor.errors import ModelError, PipelineFileError
 from graph_editor.limits import VALUE_DEPTH_MAX
 from graph_editor.nodes import (
+    DEFAULT_R_IMAGE,
     MISSING,
     Distributed,
     Edge,
@@ -156,6 +157,7 @@ def settings_to_json(settings: PipelineSettings) -> dict[str, Any]:
         # the artifact store and Asset schedule only when set: older files keep their bytes
         **{k: getattr(settings, k) for k in STORE_FIELDS if getattr(settings, k)},
         **({"schedule_assets": list(settings.schedule_assets)} if settings.schedule_assets else {}),
+        **({"r_image": settings.r_image} if settings.r_image != DEFAULT_R_IMAGE else {}),
     }
 
 
@@ -271,6 +273,7 @@ def settings_from_json(data: dict[str, Any]) -> PipelineSettings:
         ),
         **{k: str(data.get(k, "")) for k in STORE_FIELDS},
         schedule_assets=tuple(data.get("schedule_assets", ())),
+        r_image=str(data.get("r_image", DEFAULT_R_IMAGE)),
     )
 
 

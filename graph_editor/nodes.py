@@ -14,6 +14,10 @@ from typing import Any
 from graph_editor.frozendict import FrozenDict, freeze
 from graph_editor.types import PortType
 
+# The image R nodes run in on the cluster unless the node or the pipeline names another: the
+# Jupyter R stack (R, IRkernel, jsonlite, Python with papermill's needs), pinned by date.
+DEFAULT_R_IMAGE = "quay.io/jupyter/r-notebook:2024-10-03"
+
 
 class NodeKind(StrEnum):
     """What a node runs."""
@@ -180,7 +184,17 @@ class Node:
 
     @property
     def is_script(self) -> bool:
-        return self.source.endswith(".py")
+        """A script job (``.py``, or ``.R`` run with ``Rscript``), not a notebook."""
+        return self.source.endswith(".py") or self.is_r_script
+
+    @property
+    def is_r_script(self) -> bool:
+        return self.source.lower().endswith(".r")
+
+    @property
+    def runs_r(self) -> bool:
+        """An R notebook or an R script (it needs R, and an R image on the cluster)."""
+        return self.is_r_script or self.language.lower() == "r"
 
     def input(self, name: str) -> Port | None:
         return next((p for p in self.inputs if p.name == name), None)
@@ -255,6 +269,7 @@ class PipelineSettings:
     store_connection: str = ""  # Airflow connection id the workers read the store with
     store_volume: str = ""  # PersistentVolumeClaim mounted at artifact_store in every pod
     schedule_assets: tuple[str, ...] = ()  # Asset URIs of other pipelines that trigger this one
+    r_image: str = DEFAULT_R_IMAGE  # the image of R nodes without an image of their own
 
     def parameter(self, name: str) -> PipelineParameter | None:
         return next((p for p in self.parameters if p.name == name), None)

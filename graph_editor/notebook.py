@@ -3,12 +3,14 @@
 Inputs are the variables of the cell tagged ``parameters`` (papermill's convention:
 ``name: type = default  # help``; Kale's ``pipeline-parameters`` tag counts too); outputs are the variables assigned in the cell tagged
 ``outputs`` (same grammar). Python cells are read with ``ast`` (multi-line values, annotations);
-other languages go through papermill's translators, and where those cannot inspect, through a
-simple ``name <- value`` / ``name = value`` reader. Outputs are collected for Python only.
+R cells are read by ``graph_editor.rcells`` (R literals give the types); other languages go
+through papermill's translators, and where those cannot inspect, through a simple
+``name <- value`` / ``name = value`` reader. Outputs are collected from Python and R notebooks.
 
 A port's type is its annotation when it has one (``any`` means any), else the type of its
 default (``None`` gives any). A ``.py`` file is a notebook when it carries jupytext cells
-(``# %%`` percent cells, or a jupytext header); otherwise it is a script job.
+(``# %%`` percent cells, or a jupytext header); otherwise it is a script job. A ``.R`` file
+is an R script job (run with ``Rscript``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import nbformat
 
 from graph_editor.errors import NotebookError
 from graph_editor.nodes import MISSING, Port
+from graph_editor.rcells import r_cell_ports
 from graph_editor.sources import read_source_text
 from graph_editor.types import PortType, parse_type_name, type_of_value
 
@@ -312,6 +315,8 @@ def _other_language_ports(
 def inspect_notebook(path: str | Path) -> NotebookInfo:
     """The ports, kernel and language of a notebook; raises ``NotebookError``."""
     path = Path(path)
+    if path.suffix.lower() == ".r":
+        return inspect_script(path)
     if path.suffix == ".py":
         text = _read_text(path)
         if not is_jupytext_text(text):
@@ -323,6 +328,7 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
     params_cell = _tagged_cell(nb, PARAMETERS_TAG, KALE_PARAMETERS_TAG)
     outputs_cell = _tagged_cell(nb, OUTPUTS_TAG)
     is_python = language == "python"
+    is_r = language == "r"
     warnings: list[str] = []
     inputs: list[Port] = []
     outputs: list[Port] = []
@@ -337,6 +343,8 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
                     f"parameters cell has a syntax error at line {exc.lineno}; "
                     "ports were read line by line"
                 )
+        elif is_r:
+            inputs = r_cell_ports(params_cell.source)
         else:
             inputs = _other_language_ports(nb, params_cell, kernel, language)
     if outputs_cell is not None:
@@ -347,9 +355,11 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
                 raise NotebookError(
                     path, f"outputs cell has a syntax error at line {exc.lineno}"
                 ) from exc
+        elif is_r:
+            outputs = r_cell_ports(outputs_cell.source, with_defaults=False)
         else:
             warnings.append(
-                f"outputs are collected from Python notebooks only; the {language} "
+                f"outputs are collected from Python and R notebooks only; the {language} "
                 f"notebook's outputs cell is ignored"
             )
     return NotebookInfo(
@@ -360,7 +370,7 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
         outputs=tuple(outputs),
         has_parameters_cell=params_cell is not None,
         has_outputs_cell=outputs_cell is not None,
-        outputs_supported=is_python,
+        outputs_supported=is_python or is_r,
         warnings=tuple(warnings),
         gpu_libraries=gpu_libraries(
             [c.source for c in nb.cells if c.cell_type == "code" and SKIP_TAG not in _tags(c)]
@@ -380,9 +390,12 @@ def _read_text(path: Path) -> str:
 
 
 def inspect_script(path: str | Path) -> NotebookInfo:
-    """A ``.py`` script job: ports are declared on the node, so only check it parses."""
+    """A ``.py`` or ``.R`` script job: ports are declared on the node, so only check it parses
+    (an R script is only read: parsing R needs R)."""
     path = Path(path)
     source = _read_text(path)
+    if path.suffix.lower() == ".r":
+        return NotebookInfo(str(path), "", "r", (), (), False, False, True, is_script=True)
     try:
         ast.parse(source)
     except SyntaxError as exc:

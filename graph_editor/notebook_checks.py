@@ -7,6 +7,7 @@ Validation turns each finding into a warning; none of them stops an export.
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,8 +16,10 @@ from graph_editor.nodes import Node, NodeKind
 from graph_editor.notebook import NotebookInfo
 
 INSTALL_HINTS = {
-    "ir": "install it with `apt-get install r-cran-irkernel` or, in R, `IRkernel::installspec()`",
+    "ir": "install it with `apt-get install r-base-core r-cran-irkernel r-cran-jsonlite` "
+    "or, in R, `IRkernel::installspec()`",
 }
+R_SCRIPT_HINT = "install R: `apt-get install r-base-core r-cran-jsonlite`"
 GPU_KIND_HINTS = {
     "tensorflow": "TensorFlow",
     "cudf": "RAPIDS",
@@ -74,6 +77,18 @@ def missing_kernel(node: Node, info: NotebookInfo) -> Finding | None:
     )
 
 
+def missing_rscript(node: Node, info: NotebookInfo) -> Finding | None:
+    """A warning when an R script job cannot run here because ``Rscript`` is not on PATH."""
+    if not (info.is_script and info.language == "r") or shutil.which("Rscript"):
+        return None
+    return Finding(
+        "rscript-not-installed",
+        f"{node.source} is an R script but Rscript is not installed here, so a dry-run cannot "
+        f"run this node; {R_SCRIPT_HINT}",
+        "source",
+    )
+
+
 def gpu_suggestion(node: Node, info: NotebookInfo) -> Finding | None:
     """A hint when a plain node imports TensorFlow or RAPIDS libraries (no GPU is asked for)."""
     if node.kind != NodeKind.NOTEBOOK or not info.gpu_libraries or node.resources.gpu:
@@ -115,5 +130,6 @@ def port_type_drift(node: Node, info: NotebookInfo, wired: set[str]) -> list[Fin
 
 def node_findings(node: Node, info: NotebookInfo, wired: set[str]) -> list[Finding]:
     """Every warning of this module for one node; ``wired`` names its wired ports."""
-    found = [f for f in (missing_kernel(node, info), gpu_suggestion(node, info)) if f]
+    checks = (missing_kernel(node, info), missing_rscript(node, info), gpu_suggestion(node, info))
+    found = [f for f in checks if f]
     return found + port_type_drift(node, info, wired)

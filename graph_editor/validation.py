@@ -113,7 +113,7 @@ class _Checker:
         if not node.is_script and not node.source.endswith(".ipynb"):
             self.error(
                 "bad-source",
-                f"{node.source} is neither a notebook (.ipynb) nor a script (.py)",
+                f"{node.source} is neither a notebook (.ipynb) nor a script (.py, .R)",
                 node,
                 field="source",
             )

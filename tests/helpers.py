@@ -80,6 +80,9 @@ def outputs_by_content(outputs: dict, tmp: Path) -> dict:
             seen[name] = value
             continue
         ref = artifacts.ref_from_json(value)
+        if ref.format == "rds":  # an R object: only R reads it; its type is what shows
+            seen[name] = {"artifact": ref.type, "data": ref.python_type}
+            continue
         loaded = artifacts.load_input(ref, local_dir=tmp / "loaded" / name)
         data = loaded.to_dict("split") if hasattr(loaded, "to_dict") else ref.python_type
         seen[name] = {"artifact": ref.type, "data": data}

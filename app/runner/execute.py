@@ -222,6 +222,7 @@ class NodeTask:
 
     def _collect(self, produced: bool = True) -> Outcome:
         try:
+            runtime.finish_outputs(self.outputs_file, self.job.store, (self.node.name,))
             outputs = runtime.read_outputs(self.outputs_file, self.output_names)
             if produced and self.node.produces:
                 outputs[runtime.FILES_KEY] = runtime.store_produced(

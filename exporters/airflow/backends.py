@@ -121,7 +121,8 @@ class WorkerBackend(ExportBackend):
         for plan in plans:
             assert all(r.source != SecretSource.KUBERNETES for r in plan.node.secrets), plan.task_id
 
-    support_files = SUPPORT_FILES[:2]  # the task module's functions are inlined instead
+    # the task module's functions are inlined instead
+    support_files = tuple(f for f in SUPPORT_FILES if f != "stitchboard_task.py")
 
     def task(
         self, plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[str, str]

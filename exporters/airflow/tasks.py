@@ -11,7 +11,7 @@ from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor import spark
-from graph_editor.nodes import NodeKind, PipelineSettings, SecretSource, TFStrategy
+from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
 from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
 from resources.runtime.stitchboard_task import CODE_FOLDER
@@ -110,6 +110,14 @@ def ship_env(settings: PipelineSettings, ship: dict[str, str]) -> dict[str, str]
     return env
 
 
+def node_image(node: Node, settings: PipelineSettings) -> str:
+    """The image a node's pod runs: its own, else the pipeline's R image for R nodes, else
+    the pipeline's default image."""
+    if node.image:
+        return node.image
+    return settings.r_image if node.runs_r else settings.default_image
+
+
 def pod_env(
     plan: TaskPlan, pipeline: Pipeline, ship: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -190,7 +198,7 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
             env[ref.env] = Raw(atom(_connection_template(ref.name, connection_part(ref))))
     kwargs: list[tuple[str, Any]] = [
         ("task_id", Raw(atom(plan.task_id))),
-        ("image", protect(node.image or settings.default_image, imports)),
+        ("image", protect(node_image(node, settings), imports)),
         ("namespace", Raw(atom(settings.namespace))),
         ("cmds", Seq([Raw('"python3"'), Raw('"-c"'), Raw(inline.BOOTSTRAP)])),
     ]
@@ -410,7 +418,7 @@ def _daskjob(
 def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
     """A task that creates the node's TFJob or DaskJob, awaits it and returns its outputs."""
     node = plan.node
-    image = node.image or pipeline.settings.default_image
+    image = node_image(node, pipeline.settings)
     meta = {
         "name": "",
         "namespace": pipeline.settings.namespace,

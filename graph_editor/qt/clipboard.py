@@ -15,7 +15,7 @@ from graph_editor.nodes import Edge, Node, NodeKind, new_node_id
 from graph_editor.pipeline import Pipeline
 
 NODES_MIME = "application/x-stitchboard-nodes"
-SOURCE_SUFFIXES = (".ipynb", ".py")
+SOURCE_SUFFIXES = (".ipynb", ".py", ".R")
 
 
 def blank_node(pipeline: Pipeline, kind: NodeKind, position: tuple[float, float]) -> Node:

@@ -244,7 +244,7 @@ class NodePanel(QtWidgets.QScrollArea):
             self,
             "Choose a notebook or script",
             str(self.pipeline.base_dir),
-            "Notebooks and scripts (*.ipynb *.py)",
+            "Notebooks and scripts (*.ipynb *.py *.R)",
         )
         if path:
             self.set_source(Path(path))
@@ -272,7 +272,7 @@ def source_ports(path: Path, on_status: Callable[[str], None]) -> dict[str, Any]
     from graph_editor.errors import NotebookError
     from graph_editor.notebook import inspect_notebook
 
-    if path.suffix == ".py":
+    if path.suffix == ".py" or path.suffix.lower() == ".r":
         return {}
     try:
         info = inspect_notebook(path)

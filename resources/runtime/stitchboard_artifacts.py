@@ -45,7 +45,7 @@ COMMIT_SUFFIX = ".commit"
 STORAGE_OPTIONS_ENV = "STITCHBOARD_STORAGE_OPTIONS"  # JSON object of fsspec storage options
 S3_READ_TIMEOUT = 300  # seconds s3fs waits for one answer (its own default, 15, is too short)
 KINDS = ("dataframe", "series", "array", "path", "object", "json")
-FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json")
+FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json", "columns", "rds")  # last two: R
 _CHUNK = 1 << 20
 _SERIES_COLUMN = "__stitchboard_series__"  # column name of an unnamed Series in its Parquet file
 
@@ -560,7 +560,7 @@ def _check_remote(ref: ArtifactRef, options: Any, producer: str | None) -> tuple
 def _read(ref: ArtifactRef, source: Any) -> Any:
     """The value held by a stored artifact (not a path artifact), read from a local file path
     (native readers, no Python file in between) or a binary stream."""
-    if isinstance(source, str) and ref.format in ("json", "pickle"):
+    if isinstance(source, str) and ref.format in ("json", "pickle", "columns"):
         with open(source, "rb") as stream:
             return _read(ref, stream)
     if ref.format == "parquet":
@@ -577,8 +577,34 @@ def _read(ref: ArtifactRef, source: Any) -> Any:
         return np.load(source, allow_pickle=False)
     if ref.format == "json":
         return json.load(source)
+    if ref.format == "columns":
+        return _rlang().read_columns_frame(source)
+    if ref.format == "rds":
+        raise ArtifactError(
+            f"{ref.uri} is an R object ({ref.python_type or 'RDS'}): only R nodes can read it"
+        )
     _warn_on_other_versions(ref)
     return pickle.load(source)  # noqa: S301 - only ever the user's own artifact store
+
+
+def _rlang() -> Any:
+    """The R bridge lying beside this file (``stitchboard_rlang``: R's data frame format)."""
+    import importlib
+
+    return importlib.import_module(
+        f"{__package__}.stitchboard_rlang" if __package__ else "stitchboard_rlang"
+    )
+
+
+def store_file_as(
+    src: str | Path, port: str, where: Where, kind: str, fmt: str, type_name: str
+) -> ArtifactRef:
+    """Store one file another language wrote (an R data frame, an RDS) as an artifact."""
+    target = _Target(where, f"{_safe_part(port)}.{fmt}")
+    with target.staged_file() as tmp:
+        digest = _copy_hashing(Path(src), tmp)
+        size = tmp.stat().st_size
+    return target.commit(ArtifactRef(target.uri, kind, fmt, size, digest, type_name))
 
 
 def _warn_on_other_versions(ref: ArtifactRef) -> None:
@@ -806,10 +832,14 @@ def preview(value: Any, width: int = 60) -> str:
             return f"{ref.type} {_parquet_preview(ref.uri)} ({size})"
         if ref.format == "npy" and local:
             return f"array {_npy_preview(ref.uri)} ({size})"
+        if ref.format == "columns" and local:
+            return f"{ref.type} {_rlang().columns_preview(ref.uri)} ({size})"
     except Exception:  # noqa: BLE001 - a preview never fails a summary
         pass
     if ref.type == "path":
         return f"{'folder' if ref.format == 'dir' else 'file'} {ref.name} ({size})"
     if ref.format == "pickle":
         return f"{ref.type} {ref.python_type or 'object'} ({size}, pickle)"
+    if ref.format == "rds":
+        return f"{ref.type} {ref.python_type or 'R object'} ({size}, RDS)"
     return f"{ref.type} {ref.name} ({size})"

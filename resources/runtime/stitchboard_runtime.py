@@ -213,6 +213,30 @@ def artifacts_module() -> Any:
     return importlib.import_module("stitchboard_artifacts")
 
 
+def rlang_module() -> Any:
+    """The R bridge lying beside this file (``stitchboard_rlang``), imported once."""
+    import importlib
+
+    if __package__:
+        return importlib.import_module(f"{__package__}.stitchboard_rlang")
+    if str(RUNTIME_DIR) not in sys.path:
+        sys.path.insert(0, str(RUNTIME_DIR))
+    return importlib.import_module("stitchboard_rlang")
+
+
+def _is_r_script(path: str | Path) -> bool:
+    return str(path).lower().endswith(".r")
+
+
+def finish_outputs(outputs_path: str | Path, store: str, prefix: tuple[str, ...]) -> None:
+    """After a notebook ran: store what an R notebook's collect cell wrote (else nothing)."""
+    if not Path(f"{outputs_path}.r.json").exists():  # stitchboard_rlang.raw_outputs_path
+        return
+    rlang_module().finish_outputs(
+        outputs_path, store or str(Path(outputs_path).parent / "artifacts"), prefix
+    )
+
+
 def _kernel_path_line() -> str:
     """Source that lets the kernel import the artifact layer; it leaves no name behind."""
     return (
@@ -327,16 +351,27 @@ def prepare_notebook(
     )
     nb.metadata["kernelspec"].setdefault("display_name", kernel)
     inline, loaded = split_inputs(parameters)
-    nb = parameterize_notebook(nb, inline, kernel_name=kernel, language=language)
+    in_r = language.strip().lower() == "r"  # the R bridge is imported for R nodes only
+    rlang = rlang_module() if in_r else None
+    if rlang is not None:
+        rlang.clear_outputs(outputs_path)
+        inline, moved = rlang.papermill_safe(inline)
+        loaded.update(moved)
+    # papermill registers its R translator as "R" (and the kernel "ir"), not as "r"
+    nb = parameterize_notebook(nb, inline, kernel_name=kernel, language="R" if in_r else language)
     if loaded:
         manifest = Path(manifest_path or _beside(outputs_path, ".inputs.json"))
-        write_manifest(manifest, loaded, producers or {}, as_text)
-        cell = nbformat.v4.new_code_cell(load_cell_source(manifest))
+        write = rlang.write_manifest if rlang else write_manifest
+        write(manifest, loaded, producers or {}, as_text)
+        load = rlang.load_cell_source if rlang else load_cell_source
+        cell = nbformat.v4.new_code_cell(load(manifest))
         cell.metadata["tags"] = [LOAD_TAG]
         nb.cells.insert(_after_injected(nb), cell)
     if output_names:
         cell = nbformat.v4.new_code_cell(
-            collect_cell_source(output_names, outputs_path, store, tuple(prefix))
+            rlang.collect_cell_source(output_names, outputs_path)
+            if rlang
+            else collect_cell_source(output_names, outputs_path, store, tuple(prefix))
         )
         cell.metadata["tags"] = [COLLECT_TAG]
         nb.cells.append(cell)
@@ -500,6 +535,7 @@ def run_notebook(
             producers=producers,
         )
         execute_notebook(nb, output_notebook, folder, kernel_name, timeout)
+        finish_outputs(outputs_path, store or str(folder / "artifacts"), tuple(prefix))
         return read_outputs(outputs_path, output_names)
 
 
@@ -556,11 +592,17 @@ def run_script(
     """
     source = Path(source)
     folder = Path(cwd or source.parent)
-    given = script_inputs(parameters, folder, producers)
+    if _is_r_script(source):  # an R script: Rscript, data frames as CSV files
+        rlang = rlang_module()
+        given = rlang.script_inputs(parameters, folder / WORK_META / "inputs", producers or {})
+        program = rlang.rscript()
+    else:
+        given = script_inputs(parameters, folder, producers)
+        program = python or sys.executable
     with tempfile.TemporaryDirectory(prefix="stitchboard-") as tmp:
         outputs_path = Path(tmp) / "outputs.json"
         env = dict(os.environ, **{OUTPUTS_ENV: str(outputs_path)})
-        command = [python or sys.executable, str(source.resolve()), *script_arguments(given)]
+        command = [program, str(source.resolve()), *script_arguments(given)]
         log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
         try:
             done = subprocess.run(
@@ -770,7 +812,7 @@ def main(argv: list[str] | None = None) -> int:
         task_id=source.stem,
         source=source.name,
         kernel=args.kernel,
-        script=args.source.endswith(".py"),
+        script=args.source.endswith(".py") or _is_r_script(args.source),
         outputs=tuple(names),
         path_outputs=tuple(n for n in args.path_outputs.split(",") if n),
         produces=tuple(n for n in args.produces.split(",") if n),
@@ -791,7 +833,9 @@ def main(argv: list[str] | None = None) -> int:
             output_notebook=out_nb,
             timeout=args.timeout,
         )
-    except (OutputError, artifacts_module().ArtifactError) as exc:
+    except (OutputError, artifacts_module().ArtifactError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and type(exc).__name__ != "RNotFoundError":
+            raise
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     text = json.dumps(outputs)

@@ -267,7 +267,7 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
         return ti.xcom_pull(task_ids=task_id)[output]
 
     # The shipped modules live in a folder that is gone after the task: unregister them then.
-    shipped = ("stitchboard_runtime", "stitchboard_artifacts")
+    shipped = ("stitchboard_runtime", "stitchboard_artifacts", "stitchboard_rlang")
     saved = {name: sys.modules.get(name) for name in shipped}
     try:
         with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:

@@ -228,16 +228,19 @@ def test_a_jupytext_script_ships_as_a_notebook_in_both_backends(tmp_path: Path) 
 def test_validate_warns_that_a_missing_kernel_makes_a_dry_run_impossible(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # This machine may have R's kernel (the R tests need it): here it has only Python's.
     from graph_editor import notebook_checks
 
-    monkeypatch.setattr(notebook_checks, "installed_kernels", lambda: frozenset({"python3"}))
+    # The IR kernel is installed on this machine (R nodes are tested for real): this check
+    # sees the kernels of a machine without it.
+    here = notebook_checks.installed_kernels()
+    monkeypatch.setattr(notebook_checks, "installed_kernels", lambda: here - {"ir"})
     nb = write_notebook(tmp_path / "r.ipynb", parameters="x <- 1", kernel="ir", language="R")
     pipeline = chain([nb], tmp_path / "p.stitch")
     fileformat.save(pipeline, tmp_path / "p.stitch")
     assert main(["validate", str(tmp_path / "p.stitch")]) == 0
     out = capsys.readouterr().out
-    assert "kernel 'ir' is not installed" in out and "apt-get install r-cran-irkernel" in out
+    assert "kernel 'ir' is not installed" in out and "apt-get install r-base-core" in out
+    assert "r-cran-irkernel" in out
     pipeline.update_node(pipeline.nodes[0].id, kernel="julia-1.10")
     found = [i.message for i in validate(pipeline) if i.code == "kernel-not-installed"]
     assert found and "jupyter kernelspec list" in found[0]

@@ -15,6 +15,7 @@ from graph_editor.limits import SMALL_STRING
 from tests.exporters.helpers import example, special_pipeline
 from tests.exporters.test_cluster_store import _pipeline as store_pipeline
 from tests.exporters.test_properties import hostile_samples
+from tests.exporters.test_rlang_export import mixed
 from tests.exporters.test_spark_export import IMAGE, spark_pipeline
 
 pytestmark = pytest.mark.airflow
@@ -43,6 +44,8 @@ def loaded(airflow_venv: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         "assets_worker": (_chained(root / "src5"), "worker"),
         "spark_kubernetes": (spark_pipeline(root / "src6"), "kubernetes"),
         "spark_worker": (spark_pipeline(root / "src7"), "worker"),
+        "mixed_kubernetes": (mixed(root / "src8"), "kubernetes"),
+        "mixed_worker": (mixed(root / "src9"), "worker"),
     }
     for i, (pipeline, backend) in enumerate(hostile_samples(root / "hostile")):
         cases[f"hostile_{i}"] = (pipeline, backend)
@@ -108,7 +111,8 @@ def test_example_kubernetes_loads(loaded: dict[str, Any]) -> None:
     # no store here: the code travels in the env, rendered from the DAG's CONTENT
     ship = json.loads(env["STITCHBOARD_SHIP"])
     files = [env[f"STITCHBOARD_FILE_{key}"] for key in ship.values()]
-    assert len(files) == 4 and all(len(f) > 100 and "{{" not in f for f in files)
+    # runtime, artifact layer, R bridge (Python and R halves), task module, notebook
+    assert len(files) == 6 and all(len(f) > 100 and "{{" not in f for f in files)
 
 
 def test_example_worker_loads(loaded: dict[str, Any]) -> None:
@@ -207,3 +211,18 @@ def test_spark_jobs_load_as_driver_pods_and_as_worker_tasks(loaded: dict[str, An
     task = dag["tasks"]["aggregate"]
     assert task["type"] == "PythonOperator" and task["callable"] == "run_node"
     assert "--master 'local[8]'" in task["op_kwargs"]["node"]["env"]["PYSPARK_SUBMIT_ARGS"]
+
+
+@pytest.mark.parametrize("backend", ["kubernetes", "worker"])
+def test_a_dag_with_an_r_node_loads_and_runs_it_in_the_r_image(
+    loaded: dict[str, Any], backend: str
+) -> None:
+    pipeline, facts = loaded[f"mixed_{backend}"]
+    dag = _check_structure(pipeline, facts)
+    r_stats = dag["tasks"]["r_stats"]
+    if backend == "kubernetes":
+        assert r_stats["image"] == pipeline.settings.r_image
+        assert dag["tasks"]["prepare"]["image"] == pipeline.settings.default_image
+    else:
+        assert r_stats["type"] == "PythonOperator" and r_stats["callable"] == "run_node"
+        assert r_stats["op_kwargs"]["node"]["kernel"] == "ir"

@@ -324,3 +324,35 @@ def test_worker_dag_hands_files_on_like_the_dry_run(
         assert finished.state == RunState.FAILED
         assert tasks["use"] == "failed" and tasks["make"] != "failed"
         assert f"MissingFileError: {local['detail']}" in api.log(dag_id, run_id, "use", 1)
+
+
+# -- an R node on a real Airflow (worker backend) ---------------------------------------------
+
+
+@pytest.mark.airflow
+def test_worker_dag_with_an_r_node_runs_on_airflow_with_the_dry_runs_values(
+    local_profile: Any, tmp_path: Path
+) -> None:
+    """The mixed example (Python -> R notebook -> Python, a DataFrame each way) deployed to the
+    test Airflow: every task's XCom holds what the dry-run's node produced."""
+    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.events import RunFinished, RunState
+    from app.runner import DryRun, RunOptions
+    from tests.exporters.test_rlang_export import mixed
+
+    pipeline = mixed(tmp_path / "src")
+    pipeline.update_settings(dag_id="mixed_r_parity")
+    events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
+    finished = events[-1]
+    api = AirflowApi(local_profile)
+    assert isinstance(finished, RunFinished)
+    run_id = finished.summary["run"]["run_id"]
+    if finished.state != RunState.SUCCEEDED:  # show the failed task's own log
+        failed = next(t for t, s in finished.summary["run"]["tasks"].items() if s == "failed")
+        pytest.fail(api.log(pipeline.settings.dag_id, run_id, failed, 1)[-3000:])
+    summary = list(DryRun(pipeline, RunOptions(use_cache=False)).events())[-1].summary
+    dry = {n["name"]: n["outputs"] for n in summary["nodes"]}
+    for task in ("prepare", "r_stats", "report"):
+        remote = api.xcom(pipeline.settings.dag_id, run_id, task)
+        assert outputs_by_content(remote, tmp_path) == outputs_by_content(dry[task], tmp_path)
+    assert remote["groups"] == 3

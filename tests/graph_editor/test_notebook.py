@@ -57,8 +57,9 @@ def test_an_r_notebook_gets_inputs_and_a_clear_word_on_outputs(tmp_path):
         "name": (PortType.STR, "x", ""),
         "flag": (PortType.BOOL, True, ""),
     }
-    assert info.outputs == () and not info.outputs_supported
-    assert "outputs are collected from Python notebooks only" in info.warnings[0]
+    # R notebooks' outputs are collected too (tests/graph_editor/test_rcells.py)
+    assert [p.name for p in info.outputs] == ["result"] and info.outputs_supported
+    assert not info.warnings
 
 
 def test_outputs_cell_types_come_from_annotations_and_expressions(tmp_path):

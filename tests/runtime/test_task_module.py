@@ -57,7 +57,11 @@ def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     source = make("echo.ipynb", notebook.read_text(encoding="utf-8"))
     content = {c.key: c.packed for c in [*support, source]}
     monkeypatch.setattr(stitchboard_task, "CONTENT", content)
-    monkeypatch.setattr(stitchboard_task, "SHIPPED", {c.name: c.key for c in support[:2]})
+    monkeypatch.setattr(
+        stitchboard_task,
+        "SHIPPED",
+        {c.name: c.key for c in support if c.name != "stitchboard_task.py"},
+    )
     return {"source": source.key, **{c.name: c.key for c in support}}
 
 
