@@ -55,7 +55,7 @@ def test_the_r_image_setting_survives_save_and_load_and_default_files_keep_their
     tmp_path: Path,
 ) -> None:
     pipeline = mixed(tmp_path / "mixed")
-    assert "r_image" not in (tmp_path / "mixed" / "mixed.stitch").read_text()
+    assert '"r_image"' not in (tmp_path / "mixed" / "mixed.stitch").read_text()
     pipeline.update_settings(r_image="registry.local/r:1")
     fileformat.save(pipeline, tmp_path / "again.stitch")
     assert fileformat.load(tmp_path / "again.stitch").settings.r_image == "registry.local/r:1"

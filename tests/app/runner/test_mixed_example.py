@@ -1,4 +1,4 @@
-"""The bundled mixed example (Python -> R notebook -> Python) dry-runs end to end on a laptop
+"""The bundled mixed example (Python -> R notebook and Spark -> Python) dry-runs end to end on a laptop
 with what the README's set-up installs (real IR kernel)."""
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ def test_the_mixed_example_dry_runs_and_the_r_numbers_reach_the_report(
     assert means["columns"] == ["group", "y", "n"]
     assert [row[0] for row in means["data"]] == ["a", "b", "c"]
     assert [row[2] for row in means["data"]] == [4, 4, 4]  # 12 rows in three groups
+    totals = nodes["spark_totals"]["outputs"]["totals"]  # summed on a real local Spark
+    table = outputs_by_content({"t": nodes["prepare"]["outputs"]["table"]}, tmp_path)["t"]["data"]
+    y = table["columns"].index("y")
+    assert sorted(totals) == ["a", "b", "c"]
+    assert sum(totals.values()) == pytest.approx(sum(row[y] for row in table["data"]))
     report = nodes["report"]["outputs"]
     assert report["groups"] == 3
+    assert f"group a: y sums to {totals['a']:.2f} (Spark)" in report["summary"]
     assert report["summary"].startswith("12 rows: y = ")
     assert f"{stats['slope']:.2f} x" in report["summary"]
