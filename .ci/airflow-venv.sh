@@ -3,6 +3,10 @@
 # DAGs with. Usage: .ci/airflow-venv.sh VENV_DIR
 set -euo pipefail
 venv="${1:?usage: airflow-venv.sh VENV_DIR}"
+# One builder at a time (the test suite's two workers may both ask for it): the second waits.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9
 if [ -x "$venv/bin/airflow" ] && "$venv/bin/python" -c "import airflow.sdk, papermill, numpy, pandas, pyarrow, s3fs, sklearn, jupytext" 2>/dev/null; then
     echo "airflow venv ready: $venv"; exit 0
 fi

@@ -23,7 +23,7 @@ def test_set_up_is_two_commands_in_a_venv() -> None:
     assert len(commands) == 2, commands
     assert all(c.startswith("python3 -m venv .venv && .venv/bin/pip install -e ") for c in commands)
     assert "stitchboard resources/examples/churn/churn.stitch" in commands[0]
-    assert commands[1].endswith(".venv/bin/python -m pytest")
+    assert commands[1].endswith(".venv/bin/python -m pytest -n 2 --dist loadfile")  # both cores
 
 
 def test_ci_runs_the_readmes_test_command() -> None:
