@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.events import NodeState
+from app.gui import importing
 from app.gui.canvas_tools import CanvasTools
 from app.gui.deploy_actions import DeployActions
 from app.gui.document import Document
@@ -157,6 +158,7 @@ class MainWindow(
         a = self.actions_by_name = {
             "new": self._action("&New", self.new_file, K.New, "new"),
             "open": self._action("&Open…", self.open_dialog, K.Open, "open"),
+            "import": self._action("&Import Elyra or Kale…", lambda: importing.import_dialog(self)),
             "save": self._action("&Save", self.save, K.Save, "save"),
             "save_as": self._action("Save &As…", self.save_as, K.SaveAs),
             "close": self._action("&Quit", self.close, K.Quit),

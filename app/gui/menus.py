@@ -13,7 +13,7 @@ def build_menus(window: Any, a: dict[str, QtGui.QAction]) -> None:
     """Put the window's actions ``a`` (by name) into its menus and its toolbar."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    for name in ("new", "open"):
+    for name in ("new", "open", "import"):
         file_menu.addAction(a[name])
     window.recent_menu = file_menu.addMenu("Open &Recent")
     for name in ("save", "save_as", "close"):

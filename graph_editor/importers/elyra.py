@@ -40,8 +40,8 @@ from graph_editor.nodes import (
 )
 from graph_editor.pipeline import Pipeline
 
-SUPPORTED_OPS = {"execute-notebook-node", "execute-python-node"}
-R_OP = "execute-r-node"
+R_OP = "execute-r-node"  # an R script, run with Rscript like any script job
+SUPPORTED_OPS = {"execute-notebook-node", "execute-python-node", R_OP}
 NEWEST_VERSION = 8  # the newest app_data version this importer was written against
 # Elyra node properties with no home in the model yet, with the words the report uses.
 UNMAPPED = {
@@ -223,8 +223,7 @@ class _Importer:
         label = _label(data, params)
         op = str(data.get("op") or data.get("type") or "?")
         if data.get("type") != "execution_node" or op not in SUPPORTED_OPS:
-            why = "R scripts are not supported yet" if op == R_OP else f"{op!r} has no equivalent"
-            self.report.append(f"node {label!r} not imported: {why}")
+            self.report.append(f"node {label!r} not imported: {op!r} has no equivalent")
             self.skipped[elyra_id] = self._upstream_ids(data)
             return
         node = self._build(data, params, label)
@@ -321,6 +320,7 @@ class _Importer:
             text = str((comment or {}).get("content") or "").strip()
             if not text:
                 continue
+            self._canvas_comment(comment, text)
             refs = [
                 self.ids[r["node_ref"]]
                 for r in comment.get("associated_id_refs") or ()
@@ -336,6 +336,26 @@ class _Importer:
         if loose:
             description = "\n\n".join([self.pipeline.settings.description, *loose]).strip()
             self.pipeline.update_settings(description=description)
+
+
+    def _canvas_comment(self, comment: dict[str, Any], text: str) -> None:
+        """The comment also stays on the canvas where Elyra drew it (a canvas note)."""
+        from graph_editor.comments import Comment, new_comment_id
+
+        def number(key: str, default: float) -> float:
+            try:
+                return float(comment.get(key) or default)
+            except (TypeError, ValueError):
+                return default
+
+        self.pipeline.comments.add(
+            Comment(
+                id=new_comment_id(),
+                text=text[:20_000],
+                position=(number("x_pos", 0.0), number("y_pos", -160.0)),
+                size=(number("width", 240.0), number("height", 120.0)),
+            )
+        )
 
 
 def import_elyra(path: str | Path, target: str | Path | None = None) -> tuple[Pipeline, list[str]]:

@@ -162,6 +162,10 @@ def hello_world_v8(tmp_path: Path) -> Path:
                     "id": "c1",
                     "content": "Download the data",
                     "associated_id_refs": [{"node_ref": "n-load"}],
+                    "x_pos": 40,
+                    "y_pos": -120,
+                    "width": 175,
+                    "height": 42,
                 },
                 {
                     "id": "c2",
@@ -253,16 +257,19 @@ def test_elyra_pipeline_keeps_fan_out_fan_in_env_resources_images_and_comments(
         "part_1_data_cleaning",
         "part_1_data_cleaning_2",
         "analyze",
+        "plot",
         "report",
     ]
-    load, clean_a, clean_b, analyze, report_node = nodes.values()
+    load, clean_a, clean_b, analyze, plot, report_node = nodes.values()
     assert set(pipeline.edges) == {
         Edge(load.id, clean_a.id),
         Edge(load.id, clean_b.id),  # fan-out
         Edge(clean_a.id, analyze.id),
         Edge(clean_b.id, analyze.id),  # fan-in
-        Edge(analyze.id, report_node.id),  # the R step is bridged, order kept
+        Edge(analyze.id, plot.id),
+        Edge(plot.id, report_node.id),  # the R script runs with Rscript, in order
     }
+    assert plot.is_r_script and plot.source == "../elyra/plot.r"
     assert load.source == "../elyra/load_data.ipynb"  # relative to the .stitch file
     assert analyze.source == "../elyra/analysis/analyze.ipynb"
     assert load.image == "docker.io/library/python:3.11" and clean_a.image == ""
@@ -283,7 +290,7 @@ def test_elyra_pipeline_keeps_fan_out_fan_in_env_resources_images_and_comments(
     assert clean_b.files == ("lookup.csv",) and clean_a.files == ()
     assert "declared files" not in line and "dependency files" not in line
     assert "node 'load_weather_data': not mapped yet: mounted volumes" in line
-    assert "node 'plot' not imported: R scripts are not supported yet" in line
+    assert "not imported" not in line
     assert "node 'analyze': analysis/analyze.ipynb has no 'parameters' cell" in line
     assert not [i for i in validate(pipeline) if i.is_error]
 
@@ -300,7 +307,7 @@ def test_imported_pipeline_dry_runs_with_its_environment(hello_world_v8: Path) -
         "mode": "tutorial",
     }
     assert nodes["part_1_data_cleaning_2"]["outputs"] == {"cleaned": 6}
-    assert nodes["report"]["state"] == "succeeded"
+    assert nodes["plot"]["state"] == nodes["report"]["state"] == "succeeded"  # R ran too
 
 
 def test_imported_pipeline_exports_a_dag_with_the_same_tasks_and_order(
@@ -335,7 +342,8 @@ def test_imported_pipeline_exports_a_dag_with_the_same_tasks_and_order(
         ("load_weather_data", "part_1_data_cleaning_2"),
         ("part_1_data_cleaning", "analyze"),
         ("part_1_data_cleaning_2", "analyze"),
-        ("analyze", "report"),
+        ("analyze", "plot"),
+        ("plot", "report"),
     }
 
 
@@ -480,8 +488,8 @@ def test_cli_import_writes_the_stitch_file_and_a_one_line_report(
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     first, second = done.stdout.splitlines()
-    assert first.endswith("hw.stitch: 5 nodes, 5 edges")
-    assert second.startswith("report: ") and "R scripts are not supported yet" in second
+    assert first.endswith("hw.stitch: 6 nodes, 6 edges")
+    assert second.startswith("report: ") and "not imported" not in second
     assert [n.name for n in fileformat.load(target).nodes][0] == "load_weather_data"
     validated = subprocess.run(
         [sys.executable, "-m", "app.cli.main", "validate", str(target)],
