@@ -123,6 +123,12 @@ def _same_file(fileloc: str | None, relative: str) -> bool:
     return loc == relative or loc.endswith("/" + relative)
 
 
+def _new_errors(api: AirflowApi, relative: str, before: set[tuple[int, str]]) -> list[Any]:
+    """Import errors of ``relative`` that were not there before this deploy delivered."""
+    found = api.import_errors(relative)
+    return [e for e in found if (e.import_error_id, str(e.timestamp)) not in before]
+
+
 def _error_marks(api: AirflowApi, relative: str) -> set[tuple[int, str]]:
     return {(e.import_error_id, str(e.timestamp)) for e in api.import_errors(relative)}
 
@@ -323,11 +329,7 @@ def _wait_parsed(
     last_nudge = -1e9
     while True:
         now = time.monotonic()
-        errors = [
-            e
-            for e in api.import_errors(relative)
-            if (e.import_error_id, str(e.timestamp)) not in before
-        ]
+        errors = _new_errors(api, relative, before)
         if errors:
             trace = errors[0].stack_trace or ""
             yield LogEvent(trace, level=LogLevel.ERROR)
@@ -345,7 +347,11 @@ def _wait_parsed(
                     f"{dag.relative_fileloc}, not by {relative}"
                 )
             existing = dag
-            if api.dag_source(bundle.dag_id) == bundle.dag_source:
+            # A file that defines its DAG and then raises can have that DAG served with its
+            # source and an import error written by the same parse: look for the error again.
+            if api.dag_source(bundle.dag_id) == bundle.dag_source and not _new_errors(
+                api, relative, before
+            ):
                 yield LogEvent(f"Airflow serves this version of {relative} ({now - start:.1f} s)")
                 return dag
         if now - last_nudge >= options.nudge_every:
