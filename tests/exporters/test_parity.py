@@ -230,25 +230,13 @@ def test_worker_dag_hands_data_through_the_s3_store_like_the_dry_run(
 ) -> None:
     if frames and not _runtime_stores_artifacts():
         pytest.skip("needs run_spec(..., store=, prefix=): the runtime stores artifacts itself")
-    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.deploy import AirflowApi
     from app.events import RunFinished, RunState
     from tests.runtime.conftest import make_bucket
 
     bucket = make_bucket(s3_endpoint)
     pipeline = _store_pipeline(tmp_path / "src", f"s3://{bucket}/art", frames)
-    # The local profile's own folder store would win at deploy: this run uses the pipeline's.
-    local_profile = dataclasses.replace(local_profile, artifact_store="")
-    _create_connection(local_profile, s3_endpoint)
-    # the laptop's own access to the store, for deploy's probe (the worker uses the connection)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_ENDPOINT_URL=s3_endpoint
-    )
-    try:
-        events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
-    finally:
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
-            os.environ.pop(key, None)
-    finished = events[-1]
+    local_profile, finished = _deploy_through_s3(pipeline, local_profile, s3_endpoint)
     api = AirflowApi(local_profile)
     assert isinstance(finished, RunFinished)
     run_id = finished.summary["run"]["run_id"]
@@ -261,6 +249,27 @@ def test_worker_dag_hands_data_through_the_s3_store_like_the_dry_run(
         assert "/make/" in ref["uri"]
     remote = api.xcom(pipeline.settings.dag_id, run_id, "use")
     assert remote == pytest.approx(_dry_run_outputs(pipeline, tmp_path, frames))
+
+
+def _deploy_through_s3(pipeline: Any, profile: Any, s3_endpoint: str) -> tuple[Any, Any]:
+    """Deploy, trigger and wait with the pipeline's S3 store (moto); (profile used, last event).
+
+    The local profile's own folder store would win at deploy, so it is cleared; workers reach
+    the store through an Airflow connection, the laptop (deploy's probe) through AWS_* vars.
+    """
+    from app.deploy import DeployOptions, deploy
+
+    profile = dataclasses.replace(profile, artifact_store="")
+    _create_connection(profile, s3_endpoint)
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_ENDPOINT_URL=s3_endpoint
+    )
+    try:
+        events = list(deploy(pipeline, profile, DeployOptions(trigger=True, wait=True)))
+    finally:
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
+            os.environ.pop(key, None)
+    return profile, events[-1]
 
 
 def _dry_run_outputs(pipeline: Any, tmp: Path, frames: bool) -> dict[str, Any]:
@@ -285,7 +294,7 @@ def test_worker_dag_hands_files_on_like_the_dry_run(
     """``make`` writes data/out.csv, ``use`` (two ordering-only hops later) reads it and its own
     shipped data/input.csv. Declared: the same outputs as the dry-run; undeclared: the task
     fails with the dry-run's line."""
-    from app.deploy import AirflowApi, DeployOptions, deploy
+    from app.deploy import AirflowApi
     from app.events import RunFinished, RunState
     from tests.exporters.file_handoff import EXPECTED, handoff_pipeline
     from tests.exporters.test_file_handoff import dry_run
@@ -297,17 +306,7 @@ def test_worker_dag_hands_files_on_like_the_dry_run(
         tmp_path / "src", declared=declared, store=store, connection="sb_store"
     )
     pipeline.update_settings(store_secret="")  # workers reach the store by the connection
-    local_profile = dataclasses.replace(local_profile, artifact_store="")
-    _create_connection(local_profile, s3_endpoint)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_ENDPOINT_URL=s3_endpoint
-    )
-    try:
-        events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
-    finally:
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL"):
-            os.environ.pop(key, None)
-    finished = events[-1]
+    local_profile, finished = _deploy_through_s3(pipeline, local_profile, s3_endpoint)
     assert isinstance(finished, RunFinished)
     api = AirflowApi(local_profile)
     dag_id, run_id = pipeline.settings.dag_id, finished.summary["run"]["run_id"]
