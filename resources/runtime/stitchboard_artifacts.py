@@ -583,8 +583,11 @@ def _read(ref: ArtifactRef, source: Any) -> Any:
         raise ArtifactError(
             f"{ref.uri} is an R object ({ref.python_type or 'RDS'}): only R nodes can read it"
         )
-    _warn_on_other_versions(ref)
-    return pickle.load(source)  # noqa: S301 - only ever the user's own artifact store
+    try:
+        value = pickle.load(source)  # noqa: S301 - only ever the user's own artifact store
+    finally:  # after loading: unpickling imports the libraries the versions are read from
+        _warn_on_other_versions(ref)
+    return value
 
 
 def _rlang() -> Any:

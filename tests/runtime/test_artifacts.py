@@ -328,6 +328,27 @@ def test_a_pickle_made_with_other_library_versions_loads_with_a_warning(tmp_path
     assert (back.predict(features) == model.predict(features)).all()
 
 
+def test_a_model_loaded_where_its_library_is_not_imported_yet_gives_no_warning(tmp_path):
+    # The next node's kernel has not imported sklearn when it loads the model (the warning said
+    # "sklearn 1.x -> missing" on every example run).
+    where = artifacts.Where(str(tmp_path / "store"), ("d", "r", "t"))
+    ref = artifacts.store_output(LogisticRegression().fit(np.eye(2), [0, 1]), "model", where)
+    code = (
+        "import json, sys, warnings, stitchboard_artifacts as a;"
+        "warnings.simplefilter('error');"
+        "m = a.load_input(a.ArtifactRef(**json.loads(sys.argv[1])));"
+        "print(type(m).__name__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(ref.__dict__)],
+        cwd=RUNTIME_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "LogisticRegression"
+
+
 def test_a_store_that_cannot_be_written_gives_one_line_naming_output_and_store(s3_endpoint):
     options = {"key": "k", "secret": "s", "client_kwargs": {"endpoint_url": s3_endpoint}}
     where = artifacts.Where("s3://no-such-bucket/x", ("d", "r", "t"), options)

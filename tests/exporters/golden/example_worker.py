@@ -14,7 +14,7 @@ from airflow.sdk import DAG, Param
 
 SHIPPED = {
     "stitchboard_runtime.py": "13b99c1e8956adcb",
-    "stitchboard_artifacts.py": "69b542539e5b3207",
+    "stitchboard_artifacts.py": "94941508492eb7f2",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
 }
@@ -385,7 +385,7 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # 13b99c1e8956adcb: stitchboard_runtime.py
-# 69b542539e5b3207: stitchboard_artifacts.py
+# 94941508492eb7f2: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
 CONTENT = {
@@ -658,7 +658,7 @@ CONTENT = {
         "3YRXUwxLBFdalptmqBfoRuPOsWFv3Cd4OZ3uViUOLgExXK+CEWiqVVmVZug9G7ItE3p7DGrdSSIb"
         "whmEQMmki4ON8X9rMO0k"
     ),
-    "69b542539e5b3207": (
+    "94941508492eb7f2": (
         "eNrdPWtz21Z23/kr7mI7I8ClIDneZLZ0lFk7sRM1seWRlG6nWhUESVBCRAIMAErWsvzvPa/7AkBZ"
         "Srwz2/qDRRL3ee55n3MPgiA4a/Jmej0p02q2V6u0avJ5Om3UIr3PqpGapU2qyrlKi3t1kxcz+DBT"
         "df73TF3Dp2ym5lW5VGWRqaKcZaopVXMNn7OPTTwYnF/ntZrni0zB3zpbzPenZdGkeQH9wrqZLfKJ"
@@ -788,53 +788,53 @@ CONTENT = {
         "s6Cd3Z0LY93IkBupWc2YR+tIh17b7mCHW8zlD31BIBdZKtdxyy2Rpim+ksMBXoyG6vCyW1MKG8LC"
         "KKWWGQxlnNHPFDWCLbeiSpzwSE12gAj9rB3wdBzzzjqKFckJA5Rd7uXuVIQR/b4wZ8RdvTX2dBX+"
         "apEWV2HEZybNxDB6eEgslzh6io1u1Tcuv3WqY0ghPXE0VCSkvdPvzvYwvkumwanYmRj8F1szaFUl"
-        "SrBYKdjwCeV/WMc6jO1rBxwod4GGdkhR/gqawNmLw+dqn+ckNqudEVLDzHchGI7FMOzjSqdqUuWz"
-        "q0wt7tGTM8nqfJY5xUTDVslrHGk8HqlTmJDkFZMVw91mkwuq8R+sCevVJdO/xvxJHIb2PNAkSuQm"
-        "JqaMdVZAmrTTRJzE3XZe6ECMatgWmHChjgG4lSd2+kecXAvyJuuMDEAG8iHyjfudxc/OyKGjyzgA"
-        "cnEOEC5xjUUvua51SEhnoUqlJwHNiGM6JcfsbdmnmJQbWPb2yTal0fT85EZOb6Wkci/BXbv6+wNL"
-        "T/Ldc0izx3NvgB45ZVp2kVY3A9kqy1SIoR3neoa0bsNOYOMXAB7MWnfR82arNrdbHG5DTjoE/s1Q"
-        "7YnGsRdJ3rWuY6YH1TXLEH9txwjFyi2Nf6m5mZ5YS1/q7RRV8wStlEGO8cNutobKGXOXmchmwkK9"
-        "deBze0PtBZfp0c2IcjjFXrfZ4uhFV5dGZxtxq7lRmHWJq24S+JCVGIxhObnH1oA1Tx97Cc/QgOlJ"
-        "+bbz2ERQW/cxqP0uoUExKCe7g0BuVXGuTSFDdJK5+HdnVV6C8SStM31x1rl2B9o9/PFSWS9W9gYl"
-        "rGAOhMD6OxehcW6X45jRpdDWoqa+VBSCHmA9CDsQDn7ZrraEvex2ZWc6PfpptyHR3MA52tAL6deh"
-        "urCgkwnaC7nscTIJkiF+JXmB3mxpM2dco2/Phj7uuCzdljGhwiVSFaVr0HkNOqVRdhVDML16hat+"
-        "04Ajlym2wlXaMTHR+r+H/EIEXfWX6++Lxj8e88sQJNzzqlXLnXIRuSVHDvjCIRV1N3V92Qpb3Ucv"
-        "tTUhFRHkvQfoc2XXoJBzJi+uGI8NXMdjqWHlFuCPOfEuYyco9xw5Ggq/5AA1Ci401jyss8SwPeGi"
-        "CILrdDHf11a+LXtIAS8JT/VZiTbmhUvloq9AW+OxPnqMc9I6Vk6cYGgKmUR+kIpLd/olT43e1hvB"
-        "IoZYefzOmpdD1Xt394kBrQdM/3+s+fxQQM0meV9RnaBU0sHZssHKhYJw9J4EGH1kgmtP0dUlfMYv"
-        "SXjUfp4WP9PHt1t27fQM+d4jny/kbgUh7Z/16weQquW7gdt+iZYr0bNP2TBurgNWiX1jOnSusdE9"
-        "c39C6w4ze2hP3TvVqHuVmfRDAy0SXFY+P+4ic15495g1YTnahmyAlIyhzO3otyB+yPlQPa4gZo/f"
-        "4XOFHnSyP97guWeGWHcEWx0u0yKfg4qb9JYI7au7JHKG+3NRHeZj5vUxTq6BHp7ryPC7i9jyELny"
-        "Thrgm1o2AQ8ajNSGDRz2X3H92i2A05wnNJFzR3muz6dmSRpo/HFG8nguDpXWFLGCFhecKVXOaff8"
-        "Zot5Jh4zBMvltl1Z0mzL83MTenkAFRcChcY6QbHIVyA0BusBpPqw2TG50vqmkIv7B0qDL/IUDtTQ"
-        "/DEteKSgDQtJBgjduG5aq9DA4gLeZuUsdlsl3MwtOn3JaWhrtLaG1ettFVdu3S+xtcxbzuTey9w6"
-        "Xu5obxK1NaA8ctV2XqEGyZGBjblxFfVWgvAkRaeAji9VTPIPCEJaESMl5WT0l3J27w7LNTF9PP03"
-        "jnrC422A1E3VvvLAJ0j4f+mln+vbTvRcuIYkSkiCh/gyiHRWKfqgO+rq0LYYmbff4ONLq/BmiakC"
-        "5tUOZD7U06nKanzFQptb/S4V2lrnxm1C9aL4rSQ2rDoem+3ie6I4jwbYVg+vwpeIlabQfL7Q7O5U"
-        "iiSgM4beCkSvZjJ3fqYZvgQKuKfU26yvy7ua7m/RIlpMSDTWI+Zg3qVCZmkafaQmoFm9MfhliLYS"
-        "9x4aSuV5OW0JsIBWlV8VSPQB2pBYEpEvPfI4Qiq6Ug9fg+Mjjc27CqKo5fjnBuL4JzntdhThKn4T"
-        "coyFBnNM/Rh+j0NLwSVvtv8bj2/vQDI61Z9mYgZ+TvEiDqYc+Tl6BshMVkNhME4yijOvIT0eK9av"
-        "BWmDiB+33qXArnh60hOHN2QSmYdPNK53lesautmmspGoU8+6q2skiN2fUDi8StbX5L7cpyQ4ogzK"
-        "YkZbyX2LIVlboo0w9LmCKclxNAk776iYB1eLcpIuQNToerBJIm7hJNzwW7GAO0exqynRKwN80Ytt"
-        "or8VQT+H5P3uZoJtBmiYX6vZDpY3eCzApBi3hRjawELWIZbzytJbSgxnRJ9k13iNxAANi9FhNCnY"
-        "YHENhjDufKg2ZgP8lZ4L1eoGlYeK8GvrJHYAvi1szIHBoLigrQN2RlD0M/wz+2msu9Ep6cS5+d6L"
-        "Mffqnvo6+sIf3XoFa3Za5VhDtKTLyNp5QIMft/0yFFbJ/VJQ5r2V1lMjASTgpCVn4pAvFn4xvhuB"
-        "bdt/83TfzW/0cnzCjn2iLduuzLK7vM4/IpWnx6J2PJgPGskt9Ovb2z/QIv6ELf5ko9ku9ykF8Iz/"
-        "3ZQY85zvbS969SQ3+v8Pj9j/AYcXEHN6m+ZcJMAw7Sfz193vtkr9l97x61waLoVOFfw5W4jfyuiX"
-        "AFqmDZCeU6qs561KO5jWI3mVqWXT5lW0J8OPTJ/HsAK/tofMgKTTizAjG+J//dObQwryX0mhdccB"
-        "jlXEiwoNIjyoEdd71ufWnozSNcyFgPzvkhZsXrfn6yzaNKXLQNTIvppjXeSS9/Ma7Ywf6f939P/3"
-        "rwPfR8DjfM2vEtV9kT1By/6MmWDDFxTiw/lWbbD9luL7pudrcWbals9ty1Zy/sERzdxKzKWiTuq1"
-        "qTMjuT8JMNfbPLuz7+TxYaLziTgjSN+2psSiX1nELzNK2Vv9Gss1hLem8FiMz8x7xlgZRvPQ1h6B"
-        "XuSSqgGdlqn0stYinG3hFXLHyq6z7GNCkdgkkMAf2qVYa8ZagDTExejPlxhcDAMq+R/oTHfWGdU3"
-        "6s+SNBG0K/bguuNivUxgz/VWfQRl0vTbqosNTbi9NMAsVvePBGQn84hCXrB2nXbEwmG5TFeYE5Id"
-        "BfhW1F05SGbF9XUKInDDlioNGdNPsNoNf6Ubx+Yel16sey/mLp/hyjFUdaS+Ouzo86+sNj/LWOdD"
-        "Pl/OufoJUM0dXluRl+Ckci2BApxrLAcKe+L3oAOzuy4x5G6CebIMZHz02ln70t1YOe8Kdd6srvBk"
-        "4GAkHUo4qL3bPnSAy8DBFjN5fTtg6IHzrgN6xhkWEq/Edi+dxENzf2sm76OS7Al63zVadUNzr0Yy"
-        "621F1NDRf6kwJemsAEva7B3fP9MraEXd/Hfztb2Ou+6RsNtn1XGwOS9z6Nz6oNMXfwf8djGSX/bV"
-        "i0t0riAB7VSRnXl01UrLbXVJuR4lultrWUsnAoiXw9+VQbvzIal3T5k6/54CUQRoEG1WqGdEBYJr"
-        "4QUPzFnou50PzceIuPEYxdOm0emBT9uaTh3UWYOfmvsxQjnV3EO8cFwvPxUKvx94pYcfoaXble8x"
-        "Te51t78HyvgeY+ceEeCWX/ZHd61be+hBC07R7ZvSAVZfhiOzgz0zxVCyh3ZO1Uq5fOw8OtHSnQnT"
-        "3oLBg8O0t/+/mJTWig=="
+        "8li9tiQlKu5CCI2OovwVxP7Zi8Pnap8nIJ6qPQ9SsMz3FwzczGUKOVCRDtF1R2pdrCRA7tQMzSQn"
+        "J5ckCu3uJ4PGsJ6BzXRMqyIBKFAOiw0OAHx2u+jkBPt44qmaVPnsClZxj+uaZHU+y5xSpmGr4DaO"
+        "NB6P1ClAgKQlEzWfus1lF0TnP1iR1quKpn+N+ZO4Ky02oEGWyD1QTFjrrID0eKeJuKi77bzAhZj0"
+        "sC0wIEMdgXDrXuz0zjiZHuTL1vkggIrkweT7/jtLr52RO0kXkQDU5gwkXOIaS25yVe2QUN5ClQpf"
+        "ApITv3YKntm7uk8xaDew7O2TLVqjZ/qplZxcSyntXnq9DjT0h7WeFDnggGpP3MAAPXKKxOwiim7+"
+        "s1XVqQxEO8r2DDmNDXpNr+GMMkxquHDR82arNrdbHG5DLkIE/s1Q7Ym+sxdJ1reuoqYH1RXTEH9t"
+        "xwiF2i2Nf6l5qZ5Yy37q7ZR088S8FGGO8cNupoqqIbO7mWgGhIWG44SbvaH2wcv06ORELSDFXrfZ"
+        "4uhFV5NHVx+xz7lR13WBrW4K+pBVKIygOZnP1nw2Tx97BdDQgOlJ2b7z2MRvW7dBqP0ukUURMCe3"
+        "hEBuDQGujCFDdFLJ+HdnVV568yStM31t17n0B7YF/PESaS9W9v4mrAAkyoytBy6B49xtxzGjS6Gt"
+        "RU19qSQFPcBqFHYgHPyyXesJe9ntys50cvbT7mKisYNztKEX0q9DdWFBJxO0F3LZ4+ISJEP8SvIC"
+        "fenSZs64Rt+eDX3ccVm6LaJCZVOkJkvXnPQadAqz7CrFYHr1Clf9ngNHUaDIDteIx7RI630f8usY"
+        "dM1hrv4v9sZ4zK9ikGDTq1YlecqE5JYct+DrjlRS3lQVZhtwdR+91LaM1GOQty6gx5cdk0LOmbw2"
+        "Yzw2cB2PpYKWW/4/5rS/jDUW7jlyVCZ+xQJqFFzmrHlYiYphe8JFEQTX6WK+r30MtugihdskONZn"
+        "o9qIGy6VS84CbY3H+ugxykrrWDlRiqEpoxL5ITIuHOoXXDUaV2/8jBhi5fE7a9wOVe/N4SeG0x5w"
+        "PPxjjfeHwnk2xfyKqhSlkozOdhXWTRSEo7c0kFqsQ3tPsRQkeMevaHjUfp4WvdPHt1t27fRL+b4r"
+        "ny/kbv0i7R32qxeQquU7odtekZYj07OO2SxvrgNWiX1TPnQu0dEtd39C64wze2hP3TvVqHuRmvRD"
+        "Ay0SXFY+P+4adV54t6g1YTnahmyAlIyhzO3otyB+yPVRPa4cZ4/X43MFPvRVA7w/dM8Mse4Itjpc"
+        "pkU+BxU36S1Q2lf1SeQM9+eSPszHzMtrnEwHPTxXseE3J7HlIXLlnTTA98RsAh40GKkNGzhsMHP1"
+        "3C2A05wnNJFzR3muz6dmSRpo/HFG8nguDpXWFC+DFhecp1XOafdsI88z8dchWC637bqWZluel53Q"
+        "ywOoODAoMNcJyUW+AqExWA8gtY/NjsmR1zeFlA04UBp8kadwoIbmj2nBI+V0WEgyQOi+d9NahQYW"
+        "lw83K2ex2yogZ+7w6StWQ1shtjWsXm+rtHPrdoutpN5yZfdeJdc+Fkd7k5ixAeWRq7bzCjVIjgxs"
+        "zH2vqLcOhScpOuV7fKliUo9AENKKGCkpI6S/kLR7c1kuqenj6b/v1BOcbwOkbqr2hQs+QcL/Sy/5"
+        "Xd+1oufCNSRNQ9JLxJdBpLNK0QPeUVeHtsXIvHsHH19ahTdLTA0yr3Ih86GeTlVW4wse2tzqd6nQ"
+        "1jo3bhOqVsXvRLFB3fHYbBffUsVZPMC2engVvsKsNGXu84Vmd6dSogGdMfROInoxlLlxNM3wFVTA"
+        "PaXaZ31d3tV0e4wW0WJCorEeMQfzrjQyS9PoIxUJzeqNwS9DtJW499BQ6t7LaUt4B7Sq/KpAog/Q"
+        "hsSCjHzlkscRUtF1gvgSHh9pbN6UEEWtsAM3kLADyWm3owhX8ZuQYyw0mGOq1/BbJFoKLvnS/d94"
+        "fHsDk9Gp/jQTM/BzSidxKOfIzxA0QGayGgqDcVJhnHkN6fFYsX4pSRtE/Lj1JgcOBNCTniwAQyaR"
+        "efhE43pXsbChm+sqG4k61bS7ukaC2P0JhcOro31N7st9SsEjyqAcarSV3HcokrUl2ghDn+unkhxH"
+        "k7Dzhox5cLUoJ+kCRI2uRpsk4hZOwg2/kwu4cxS7mhK9sMAXvdgm+lsR9HNI3u9uJthmgIb5tZrt"
+        "YHmDxwJMSoFbiKENLGQdYjGxLL2ltHRG9El2jZdYDNCwFB7GsoINlvZgCOPOh2pjNsBf6blQrW5Q"
+        "eagIv7ZOYgfg28LGHBgMigvaOmBnBEU/wz+zn8a6G52CUnwzwHst517dU91HXzekO7dgzU6rHCuY"
+        "lnQVWjsPaPDjtl+Gwiq5X4jKvDXTemokfAWctOQ8IPLFwi/GdyOwbftvnu67+Y1ejk/YsU+0Zdt1"
+        "YXYX9/lHJBL1WNSOB/NBI7mFfn17+wdaxJ+wxZ9sNNvlPqX8nvG/mwJnnvO97UWvnuRG///hEfs/"
+        "4PACYk5v05xLFBim/WT+uvvNWqn/yj1+mUzDhdjp/QGcq8TvhPQLEC3TBkjPKZTW806nHUzrkbzK"
+        "VNJp8yrak+FHNgj/CFbgVxaRGZB0ehFmZHMOXv/05pCyDq6kzLvjAMca5kWFBhEe1IirTetza09G"
+        "ySLmOkL+d0lKNi/783UWbZrSVSRqZF8Msi5yyTp6jXbGj/T/O/r/+9eB7yPgcb7mF5nqvsieoGV/"
+        "vk6w4esR8eF8qzbYfkvxfdPztTgzbcvntmUroePgiGZupQVTSSn12lS5kcyjBJjrbZ7d2TcC+TDR"
+        "2Uycj6TvelNa068s4pcZJQyufo3lEsRbU/YsxmfmLWesDKN5aCufQC9ySdWATstUellrEc628MrI"
+        "Y13ZWfYxoUhsEkjgD+1SrHRjLUAa4mL050sMLoYBvXAg0Hn2rDOqb9SfJWkiaNcLwnXHxXqZwJ7r"
+        "rfoIyqTpt1UXG5pwe2mAWazuHwnITt4Thbxg7TrpiYXDcpmuMCckOwrwnay7MqDMiuvrFETghi1V"
+        "GjKmn2C1G/5K953NLTK9WPdWzl0+w5VjqOpIfXXY0edfWW1+lrHOh3y+nHPtFaCaO7w0I6/gSeVS"
+        "BAU411iMFPbEb2EHZnddYsjdBPNkGcj46KW39pW/sXLeVOq8113hycDBSDKWcFB7s37oAJeBgy1m"
+        "8vJ4wNAD500L9IwzLCReie1eOmmP5vbYTN6GJdkT9LZttOqG5laP5DrZeqyho/9SWUzSWQGWtNk7"
+        "vv2mV9CKuvlvBmx7HXfdYmG3z6rjYHNeJdG5c0KnL/4O+O1iJL/sqxeX6FxBAtqpIjvz6JqZltvq"
+        "gnY9SnS30rOWTgQQ7wZBVwbtzsak3j1F8vxbEkQRoEG0WaGeERUIrsQXPDBnoW+WPjQfI+LGYxRP"
+        "m0YnJz5tazpxUecsfmruxwjlVHMP8cJxtf5UKPx+4BU+foSWble+xzS5193+Hijje4yde0SAW37V"
+        "IN30bu2hBy04QbhvSgdYffmVzA72zBRDyR7aOVUr4fOx8+g0T3cmTHsLBg8O097+/wI65f8Q"
     ),
     "813be46fed2504da": (
         "eNrVW1lz48a1fuev6MCZEpBLwh47lXI4YaqUWWqU2OMpSnbuLVkFNoEGCQsEGDQoDcPwv+cs3UCD"
