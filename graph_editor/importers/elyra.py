@@ -337,7 +337,6 @@ class _Importer:
             description = "\n\n".join([self.pipeline.settings.description, *loose]).strip()
             self.pipeline.update_settings(description=description)
 
-
     def _canvas_comment(self, comment: dict[str, Any], text: str) -> None:
         """The comment also stays on the canvas where Elyra drew it (a canvas note)."""
         from graph_editor.comments import Comment, new_comment_id
