@@ -41,6 +41,7 @@ def _call_name(node: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
+@lru_cache(maxsize=256)  # the same notebook behind many nodes is read once per change
 def relative_paths(code: str) -> tuple[str, ...]:
     """String literals in Python ``code`` that look like relative file paths, in order.
 

@@ -7,7 +7,9 @@ Validation turns each finding into a warning; none of them stops an export.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,11 +42,30 @@ class Finding:
 def installed_kernels() -> frozenset[str]:
     """Names of the Jupyter kernels installed here, read from the kernelspec folders (fast,
     where jupyter_client's KernelSpecManager takes ~2.5 s on its first call)."""
-    from jupyter_core.paths import jupyter_path
-
-    folders = tuple(Path(f) for f in jupyter_path("kernels"))
+    key = tuple(os.environ.get(v) for v in _JUPYTER_ENV) + (sys.prefix,)
+    folders = _kernel_folders(key)
     stamps = tuple(f.stat().st_mtime_ns if f.is_dir() else 0 for f in folders)
     return _kernels_in(folders, stamps)
+
+
+# What jupyter_core's search path depends on (read once per value: 1,000 nodes, one lookup).
+_JUPYTER_ENV = (
+    "JUPYTER_PATH",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_PREFER_ENV_PATH",
+    "JUPYTER_PLATFORM_DIRS",
+    "HOME",
+    "XDG_DATA_HOME",
+    "XDG_DATA_DIRS",
+    "CONDA_PREFIX",
+)
+
+
+@lru_cache(maxsize=8)
+def _kernel_folders(key: tuple[str | None, ...]) -> tuple[Path, ...]:
+    from jupyter_core.paths import jupyter_path
+
+    return tuple(Path(f) for f in jupyter_path("kernels"))
 
 
 @lru_cache(maxsize=8)
