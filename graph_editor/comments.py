@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from graph_editor.changes import Signal
 from graph_editor.errors import ModelError
 
 # Colours a comment may have (a small named set, so files stay readable and themes can map them).
@@ -83,27 +84,15 @@ class CommentEvent:
     fields: tuple[str, ...] = ()
 
 
-CommentListener = Callable[[CommentEvent], None]
-
-
 class Comments:
     """The comments of one pipeline, in drawing order (later ones on top)."""
 
     def __init__(self) -> None:
         self._items: dict[str, Comment] = {}
-        self._listeners: list[CommentListener] = []
-
-    def subscribe(self, listener: CommentListener) -> None:
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: CommentListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
+        self.changed: Signal[CommentEvent] = Signal()  # as Pipeline.changed (changes.py)
 
     def _emit(self, change: CommentChange, comment_id: str, fields: tuple[str, ...] = ()) -> None:
-        event = CommentEvent(change, comment_id, fields)
-        for listener in list(self._listeners):
-            listener(event)
+        self.changed.emit(CommentEvent(change, comment_id, fields))
 
     def __iter__(self) -> Iterator[Comment]:
         return iter(tuple(self._items.values()))

@@ -219,14 +219,14 @@ class CommentLayer:
 
     def show_board(self, comments: Comments) -> None:
         """Show another pipeline's comments (after New / Open)."""
-        self.comments.unsubscribe(self._on_event)
+        self.comments.changed.disconnect(self._on_event)
         for item in list(self.items.values()):
             self.scene.removeItem(item)
         self.items.clear()
         self.comments = comments
         for comment in comments:
             self._add_item(comment)
-        comments.subscribe(self._on_event)
+        comments.changed.connect(self._on_event)
 
     def _add_item(self, comment: Comment) -> CommentItem:
         item = CommentItem(self, comment)

@@ -63,7 +63,7 @@ def test_two_comments_with_one_id_are_refused(tmp_path):
 def test_the_board_announces_what_changed_and_hands_back_the_old_value():
     board = Comments()
     seen = []
-    board.subscribe(seen.append)
+    board.changed.connect(seen.append)
     board.add(Comment("c1", "first"))
     board.add(Comment("c0", "under"), index=0)
     old = board.update("c1", text="second", position=(5, 6))
