@@ -68,8 +68,11 @@ def apply(choice: ThemeChoice, canvas: object | None = None) -> style.Theme:
     theme = resolve(choice)
     style.use(theme)
     app = QtWidgets.QApplication.instance()
-    if isinstance(app, QtWidgets.QApplication):
-        app.setStyleSheet(stylesheet(theme.name))
+    sheet = stylesheet(theme.name)
+    # Setting the same sheet again re-polishes every widget of the process for nothing (each
+    # new window did it at start-up; it crashed on a widget another window left half-deleted).
+    if isinstance(app, QtWidgets.QApplication) and app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
     if canvas is not None:
         canvas.graph.set_background_color(*theme.background)  # type: ignore[attr-defined]
         canvas.graph.set_grid_color(*theme.grid)  # type: ignore[attr-defined]

@@ -138,15 +138,29 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         index = scene.itemIndexMethod()
         scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not N
         try:
-            with drawing_held():
-                views = [self._create_view(node) for node in self.pipeline.nodes]
-            for view in views:  # lay each node out once, before its wires need port positions
-                self._builder.finish(view, self.pipeline.node(view.sid))
-            for edge in self.pipeline.edges:
-                self._connect_view(edge)
+            self.build_views([node.id for node in self.pipeline.nodes])
         finally:
             scene.setItemIndexMethod(index)
             viewer.setUpdatesEnabled(True)
+
+    def build_views(self, node_ids: Iterable[str]) -> list[str]:
+        """Build the views of some nodes not shown yet, and every edge whose both ends now
+        exist (all at open; slice by slice for a big pipeline, ``lazy_build``); their ids."""
+        ids = [i for i in node_ids if self.pipeline.has_node(i) and i not in self._views]
+        with drawing_held():
+            views = [self._create_view(self.pipeline.node(i)) for i in ids]
+        for view in views:  # lay each node out once, before its wires need port positions
+            node = self.pipeline.node(view.sid)
+            self._builder.finish(view, node)
+            self._show_status(view, node)  # issue badges and the last run, as for any view
+        edges: set[Edge] = set()
+        for node_id in ids:
+            edges.update(self.pipeline.edges_into(node_id))
+            edges.update(self.pipeline.edges_out_of(node_id))
+        for edge in sorted(edges):
+            if edge.source in self._views and edge.target in self._views:
+                self._connect_view(edge)
+        return ids
 
     def _on_change(self, change: PipelineChange) -> None:
         if isinstance(change, NodeAdded):

@@ -12,37 +12,13 @@ built from the model as it is then, a new one is built by the canvas as usual.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from typing import Any
 
 from Qt import QtCore, QtWidgets
 
-from graph_editor.nodes import Edge
-from graph_editor.qt.view_builder import drawing_held
-
 EAGER_MAX = 400  # up to this many nodes, open builds everything before the first paint
 FIRST_AREA = (1500.0, 900.0)  # scene units from the graph's top-left built before painting
 SLICE = 60  # nodes per event-loop turn afterwards (~0.25 s: the window stays responsive)
-
-
-def build_nodes(canvas: Any, node_ids: Iterable[str]) -> list[str]:
-    """Build the views of some nodes and every edge whose both ends now exist; returns the ids."""
-    pipeline = canvas.pipeline
-    ids = [i for i in node_ids if pipeline.has_node(i) and i not in canvas._views]
-    with drawing_held():
-        views = [canvas._create_view(pipeline.node(i)) for i in ids]
-    for view in views:  # lay each node out once, before its wires need port positions
-        node = pipeline.node(view.sid)
-        canvas._builder.finish(view, node)
-        canvas._show_status(view, node)  # issue badges and the last run, as for any view
-    edges: set[Edge] = set()
-    for node_id in ids:
-        edges.update(pipeline.edges_into(node_id))
-        edges.update(pipeline.edges_out_of(node_id))
-    for edge in sorted(edges):
-        if edge.source in canvas._views and edge.target in canvas._views:
-            canvas._connect_view(edge)
-    return ids
 
 
 class SlicedBuild(QtCore.QObject):
@@ -76,7 +52,7 @@ class SlicedBuild(QtCore.QObject):
         scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)
         viewer.setUpdatesEnabled(False)
         try:
-            build_nodes(canvas, self.first_ids)
+            canvas.build_views(self.first_ids)
         finally:
             viewer.setUpdatesEnabled(True)
         self._started = False
@@ -104,7 +80,7 @@ class SlicedBuild(QtCore.QObject):
         viewer = self.canvas.viewer()
         viewer.setUpdatesEnabled(False)
         try:
-            build_nodes(self.canvas, ids)
+            self.canvas.build_views(ids)
         finally:
             viewer.setUpdatesEnabled(True)
         self.canvas.update_proxy_modes()
