@@ -224,18 +224,27 @@ def _warm_up(app: object, tmp: Path) -> None:
 
 
 def main() -> None:
+    import os
     import tempfile
 
+    with tempfile.TemporaryDirectory() as tmp:
+        # A private user folder: the edits below must not leave a recovery file (or recent
+        # files, settings) in the user's own, which the next real start would offer to restore.
+        for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+            os.environ[var] = str(Path(tmp) / var.lower())
+        _run(Path(tmp))
+
+
+def _run(tmp: Path) -> None:
     from PySide6 import QtWidgets
 
     from app.gui.launch import application
 
     app = application()
-    with tempfile.TemporaryDirectory() as tmp:
-        _warm_up(app, Path(tmp))
-        for size in SIZES:
-            measure(app, size, Path(tmp))
-            print()
+    _warm_up(app, tmp)
+    for size in SIZES:
+        measure(app, size, tmp)
+        print()
     QtWidgets.QApplication.clipboard().clear()
 
 
