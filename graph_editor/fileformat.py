@@ -168,14 +168,23 @@ def edge_to_json(edge: Edge) -> dict[str, Any]:
     return data
 
 
-def to_document(pipeline: Pipeline) -> dict[str, Any]:
-    """The whole pipeline as the JSON document that is written to disk."""
+def to_document(pipeline: Pipeline, folder: Path | None = None) -> dict[str, Any]:
+    """The whole pipeline as the JSON document that is written to disk.
+
+    ``folder``: where the file goes, when that is not the folder the sources are relative to
+    (Save As elsewhere): the written sources are rebased into it; the nodes are not touched.
+    """
+    nodes = [node_to_json(n) for n in pipeline.nodes]
+    if folder is not None and folder.resolve() != pipeline.base_dir.resolve():
+        for data, node in zip(nodes, pipeline.nodes, strict=True):
+            if node.source:
+                data["source"] = _rebased(node.source, pipeline.base_dir, folder)
     doc = {
         "format": FORMAT,
         "version": VERSION,
         **({"pipeline_id": pipeline.pipeline_id} if pipeline.pipeline_id else {}),
         "pipeline": settings_to_json(pipeline.settings),
-        "nodes": [node_to_json(n) for n in pipeline.nodes],
+        "nodes": nodes,
         "edges": [edge_to_json(e) for e in pipeline.edges],
     }
     if len(pipeline.comments):  # only when there are some: files without keep their bytes
@@ -188,9 +197,13 @@ def new_pipeline_id() -> str:
     return uuid.uuid4().hex
 
 
-def dumps(pipeline: Pipeline) -> str:
-    """The exact text saved for a pipeline: sorted keys, two-space indent, final newline."""
-    return json.dumps(to_document(pipeline), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def dumps(pipeline: Pipeline, folder: Path | None = None) -> str:
+    """The exact text saved for a pipeline: sorted keys, two-space indent, final newline.
+
+    ``folder``: the folder the file is written to (sources are rebased into it, see
+    ``to_document``); ``None`` writes the sources as they are.
+    """
+    return json.dumps(to_document(pipeline, folder), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # -- from JSON ------------------------------------------------------------------------------
@@ -387,20 +400,17 @@ def load(path: str | Path) -> Pipeline:
     return loads(text, path.resolve())
 
 
-def _rebase_sources(pipeline: Pipeline, new_dir: Path) -> None:
-    old_dir = pipeline.base_dir.resolve()
-    if old_dir == new_dir.resolve():
-        return
-    for node in pipeline.nodes:
-        if not node.source:
-            continue
-        absolute = (old_dir / node.source).resolve()
-        rel = Path(os.path.relpath(absolute, new_dir.resolve())).as_posix()
-        pipeline.update_node(node.id, source=rel)
+def _rebased(source: str, old_dir: Path, new_dir: Path) -> str:
+    absolute = (old_dir.resolve() / source).resolve()
+    return Path(os.path.relpath(absolute, new_dir.resolve())).as_posix()
 
 
 def save(pipeline: Pipeline, path: str | Path) -> None:
-    """Save atomically; node sources are rebased when saving to another folder.
+    """Save atomically; node sources are written rebased when saving to another folder.
+
+    Saving never edits the model: after a Save As elsewhere the nodes keep their sources,
+    resolved from the folder they were written for (``Pipeline.sources_dir``); the file has them
+    relative to its own folder, as a reload shows.
 
     The pipeline gets its identity on its first save; saving it as another file (Save As)
     makes that file a pipeline of its own, with a new identity (docs/file-format.md).
@@ -412,11 +422,12 @@ def save(pipeline: Pipeline, path: str | Path) -> None:
     known = pipeline.pipeline_id
     if not known or elsewhere:
         pipeline.pipeline_id = new_pipeline_id()
-    _rebase_sources(pipeline, path.parent)
     remove_stale_temps(path)  # left by a save that was killed
     try:
-        atomic_write_text(path, dumps(pipeline))
+        atomic_write_text(path, dumps(pipeline, path.parent))
     except OSError as exc:
         pipeline.pipeline_id = known  # nothing was written: the pipeline is still what it was
         raise PipelineFileError(path, f"cannot write: {exc.strerror or exc}") from exc
+    here = pipeline.base_dir.resolve()
+    pipeline.sources_dir = here if here != path.parent else None
     pipeline.path = path

@@ -37,6 +37,11 @@ class Pipeline:
     def __init__(self, settings: PipelineSettings | None = None, path: Path | None = None) -> None:
         self._settings = settings or PipelineSettings()
         self.path: Path | None = Path(path) if path is not None else None
+        # The folder node sources are relative to, once it is no longer the file's own: Save As
+        # to another folder writes the sources rebased into that file but never edits the nodes
+        # (an undo of an earlier source edit must still resolve), so they keep resolving from
+        # here. ``None``: the file's folder.
+        self.sources_dir: Path | None = None
         # The pipeline's stable identity (a uuid4 hex) read from its file; ``fileformat.save``
         # creates it once. Not a setting: no edit or undo touches it.
         self.pipeline_id: str = ""
@@ -49,6 +54,8 @@ class Pipeline:
     @property
     def base_dir(self) -> Path:
         """The folder node sources are relative to (the file's folder, or the cwd)."""
+        if self.sources_dir is not None:
+            return self.sources_dir
         return self.path.parent if self.path is not None else Path.cwd()
 
     def source_path(self, node: Node | str) -> Path:

@@ -100,7 +100,9 @@ class Document:
             return None
         folder = recovery_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline))
+        # Sources as the original file's folder sees them: a restore loads it with that path.
+        home = self.path.parent if self.path else None
+        atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline, home))
         meta = {"original": str(self.path) if self.path else "", "saved_at": time.time()}
         atomic_write_text(self.recovery_file.with_suffix(".json"), json.dumps(meta))
         return self.recovery_file

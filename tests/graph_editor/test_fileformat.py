@@ -43,6 +43,27 @@ def test_save_as_elsewhere_rebases_notebook_paths(example_copy, tmp_path):
     assert moved.source_path(node) == (example_copy.parent / "prepare_data.ipynb").resolve()
 
 
+def test_save_as_elsewhere_never_edits_the_model(example_copy, tmp_path):
+    """The file gets rebased sources; the nodes keep theirs and still find their notebooks."""
+    pipeline = fileformat.load(example_copy)
+    seen = []
+    pipeline.changed.connect(seen.append)
+    before = {n.id: n.source for n in pipeline.nodes}
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    fileformat.save(pipeline, target / "moved.stitch")
+    assert seen == []  # no change announced: nothing in the model moved
+    assert {n.id: n.source for n in pipeline.nodes} == before
+    node = pipeline.node_by_name("prepare_data")
+    assert pipeline.source_path(node) == (example_copy.parent / "prepare_data.ipynb").resolve()
+    # an earlier source value (what an undo restores) resolves the same way after the move
+    pipeline.update_node(node.id, source="prepare_data.ipynb")
+    assert pipeline.source_path(node.id).is_file()
+    fileformat.save(pipeline, target / "moved.stitch")  # and a second save rebases again
+    again = fileformat.load(target / "moved.stitch")
+    assert again.source_path(again.node_by_name("prepare_data")) == pipeline.source_path(node.id)
+
+
 def test_a_crash_mid_save_leaves_the_old_file_whole(example_copy, monkeypatch):
     original = example_copy.read_bytes()
     pipeline = fileformat.load(example_copy)
