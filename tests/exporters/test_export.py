@@ -52,13 +52,25 @@ def test_goldens_are_black_ruff_and_isort_clean() -> None:
     )
     assert black.returncode == 0, black.stderr
     ruff = subprocess.run(
-        ["ruff", "format", "--isolated", "--check", "--line-length", "88", *files],
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "format",
+            "--isolated",
+            "--check",
+            "--line-length",
+            "88",
+            *files,
+        ],
         capture_output=True,
         text=True,
     )
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
     lint = subprocess.run(
-        ["ruff", "check", "--isolated", "--select", "I,F", *files], capture_output=True, text=True
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "I,F", *files],
+        capture_output=True,
+        text=True,
     )
     assert lint.returncode == 0, lint.stdout
 
