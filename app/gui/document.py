@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +37,36 @@ class Recovery:
         return fileformat.loads(text, self.original if self.original else "<memory>")
 
     def discard(self) -> None:
-        for path in (self.file, self.file.with_suffix(".json")):
+        for path in (self.file, self.file.with_suffix(".json"), self.file.with_suffix(".lock")):
             path.unlink(missing_ok=True)
 
 
+def _in_use(lock: Path) -> bool:
+    """Whether a running Stitchboard holds this recovery file's lock (its work is live)."""
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except OSError:
+        return False  # no lock file: written by a session that is gone
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return False
+
+
 def pending_recoveries() -> list[Recovery]:
-    """Recovery files of earlier sessions, newest first."""
+    """Recovery files of sessions that ended without closing, newest first.
+
+    A window that is still open elsewhere (another Stitchboard) holds a lock on its recovery
+    file, so its live work is never offered to, or discarded by, a second instance.
+    """
     found = []
     for meta in recovery_dir().glob("*.json"):
         data_file = meta.with_suffix(".stitch")
+        if _in_use(meta.with_suffix(".lock")):
+            continue
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -61,6 +85,7 @@ class Document:
         self.path = Path(path).resolve() if path else None
         self.undo_stack = EditStack()
         self.restored = False  # restored from a recovery file: dirty until saved
+        self._lock: int | None = None  # fd holding the recovery file's lock while it exists
         self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[
             :12
         ]
@@ -100,6 +125,7 @@ class Document:
             return None
         folder = recovery_dir()
         folder.mkdir(parents=True, exist_ok=True)
+        self._hold_lock()
         # Sources as the original file's folder sees them: a restore loads it with that path.
         home = self.path.parent if self.path else None
         atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline, home))
@@ -110,3 +136,25 @@ class Document:
     def discard_recovery(self) -> None:
         for path in (self.recovery_file, self.recovery_file.with_suffix(".json")):
             path.unlink(missing_ok=True)
+        self.release_lock()
+
+    def _hold_lock(self) -> None:
+        """Lock the recovery file for as long as this document is open (a crash drops it)."""
+        if self._lock is not None:
+            return
+        lock = self.recovery_file.with_suffix(".lock")
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)  # the user's umask applies
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return
+        self._lock = fd
+
+    def release_lock(self) -> None:
+        if self._lock is None:
+            return
+        self.recovery_file.with_suffix(".lock").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.close(self._lock)  # closing the fd drops the lock
+        self._lock = None

@@ -134,12 +134,20 @@ class FileActions:
         box.setObjectName("errorDialog")
         box.open()  # not exec(): tests and event loops keep running
 
-    def offer_recovery(self, ask: bool = True) -> bool:
-        """After a crash: offer the newest recovery file; returns whether one was restored."""
+    def offer_recovery(self, ask: bool = True, path: Path | None = None) -> bool:
+        """After a crash: offer the newest recovery file; returns whether one was restored.
+
+        With ``path`` (``stitchboard FILE``) only that file's unsaved changes are offered; those of
+        other files stay pending for a later start. Declining discards only what was offered.
+        """
         found = pending_recoveries()
+        if path is not None:
+            target = Path(path).resolve()
+            found = [r for r in found if r.original is not None and r.original.resolve() == target]
         if not found:
             return False
         newest = found[0]
+        same = [r for r in found if r.original == newest.original]  # older copies of that file
         name = newest.original.name if newest.original else "an untitled pipeline"
         if ask:
             answer = QtWidgets.QMessageBox.question(
@@ -150,9 +158,11 @@ class FileActions:
                 QtWidgets.QMessageBox.Yes,
             )
             if answer != QtWidgets.QMessageBox.Yes:
-                for recovery in found:
+                for recovery in same:
                     recovery.discard()
                 return False
+        for older in same[1:]:
+            older.discard()
         return self.restore(newest)
 
     def restore(self, recovery: object) -> bool:

@@ -129,10 +129,15 @@ def run_editor(path: str | None = None) -> int:
     window = MainWindow()
     install_excepthook(lambda: window if window.isVisible() else None)
     window.show()
-    restored = window.offer_recovery(ask=True)
-    if path and not restored:
-        window.open_file(Path(path))
+    start(window, path)
     return int(app.exec())  # type: ignore[attr-defined]
+
+
+def start(window: object, path: str | None) -> None:
+    """What a start shows: ``path`` (or its unsaved changes after a crash), else any crash's."""
+    restored = window.offer_recovery(ask=True, path=Path(path) if path else None)  # type: ignore[attr-defined]
+    if path and not restored:
+        window.open_file(Path(path))  # type: ignore[attr-defined]
 
 
 def render(

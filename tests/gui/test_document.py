@@ -61,9 +61,11 @@ def test_recovery_after_a_crash(qtbot, example_copy: Path):
 
     first = MainWindow(Document.open(example_copy))
     first.canvas.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
-    qtbot.waitUntil(lambda: bool(pending_recoveries()), timeout=10000)  # the autosave timer fired
+    qtbot.waitUntil(lambda: first.document.recovery_file.exists(), timeout=10000)  # autosaved
+    assert pending_recoveries() == []  # its window is still open: not offered to anyone
     first._detach()
-    first.deleteLater()  # "crash": no close, no save, recovery file left behind
+    first.document.release_lock()  # "crash": the process's lock goes with it
+    first.deleteLater()  # no close, no save, recovery file left behind
 
     second = MainWindow()
     qtbot.addWidget(
@@ -78,6 +80,105 @@ def test_recovery_after_a_crash(qtbot, example_copy: Path):
     assert second.document.path == example_copy.resolve() and second.isWindowModified()
     assert restored.source_path(restored.node_by_name("train_mlp")).exists()  # paths still resolve
     assert example_copy.read_text().count('"id"') == 5  # the file itself was never touched
+
+
+def _crashed_with_edit(qtbot, path: Path) -> None:
+    """A window on ``path`` that autosaves an edit and then dies (no close, no save)."""
+    from app.gui.document import Document
+    from app.gui.main_window import MainWindow
+    from graph_editor.nodes import NodeKind
+
+    gone = MainWindow(Document.open(path))
+    gone.canvas.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
+    qtbot.waitUntil(lambda: gone.document.recovery_file.exists(), timeout=10000)
+    gone._detach()
+    gone.document.release_lock()
+    gone.deleteLater()
+
+
+def test_stitchboard_file_opens_that_file_when_another_ones_work_waits(
+    qtbot, example_copy: Path, tmp_path: Path, monkeypatch
+):
+    """`stitchboard B` after a crash while editing A: B opens; A's changes wait for their turn."""
+    import shutil
+
+    from PySide6 import QtWidgets
+
+    from app.gui.document import pending_recoveries
+    from app.gui.launch import start
+    from app.gui.main_window import MainWindow
+
+    other = tmp_path / "other"
+    shutil.copytree(example_copy.parent, other)
+    b_file = other / example_copy.name
+    _crashed_with_edit(qtbot, example_copy)
+    asked: list[str] = []
+
+    def answer(_parent, _title, text, *_rest):
+        asked.append(text)
+        return QtWidgets.QMessageBox.Yes
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", answer)
+    second = MainWindow()
+    qtbot.addWidget(second)
+    start(second, str(b_file))
+    assert second.document.path == b_file.resolve() and not second.isWindowModified()
+    assert asked == []  # nothing about A was asked while opening B
+    assert [r.original for r in pending_recoveries()] == [example_copy.resolve()]
+
+    third = MainWindow()
+    qtbot.addWidget(
+        third,
+        before_close_func=lambda w: (
+            w.document.discard_recovery() or setattr(w.document, "restored", False)
+        ),
+    )
+    start(third, None)  # a plain start offers A's changes
+    assert len(asked) == 1 and example_copy.name in asked[0]
+    assert third.document.path == example_copy.resolve()
+    assert third.document.pipeline.node_by_name("tensorflow") is not None
+
+
+def test_stitchboard_file_offers_that_files_own_unsaved_changes(
+    qtbot, example_copy: Path, monkeypatch
+):
+    from PySide6 import QtWidgets
+
+    from app.gui.document import pending_recoveries
+    from app.gui.launch import start
+    from app.gui.main_window import MainWindow
+
+    _crashed_with_edit(qtbot, example_copy)
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", lambda *_a: QtWidgets.QMessageBox.No)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    start(window, str(example_copy))  # declined: the file opens as saved, its recovery goes
+    assert window.document.path == example_copy.resolve()
+    assert window.document.pipeline.node_by_name("tensorflow") is None
+    assert pending_recoveries() == []
+
+
+def test_a_second_instance_is_not_offered_a_live_windows_work(window, tmp_path: Path):
+    """Another running Stitchboard (a real second process) does not see this window's autosave."""
+    import os
+    import subprocess
+    import sys
+
+    from graph_editor.nodes import NodeKind
+
+    window.canvas.add_blank_node(NodeKind.RAPIDS, (0.0, 900.0))
+    assert window.document.autosave() is not None
+    probe = "from app.gui.document import pending_recoveries as p; print(len(p()))"
+    seen = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True
+    )
+    assert seen.stdout.strip() == "0"
+    window.document.release_lock()  # as if this process had died
+    seen = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True
+    )
+    assert seen.stdout.strip() == "1"
+    window.document.discard_recovery()
 
 
 def test_new_document_and_dirty_title(window):
