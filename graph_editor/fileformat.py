@@ -203,7 +203,10 @@ def dumps(pipeline: Pipeline, folder: Path | None = None) -> str:
     ``folder``: the folder the file is written to (sources are rebased into it, see
     ``to_document``); ``None`` writes the sources as they are.
     """
-    return json.dumps(to_document(pipeline, folder), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(to_document(pipeline, folder), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
 
 
 # -- from JSON ------------------------------------------------------------------------------

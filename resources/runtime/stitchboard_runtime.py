@@ -570,6 +570,58 @@ def script_inputs(
     return given
 
 
+_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
+
+
+def _run_streaming(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str],
+    timeout: float | None,
+    log_path: str | Path | None,
+) -> tuple[int, str]:
+    """Run a script, its output going on to ``log_path`` (or this process's stdout, the pod's
+    log) as it comes; returns the exit code and the line that says why it failed: the last
+    exception line it printed (Python's ``Error: ...``), else its last line."""
+    import collections
+    import threading
+
+    tail: collections.deque[str] = collections.deque(maxlen=200)
+    sink = open(log_path, "w", encoding="utf-8") if log_path else sys.stdout  # noqa: SIM115
+    proc = subprocess.Popen(
+        command,
+        cwd=str(cwd),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+    )
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            tail.append(line.rstrip("\n"))
+            sink.write(line)
+            sink.flush()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        reader.join(timeout=10)  # a child it left running may hold the pipe: do not wait on it
+        if sink is not sys.stdout:
+            sink.close()
+    lines = [line for line in tail if line.strip()]
+    found = next((line for line in reversed(lines) if _EXCEPTION_LINE.match(line)), "")
+    return code, found or (lines[-1] if lines else "")
+
+
 def run_script(
     source: str | Path,
     parameters: dict[str, Any],
@@ -603,22 +655,10 @@ def run_script(
         outputs_path = Path(tmp) / "outputs.json"
         env = dict(os.environ, **{OUTPUTS_ENV: str(outputs_path)})
         command = [program, str(source.resolve()), *script_arguments(given)]
-        log = open(log_path, "w", encoding="utf-8") if log_path else None  # noqa: SIM115
-        try:
-            done = subprocess.run(
-                command,
-                cwd=str(folder),
-                env=env,
-                timeout=timeout,
-                stdout=log or None,
-                stderr=subprocess.STDOUT if log else None,
-                check=False,
-            )
-        finally:
-            if log:
-                log.close()
-        if done.returncode != 0:
-            raise RuntimeError(f"{source.name} exited with code {done.returncode}")
+        code, last = _run_streaming(command, folder, env, timeout, log_path)
+        if code != 0:
+            said = f": {last}" if last else ""
+            raise RuntimeError(f"{source.name} exited with code {code}{said}")
         raw = read_outputs(outputs_path, output_names)
     return store_values(raw, folder, store, prefix, path_outputs)
 

@@ -28,19 +28,32 @@ USE = (
     "given = pd.read_csv('data/input.csv')\n"
 )
 USE_OUT = "rows = len(made)\nsquares = int(made['b'].sum())\ninputs = int(given['k'].sum())\n"
+USE_SCRIPT = (  # the same node as a plain script job (outputs through $STITCHBOARD_OUTPUTS)
+    "import json, os\n" + USE + "json.dump({'rows': len(made), 'squares': int(made['b'].sum()),"
+    " 'inputs': int(given['k'].sum())}, open(os.environ['STITCHBOARD_OUTPUTS'], 'w'))\n"
+)
 
 
 def handoff_pipeline(
-    folder: Path, *, declared: bool, store: str = "", dag_id: str = "", connection: str = ""
+    folder: Path,
+    *,
+    declared: bool,
+    store: str = "",
+    dag_id: str = "",
+    connection: str = "",
+    script: bool = False,
 ) -> Pipeline:
     """The three-node case in ``folder`` (notebooks, ``data/input.csv`` beside ``use``);
-    ``connection`` is the Airflow connection workers reach the store with."""
+    ``connection`` is the Airflow connection workers reach the store with; ``script``: ``use``
+    is a ``.py`` script job, not a notebook."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "data").mkdir(exist_ok=True)
     (folder / "data" / "input.csv").write_text(INPUT_CSV)
     write_notebook(folder / "make.ipynb", parameters="n = 2", body=MAKE, outputs="done = True")
     write_notebook(folder / "middle.ipynb", outputs="step = 1")
     write_notebook(folder / "use.ipynb", body=USE, outputs=USE_OUT)
+    if script:
+        (folder / "use.py").write_text(USE_SCRIPT)
     dag_id = dag_id or ("files_declared" if declared else "files_undeclared")
     settings = PipelineSettings(
         name=dag_id,
@@ -68,7 +81,7 @@ def handoff_pipeline(
         Node(
             id="b",
             name="use",
-            source="use.ipynb",
+            source="use.py" if script else "use.ipynb",
             outputs=tuple(Port(n, PortType.INT) for n in ("rows", "squares", "inputs")),
             files=("data/input.csv",),
         )

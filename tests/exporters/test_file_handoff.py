@@ -132,10 +132,13 @@ def test_pods_in_empty_folders_get_the_shipped_file_and_the_file_made_two_hops_u
     assert made["uri"].endswith("/make/file-data_out.csv/out.csv")
 
 
+@pytest.mark.parametrize("job", ["notebook", "script"])
 def test_an_undeclared_file_fails_the_dry_run_and_the_pod_with_the_same_line(
-    tmp_path: Path, bucket: str, s3_endpoint: str
+    tmp_path: Path, bucket: str, s3_endpoint: str, job: str
 ) -> None:
-    pipeline = handoff_pipeline(tmp_path / "src", declared=False, store=f"s3://{bucket}/art")
+    pipeline = handoff_pipeline(
+        tmp_path / "src", declared=False, store=f"s3://{bucket}/art", script=job == "script"
+    )
     nodes = dry_run(pipeline)
     assert nodes["use"]["state"] == "failed"
     line = nodes["use"]["detail"]
