@@ -57,7 +57,9 @@ def export_pipeline(pipeline: Pipeline, backend: Backend | str = Backend.KUBERNE
     target.check_sizes(plans, {**contents, **bundled}, pipeline)
     support = [c for c in support_contents() if c.name in target.support_files]
     shipped = sorted(contents.values(), key=lambda c: c.key) + support
-    places = {key: f"{BUNDLE_FOLDER}/{key}" for key in sorted(bundled)}
+    # One folder per DAG: a deploy (or its rollback) of one DAG never touches a file another
+    # DAG in the same folder still reads, even when the bytes are the same.
+    places = {key: f"{BUNDLE_FOLDER}/{pipeline.settings.dag_id}/{key}" for key in sorted(bundled)}
     source = render(pipeline, plans, target, shipped, support, places)
     name = f"{pipeline.settings.dag_id}.py"
     files = {name: source.encode("utf-8")}

@@ -160,7 +160,16 @@ def test_a_big_declared_file_travels_in_the_bundle_and_the_store_not_in_the_dag_
     (tmp_path / "src" / "data" / "input.csv").write_text("k\n" + rows)
     bundle = export_pipeline(pipeline, "kubernetes")
     assert len(bundle.dag_source) < 200_000  # the file is not inside the module
-    assert [n for n in bundle.files if n.startswith("_stitchboard_files/")]
+    big = [n for n in bundle.files if n.startswith("_stitchboard_files/")]
+    assert big and all(n.startswith("_stitchboard_files/files_declared/") for n in big)
+    # another DAG shipping the same bytes has its own copy: removing one (a rollback, a
+    # deleted DAG) never takes a file the other still reads
+    other = handoff_pipeline(
+        tmp_path / "src2", declared=True, store=f"s3://{bucket}/art", dag_id="files_other"
+    )
+    (tmp_path / "src2" / "data" / "input.csv").write_text("k\n" + rows)
+    theirs = [n for n in export_pipeline(other, "kubernetes").files if n.startswith("_stitch")]
+    assert len(theirs) == len(big) and not set(theirs) & set(big)
     bundle.write(tmp_path / "dags")
     xcoms, failed = run_pods(pipeline, tmp_path, s3_endpoint, source=bundle.dag_source)
     assert failed == ""
