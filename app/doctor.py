@@ -131,7 +131,10 @@ def _kernel_problem(argv: list[str], language: str) -> str:
     if not argv:
         return "its kernel.json has no argv"
     program = argv[0]
-    if os.sep not in program:
+    major, minor = sys.version_info[:2]
+    if program in {"python", f"python{major}", f"python{major}.{minor}"}:
+        program = sys.executable  # what jupyter_client starts for these names, not PATH's
+    elif os.sep not in program:
         from shutil import which
 
         program = which(program) or program
