@@ -8,10 +8,12 @@ mkdir -p "$(dirname "$venv")"
 exec 9>"$venv.lock"
 flock 9
 if [ -x "$venv/bin/airflow" ] && "$venv/bin/python" -c "import airflow.sdk, papermill, numpy, pandas, pyarrow, s3fs, sklearn, jupytext" 2>/dev/null; then
+    # The tests also run a Spark node on the workers (airflow-local start --spark adds the same).
+    "$venv/bin/python" -c "import pyspark" 2>/dev/null || "$venv/bin/pip" install -q "pyspark>=4.0"
     echo "airflow venv ready: $venv"; exit 0
 fi
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q "apache-airflow==3.3.2" apache-airflow-providers-cncf-kubernetes \
-    papermill ipykernel numpy pandas pyarrow fsspec s3fs scikit-learn jupytext
+    papermill ipykernel numpy pandas pyarrow fsspec s3fs scikit-learn jupytext "pyspark>=4.0"
 echo "airflow venv created: $venv"

@@ -39,6 +39,9 @@ VENV_PACKAGES = (
     "scikit-learn",
     "jupytext",
 )
+# For Spark nodes on the worker backend (a local Spark in the worker): ~400 MB more, so only
+# with ``airflow-local start --spark`` (the tests' venv always has it).
+SPARK_PACKAGES = ("pyspark>=4.0",)
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
 # The components ``airflow standalone`` would start, started here instead because standalone
 # also starts ``serve-logs`` on 0.0.0.0:8793/8794 (fixed ports, every interface; measured with
@@ -143,23 +146,42 @@ class LocalAirflow:
         except (OSError, ValueError):
             return {}
 
-    def ensure_venv(self, progress: Callable[[str], None] = lambda _t: None) -> None:
-        """Create the venv with Airflow once (about a minute and ~1 GB)."""
+    def ensure_venv(
+        self, progress: Callable[[str], None] = lambda _t: None, spark: bool = False
+    ) -> None:
+        """Create the venv with Airflow once (about a minute and ~1 GB); ``spark`` adds pyspark
+        (once) so the workers can run Spark nodes."""
         if (self.venv / "bin" / "airflow").exists():
+            if spark and not self._has("pyspark"):
+                progress(f"adding pyspark to {self.venv} (once, ~400 MB)")
+                self._pip(*SPARK_PACKAGES)
             return
         progress(f"creating {self.venv} with Airflow {AIRFLOW_VERSION} (once, ~1 minute)")
         try:
             subprocess.run(
                 [sys.executable, "-m", "venv", str(self.venv)], check=True, capture_output=True
             )
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise LocalAirflowError(
+                f"cannot set up the Airflow venv in {self.venv}: {exc}"
+            ) from None
+        self._pip(*VENV_PACKAGES, *(SPARK_PACKAGES if spark else ()))
+
+    def _has(self, module: str) -> bool:
+        python = self.venv / "bin" / "python"
+        done = subprocess.run([str(python), "-c", f"import {module}"], capture_output=True)
+        return done.returncode == 0
+
+    def _pip(self, *packages: str) -> None:
+        try:
             subprocess.run(
-                [str(self.venv / "bin" / "pip"), "install", "-q", *VENV_PACKAGES],
+                [str(self.venv / "bin" / "pip"), "install", "-q", *packages],
                 check=True,
                 capture_output=True,
             )
         except (OSError, subprocess.CalledProcessError) as exc:
             raise LocalAirflowError(
-                f"cannot set up the Airflow venv in {self.venv}: {exc}"
+                f"cannot install {' '.join(packages)} into the Airflow venv {self.venv}: {exc}"
             ) from None
 
     def environment(self, port: int) -> dict[str, str]:
@@ -211,14 +233,16 @@ class LocalAirflow:
         port: int = 0,
         timeout: float = 120.0,
         progress: Callable[[str], None] = lambda _t: None,
+        spark: bool = False,
     ) -> LocalStatus:
-        """Start Airflow's components (unless already running) and wait until it is healthy."""
+        """Start Airflow's components (unless already running) and wait until it is healthy;
+        ``spark``: its workers can run Spark nodes (pyspark in its venv)."""
         current = self.status()
         if current.running:
             if not current.healthy:
                 _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
             return self.status()
-        self.ensure_venv(progress)
+        self.ensure_venv(progress, spark)
         self.dags_folder.mkdir(parents=True, exist_ok=True)
         anchor = self.dags_folder / ANCHOR_FILE
         if not anchor.exists():  # deploy re-parses through a DAG that is already known

@@ -329,11 +329,12 @@ def test_worker_dag_hands_files_on_like_the_dry_run(
 
 
 @pytest.mark.airflow
-def test_worker_dag_with_an_r_node_runs_on_airflow_with_the_dry_runs_values(
+def test_worker_dag_with_r_and_spark_nodes_runs_on_airflow_with_the_dry_runs_values(
     local_profile: Any, tmp_path: Path
 ) -> None:
-    """The mixed example (Python -> R notebook -> Python, a DataFrame each way) deployed to the
-    test Airflow: every task's XCom holds what the dry-run's node produced."""
+    """The mixed example (Python -> R notebook -> Python, a DataFrame each way, and a PySpark
+    notebook on a local Spark in the worker) deployed to the test Airflow: every task's XCom
+    holds what the dry-run's node produced."""
     from app.deploy import AirflowApi, DeployOptions, deploy
     from app.events import RunFinished, RunState
     from app.runner import DryRun, RunOptions
@@ -341,8 +342,6 @@ def test_worker_dag_with_an_r_node_runs_on_airflow_with_the_dry_runs_values(
 
     pipeline = mixed(tmp_path / "src")
     pipeline.update_settings(dag_id="mixed_r_parity")
-    # The test Airflow's workers have no Spark (its venv has no pyspark): this run is about R.
-    pipeline.remove_node(pipeline.node_by_name("spark_totals").id)
     events = list(deploy(pipeline, local_profile, DeployOptions(trigger=True, wait=True)))
     finished = events[-1]
     api = AirflowApi(local_profile)
@@ -353,7 +352,9 @@ def test_worker_dag_with_an_r_node_runs_on_airflow_with_the_dry_runs_values(
         pytest.fail(api.log(pipeline.settings.dag_id, run_id, failed, 1)[-3000:])
     summary = list(DryRun(pipeline, RunOptions(use_cache=False)).events())[-1].summary
     dry = {n["name"]: n["outputs"] for n in summary["nodes"]}
-    for task in ("prepare", "r_stats", "report"):
+    assert set(dry) == {"prepare", "r_stats", "report", "spark_totals"}
+    for task in sorted(dry):
         remote = api.xcom(pipeline.settings.dag_id, run_id, task)
         assert outputs_by_content(remote, tmp_path) == outputs_by_content(dry[task], tmp_path)
-    assert remote["groups"] == 3
+        if task == "report":
+            assert remote["groups"] == 3

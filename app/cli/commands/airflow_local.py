@@ -19,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     s = sub.add_parser("start", help="set up once, start, and register the 'local' profile")
     s.add_argument("--port", type=int, default=0, help="API port (default: a free one)")
     s.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for health")
+    s.add_argument(
+        "--spark",
+        action="store_true",
+        help="also install pyspark (once, ~400 MB) so Spark nodes run on its workers",
+    )
     s.set_defaults(handler=cmd_start)
     sub.add_parser("stop", help="stop it (its whole process group)").set_defaults(handler=cmd_stop)
     sub.add_parser("status", help="is it running and healthy?").set_defaults(handler=cmd_status)
@@ -36,7 +41,10 @@ def register_profile(local: LocalAirflow, name: str = "local") -> settings_mod.P
 def cmd_start(args: argparse.Namespace) -> int:
     local = LocalAirflow()
     status = local.start(
-        port=args.port, timeout=args.timeout, progress=lambda text: print(text, file=sys.stderr)
+        port=args.port,
+        timeout=args.timeout,
+        progress=lambda text: print(text, file=sys.stderr),
+        spark=args.spark,
     )
     profile = register_profile(local)
     print(
