@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 from typing import Any
 
 from app.runner.errors import RunError
 from app.runner.options import RunOptions
-from graph_editor.file_checks import file_sources
+from graph_editor.node_spec import node_spec as shared_node_spec
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.sources import read_source_bytes
-from graph_editor.types import PortType, type_of_value, value_fits
+from graph_editor.types import type_of_value, value_fits
 from resources.runtime import stitchboard_artifacts as artifacts
 from resources.runtime import stitchboard_runtime as runtime
 
@@ -51,29 +50,9 @@ def parameter_values(pipeline: Pipeline, overrides: dict[str, Any]) -> dict[str,
 
 
 def node_spec(pipeline: Pipeline, node: Node) -> runtime.NodeSpec:
-    """The runtime's spec of ``node`` for a local run (wires name upstream nodes by name)."""
-    wires = {
-        e.target_port: (pipeline.node(e.source).name, e.source_port)
-        for e in pipeline.edges_into(node.id)
-        if not e.is_ordering
-    }
-    return runtime.NodeSpec(
-        task_id=node.name,
-        source=Path(node.source).name,
-        kernel=node.kernel,
-        script=node.is_script,
-        inputs=tuple(p.name for p in node.inputs),
-        outputs=tuple(p.name for p in node.outputs),
-        values=dict(node.values),
-        params=dict(node.bindings),
-        wires=wires,
-        env=dict(node.env),
-        path_outputs=tuple(p.name for p in node.outputs if p.type is PortType.PATH),
-        files=tuple(node.files),
-        produces=tuple(node.produces),
-        file_sources=file_sources(pipeline, node.id),
-        pipeline_file=pipeline.path.name if pipeline.path is not None else "",
-    )
+    """The runtime's spec of ``node`` for a local run (``graph_editor.node_spec``: the same
+    builder as every exported DAG's)."""
+    return shared_node_spec(pipeline, node)
 
 
 def node_inputs(

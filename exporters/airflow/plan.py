@@ -9,7 +9,7 @@ from typing import Any
 from exporters.airflow import inline
 from exporters.airflow.values import IMPORTS
 from graph_editor import names, spark
-from graph_editor.file_checks import file_sources
+from graph_editor.node_spec import node_spec as shared_node_spec
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
@@ -92,35 +92,19 @@ def node_spec(
     ships converted, as ``STEM.ipynb``, and then runs as a notebook); ``file_keys`` maps each
     file of its declared ``files`` (folders walked) to its content key.
     """
-    source = shipped_name or node.source.replace("\\", "/").rsplit("/", 1)[-1]
-    wires = {
-        e.target_port: (pipeline.node(e.source).name, e.source_port)
-        for e in pipeline.edges_into(node.id)
-        if not e.is_ordering
-    }
     connections = {
         ref.env: (ref.name, connection_part(ref))
         for ref in node.secrets
         if ref.source == SecretSource.AIRFLOW_CONNECTION
     }
-    return NodeSpec(
-        task_id=node.name,
-        source=source,
+    return shared_node_spec(  # the dry-run's builder too: the node's fields cannot drift
+        pipeline,
+        node,
+        source=shipped_name,
         content=content_key,
-        kernel=node.kernel,
-        script=node.is_script and not source.endswith(".ipynb"),
-        inputs=tuple(p.name for p in node.inputs),
-        outputs=tuple(p.name for p in node.outputs),
-        values=dict(node.values),
-        params=dict(node.bindings),
-        wires=wires,
         env=_env(node),
         connections=connections,
-        files=tuple(node.files),
-        produces=tuple(node.produces),
         file_keys=dict(file_keys or {}),
-        file_sources=file_sources(pipeline, node.id),
-        pipeline_file=pipeline.path.name if pipeline.path is not None else "",
     )
 
 

@@ -174,3 +174,50 @@ def test_a_big_declared_file_travels_in_the_bundle_and_the_store_not_in_the_dag_
     xcoms, failed = run_pods(pipeline, tmp_path, s3_endpoint, source=bundle.dag_source)
     assert failed == ""
     assert xcoms["use"]["inputs"] == sum(numbers)
+
+
+def test_a_scripts_path_output_reaches_the_next_pod_as_a_file_as_in_the_dry_run(
+    tmp_path: Path, bucket: str, s3_endpoint: str
+) -> None:
+    """A script names a file it wrote as its ``path`` output: the next node (another pod, its
+    own empty folder) reads that file, on the laptop and in the pods alike."""
+    from graph_editor.nodes import Edge, Node, PipelineSettings, Port
+    from graph_editor.pipeline import Pipeline
+    from graph_editor.types import PortType
+    from tests.helpers import write_notebook
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "job.py").write_text(
+        "import json, os\n"
+        "open('summary.txt', 'w').write('six')\n"
+        "json.dump({'summary': 'summary.txt'}, open(os.environ['STITCHBOARD_OUTPUTS'], 'w'))\n"
+    )
+    write_notebook(
+        src / "read.ipynb", parameters="summary = ''", outputs="text = open(summary).read()"
+    )
+    settings = PipelineSettings(
+        name="path_out",
+        dag_id="path_out",
+        artifact_store=f"s3://{bucket}/art",
+        store_secret="ml-store",
+    )
+    pipeline = Pipeline(settings=settings, path=src / "path_out.stitch")
+    pipeline.add_node(
+        Node(id="j", name="job", source="job.py", outputs=(Port("summary", PortType.PATH),))
+    )
+    pipeline.add_node(
+        Node(
+            id="r",
+            name="read",
+            source="read.ipynb",
+            inputs=(Port("summary", PortType.PATH),),
+            outputs=(Port("text", PortType.STR),),
+        )
+    )
+    pipeline.add_edge(Edge("j", "r", "summary", "summary"))
+    assert dry_run(pipeline)["read"]["outputs"] == {"text": "six"}
+    xcoms, failed = run_pods(pipeline, tmp_path, s3_endpoint)
+    assert failed == ""
+    assert xcoms["job"]["summary"]["type"] == "path"  # stored, not a bare name
+    assert xcoms["read"] == {"text": "six"}
