@@ -1,11 +1,12 @@
 """The scene's item index: Qt's BSP tree, given the area the nodes cover so that it can work.
 
-Qt's BSP index splits the scene rect it was told about, and it is told only by
-``QGraphicsScene.setSceneRect``: a scene that leaves its rect implicit (NodeGraphQt's sets only
-the view's) is indexed over an empty rectangle, so every lookup returns every item. Each paint,
-hover and drag frame then asked all 6,000 ports and 6,000 port captions of a 1000-node pipeline
-for their bounding rects: a drag frame cost ~35-90 ms, a lookup of a 5 x 5 area 20 ms. With the
-nodes' area as the scene rect the same lookup asks ~10 items and a drag frame costs ~5 ms
+Qt's BSP index splits the last scene rect it heard of: one given to ``setSceneRect``, or the
+scene's growing item rect when someone asks for it and it has changed. NodeGraphQt sets only the
+view's rect, and a big pipeline opens with no index (``lazy_build``); the index made afterwards
+heard of no rect at all, split an empty one, and answered every lookup with every item. Each
+paint, hover and drag frame then asked all 6,000 ports and 6,000 port captions of a 1000-node
+pipeline for their bounding rects: a drag frame cost ~35-90 ms, a lookup of a 5 x 5 area 20 ms.
+With the nodes' area as the scene rect that lookup asks ~10 items and a drag frame costs ~5 ms
 (issue #12; ``benchmarks/bench_editor.py``).
 
 Items outside the area are still found (the tree's edge cells hold them), only less cheaply,
