@@ -1,6 +1,6 @@
 """A big pipeline paints its top-left corner first, at a zoom where names are readable, and the
 other nodes and wires follow in slices; edits made meanwhile land; a node drag leaves no stale
-pixels (issue #12, problem 8). Sizes are scaled down (the slicing threshold is lowered) so the
+pixels (issue #12, problem 8) and looks only at the items near the node (the drag frame target). Sizes are scaled down (the slicing threshold is lowered) so the
 test stays quick; benchmarks/bench_editor.py measures 1000 nodes."""
 
 from __future__ import annotations
@@ -185,6 +185,22 @@ def test_a_drag_in_a_big_pipeline_draws_only_what_is_near_the_node(
     win = _open(qtbot, _big_pipeline(tmp_path, 200))
     if win.canvas._sliced is not None:
         qtbot.waitUntil(lambda: win.canvas._sliced.done, timeout=60000)
+    touched = _captions_touched_by_a_drag(win, qtbot, asked, "task_105")
+    assert 0 < touched < _caption_count(win) / 10
+
+
+def test_opening_another_big_pipeline_mid_build_keeps_drags_local(
+    qtbot, tmp_path, sliced, monkeypatch
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    asked = _labels_asked(monkeypatch)
+    win = _open(qtbot, _big_pipeline(first, 120))
+    assert not win.canvas._sliced.done  # the first one is still being built
+    assert win.open_file(_big_pipeline(second, 200))
+    qtbot.waitUntil(lambda: win.canvas._sliced.done, timeout=60000)
+    assert len(win.canvas.all_nodes()) == 200
     touched = _captions_touched_by_a_drag(win, qtbot, asked, "task_105")
     assert 0 < touched < _caption_count(win) / 10
 
