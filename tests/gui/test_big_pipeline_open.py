@@ -1,7 +1,8 @@
 """A big pipeline paints its top-left corner first, at a zoom where names are readable, and the
 other nodes and wires follow in slices; edits made meanwhile land; a node drag leaves no stale
-pixels (issue #12, problem 8) and looks only at the items near the node (the drag frame target). Sizes are scaled down (the slicing threshold is lowered) so the
-test stays quick; benchmarks/bench_editor.py measures 1000 nodes."""
+pixels (issue #12, problem 8) and looks only at the items near the node (the drag frame
+target). Sizes are scaled down (the slicing threshold is lowered) so the test stays quick;
+benchmarks/bench_editor.py measures 1000 nodes."""
 
 from __future__ import annotations
 
