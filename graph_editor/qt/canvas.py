@@ -31,6 +31,7 @@ from graph_editor.qt.lazy_build import EAGER_MAX, SlicedBuild
 from graph_editor.qt.node_items import NODE_CLASSES, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, output_specs
 from graph_editor.qt.results import show_run
+from graph_editor.qt.scene_index import SceneIndex
 from graph_editor.qt.style import BACKGROUND, GRID
 from graph_editor.qt.tuning import NoUndoStack, drop_builtin_undo, flat_tab_search, mark_broken
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
@@ -85,6 +86,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         self._views: dict[str, _StitchNode] = {}
         self._counts: dict[str, tuple[int, int]] = {}
         self._builder = ViewBuilder(self.graph)
+        self.scene_index = SceneIndex(self.viewer().scene())
         self.session = session or RunSession()
         self.session.node_changed.connect(self._on_run_changed)
         self.session.reset.connect(self._on_run_reset)
@@ -124,6 +126,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
             self._remove_view(view)
         self._views.clear()
         self._counts.clear()
+        self.scene_index.reset()
         self.pipeline = pipeline
         self._build()
         pipeline.changed.connect(self._on_change)
@@ -134,13 +137,11 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
             return
         viewer = self.viewer()
         viewer.setUpdatesEnabled(False)
-        scene = viewer.scene()
-        index = scene.itemIndexMethod()
-        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)  # one index rebuild, not N
+        self.scene_index.pause()  # one index rebuild, not N
         try:
             self.build_views([node.id for node in self.pipeline.nodes])
         finally:
-            scene.setItemIndexMethod(index)
+            self.scene_index.resume()
             viewer.setUpdatesEnabled(True)
 
     def build_views(self, node_ids: Iterable[str]) -> list[str]:
@@ -160,6 +161,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         for edge in sorted(edges):
             if edge.source in self._views and edge.target in self._views:
                 self._connect_view(edge)
+        self.scene_index.cover(self.nodes_rect(ids))
         return ids
 
     def _on_change(self, change: PipelineChange) -> None:
@@ -192,6 +194,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
             view = self._create_view(node)
         self._builder.finish(view, node)
         self._show_status(view, node)
+        self.scene_index.cover(view.view.sceneBoundingRect())
         return view
 
     def _create_view(self, node: Node) -> _StitchNode:
@@ -225,6 +228,8 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         if "position" in fields and tuple(view.pos()) != tuple(node.position):
             view.view.xy_pos = [float(node.position[0]), float(node.position[1])]
             view.model.pos = [float(node.position[0]), float(node.position[1])]
+        if "position" in fields:  # also after a drag, which moved the view itself
+            self.scene_index.cover(view.view.sceneBoundingRect())
         self._show_status(view, node)
 
     def _rebuild_view(self, node: Node) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from Qt import QtCore, QtWidgets
+from Qt import QtCore
 
 EAGER_MAX = 400  # up to this many nodes, open builds everything before the first paint
 FIRST_AREA = (1500.0, 900.0)  # scene units from the graph's top-left built before painting
@@ -45,11 +45,9 @@ class SlicedBuild(QtCore.QObject):
         self._queue = deque(n.id for n in sorted(nodes, key=distance) if not first(n))
         self.cancelled = False
         viewer = canvas.viewer()
-        scene = viewer.scene()
         # No index while building: Qt's BSP index, updated per inserted item, made a slice's
         # nodes ~5x dearer than a build without it; one index rebuild at the end instead.
-        self._index = scene.itemIndexMethod()
-        scene.setItemIndexMethod(QtWidgets.QGraphicsScene.NoIndex)
+        canvas.scene_index.pause()
         viewer.setUpdatesEnabled(False)
         try:
             canvas.build_views(self.first_ids)
@@ -90,7 +88,7 @@ class SlicedBuild(QtCore.QObject):
             self.finished.emit()
 
     def _restore_index(self) -> None:
-        self.canvas.viewer().scene().setItemIndexMethod(self._index)
+        self.canvas.scene_index.resume()
 
     def _step(self) -> None:
         if self.cancelled or not self._queue:

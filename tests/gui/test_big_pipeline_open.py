@@ -1,7 +1,8 @@
 """A big pipeline paints its top-left corner first, at a zoom where names are readable, and the
 other nodes and wires follow in slices; edits made meanwhile land; a node drag leaves no stale
-pixels (issue #12, problem 8). Sizes are scaled down (the slicing threshold is lowered) so the
-test stays quick; benchmarks/bench_editor.py measures 1000 nodes."""
+pixels (issue #12, problem 8) and looks only at the items near the node (the drag frame
+target). Sizes are scaled down (the slicing threshold is lowered) so the test stays quick;
+benchmarks/bench_editor.py measures 1000 nodes."""
 
 from __future__ import annotations
 
@@ -117,3 +118,106 @@ def test_dragging_a_node_leaves_no_stale_pixels(window, qtbot):
     assert _on_screen(viewport) == shown
     moved = window.document.pipeline.node_by_name("train_mlp").position
     assert window.isWindowModified() and moved != (0.0, 0.0)
+
+
+def _labels_asked(monkeypatch) -> list:
+    """Every port caption Qt asks for its bounding rect (a paint or a lookup does); patched
+    before the captions exist, since PySide looks a Python override up once per item."""
+    from graph_editor.qt.port_items import PortLabel
+
+    asked: list = []
+    rect_of = PortLabel.boundingRect
+
+    def counting(self):
+        asked.append(self)
+        return rect_of(self)
+
+    monkeypatch.setattr(PortLabel, "boundingRect", counting)
+    return asked
+
+
+def _captions_touched_by_a_drag(window, qtbot, asked: list, name: str) -> int:
+    """Show a node at 100 % (captions drawn), drag it a few steps letting Qt paint each frame,
+    and say how many captions Qt looked at meanwhile."""
+    from PySide6 import QtWidgets
+
+    from graph_editor.qt.ngqt_private import show_scene_rect
+
+    qtbot.wait(50)  # the window's queued zoom to fit has run
+    viewer = window.canvas.viewer()
+    viewport = viewer.viewport()
+    node = window.document.pipeline.node_by_name(name)
+    center = window.canvas.nodes_rect([node.id]).center()
+    shown = QtCore.QRectF(QtCore.QPointF(0, 0), QtCore.QSizeF(viewport.size()))
+    shown.moveCenter(center)
+    show_scene_rect(viewer, shown)
+    window.canvas.update_proxy_modes()
+    qtbot.wait(20)
+    start = viewer.mapFromScene(center)
+    QTest.mousePress(viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start)
+    asked.clear()
+    for step in range(1, 6):
+        QTest.mouseMove(viewport, start + QtCore.QPoint(6 * step, 4 * step))
+        QtWidgets.QApplication.processEvents()  # the frame: Qt paints what the move changed
+    touched = len({id(label) for label in asked})
+    QTest.mouseRelease(
+        viewport, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, start + QtCore.QPoint(30, 20)
+    )
+    moved = window.document.pipeline.node(node.id).position
+    assert moved[0] > node.position[0] and moved[1] > node.position[1]  # it was dragged
+    return touched
+
+
+def _caption_count(window) -> int:
+    from graph_editor.qt.port_items import PortLabel
+
+    return sum(isinstance(i, PortLabel) for i in window.canvas.viewer().scene().items())
+
+
+@pytest.mark.parametrize("opening", ["at once", "in slices"])
+def test_a_drag_in_a_big_pipeline_draws_only_what_is_near_the_node(
+    qtbot, tmp_path, monkeypatch, request, opening
+):
+    # Qt's scene index once split an empty rect after a sliced open: every frame of a drag
+    # looked at every item of the pipeline (~90 ms a frame at 1000 nodes, issue #12).
+    if opening == "in slices":
+        request.getfixturevalue("sliced")
+    asked = _labels_asked(monkeypatch)
+    win = _open(qtbot, _big_pipeline(tmp_path, 200))
+    if win.canvas._sliced is not None:
+        qtbot.waitUntil(lambda: win.canvas._sliced.done, timeout=60000)
+    touched = _captions_touched_by_a_drag(win, qtbot, asked, "task_105")
+    assert 0 < touched < _caption_count(win) / 10
+
+
+def test_opening_another_big_pipeline_mid_build_keeps_drags_local(
+    qtbot, tmp_path, sliced, monkeypatch
+):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    asked = _labels_asked(monkeypatch)
+    win = _open(qtbot, _big_pipeline(first, 120))
+    assert not win.canvas._sliced.done  # the first one is still being built
+    assert win.open_file(_big_pipeline(second, 200))
+    qtbot.waitUntil(lambda: win.canvas._sliced.done, timeout=60000)
+    assert len(win.canvas.all_nodes()) == 200
+    touched = _captions_touched_by_a_drag(win, qtbot, asked, "task_105")
+    assert 0 < touched < _caption_count(win) / 10
+
+
+def test_a_node_moved_far_from_the_others_can_still_be_clicked(qtbot, tmp_path):
+    from graph_editor.qt.commands import MoveNodesCommand
+    from graph_editor.qt.scene_index import MARGIN
+    from tests.gui.driving import click_node
+
+    win = _open(qtbot, _big_pipeline(tmp_path, 30))
+    pipeline = win.document.pipeline
+    node = pipeline.node_by_name("task_7")
+    area = win.canvas.scene_index.area
+    far = (area.right() + 3 * MARGIN, area.bottom() + MARGIN)
+    win.push(MoveNodesCommand(pipeline, {node.id: (far, node.position)}))
+    win.canvas.clear_selection()
+    click_node(win, "task_7")
+    assert win.canvas.selected_ids() == [node.id]
+    assert win.canvas.scene_index.area.contains(win.canvas.nodes_rect([node.id]))
