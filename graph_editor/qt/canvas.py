@@ -368,8 +368,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         room_w, room_h = max(port.width() - 2 * margin, 1.0), max(port.height() - 2 * margin, 1.0)
         scale = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0), 1.0)
         visible = QtCore.QRectF(0.0, 0.0, port.width() / scale, port.height() / scale)
-        visible.moveCenter(rect.center())
-        visible = visible.united(viewer.sceneRect()) if node_ids is not None else visible
+        visible.moveCenter(rect.center())  # the selection's own fit: Zoom to Selection zooms in
         ngqt_private.show_scene_rect(viewer, visible)
         viewer.centerOn(rect.center())
         self.update_proxy_modes()

@@ -11,7 +11,9 @@ from Qt import QtCore, QtGui, QtWidgets
 
 from graph_editor.qt import ngqt_private, style
 
-SIZE = QtCore.QSize(220, 150)
+SIZE = QtCore.QSize(220, 150)  # at most; a small canvas gets a smaller overview
+SHARE = 0.2  # of the canvas's width (and height) the overview may take
+MIN_WIDTH = 110
 MARGIN = 12  # pixels from the canvas's bottom-right corner
 INSET = 6.0  # pixels inside the overview kept around the drawing
 REFRESH_MS = 120
@@ -142,6 +144,11 @@ class Minimap(QtWidgets.QWidget):
     # -- following the canvas ---------------------------------------------------------------
     def _place(self) -> None:
         port = self.viewer.viewport().geometry()
+        width = min(SIZE.width(), int(port.width() * SHARE), int(port.height() * SHARE * 1.47))
+        width = max(MIN_WIDTH, width)
+        size = QtCore.QSize(width, round(width * SIZE.height() / SIZE.width()))
+        if size != self.size():
+            self.setFixedSize(size)  # the picture is redrawn at this size (``schedule``)
         self.move(
             port.right() - self.width() - MARGIN + 1, port.bottom() - self.height() - MARGIN + 1
         )

@@ -111,6 +111,28 @@ def test_zoom_to_fit_keeps_a_margin_around_a_two_node_graph(window, qtbot):
         assert room.contains(shown.boundingRect()), (node.name, shown.boundingRect(), room)
 
 
+def test_zoom_to_selection_zooms_in_on_the_selected_node_of_a_wide_graph(window, qtbot):
+    """Shift+F after Zoom to Fit on a wide graph: the clicked node fills the view, readable."""
+    from graph_editor.nodes import NodeKind
+
+    window.actions_by_name["new"].trigger()
+    ids = [window.canvas.add_blank_node(NodeKind.NOTEBOOK, (x * 400.0, 0.0)).id for x in range(12)]
+    window.resize(1400, 850)
+    activate(window, qtbot)
+    viewer = window.canvas.viewer()
+    viewer.setFocus()
+    key(window, QtCore.Qt.Key_F)
+    fitted = viewer.transform().m11()
+    assert fitted < 0.5  # twelve nodes side by side: zoomed well out
+    window.canvas.select_ids([ids[5]])
+    key(window, QtCore.Qt.Key_F, QtCore.Qt.ShiftModifier)
+    assert viewer.transform().m11() > 2 * fitted  # zoomed in (at most 100 %)
+    shown = viewer.mapFromScene(window.canvas.view_of(ids[5]).view.sceneBoundingRect())
+    centre = viewer.viewport().rect().center()
+    assert shown.boundingRect().contains(centre)  # the node is in the middle of the view
+    assert viewer.viewport().rect().contains(shown.boundingRect())
+
+
 def test_a_narrow_window_keeps_export_and_deploy_in_the_toolbar_overflow(window, qtbot):
     toolbar = window.findChild(QtWidgets.QToolBar, "MainToolBar")
     window.resize(900, 800)
