@@ -54,7 +54,7 @@ def _window(app, path: Path | None):  # noqa: ANN001, ANN202
     _settle(app)
     if path:
         win.validator.run_now()
-        win.zoom_to_fit()
+        win.canvas.fit_all()
     _settle(app)
     return win
 
@@ -133,7 +133,7 @@ def _dry_run(app, win) -> None:  # noqa: ANN001
     loop = QtCore.QEventLoop()
     win.runs.finished.connect(loop.quit)
     QtCore.QTimer.singleShot(300000, loop.quit)
-    win.start_run()
+    win.running.start_run()
     loop.exec()
     _settle(app)
     prep = win.document.pipeline.node_by_name("train_mlp")
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "start-page" in args.only:
             first = _window(app, None)
-            first.open_file(example)  # opened once: it shows under Recent
+            first.files.open_file(example)  # opened once: it shows under Recent
             first.close()
             win = _window(app, None)
             _save(win.grab(), out["start-page"])
@@ -175,13 +175,13 @@ def main(argv: list[str] | None = None) -> int:
             _with_dialog(win, dialog, out["export-preview"])
             dialog.close()
         if "deploy-dialog" in args.only:
-            dialog = win.open_deploy_dialog()
+            dialog = win.deploying.open_deploy_dialog()
             dialog.resize(620, 380)
             _settle(app)
             _with_dialog(win, dialog, out["deploy-dialog"])
             dialog.close()
         if "profiles-dialog" in args.only:
-            dialog = win.open_profiles()
+            dialog = win.deploying.open_profiles()
             dialog.list.setCurrentRow(1)
             dialog.resize(900, 560)
             _settle(app)

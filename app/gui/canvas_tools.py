@@ -1,17 +1,23 @@
-"""The window's canvas extras: comments on the canvas, the overview (minimap) and the theme.
+"""The window's canvas commands: comments, the overview (minimap), the theme, layout, cut, select all.
 
 Composed by ``MainWindow`` (``self.tools``); it owns its state and follows the current document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6 import QtCore, QtGui
 
 from app.gui import theme
 from app.gui.files import settings
+from app.gui.shell import Shell
+from graph_editor.build import layered_positions
 from graph_editor.comments import DEFAULT_SIZE, Comment, new_comment_id
+from graph_editor.nodes import NodeKind
+from graph_editor.qt.canvas import PipelineCanvas
+from graph_editor.qt.commands import MoveNodesCommand
 from graph_editor.qt.comments import CommentItem, CommentLayer
 from graph_editor.qt.minimap import Minimap
 
@@ -20,13 +26,16 @@ FRAME_PAD = (24.0, 56.0, 24.0, 24.0)  # left, top (room for the text), right, bo
 
 
 class CanvasTools:
-    """Comments, the overview and the theme of one window's canvas."""
+    """Comments, the overview, the theme and the whole-canvas edits of one window's canvas."""
 
-    def __init__(self, window: Any) -> None:
-        self.window = window
-        canvas = window.canvas
+    def __init__(
+        self, shell: Shell, canvas: PipelineCanvas, show_canvas: Callable[[], None]
+    ) -> None:
+        self.shell = shell
+        self.canvas = canvas
+        self.show_canvas = show_canvas  # leave the start page
         self.comments = CommentLayer(
-            canvas.viewer().scene(), window.document.pipeline.comments, window.push
+            canvas.viewer().scene(), shell.document.pipeline.comments, shell.push
         )
         self.minimap = Minimap(canvas)
         self.minimap.setVisible(bool(settings().value(MINIMAP_SETTING, True, type=bool)))
@@ -50,7 +59,7 @@ class CanvasTools:
     # -- comments ---------------------------------------------------------------------------
     def add_comment(self) -> CommentItem:
         """Edit ▸ Add Comment: around the selected nodes, else in the middle of the view; then type."""
-        canvas = self.window.canvas
+        canvas = self.canvas
         viewer = canvas.viewer()
         ids = canvas.selected_ids()
         if ids:
@@ -63,7 +72,7 @@ class CanvasTools:
             size = DEFAULT_SIZE
             position = (center.x() - size[0] / 2, center.y() - size[1] / 2)
         item = self.comments.add(Comment(new_comment_id(), "Comment", position, size))
-        self.window.show_canvas()
+        self.show_canvas()
         viewer.setFocus(QtCore.Qt.OtherFocusReason)
         item.start_editing()
         return item
@@ -71,15 +80,41 @@ class CanvasTools:
     def delete_selection(self) -> bool:
         """Delete: the selected comments, nodes and wires, as one undo step."""
         comment_ids = self.comments.selected_ids()
-        canvas = self.window.canvas
+        canvas = self.canvas
         if not comment_ids:
             return bool(canvas.delete_selection())
-        stack = self.window.document.undo_stack
+        stack = self.shell.document.undo_stack
         stack.beginMacro("delete")
         self.comments.remove(comment_ids)
         canvas.delete_selection()
         stack.endMacro()
         return True
+
+    def cut(self) -> None:
+        if self.canvas.copy_selection():
+            self.canvas.delete_selection()
+
+    def select_all(self) -> None:
+        self.canvas.select_ids([n.id for n in self.shell.document.pipeline.nodes])
+
+    def add_node_at_center(self, kind: str) -> None:
+        """A blank node of ``kind`` in the middle of the view (the palette's double-click)."""
+        self.show_canvas()
+        viewer = self.canvas.viewer()
+        center = viewer.mapToScene(viewer.viewport().rect().center())
+        self.canvas.add_blank_node(NodeKind(kind), (center.x() - 80, center.y() - 40))
+
+    def auto_layout(self) -> None:
+        """Arrange the nodes in layers, left to right (one undo step), then fit them in view."""
+        pipeline = self.shell.document.pipeline
+        moves = {
+            nid: (pos, pipeline.node(nid).position)
+            for nid, pos in layered_positions(pipeline).items()
+            if pipeline.node(nid).position != pos
+        }
+        if moves:
+            self.shell.push(MoveNodesCommand(pipeline, moves, text="auto layout"))
+        self.canvas.fit_all()
 
     # -- overview and theme -----------------------------------------------------------------
     def show_minimap(self, shown: bool) -> None:
@@ -92,7 +127,7 @@ class CanvasTools:
         if theme.saved_choice() != theme.ThemeChoice.SYSTEM:
             return
         try:
-            theme.apply(theme.ThemeChoice.SYSTEM, self.window.canvas)
+            theme.apply(theme.ThemeChoice.SYSTEM, self.canvas)
             self.minimap.refresh()
         except RuntimeError:  # this window is gone (the signal belongs to the application)
             pass

@@ -3,60 +3,58 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtWidgets
 
 from app.deploy.summary import DeploySummary
 from app.events import LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
+from app.gui.dryrun import RunController
+from app.gui.issues import Validator
+from app.gui.node_actions import NodeSlot
+from app.gui.run_actions import RunViews
 from app.gui.run_panel import LogViewer
-from graph_editor.run_session import RunKind, RunRecord
+from app.gui.shell import Shell
+from graph_editor.qt.canvas import PipelineCanvas
+from graph_editor.run_session import RunKind, RunRecord, RunSession
+
+if TYPE_CHECKING:  # the dialog module loads on first use
+    from app.gui.deploy_dialog import DeployDialog
 
 
-class DeployActions:
-    """Mixin for ``MainWindow``: Deploy…, Profiles…, and what a deploy shows on the canvas."""
+class DeployService:
+    """Deploy…, Profiles…, and what a deploy shows on the canvas; the window's ``deploying``."""
 
-    # provided by MainWindow
-    document: Any
-    run_session: Any
-    canvas: Any
-    run_panel: Any
-    run_dock: Any
-    runs: Any
-    validator: Any
-    progress: Any
-    actions_by_name: dict
-
-    def show_status(self, text: str) -> None: ...
-
-    def _init_deploy(self) -> None:
-        self.deploys = DeployController(self)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        shell: Shell,
+        session: RunSession,
+        deploys: DeployController,
+        runs: RunController,
+        views: RunViews,
+        canvas: PipelineCanvas,
+        validator: Validator,
+        enable: Callable[[str, bool], None],
+    ) -> None:
+        self.shell = shell
+        self.run_session = session
+        self.deploys = deploys
+        self.runs = runs  # Run stays off while a dry-run goes on
+        self.views = views
+        self.canvas = canvas
+        self.validator = validator  # follows the backend last deployed with
+        self.enable = enable  # enable(action name, on): the window's Deploy/Run actions
         self._deploys_started = 0
-        self.deploy_dialog: Any = None
-        self.deploys.event.connect(self._on_deploy_event)
-        self.deploys.failed.connect(self._on_deploy_failed)
-        self.deploys.finished.connect(self._on_deploy_finished)
+        self.deploy_dialog: DeployDialog | None = None
+        deploys.event.connect(self._on_deploy_event)
+        deploys.failed.connect(self._on_deploy_failed)
+        deploys.finished.connect(self._on_deploy_finished)
 
-    def _install_node_menu(self) -> None:
-        """Right-click on a node: its task log (after a deploy) and executed notebook (dry-run)."""
-        from graph_editor.qt.node_items import NODE_CLASSES
-
-        menu = self.canvas.get_context_menu("nodes")
-        for cls in NODE_CLASSES.values():
-            menu.add_command(
-                "Show Task Log", lambda _g, n: self.show_task_log(n.sid), node_type=cls.type_
-            )
-            menu.add_command(
-                "Open Artifact Folder",
-                lambda _g, n: self.open_artifact_folder(n.sid),  # type: ignore[attr-defined]
-                node_type=cls.type_,
-            )
-            menu.add_command(
-                "Open Executed Notebook",
-                lambda _g, n: self.open_executed_notebook(n.sid),
-                node_type=cls.type_,
-            )
+    def node_menu(self) -> list[tuple[str, NodeSlot]]:
+        """A node's right-click entry for its task log (after a deploy)."""
+        return [("Show Task Log", self.show_task_log)]
 
     # -- dialogs ----------------------------------------------------------------------------
     def open_deploy_dialog(self) -> QtWidgets.QDialog:
@@ -66,9 +64,9 @@ class DeployActions:
             self.deploy_dialog.close()
             self.deploy_dialog.deleteLater()
         dialog = DeployDialog(
-            lambda: self.document.pipeline,
+            lambda: self.shell.document.pipeline,
             self.deploys,
-            self,  # type: ignore[arg-type]
+            self.shell.widget,
             session=self.run_session,
         )
         dialog.deploy_started.connect(self._on_deploy_started)
@@ -79,9 +77,11 @@ class DeployActions:
     def open_profiles(self) -> QtWidgets.QDialog:
         from app.gui.profiles_dialog import ProfilesDialog
 
-        dialog = ProfilesDialog(self)  # type: ignore[arg-type]
-        if self.deploy_dialog is not None:
-            dialog.profiles_changed.connect(lambda: self.deploy_dialog.load_profiles())
+        dialog = ProfilesDialog(self.shell.widget)
+        if self.deploy_dialog is not None:  # the open deploy dialog lists the profiles anew
+            dialog.profiles_changed.connect(
+                lambda: self.deploy_dialog is not None and self.deploy_dialog.load_profiles()
+            )
         dialog.open()
         return dialog
 
@@ -100,55 +100,55 @@ class DeployActions:
                     label=f"Airflow run {time.strftime('%H:%M:%S')} (running)",
                 )
             )
-        self.run_dock.show()
-        self.run_dock.raise_()
-        self.run_panel.started(5, "Deploying…", "steps")
-        self.run_panel.cancel.setEnabled(bool(options.wait))
-        self.actions_by_name["deploy"].setEnabled(False)
-        self.actions_by_name["run"].setEnabled(False)
-        self.show_status("Deploy started")
+        self.views.dock.show()
+        self.views.dock.raise_()
+        self.views.panel.started(5, "Deploying…", "steps")
+        self.views.panel.cancel.setEnabled(bool(options.wait))
+        self.enable("deploy", False)
+        self.enable("run", False)
+        self.shell.show_status("Deploy started")
 
     def _on_deploy_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
             self.run_session.update(event.node_id, state=event.state, detail=event.detail)
-            self.run_panel.append(f"[{event.node_name}] {event.detail or event.state.value}")
+            self.views.panel.append(f"[{event.node_name}] {event.detail or event.state.value}")
             if event.state == NodeState.FAILED:
-                self.show_status(f"{event.node_name} failed on Airflow")
+                self.shell.show_status(f"{event.node_name} failed on Airflow")
         elif isinstance(event, LogEvent):
             if event.level == LogLevel.ERROR and event.node_id:
                 self.run_session.update(event.node_id, task_log=event.text)
-                self.run_panel.append(
+                self.views.panel.append(
                     f"[{event.node_name}] task log (double-click the node to open it):"
                 )
             prefix = f"[{event.node_name}] " if event.node_name else ""
-            self.run_panel.append(prefix + event.text)
+            self.views.panel.append(prefix + event.text)
         elif isinstance(event, ProgressEvent):
             unit = "tasks" if event.phase == "running" else "steps"
-            self.run_panel.set_progress(event.done, event.total, unit)
+            self.views.panel.set_progress(event.done, event.total, unit)
             if event.phase and event.phase != "running":
-                self.run_panel.state.setText(f"Deploying: {event.phase}")
+                self.views.panel.state.setText(f"Deploying: {event.phase}")
             elif event.phase == "running":
-                self.run_panel.state.setText("Airflow run…")
+                self.views.panel.state.setText("Airflow run…")
         elif isinstance(event, RunFinished):
             run = event.report.run if isinstance(event.report, DeploySummary) else None
             text = f"Airflow run {event.state.value}" if run else f"Deploy {event.state.value}"
             if run:
                 label = f"Airflow run {time.strftime('%H:%M:%S')} — {event.state.value}"
                 self.run_session.finish(event.state, event.summary, label=label)
-            self.run_panel.finished(text)
-            self.show_status(text)
+            self.views.panel.finished(text)
+            self.shell.show_status(text)
 
     def _on_deploy_failed(self, message: str, details: str) -> None:
         if details:
-            self.run_panel.append(details)
-        self.run_panel.append(message)
-        self.run_panel.finished("Deploy failed")
-        self.show_status(message)
+            self.views.panel.append(details)
+        self.views.panel.append(message)
+        self.views.panel.finished("Deploy failed")
+        self.shell.show_status(message)
 
     def _on_deploy_finished(self) -> None:
-        self.actions_by_name["deploy"].setEnabled(True)
-        self.actions_by_name["run"].setEnabled(not self.runs.running)
-        self.run_panel.cancel.setEnabled(False)
+        self.enable("deploy", True)
+        self.enable("run", not self.runs.running)
+        self.views.panel.cancel.setEnabled(False)
 
     # -- failed task logs -------------------------------------------------------------------
     def show_task_log(self, node_id: str = "") -> QtWidgets.QDialog | None:
@@ -157,14 +157,16 @@ class DeployActions:
         session = self.run_session
         found = next((i for i in ids if session.node(i).task_log), "")
         if not found:
-            self.show_status(
+            self.shell.show_status(
                 "No task log for this node: only failed tasks of a deployed run have one"
             )
             return None
         try:
-            name = self.document.pipeline.node(found).name
+            name = self.shell.document.pipeline.node(found).name
         except Exception:  # the node was deleted since the run: its log is still worth showing
             name = found
-        viewer = LogViewer(f"Airflow log of {name}", session.node(found).task_log, self)  # type: ignore[arg-type]
+        viewer = LogViewer(
+            f"Airflow log of {name}", session.node(found).task_log, self.shell.widget
+        )
         viewer.show()
         return viewer

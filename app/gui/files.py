@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6 import QtCore, QtWidgets
 
-from app.gui.document import Document, pending_recoveries
+from app.gui.document import Document, Recovery, pending_recoveries
 from app.gui.guard import report
+from app.gui.shell import Shell
 from graph_editor.errors import PipelineFileError
 
 MAX_RECENT = 8
@@ -19,14 +21,26 @@ def settings() -> QtCore.QSettings:
     return QtCore.QSettings("Stitchboard", "Stitchboard")
 
 
-class FileActions:
-    """Mixin for ``MainWindow``: everything that reads or writes files."""
+class FileService(QtCore.QObject):
+    """Everything that reads or writes the window's files; the window holds it as ``files``."""
 
-    document: Document
+    recent_changed = QtCore.Signal(
+        list
+    )  # the recent files, newest first (the start page lists them)
 
-    # provided by MainWindow
-    def set_document(self, document: Document) -> None: ...
-    def show_status(self, text: str) -> None: ...
+    def __init__(
+        self,
+        shell: Shell,
+        set_document: Callable[[Document], None],
+        commit_edits: Callable[[], None],
+        saved: Callable[[], None],
+    ) -> None:
+        super().__init__(shell.widget)
+        self.shell = shell
+        self._set_document = set_document
+        self._commit_edits = commit_edits  # a half-typed field goes into the file
+        self._saved = saved
+        self.recent_menu = QtWidgets.QMenu("Open &Recent", shell.widget)
 
     def recent_files(self) -> list[str]:
         value = settings().value("recentFiles", [])
@@ -40,22 +54,25 @@ class FileActions:
         self.rebuild_recent_menu()
 
     def rebuild_recent_menu(self) -> None:
-        menu: QtWidgets.QMenu = self.recent_menu  # type: ignore[attr-defined]
+        """File ▸ Open Recent (and whoever listens to ``recent_changed``) shows the recent files."""
+        menu = self.recent_menu
         menu.clear()
         for path in self.recent_files():
             action = menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.triggered.connect(lambda _c=False, p=path: self.open_file(Path(p)))
         menu.setEnabled(bool(menu.actions()))
+        self.recent_changed.emit(self.recent_files())
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False means the user cancelled."""
-        if not self.document.dirty:
+        document = self.shell.document
+        if not document.dirty:
             return True
         answer = QtWidgets.QMessageBox.question(
-            self,
+            self.shell.widget,
             "Unsaved changes",
-            f"Save the changes to {self.document.title}?",  # type: ignore[arg-type]
+            f"Save the changes to {document.title}?",
             QtWidgets.QMessageBox.Save
             | QtWidgets.QMessageBox.Discard
             | QtWidgets.QMessageBox.Cancel,
@@ -69,12 +86,15 @@ class FileActions:
 
     def new_file(self) -> None:
         if self.maybe_save():
-            self.document.discard_recovery()
-            self.set_document(Document())
+            self.shell.document.discard_recovery()
+            self._set_document(Document())
 
     def open_dialog(self) -> None:
-        start = str(self.document.path.parent) if self.document.path else ""
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open pipeline", start, FILTER)  # type: ignore[arg-type]
+        current = self.shell.document.path
+        start = str(current.parent) if current else ""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self.shell.widget, "Open pipeline", start, FILTER
+        )
         if path:
             self.open_file(Path(path))
 
@@ -85,54 +105,45 @@ class FileActions:
         try:
             document = Document.open(path)
         except PipelineFileError as exc:
-            self.show_error("Cannot open pipeline", str(exc))
+            self.shell.show_error("Cannot open pipeline", str(exc))
             return False
         except OSError as exc:
-            report(self, f"Open {path}", exc, dialog=True)  # type: ignore[arg-type]
+            report(self.shell, f"Open {path}", exc, dialog=True)
             return False
-        self.document.discard_recovery()
-        self.set_document(document)
+        self.shell.document.discard_recovery()
+        self._set_document(document)
         self._remember(document.path or path)
-        self.show_status(f"Opened {path}")
+        self.shell.show_status(f"Opened {path}")
         return True
 
     def save(self) -> bool:
-        if self.document.path is None:
-            return self.save_as()
-        return self._save_to(self.document.path)
+        path = self.shell.document.path
+        return self.save_as() if path is None else self.save_to(path)
 
     def save_as(self) -> bool:
-        start = str(self.document.path or Path.cwd() / self.document.title)
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save pipeline as", start, FILTER)  # type: ignore[arg-type]
+        document = self.shell.document
+        start = str(document.path or Path.cwd() / document.title)
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.shell.widget, "Save pipeline as", start, FILTER
+        )
         if not path:
             return False
         if not path.endswith(".stitch"):
             path += ".stitch"
-        return self._save_to(Path(path))
+        return self.save_to(Path(path))
 
-    def _save_to(self, path: Path) -> bool:
-        self.commit_pending_edits()  # type: ignore[attr-defined]
+    def save_to(self, path: Path) -> bool:
+        """Write the document to ``path``; False (and a dialog saying why) when it cannot."""
+        self._commit_edits()
         try:
-            written = self.document.save(path)
+            written = self.shell.document.save(path)
         except Exception as exc:  # any failure: say so, keep the window and the work
-            report(self, f"Save to {path}", exc, dialog=True)  # type: ignore[arg-type]
+            report(self.shell, f"Save to {path}", exc, dialog=True)
             return False
         self._remember(written)
-        self.show_status(f"Saved {written}")
-        self.update_title()  # type: ignore[attr-defined]
+        self.shell.show_status(f"Saved {written}")
+        self._saved()
         return True
-
-    def show_error(self, title: str, text: str) -> None:
-        self.last_error = text
-        box = QtWidgets.QMessageBox(
-            QtWidgets.QMessageBox.Warning,
-            title,
-            text.splitlines()[0],
-            QtWidgets.QMessageBox.Ok,
-            self,
-        )  # type: ignore[arg-type]
-        box.setObjectName("errorDialog")
-        box.open()  # not exec(): tests and event loops keep running
 
     def offer_recovery(self, ask: bool = True, path: Path | None = None) -> bool:
         """After a crash: offer the newest recovery file; returns whether one was restored.
@@ -151,8 +162,8 @@ class FileActions:
         name = newest.original.name if newest.original else "an untitled pipeline"
         if ask:
             answer = QtWidgets.QMessageBox.question(
-                self,
-                "Restore unsaved work?",  # type: ignore[arg-type]
+                self.shell.widget,
+                "Restore unsaved work?",
                 f"Stitchboard did not close cleanly. Restore the unsaved changes to {name}?",
                 QtWidgets.QMessageBox.Yes | QtWidgets.QMessageBox.No,
                 QtWidgets.QMessageBox.Yes,
@@ -165,17 +176,17 @@ class FileActions:
             older.discard()
         return self.restore(newest)
 
-    def restore(self, recovery: object) -> bool:
+    def restore(self, recovery: Recovery) -> bool:
         try:
-            pipeline = recovery.load()  # type: ignore[attr-defined]
+            pipeline = recovery.load()
         except PipelineFileError as exc:
-            self.show_error("Cannot restore", str(exc))
-            recovery.discard()  # type: ignore[attr-defined]
+            self.shell.show_error("Cannot restore", str(exc))
+            recovery.discard()
             return False
-        document = Document(pipeline, recovery.original)  # type: ignore[attr-defined]
+        document = Document(pipeline, recovery.original)
         document.restored = True
-        self.set_document(document)
-        recovery.discard()  # type: ignore[attr-defined]
+        self._set_document(document)
+        recovery.discard()
         document.autosave()
-        self.show_status(f"Restored unsaved changes to {document.title}")
+        self.shell.show_status(f"Restored unsaved changes to {document.title}")
         return True

@@ -36,7 +36,7 @@ def import_dialog(window: Any) -> bool:
 def import_file(window: Any, source: Path) -> bool:
     """Import ``source`` (Kale when it is a notebook), save it beside it, open it; False (and a
     message in the window) when it cannot be read."""
-    if not window.maybe_save():
+    if not window.files.maybe_save():
         return False
     target = free_target(source)
     try:
@@ -51,7 +51,7 @@ def import_file(window: Any, source: Path) -> bool:
     except OSError as exc:
         report(window, f"Import {source}", exc, dialog=True)
         return False
-    if not window.open_file(target):
+    if not window.files.open_file(target):
         return False
     line = f"Imported {source.name} as {target.name}: {len(pipeline)} nodes"
     if unmapped:

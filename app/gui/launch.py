@@ -8,6 +8,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Qt loads only once a display is known to be there
+    from app.gui.main_window import MainWindow
 
 NO_DISPLAY = (
     "no display found (DISPLAY/WAYLAND_DISPLAY unset): the editor needs a screen; start it "
@@ -133,11 +137,11 @@ def run_editor(path: str | None = None) -> int:
     return int(app.exec())  # type: ignore[attr-defined]
 
 
-def start(window: object, path: str | None) -> None:
+def start(window: MainWindow, path: str | None) -> None:
     """What a start shows: ``path`` (or its unsaved changes after a crash), else any crash's."""
-    restored = window.offer_recovery(ask=True, path=Path(path) if path else None)  # type: ignore[attr-defined]
+    restored = window.files.offer_recovery(ask=True, path=Path(path) if path else None)
     if path and not restored:
-        window.open_file(Path(path))  # type: ignore[attr-defined]
+        window.files.open_file(Path(path))
 
 
 def render(
@@ -160,7 +164,7 @@ def render(
     win.show()
     app.processEvents()  # type: ignore[attr-defined]
     win.validator.run_now()
-    win.zoom_to_fit()
+    win.canvas.fit_all()
     app.processEvents()  # type: ignore[attr-defined]
     widget = win if window else win.canvas.widget
     out = Path(out)

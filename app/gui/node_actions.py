@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.gui.jupyter import NOT_FOUND, find_jupyter, open_notebook
+from app.gui.shell import Shell
+from app.gui.watcher import SourceWatcher
+from graph_editor.qt.canvas import PipelineCanvas
 from graph_editor.qt.commands import UpdateNodeCommand
+
+NodeSlot = Callable[[str], object]  # a node menu entry: called with the node's id
 
 JUPYTER_ENTRY = "Open in JupyterLab"
 
 
-class NodeActions:
-    """Mixin for ``MainWindow``: node-level actions, on the Edit menu and the node's menu."""
+class NodeService:
+    """Node-level actions, on the Edit menu and the node's menu; the window holds it as ``nodes``."""
 
-    # provided by MainWindow
-    document: Any
-    canvas: Any
-    watcher: Any
-    runs: Any
-
-    def show_status(self, text: str) -> None: ...
-    def push(self, command: QtGui.QUndoCommand) -> None: ...
+    def __init__(
+        self,
+        shell: Shell,
+        canvas: PipelineCanvas,
+        watcher: SourceWatcher,
+        start_run: Callable[..., bool],
+    ) -> None:
+        self.shell = shell
+        self.canvas = canvas
+        self.watcher = watcher
+        self.start_run = start_run  # the dry-run (``RunService.start_run``)
+        self.jupyter_actions: list[QtGui.QAction] = []
 
     def _one_selected(self, node_id: str = "") -> str:
         if node_id:
             return node_id
         ids = self.canvas.selected_ids()
         if len(ids) != 1:
-            self.show_status("Select one node first")
+            self.shell.show_status("Select one node first")
             return ""
         return ids[0]
 
@@ -37,15 +46,15 @@ class NodeActions:
         """Re-read the notebooks of the selected nodes (or ``node_id``); returns how many changed."""
         ids = [node_id] if node_id else self.canvas.selected_ids()
         if not ids:
-            self.show_status("Select the nodes whose ports to refresh")
+            self.shell.show_status("Select the nodes whose ports to refresh")
             return 0
-        pipeline = self.document.pipeline
-        stack = self.document.undo_stack
+        pipeline = self.shell.document.pipeline
+        stack = self.shell.document.undo_stack
         stack.beginMacro("refresh ports")
         changed = [i for i in ids if self.watcher.refresh_node(i)]
         stack.endMacro()
         names = ", ".join(pipeline.node(i).name for i in changed)
-        self.show_status(f"Ports refreshed: {names}" if changed else "Ports are up to date")
+        self.shell.show_status(f"Ports refreshed: {names}" if changed else "Ports are up to date")
         return len(changed)
 
     def rename_node(self, node_id: str = "") -> bool:
@@ -53,8 +62,8 @@ class NodeActions:
         node_id = self._one_selected(node_id)
         if not node_id:
             return False
-        node = self.document.pipeline.node(node_id)
-        dialog = QtWidgets.QInputDialog(self)  # type: ignore[call-overload]
+        node = self.shell.document.pipeline.node(node_id)
+        dialog = QtWidgets.QInputDialog(self.shell.widget)
         dialog.setObjectName("renameDialog")
         dialog.setWindowTitle("Rename node")
         dialog.setLabelText("Name (the Airflow task id):")
@@ -64,18 +73,18 @@ class NodeActions:
         return True
 
     def _rename(self, node_id: str, name: str) -> None:
-        pipeline = self.document.pipeline
+        pipeline = self.shell.document.pipeline
         if not pipeline.has_node(node_id) or not name or name == pipeline.node(node_id).name:
             return
         if pipeline.node_by_name(name) is not None:
-            self.show_status(f"Rename refused: a node named {name!r} already exists")
+            self.shell.show_status(f"Rename refused: a node named {name!r} already exists")
             return
-        self.push(UpdateNodeCommand(pipeline, node_id, {"name": name}, text=f"rename {name}"))
+        self.shell.push(UpdateNodeCommand(pipeline, node_id, {"name": name}, text=f"rename {name}"))
 
     def find_node(self) -> QtWidgets.QWidget:
         """Ctrl+F: type part of a node's name; Enter selects and centres it."""
-        names = sorted(n.name for n in self.document.pipeline.nodes)
-        box = QtWidgets.QInputDialog(self)  # type: ignore[call-overload]
+        names = sorted(n.name for n in self.shell.document.pipeline.nodes)
+        box = QtWidgets.QInputDialog(self.shell.widget)
         box.setObjectName("findDialog")
         box.setWindowTitle("Find node")
         box.setLabelText("Node name:")
@@ -88,12 +97,12 @@ class NodeActions:
     def select_node_named(self, text: str) -> bool:
         """Select and centre the node whose name is (or, failing that, contains) ``text``."""
         text = text.strip()
-        nodes = list(self.document.pipeline.nodes)
+        nodes = list(self.shell.document.pipeline.nodes)
         found = next((n for n in nodes if n.name == text), None) or next(
             (n for n in nodes if text.lower() in n.name.lower()), None
         )
         if found is None or not text:
-            self.show_status(f"No node named {text!r}")
+            self.shell.show_status(f"No node named {text!r}")
             return False
         self.canvas.select_ids([found.id], center=True)
         return True
@@ -103,17 +112,17 @@ class NodeActions:
         if ids:
             self.canvas.fit_all(ids)
         else:
-            self.show_status("Select nodes to zoom to")
+            self.shell.show_status("Select nodes to zoom to")
 
     def reveal_source(self, node_id: str = "") -> bool:
         """Show the node's notebook folder in the file manager."""
         node_id = self._one_selected(node_id)
         if not node_id:
             return False
-        pipeline = self.document.pipeline
+        pipeline = self.shell.document.pipeline
         node = pipeline.node(node_id)
         if not node.source:
-            self.show_status(f"{node.name} has no source yet")
+            self.shell.show_status(f"{node.name} has no source yet")
             return False
         folder = pipeline.source_path(node).parent
         return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(folder)))
@@ -125,19 +134,21 @@ class NodeActions:
             return 0
         jupyter = find_jupyter()
         if jupyter is None:
-            self.show_status(NOT_FOUND)
+            self.shell.show_status(NOT_FOUND)
             return 0
-        pipeline = self.document.pipeline
+        pipeline = self.shell.document.pipeline
         node = pipeline.node(node_id)
         path = pipeline.source_path(node) if node.source else None
         if path is None or path.suffix != ".ipynb" or not path.is_file():
-            self.show_status(f"{node.name} has no notebook to open ({node.source or 'no source'})")
+            self.shell.show_status(
+                f"{node.name} has no notebook to open ({node.source or 'no source'})"
+            )
             return 0
         pid = open_notebook(jupyter, path)
         if pid:
-            self.show_status(f"Opening {path.name} in {jupyter.label} (on 127.0.0.1)…")
+            self.shell.show_status(f"Opening {path.name} in {jupyter.label} (on 127.0.0.1)…")
         else:
-            self.show_status(f"{jupyter.label} did not start ({jupyter.program})")
+            self.shell.show_status(f"{jupyter.label} did not start ({jupyter.program})")
         return pid
 
     def _refresh_jupyter_entries(self) -> None:
@@ -153,16 +164,18 @@ class NodeActions:
         node_id = self._one_selected(node_id)
         if not node_id:
             return False
-        name = self.document.pipeline.node(node_id).name
+        name = self.shell.document.pipeline.node(node_id).name
         selection = {"only": (name,)} if only else {"from_node": name}
-        return self.start_run(**selection)  # type: ignore[attr-defined]
+        return self.start_run(**selection)
 
-    def _install_editing_menu(self) -> None:
-        """Right-click on a node: rename, delete, run from here / only this, reveal, Jupyter, refresh."""
+    def install_menu(self, first: Sequence[tuple[str, NodeSlot]] = ()) -> None:
+        """Right-click on a node: ``first`` (a run's results), then rename, delete, run from here /
+        only this, reveal, Jupyter, refresh."""
         from graph_editor.qt.node_items import NODE_CLASSES
 
         menu = self.canvas.get_context_menu("nodes")
-        entries = (
+        entries: tuple[tuple[str, NodeSlot], ...] = (
+            *first,
             ("Rename…", self.rename_node),
             ("Delete", self._delete_node),
             ("Run From Here", self.run_from),
@@ -171,7 +184,6 @@ class NodeActions:
             (JUPYTER_ENTRY, self.open_in_jupyter),
             ("Refresh Ports", self.refresh_ports),
         )
-        self.jupyter_actions: list[QtGui.QAction] = []
         for cls in NODE_CLASSES.values():
             for text, slot in entries:
                 command = menu.add_command(

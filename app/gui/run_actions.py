@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
+from app.gui.deploy_worker import DeployController
+from app.gui.dryrun import RunController
 from app.gui.failure_panel import FailurePanel, read_failure
 from app.gui.guard import report
+from app.gui.node_actions import NodeSlot
+from app.gui.run_panel import RunPanel
 from app.gui.run_results import (
     changes_from_event,
     dry_run_record,
     read_report,
     results_from_report,
 )
+from app.gui.shell import Shell
+from graph_editor.qt.canvas import PipelineCanvas
 from graph_editor.run_session import RunKind, RunRecord, RunSession
 
 NO_DOCUMENT = "Open or create a pipeline first"
@@ -31,39 +38,60 @@ def show_progress_failed(bar: QtWidgets.QProgressBar, failed: bool) -> None:
         bar.setFormat("failed — %v / %m nodes")
 
 
-class RunActions:
-    """Mixin for ``MainWindow``: F5, Shift+F5, run events on the canvas and in the Run panel."""
+@dataclass(frozen=True)
+class RunViews:
+    """Where a run shows in the window: the Run panel and its dock, the status-bar bar, the
+    Failure panel and its dock."""
 
-    # provided by MainWindow
-    document: Any
-    canvas: Any
-    runs: Any
-    deploys: Any
-    run_panel: Any
-    run_dock: Any
+    panel: RunPanel
+    dock: QtWidgets.QDockWidget
     progress: QtWidgets.QProgressBar
-    actions_by_name: dict
+    failure_panel: FailurePanel
+    failure_dock: QtWidgets.QDockWidget
 
-    on_start_page: bool
 
-    def show_status(self, text: str) -> None: ...
+class RunService:
+    """F5, Shift+F5, run events on the canvas and in the Run panel; the window's ``running``."""
 
-    def _init_runs(self) -> None:
-        self.run_session = RunSession()  # the canvas, Properties and the Run panel show it
-        self.failure_panel = FailurePanel()
+    def __init__(
+        self,
+        shell: Shell,
+        session: RunSession,
+        runs: RunController,
+        deploys: DeployController,
+        views: RunViews,
+        canvas: PipelineCanvas,
+        on_start_page: Callable[[], bool],
+        enable: Callable[[str, bool], None],
+    ) -> None:
+        self.shell = shell
+        self.run_session = session  # the canvas, Properties and the Run panel show it
+        self.runs = runs
+        self.deploys = deploys  # a dry-run waits while a deploy runs
+        self.views = views
+        self.canvas = canvas
+        self.on_start_page = on_start_page
+        self.enable = enable  # enable(action name, on): the window's Run/Cancel actions
         self._run_failed = False
         self._runs_started = 0
+        runs.event.connect(self._on_run_event)
+        runs.failed.connect(self._on_run_failed)
+        runs.finished.connect(self._on_run_finished)
+        views.panel.cancel_requested.connect(self.cancel_current)
+        views.panel.reopen_requested.connect(self.reopen_run)
 
     def start_run(self, only: tuple[str, ...] = (), from_node: str | None = None) -> bool:
         """Dry-run the open pipeline (or part of it); False, with the reason shown, if it cannot."""
         if self.runs.running:
             return False
         if self.deploys.running:
-            self.show_status("A deploy is running: wait for it (or stop watching its run) first")
+            self.shell.show_status(
+                "A deploy is running: wait for it (or stop watching its run) first"
+            )
             return False
-        pipeline = self.document.pipeline
-        if self.on_start_page or (self.document.path is None and not len(pipeline)):
-            self.show_status(NO_DOCUMENT)
+        pipeline = self.shell.document.pipeline
+        if self.on_start_page() or (self.shell.document.path is None and not len(pipeline)):
+            self.shell.show_status(NO_DOCUMENT)
             return False
         self._runs_started += 1
         self.run_session.begin(
@@ -74,41 +102,41 @@ class RunActions:
             )
         )
         self._run_failed = False
-        self.run_dock.show()
-        self.run_dock.raise_()
-        self.run_panel.started(len(pipeline))
-        for bar in (self.progress, self.run_panel.progress):
+        self.views.dock.show()
+        self.views.dock.raise_()
+        self.views.panel.started(len(pipeline))
+        for bar in (self.views.progress, self.views.panel.progress):
             show_progress_failed(bar, False)
-        self.progress.setRange(0, max(1, len(pipeline)))
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.actions_by_name["run"].setEnabled(False)
-        self.actions_by_name["stop"].setEnabled(True)
+        self.views.progress.setRange(0, max(1, len(pipeline)))
+        self.views.progress.setValue(0)
+        self.views.progress.setVisible(True)
+        self.enable("run", False)
+        self.enable("stop", True)
         try:
             self.runs.start(pipeline, only=only, from_node=from_node)
         except Exception as exc:  # a run that cannot start must not leave "Running…"
-            self._on_run_failed(report(self, "Dry-run", exc))  # type: ignore[arg-type]
+            self._on_run_failed(report(self.shell, "Dry-run", exc))
             self._on_run_finished()
             return False
-        self.show_status("Dry-run started")
+        self.shell.show_status("Dry-run started")
         return True
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
             self._on_node_event(event)
         elif isinstance(event, LogEvent):
-            self.run_panel.append(_log_line(event))
+            self.views.panel.append(_log_line(event))
         elif isinstance(event, ProgressEvent):
-            self.run_panel.set_progress(event.done, event.total)
-            self.progress.setRange(0, max(1, event.total))
-            self.progress.setValue(event.done)
+            self.views.panel.set_progress(event.done, event.total)
+            self.views.progress.setRange(0, max(1, event.total))
+            self.views.progress.setValue(event.done)
         elif isinstance(event, RunFinished):
             summary = event.summary
             folder = str(summary.get("run_dir") or "")
             label = dry_run_record(folder, summary).label if folder else ""
             self.run_session.finish(event.state, summary, folder, label)
-            self.run_panel.finished(f"Run {event.state.value}")
-            self.show_status(f"Dry-run {event.state.value}")
+            self.views.panel.finished(f"Run {event.state.value}")
+            self.shell.show_status(f"Dry-run {event.state.value}")
             if event.state == NodeState.FAILED:
                 self._run_failed = True
 
@@ -116,7 +144,7 @@ class RunActions:
         data = event.data or {}
         self.run_session.update(event.node_id, **changes_from_event(event))
         detail = f" — {event.detail}" if event.detail else ""
-        self.run_panel.append(f"[{event.node_name}] {event.state.value}{detail}")
+        self.views.panel.append(f"[{event.node_name}] {event.state.value}{detail}")
         if event.state == NodeState.FAILED:
             self._run_failed = True
             failure = read_failure(
@@ -126,14 +154,16 @@ class RunActions:
                 str(data.get("log") or ""),
             )
             self.run_session.update(event.node_id, failure=failure)
-            for bar in (self.progress, self.run_panel.progress):
+            for bar in (self.views.progress, self.views.panel.progress):
                 show_progress_failed(bar, True)
-            self.show_status(f"{event.node_name} failed{detail} (double-click it for details)")
+            self.shell.show_status(
+                f"{event.node_name} failed{detail} (double-click it for details)"
+            )
 
     def _on_run_failed(self, message: str) -> None:
-        self.run_panel.append(message)
-        self.run_panel.finished("Run could not start")
-        self.show_status(message)
+        self.views.panel.append(message)
+        self.views.panel.finished("Run could not start")
+        self.shell.show_status(message)
 
     def cancel_current(self) -> None:
         """The run panel's Cancel: stops the dry-run, or stops watching a deployed run."""
@@ -144,55 +174,58 @@ class RunActions:
 
     def _on_run_finished(self) -> None:
         # A failed run keeps its red bar in view; a good one hides the status-bar bar.
-        self.progress.setVisible(self._run_failed)
-        self.actions_by_name["run"].setEnabled(not self.deploys.running)
-        self.actions_by_name["stop"].setEnabled(False)
-        self.run_panel.cancel.setEnabled(False)
-        if self.run_panel.state.text().startswith("Running"):
-            self.run_panel.finished("Run stopped")
+        self.views.progress.setVisible(self._run_failed)
+        self.enable("run", not self.deploys.running)
+        self.enable("stop", False)
+        self.views.panel.cancel.setEnabled(False)
+        if self.views.panel.state.text().startswith("Running"):
+            self.views.panel.finished("Run stopped")
 
     def show_failure(self, node_id: str) -> bool:
         """Show why a dry-run node failed, in the window's Failure panel."""
         run = self.run_session.node(node_id)
         failure = run.failure
         if failure is None and run.state == NodeState.FAILED and (run.notebook or run.log):
-            name = self.document.pipeline.node(node_id).name  # a re-opened run: read it now
+            name = self.shell.document.pipeline.node(node_id).name  # a re-opened run: read it now
             failure = read_failure(name, run.detail, run.notebook, run.log)
         if failure is None:
             return False
-        self.failure_panel.show_failure(failure)
-        dock = self.failure_dock  # type: ignore[attr-defined]
+        self.views.failure_panel.show_failure(failure)
+        dock = self.views.failure_dock
         dock.show()
         dock.raise_()
         return True
 
-    def open_executed_notebook(self, node_id: str = "") -> bool:
-        from PySide6 import QtGui
+    def node_menu(self) -> list[tuple[str, NodeSlot]]:
+        """A node's right-click entries for its last run's results."""
+        return [
+            ("Open Artifact Folder", self.open_artifact_folder),
+            ("Open Executed Notebook", self.open_executed_notebook),
+        ]
 
+    def open_executed_notebook(self, node_id: str = "") -> bool:
         ids = [node_id] if node_id else self.canvas.selected_ids()
         notebooks = (self.run_session.node(i).notebook for i in ids)
         path = next((p for p in notebooks if p), "")
         if not path:
-            self.show_status("Run the pipeline first: no executed notebook for this node")
+            self.shell.show_status("Run the pipeline first: no executed notebook for this node")
             return False
         return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(path))
 
     def open_artifact_folder(self, node_id: str = "") -> bool:
         """Open the folder holding a node's outputs from the run on show, in the file manager."""
-        from PySide6 import QtGui
-
         ids = [node_id] if node_id else self.canvas.selected_ids()
         folders = (self.run_session.node(i).folder for i in ids)
         folder = next((f for f in folders if f and Path(f).is_dir()), "")
         if not folder:
-            self.show_status("Run the pipeline first: no artifact folder for this node")
+            self.shell.show_status("Run the pipeline first: no artifact folder for this node")
             return False
         return QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(folder))
 
     def reopen_run(self, key: str) -> bool:
         """Show an earlier run again: its node states and outputs on the canvas and in Properties."""
         if self.runs.running or self.deploys.running:
-            self.show_status("Wait for the current run to finish first")
+            self.shell.show_status("Wait for the current run to finish first")
             return False
         record = next((r for r in self.run_session.runs if r.key == key), None)
         if record is None:
@@ -202,7 +235,7 @@ class RunActions:
             report = dict(record.report) or (read_report(Path(record.folder)) or {})
             results = results_from_report(report)
         self.run_session.show(key, results)
-        self.show_status(f"Showing {record.label}")
+        self.shell.show_status(f"Showing {record.label}")
         return True
 
 

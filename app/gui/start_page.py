@@ -9,7 +9,9 @@ from pathlib import Path
 import platformdirs
 from PySide6 import QtCore, QtWidgets
 
+from app.gui.files import FileService
 from app.gui.look import icon
+from app.gui.shell import Shell
 
 EXAMPLE_NAME = "churn"
 IGNORED = shutil.ignore_patterns("*.runs", "__pycache__", ".ipynb_checkpoints", "*.pyc")
@@ -166,44 +168,57 @@ class StartPage(QtWidgets.QWidget):
         self.no_recent.setVisible(not paths)
 
 
-class StartActions:
-    """Mixin for ``MainWindow``: the start page and the example, next to ``FileActions``."""
+class StartService:
+    """The window's centre: the start page or the canvas; the page's buttons and the example.
 
-    start_page: StartPage
-    pages: QtWidgets.QStackedWidget
-    canvas: object
+    The window holds it as ``start``; ``pages`` is its central widget.
+    """
+
+    def __init__(self, shell: Shell, canvas_widget: QtWidgets.QWidget, files: FileService) -> None:
+        self.shell = shell
+        self.files = files
+        self.page = StartPage()
+        self.canvas_widget = canvas_widget
+        self.pages = QtWidgets.QStackedWidget()
+        self.pages.addWidget(self.page)
+        self.pages.addWidget(canvas_widget)
+        page = self.page
+        page.new_requested.connect(files.new_file)
+        page.open_requested.connect(files.open_dialog)
+        page.example_requested.connect(self.open_example)
+        page.example_to_requested.connect(self.copy_example_to)
+        page.recent_requested.connect(lambda path: files.open_file(Path(path)))
+        files.recent_changed.connect(page.show_recent)
 
     def show_start_page(self) -> None:
-        self.start_page.show_recent(self.recent_files())
-        self.pages.setCurrentWidget(self.start_page)
+        self.page.show_recent(self.files.recent_files())
+        self.pages.setCurrentWidget(self.page)
 
     def show_canvas(self) -> None:
-        self.pages.setCurrentWidget(self.canvas.widget)
+        self.pages.setCurrentWidget(self.canvas_widget)
 
     @property
     def on_start_page(self) -> bool:
-        return self.pages.currentWidget() is self.start_page
-
-    def rebuild_recent_menu(self) -> None:
-        super().rebuild_recent_menu()
-        if hasattr(self, "start_page"):
-            self.start_page.show_recent(self.recent_files())
+        return self.pages.currentWidget() is self.page
 
     def open_example(self, parent: Path | None = None) -> bool:
         """Open a fresh copy of the bundled example (never the installed files themselves)."""
         try:
             path = copy_example(parent)
         except OSError as exc:
-            self.show_error("Cannot copy the example", f"{parent or example_parent()}: {exc}")
+            where = parent or example_parent()
+            self.shell.show_error("Cannot copy the example", f"{where}: {exc}")
             return False
-        if not self.open_file(path):
+        if not self.files.open_file(path):
             return False
-        self.show_status(f"Opened a copy of the example in {path.parent}")
+        self.shell.show_status(f"Opened a copy of the example in {path.parent}")
         return True
 
     def copy_example_to(self) -> bool:
         start = str(example_parent().parent)
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Copy the example into…", start)
+        folder = QtWidgets.QFileDialog.getExistingDirectory(
+            self.shell.widget, "Copy the example into…", start
+        )
         return self.open_example(Path(folder)) if folder else False
 
 

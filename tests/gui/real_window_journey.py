@@ -52,7 +52,7 @@ def main(path: str, shot: str) -> int:
     window = MainWindow()
     window.resize(1400, 860)
     window.show()
-    window.open_file(Path(path))
+    window.files.open_file(Path(path))
     pump_until(app, lambda: window.isVisible() and window.windowHandle().isExposed())
     pump_until(app, lambda: False, 1.0)  # docks and the first fit settle
     xdotool(app, "windowfocus", "--sync", str(int(window.winId())))

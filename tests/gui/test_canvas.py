@@ -169,7 +169,7 @@ def test_undoing_a_delete_saves_the_same_bytes(window, example_copy: Path):
     assert len(pipeline) == 2 and not pipeline.edges
     window.actions_by_name["undo"].trigger()
     assert [n.id for n in pipeline.nodes] == order
-    window.save()
+    window.files.save()
     assert example_copy.read_bytes() == before
     assert len(window.canvas.all_nodes()) == 5 and _view_wires(window) == 9
 

@@ -185,7 +185,7 @@ def test_opening_another_file_shows_its_own_comments(window, qtbot, tmp_path):
     fileformat.save(other, path)
     _add_comment_around(window, qtbot, "train_mlp", "mine")
     window.document.undo_stack.setClean()
-    window.open_file(path)
+    window.files.open_file(path)
     items = window.tools.comments.items
     assert list(items) == ["c9"]
     scene = window.canvas.viewer().scene()

@@ -136,7 +136,7 @@ def test_deploy_to_an_unreachable_url_shows_one_line_in_the_dialog(window, qtbot
     )
     asked: list[str] = []
     window.deploys.ask = lambda label: asked.append(label) or "typed-password"
-    dialog = window.open_deploy_dialog()
+    dialog = window.deploying.open_deploy_dialog()
     assert dialog.profile.currentText() == "far" and url in dialog.where.text()
     with qtbot.waitSignal(window.deploys.finished, timeout=60000):
         dialog.deploy_button.click()
@@ -152,7 +152,7 @@ def test_deploy_to_an_unreachable_url_shows_one_line_in_the_dialog(window, qtbot
 def test_deploy_dialog_offers_typed_parameter_editors(window):
     from PySide6 import QtWidgets
 
-    dialog = window.open_deploy_dialog()
+    dialog = window.deploying.open_deploy_dialog()
     editors = dialog.params.editors
     assert isinstance(editors["n_rows"], QtWidgets.QSpinBox)
     assert isinstance(editors["min_accuracy"], QtWidgets.QDoubleSpinBox)
@@ -175,7 +175,7 @@ def test_deploy_from_the_window_runs_on_airflow_and_colours_the_nodes(window, qt
     pipeline = window.document.pipeline
     # unscheduled (no run of its own on unpause), no retries: the failing run ends quickly
     pipeline.update_settings(schedule="", retry_delay_seconds=5, default_retries=0)
-    dialog = window.open_deploy_dialog()
+    dialog = window.deploying.open_deploy_dialog()
     assert dialog.profile.currentText() == "local"
     dialog.params.editors["n_rows"].setValue(240)
     dialog.params.editors["min_accuracy"].setValue(0.5)
@@ -205,8 +205,8 @@ def test_a_failed_tasks_log_opens_from_its_node(window, qtbot):
     from app.events import LogEvent, NodeEvent, NodeState
 
     node = window.document.pipeline.node_by_name("compare_models")
-    window._on_deploy_event(NodeEvent(node.id, node.name, NodeState.FAILED, "failed"))
-    window._on_deploy_event(
+    window.deploying._on_deploy_event(NodeEvent(node.id, node.name, NodeState.FAILED, "failed"))
+    window.deploying._on_deploy_event(
         LogEvent(
             "ValueError: best accuracy 0.72 is below the bar 1.5", node.id, node.name, level="error"
         )
@@ -226,7 +226,7 @@ def test_a_failed_tasks_log_opens_from_its_node(window, qtbot):
     assert shown and "below the bar" in shown[-1].text.toPlainText()
     # a node without a failed task: a status message instead
     prep = window.document.pipeline.node_by_name("prepare_data")
-    assert window.show_task_log(prep.id) is None
+    assert window.deploying.show_task_log(prep.id) is None
     assert "No task log" in window.statusBar().currentMessage()
 
 

@@ -20,20 +20,20 @@ def test_save_writes_the_same_bytes_as_the_model_and_reopens(
     )
     assert window.isWindowModified()
     target = example_copy.parent / "edited.stitch"
-    assert window._save_to(target)
+    assert window.files.save_to(target)
     assert not window.isWindowModified() and window.windowTitle().startswith("edited.stitch")
     saved = target.read_bytes()
     fileformat.save(fileformat.load(target), target)  # the CLI's save of the same file
     assert target.read_bytes() == saved == fileformat.dumps(pipeline).encode()
-    assert window.open_file(target)
+    assert window.files.open_file(target)
     assert len(window.document.pipeline) == 6 and len(window.canvas.all_nodes()) == 6
-    assert str(target.resolve()) in window.recent_files()
+    assert str(target.resolve()) in window.files.recent_files()
 
 
 def test_unchanged_example_saves_byte_identical(window, example_copy: Path):
     original = example_copy.read_bytes()
     window.document.undo_stack.clear()
-    assert window._save_to(example_copy)
+    assert window.files.save_to(example_copy)
     assert example_copy.read_bytes() == original
 
 
@@ -49,7 +49,7 @@ def test_broken_and_newer_files_show_an_error_and_lose_nothing(window, tmp_path:
     newer.write_text('{"format": "stitchboard.pipeline", "version": 99}', encoding="utf-8")
     window.document.undo_stack.setClean()  # no save prompt; the edit is still in the model
     for path, words in ((broken, "not valid JSON"), (newer, "newer Stitchboard")):
-        assert not window.open_file(path)
+        assert not window.files.open_file(path)
         assert words in window.last_error and str(path.name) in window.last_error
         assert window.document.pipeline.node_by_name("notebook") is not None
 
@@ -74,7 +74,7 @@ def test_recovery_after_a_crash(qtbot, example_copy: Path):
             w.document.discard_recovery() or setattr(w.document, "restored", False)
         ),
     )
-    assert second.offer_recovery(ask=False)
+    assert second.files.offer_recovery(ask=False)
     restored = second.document.pipeline
     assert restored.node_by_name("tensorflow") is not None and len(restored) == 6
     assert second.document.path == example_copy.resolve() and second.isWindowModified()
@@ -184,6 +184,6 @@ def test_a_second_instance_is_not_offered_a_live_windows_work(window, tmp_path: 
 def test_new_document_and_dirty_title(window):
     assert "[*]" in window.windowTitle()
     window.document.undo_stack.setClean()
-    window.new_file()
+    window.files.new_file()
     assert len(window.document.pipeline) == 0 and len(window.canvas.all_nodes()) == 0
     assert window.windowTitle().startswith("untitled.stitch")

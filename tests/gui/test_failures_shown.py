@@ -62,7 +62,7 @@ def test_f5_on_the_start_page_asks_for_a_pipeline_and_writes_nothing(
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    assert win.on_start_page
+    assert win.start.on_start_page
     activate(win, qtbot)
     key(win, QtCore.Qt.Key_F5)
     assert win.statusBar().currentMessage() == "Open or create a pipeline first"

@@ -52,7 +52,7 @@ def test_after_a_deploy_the_problems_panel_checks_the_profiles_backend(window, q
     pipeline = window.document.pipeline
     node = pipeline.node_by_name("train_logreg")
     pipeline.update_node(node.id, secrets=(SecretRef("TOKEN", SecretSource.KUBERNETES, "a", "b"),))
-    dialog = window.open_deploy_dialog()
+    dialog = window.deploying.open_deploy_dialog()
     dialog.profile.setCurrentText("local")
     # What the dialog announces when the user clicks Deploy (no Airflow needed for this part).
     dialog.deploy_started.emit(DeployOptions())

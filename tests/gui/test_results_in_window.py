@@ -149,8 +149,8 @@ def test_a_deployed_runs_task_states_reach_the_canvas_the_dialog_and_the_task_lo
     from app.events import LogEvent, LogLevel, NodeEvent, NodeState
 
     node = window.document.pipeline.nodes[0]
-    dialog = window.open_deploy_dialog()
-    window._on_deploy_started(DeployOptions(trigger=True, wait=True))
+    dialog = window.deploying.open_deploy_dialog()
+    window.deploying._on_deploy_started(DeployOptions(trigger=True, wait=True))
     window.deploys.event.emit(NodeEvent(node.id, node.name, NodeState.RUNNING))
     assert (
         window.canvas.run_state(node.id) == "running" and dialog.tasks.text() == "Tasks: 1 running"
@@ -160,7 +160,7 @@ def test_a_deployed_runs_task_states_reach_the_canvas_the_dialog_and_the_task_lo
     window.deploys.event.emit(LogEvent(log, node.id, node.name, LogLevel.ERROR))
     assert window.canvas.run_state(node.id) == "failed" and dialog.tasks.text() == "Tasks: 1 failed"
     assert window.run_session.shown.kind == "deployed"
-    viewer = window.show_task_log(node.id)
+    viewer = window.deploying.show_task_log(node.id)
     assert viewer is not None and "ValueError: bad rows" in viewer.text.toPlainText()
     viewer.close()
     dialog.close()

@@ -43,12 +43,12 @@ def _snapshot(folder: Path) -> dict[str, float]:
 
 
 def test_no_file_shows_the_start_page_and_new_shows_an_empty_canvas(blank, qtbot):
-    assert blank.on_start_page
-    note = blank.start_page.findChild(type(blank.start_page.no_recent), "portsNote").text()
+    assert blank.start.on_start_page
+    note = blank.start.page.findChild(type(blank.start.page.no_recent), "portsNote").text()
     assert "parameters" in note and "outputs" in note and "STITCHBOARD_OUTPUTS" in note
-    assert blank.start_page.no_recent.isVisible() and not blank.start_page.recent.isVisible()
-    blank.start_page.new_button.click()
-    assert not blank.on_start_page
+    assert blank.start.page.no_recent.isVisible() and not blank.start.page.recent.isVisible()
+    blank.start.page.new_button.click()
+    assert not blank.start.on_start_page
     assert blank.canvas.widget.isVisible()
     assert len(blank.document.pipeline) == 0 and blank.document.path is None
 
@@ -57,18 +57,18 @@ def test_open_example_opens_a_fresh_copy_never_the_installed_files(
     blank, qtbot, _private_documents: Path
 ):
     installed = _snapshot(EXAMPLE_DIR)
-    blank.start_page.example_button.click()
+    blank.start.page.example_button.click()
     opened = blank.document.path
     assert opened == (_private_documents / "Stitchboard" / "churn" / "churn.stitch").resolve()
     assert opened != EXAMPLE.resolve()
-    assert not blank.on_start_page
+    assert not blank.start.on_start_page
     assert {n.name for n in blank.document.pipeline.nodes} >= {"prepare_data", "compare_models"}
     assert (opened.parent / "prepare_data.ipynb").exists() and (
         opened.parent / "feature_stats.py"
     ).exists()
-    assert str(opened) in blank.recent_files()
+    assert str(opened) in blank.files.recent_files()
     # a second time gives a second copy: the first one (maybe edited) is never overwritten
-    blank.start_page.example_button.click()
+    blank.start.page.example_button.click()
     assert (
         blank.document.path
         == (_private_documents / "Stitchboard" / "churn-2" / "churn.stitch").resolve()
@@ -82,18 +82,18 @@ def test_copy_example_to_a_folder_the_user_picks(blank, qtbot, tmp_path: Path, m
     picked = tmp_path / "my work"
     picked.mkdir()
     monkeypatch.setattr(QtWidgets.QFileDialog, "getExistingDirectory", lambda *a, **k: str(picked))
-    blank.start_page.example_to_button.click()
+    blank.start.page.example_to_button.click()
     assert blank.document.path == (picked / "churn" / "churn.stitch").resolve()
-    assert not blank.on_start_page
+    assert not blank.start.on_start_page
 
 
 def test_recent_files_are_listed_and_open(qtbot, example_copy: Path):
     first = _make_window(qtbot)
-    assert first.open_file(example_copy)
+    assert first.files.open_file(example_copy)
     first.close()
     win = _make_window(qtbot)
-    assert win.on_start_page
-    recent = win.start_page.recent
+    assert win.start.on_start_page
+    recent = win.start.page.recent
     assert recent.isVisible() and recent.count() == 1
     assert "churn.stitch" in recent.item(0).text()
     rect = recent.visualItemRect(recent.item(0))
@@ -101,12 +101,12 @@ def test_recent_files_are_listed_and_open(qtbot, example_copy: Path):
 
     qtbot.mouseClick(recent.viewport(), QtCore.Qt.LeftButton, pos=rect.center())
     assert win.document.path == example_copy.resolve()
-    assert not win.on_start_page
+    assert not win.start.on_start_page
 
 
 def test_palette_double_click_leaves_the_start_page(blank):
-    blank.add_node_at_center("notebook")
-    assert not blank.on_start_page and len(blank.document.pipeline) == 1
+    blank.tools.add_node_at_center("notebook")
+    assert not blank.start.on_start_page and len(blank.document.pipeline) == 1
 
 
 def test_window_layout_is_remembered(qtbot):

@@ -118,7 +118,7 @@ def test_undo_follows_the_document_after_new_and_open(window, qtbot, example_cop
     assert len(window.document.pipeline) == 0
     assert len(first.pipeline) == 6  # the first document was not touched
     window.document.undo_stack.setClean()
-    assert window.open_file(example_copy)
+    assert window.files.open_file(example_copy)
     assert not window.actions_by_name["undo"].isEnabled()
 
 
