@@ -78,12 +78,15 @@ class DeployService:
         from app.gui.profiles_dialog import ProfilesDialog
 
         dialog = ProfilesDialog(self.shell.widget)
-        if self.deploy_dialog is not None:  # the open deploy dialog lists the profiles anew
-            dialog.profiles_changed.connect(
-                lambda: self.deploy_dialog is not None and self.deploy_dialog.load_profiles()
-            )
+        if self.deploy_dialog is not None:
+            dialog.profiles_changed.connect(self._reload_profiles)
         dialog.open()
         return dialog
+
+    def _reload_profiles(self) -> None:
+        """The open deploy dialog lists the profiles anew (one was added, edited or removed)."""
+        if self.deploy_dialog is not None:
+            self.deploy_dialog.load_profiles()
 
     # -- events -----------------------------------------------------------------------------
     def _on_deploy_started(self, options: Any) -> None:

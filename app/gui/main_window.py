@@ -229,7 +229,7 @@ class MainWindow(QtWidgets.QMainWindow):
         box.setObjectName("errorDialog")
         box.open()  # not exec(): tests and event loops keep running
 
-    # -- what the canvas and the services report ----------------------------------------
+    # -- what the canvas reports ------------------------------------------------------------
     def _on_selection(self, node_ids: list) -> None:
         self.properties.show_selection(self.document.pipeline, list(node_ids))
 
