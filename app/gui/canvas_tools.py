@@ -82,17 +82,17 @@ class CanvasTools:
         comment_ids = self.comments.selected_ids()
         canvas = self.canvas
         if not comment_ids:
-            return bool(canvas.delete_selection())
+            return bool(canvas.editing.delete_selection())
         stack = self.shell.document.undo_stack
         stack.beginMacro("delete")
         self.comments.remove(comment_ids)
-        canvas.delete_selection()
+        canvas.editing.delete_selection()
         stack.endMacro()
         return True
 
     def cut(self) -> None:
-        if self.canvas.copy_selection():
-            self.canvas.delete_selection()
+        if self.canvas.editing.copy_selection():
+            self.canvas.editing.delete_selection()
 
     def select_all(self) -> None:
         self.canvas.select_ids([n.id for n in self.shell.document.pipeline.nodes])
@@ -102,7 +102,7 @@ class CanvasTools:
         self.show_canvas()
         viewer = self.canvas.viewer()
         center = viewer.mapToScene(viewer.viewport().rect().center())
-        self.canvas.add_blank_node(NodeKind(kind), (center.x() - 80, center.y() - 40))
+        self.canvas.editing.add_blank_node(NodeKind(kind), (center.x() - 80, center.y() - 40))
 
     def auto_layout(self) -> None:
         """Arrange the nodes in layers, left to right (one undo step), then fit them in view."""

@@ -73,10 +73,10 @@ def build_actions(w: MainWindow) -> dict[str, QtGui.QAction]:
         "close": _action(w, "&Quit", w.close, K.Quit),
         "undo": _undo_action(w, group.createUndoAction(w, "&Undo"), K.Undo),
         "redo": _undo_action(w, group.createRedoAction(w, "&Redo"), K.Redo),
-        "copy": _action(w, "&Copy", canvas.copy_selection, K.Copy),
+        "copy": _action(w, "&Copy", canvas.editing.copy_selection, K.Copy),
         "cut": _action(w, "Cu&t", tools.cut, K.Cut),
-        "paste": _action(w, "&Paste", canvas.paste, K.Paste),
-        "duplicate": _action(w, "D&uplicate", canvas.duplicate_selection, "Ctrl+D"),
+        "paste": _action(w, "&Paste", canvas.editing.paste, K.Paste),
+        "duplicate": _action(w, "D&uplicate", canvas.editing.duplicate_selection, "Ctrl+D"),
         "delete": _action(w, "&Delete", tools.delete_selection, K.Delete),
         "comment": _action(
             w,

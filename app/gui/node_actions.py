@@ -199,4 +199,4 @@ class NodeService:
     def _delete_node(self, node_id: str) -> None:
         if node_id not in self.canvas.selected_ids():
             self.canvas.select_ids([node_id])
-        self.canvas.delete_selection()
+        self.canvas.editing.delete_selection()

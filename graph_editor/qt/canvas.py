@@ -26,7 +26,7 @@ from graph_editor.changes import (
 from graph_editor.nodes import Edge, Node
 from graph_editor.pipeline import Pipeline
 from graph_editor.qt import ngqt_private
-from graph_editor.qt.editing import EditingActions
+from graph_editor.qt.editing import CanvasEditing
 from graph_editor.qt.lazy_build import EAGER_MAX, SlicedBuild
 from graph_editor.qt.node_items import NODE_CLASSES, _StitchNode
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT, input_specs, output_specs
@@ -42,7 +42,7 @@ FIT_MARGIN = 40.0  # screen pixels kept free around the nodes by Zoom to Fit
 _REBUILD = frozenset({"kind", "inputs", "outputs", "values", "bindings"})  # fields drawn as ports
 
 
-class PipelineCanvas(EditingActions, QtCore.QObject):
+class PipelineCanvas(QtCore.QObject):
     """Shows one pipeline and its run session; edits the pipeline only through undo commands."""
 
     status_message = QtCore.Signal(str)
@@ -61,18 +61,8 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         self.graph = NodeGraph(parent, undo_stack=NoUndoStack())
         drop_builtin_undo(self.graph.viewer())
         ngqt_private.keep_names(self.graph)
-        ngqt_private.take_over_gestures(
-            self.graph,
-            ngqt_private.Gestures(
-                search_triggered=self._on_search_triggered,
-                connection_sliced=self._on_connection_sliced,
-                connection_changed=self._on_connection_changed,
-                moved_nodes=self._on_nodes_moved,
-                node_name_changed=self._on_node_name_changed,
-                insert_node=self._on_insert_node,
-                data_dropped=self._on_node_data_dropped,
-            ),
-        )
+        self.editing = CanvasEditing(self)  # add, copy/paste, delete; gestures -> commands
+        ngqt_private.take_over_gestures(self.graph, self.editing.gestures())
         self.graph.node_double_clicked.connect(lambda n: self._activate(getattr(n, "sid", "")))
         self.graph.node_selection_changed.connect(lambda *_: self._selection_changed())
         self.graph.node_selected.connect(lambda *_: self._selection_changed())
@@ -269,7 +259,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         if ports is not None:
             ports[0].disconnect_from(ports[1], push_undo=False, emit_signal=False)
 
-    def _redraw_wires(self, node_ids: Iterable[str]) -> None:
+    def redraw_wires(self, node_ids: Iterable[str]) -> None:
         """Draw some nodes' wires from the model again (a refused drag left a stray pipe)."""
         for node_id in set(node_ids):
             view = self._views.get(node_id)
@@ -339,7 +329,7 @@ class PipelineCanvas(EditingActions, QtCore.QObject):
         if node_id:
             self.node_activated.emit(node_id)
 
-    def _sid_of_view_id(self, view_id: str) -> str:
+    def sid_of_view_id(self, view_id: str) -> str:
         node = self.graph.model.nodes.get(view_id)
         return getattr(node, "sid", "") if node is not None else ""
 

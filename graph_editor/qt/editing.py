@@ -1,21 +1,22 @@
 """The canvas's editing: actions (add, drop, copy/paste, duplicate, delete) and gestures (wire,
 move, rename, Tab search, drop) — each one undo step.
 
-A mixin of ``PipelineCanvas``: it edits the model only through undo commands and reads the
-selection through the canvas.
+Held by ``PipelineCanvas`` as ``canvas.editing``: it edits the canvas's pipeline only through
+undo commands on the canvas's stack, and reads the selection and the views through the canvas.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from NodeGraphQt.constants import PortTypeEnum
 from Qt import QtCore, QtWidgets
 
 from graph_editor.errors import ConnectionRefused
 from graph_editor.nodes import Edge, Node, NodeKind
-from graph_editor.qt import clipboard
+from graph_editor.pipeline import Pipeline
+from graph_editor.qt import clipboard, ngqt_private
 from graph_editor.qt.commands import (
     AddNodesCommand,
     MoveNodesCommand,
@@ -26,23 +27,44 @@ from graph_editor.qt.commands import (
 from graph_editor.qt.node_items import TYPE_TO_KIND
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT
 
+if TYPE_CHECKING:
+    from graph_editor.qt.canvas import PipelineCanvas
+
 KIND_MIME = "application/x-stitchboard-kind"
 
 
-class EditingActions:
-    """User edits of the canvas (needs ``pipeline``, ``commands``, selection helpers, ``viewer``,
-    ``status_message``, ``_sid_of_view_id`` and ``_redraw_wires``)."""
+class CanvasEditing:
+    """User edits of one canvas: its actions, and its drawing's gestures turned into commands."""
 
-    pipeline: Any
-    commands: Any
-    status_message: Any
+    def __init__(self, canvas: PipelineCanvas) -> None:
+        self.canvas = canvas
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self.canvas.pipeline  # the canvas may show another pipeline later
+
+    @property
+    def commands(self) -> QtWidgets.QUndoStack:
+        return self.canvas.commands  # the current document's undo stack
+
+    def gestures(self) -> ngqt_private.Gestures:
+        """Where the drawing's gestures go (``ngqt_private.take_over_gestures``)."""
+        return ngqt_private.Gestures(
+            search_triggered=self._on_search_triggered,
+            connection_sliced=self._on_connection_sliced,
+            connection_changed=self._on_connection_changed,
+            moved_nodes=self._on_nodes_moved,
+            node_name_changed=self._on_node_name_changed,
+            insert_node=self._on_insert_node,
+            data_dropped=self._on_node_data_dropped,
+        )
 
     # -- editing actions --------------------------------------------------------------------
     def add_blank_node(self, kind: NodeKind, position: tuple[float, float]) -> Node:
         """A new node of ``kind`` with no source yet (choose it in the properties panel)."""
         node = clipboard.blank_node(self.pipeline, kind, position)
         self.commands.push(AddNodesCommand(self.pipeline, [node], text=f"add {node.name}"))
-        self.select_ids([node.id])
+        self.canvas.select_ids([node.id])
         return node
 
     def add_sources(self, paths: list[Path], position: tuple[float, float]) -> list[Node]:
@@ -51,9 +73,9 @@ class EditingActions:
         if nodes:
             text = f"add {nodes[0].name}" if len(nodes) == 1 else f"add {len(nodes)} nodes"
             self.commands.push(AddNodesCommand(self.pipeline, nodes, text=text))
-            self.select_ids([n.id for n in nodes])
+            self.canvas.select_ids([n.id for n in nodes])
         if problems:
-            self.status_message.emit(
+            self.canvas.status_message.emit(
                 problems[0]
                 if len(problems) == 1
                 else f"{problems[0]} (and {len(problems) - 1} more)"
@@ -61,7 +83,7 @@ class EditingActions:
         return nodes
 
     def copy_selection(self) -> bool:
-        ids = self.selected_ids()
+        ids = self.canvas.selected_ids()
         if not ids:
             return False
         QtWidgets.QApplication.clipboard().setMimeData(clipboard.to_mime(self.pipeline, ids))
@@ -74,11 +96,11 @@ class EditingActions:
             self.commands.push(
                 AddNodesCommand(self.pipeline, nodes, edges, text=f"paste {len(nodes)} node(s)")
             )
-            self.select_ids([n.id for n in nodes])
+            self.canvas.select_ids([n.id for n in nodes])
         return nodes
 
     def duplicate_selection(self) -> list[Node]:
-        ids = self.selected_ids()
+        ids = self.canvas.selected_ids()
         if not ids:
             return []
         nodes, edges = clipboard.from_mime(
@@ -87,12 +109,12 @@ class EditingActions:
         self.commands.push(
             AddNodesCommand(self.pipeline, nodes, edges, text=f"duplicate {len(nodes)} node(s)")
         )
-        self.select_ids([n.id for n in nodes])
+        self.canvas.select_ids([n.id for n in nodes])
         return nodes
 
     def delete_selection(self) -> bool:
         """Delete the selected nodes and wires as one undo step."""
-        ids = self.selected_ids()
+        ids = self.canvas.selected_ids()
         edges = [e for e in self.selected_edges() if e.source not in ids and e.target not in ids]
         if not ids and not edges:
             return False
@@ -102,12 +124,12 @@ class EditingActions:
         if ids:
             self.commands.push(RemoveNodesCommand(self.pipeline, ids))
         self.commands.endMacro()
-        self.selection_ids_changed.emit(self.selected_ids())
+        self.canvas.selection_ids_changed.emit(self.canvas.selected_ids())
         return True
 
     def selected_edges(self) -> list[Edge]:
         edges = []
-        for item in self.viewer().selected_pipes():
+        for item in self.canvas.viewer().selected_pipes():
             edge = self._edge_of(item.input_port, item.output_port)
             if edge is not None and self.pipeline.has_edge(edge):
                 edges.append(edge)
@@ -123,8 +145,8 @@ class EditingActions:
 
     def _edge_of(self, a: Any, b: Any) -> Edge | None:  # two port items (any order) -> Edge
         out, inp = (a, b) if a.port_type == PortTypeEnum.OUT.value else (b, a)
-        src = self._sid_of_view_id(out.node.id)
-        dst = self._sid_of_view_id(inp.node.id)
+        src = self.canvas.sid_of_view_id(out.node.id)
+        dst = self.canvas.sid_of_view_id(inp.node.id)
         if not src or not dst:
             return None
         if (out.name == ORDER_OUT) != (inp.name == ORDER_IN):
@@ -163,20 +185,20 @@ class EditingActions:
                         )
                 self.pipeline.check_rewire(removed, added)
             except ConnectionRefused as exc:
-                self.status_message.emit(f"Connection refused: {exc.reason}")
+                self.canvas.status_message.emit(f"Connection refused: {exc.reason}")
                 ok = False
             else:
                 names = self.pipeline.names()
                 text = "; ".join(e.describe(names) for e in added) or "disconnect"
                 self.commands.push(RewireCommand(self.pipeline, removed, added, text=text))
         # the viewer drew (or dropped) pipes of its own during the drag: draw the model's again
-        self._redraw_wires(involved)
+        self.canvas.redraw_wires(involved)
         return ok
 
     def _on_nodes_moved(self, node_data: dict) -> None:
         moves = {}
         for item, _prev in node_data.items():
-            sid = self._sid_of_view_id(item.id)
+            sid = self.canvas.sid_of_view_id(item.id)
             if sid:
                 new = (round(float(item.xy_pos[0]), 1), round(float(item.xy_pos[1]), 1))
                 old = self.pipeline.node(sid).position
@@ -186,7 +208,7 @@ class EditingActions:
             self.commands.push(MoveNodesCommand(self.pipeline, moves))
 
     def _on_node_name_changed(self, view_id: str, name: str) -> None:
-        sid = self._sid_of_view_id(view_id)
+        sid = self.canvas.sid_of_view_id(view_id)
         if sid and name and name != self.pipeline.node(sid).name:
             self.commands.push(
                 UpdateNodeCommand(self.pipeline, sid, {"name": name}, text=f"rename {name}")

@@ -35,7 +35,7 @@ def test_palette_click_and_drop_add_nodes(window, qtbot):
     assert "tensorflow" in _names(window)
     mime = palette.mimeData([palette.item(2)])
     assert mime.hasFormat(KIND_MIME)
-    window.canvas._on_node_data_dropped(mime, QtCore.QPoint(100, 500))
+    window.canvas.editing._on_node_data_dropped(mime, QtCore.QPoint(100, 500))
     added = window.document.pipeline.node_by_name("rapids")
     assert added is not None and added.kind == NodeKind.RAPIDS and added.position == (100.0, 500.0)
     assert len(window.canvas.all_nodes()) == 7
@@ -51,7 +51,7 @@ def test_dropping_a_notebook_creates_a_node_with_its_ports(window, example_copy:
             QtCore.QUrl.fromLocalFile(str(example_copy)),
         ]
     )
-    window.canvas._on_node_data_dropped(mime, QtCore.QPoint(0, 600))
+    window.canvas.editing._on_node_data_dropped(mime, QtCore.QPoint(0, 600))
     node = window.document.pipeline.node_by_name("train_logreg_2")
     assert node is not None and node.source == "train_logreg.ipynb"
     view = window.canvas.view_of(node.id)
@@ -66,7 +66,9 @@ def _wire(win, src: str, out: str, dst: str, inp: str) -> bool:
     out_view = win.canvas.view_of(a.id).outputs()[out].view
     in_view = win.canvas.view_of(b.id).inputs()[inp].view
     before = _view_wires(win)
-    win.canvas._on_connection_changed([], [(out_view, in_view)])  # what the viewer emits on a drop
+    win.canvas.editing._on_connection_changed(
+        [], [(out_view, in_view)]
+    )  # what the viewer emits on a drop
     return _view_wires(win) > before
 
 
@@ -101,7 +103,7 @@ def test_rewiring_an_input_replaces_its_wire(window):
     out_view = window.canvas.view_of(prep.id).outputs()["test"].view
     in_view = window.canvas.view_of(mlp.id).inputs()["train"].view
     old_out = window.canvas.view_of(prep.id).outputs()["train"].view
-    window.canvas._on_connection_changed([(in_view, old_out)], [(out_view, in_view)])
+    window.canvas.editing._on_connection_changed([(in_view, old_out)], [(out_view, in_view)])
     assert not pipeline.has_edge(old)
     assert pipeline.wire_into(mlp.id, "train").source_port == "test"
     assert _view_wires(window) == len(pipeline.edges)
@@ -134,9 +136,9 @@ def test_move_rename_and_auto_layout_are_undoable(window):
     view = window.canvas.view_of(prep.id).view
     start = prep.position
     view.xy_pos = [start[0] + 50, start[1] + 20]
-    window.canvas._on_nodes_moved({view: start})
+    window.canvas.editing._on_nodes_moved({view: start})
     assert pipeline.node(prep.id).position == (start[0] + 50, start[1] + 20)
-    window.canvas._on_node_name_changed(view.id, "load_customers")
+    window.canvas.editing._on_node_name_changed(view.id, "load_customers")
     assert pipeline.node(prep.id).name == "load_customers"
     assert window.canvas.view_of(prep.id).name() == "load_customers"
     window.actions_by_name["layout"].trigger()
@@ -153,7 +155,7 @@ def test_move_rename_and_auto_layout_are_undoable(window):
 def test_tab_search_creates_a_node_of_the_chosen_kind(window):
     from graph_editor.qt.node_items import TensorFlowNode
 
-    window.canvas._on_search_triggered(TensorFlowNode.type_, (10.0, 20.0))
+    window.canvas.editing._on_search_triggered(TensorFlowNode.type_, (10.0, 20.0))
     node = window.document.pipeline.node_by_name("tensorflow")
     assert node is not None and node.position == (10.0, 20.0)
 

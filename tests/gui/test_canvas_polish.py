@@ -51,7 +51,7 @@ def test_a_port_gone_from_the_notebook_is_drawn_broken_after_refresh_ports(
 def test_typing_a_notebook_into_source_loads_its_ports(window, qtbot):
     from graph_editor.nodes import NodeKind
 
-    added = window.canvas.add_blank_node(NodeKind.NOTEBOOK, (0.0, 700.0))
+    added = window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (0.0, 700.0))
     type_into(field(window, "source", QtWidgets.QLineEdit), "train_logreg.ipynb")
     key(window, QtCore.Qt.Key_Return)
     node = window.document.pipeline.node(added.id)
@@ -98,8 +98,8 @@ def test_zoom_to_fit_keeps_a_margin_around_a_two_node_graph(window, qtbot):
     from graph_editor.nodes import NodeKind
 
     window.actions_by_name["new"].trigger()
-    a = window.canvas.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
-    b = window.canvas.add_blank_node(NodeKind.RAPIDS, (330.0, 10.0))
+    a = window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
+    b = window.canvas.editing.add_blank_node(NodeKind.RAPIDS, (330.0, 10.0))
     window.resize(1400, 850)
     activate(window, qtbot)
     window.canvas.viewer().setFocus()

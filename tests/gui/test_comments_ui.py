@@ -130,7 +130,7 @@ def test_a_rubber_band_inside_a_big_comment_still_selects_nodes(window, qtbot):
 
     window.actions_by_name["new"].trigger()
     pipeline = window.document.pipeline
-    lone = window.canvas.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
+    lone = window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
     window.canvas.fit_all()
     item = _add_comment_around(window, qtbot, lone.name, "x")
     node = window.canvas.view_of(lone.id).view

@@ -15,7 +15,7 @@ def test_save_writes_the_same_bytes_as_the_model_and_reopens(
     from graph_editor import fileformat
 
     pipeline = window.document.pipeline
-    window.canvas.add_blank_node(
+    window.canvas.editing.add_blank_node(
         __import__("graph_editor.nodes").nodes.NodeKind.RAPIDS, (5.0, 700.0)
     )
     assert window.isWindowModified()
@@ -38,7 +38,7 @@ def test_unchanged_example_saves_byte_identical(window, example_copy: Path):
 
 
 def test_broken_and_newer_files_show_an_error_and_lose_nothing(window, tmp_path: Path):
-    window.canvas.add_blank_node(
+    window.canvas.editing.add_blank_node(
         __import__("graph_editor.nodes").nodes.NodeKind.NOTEBOOK, (0.0, 700.0)
     )
     broken = tmp_path / "broken.stitch"
@@ -60,7 +60,7 @@ def test_recovery_after_a_crash(qtbot, example_copy: Path):
     from graph_editor.nodes import NodeKind
 
     first = MainWindow(Document.open(example_copy))
-    first.canvas.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
+    first.canvas.editing.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
     qtbot.waitUntil(lambda: first.document.recovery_file.exists(), timeout=10000)  # autosaved
     assert pending_recoveries() == []  # its window is still open: not offered to anyone
     first._detach()
@@ -89,7 +89,7 @@ def _crashed_with_edit(qtbot, path: Path) -> None:
     from graph_editor.nodes import NodeKind
 
     gone = MainWindow(Document.open(path))
-    gone.canvas.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
+    gone.canvas.editing.add_blank_node(NodeKind.TENSORFLOW, (0.0, 800.0))
     qtbot.waitUntil(lambda: gone.document.recovery_file.exists(), timeout=10000)
     gone._detach()
     gone.document.release_lock()
@@ -166,7 +166,7 @@ def test_a_second_instance_is_not_offered_a_live_windows_work(window, tmp_path: 
 
     from graph_editor.nodes import NodeKind
 
-    window.canvas.add_blank_node(NodeKind.RAPIDS, (0.0, 900.0))
+    window.canvas.editing.add_blank_node(NodeKind.RAPIDS, (0.0, 900.0))
     assert window.document.autosave() is not None
     probe = "from app.gui.document import pending_recoveries as p; print(len(p()))"
     seen = subprocess.run(

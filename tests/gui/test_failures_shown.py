@@ -25,7 +25,9 @@ def _break_the_folder(window) -> Path:
 def test_a_failed_save_shows_a_dialog_a_status_line_and_goes_to_the_log(window, qtbot):
     from app.gui.guard import log_file
 
-    window.canvas.add_blank_node(__import__("graph_editor.nodes").nodes.NodeKind.RAPIDS, (0, 700))
+    window.canvas.editing.add_blank_node(
+        __import__("graph_editor.nodes").nodes.NodeKind.RAPIDS, (0, 700)
+    )
     _break_the_folder(window)
     activate(window, qtbot)
     key(window, QtCore.Qt.Key_S, QtCore.Qt.ControlModifier)

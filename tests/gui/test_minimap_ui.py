@@ -97,7 +97,7 @@ def test_the_overview_follows_an_added_node_and_can_be_hidden_for_good(window, q
 
     minimap = window.tools.minimap
     qtbot.waitUntil(minimap.isVisible)
-    window.canvas.add_blank_node(NodeKind.NOTEBOOK, (3000.0, 2000.0))
+    window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (3000.0, 2000.0))
     qtbot.waitUntil(lambda: len(minimap.node_rects()) == 6)
     qtbot.waitUntil(lambda: minimap._world.contains(QtCore.QPointF(3000.0, 2000.0)))
     activate(window, qtbot)

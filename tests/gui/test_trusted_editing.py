@@ -107,12 +107,12 @@ def test_undo_follows_the_document_after_new_and_open(window, qtbot, example_cop
     from graph_editor.nodes import NodeKind
 
     first = window.document
-    window.canvas.add_blank_node(NodeKind.RAPIDS, (0.0, 700.0))
+    window.canvas.editing.add_blank_node(NodeKind.RAPIDS, (0.0, 700.0))
     first.undo_stack.setClean()  # no save prompt
     window.actions_by_name["new"].trigger()
     assert window.document is not first
     assert not window.actions_by_name["undo"].isEnabled()
-    window.canvas.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
+    window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (0.0, 0.0))
     assert window.actions_by_name["undo"].isEnabled()
     window.actions_by_name["undo"].trigger()
     assert len(window.document.pipeline) == 0
@@ -125,7 +125,7 @@ def test_undo_follows_the_document_after_new_and_open(window, qtbot, example_cop
 def test_properties_forget_a_node_that_undo_removed(window, qtbot):
     from graph_editor.nodes import NodeKind
 
-    added = window.canvas.add_blank_node(NodeKind.NOTEBOOK, (0.0, 700.0))
+    added = window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (0.0, 700.0))
     assert window.properties.node_panel.node_id == added.id
     activate(window, qtbot)
     window.canvas.viewer().setFocus()
