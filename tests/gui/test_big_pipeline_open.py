@@ -199,7 +199,7 @@ def test_opening_another_big_pipeline_mid_build_keeps_drags_local(
     asked = _labels_asked(monkeypatch)
     win = _open(qtbot, _big_pipeline(first, 120))
     assert not win.canvas._sliced.done  # the first one is still being built
-    assert win.open_file(_big_pipeline(second, 200))
+    assert win.files.open_file(_big_pipeline(second, 200))
     qtbot.waitUntil(lambda: win.canvas._sliced.done, timeout=60000)
     assert len(win.canvas.all_nodes()) == 200
     touched = _captions_touched_by_a_drag(win, qtbot, asked, "task_105")

@@ -116,7 +116,10 @@ def test_zoom_to_selection_zooms_in_on_the_selected_node_of_a_wide_graph(window,
     from graph_editor.nodes import NodeKind
 
     window.actions_by_name["new"].trigger()
-    ids = [window.canvas.add_blank_node(NodeKind.NOTEBOOK, (x * 400.0, 0.0)).id for x in range(12)]
+    ids = [
+        window.canvas.editing.add_blank_node(NodeKind.NOTEBOOK, (x * 400.0, 0.0)).id
+        for x in range(12)
+    ]
     window.resize(1400, 850)
     activate(window, qtbot)
     viewer = window.canvas.viewer()
