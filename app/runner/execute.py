@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -34,7 +33,6 @@ from resources.runtime import stitchboard_artifacts as artifacts
 from resources.runtime import stitchboard_runtime as runtime
 
 RUNTIME_FILE = Path(str(resources.files("resources.runtime") / "stitchboard_runtime.py"))
-_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
 
 
 @dataclass(frozen=True)
@@ -305,7 +303,7 @@ class NodeTask:
         return code
 
     def _script_failure(self, lines: list[str], code: int) -> Outcome:
-        found = next((m for m in map(_EXCEPTION_LINE.match, lines) if m), None)
+        found = next((m for m in map(runtime.EXCEPTION_LINE.match, lines) if m), None)
         if found:
             ename, evalue = found.group(1).rsplit(".", 1)[-1], found.group(2)
         else:

@@ -570,7 +570,8 @@ def script_inputs(
     return given
 
 
-_EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
+# A Python exception line a script printed ("ValueError: ..."); the dry-run reads the same.
+EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
 
 
 def _run_streaming(
@@ -618,7 +619,7 @@ def _run_streaming(
         if sink is not sys.stdout:
             sink.close()
     lines = [line for line in tail if line.strip()]
-    found = next((line for line in reversed(lines) if _EXCEPTION_LINE.match(line)), "")
+    found = next((line for line in reversed(lines) if EXCEPTION_LINE.match(line)), "")
     return code, found or (lines[-1] if lines else "")
 
 
