@@ -69,6 +69,7 @@ def all_checks() -> list[Check]:
         *kernels(),
         spark(),
         r_language(),
+        example_imports(),
         keyring_backend(),
         airflow_venv(),
         *profiles(),
@@ -253,6 +254,63 @@ def keyring_backend() -> Check:
         "or give deploy secrets in the environment variables `stitchboard profile show` names"
     )
     return Check("keyring", False, f"no usable backend ({name})", fix)
+
+
+def imported_modules(folder: Path) -> set[str]:
+    """The top-level modules the notebooks and scripts in ``folder`` import (read, not run),
+    less the standard library and the folder's own modules."""
+    import ast
+
+    import nbformat
+
+    sources: list[str] = [p.read_text(encoding="utf-8") for p in folder.glob("*.py")]
+    for path in folder.glob("*.ipynb"):
+        nb = nbformat.read(str(path), as_version=4)
+        sources += [c.source for c in nb.cells if c.cell_type == "code"]
+    names: set[str] = set()
+    for source in sources:
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        guarded = {  # ``try: import cudf / except ImportError:`` is an optional library
+            id(n)
+            for t in ast.walk(tree)
+            if isinstance(t, ast.Try)
+            for b in t.body
+            for n in ast.walk(b)
+        }
+        for node in ast.walk(tree):
+            if id(node) in guarded:
+                continue
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+    own = {p.stem for p in folder.glob("*.py")}
+    return names - set(sys.stdlib_module_names) - own
+
+
+def example_imports() -> Check:
+    """Whether the bundled example's notebooks can import what they use in this Python (the
+    one that starts the default kernel)."""
+    import importlib.util
+    from importlib import resources
+
+    from app.runner.local import PACKAGE_OF
+
+    folder = Path(str(resources.files("resources") / "examples" / "churn"))
+    missing = sorted(m for m in imported_modules(folder) if importlib.util.find_spec(m) is None)
+    if not missing:
+        return Check("example", True, "the bundled example's imports are installed")
+    packages = " ".join(PACKAGE_OF.get(m, m) for m in missing)
+    return Check(
+        "example",
+        False,
+        f"the bundled example imports {', '.join(missing)}, not installed in {sys.prefix}",
+        f"{sys.executable} -m pip install {packages}",
+    )
 
 
 def airflow_venv() -> Check:

@@ -54,20 +54,71 @@ AIRFLOW_VENV = Path(
 )
 
 
+# The tests' Airflow venv has pyspark too (Spark nodes run on its workers), as
+# ``airflow-local start --spark`` gives users.
+TEST_VENV_EXTRAS: tuple[str, ...] = ("pyspark>=4.0",)
+_PREBUILD: list[Any] = []
+
+
+def _venv_ready() -> bool:
+    from app.deploy import airflow_venv as builder
+
+    return (AIRFLOW_VENV / "bin" / "airflow").exists() and not builder.is_half_built(AIRFLOW_VENV)
+
+
 @pytest.fixture(scope="session")
 def airflow_venv() -> Path:
-    """A venv with a real Airflow 3.3 + cncf-kubernetes provider (created once, then cached)."""
-    import subprocess
+    """A venv with a real Airflow 3.3 + cncf-kubernetes provider, built by airflow-local's own
+    builder (pinned; once, then cached; a build started at collection is waited for)."""
+    from app.deploy import airflow_venv as builder
 
-    script = REPO / ".ci" / "airflow-venv.sh"
-    subprocess.run(["bash", str(script), str(AIRFLOW_VENV)], check=True)
+    builder.ensure(AIRFLOW_VENV, extras=TEST_VENV_EXTRAS)
     return AIRFLOW_VENV
+
+
+def _prebuild_airflow_venv() -> None:
+    """Start building the Airflow venv in the background while the kernel tests run (a fresh
+    machine needs a few minutes for it): the fixture then waits on the builder's lock."""
+    import subprocess
+    import sys
+
+    if _PREBUILD or _venv_ready():
+        return
+    AIRFLOW_VENV.parent.mkdir(parents=True, exist_ok=True)
+    code = (
+        "import sys; from pathlib import Path; from app.deploy import airflow_venv as b; "
+        "b.ensure(Path(sys.argv[1]), print, tuple(sys.argv[2:]))"
+    )
+    with open(AIRFLOW_VENV.parent / "airflow-venv-build.log", "a") as log:
+        _PREBUILD.append(
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(AIRFLOW_VENV), *TEST_VENV_EXTRAS],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO,
+                start_new_session=True,
+            )
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the tests that need a real Airflow last: the session's Airflow then starts once, late,
-    and its processes (about 1 GB) do not slow the kernel-heavy tests."""
+    and its processes (about 1 GB) do not slow the kernel-heavy tests. Their venv starts
+    building now if it is missing."""
     items.sort(key=lambda item: item.get_closest_marker("airflow") is not None)
+    if any(item.get_closest_marker("airflow") for item in items):
+        _prebuild_airflow_venv()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A background venv build still running when the tests end is stopped (its marker makes
+    the next run rebuild it, never reuse half of it)."""
+    import signal
+
+    for proc in _PREBUILD:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

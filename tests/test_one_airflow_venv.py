@@ -1,22 +1,21 @@
-"""One Airflow venv serves the tests and `airflow-local`: same place, same packages."""
+"""One Airflow venv serves the tests and `airflow-local`: same place, same builder, same pins."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from app.deploy.local import SPARK_PACKAGES, VENV_PACKAGES, LocalAirflow, default_venv
+from app.deploy.local import LocalAirflow, default_venv
+from tests import conftest
 from tests.conftest import AIRFLOW_VENV
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_the_ci_script_installs_what_airflow_local_installs() -> None:
-    script = (REPO / ".ci" / "airflow-venv.sh").read_text(encoding="utf-8")
-    line = script.split('"$venv/bin/pip" install -q "apache-airflow==', 1)[1].split("\necho", 1)[0]
-    installed = {"apache-airflow==" + line.split('"', 1)[0]}
-    installed |= set(re.sub(r"\\\s*\n", " ", line.split('"', 1)[1]).replace('"', "").split())
-    assert installed == set(VENV_PACKAGES) | set(SPARK_PACKAGES)  # the tests run Spark nodes
+def test_the_tests_build_their_airflow_venv_with_airflow_locals_builder() -> None:
+    source = Path(conftest.__file__).read_text(encoding="utf-8")
+    assert "builder.ensure(AIRFLOW_VENV" in source
+    assert not (REPO / ".ci" / "airflow-venv.sh").exists()  # one builder, not two
+    assert "airflow-venv.sh" not in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_tests_and_airflow_local_use_the_same_venv(monkeypatch, tmp_path) -> None:

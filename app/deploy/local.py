@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,26 +21,11 @@ from pathlib import Path
 
 import platformdirs
 
+from app.deploy import airflow_venv
+from app.deploy.airflow_venv import SPARK_PACKAGES, VENV_PACKAGES  # noqa: F401 - re-exported
 from app.deploy.errors import DeployError
 from app.settings import AuthKind, Backend, Profile, Target, TargetKind
 
-AIRFLOW_VERSION = "3.3.2"
-VENV_PACKAGES = (
-    f"apache-airflow=={AIRFLOW_VERSION}",
-    "apache-airflow-providers-cncf-kubernetes",
-    "papermill",
-    "ipykernel",
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "fsspec",
-    "s3fs",
-    "scikit-learn",
-    "jupytext",
-)
-# For Spark nodes on the worker backend (a local Spark in the worker): ~400 MB more, so only
-# with ``airflow-local start --spark`` (the tests' venv always has it).
-SPARK_PACKAGES = ("pyspark>=4.0",)
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
 # The components ``airflow standalone`` would start, started here instead because standalone
 # also starts ``serve-logs`` on 0.0.0.0:8793/8794 (fixed ports, every interface; measured with
@@ -149,40 +133,9 @@ class LocalAirflow:
     def ensure_venv(
         self, progress: Callable[[str], None] = lambda _t: None, spark: bool = False
     ) -> None:
-        """Create the venv with Airflow once (about a minute and ~1 GB); ``spark`` adds pyspark
-        (once) so the workers can run Spark nodes."""
-        if (self.venv / "bin" / "airflow").exists():
-            if spark and not self._has("pyspark"):
-                progress(f"adding pyspark to {self.venv} (once, ~400 MB)")
-                self._pip(*SPARK_PACKAGES)
-            return
-        progress(f"creating {self.venv} with Airflow {AIRFLOW_VERSION} (once, ~1 minute)")
-        try:
-            subprocess.run(
-                [sys.executable, "-m", "venv", str(self.venv)], check=True, capture_output=True
-            )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise LocalAirflowError(
-                f"cannot set up the Airflow venv in {self.venv}: {exc}"
-            ) from None
-        self._pip(*VENV_PACKAGES, *(SPARK_PACKAGES if spark else ()))
-
-    def _has(self, module: str) -> bool:
-        python = self.venv / "bin" / "python"
-        done = subprocess.run([str(python), "-c", f"import {module}"], capture_output=True)
-        return done.returncode == 0
-
-    def _pip(self, *packages: str) -> None:
-        try:
-            subprocess.run(
-                [str(self.venv / "bin" / "pip"), "install", "-q", *packages],
-                check=True,
-                capture_output=True,
-            )
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise LocalAirflowError(
-                f"cannot install {' '.join(packages)} into the Airflow venv {self.venv}: {exc}"
-            ) from None
+        """Build the venv with Airflow once, pinned (app/deploy/airflow_venv.py); ``spark`` adds
+        pyspark (once) so the workers can run Spark nodes."""
+        airflow_venv.ensure(self.venv, progress, SPARK_PACKAGES if spark else ())
 
     def environment(self, port: int) -> dict[str, str]:
         """The environment the Airflow components run with: loopback only, own home."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -43,7 +44,13 @@ class S3Target(DeliveryTarget):
 
     def client(self) -> Any:
         if self._client is None:
-            import boto3
+            try:
+                import boto3
+            except ImportError as exc:  # the ``s3`` extra is not installed
+                raise TargetNotWritable(
+                    f"the S3 target needs boto3, which is not installed here "
+                    f"({sys.executable} -m pip install 'stitchboard[s3]')"
+                ) from exc
 
             access = credentials.get_secret(self.profile, "s3-access-key", required=False)
             secret = credentials.get_secret(self.profile, "s3-secret-key", required=False)

@@ -433,6 +433,8 @@ class DryRun:
                     f" ({missing} is not available here; declare sample outputs on the "
                     "node to let downstream nodes run)"
                 )
+            elif module := local.missing_module(record.error.type, record.error.message):
+                detail += f" (install it: {local.install_hint(module)})"
         if state == NodeState.SUCCEEDED:
             self._store.record(nid, self._entry(record), record.cache_key)
             detail = "; ".join(record.notes)

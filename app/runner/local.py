@@ -104,6 +104,31 @@ def missing_gpu_module(ename: str, evalue: str) -> str:
     return next((m for m in sorted(GPU_MODULES) if re.search(rf"\b{m}\b", evalue)), "")
 
 
+# Import names whose package on PyPI has another name (the hint names what to install).
+PACKAGE_OF = {
+    "sklearn": "scikit-learn",
+    "yaml": "pyyaml",
+    "cv2": "opencv-python",
+    "PIL": "pillow",
+    "bs4": "beautifulsoup4",
+    "skimage": "scikit-image",
+    "dateutil": "python-dateutil",
+}
+
+
+def missing_module(ename: str, evalue: str) -> str:
+    """The top-level module a ``ModuleNotFoundError`` names ('' for any other error)."""
+    if ename != "ModuleNotFoundError":
+        return ""
+    match = _NO_MODULE.search(evalue)
+    return match.group(1).split(".")[0] if match else ""
+
+
+def install_hint(module: str, python: str = sys.executable) -> str:
+    """How to install ``module`` where the notebooks' default kernel runs (this Python)."""
+    return f"{python} -m pip install {PACKAGE_OF.get(module, module)}"
+
+
 def can_sample(node: Node) -> bool:
     """Whether the node declares a sample value for every output."""
     return node.kind in LIBRARIES and all(p.name in node.sample_outputs for p in node.outputs)

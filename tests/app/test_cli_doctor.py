@@ -104,3 +104,19 @@ def test_doctor_fails_on_a_broken_python3_kernel_and_names_an_unreachable_profil
     assert not checks["profile dead"]["ok"]
     assert "unreachable" in checks["profile dead"]["detail"]
     assert "airflow-local start" in checks["profile dead"]["fix"]
+
+
+def test_doctor_names_the_library_a_notebook_needs_and_skips_optional_ones(tmp_path) -> None:
+    from app.doctor import imported_modules
+    from tests.helpers import write_notebook
+
+    write_notebook(
+        tmp_path / "train.ipynb",
+        body=(
+            "%matplotlib inline\nimport os, json\nimport pandas as pd\n"
+            "from sklearn.linear_model import LogisticRegression\nimport helpers\n"
+            "try:\n    import cudf\nexcept ImportError:\n    cudf = None\n"
+        ),
+    )
+    (tmp_path / "helpers.py").write_text("import numpy\n")
+    assert imported_modules(tmp_path) == {"pandas", "sklearn", "numpy"}

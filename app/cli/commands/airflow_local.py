@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections.abc import Callable
+from typing import TextIO
 
 from app import settings as settings_mod
 from app.deploy.local import LocalAirflow
 
 ORDER = 46
+PACKAGE_LINE = re.compile(r"^\[\s*\d+/\d+\] ")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,12 +42,29 @@ def register_profile(local: LocalAirflow, name: str = "local") -> settings_mod.P
     return profile
 
 
+def set_up_progress(stream: TextIO | None = None) -> Callable[[str], None]:
+    """Show the venv set-up as it goes: on a terminal the per-package lines overwrite one
+    another (a counter that moves); elsewhere (a log, CI) every line is kept."""
+    stream = stream or sys.stderr
+    live = stream.isatty()
+
+    def show(text: str) -> None:
+        if live and PACKAGE_LINE.match(text):
+            stream.write(f"\r\x1b[Kinstalling {text}")
+            stream.flush()
+            return
+        stream.write(("\r\x1b[K" if live else "") + text + "\n")
+        stream.flush()
+
+    return show
+
+
 def cmd_start(args: argparse.Namespace) -> int:
     local = LocalAirflow()
     status = local.start(
         port=args.port,
         timeout=args.timeout,
-        progress=lambda text: print(text, file=sys.stderr),
+        progress=set_up_progress(),
         spark=args.spark,
     )
     profile = register_profile(local)

@@ -218,3 +218,23 @@ def test_an_unknown_kernel_fails_its_node_with_a_way_on(tmp_path):
         "no-such-kernel-here" in failed[0].detail and "jupyter kernelspec list" in failed[0].detail
     )
     assert isinstance(events[-1], RunFinished)
+
+
+def test_a_missing_library_is_named_with_the_command_that_installs_it(tmp_path: Path) -> None:
+    """A notebook whose kernel lacks a library fails saying which and how to install it (as the
+    bundled example does on the README's first install, which has no scikit-learn)."""
+    nb = notebook(tmp_path / "fit.ipynb", body="import stitchboard_no_such_lib", outputs="z = 1")
+    nodes = finish(DryRun(pipeline(tmp_path, {"fit": nb}), RunOptions(jobs=1)))
+    assert nodes["fit"]["state"] == "failed"
+    detail = nodes["fit"]["detail"]
+    assert "No module named 'stitchboard_no_such_lib'" in detail
+    assert "-m pip install stitchboard_no_such_lib" in detail
+
+
+def test_the_install_hint_names_the_package_not_the_import() -> None:
+    from app.runner.local import install_hint, missing_module
+
+    evalue = "No module named 'sklearn.linear_model'"
+    assert missing_module("ModuleNotFoundError", evalue) == "sklearn"
+    assert install_hint("sklearn").endswith("-m pip install scikit-learn")
+    assert missing_module("ValueError", evalue) == ""
