@@ -170,7 +170,8 @@ def kernels() -> list[Check]:
                 "kernel python3",
                 False,
                 "not installed",
-                "python3 -m pip install ipykernel && python3 -m ipykernel install --user",
+                f"{sys.executable} -m pip install ipykernel && "
+                f"{sys.executable} -m ipykernel install --user",
                 required=True,
             )
         )
@@ -250,7 +251,8 @@ def keyring_backend() -> Check:
     if credentials.keyring_available():
         return Check("keyring", True, name)
     fix = (
-        "start a Secret Service (gnome-keyring, KeePassXC) or `pip install keyrings.alt`; "
+        "start a Secret Service (gnome-keyring, KeePassXC) or "
+        f"`{sys.executable} -m pip install keyrings.alt`; "
         "or give deploy secrets in the environment variables `stitchboard profile show` names"
     )
     return Check("keyring", False, f"no usable backend ({name})", fix)

@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import shutil
+import sys
 from pathlib import Path
 
 from graph_editor import names
@@ -35,7 +36,8 @@ LOCAL_CONF = {
 CLUSTER_CONF = {"spark.ui.showConsoleProgress": "false"}
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 INSTALL_JAVA = f"install a Java runtime (Debian/Ubuntu: apt-get install {JAVA_PACKAGE})"
-INSTALL_PYSPARK = "install pyspark (python3 -m pip install 'stitchboard[spark]')"
+# This Python's own pip (a venv's: a system Python refuses installs, PEP 668).
+INSTALL_PYSPARK = f"install pyspark ({sys.executable} -m pip install pyspark)"
 _MEMORY = re.compile(r"[1-9][0-9]*[kmgt]b?", re.IGNORECASE)
 
 

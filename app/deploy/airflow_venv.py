@@ -159,7 +159,7 @@ def _build(
     modules: dict[str, str] | None,
     constraints: Path,
 ) -> None:
-    progress(f"creating {venv} with Airflow {AIRFLOW_VERSION} ({ESTIMATE})")
+    progress(f"creating {venv} with Airflow {AIRFLOW_VERSION} ({ESTIMATE}; {_machine()})")
     venv.mkdir(parents=True, exist_ok=True)
     (venv / BUILDING).write_text("an Airflow venv set-up is running or was interrupted\n")
     try:
@@ -177,6 +177,13 @@ def _build(
         raise AirflowVenvError(f"the new Airflow venv {venv} cannot import {', '.join(lacking)}")
     (venv / BUILDING).unlink()
     progress(f"Airflow venv ready: {venv}")
+
+
+def _machine() -> str:
+    """This machine's cores and load: a busy 2-core machine takes the longer end."""
+    load = os.getloadavg()[0]
+    busy = " (busy: expect the longer end)" if load >= (os.cpu_count() or 1) else ""
+    return f"this machine: {os.cpu_count()} cores, load {load:.1f}{busy}"
 
 
 def _has_distribution(venv: Path, requirement: str) -> bool:
