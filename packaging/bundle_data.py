@@ -8,13 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every folder under resources/ that the app finds with importlib.resources. The spec collects
 # the whole tree anyway; these are the ones the build insists on (see missing_resources).
-RESOURCE_DIRS = ("schema", "examples", "runtime", "icons", "style")
+RESOURCE_DIRS = ("schema", "examples", "runtime", "icons", "style", "airflow")
 
 # Files without which the bundle is useless: the build stops if one is missing.
 REQUIRED_FILES = (
     "schema/stitch-v1.schema.json",
     "examples/churn/churn.stitch",
     "runtime/stitchboard_runtime.py",
+    "airflow/constraints-3.3.2.txt",  # airflow-local's pins
 )
 
 # Qt: the editor needs these four (NodeGraphQt via Qt.py); every other PySide6 module is left out.

@@ -55,7 +55,7 @@ def test_spec_parses_and_collects_every_resource_dir() -> None:
     }
     assert {"Analysis", "PYZ", "EXE", "COLLECT", "copy_metadata"} <= called
     assert "bd.resource_datas(ROOT)" in spec and "copy_metadata(dist)" in spec
-    assert set(bd.RESOURCE_DIRS) == {"schema", "examples", "runtime", "icons", "style"}
+    assert set(bd.RESOURCE_DIRS) == {"schema", "examples", "runtime", "icons", "style", "airflow"}
     on_disk = {
         p.name
         for p in (REPO / "resources").iterdir()
