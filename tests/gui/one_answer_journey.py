@@ -3,6 +3,7 @@
 ``save-as-run PIPELINE TARGET``: open the pipeline, Save As (Ctrl+Shift+S) into another
 folder by typing the path into the file dialog, then F5: the dry-run must find the notebooks.
 ``failing-cell PIPELINE``: F5, then double-click the failed node: what the Failure panel says.
+``wire-bound PIPELINE``: drag a wire onto a parameter-bound input, then Ctrl+Z.
 
 Every input is a real X event (XTEST) from xdotool; the window only reports what it saw, as
 JSON on stdout's last line.
@@ -121,10 +122,55 @@ def failing_cell(path: str) -> dict:
     return seen
 
 
+def port_point(window: MainWindow, node_name: str, port: str, out: bool) -> QtCore.QPoint:
+    node = window.document.pipeline.node_by_name(node_name)
+    view = window.canvas.view_of(node.id)
+    item = (view.outputs() if out else view.inputs())[port].view
+    viewer = window.canvas.viewer()
+    return viewer.viewport().mapToGlobal(viewer.mapFromScene(item.sceneBoundingRect().center()))
+
+
+def problems_of(window: MainWindow) -> list[str]:
+    problems = window.issues
+    return [problems.topLevelItem(i).text(2) for i in range(problems.topLevelItemCount())]
+
+
+def wire_bound_input(path: str) -> dict:
+    """Drag a wire from ``greet.text`` onto ``shout.text`` (bound to a parameter), then Ctrl+Z."""
+    app, window = start(path)
+    seen: dict[str, object] = {"platform": app.platformName()}
+    window.canvas.fit_all()
+    pump_until(app, lambda: False, 0.5)
+    start_at = port_point(window, "greet", "text", out=True)
+    end_at = port_point(window, "shout", "text", out=False)
+    xdotool(app, "mousemove", "--sync", str(start_at.x()), str(start_at.y()))
+    xdotool(app, "mousedown", "1")
+    for step in range(1, 6):  # a hand moves through the points between
+        x = start_at.x() + (end_at.x() - start_at.x()) * step // 5
+        y = start_at.y() + (end_at.y() - start_at.y()) * step // 5
+        xdotool(app, "mousemove", "--sync", str(x), str(y))
+    xdotool(app, "mouseup", "1")
+    pump_until(app, lambda: False, 1.0)  # validation runs after a short pause
+    pipeline = window.document.pipeline
+    shout = pipeline.node_by_name("shout")
+    seen["wires"] = [e.describe(pipeline.names()) for e in pipeline.edges]
+    seen["bindings"] = dict(pipeline.node(shout.id).bindings)
+    seen["status"] = window.statusBar().currentMessage()
+    seen["problems"] = problems_of(window)
+    xdotool(app, "key", "ctrl+z")
+    seen["bindings_after_undo"] = dict(pipeline.node(shout.id).bindings)
+    seen["wires_after_undo"] = [e.describe(pipeline.names()) for e in pipeline.edges]
+    window.document.undo_stack.setClean()  # nothing to ask about on quit
+    xdotool(app, "key", "ctrl+q")
+    return seen
+
+
 def main(argv: list[str]) -> int:
     started = time.monotonic()
     if argv[0] == "save-as-run":
         seen = save_as_then_run(argv[1], argv[2])
+    elif argv[0] == "wire-bound":
+        seen = wire_bound_input(argv[1])
     else:
         seen = failing_cell(argv[1])
     seen["seconds"] = round(time.monotonic() - started, 1)

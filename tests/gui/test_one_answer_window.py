@@ -65,3 +65,24 @@ def test_a_failing_cell_after_an_artifact_input_has_the_users_number_in_the_wind
     assert seen["cell"] == FAILING_SOURCE, seen
     assert f"[use] failed — {line}" in seen["run_log"], seen  # the Run panel says the same
     assert "3 rows is too few" in seen["traceback"], seen
+
+
+def test_a_wire_dragged_onto_a_parameter_bound_input_drops_the_binding_as_the_cli_does(
+    tmp_path: Path,
+):
+    from app.cli.main import main
+    from tests.helpers import write_notebook
+
+    write_notebook(tmp_path / "greet.ipynb", parameters="msg: str = 'x'", outputs="text = msg")
+    write_notebook(tmp_path / "shout.ipynb", parameters="text: str = ''", outputs="loud = text")
+    stitch = str(tmp_path / "hw.stitch")
+    assert main(["new", stitch, str(tmp_path / "greet.ipynb"), str(tmp_path / "shout.ipynb")]) == 0
+    assert main(["unwire", stitch, "greet.text", "shout.text"]) == 0
+    assert main(["param", "add", stitch, "said", "--default", "hi"]) == 0
+    assert main(["bind", stitch, "shout.text", "said"]) == 0
+    seen = journey("wire-bound", stitch)
+    assert seen["wires"] == ["greet.text -> shout.text"], seen
+    assert seen["bindings"] == {}, seen
+    assert seen["status"] == "Connected (shout.text: its parameter binding dropped)", seen
+    assert not any("both wired and bound" in p for p in seen["problems"]), seen
+    assert seen["bindings_after_undo"] == {"text": "said"} and seen["wires_after_undo"] == []
