@@ -204,8 +204,9 @@ class NodeTask:
     def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
         error = explain_failure(exc, nb, self.source, self.notebook)
         hint = workdir.undeclared_file_hint(self.node, error.message, self.pipeline_file)
-        if hint:
-            error = replace(error, message=hint)
+        if hint:  # the line a pod prints for it (parity), kept where the cell is
+            error = replace(error, type=runtime.MissingFileError.__name__, message=hint)
+            return Outcome(NodeState.FAILED, detail=hint, error=error)
         return Outcome(NodeState.FAILED, detail=error.headline, error=error)
 
     def _collect(self, produced: bool = True) -> Outcome:
@@ -299,10 +300,12 @@ class NodeTask:
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
+        if hint:  # the line a pod prints for it (parity)
+            ename = runtime.MissingFileError.__name__
         error = NodeFailure(
             FailureKind.SCRIPT, ename, hint or evalue, log=str(self.log), exit_code=code
         )
-        return Outcome(NodeState.FAILED, detail=error.headline, error=error)
+        return Outcome(NodeState.FAILED, detail=hint or error.headline, error=error)
 
 
 def _failed(kind: FailureKind, ename: str, line: str) -> Outcome:
