@@ -103,11 +103,11 @@ def parse_type(text: str) -> PortType:
     """A port type from its name (``str``, ``int``, ``float``, ``bool``, ``list``, ``dict``...)."""
     try:
         return PortType(text.strip().lower())
-    except ValueError:
+    except ValueError as exc:
         found = parse_type_name(text)
         if found == PortType.ANY and text.strip().lower() not in ("any", "object"):
             names = ", ".join(t.value for t in PortType)
-            raise EditRefused(f"unknown type {text!r} (use one of {names})") from None
+            raise EditRefused(f"unknown type {text!r} (use one of {names})") from exc
         return found
 
 
@@ -128,7 +128,7 @@ def set_value(pipeline: Pipeline, ref: str, text: str) -> str:
     try:
         value = coerce_text(text, port.type)
     except ValueError as exc:
-        raise EditRefused(f"{node.name}.{port.name} ({port.type.value}): {exc}") from None
+        raise EditRefused(f"{node.name}.{port.name} ({port.type.value}): {exc}") from exc
     note = ""
     if port.name in node.bindings:
         note = f" (was bound to parameter {node.bindings[port.name]!r})"
@@ -231,7 +231,7 @@ def add_parameter(
         try:
             value = coerce_text(default, port_type)
         except ValueError as exc:
-            raise EditRefused(f"parameter {name!r} default ({port_type.value}): {exc}") from None
+            raise EditRefused(f"parameter {name!r} default ({port_type.value}): {exc}") from exc
     if not value_fits(value, port_type):
         raise EditRefused(f"parameter {name!r}: default does not fit {port_type.value}")
     param = PipelineParameter(name, port_type, value, description)
@@ -267,9 +267,9 @@ def add_node(
     if kind is not None:
         try:
             kinds["kind"] = NodeKind(kind)
-        except ValueError:
+        except ValueError as exc:
             known = ", ".join(k.value for k in NodeKind)
-            raise EditRefused(f"unknown node kind {kind!r} (use one of {known})") from None
+            raise EditRefused(f"unknown node kind {kind!r} (use one of {known})") from exc
     right = max((n.position[0] for n in pipeline.nodes), default=-COLUMN_WIDTH)
     node = node_from_source(
         pipeline, source, name=name, position=(right + COLUMN_WIDTH, 0.0), **kinds

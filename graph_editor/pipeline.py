@@ -112,8 +112,8 @@ class Pipeline:
     def node(self, node_id: str) -> Node:
         try:
             return self._nodes[node_id]
-        except KeyError:
-            raise ModelError(f"no node with id {node_id!r}") from None
+        except KeyError as exc:
+            raise ModelError(f"no node with id {node_id!r}") from exc
 
     def index_of(self, node_id: str) -> int:
         """Position of a node in node order (saved files list nodes in this order)."""

@@ -164,7 +164,7 @@ class LocalAirflow:
         except (OSError, subprocess.CalledProcessError) as exc:
             raise LocalAirflowError(
                 f"cannot set up the Airflow venv in {self.venv}: {exc}"
-            ) from None
+            ) from exc
         self._pip(*VENV_PACKAGES, *(SPARK_PACKAGES if spark else ()))
 
     def _has(self, module: str) -> bool:
@@ -182,7 +182,7 @@ class LocalAirflow:
         except (OSError, subprocess.CalledProcessError) as exc:
             raise LocalAirflowError(
                 f"cannot install {' '.join(packages)} into the Airflow venv {self.venv}: {exc}"
-            ) from None
+            ) from exc
 
     def environment(self, port: int) -> dict[str, str]:
         """The environment the Airflow components run with: loopback only, own home."""
@@ -309,10 +309,10 @@ class LocalAirflow:
         """The admin password Airflow generated for this home."""
         try:
             return json.loads(self.password_file.read_text(encoding="utf-8"))[USERNAME]
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError) as exc:
             raise LocalAirflowError(
                 f"no password for {USERNAME!r} in {self.password_file}"
-            ) from None
+            ) from exc
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the whole process group: SIGTERM, then SIGKILL. True if it ran."""

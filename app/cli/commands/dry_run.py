@@ -87,7 +87,7 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
         try:
             find_node(pipeline, ref)
         except RunError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(str(exc)) from exc
     return RunOptions(
         overrides=parse_overrides(pipeline, args.param),
         jobs=args.jobs,
