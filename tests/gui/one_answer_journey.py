@@ -3,6 +3,8 @@
 ``save-as-run PIPELINE TARGET``: open the pipeline, Save As (Ctrl+Shift+S) into another
 folder by typing the path into the file dialog, then F5: the dry-run must find the notebooks.
 ``failing-cell PIPELINE``: F5, then double-click the failed node: what the Failure panel says.
+``new-save-run FOLDER TARGET``: a new pipeline of FOLDER's notebooks saved into another
+folder (the file says ``../``), then F5.
 ``wire-bound PIPELINE``: drag a wire onto a parameter-bound input, then Ctrl+Z.
 
 Every input is a real X event (XTEST) from xdotool; the window only reports what it saw, as
@@ -100,6 +102,42 @@ def save_as_then_run(path: str, target: str) -> dict:
     return seen
 
 
+def new_then_save_then_run(folder: str, target: str) -> dict:
+    """From the start page (cwd ``folder``): Ctrl+N, drop two notebooks on the canvas, Ctrl+S
+    into another folder by typing in the dialog, F5."""
+    import os
+
+    os.chdir(folder)
+    app = application()
+    window = MainWindow()
+    window.resize(1400, 860)
+    window.show()
+    pump_until(app, lambda: window.isVisible() and window.windowHandle().isExposed())
+    xdotool(app, "windowfocus", "--sync", str(int(window.winId())))
+    seen: dict[str, object] = {"platform": app.platformName()}
+    xdotool(app, "key", "ctrl+n")
+    pump_until(app, lambda: window.document is not None and not window.start.on_start_page, 5)
+    # what a drop from the file browser hands the canvas (the drag itself is Qt's)
+    window.canvas.editing.add_sources([Path("make.ipynb").resolve()], (0.0, 0.0))
+    window.canvas.editing.add_sources([Path("use.ipynb").resolve()], (400.0, 0.0))
+    pipeline = window.document.pipeline
+    make, use = (pipeline.node_by_name(n) for n in ("make", "use"))
+    from graph_editor.nodes import Edge
+
+    window.canvas.editing.request_rewire([], [Edge(make.id, use.id, "table", "table")])
+    seen["sources"] = [n.source for n in pipeline.nodes]
+    type_into_file_dialog(app, target, seen)
+    xdotool(app, "key", "ctrl+s")
+    pump_until(app, lambda: str(window.document.path) == target, 30.0)
+    seen["saved_to"] = str(window.document.path)
+    pump_until(app, lambda: False, 1.0)  # validation after the save
+    seen["problems"] = problems_of(window)
+    seen["states"] = dry_run(app, window)
+    seen["status"] = window.statusBar().currentMessage()
+    xdotool(app, "key", "ctrl+q")
+    return seen
+
+
 def failing_cell(path: str) -> dict:
     app, window = start(path)
     seen: dict[str, object] = {"platform": app.platformName()}
@@ -169,6 +207,8 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     if argv[0] == "save-as-run":
         seen = save_as_then_run(argv[1], argv[2])
+    elif argv[0] == "new-save-run":
+        seen = new_then_save_then_run(argv[1], argv[2])
     elif argv[0] == "wire-bound":
         seen = wire_bound_input(argv[1])
     else:

@@ -86,3 +86,18 @@ def test_a_wire_dragged_onto_a_parameter_bound_input_drops_the_binding_as_the_cl
     assert seen["status"] == "Connected (shout.text: its parameter binding dropped)", seen
     assert not any("both wired and bound" in p for p in seen["problems"]), seen
     assert seen["bindings_after_undo"] == {"text": "said"} and seen["wires_after_undo"] == []
+
+
+def test_a_new_pipeline_saved_into_another_folder_runs_without_reopening(tmp_path: Path):
+    """Section 4: Save wrote ``../make.ipynb`` and F5 said "file not found" while Problems said
+    nothing was wrong; now both resolve the sources one way."""
+    stitch, _ = artifact_then_failing_cell(tmp_path, fail=False)
+    stitch.unlink()  # only the notebooks: the window builds the pipeline
+    target = tmp_path / "project" / "p.stitch"
+    target.parent.mkdir()
+    seen = journey("new-save-run", str(tmp_path), str(target))
+    assert seen["sources"] == ["make.ipynb", "use.ipynb"], seen  # relative to the cwd, unsaved
+    assert seen["saved_to"] == str(target), seen
+    assert '"source": "../make.ipynb"' in target.read_text(encoding="utf-8")
+    assert seen["problems"] == [], seen
+    assert seen["states"] == {"make": "succeeded", "use": "succeeded"}, seen
