@@ -101,10 +101,10 @@ def set_secret(profile: str, kind: str, value: str) -> None:
     """Store a secret; ``CredentialError`` (one line, with the ways on) without a keyring."""
     try:
         keyring.set_password(SERVICE, _key(profile, kind), value)
-    except keyring.errors.NoKeyringError:
-        raise CredentialError(no_keyring_message(profile, kind)) from None
+    except keyring.errors.NoKeyringError as exc:
+        raise CredentialError(no_keyring_message(profile, kind)) from exc
     except keyring.errors.KeyringError as exc:
-        raise CredentialError(f"keyring refused the {kind} of {profile!r}: {exc}") from None
+        raise CredentialError(f"keyring refused the {kind} of {profile!r}: {exc}") from exc
 
 
 def get_secret(
@@ -122,7 +122,7 @@ def get_secret(
     except keyring.errors.NoKeyringError:
         no_keyring = True
     except keyring.errors.KeyringError as exc:
-        raise CredentialError(f"keyring cannot read the {kind} of {profile!r}: {exc}") from None
+        raise CredentialError(f"keyring cannot read the {kind} of {profile!r}: {exc}") from exc
     if value:
         return value
     if prompt is not None:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from graph_editor.run_state import NodeState, RunState
+
+if TYPE_CHECKING:
+    from app.runner.failure import NodeFailure
 
 __all__ = [
     "Event",
@@ -27,13 +30,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class NodeEvent:
-    """A node changed state. ``detail`` is a one-line reason (error, cache note...)."""
+    """A node changed state. ``detail`` is a one-line reason (error, cache note...).
+
+    A failed node's event carries the typed failure the runner built (``failure``): the
+    window shows that object, as the CLI and ``run.json`` do.
+    """
 
     node_id: str
     node_name: str
     state: NodeState
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)  # e.g. outputs, notebook path, timings
+    failure: NodeFailure | None = None
 
     def __hash__(self) -> int:
         return hash((self.node_id, self.state, self.detail))

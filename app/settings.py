@@ -51,8 +51,8 @@ def parse_choice(enum: type[E], value: str, what: str) -> E:
     """``value`` as a member of ``enum``; a ``SettingsError`` naming the field and choices."""
     try:
         return enum(value)
-    except ValueError:
-        raise SettingsError(f"{what} {value!r} (one of {', '.join(choices(enum))})") from None
+    except ValueError as exc:
+        raise SettingsError(f"{what} {value!r} (one of {', '.join(choices(enum))})") from exc
 
 
 def config_dir() -> Path:
@@ -78,7 +78,7 @@ class Target:
         try:
             object.__setattr__(self, "kind", parse_choice(TargetKind, self.kind, "target"))
         except SettingsError as exc:
-            raise SettingsError(f"invalid {exc}") from None
+            raise SettingsError(f"invalid {exc}") from exc
 
     def describe(self) -> str:
         """One line for listings."""
@@ -144,11 +144,11 @@ class Profile:
             target = Target(**data.get("target", {}))
             return cls(**{**data, "target": target})
         except TypeError as exc:
-            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from None
+            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from exc
         except SettingsError as exc:
             if str(exc).startswith("profile "):
                 raise
-            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from None
+            raise SettingsError(f"profile {data.get('name', '?')!r}: {exc}") from exc
 
 
 @dataclass
@@ -202,7 +202,7 @@ def load(path: Path | None = None) -> Settings:
         data = json.loads(path.read_text(encoding="utf-8"))
         profiles = {p["name"]: Profile.from_json(p) for p in data.get("profiles", [])}
     except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise SettingsError(f"{path}: unreadable settings ({exc})") from None
+        raise SettingsError(f"{path}: unreadable settings ({exc})") from exc
     return Settings(profiles=profiles, default_profile=data.get("default_profile", ""), path=path)
 
 

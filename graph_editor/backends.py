@@ -16,6 +16,6 @@ def parse_backend(text: str) -> Backend:
     """The backend named ``text``; ``ValueError`` naming the choices otherwise."""
     try:
         return Backend(text)
-    except ValueError:
+    except ValueError as exc:
         choices = " or ".join(b.value for b in Backend)
-        raise ValueError(f"unknown backend {text!r} (use {choices})") from None
+        raise ValueError(f"unknown backend {text!r} (use {choices})") from exc

@@ -60,8 +60,8 @@ def _pair(comment_id: str, name: str, value: Any) -> tuple[float, float]:
     try:
         x, y = value
         pair = (round(float(x), 1), round(float(y), 1))
-    except (TypeError, ValueError):
-        raise ModelError(f"comment {comment_id!r}: {name} must be two numbers") from None
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"comment {comment_id!r}: {name} must be two numbers") from exc
     if any(v != v or abs(v) > 1e7 for v in pair):  # NaN or absurdly far away
         raise ModelError(f"comment {comment_id!r}: {name} {value!r} is out of range")
     return pair
@@ -106,8 +106,8 @@ class Comments:
     def get(self, comment_id: str) -> Comment:
         try:
             return self._items[comment_id]
-        except KeyError:
-            raise ModelError(f"no comment with id {comment_id!r}") from None
+        except KeyError as exc:
+            raise ModelError(f"no comment with id {comment_id!r}") from exc
 
     def index_of(self, comment_id: str) -> int:
         return list(self._items).index(comment_id)

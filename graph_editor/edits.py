@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from graph_editor import fileformat
+from graph_editor import fileformat, wiring
 from graph_editor.build import COLUMN_WIDTH, node_from_source, refresh_all_ports
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.names import is_identifier, is_task_id
@@ -103,11 +103,11 @@ def parse_type(text: str) -> PortType:
     """A port type from its name (``str``, ``int``, ``float``, ``bool``, ``list``, ``dict``...)."""
     try:
         return PortType(text.strip().lower())
-    except ValueError:
+    except ValueError as exc:
         found = parse_type_name(text)
         if found == PortType.ANY and text.strip().lower() not in ("any", "object"):
             names = ", ".join(t.value for t in PortType)
-            raise EditRefused(f"unknown type {text!r} (use one of {names})") from None
+            raise EditRefused(f"unknown type {text!r} (use one of {names})") from exc
         return found
 
 
@@ -128,15 +128,11 @@ def set_value(pipeline: Pipeline, ref: str, text: str) -> str:
     try:
         value = coerce_text(text, port.type)
     except ValueError as exc:
-        raise EditRefused(f"{node.name}.{port.name} ({port.type.value}): {exc}") from None
+        raise EditRefused(f"{node.name}.{port.name} ({port.type.value}): {exc}") from exc
     note = ""
     if port.name in node.bindings:
         note = f" (was bound to parameter {node.bindings[port.name]!r})"
-    pipeline.update_node(
-        node.id,
-        values={**node.values, port.name: value},
-        bindings=_without(node.bindings, port.name),
-    )
+    pipeline.update_node(node.id, **wiring.value_changes(node, port.name, value))
     return f"set {node.name}.{port.name} = {value!r}{note}"
 
 
@@ -166,11 +162,7 @@ def bind(pipeline: Pipeline, ref: str, param_name: str) -> str:
     note = (
         f" (its set value {node.values[port.name]!r} dropped)" if port.name in node.values else ""
     )
-    pipeline.update_node(
-        node.id,
-        bindings={**node.bindings, port.name: param.name},
-        values=_without(node.values, port.name),
-    )
+    pipeline.update_node(node.id, **wiring.bind_changes(node, port.name, param.name))
     return f"bound {node.name}.{port.name} to parameter {param.name!r}{note}"
 
 
@@ -178,7 +170,7 @@ def unbind(pipeline: Pipeline, ref: str) -> str:
     node, port = input_port(pipeline, ref)
     if port.name not in node.bindings:
         raise EditRefused(f"{node.name}.{port.name} is not bound to a pipeline parameter")
-    pipeline.update_node(node.id, bindings=_without(node.bindings, port.name))
+    pipeline.update_node(node.id, **wiring.bind_changes(node, port.name, None))
     return f"unbound {node.name}.{port.name}"
 
 
@@ -193,29 +185,15 @@ def _edge(pipeline: Pipeline, source: str, target: str) -> Edge:
 
 
 def wire(pipeline: Pipeline, source: str, target: str) -> str:
-    """Wire ``A.OUT`` into ``B.IN`` (or order ``A`` before ``B``), checked by the model."""
+    """Wire ``A.OUT`` into ``B.IN`` (or order ``A`` before ``B``), checked by the model; the
+    input's set value and parameter binding are dropped (``graph_editor.wiring``)."""
     edge = _edge(pipeline, source, target)
     try:
-        pipeline.check_connect(edge)
+        rewire = wiring.plan_rewire(pipeline, (), (edge,))
     except ConnectionRefused as exc:
-        raise EditRefused(exc.reason) from None
-    node = pipeline.node(edge.target)
-    dropped = [
-        what
-        for what, present in (
-            ("set value", edge.target_port in node.values),
-            ("parameter binding", edge.target_port in node.bindings),
-        )
-        if edge.target_port and present
-    ]
-    if dropped:
-        pipeline.update_node(
-            node.id,
-            values=_without(node.values, edge.target_port),
-            bindings=_without(node.bindings, edge.target_port),
-        )
-    pipeline.add_edge(edge)
-    note = f" (its {' and '.join(dropped)} dropped)" if dropped else ""
+        raise EditRefused(exc.reason) from exc
+    wiring.apply_rewire(pipeline, rewire)
+    note = f" ({rewire.dropped[0].words})" if rewire.dropped else ""
     return f"wired {edge.describe(pipeline.names())}{note}"
 
 
@@ -253,7 +231,7 @@ def add_parameter(
         try:
             value = coerce_text(default, port_type)
         except ValueError as exc:
-            raise EditRefused(f"parameter {name!r} default ({port_type.value}): {exc}") from None
+            raise EditRefused(f"parameter {name!r} default ({port_type.value}): {exc}") from exc
     if not value_fits(value, port_type):
         raise EditRefused(f"parameter {name!r}: default does not fit {port_type.value}")
     param = PipelineParameter(name, port_type, value, description)
@@ -289,9 +267,9 @@ def add_node(
     if kind is not None:
         try:
             kinds["kind"] = NodeKind(kind)
-        except ValueError:
+        except ValueError as exc:
             known = ", ".join(k.value for k in NodeKind)
-            raise EditRefused(f"unknown node kind {kind!r} (use one of {known})") from None
+            raise EditRefused(f"unknown node kind {kind!r} (use one of {known})") from exc
     right = max((n.position[0] for n in pipeline.nodes), default=-COLUMN_WIDTH)
     node = node_from_source(
         pipeline, source, name=name, position=(right + COLUMN_WIDTH, 0.0), **kinds

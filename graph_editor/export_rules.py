@@ -11,45 +11,18 @@ import base64
 import json
 import zlib
 from collections.abc import Callable
-from typing import Any
 
 from graph_editor.backends import Backend
 from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.pod_env import env_too_big, node_env_size
 from graph_editor.sources import read_source_text
 from graph_editor.spark import spark_image_issues
 from graph_editor.types import ARTIFACT_TYPES
 
-NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
 FILE_ENV = "STITCHBOARD_FILE_" + "0" * 16  # a pod variable carrying a file (no store)
-
-
-def _shipped_values(pipeline: Pipeline, node: Node) -> dict[str, Any]:
-    """The set values the DAG carries: those of inputs neither wired nor bound to a parameter."""
-    wired = {e.target_port for e in pipeline.edges_into(node.id) if not e.is_ordering}
-    inputs = {p.name for p in node.inputs}
-    return {
-        name: value
-        for name, value in node.values.items()
-        if name in inputs and name not in wired and name not in node.bindings
-    }
-
-
-def _pod_spec_size(node: Node, values: dict[str, Any]) -> int:
-    """Bytes of the pod environment string that carries the node's spec (an upper bound)."""
-    spec = {
-        "source": node.source.replace("\\", "/").rsplit("/", 1)[-1],
-        "inputs": [p.name for p in node.inputs],
-        "outputs": [p.name for p in node.outputs],
-        "values": values,
-        "kernel": node.kernel,
-        "flags": ["--xcom"],
-    }
-    text = json.dumps(spec)
-    # The exporter writes "{" and "}" inside strings as \u007b / \u007d (6 bytes, not 1).
-    return env_string_size(NODE_SPEC_ENV, text) + 5 * (text.count("{") + text.count("}"))
 
 
 def packed_size(pipeline: Pipeline, node: Node) -> int:
@@ -117,11 +90,10 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
         issues += spark_image_issues(node)
-        values = _shipped_values(pipeline, node)
-        if not values or any(value_problem(v)[0] for v in values.values()):
+        if not node.values or any(value_problem(v)[0] for v in node.values.values()):
             continue  # a value that cannot be written at all is reported on its own
-        size = _pod_spec_size(node, values)
-        if size > ENV_STRING_MAX:
+        size = node_env_size(pipeline, node)  # measured as the exporter measures it
+        if env_too_big(size):
             issues.append(
                 error(
                     "values-too-large-for-pod",

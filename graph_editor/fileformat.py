@@ -322,11 +322,11 @@ def from_document(doc: Any, path: Path | str = "<memory>") -> Pipeline:
         doc["version"] = version
     try:
         _fast_validator()(doc)
-    except Exception:  # fastjsonschema's error is terse: ask jsonschema for the best message
+    except Exception as exc:  # fastjsonschema's error is terse: ask jsonschema for the best message
         validator = jsonschema.Draft202012Validator(schema())
         error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
         if error is not None:
-            raise PipelineFileError(path, _schema_problem(error)) from None
+            raise PipelineFileError(path, _schema_problem(error)) from exc
     pipeline = Pipeline(
         settings_from_json(doc["pipeline"]), path=Path(path) if path != "<memory>" else None
     )
@@ -370,8 +370,8 @@ def _depth_exceeds(doc: Any, limit: int) -> bool:
 def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
     try:
         doc = json.loads(text)
-    except RecursionError:
-        raise PipelineFileError(path, "nested too deeply to read") from None
+    except RecursionError as exc:
+        raise PipelineFileError(path, "nested too deeply to read") from exc
     except json.JSONDecodeError as exc:
         stripped = text.rstrip()
         truncated = exc.pos >= len(stripped) or (
@@ -382,7 +382,7 @@ def loads(text: str, path: Path | str = "<memory>") -> Pipeline:
             path, f"not valid JSON at line {exc.lineno}, column {exc.colno}{hint}"
         ) from exc
     except ValueError as exc:  # a number past Python's 4,300-digit limit for int()
-        raise PipelineFileError(path, f"not a usable JSON value: {str(exc)[:80]}") from None
+        raise PipelineFileError(path, f"not a usable JSON value: {str(exc)[:80]}") from exc
     if isinstance(doc, dict | list) and _depth_exceeds(doc, DOCUMENT_DEPTH_MAX):
         raise PipelineFileError(path, f"nested more than {DOCUMENT_DEPTH_MAX} levels deep")
     return from_document(doc, path)
@@ -394,10 +394,10 @@ def load(path: str | Path) -> Pipeline:
     remove_stale_temps(path)  # left by a save that was killed
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PipelineFileError(path, "file not found") from None
-    except IsADirectoryError:
-        raise PipelineFileError(path, "is a folder, not a pipeline file") from None
+    except FileNotFoundError as exc:
+        raise PipelineFileError(path, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise PipelineFileError(path, "is a folder, not a pipeline file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PipelineFileError(path, f"cannot read: {exc}") from exc
     return loads(text, path.resolve())

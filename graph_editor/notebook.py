@@ -63,8 +63,8 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
     path = Path(path)
     try:
         text = read_source_text(path)
-    except FileNotFoundError:
-        raise NotebookError(path, "file not found") from None
+    except FileNotFoundError as exc:
+        raise NotebookError(path, "file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(path, f"cannot read: {exc}") from exc
     try:
@@ -383,8 +383,8 @@ def inspect_notebook(path: str | Path) -> NotebookInfo:
 def _read_text(path: Path) -> str:
     try:
         return read_source_text(path)
-    except FileNotFoundError:
-        raise NotebookError(path, "file not found") from None
+    except FileNotFoundError as exc:
+        raise NotebookError(path, "file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(path, f"cannot read: {exc}") from exc
 

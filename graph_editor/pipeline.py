@@ -51,6 +51,29 @@ class Pipeline:
         self.changed: Signal[PipelineChange] = Signal()
         self.comments = Comments()  # notes on the canvas (graph_editor/comments.py)
 
+    def copy(self) -> Pipeline:
+        """An independent copy that resolves every source exactly as this one does.
+
+        The one way to snapshot a pipeline (a run or deploy while the user keeps editing, a
+        deploy profile's settings): path, identity and ``sources_dir`` come along, so a copy
+        taken after Save As into another folder still finds its notebooks. Nodes and edges are
+        frozen values and are shared; listeners on ``changed`` are not.
+        """
+        twin = Pipeline(self._settings, self.path)
+        twin.sources_dir = self.sources_dir if self.sources_dir is not None else self._unsaved_dir()
+        twin.pipeline_id = self.pipeline_id
+        twin._nodes = dict(self._nodes)
+        twin._edges = set(self._edges)
+        twin._graph = self._graph.copy()
+        for comment in self.comments:
+            twin.comments.add(comment)
+        return twin
+
+    def _unsaved_dir(self) -> Path | None:
+        # An unsaved pipeline resolves from the cwd of the moment; a copy keeps that folder, so
+        # a run started from another cwd (a worker thread, a test) resolves the same files.
+        return Path.cwd() if self.path is None else None
+
     @property
     def base_dir(self) -> Path:
         """The folder node sources are relative to (the file's folder, or the cwd)."""
@@ -89,8 +112,8 @@ class Pipeline:
     def node(self, node_id: str) -> Node:
         try:
             return self._nodes[node_id]
-        except KeyError:
-            raise ModelError(f"no node with id {node_id!r}") from None
+        except KeyError as exc:
+            raise ModelError(f"no node with id {node_id!r}") from exc
 
     def index_of(self, node_id: str) -> int:
         """Position of a node in node order (saved files list nodes in this order)."""

@@ -253,19 +253,19 @@ def coerce_text(text: str, target: PortType) -> Any:
     if target == PortType.INT:
         try:
             return int(text)
-        except ValueError:
-            raise ValueError(f"expected an int, got {text!r}") from None
+        except ValueError as exc:
+            raise ValueError(f"expected an int, got {text!r}") from exc
     if target == PortType.FLOAT:
         try:
             return float(text)
-        except ValueError:
-            raise ValueError(f"expected a float, got {text!r}") from None
+        except ValueError as exc:
+            raise ValueError(f"expected a float, got {text!r}") from exc
     try:
         value = json.loads(text)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as exc:
         if target == PortType.ANY:
             return text
-        raise ValueError(f"expected JSON for a {target.value}, got {text!r}") from None
+        raise ValueError(f"expected JSON for a {target.value}, got {text!r}") from exc
     if not value_fits(value, target):
         raise ValueError(f"expected a {target.value}, got {type_of_value(value).value}")
     return value

@@ -71,5 +71,5 @@ def parse_overrides(pipeline: Pipeline, items: Sequence[str] | None) -> dict[str
         try:
             values[name] = coerce_text(text, param.type)
         except ValueError as exc:
-            raise CliError(f"-p {name}: {exc}") from None
+            raise CliError(f"-p {name}: {exc}") from exc
     return values

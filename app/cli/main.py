@@ -45,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Stitch notebooks into Airflow pipelines: validate, dry-run, export, deploy.",
     )
     parser.add_argument("--version", action="version", version=f"stitchboard {version()}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on an error, print the full traceback with its causes before the one line "
+        "(also anywhere after the command, or STITCHBOARD_DEBUG=1)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     modules = []
     for info in pkgutil.iter_modules(commands.__path__):
@@ -67,8 +73,18 @@ def _default_command(argv: list[str]) -> list[str]:
     return argv
 
 
+_asked = {"debug": False}  # ``--debug`` on this command line
+
+
+def _take_debug(argv: list[str]) -> list[str]:
+    """``--debug`` anywhere before ``--`` turns on the cause chain, as ``STITCHBOARD_DEBUG``."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    _asked["debug"] = "--debug" in argv[:end]
+    return [a for a in argv[:end] if a != "--debug"] + argv[end:]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = _default_command(list(sys.argv[1:] if argv is None else argv))
+    argv = _default_command(_take_debug(list(sys.argv[1:] if argv is None else argv)))
     logging.basicConfig(level=logging.ERROR, format="%(message)s")
     logging.getLogger("papermill").setLevel(logging.ERROR)
     parser = build_parser()
@@ -92,14 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         fail(exc, f"error: {exc.strerror or exc}{where}", 1)
     except Exception as exc:  # last resort: still one line, details on request
-        hint = "" if debugging() else " (set STITCHBOARD_DEBUG=1 for details)"
+        hint = "" if debugging() else " (run again with --debug for details)"
         fail(exc, f"internal error: {type(exc).__name__}: {exc}{hint}", 1)
     return 0
 
 
 def debugging() -> bool:
-    """``STITCHBOARD_DEBUG`` is set (to anything but empty or 0)."""
-    return os.environ.get("STITCHBOARD_DEBUG", "") not in ("", "0")
+    """``--debug`` was given, or ``STITCHBOARD_DEBUG`` is set (to anything but empty or 0)."""
+    return _asked["debug"] or os.environ.get("STITCHBOARD_DEBUG", "") not in ("", "0")
 
 
 def fail(exc: BaseException, line: str, code: int) -> NoReturn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.live import Live
@@ -19,6 +19,9 @@ from rich.text import Text
 
 from app.events import Event, LogEvent, LogLevel, NodeEvent, NodeState, ProgressEvent, RunFinished
 from resources.runtime import stitchboard_artifacts as artifacts
+
+if TYPE_CHECKING:
+    from app.runner.report import RunSummary
 
 STYLES: dict[str, tuple[str, str]] = {
     NodeState.PENDING: ("·", "dim"),
@@ -193,18 +196,22 @@ def output_lines(summary: dict[str, Any], width: int = 60) -> list[str]:
     return lines
 
 
-def problem_lines(summary: dict[str, Any]) -> list[str]:
-    """One line per failed or sampled node: what happened and where to look."""
+def problem_lines(report: RunSummary | None) -> list[str]:
+    """One line per failed or sampled node: what happened and where to look.
+
+    A failed node's line is its typed failure (``NodeFailure.headline``), the one the window's
+    Failure panel and ``run.json`` show.
+    """
     lines = []
-    for node in summary.get("nodes", []):
-        if node["state"] == NodeState.FAILED:
-            error = node.get("error") or {}
-            where = error.get("notebook") or error.get("log") or node.get("log") or ""
-            detail = node.get("detail", "")
-            sep = " " if detail.startswith(("in ", "while ")) else ": "
+    for node in report.nodes if report is not None else ():
+        if node.state == NodeState.FAILED:
+            error = node.error
+            where = (error.notebook or error.log if error else "") or node.log
+            text = error.headline if error is not None else node.detail
+            sep = " " if text.startswith(("in ", "while ")) else ": "
             lines.append(
-                f"{node['name']} failed{sep}{detail}" + (f"  (see {where})" if where else "")
+                f"{node.node.name} failed{sep}{text}" + (f"  (see {where})" if where else "")
             )
-        elif node["state"] == NodeState.SAMPLED:
-            lines.append(f"{node['name']} was not run here: {node['detail']}")
+        elif node.state == NodeState.SAMPLED:
+            lines.append(f"{node.node.name} was not run here: {node.detail}")
     return lines

@@ -97,10 +97,10 @@ class AirflowApi:
             try:
                 data = json.loads(Path(self.profile.password_file).read_text(encoding="utf-8"))
                 return str(data[self.profile.username])
-            except (OSError, ValueError, KeyError):
+            except (OSError, ValueError, KeyError) as exc:
                 raise AuthFailed(
                     f"no password for {self.profile.username!r} in {self.profile.password_file}"
-                ) from None
+                ) from exc
         return credentials.get_secret(self.profile.name, "password", prompt=self._prompt) or ""
 
     def token(self) -> str:
@@ -120,7 +120,7 @@ class AirflowApi:
                 retries=urllib3.Retry(1, redirect=False),
             )
         except urllib3.exceptions.HTTPError as exc:
-            raise _network_error(exc, self.base, self._hint) from None
+            raise _network_error(exc, self.base, self._hint) from exc
         if resp.status in (401, 403):
             raise AuthFailed(
                 f"Airflow at {self.base} refused the credentials of user "
@@ -130,8 +130,8 @@ class AirflowApi:
             raise DeployError(f"{self.base}/auth/token answered HTTP {resp.status}")
         try:
             return str(json.loads(resp.data)["access_token"])
-        except (ValueError, KeyError):
-            raise DeployError(f"{self.base}/auth/token gave no access_token") from None
+        except (ValueError, KeyError) as exc:
+            raise DeployError(f"{self.base}/auth/token gave no access_token") from exc
 
     def client(self, anonymous: bool = False) -> af.ApiClient:
         """The apache-airflow-client ApiClient (logs in on first use unless ``anonymous``)."""
@@ -157,14 +157,14 @@ class AirflowApi:
                 raise AuthFailed(
                     f"Airflow at {self.base} refused the token of profile "
                     f"{self.profile.name!r} (HTTP {status})"
-                ) from None
+                ) from exc
             if status == 404:
-                raise NotFound(_detail(exc) or "not found") from None
+                raise NotFound(_detail(exc) or "not found") from exc
             if status == 409:
-                raise Conflict(f"Airflow answered HTTP 409: {_detail(exc)[:200]}") from None
-            raise DeployError(f"Airflow answered HTTP {status}: {_detail(exc)}") from None
+                raise Conflict(f"Airflow answered HTTP 409: {_detail(exc)[:200]}") from exc
+            raise DeployError(f"Airflow answered HTTP {status}: {_detail(exc)}") from exc
         except urllib3.exceptions.HTTPError as exc:
-            raise _network_error(exc, self.base, self._hint) from None
+            raise _network_error(exc, self.base, self._hint) from exc
 
     # -- endpoints ------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

@@ -68,7 +68,7 @@ class GitTarget(DeliveryTarget):
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise TargetNotWritable(
                 credentials.redact_url(f"git {args[0]} failed for {self.repo}: {exc}")
-            ) from None
+            ) from exc
         finally:
             if askpass:
                 os.unlink(askpass)
@@ -148,7 +148,7 @@ class GitTarget(DeliveryTarget):
                 check=self._has_head(),
             )
         except DeployError as exc:
-            raise TargetNotWritable(f"{self.describe()} is not writable: {exc}") from None
+            raise TargetNotWritable(f"{self.describe()} is not writable: {exc}") from exc
         return f"{self.describe()} is reachable and accepts pushes"
 
     def _has_head(self) -> bool:

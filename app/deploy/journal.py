@@ -101,7 +101,7 @@ def begin(
     except OSError as exc:
         raise TargetNotWritable(
             f"cannot write the deploy journal {path}: {exc.strerror or exc}"
-        ) from None
+        ) from exc
     return journal
 
 
@@ -124,7 +124,7 @@ def recover(target: DeliveryTarget, dag_id: str) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TargetNotWritable(f"cannot read the deploy journal {path}: {exc.strerror}") from None
+        raise TargetNotWritable(f"cannot read the deploy journal {path}: {exc.strerror}") from exc
     try:
         journal = Journal.from_bytes(data)
     except (ValueError, KeyError, TypeError):
@@ -171,7 +171,7 @@ class DeployLock:
             except OSError as exc:
                 raise TargetNotWritable(
                     f"cannot open the deploy lock {self.path}: {exc.strerror}"
-                ) from None
+                ) from exc
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:

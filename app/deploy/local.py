@@ -262,10 +262,10 @@ class LocalAirflow:
         """The admin password Airflow generated for this home."""
         try:
             return json.loads(self.password_file.read_text(encoding="utf-8"))[USERNAME]
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError) as exc:
             raise LocalAirflowError(
                 f"no password for {USERNAME!r} in {self.password_file}"
-            ) from None
+            ) from exc
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the whole process group: SIGTERM, then SIGKILL. True if it ran."""

@@ -102,9 +102,9 @@ class S3Target(DeliveryTarget):
                 if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                     found[name] = None
                     continue
-                raise self._fail(exc, "read") from None
+                raise self._fail(exc, "read") from exc
             except (bexc.BotoCoreError, ValueError) as exc:
-                raise self._fail(exc, "read") from None
+                raise self._fail(exc, "read") from exc
         return found
 
     def write(self, files: Previous, message: str) -> None:
@@ -124,7 +124,7 @@ class S3Target(DeliveryTarget):
                         },
                     )
             except (bexc.ClientError, bexc.BotoCoreError) as exc:
-                raise self._fail(exc, "write") from None
+                raise self._fail(exc, "write") from exc
 
     def check_writable(self) -> str:
         from botocore import exceptions as bexc
@@ -134,5 +134,5 @@ class S3Target(DeliveryTarget):
             self.client().put_object(Bucket=self.bucket, Key=probe, Body=b"")
             self.client().delete_object(Bucket=self.bucket, Key=probe)
         except (bexc.ClientError, bexc.BotoCoreError) as exc:
-            raise self._fail(exc, "write") from None
+            raise self._fail(exc, "write") from exc
         return f"{self.describe()} is writable"

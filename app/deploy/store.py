@@ -13,7 +13,6 @@ import uuid
 
 from app.deploy.errors import DeployError
 from app.settings import Profile
-from graph_editor import fileformat
 from graph_editor.pipeline import Pipeline
 from graph_editor.store_rules import store_problem
 
@@ -33,7 +32,7 @@ def effective_pipeline(pipeline: Pipeline, profile: Profile) -> Pipeline:
     }
     if not changes:
         return pipeline
-    deployed = fileformat.loads(fileformat.dumps(pipeline), path=pipeline.path or "<memory>")
+    deployed = pipeline.copy()
     deployed.update_settings(**changes)
     return deployed
 

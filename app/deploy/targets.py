@@ -66,7 +66,7 @@ class DeliveryTarget(ABC):
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise TargetNotWritable(f"cannot create {path}: {exc.strerror or exc}") from None
+            raise TargetNotWritable(f"cannot create {path}: {exc.strerror or exc}") from exc
         return path
 
     def deliver(self, files: Files, message: str) -> Previous | None:
@@ -109,7 +109,7 @@ class FolderTarget(DeliveryTarget):
             except OSError as exc:
                 raise TargetNotWritable(
                     f"{self._path(name)}: cannot read ({exc.strerror})"
-                ) from None
+                ) from exc
         return found
 
     def write(self, files: Previous, message: str) -> None:
@@ -125,7 +125,7 @@ class FolderTarget(DeliveryTarget):
                 # A dot-name temp file in the same folder: Airflow skips it; rename is atomic.
                 atomic_write_bytes(target, data, mode=0o644)
             except OSError as exc:
-                raise TargetNotWritable(f"cannot write {target}: {exc.strerror or exc}") from None
+                raise TargetNotWritable(f"cannot write {target}: {exc.strerror or exc}") from exc
 
     def check_writable(self) -> str:
         if not self.root.is_dir():
@@ -137,7 +137,7 @@ class FolderTarget(DeliveryTarget):
         except OSError as exc:
             raise TargetNotWritable(
                 f"DAG folder {self.root} is not writable: {exc.strerror or exc}"
-            ) from None
+            ) from exc
         return f"DAG folder {self.root} is writable"
 
 

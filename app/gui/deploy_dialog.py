@@ -94,7 +94,7 @@ class ParameterEditors(QtWidgets.QWidget):
                 try:
                     out[param.name] = coerce_text(text, param.type)
                 except ValueError as exc:
-                    raise ValueError(f"parameter {param.name}: {exc}") from None
+                    raise ValueError(f"parameter {param.name}: {exc}") from exc
         return out
 
 

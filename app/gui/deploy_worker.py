@@ -10,7 +10,6 @@ from PySide6 import QtCore, QtWidgets
 
 from app.deploy.airflow import preload as preload_client
 from app.gui.background import BackgroundController
-from graph_editor import fileformat
 from graph_editor.errors import StitchboardError
 from graph_editor.pipeline import Pipeline
 
@@ -79,7 +78,7 @@ class DeployWorker(QtCore.QObject):
     ) -> None:
         super().__init__()
         # A snapshot: the user may keep editing while the deploy goes on.
-        self.pipeline = fileformat.loads(fileformat.dumps(pipeline), pipeline.path or "<memory>")
+        self.pipeline = pipeline.copy()
         self.profile, self.options, self.prompt, self.cancel = profile, options, prompt, cancel
 
     @QtCore.Slot()

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6 import QtCore
 
 from app.gui.background import BackgroundController
-from graph_editor import fileformat
 from graph_editor.errors import StitchboardError
 from graph_editor.pipeline import Pipeline
 
@@ -29,7 +28,7 @@ class RunWorker(QtCore.QObject):
         super().__init__()
         self.only, self.from_node = only, from_node
         # A snapshot: the user may keep editing while the run goes on.
-        self.pipeline = fileformat.loads(fileformat.dumps(pipeline), pipeline.path or "<memory>")
+        self.pipeline = pipeline.copy()
         self.overrides = dict(overrides or {})
         self.run: Any = None
         self._cancelled = False

@@ -1,68 +1,23 @@
 """Why a dry-run node failed, inside the window: error, traceback and the failing cell's source.
 
-Read from the executed notebook the runner wrote (papermill keeps the error output on the cell
-that raised), so the user never needs a notebook viewer to see what went wrong.
+The panel shows the runner's own ``NodeFailure`` (the run event carries it; an earlier run's
+``run.json`` gives it back): the cell number, the cell's code and the traceback are the ones
+the CLI and the run record show, never counted again from the executed notebook.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+from app.runner.failure import NodeFailure
 
 
-@dataclass(frozen=True)
-class NodeFailure:
-    """What a user needs to fix a failed node."""
-
-    node_name: str
-    error: str  # "ValueError: bad input"
-    traceback: str
-    cell_source: str  # the failing cell's code ("" when no cell raised)
-    cell_number: int | None  # 1-based among the notebook's code cells, None when unknown
-    log: str  # the node's log file (kernel output), "" when none
-
-
-def read_failure(node_name: str, detail: str, notebook: str = "", log: str = "") -> NodeFailure:
-    """The failure of one node from its executed notebook and log (each may be missing)."""
-    error, trace, source, number = detail, "", "", None
-    cells = _cells(Path(notebook)) if notebook else []
-    code_cells = [  # numbered as in the user's notebook: without the cell papermill injected
-        c
-        for c in cells
-        if c.get("cell_type") == "code"
-        and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
-    ]
-    for index, cell in enumerate(code_cells, start=1):
-        found = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-        if found is not None:
-            error = f"{found.get('ename', '')}: {found.get('evalue', '')}".strip(": ")
-            trace = _ANSI.sub("", "\n".join(found.get("traceback", [])))
-            source = _text(cell.get("source", ""))
-            number = index
-            break
-    log_text = ""
-    if log and Path(log).is_file():
-        log_text = Path(log).read_text(encoding="utf-8", errors="replace")
-    return NodeFailure(node_name, error or "failed", trace, source, number, log_text)
-
-
-def _cells(path: Path) -> list[dict]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    cells = data.get("cells", []) if isinstance(data, dict) else []
-    return [c for c in cells if isinstance(c, dict)]
-
-
-def _text(value: object) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
+def _log_text(path: str) -> str:
+    if path and Path(path).is_file():
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    return ""
 
 
 class FailurePanel(QtWidgets.QWidget):
@@ -96,11 +51,13 @@ class FailurePanel(QtWidgets.QWidget):
         view.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
         return view
 
-    def show_failure(self, failure: NodeFailure) -> None:
+    def show_failure(self, node_name: str, failure: NodeFailure, log: str = "") -> None:
+        """Show one node's failure; ``log`` is the node's log file ("" when it has none)."""
         self.failure = failure
-        where = f" in cell {failure.cell_number}" if failure.cell_number else ""
-        self.title.setText(f"{failure.node_name} failed{where}: {failure.error}")
+        where = f" {failure.where}" if failure.where else ""
+        self.title.setText(f"{node_name} failed{where}: {failure.line}")
         self.cell.setPlainText(failure.cell_source or "(no cell raised: see the log)")
-        self.traceback.setPlainText(failure.traceback or failure.error)
-        self.log.setPlainText(failure.log or "(the node wrote nothing)")
+        self.traceback.setPlainText(failure.traceback or failure.line)
+        text = _log_text(log or failure.log)
+        self.log.setPlainText(text or "(the node wrote nothing)")
         self.tabs.setCurrentWidget(self.cell if failure.cell_source else self.log)

@@ -12,7 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from app.events import LogEvent, NodeEvent, NodeState, ProgressEvent, RunFinished
 from app.gui.deploy_worker import DeployController
 from app.gui.dryrun import RunController
-from app.gui.failure_panel import FailurePanel, read_failure
+from app.gui.failure_panel import FailurePanel
 from app.gui.guard import report
 from app.gui.node_actions import NodeSlot
 from app.gui.run_panel import RunPanel
@@ -23,6 +23,7 @@ from app.gui.run_results import (
     results_from_report,
 )
 from app.gui.shell import Shell
+from app.runner.failure import failure_of
 from graph_editor.qt.canvas import PipelineCanvas
 from graph_editor.run_session import RunKind, RunRecord, RunSession
 
@@ -147,12 +148,7 @@ class RunService:
         self.views.panel.append(f"[{event.node_name}] {event.state.value}{detail}")
         if event.state == NodeState.FAILED:
             self._run_failed = True
-            failure = read_failure(
-                event.node_name,
-                event.detail,
-                str(data.get("notebook") or ""),
-                str(data.get("log") or ""),
-            )
+            failure = failure_of(event.detail, data, event.failure)
             self.run_session.update(event.node_id, failure=failure)
             for bar in (self.views.progress, self.views.panel.progress):
                 show_progress_failed(bar, True)
@@ -184,13 +180,10 @@ class RunService:
     def show_failure(self, node_id: str) -> bool:
         """Show why a dry-run node failed, in the window's Failure panel."""
         run = self.run_session.node(node_id)
-        failure = run.failure
-        if failure is None and run.state == NodeState.FAILED and (run.notebook or run.log):
-            name = self.shell.document.pipeline.node(node_id).name  # a re-opened run: read it now
-            failure = read_failure(name, run.detail, run.notebook, run.log)
-        if failure is None:
+        if run.failure is None:
             return False
-        self.views.failure_panel.show_failure(failure)
+        name = self.shell.document.pipeline.node(node_id).name
+        self.views.failure_panel.show_failure(name, run.failure, run.log)
         dock = self.views.failure_dock
         dock.show()
         dock.raise_()

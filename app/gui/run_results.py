@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.events import NodeEvent
+from app.runner.failure import failure_of
 from app.runner.report import RUN_FILE
 from app.runner.store import runs_root
 from graph_editor.pipeline import Pipeline
@@ -140,6 +141,9 @@ def results_from_report(report: Mapping[str, Any]) -> dict[str, NodeRun]:
         outputs = entry.get("outputs") if isinstance(entry.get("outputs"), dict) else {}
         notebook = str(entry.get("notebook") or "")
         error = entry.get("error") if isinstance(entry.get("error"), dict) else {}
+        failure = (
+            failure_of(str(entry.get("detail") or ""), entry) if state == NodeState.FAILED else None
+        )
         results[str(entry["id"])] = NodeRun(
             state=state,
             detail=str(entry.get("detail") or ""),
@@ -147,6 +151,7 @@ def results_from_report(report: Mapping[str, Any]) -> dict[str, NodeRun]:
             notebook=notebook,
             log=str(entry.get("log") or error.get("log") or ""),
             folder=artifact_folder(outputs, notebook),
+            failure=failure,
         )
     return results
 

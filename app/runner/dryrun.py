@@ -404,9 +404,8 @@ class DryRun:
             outcome = task.run()
         except Exception as exc:  # noqa: BLE001 - reported as the node's failure
             failure = NodeFailure.from_exception(exc)
-            outcome = Outcome(
-                NodeState.FAILED, detail=failure.line + kernel_hint(exc), error=failure
-            )
+            failure = replace(failure, message=failure.message + kernel_hint(exc))
+            outcome = Outcome(NodeState.FAILED, detail=failure.line, error=failure)
         self._queue.put(("done", task.node.id, outcome))
 
     def _finish(self, nid: str, outcome: Outcome) -> Iterator[Event]:
@@ -466,7 +465,9 @@ class DryRun:
             data["outputs"] = record.outputs
         if record.error:
             data["error"] = record.error.to_json()
-        return NodeEvent(record.node.id, record.node.name, record.state, record.detail, data)
+        return NodeEvent(
+            record.node.id, record.node.name, record.state, record.detail, data, record.error
+        )
 
 
 def _available(entry: dict[str, Any]) -> bool:

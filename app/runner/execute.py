@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -202,21 +202,12 @@ class NodeTask:
         return self._collect()
 
     def _notebook_failure(self, nb: Any, exc: Exception) -> Outcome:
-        found = explain_failure(exc, nb, self.source, self.notebook)
-        detail = found.detail
-        evalue = found.evalue
-        hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
-        if hint:
-            detail = evalue = hint
-        error = NodeFailure(
-            FailureKind.CELL,
-            found.ename,
-            evalue,
-            cell=found.cell,
-            where=found.where,
-            notebook=str(self.notebook),
-        )
-        return Outcome(NodeState.FAILED, detail=detail, error=error)
+        error = explain_failure(exc, nb, self.source, self.notebook)
+        hint = workdir.undeclared_file_hint(self.node, error.message, self.pipeline_file)
+        if hint:  # the line a pod prints for it (parity), kept where the cell is
+            error = replace(error, type=runtime.MissingFileError.__name__, message=hint)
+            return Outcome(NodeState.FAILED, detail=hint, error=error)
+        return Outcome(NodeState.FAILED, detail=error.headline, error=error)
 
     def _collect(self, produced: bool = True) -> Outcome:
         try:
@@ -308,12 +299,13 @@ class NodeTask:
             ename, evalue = found.group(1).rsplit(".", 1)[-1], found.group(2)
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
-        detail = f"{ename}: {evalue}"
         hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
-        if hint:
-            detail = evalue = hint
-        error = NodeFailure(FailureKind.SCRIPT, ename, evalue, log=str(self.log), exit_code=code)
-        return Outcome(NodeState.FAILED, detail=detail, error=error)
+        if hint:  # the line a pod prints for it (parity)
+            ename = runtime.MissingFileError.__name__
+        error = NodeFailure(
+            FailureKind.SCRIPT, ename, hint or evalue, log=str(self.log), exit_code=code
+        )
+        return Outcome(NodeState.FAILED, detail=hint or error.headline, error=error)
 
 
 def _failed(kind: FailureKind, ename: str, line: str) -> Outcome:

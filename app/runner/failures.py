@@ -11,35 +11,17 @@ given here is the cell's position in the user's own notebook.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from app.runner.failure import FailureKind, NodeFailure
 from resources.runtime import stitchboard_runtime as runtime
 
-INJECTED_TAG = "injected-parameters"
 MARKER_TAG = "papermill-error-cell-tag"  # papermill's "execution failed here" markdown cells
-_EXCEPTION_LINE = re.compile(
-    r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning)): ?(.*)$"
-)
 _VAGUE = {"", "CellExecutionError", "PapermillExecutionError"}
-
-
-@dataclass(frozen=True)
-class CellFailure:
-    """A notebook failure: exception type and message, and where (cell as the user counts)."""
-
-    ename: str
-    evalue: str
-    cell: int | None = None  # 1-based position in the user's notebook
-    where: str = ""  # "in cell 7", "in the injected parameters", "while collecting outputs"
-
-    @property
-    def detail(self) -> str:
-        what = f"{self.ename}: {self.evalue}" if self.evalue else self.ename
-        return f"{self.where}: {what}" if self.where else what
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def _tags(cell: Any) -> list[str]:
@@ -75,7 +57,7 @@ def _from_outputs(cell: Any) -> tuple[str, str]:
             text = out.get("text", "")
             lines = text if isinstance(text, list) else str(text).splitlines()
             for line in reversed([str(x).strip() for x in lines]):
-                match = _EXCEPTION_LINE.match(line)
+                match = runtime.EXCEPTION_LINE.match(line)
                 if match:
                     return match.group(1).rsplit(".", 1)[-1], match.group(2)
     return "", ""
@@ -94,12 +76,12 @@ def _user_cell(prepared: list[Any], index: int, source: Path) -> tuple[int | Non
     tags = _tags(prepared[index])
     if runtime.COLLECT_TAG in tags:
         return None, "while collecting outputs"
-    if INJECTED_TAG in tags:
+    if runtime.INJECTED_TAG in tags:
         return None, "in the injected parameters"
     if runtime.LOAD_TAG in tags:
         return None, "while loading inputs"
     before = prepared[:index]
-    added = {INJECTED_TAG, runtime.COLLECT_TAG, runtime.LOAD_TAG}
+    added = {runtime.INJECTED_TAG, runtime.COLLECT_TAG, runtime.LOAD_TAG}
     ran = sum(1 for c in before if not added & set(_tags(c)))
     cells = _source_cells(source)
     if cells is None:
@@ -108,7 +90,7 @@ def _user_cell(prepared: list[Any], index: int, source: Path) -> tuple[int | Non
     positions = [
         i
         for i, c in enumerate(cells)
-        if not {runtime.SKIP_TAG, MARKER_TAG, INJECTED_TAG} & set(_tags(c))
+        if not {runtime.SKIP_TAG, MARKER_TAG, runtime.INJECTED_TAG} & set(_tags(c))
     ]
     if ran >= len(positions):
         return None, ""
@@ -116,20 +98,46 @@ def _user_cell(prepared: list[Any], index: int, source: Path) -> tuple[int | Non
     return number, f"in cell {number}"
 
 
-def explain_failure(exc: BaseException, prepared: Any, source: Path, executed: Path) -> CellFailure:
+def _traceback(cell: Any) -> str:
+    for out in cell.get("outputs") or []:
+        if out.get("output_type") == "error":
+            return _ANSI.sub("", "\n".join(str(t) for t in out.get("traceback") or []))
+    return ""
+
+
+def _source(cell: Any) -> str:
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def explain_failure(exc: BaseException, prepared: Any, source: Path, executed: Path) -> NodeFailure:
     """The failure of a notebook run: ``prepared`` is the notebook handed to papermill,
-    ``source`` the user's file, ``executed`` the executed copy papermill wrote."""
+    ``source`` the user's file, ``executed`` the executed copy papermill wrote.
+
+    Built here once: the cell number as the user counts it, the cell's code and traceback.
+    """
     ename = str(getattr(exc, "ename", "") or type(exc).__name__)
     raw = getattr(exc, "evalue", "") if hasattr(exc, "ename") else str(exc)
     evalue = _first_line(str(raw or ""))
     index = getattr(exc, "cell_index", None)
     cells = _without_markers(list(prepared.cells))
+    notebook = str(executed)
     if not isinstance(index, int) or not 0 <= index < len(cells):
-        return CellFailure(ename, evalue)
+        return NodeFailure(FailureKind.CELL, ename, evalue, notebook=notebook)
+    cell = _executed_cell(executed, index)
     if ename in _VAGUE or not evalue:
-        cell = _executed_cell(executed, index)
         found = _from_outputs(cell) if cell is not None else ("", "")
         if found[0] and (ename in _VAGUE or found[0] == ename):
             ename, evalue = found[0], found[1] or evalue
     number, where = _user_cell(cells, index, source)
-    return CellFailure(ename, evalue, number, where)
+    ran = cell if cell is not None else cells[index]
+    return NodeFailure(
+        FailureKind.CELL,
+        ename,
+        evalue,
+        cell=number,
+        where=where,
+        notebook=notebook,
+        traceback=_traceback(ran),
+        cell_source=_source(ran),
+    )

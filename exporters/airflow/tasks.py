@@ -8,11 +8,12 @@ from typing import Any
 
 from exporters.airflow import inline
 from exporters.airflow.plan import TaskPlan, connection_part
-from exporters.airflow.values import Imports, inert_json, protect
+from exporters.airflow.values import Imports, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor import spark
 from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
+from graph_editor.pod_env import NODE_SPEC_ENV, inert_json, pod_spec_text
 from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
 from resources.runtime.stitchboard_task import CODE_FOLDER
 
@@ -126,10 +127,10 @@ def pod_env(
 
     if ship is None:
         ship = {c.name: c.key for c in support_contents() if c.name in SUPPORT_FILES}
-    spec = dataclasses.replace(_in_pod(plan), flags=("--xcom",))
-    env = {
-        "STITCHBOARD_NODE": inert_json(spec.to_json()),
-        **ship_env(pipeline.settings, {**ship, spec.source: spec.content, **plan.spec.file_keys}),
+    spec = plan.spec
+    env = {  # the node's spec measured as validation measures it (graph_editor.pod_env)
+        NODE_SPEC_ENV: pod_spec_text(spec),
+        **ship_env(pipeline.settings, {**ship, spec.source: spec.content, **spec.file_keys}),
     }
     return {**env, **spark_pod_env(plan, pipeline), **plan.node.env}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from exporters.codegen import Call, Import, Map, Raw, Seq, atom
@@ -92,15 +91,3 @@ def protect(value: Any, imports: Imports) -> Any:
     if isinstance(value, list | tuple):
         return Seq([protect(v, imports) for v in value])
     return Raw(atom(value))
-
-
-def inert_json(value: Any) -> str:
-    """Compact JSON in which no Jinja delimiter can occur (``{`` in strings is escaped)."""
-    if isinstance(value, str):
-        return json.dumps(value).replace("{", "\\u007b").replace("}", "\\u007d")
-    if isinstance(value, dict):
-        inner = ", ".join(f"{inert_json(str(k))}: {inert_json(v)}" for k, v in value.items())
-        return "{" + inner + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(inert_json(v) for v in value) + "]"
-    return json.dumps(value, allow_nan=False)

@@ -58,8 +58,8 @@ UNMAPPED = {
 def _load(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PipelineFileError(path, "file not found") from None
+    except FileNotFoundError as exc:
+        raise PipelineFileError(path, "file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PipelineFileError(path, f"cannot read: {exc}") from exc
     except json.JSONDecodeError as exc:

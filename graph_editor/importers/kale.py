@@ -162,10 +162,10 @@ def _parameters(sources: list[str], path: Path) -> dict[str, tuple[object, str]]
                 if isinstance(target, ast.Name):
                     try:
                         value = ast.literal_eval(stmt.value)
-                    except ValueError:
+                    except ValueError as exc:
                         raise NotebookError(
                             path, f"pipeline parameter {target.id!r} must be a literal value"
-                        ) from None
+                        ) from exc
                     found[target.id] = (value, ast.unparse(stmt))
     return found
 

@@ -10,6 +10,7 @@ from Qt import QtCore, QtWidgets
 from graph_editor.errors import StitchboardError
 from graph_editor.nodes import Edge, Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.wiring import Rewire, apply_rewire, revert_rewire
 
 
 class QUndoCommand(QtWidgets.QUndoCommand):  # Qt.py exposes Qt6's QtGui.QUndoCommand here too
@@ -109,26 +110,30 @@ class RemoveNodesCommand(QUndoCommand):
 
 
 class RewireCommand(QUndoCommand):
-    """Remove some wires and add others in one step (a drag on the canvas, a delete)."""
+    """Remove some wires and add others in one step (a drag on the canvas, a delete).
+
+    ``rewire`` (``graph_editor.wiring.plan_rewire``) also frees the inputs the new wires feed
+    (their set value and parameter binding), as ``stitchboard wire`` does; undo puts them back.
+    """
 
     def __init__(
-        self, pipeline: Pipeline, removed: Iterable[Edge], added: Iterable[Edge], text: str = ""
+        self,
+        pipeline: Pipeline,
+        removed: Iterable[Edge] = (),
+        added: Iterable[Edge] = (),
+        text: str = "",
+        rewire: Rewire | None = None,
     ) -> None:
-        self.removed, self.added = list(removed), list(added)
-        super().__init__(text or ("connect" if self.added else "disconnect"))
+        self.rewire = rewire or Rewire(tuple(removed), tuple(added))
+        super().__init__(text or ("connect" if self.rewire.added else "disconnect"))
         self.pipeline = pipeline
+        self.old: dict[str, dict[str, Any]] = {}
 
     def apply(self) -> None:
-        for edge in self.removed:
-            self.pipeline.remove_edge(edge)
-        for edge in self.added:
-            self.pipeline.add_edge(edge, check=False)
+        self.old = apply_rewire(self.pipeline, self.rewire)
 
     def revert(self) -> None:
-        for edge in reversed(self.added):
-            self.pipeline.remove_edge(edge)
-        for edge in self.removed:
-            self.pipeline.add_edge(edge, check=False)
+        revert_rewire(self.pipeline, self.rewire, self.old)
 
 
 class UpdateNodeCommand(QUndoCommand):

@@ -26,6 +26,7 @@ from graph_editor.qt.commands import (
 )
 from graph_editor.qt.node_items import TYPE_TO_KIND
 from graph_editor.qt.ports import ORDER_IN, ORDER_OUT
+from graph_editor.wiring import plan_rewire
 
 if TYPE_CHECKING:
     from graph_editor.qt.canvas import PipelineCanvas
@@ -178,19 +179,16 @@ class CanvasEditing:
         ok = bool(removed or added)
         if ok:
             try:
-                for edge in added:
-                    if "?" in (edge.source_port, edge.target_port):
-                        raise ConnectionRefused(
-                            "ordering ports ('after'/'then') connect only to each other"
-                        )
-                self.pipeline.check_rewire(removed, added)
+                rewire = plan_rewire(self.pipeline, removed, added)
             except ConnectionRefused as exc:
                 self.canvas.status_message.emit(f"Connection refused: {exc.reason}")
                 ok = False
             else:
                 names = self.pipeline.names()
                 text = "; ".join(e.describe(names) for e in added) or "disconnect"
-                self.commands.push(RewireCommand(self.pipeline, removed, added, text=text))
+                self.commands.push(RewireCommand(self.pipeline, text=text, rewire=rewire))
+                if rewire.dropped:
+                    self.canvas.status_message.emit(f"Connected{rewire.note}")
         # the viewer drew (or dropped) pipes of its own during the drag: draw the model's again
         self.canvas.redraw_wires(involved)
         return ok

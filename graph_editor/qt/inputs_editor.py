@@ -12,6 +12,7 @@ from graph_editor.nodes import Node, Port
 from graph_editor.pipeline import Pipeline
 from graph_editor.qt.forms import ComboBox
 from graph_editor.types import PortType, coerce_text
+from graph_editor.wiring import bind_changes, value_changes
 
 VALUE = ""  # binding-combo data meaning "a value (or the notebook default)"
 
@@ -154,25 +155,18 @@ class InputsEditor(QtWidgets.QWidget):
         if value is None:
             if port.name not in values:
                 return
-            del values[port.name]
         elif values.get(port.name, object()) == value and type(values.get(port.name)) is type(
             value
         ):
             return
-        else:
-            values[port.name] = value
-        self.on_change({"values": values}, f"set {port.name}")
+        self.on_change(value_changes(node, port.name, value), f"set {port.name}")
 
     def _bind(self, port: Port, param: str) -> None:
         node = self.node
         if node is None or node.bindings.get(port.name, VALUE) == param:
             return
-        bindings = dict(node.bindings)
-        if param == VALUE:
-            bindings.pop(port.name, None)
-        else:
-            bindings[port.name] = param
-        self.on_change({"bindings": bindings}, f"bind {port.name}")
+        bound = None if param == VALUE else param
+        self.on_change(bind_changes(node, port.name, bound), f"bind {port.name}")
 
     def sizeHint(self) -> QtCore.QSize:  # noqa: N802 - Qt calls this
         return QtCore.QSize(280, 40 * max(1, len(self.editors)))

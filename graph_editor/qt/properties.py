@@ -17,11 +17,13 @@ from graph_editor.build import relative_source
 from graph_editor.changes import NodeRemoved, PipelineChange, SettingsChanged, touches_node
 from graph_editor.nodes import NodeKind, SecretRef, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
+from graph_editor.port_edits import declares_ports
 from graph_editor.qt.commands import UpdateNodeCommand
 from graph_editor.qt.forms import Form, section
 from graph_editor.qt.inputs_editor import InputsEditor
 from graph_editor.qt.last_run import LastRunBox
 from graph_editor.qt.pipeline_panel import PipelinePanel
+from graph_editor.qt.script_ports import ScriptPortsEditor
 from graph_editor.qt.style import KIND_LABELS
 from graph_editor.qt.tables import RowTable
 from graph_editor.run_session import RunSession
@@ -148,6 +150,11 @@ class NodePanel(QtWidgets.QScrollArea):
         )
         layout.addWidget(self.spark_box)
 
+        self.ports_box, form = section("Ports")
+        self.script_ports = ScriptPortsEditor(self._change, on_status)
+        form.addRow(self.script_ports)
+        layout.addWidget(self.ports_box)
+
         box, form = section("Inputs")
         self.inputs = InputsEditor(self._change, on_status)
         form.addRow(self.inputs)
@@ -209,6 +216,10 @@ class NodePanel(QtWidgets.QScrollArea):
         self.dist_box.setVisible(node.kind in (NodeKind.TENSORFLOW, NodeKind.RAPIDS))
         self.spark_box.setVisible(node.kind == NodeKind.SPARK)
         self.strategy.setEnabled(node.kind == NodeKind.TENSORFLOW)
+        scripted = declares_ports(self.pipeline, node)
+        self.ports_box.setVisible(scripted)
+        if scripted:
+            self.script_ports.show_node(self.pipeline, node)
         self.inputs.show_node(self.pipeline, node)
         self.env.set_rows([[k, v] for k, v in node.env.items()])
         self.secrets.set_rows([[s.env, s.source.value, s.name, s.key] for s in node.secrets])

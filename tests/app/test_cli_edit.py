@@ -238,3 +238,18 @@ def test_new_wires_each_input_to_the_nearest_earlier_producer(tmp_path: Path) ->
         Edge(b.id, c.id, "rows", "rows"),  # b is nearer than a
     }
     assert p.edges_into(b.id) == [Edge(a.id, b.id, "rows", "rows")]
+
+
+def test_wiring_a_parameter_bound_input_drops_the_binding_and_validates_clean(
+    greet_shout: Path,
+) -> None:
+    """As on the canvas (graph_editor.wiring): the wire feeds the input, nothing is doubled."""
+    folder, f = greet_shout.parent, greet_shout.name
+    ok("param", "add", f, "said", "--default", "hi", cwd=folder)
+    ok("unwire", f, "greet.text", "shout.text", cwd=folder)
+    ok("bind", f, "shout.text", "said", cwd=folder)
+    done = ok("wire", f, "greet.text", "shout.text", cwd=folder)
+    assert "wired greet.text -> shout.text (its parameter binding dropped)" in done.stdout
+    assert dict(fileformat.load(greet_shout).nodes[1].bindings) == {}
+    checked = run_cli("validate", f, cwd=folder)
+    assert checked.returncode == 0 and "double-input" not in checked.stdout + checked.stderr

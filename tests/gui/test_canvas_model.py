@@ -161,3 +161,25 @@ def test_run_results_show_on_the_node_its_ports_and_wires(scene) -> None:
     session.begin(RunRecord("r2", RunKind.DRY_RUN, "again"))
     assert canvas.view_of("a").view.run_state is None
     assert "last run" not in canvas.view_of("a").outputs()["table"].view.toolTip()
+
+
+def test_a_wire_dropped_on_a_bound_input_drops_the_binding_and_undo_puts_it_back(
+    scene, qtbot
+) -> None:
+    """The same rule as ``stitchboard wire`` (graph_editor.wiring): the wire feeds the input."""
+    from graph_editor.validation import validate
+
+    pipeline, stack, canvas = scene
+    pipeline.update_node("b", values={"table": "t.parquet"}, bindings={"epochs": "n"})
+    pipeline.add_node(Node("c", "count", outputs=(Port("n", PortType.INT),), position=(0, 200)))
+    out_item = canvas.view_of("c").outputs()["n"].view
+    in_item = canvas.view_of("b").inputs()["epochs"].view
+    with qtbot.waitSignal(canvas.status_message) as said:
+        canvas.viewer().connection_changed.emit([], [(out_item, in_item)])
+    assert said.args[0] == "Connected (train.epochs: its parameter binding dropped)"
+    node = pipeline.node("b")
+    assert dict(node.bindings) == {} and dict(node.values) == {"table": "t.parquet"}
+    assert "double-input" not in {i.code for i in validate(pipeline)}
+    assert stack.count() == 1 and _pipes(canvas) == 1
+    stack.undo()
+    assert dict(pipeline.node("b").bindings) == {"epochs": "n"} and pipeline.edges == ()

@@ -25,6 +25,7 @@ from app.events import RunFinished, RunState
 from app.runner import DryRun, RunOptions
 from app.runner.errors import RunError
 from app.runner.plan import find_node
+from app.runner.report import RunSummary
 from graph_editor.errors import ValidationFailed
 
 ORDER = 20
@@ -86,7 +87,7 @@ def _options(args: argparse.Namespace, pipeline: Any) -> RunOptions:
         try:
             find_node(pipeline, ref)
         except RunError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(str(exc)) from exc
     return RunOptions(
         overrides=parse_overrides(pipeline, args.param),
         jobs=args.jobs,
@@ -144,7 +145,8 @@ def cmd_dry_run(args: argparse.Namespace) -> int:
             console.print(summary_table(summary))
             for line in output_lines(summary):
                 console.print(f"  {line}", highlight=False, markup=False)
-            for line in problem_lines(summary):
+            report = finished.report if finished else None
+            for line in problem_lines(report if isinstance(report, RunSummary) else None):
                 console.print(f"  {line}", style="red", highlight=False, markup=False)
             console.print(f"run folder: {run.run_dir}", highlight=False, markup=False)
     finally:

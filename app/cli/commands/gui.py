@@ -52,12 +52,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x900") from None
+    except ValueError as exc:
+        raise CliError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1600x900") from exc
     try:  # like any writer of an output file: make its folder
         Path(args.output).expanduser().parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"{args.output}: cannot create its folder ({exc.strerror or exc})") from None
+        raise CliError(f"{args.output}: cannot create its folder ({exc.strerror or exc})") from exc
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.gui.launch import render
 

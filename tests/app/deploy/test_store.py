@@ -79,3 +79,20 @@ def test_the_profiles_store_overrides_the_pipelines_in_the_deployed_dag(tmp_path
     namespace, _ = run_module(export(pipeline, profile).dag_source)
     assert namespace["STORE"] == {"url": "s3://cluster/art", "connection": "ml_s3"}
     assert "ml_s3" not in str(namespace["CONTENT"])  # only the id, and only in STORE
+
+
+def test_after_save_as_into_another_folder_a_deploy_with_the_profiles_store_finds_the_notebooks(
+    tmp_path: Path,
+) -> None:
+    from graph_editor import fileformat
+
+    pipeline = example(tmp_path / "src")
+    (tmp_path / "elsewhere").mkdir()
+    fileformat.save(pipeline, tmp_path / "elsewhere" / "moved.stitch")  # Save As, not reopened
+    profile = _profile(tmp_path, backend="worker", artifact_store="s3://cluster/art")
+    deployed = effective_pipeline(pipeline, profile)
+    assert [deployed.source_path(n) for n in deployed.nodes] == [
+        pipeline.source_path(n) for n in pipeline.nodes
+    ]
+    namespace, _ = run_module(export(pipeline, profile).dag_source)  # reads every notebook
+    assert namespace["STORE"]["url"] == "s3://cluster/art"

@@ -87,3 +87,53 @@ def _below(pid: int, skip: set[int]) -> list[int]:
                 found.append(child)
                 frontier.append(child)
     return found
+
+
+FAILING_SOURCE = "rows = len(table)\nraise ValueError(f'{rows} rows is too few')\n"
+
+
+def artifact_then_failing_cell(folder: Path, fail: bool = True) -> tuple[Path, int]:
+    """``make`` hands a DataFrame (an artifact: the runtime injects a load cell) to ``use``,
+    whose notebook has a markdown title, a ``skip``-tagged cell and, with ``fail``, a cell that
+    raises. Returns the saved pipeline and the raising cell's number as the user counts it (its
+    position in their notebook, every cell counted, 1-based)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    def write(path: Path, cells: list[tuple[str, str, list[str]]]) -> Path:
+        nb = new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nb.metadata["language_info"] = {"name": "python"}
+        nb.cells = [
+            (new_markdown_cell if kind == "md" else new_code_cell)(src) for kind, src, _ in cells
+        ]
+        for i, (cell, (_, _, tags)) in enumerate(zip(nb.cells, cells, strict=True)):
+            cell["id"] = f"cell-{i}"
+            if tags:
+                cell.metadata["tags"] = tags
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, str(path))
+        return path
+
+    make = write(
+        folder / "make.ipynb",
+        [
+            ("md", "# Make a table", []),
+            ("code", "import pandas as pd", []),
+            ("code", "table = pd.DataFrame({'v': [1, 2, 3]})", ["outputs"]),
+        ],
+    )
+    last = FAILING_SOURCE if fail else "rows = len(table)\n"
+    use = write(
+        folder / "use.ipynb",
+        [
+            ("md", "# Use the table", []),
+            ("code", "table = None", ["parameters"]),
+            ("code", "print('a scratch cell the pipeline skips')", ["skip"]),
+            ("code", "import pandas as pd", []),
+            ("code", last, []),
+            ("code", "count = rows", ["outputs"]),
+        ],
+    )
+    built = pipeline(folder, {"make": make, "use": use}, ["make.table->use.table"])
+    return Path(built.path), 5

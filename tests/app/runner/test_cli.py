@@ -118,3 +118,28 @@ def test_ctrl_c_cancels_and_exits_130(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert "cancelled" in out and err.strip() == "stitchboard: run cancelled"
     assert not alive(kernel)
+
+
+@pytest.mark.slow
+def test_the_failing_cell_after_an_artifact_input_and_a_skipped_cell_is_the_users_number(
+    tmp_path: Path,
+) -> None:
+    """An artifact input adds a load cell and ``skip`` removes one: the terminal, ``--json`` and
+    ``run.json`` still name the cell the user wrote (cell 5 of their notebook)."""
+    from tests.app.runner.builders import FAILING_SOURCE, artifact_then_failing_cell
+
+    stitch, cell = artifact_then_failing_cell(tmp_path)
+    command = [sys.executable, "-m", "app.cli.main", "dry-run", str(stitch), "--no-cache"]
+    env = dict(os.environ, COLUMNS="200")
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert f"use failed in cell {cell}: ValueError: 3 rows is too few" in done.stdout
+    as_json = subprocess.run(
+        [*command, "--json"], capture_output=True, text=True, env=env, timeout=300
+    )
+    summary = json.loads(as_json.stdout)
+    error = next(n for n in summary["nodes"] if n["name"] == "use")["error"]
+    assert error["cell"] == cell and error["where"] == f"in cell {cell}"
+    assert error["cell_source"] == FAILING_SOURCE and "3 rows is too few" in error["traceback"]
+    record = json.loads((Path(summary["run_dir"]) / "run.json").read_text(encoding="utf-8"))
+    assert next(n for n in record["nodes"] if n["name"] == "use")["error"] == error

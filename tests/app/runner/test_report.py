@@ -30,11 +30,19 @@ from graph_editor.nodes import Node
                 "cell": 3,
                 "notebook": "n.ipynb",
                 "where": "in cell 3",
+                "kind": "cell",
             },
         ),
         (
             NodeFailure(FailureKind.SCRIPT, "KeyError", "'x'", log="s.log", exit_code=1),
-            {"type": "KeyError", "message": "'x'", "cell": None, "log": "s.log", "exit_code": 1},
+            {
+                "type": "KeyError",
+                "message": "'x'",
+                "cell": None,
+                "log": "s.log",
+                "exit_code": 1,
+                "kind": "script",
+            },
         ),
         (
             NodeFailure(FailureKind.TIMEOUT, "Timeout", "timed out after 2 s", notebook="n.ipynb"),
@@ -43,11 +51,17 @@ from graph_editor.nodes import Node
                 "message": "timed out after 2 s",
                 "cell": None,
                 "notebook": "n.ipynb",
+                "kind": "timeout",
             },
         ),
         (
             NodeFailure(FailureKind.INPUT, "InputError", "input 'x' has no value"),
-            {"type": "InputError", "message": "input 'x' has no value", "cell": None},
+            {
+                "type": "InputError",
+                "message": "input 'x' has no value",
+                "cell": None,
+                "kind": "input",
+            },
         ),
     ],
     ids=["cell", "script", "timeout", "input"],
@@ -55,6 +69,36 @@ from graph_editor.nodes import Node
 def test_each_failure_kind_writes_the_reports_keys_in_order(failure, expected) -> None:
     data = failure.to_json()
     assert data == expected and list(data) == list(expected)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        NodeFailure(
+            FailureKind.CELL,
+            "ValueError",
+            "bad rows",
+            cell=5,
+            where="in cell 5",
+            notebook="n.ipynb",
+            traceback="Traceback ...\nValueError: bad rows",
+            cell_source="raise ValueError('bad rows')",
+        ),
+        NodeFailure(FailureKind.SCRIPT, "KeyError", "'x'", log="s.log", exit_code=2),
+        NodeFailure(FailureKind.INPUT, "InputError", "input 'x' has no value"),
+    ],
+    ids=["cell", "script", "input"],
+)
+def test_a_failure_read_back_from_run_json_is_the_one_the_run_built(failure) -> None:
+    assert NodeFailure.from_json(json.loads(json.dumps(failure.to_json()))) == failure
+
+
+def test_a_report_from_before_failures_kept_their_kind_still_shows_the_cell() -> None:
+    old = {"type": "ValueError", "message": "bad", "cell": 3, "where": "in cell 3"}
+    failure = NodeFailure.from_json(old)
+    assert failure is not None and failure.kind == FailureKind.CELL
+    assert failure.headline == "in cell 3: ValueError: bad"
+    assert NodeFailure.from_json(None) is None and NodeFailure.from_json({"cell": 1}) is None
 
 
 def test_a_runner_exception_becomes_a_failure_line() -> None:
@@ -76,6 +120,7 @@ def test_the_summary_counts_failed_nodes_and_writes_run_json(tmp_path: Path) -> 
         "type": "OutputError",
         "message": "'x' is not JSON",
         "cell": None,
+        "kind": "output",
     }
     old = os.umask(0o022)
     try:
