@@ -51,7 +51,10 @@ def _undo_action(
     """Undo/Redo of the current document (a ``QUndoGroup`` action follows the active stack)."""
     name = "undo" if shortcut == QtGui.QKeySequence.Undo else "redo"
     action.setIcon(icon(name))
-    action.setShortcuts(QtGui.QKeySequence.keyBindings(shortcut))
+    keys = QtGui.QKeySequence.keyBindings(shortcut)
+    if name == "redo" and QtGui.QKeySequence("Ctrl+Y") not in keys:
+        keys.append(QtGui.QKeySequence("Ctrl+Y"))  # Linux binds only Ctrl+Shift+Z; users try both
+    action.setShortcuts(keys)
     action.setShortcutContext(QtCore.Qt.WindowShortcut)
     action.setToolTip(name.capitalize())
     action.setIconText(name.capitalize())  # the toolbar keeps a short label; menus say what

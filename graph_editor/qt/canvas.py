@@ -35,6 +35,7 @@ from graph_editor.qt.scene_index import SceneIndex
 from graph_editor.qt.style import BACKGROUND, GRID
 from graph_editor.qt.tuning import NoUndoStack, drop_builtin_undo, flat_tab_search, mark_broken
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
+from graph_editor.qt.wire_gestures import WireGestures
 from graph_editor.run_session import RunSession
 from graph_editor.run_state import NodeState
 
@@ -63,6 +64,7 @@ class PipelineCanvas(QtCore.QObject):
         ngqt_private.keep_names(self.graph)
         self.editing = CanvasEditing(self)  # add, copy/paste, delete; gestures -> commands
         ngqt_private.take_over_gestures(self.graph, self.editing.gestures())
+        self.wires = WireGestures(self)  # click selects a wire; a drag lights compatible ports
         self.graph.node_double_clicked.connect(lambda n: self._activate(getattr(n, "sid", "")))
         self.graph.node_selection_changed.connect(lambda *_: self._selection_changed())
         self.graph.node_selected.connect(lambda *_: self._selection_changed())
@@ -301,6 +303,10 @@ class PipelineCanvas(QtCore.QObject):
     # -- queries ----------------------------------------------------------------------------
     def view_of(self, node_id: str) -> _StitchNode:
         return self._views[node_id]
+
+    def views(self) -> list[_StitchNode]:
+        """The node views built so far (a big pipeline builds the rest in slices)."""
+        return list(self._views.values())
 
     def selected_ids(self) -> list[str]:
         return [n.sid for n in self.graph.selected_nodes() if getattr(n, "sid", "")]
