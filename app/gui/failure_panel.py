@@ -1,15 +1,19 @@
 """Why a dry-run node failed, inside the window: error, traceback and the failing cell's source.
 
-Read from the executed notebook the runner wrote (papermill keeps the error output on the cell
-that raised), so the user never needs a notebook viewer to see what went wrong.
+The runner's typed failure (the event's ``error``: type, message, the cell as the user counts
+it, where) says what and where; the executed notebook the runner wrote adds the failing cell's
+source and traceback (papermill keeps the error output on the cell that raised), so the user
+never needs a notebook viewer. The cell number is the runner's, never counted again here.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -24,32 +28,46 @@ class NodeFailure:
     error: str  # "ValueError: bad input"
     traceback: str
     cell_source: str  # the failing cell's code ("" when no cell raised)
-    cell_number: int | None  # 1-based among the notebook's code cells, None when unknown
+    cell_number: int | None  # the runner's: the cell as the user counts it, None when unknown
     log: str  # the node's log file (kernel output), "" when none
+    where: str = ""  # the runner's words: "in cell 3", "while loading inputs", ...
 
 
-def read_failure(node_name: str, detail: str, notebook: str = "", log: str = "") -> NodeFailure:
-    """The failure of one node from its executed notebook and log (each may be missing)."""
-    error, trace, source, number = detail, "", "", None
-    cells = _cells(Path(notebook)) if notebook else []
-    code_cells = [  # numbered as in the user's notebook: without the cell papermill injected
-        c
-        for c in cells
-        if c.get("cell_type") == "code"
-        and "injected-parameters" not in c.get("metadata", {}).get("tags", [])
-    ]
-    for index, cell in enumerate(code_cells, start=1):
+def read_failure(
+    node_name: str,
+    detail: str,
+    notebook: str = "",
+    log: str = "",
+    error: Mapping[str, Any] | None = None,
+) -> NodeFailure:
+    """The failure of one node: the runner's typed ``error`` (its JSON form: type, message,
+    cell, where) with the failing cell's source and traceback from the executed notebook."""
+    error = error or {}
+    number = error.get("cell") if isinstance(error.get("cell"), int) else None
+    where = str(error.get("where") or (f"in cell {number}" if number else ""))
+    line = f"{error.get('type', '')}: {error.get('message', '')}".strip(": ") or detail
+    trace, source = "", ""
+    for cell in _cells(Path(notebook)) if notebook else []:
         found = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
-        if found is not None:
-            error = f"{found.get('ename', '')}: {found.get('evalue', '')}".strip(": ")
+        if cell.get("cell_type") == "code" and found is not None:
+            if not error:
+                line = f"{found.get('ename', '')}: {found.get('evalue', '')}".strip(": ")
             trace = _ANSI.sub("", "\n".join(found.get("traceback", [])))
+            trace = _as_user_counts(trace, cell.get("execution_count"), number)
             source = _text(cell.get("source", ""))
-            number = index
             break
     log_text = ""
     if log and Path(log).is_file():
         log_text = Path(log).read_text(encoding="utf-8", errors="replace")
-    return NodeFailure(node_name, error or "failed", trace, source, number, log_text)
+    return NodeFailure(node_name, line or "failed", trace, source, number, log_text, where)
+
+
+def _as_user_counts(trace: str, execution_count: object, number: int | None) -> str:
+    """IPython heads the failing cell's frame "Cell In[7], line 2" after the kernel's execution
+    count (injected cells ran first); show the cell number the rest of the window shows."""
+    if not isinstance(execution_count, int) or number is None:
+        return trace
+    return trace.replace(f"Cell In[{execution_count}]", f"Cell {number}")
 
 
 def _cells(path: Path) -> list[dict]:
@@ -98,7 +116,7 @@ class FailurePanel(QtWidgets.QWidget):
 
     def show_failure(self, failure: NodeFailure) -> None:
         self.failure = failure
-        where = f" in cell {failure.cell_number}" if failure.cell_number else ""
+        where = f" {failure.where}" if failure.where else ""
         self.title.setText(f"{failure.node_name} failed{where}: {failure.error}")
         self.cell.setPlainText(failure.cell_source or "(no cell raised: see the log)")
         self.traceback.setPlainText(failure.traceback or failure.error)

@@ -152,6 +152,7 @@ class RunService:
                 event.detail,
                 str(data.get("notebook") or ""),
                 str(data.get("log") or ""),
+                data.get("error") if isinstance(data.get("error"), dict) else None,
             )
             self.run_session.update(event.node_id, failure=failure)
             for bar in (self.views.progress, self.views.panel.progress):
@@ -187,7 +188,9 @@ class RunService:
         failure = run.failure
         if failure is None and run.state == NodeState.FAILED and (run.notebook or run.log):
             name = self.shell.document.pipeline.node(node_id).name  # a re-opened run: read it now
-            failure = read_failure(name, run.detail, run.notebook, run.log)
+            failure = read_failure(
+                name, run.detail, run.notebook, run.log, self._reported_error(node_id)
+            )
         if failure is None:
             return False
         self.views.failure_panel.show_failure(failure)
@@ -195,6 +198,16 @@ class RunService:
         dock.show()
         dock.raise_()
         return True
+
+    def _reported_error(self, node_id: str) -> dict | None:
+        """The runner's typed failure of a node in the run on show, as its report keeps it."""
+        record = self.run_session.shown
+        nodes = record.report.get("nodes") if record is not None else None
+        for entry in nodes if isinstance(nodes, list) else []:
+            if isinstance(entry, dict) and entry.get("id") == node_id:
+                error = entry.get("error")
+                return error if isinstance(error, dict) else None
+        return None
 
     def node_menu(self) -> list[tuple[str, NodeSlot]]:
         """A node's right-click entries for its last run's results."""
