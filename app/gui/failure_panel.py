@@ -114,6 +114,13 @@ class FailurePanel(QtWidgets.QWidget):
         view.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
         return view
 
+    def clear(self) -> None:
+        """Nothing failed yet (another pipeline is open)."""
+        self.failure = None
+        self.title.setText("No failed node")
+        for view in (self.cell, self.traceback, self.log):
+            view.clear()
+
     def show_failure(self, failure: NodeFailure) -> None:
         self.failure = failure
         where = f" {failure.where}" if failure.where else ""

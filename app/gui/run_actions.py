@@ -121,6 +121,20 @@ class RunService:
         self.shell.show_status("Dry-run started")
         return True
 
+    def forget_views(self) -> None:
+        """After New or Open: the previous pipeline's log, progress, red "failed" bar and
+        failure leave the Run panel, the status bar and the Failure panel."""
+        if self.runs.running or self.deploys.running:
+            return  # still running for the pipeline it started from: its panels stay
+        self._run_failed = False
+        views = self.views
+        views.panel.clear()
+        for bar in (views.progress, views.panel.progress):
+            show_progress_failed(bar, False)
+        views.progress.setVisible(False)
+        views.failure_panel.clear()
+        views.failure_dock.hide()
+
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
             self._on_node_event(event)
