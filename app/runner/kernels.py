@@ -162,7 +162,8 @@ def _start_kernel(key: KernelKey) -> Any:
     try:
         km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except FileNotFoundError as exc:  # the kernelspec's program (R for 'ir') is not installed
-        program = exc.filename or (km.kernel_spec.argv[:1] or ["?"])[0]
+        spec = km.kernel_spec
+        program = exc.filename or (spec.argv[0] if spec is not None and spec.argv else name)
         raise KernelStartError(
             f"kernel {name!r} cannot start: {program} is not installed here; {install_hint(name)}"
         ) from exc
