@@ -7,6 +7,7 @@ Validation turns each finding into a warning; none of them stops an export.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import sys
@@ -76,6 +77,38 @@ def _kernels_in(folders: tuple[Path, ...], stamps: tuple[int, ...]) -> frozenset
     return frozenset(names)
 
 
+def kernel_program(kernel: str) -> str:
+    """The program a kernelspec starts (its ``argv[0]``), "" when unknown or not installed."""
+    key = tuple(os.environ.get(v) for v in _JUPYTER_ENV) + (sys.prefix,)
+    folders = _kernel_folders(key)
+    for folder in folders:
+        spec = folder / kernel.lower() / "kernel.json"
+        if spec.is_file():
+            return _argv0(spec, spec.stat().st_mtime_ns)
+    return ""
+
+
+@lru_cache(maxsize=32)
+def _argv0(spec: Path, _stamp: int) -> str:
+    try:
+        argv = json.loads(spec.read_text(encoding="utf-8")).get("argv") or []
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return str(argv[0]) if argv and isinstance(argv[0], str) else ""
+
+
+def missing_program(kernel: str) -> str:
+    """The program of an installed kernel that cannot be found here ("" when it can).
+
+    Debian's IR kernelspec stays registered after R is removed (or was copied from another
+    machine): the kernel looks installed, and the run failed with a raw FileNotFoundError.
+    """
+    program = kernel_program(kernel)
+    if not program or shutil.which(program):
+        return ""
+    return program
+
+
 def install_hint(kernel: str) -> str:
     """How to install a missing kernel (``ir``: the R package), else where to look."""
     return INSTALL_HINTS.get(
@@ -89,7 +122,15 @@ def missing_kernel(node: Node, info: NotebookInfo) -> Finding | None:
         return None
     kernel = node.kernel or info.kernel
     if kernel.lower() in installed_kernels():
-        return None
+        program = missing_program(kernel)
+        if not program:
+            return None
+        return Finding(
+            "kernel-program-missing",
+            f"kernel {kernel!r} is installed but the program it starts ({program}) is not, "
+            f"so a dry-run cannot run this node; {install_hint(kernel)}",
+            "kernel",
+        )
     return Finding(
         "kernel-not-installed",
         f"kernel {kernel!r} is not installed here, so a dry-run cannot run this node; "

@@ -8,6 +8,7 @@ the CLI and the run record show, never counted again from the executed notebook.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -50,6 +51,13 @@ class FailurePanel(QtWidgets.QWidget):
         view.setLineWrapMode(QtWidgets.QPlainTextEdit.NoWrap)
         view.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.FixedFont))
         return view
+
+    def clear(self) -> None:
+        """Nothing failed yet (another pipeline is open)."""
+        self.failure = None
+        self.title.setText("No failed node")
+        for view in (self.cell, self.traceback, self.log):
+            view.clear()
 
     def show_failure(self, node_name: str, failure: NodeFailure, log: str = "") -> None:
         """Show one node's failure; ``log`` is the node's log file ("" when it has none)."""

@@ -159,7 +159,7 @@ class FileService(QtCore.QObject):
             return False
         newest = found[0]
         same = [r for r in found if r.original == newest.original]  # older copies of that file
-        name = newest.original.name if newest.original else "an untitled pipeline"
+        name = recovery_name(newest, found, [Path(p) for p in self.recent_files()])
         if ask:
             answer = QtWidgets.QMessageBox.question(
                 self.shell.widget,
@@ -190,3 +190,16 @@ class FileService(QtCore.QObject):
         document.autosave()
         self.shell.show_status(f"Restored unsaved changes to {document.title}")
         return True
+
+
+def recovery_name(recovery: Recovery, pending: list[Recovery], recent: list[Path]) -> str:
+    """How the restore prompt names a recovery's file: its name, with its folder when another
+    pending recovery (or a recent file) has the same name in another folder."""
+    original = recovery.original
+    if original is None:
+        return "an untitled pipeline"
+    others = [r.original for r in pending if r.original is not None] + list(recent)
+    twins = {o.resolve().parent for o in others if o.name == original.name}
+    if twins - {original.resolve().parent}:
+        return f"{original.name} in {original.resolve().parent}"
+    return original.name

@@ -187,6 +187,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tools.set_document(document)
         self.properties.show_selection(document.pipeline, [])
         self.run_session.clear()
+        if old is not document:
+            self.running.forget_views()
         self.run_session.add_found(found_runs(document.pipeline))
         self.update_title()
         self.start.show_canvas()

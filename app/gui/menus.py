@@ -51,7 +51,10 @@ def _undo_action(
     """Undo/Redo of the current document (a ``QUndoGroup`` action follows the active stack)."""
     name = "undo" if shortcut == QtGui.QKeySequence.Undo else "redo"
     action.setIcon(icon(name))
-    action.setShortcuts(QtGui.QKeySequence.keyBindings(shortcut))
+    keys = QtGui.QKeySequence.keyBindings(shortcut)
+    if name == "redo" and QtGui.QKeySequence("Ctrl+Y") not in keys:
+        keys.append(QtGui.QKeySequence("Ctrl+Y"))  # Linux binds only Ctrl+Shift+Z; users try both
+    action.setShortcuts(keys)
     action.setShortcutContext(QtCore.Qt.WindowShortcut)
     action.setToolTip(name.capitalize())
     action.setIconText(name.capitalize())  # the toolbar keeps a short label; menus say what
@@ -235,6 +238,7 @@ def build_menus(window: Any, a: dict[str, QtGui.QAction]) -> None:
     ):
         tools.addSeparator() if name is None else tools.addAction(a[name])
     window.overflow_menu = overflow_into_menu(tools)
+    tools._compact = CompactWhenNarrow(tools)  # type: ignore[attr-defined]
 
 
 def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
@@ -259,6 +263,40 @@ def overflow_into_menu(toolbar: QtWidgets.QToolBar) -> QtWidgets.QMenu:
         button.setToolTip("More actions")
         toolbar._overflow_filter = _OverflowClick(button, menu)  # type: ignore[attr-defined]
     return menu
+
+
+class CompactWhenNarrow(QtCore.QObject):
+    """Icons without their labels when the toolbar is too narrow for both (tooltips name them).
+
+    With labels the toolbar needs ~1300 px; at 1066 px Export Preview and Deploy went into
+    Qt's 12-pixel extension button, which a user did not see (issue #21). Icons only need
+    ~600 px; below that the overflow menu still holds what does not fit.
+    """
+
+    def __init__(self, toolbar: QtWidgets.QToolBar) -> None:
+        super().__init__(toolbar)
+        self.toolbar = toolbar
+        self.wide = QtCore.Qt.ToolButtonTextBesideIcon
+        self._needed = 0  # the width the toolbar needs with labels (measured once shown)
+        toolbar.installEventFilter(self)
+
+    @property
+    def compact(self) -> bool:
+        return self.toolbar.toolButtonStyle() == QtCore.Qt.ToolButtonIconOnly
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        if event.type() in (QtCore.QEvent.Resize, QtCore.QEvent.Show):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        toolbar = self.toolbar
+        if not self._needed:
+            toolbar.setToolButtonStyle(self.wide)
+            self._needed = toolbar.sizeHint().width()
+        style = QtCore.Qt.ToolButtonIconOnly if toolbar.width() < self._needed else self.wide
+        if toolbar.toolButtonStyle() != style:
+            toolbar.setToolButtonStyle(style)
 
 
 class _OverflowClick(QtCore.QObject):

@@ -82,7 +82,7 @@ class NodeService:
         self.shell.push(UpdateNodeCommand(pipeline, node_id, {"name": name}, text=f"rename {name}"))
 
     def find_node(self) -> QtWidgets.QWidget:
-        """Ctrl+F: type part of a node's name; Enter selects and centres it."""
+        """Ctrl+F: type part of a node's name; Enter selects it and zooms to it."""
         names = sorted(n.name for n in self.shell.document.pipeline.nodes)
         box = QtWidgets.QInputDialog(self.shell.widget)
         box.setObjectName("findDialog")
@@ -105,6 +105,7 @@ class NodeService:
             self.shell.show_status(f"No node named {text!r}")
             return False
         self.canvas.select_ids([found.id], center=True)
+        self.canvas.fit_all([found.id])  # zoomed to the node (at most 100 %), not just centred
         return True
 
     def zoom_to_selection(self) -> None:

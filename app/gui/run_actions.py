@@ -122,6 +122,20 @@ class RunService:
         self.shell.show_status("Dry-run started")
         return True
 
+    def forget_views(self) -> None:
+        """After New or Open: the previous pipeline's log, progress, red "failed" bar and
+        failure leave the Run panel, the status bar and the Failure panel."""
+        if self.runs.running or self.deploys.running:
+            return  # still running for the pipeline it started from: its panels stay
+        self._run_failed = False
+        views = self.views
+        views.panel.clear()
+        for bar in (views.progress, views.panel.progress):
+            show_progress_failed(bar, False)
+        views.progress.setVisible(False)
+        views.failure_panel.clear()
+        views.failure_dock.hide()
+
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, NodeEvent):
             self._on_node_event(event)
@@ -188,6 +202,16 @@ class RunService:
         dock.show()
         dock.raise_()
         return True
+
+    def _reported_error(self, node_id: str) -> dict | None:
+        """The runner's typed failure of a node in the run on show, as its report keeps it."""
+        record = self.run_session.shown
+        nodes = record.report.get("nodes") if record is not None else None
+        for entry in nodes if isinstance(nodes, list) else []:
+            if isinstance(entry, dict) and entry.get("id") == node_id:
+                error = entry.get("error")
+                return error if isinstance(error, dict) else None
+        return None
 
     def node_menu(self) -> list[tuple[str, NodeSlot]]:
         """A node's right-click entries for its last run's results."""

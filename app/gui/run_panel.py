@@ -87,6 +87,15 @@ class RunPanel(QtWidgets.QWidget):
         if item is not None:
             self.reopen_requested.emit(str(item.data(QtCore.Qt.UserRole)))
 
+    def clear(self) -> None:
+        """Back to "Not run yet" (another pipeline is open: its runs are not this one's)."""
+        self.log.clear()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("")
+        self.state.setText("Not run yet")
+        self.cancel.setEnabled(False)
+
     def started(self, total: int, text: str = "Running…", unit: str = "nodes") -> None:
         self.log.clear()
         self.progress.setRange(0, max(total, 1))

@@ -103,7 +103,8 @@ class StartPage(QtWidgets.QWidget):
         note = QtWidgets.QLabel(PORTS_NOTE, objectName="portsNote", wordWrap=True)
         note.setTextFormat(QtCore.Qt.RichText)
         note.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignLeft)
-        note.setStyleSheet("background: #2d323a; border-radius: 8px; padding: 10px 16px;")
+        # its colours come from the theme's stylesheet (QLabel#portsNote): dark text on a
+        # hard-coded dark card was unreadable in the light theme
 
         start = QtWidgets.QVBoxLayout()
         start.setSpacing(8)

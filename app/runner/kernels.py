@@ -23,6 +23,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from app.runner import reaper
+from app.runner.errors import KernelStartError
+from graph_editor.notebook_checks import install_hint
 
 KernelKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -159,6 +161,12 @@ def _start_kernel(key: KernelKey) -> Any:
     env.pop("TF_CONFIG", None)  # locally a distributed TensorFlow job is a single worker
     try:
         km.start_kernel(cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except FileNotFoundError as exc:  # the kernelspec's program (R for 'ir') is not installed
+        spec = km.kernel_spec
+        program = exc.filename or (spec.argv[0] if spec is not None and spec.argv else name)
+        raise KernelStartError(
+            f"kernel {name!r} cannot start: {program} is not installed here; {install_hint(name)}"
+        ) from exc
     finally:
         close_thread_loop()
     pgid = kernel_group(km)

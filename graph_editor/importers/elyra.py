@@ -69,16 +69,22 @@ def _load(path: Path) -> dict[str, Any]:
     pipelines = doc.get("pipelines")
     if not isinstance(pipelines, list) or not pipelines:
         raise PipelineFileError(path, "Elyra pipeline has no 'pipelines' list")
-    primary = next(
-        (
-            p
-            for p in pipelines
-            if isinstance(p, dict) and p.get("id") == doc.get("primary_pipeline")
-        ),
-        pipelines[0],
-    )
-    if not isinstance(primary, dict) or not isinstance(primary.get("nodes"), list):
-        raise PipelineFileError(path, "Elyra pipeline's primary pipeline has no 'nodes' list")
+    wanted = doc.get("primary_pipeline")
+    ids = [p.get("id") for p in pipelines if isinstance(p, dict)]
+    if wanted and wanted not in ids:  # falling back to another pipeline blamed its fields
+        raise PipelineFileError(
+            path,
+            f"'primary_pipeline' is {wanted!r} but 'pipelines' has no pipeline with that id "
+            f"(ids: {', '.join(repr(i) for i in ids) or 'none'})",
+        )
+    index = ids.index(wanted) if wanted else 0
+    primary = pipelines[index]
+    if not isinstance(primary, dict):
+        raise PipelineFileError(path, f"'pipelines[{index}]' is not an object")
+    if not isinstance(primary.get("nodes"), list):
+        raise PipelineFileError(
+            path, f"'pipelines[{index}].nodes' ({primary.get('id')!r}) is not a list of nodes"
+        )
     return primary
 
 
@@ -206,6 +212,9 @@ class _Importer:
                 f"{producer} -> {reader} (Elyra hands declared outputs to every later node)"
             )
         self._comments()
+        if not len(self.pipeline):  # nothing to open: say why, and let nobody write a file
+            why = "; ".join(self.report) or "the primary pipeline's 'nodes' list is empty"
+            raise PipelineFileError(self.source, f"no node could be imported: {why}")
         return self.pipeline, self.report
 
     def _pipeline_defaults_report(self) -> None:
@@ -362,7 +371,8 @@ def import_elyra(path: str | Path, target: str | Path | None = None) -> tuple[Pi
 
     ``target`` (default: the same name with ``.stitch``) decides what node sources are
     relative to. Returns the pipeline (not saved) and the report items (empty: all mapped).
-    Raises ``PipelineFileError`` when the file is not an Elyra pipeline.
+    Raises ``PipelineFileError`` naming the field when the file is not an Elyra pipeline, and
+    when no node of it can be imported (so no empty ``.stitch`` is written).
     """
     source = Path(path).resolve()
     stitch = Path(target).resolve() if target is not None else source.with_suffix(".stitch")

@@ -35,10 +35,12 @@ from graph_editor.qt.scene_index import SceneIndex
 from graph_editor.qt.style import BACKGROUND, GRID
 from graph_editor.qt.tuning import NoUndoStack, drop_builtin_undo, flat_tab_search, mark_broken
 from graph_editor.qt.view_builder import ViewBuilder, drawing_held
+from graph_editor.qt.wire_gestures import WireGestures
 from graph_editor.run_session import RunSession
 from graph_editor.run_state import NodeState
 
 FIT_MARGIN = 40.0  # screen pixels kept free around the nodes by Zoom to Fit
+MIN_FIT_SCALE = 0.25  # Zoom to Fit goes no further out: nodes stay boxes, wires stay apart
 _REBUILD = frozenset({"kind", "inputs", "outputs", "values", "bindings"})  # fields drawn as ports
 
 
@@ -63,6 +65,7 @@ class PipelineCanvas(QtCore.QObject):
         ngqt_private.keep_names(self.graph)
         self.editing = CanvasEditing(self)  # add, copy/paste, delete; gestures -> commands
         ngqt_private.take_over_gestures(self.graph, self.editing.gestures())
+        self.wires = WireGestures(self)  # click selects a wire; a drag lights compatible ports
         self.graph.node_double_clicked.connect(lambda n: self._activate(getattr(n, "sid", "")))
         self.graph.node_selection_changed.connect(lambda *_: self._selection_changed())
         self.graph.node_selected.connect(lambda *_: self._selection_changed())
@@ -302,6 +305,10 @@ class PipelineCanvas(QtCore.QObject):
     def view_of(self, node_id: str) -> _StitchNode:
         return self._views[node_id]
 
+    def views(self) -> list[_StitchNode]:
+        """The node views built so far (a big pipeline builds the rest in slices)."""
+        return list(self._views.values())
+
     def selected_ids(self) -> list[str]:
         return [n.sid for n in self.graph.selected_nodes() if getattr(n, "sid", "")]
 
@@ -343,25 +350,41 @@ class PipelineCanvas(QtCore.QObject):
                 rect = rect.united(view.view.sceneBoundingRect())
         return rect
 
-    def fit_all(self, node_ids: Iterable[str] | None = None, margin: float = FIT_MARGIN) -> None:
-        """Zoom to fit the nodes with ``margin`` screen pixels around them, at most 100 %, centred.
+    def fit_all(self, node_ids: Iterable[str] | None = None, margin: float = FIT_MARGIN) -> bool:
+        """Zoom to fit the nodes with ``margin`` screen pixels around them, at most 100 %, centred;
+        False when they do not fit even at ``MIN_FIT_SCALE``.
 
         NodeGraphQt's fit sets the scene rect to the nodes' rect, which pins it to a corner of a
         larger viewport (a 2-node graph touched the edge); here the scene rect is the whole
-        visible area, so centring works.
+        visible area, so centring works. A pipeline too big to fit readably (1000 nodes became
+        a one-pixel line) is shown at ``MIN_FIT_SCALE`` from its top-left corner instead.
         """
         rect = self.nodes_rect(node_ids)
         if rect.isNull():
-            return
+            return True
         viewer = self.viewer()
         port = viewer.viewport().rect()
         room_w, room_h = max(port.width() - 2 * margin, 1.0), max(port.height() - 2 * margin, 1.0)
         scale = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0), 1.0)
+        fits = scale >= MIN_FIT_SCALE
+        scale = max(scale, MIN_FIT_SCALE)
         visible = QtCore.QRectF(0.0, 0.0, port.width() / scale, port.height() / scale)
-        visible.moveCenter(rect.center())  # the selection's own fit: Zoom to Selection zooms in
+        center = rect.center()  # the selection's own fit: Zoom to Selection zooms in
+        pad = margin / scale
+        if rect.width() + 2 * pad > visible.width():  # too wide: start at its left edge
+            center.setX(rect.left() - pad + visible.width() / 2)
+        if rect.height() + 2 * pad > visible.height():  # too tall: start at its top
+            center.setY(rect.top() - pad + visible.height() / 2)
+        visible.moveCenter(center)
         ngqt_private.show_scene_rect(viewer, visible)
-        viewer.centerOn(rect.center())
+        viewer.centerOn(center)
         self.update_proxy_modes()
+        if not fits:
+            self.status_message.emit(
+                "Too many nodes to fit at a readable zoom: showing the top-left "
+                "(View ▸ Overview shows them all)"
+            )
+        return fits
 
     def update_proxy_modes(self) -> None:
         """Switch nodes in or out of proxy mode for the current zoom before the view repaints.

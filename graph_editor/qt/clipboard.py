@@ -13,19 +13,21 @@ from graph_editor.build import node_from_source, relative_source
 from graph_editor.errors import NotebookError
 from graph_editor.nodes import Edge, Node, NodeKind, new_node_id
 from graph_editor.pipeline import Pipeline
+from graph_editor.placement import free_position
 
 NODES_MIME = "application/x-stitchboard-nodes"
 SOURCE_SUFFIXES = (".ipynb", ".py", ".R")
 
 
 def blank_node(pipeline: Pipeline, kind: NodeKind, position: tuple[float, float]) -> Node:
-    """A node of ``kind`` with no source chosen yet."""
-    return Node(
+    """A node of ``kind`` with no source chosen yet, at ``position`` or the nearest free spot."""
+    node = Node(
         id=new_node_id(),
         name=pipeline.unique_name(kind.value),
         kind=kind,
         position=(round(position[0], 1), round(position[1], 1)),
     )
+    return dataclasses.replace(node, position=free_position(pipeline, node))
 
 
 def nodes_from_sources(
@@ -52,8 +54,9 @@ def nodes_from_sources(
             while f"{base}_{i}" in taken or pipeline.node_by_name(f"{base}_{i}"):
                 i += 1
             node = dataclasses.replace(node, name=f"{base}_{i}")
+        node = dataclasses.replace(node, position=free_position(pipeline, node, nodes))
         nodes.append(node)
-        y += 160.0
+        y = node.position[1] + 160.0
     return nodes, problems
 
 

@@ -144,6 +144,10 @@ class CanvasEditing:
             return "", ""
         return out_name, in_name
 
+    def edge_between(self, a: Any, b: Any) -> Edge | None:
+        """The model edge two port items (in any order) stand for; ``"?"`` marks a mixed pair."""
+        return self._edge_of(a, b)
+
     def _edge_of(self, a: Any, b: Any) -> Edge | None:  # two port items (any order) -> Edge
         out, inp = (a, b) if a.port_type == PortTypeEnum.OUT.value else (b, a)
         src = self.canvas.sid_of_view_id(out.node.id)

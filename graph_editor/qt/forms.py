@@ -12,17 +12,34 @@ Putter = Callable[[Any, Any], dict[str, Any]]
 
 
 class _WheelOnlyWhenFocused:
-    """A field that leaves the mouse wheel to the scrolling panel unless the user focused it.
+    """A field that leaves the mouse wheel to the scrolling panel unless the user clicked into it.
 
     Scrolling the Properties panel over a spin box or combo changed Retries, GPUs or Kind
-    (issue #12); an ignored wheel event goes on to the scroll area instead.
+    (issue #12); then a field still focused from an earlier click took the notches while the
+    panel scrolled it under the mouse (GPUs 2 -> 20, issue #21). The wheel edits the field only
+    after a click into it, until the mouse leaves it or it loses focus; every other wheel goes
+    on to the scroll area.
     """
+
+    _wheel_armed = False  # set by a click into the field
 
     def _init_focus(self) -> None:
         self.setFocusPolicy(QtCore.Qt.StrongFocus)  # type: ignore[attr-defined]
 
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt calls this
+        self._wheel_armed = True
+        super().mousePressEvent(event)  # type: ignore[misc]
+
+    def leaveEvent(self, event: Any) -> None:  # noqa: N802 - Qt calls this
+        self._wheel_armed = False
+        super().leaveEvent(event)  # type: ignore[misc]
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt calls this
+        self._wheel_armed = False
+        super().focusOutEvent(event)  # type: ignore[misc]
+
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt calls this
-        if self.hasFocus():  # type: ignore[attr-defined]
+        if self.hasFocus() and self._wheel_armed:  # type: ignore[attr-defined]
             super().wheelEvent(event)  # type: ignore[misc]
             return
         area = self.parent()  # type: ignore[attr-defined]

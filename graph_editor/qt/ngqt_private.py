@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from NodeGraphQt import BaseNode, NodeGraph
+from NodeGraphQt.qgraphics.node_abstract import AbstractNodeItem
 from NodeGraphQt.qgraphics.node_base import NodeItem
+from NodeGraphQt.qgraphics.pipe import PipeItem
 from NodeGraphQt.qgraphics.port import PortItem
 from NodeGraphQt.widgets.tab_search import TabSearchMenuWidget
 from NodeGraphQt.widgets.viewer import NodeViewer
@@ -32,8 +34,23 @@ GRAPH_SLOTS = {
     "insert_node": "_on_insert_node",
     "data_dropped": "_on_node_data_dropped",
 }
-VIEWER_FIELDS = ("_scene_range", "_previous_pos", "_search_widget")
-VIEWER_METHODS = ("_update_scene", "_set_viewer_pan")
+VIEWER_FIELDS = (
+    "_scene_range",
+    "_previous_pos",
+    "_origin_pos",
+    "_search_widget",
+    "_cursor_text",
+    "_start_port",
+    "_detached_port",
+)
+VIEWER_METHODS = ("_update_scene", "_set_viewer_pan", "_items_near")
+# viewer methods that the scene and the viewer call through the instance; wire_gestures wraps them
+VIEWER_HOOKS = (
+    "sceneMousePressEvent",
+    "sceneMouseReleaseEvent",
+    "start_live_connection",
+    "end_live_connection",
+)
 SEARCH_FIELDS = ("_menus", "_actions", "_node_dict", "_block_submit", "_searched_actions")
 SEARCH_METHODS = ("_on_search_submitted", "_on_text_changed", "_fuzzy_finder")
 # node_items.StitchNodeItem overrides or reads these
@@ -82,7 +99,7 @@ def missing_private_names(graph: NodeGraph | None = None) -> list[str]:
     port = PortItem()
     checks: list[tuple[str, object, tuple[str, ...]]] = [
         ("NodeGraph", graph, tuple(GRAPH_SLOTS.values())),
-        ("NodeViewer", viewer, VIEWER_FIELDS + VIEWER_METHODS),
+        ("NodeViewer", viewer, VIEWER_FIELDS + VIEWER_METHODS + VIEWER_HOOKS),
         ("TabSearchMenuWidget", viewer._search_widget, SEARCH_FIELDS + SEARCH_METHODS),
         ("NodeItem", NodeItem(), NODE_ITEM_FIELDS + NODE_ITEM_METHODS),
         ("PortItem", port, PORT_ITEM_FIELDS + PORT_ITEM_METHODS),
@@ -128,6 +145,45 @@ def take_over_gestures(graph: NodeGraph, gestures: Gestures) -> None:
         signal = getattr(viewer, signal_name)
         signal.disconnect(getattr(graph, slot_name))
         signal.connect(getattr(gestures, signal_name))
+
+
+def hide_key_hints(viewer: NodeViewer) -> None:
+    """No "CTRL: Deselect Nodes" / "SHIFT: Toggle/Extend Selection" text at the cursor.
+
+    NodeGraphQt shows it on every Ctrl or Shift press, so Ctrl+S or Ctrl+Z left it on the
+    canvas; its item is made fully transparent (NodeGraphQt shows and hides it itself).
+    """
+    viewer._cursor_text.setOpacity(0.0)
+
+
+def wrap_viewer(viewer: NodeViewer, name: str, around: Callable[..., object]) -> None:
+    """Call ``around(original, *args)`` instead of the viewer's ``name`` (one of VIEWER_HOOKS).
+
+    The scene calls these through the viewer instance, so an instance attribute takes over.
+    """
+    original = getattr(viewer, name)
+    setattr(viewer, name, lambda *args: around(original, *args))
+
+
+def pipe_at(viewer: NodeViewer, scene_pos: QtCore.QPointF) -> PipeItem | None:
+    """The wire a press at ``scene_pos`` picks up (what ``sceneMousePressEvent`` finds first)."""
+    for item in viewer._items_near(scene_pos, None, 5, 5):
+        if isinstance(item, AbstractNodeItem | PortItem):
+            return None
+        if isinstance(item, PipeItem):
+            return item
+    return None
+
+
+def live_ports(viewer: NodeViewer) -> tuple[PortItem | None, PortItem | None]:
+    """The port a wire drag starts from, and the port it was pulled off (if it was a wire)."""
+    return viewer._start_port, viewer._detached_port
+
+
+def click_distance(viewer: NodeViewer) -> float:
+    """How far the mouse moved since the press (NodeGraphQt restores a wire within 2 px)."""
+    delta = viewer._previous_pos - viewer._origin_pos
+    return float((delta.x() ** 2 + delta.y() ** 2) ** 0.5)
 
 
 def keep_names(graph: NodeGraph) -> None:

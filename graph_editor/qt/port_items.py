@@ -19,6 +19,8 @@ from graph_editor.qt.style import current
 
 PORT_SIZE = 17.0  # compact rows: 17 px instead of NodeGraphQt's 23
 DETAIL_COLOR = (142, 151, 164)
+LIT_COLOR = (255, 214, 64)  # the ring around a port a dragged wire may end on
+DIM_OPACITY = 0.25  # a port it may not end on
 MARGIN = 4.0  # what QGraphicsTextItem adds around its text: NodeGraphQt's alignment counts on it
 
 _metrics: dict[str, QtGui.QFontMetricsF] = {}
@@ -90,6 +92,14 @@ class StitchPortItem(PortItem):
         self.setToolTip(spec.tooltip)
         self.broken = spec.broken  # a wired name the notebook no longer has
         self._rect = QtCore.QRectF(0.0, 0.0, PORT_SIZE + _FALLOFF, PORT_SIZE)
+        self.wire_hint: str | None = None  # "lit" / "dimmed" while a wire is dragged
+
+    def set_wire_hint(self, hint: str | None) -> None:
+        """Lit: a dragged wire may end here; dimmed: it may not; None: no drag (wire_gestures)."""
+        if hint != self.wire_hint:
+            self.wire_hint = hint
+            self.setOpacity(DIM_OPACITY if hint == "dimmed" else 1.0)
+            self.update()
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 - the scene asks ~10x per port and paint
         return self._rect
@@ -106,6 +116,18 @@ class StitchPortItem(PortItem):
             self._paint_broken(painter)
             return
         super().paint(painter, option, widget)
+        if self.wire_hint == "lit":
+            self._paint_lit(painter)
+
+    def _paint_lit(self, painter: QtGui.QPainter) -> None:
+        """A bright ring around the port: the dragged wire may end here."""
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.Antialiasing, True)
+        painter.setPen(QtGui.QPen(QtGui.QColor(*LIT_COLOR), 2.4))
+        painter.setBrush(QtCore.Qt.NoBrush)
+        size = self._width / 1.15
+        painter.drawEllipse(self.boundingRect().center(), size / 2, size / 2)
+        painter.restore()
 
     def _paint_broken(self, painter: QtGui.QPainter) -> None:
         """A dashed red ring with a cross: this port is gone from the notebook."""

@@ -13,11 +13,12 @@ from typing import Any
 
 from Qt import QtCore, QtWidgets
 
-from graph_editor.build import relative_source
+from graph_editor.build import relative_source, task_name
 from graph_editor.changes import NodeRemoved, PipelineChange, SettingsChanged, touches_node
 from graph_editor.nodes import NodeKind, SecretRef, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
 from graph_editor.port_edits import declares_ports
+from graph_editor.placement import has_default_name
 from graph_editor.qt.commands import UpdateNodeCommand
 from graph_editor.qt.forms import Form, section
 from graph_editor.qt.inputs_editor import InputsEditor
@@ -275,6 +276,10 @@ class NodePanel(QtWidgets.QScrollArea):
             path = self.pipeline.base_dir / path
         changes: dict[str, Any] = {"source": relative_source(path, self.pipeline.base_dir)}
         changes.update(source_ports(path, self.on_status))
+        node = self.pipeline.node(self.node_id)
+        wanted = task_name(path.stem)
+        if has_default_name(node) and wanted != node.name:  # "notebook_2" -> the file's name
+            changes["name"] = self.pipeline.unique_name(wanted)
         return changes
 
 
