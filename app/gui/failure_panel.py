@@ -8,7 +8,6 @@ the CLI and the run record show, never counted again from the executed notebook.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 

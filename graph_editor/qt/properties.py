@@ -17,8 +17,8 @@ from graph_editor.build import relative_source, task_name
 from graph_editor.changes import NodeRemoved, PipelineChange, SettingsChanged, touches_node
 from graph_editor.nodes import NodeKind, SecretRef, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
-from graph_editor.port_edits import declares_ports
 from graph_editor.placement import has_default_name
+from graph_editor.port_edits import declares_ports
 from graph_editor.qt.commands import UpdateNodeCommand
 from graph_editor.qt.forms import Form, section
 from graph_editor.qt.inputs_editor import InputsEditor
