@@ -15,11 +15,13 @@ from graph_editor.sources import read_source_text
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
 RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
-# What every task needs beside its notebook: the runtime, the artifact layer it uses, and the
-# task module (a pod runs ``run_in_pod`` from it; workers have it inlined and skip it).
+# What every task needs beside its notebook: the runtime, the artifact layer it uses (with the
+# integrity checks it imports), and the task module (a pod runs ``run_in_pod`` from it;
+# workers have it inlined and skip it).
 # The R bridge (its Python half and ``stitchboard.R``) travels too: R nodes run with it.
 SUPPORT_FILES = (
     "stitchboard_runtime.py",
+    "stitchboard_integrity.py",
     "stitchboard_artifacts.py",
     "stitchboard_rlang.py",
     "stitchboard.R",

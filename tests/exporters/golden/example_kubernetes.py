@@ -15,10 +15,11 @@ from kubernetes.client import models as k8s
 
 SHIPPED = {
     "stitchboard_runtime.py": "ddcc7fb4b3ba28cd",
-    "stitchboard_artifacts.py": "94941508492eb7f2",
+    "stitchboard_integrity.py": "9789a745d1a25904",
+    "stitchboard_artifacts.py": "da392662bfebcf6a",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
-    "stitchboard_task.py": "ed8075aa13297b57",
+    "stitchboard_task.py": "75455a8c6a4f825d",
 }
 STORE = {}
 BUNDLED = {}
@@ -30,7 +31,10 @@ POD_BOOTSTRAP = """def pod_bootstrap() -> int:
     # (the task's pre_execute put them there), or, with no store, from $STITCHBOARD_FILE_<key>;
     # then hand over to ``run_in_pod`` of the shipped task module. Builtin annotations only:
     # no ``from __future__`` import precedes this text in the pod.
+    # Every file is checked against its content key (the start of its sha256) before it is
+    # written: code changed or cut short in the store never runs.
     import base64
+    import hashlib
     import json
     import os
     import sys
@@ -47,10 +51,22 @@ POD_BOOTSTRAP = """def pod_bootstrap() -> int:
                 packed = handle.read()
         else:
             packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
+        try:
+            data = zlib.decompress(base64.b64decode(packed))
+        except (ValueError, zlib.error):
+            data = b""
+        if hashlib.sha256(data).hexdigest()[:16] != key:
+            where = code or "the pod's environment"
+            print(
+                f"ShippedFileError: {name} (content key {key}) from {where} does not match "
+                "its key: it was changed or cut short after the DAG shipped it; not run",
+                file=sys.stderr,
+            )
+            return 1
         target = os.path.join(work, name)  # declared files keep their relative place
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
-            handle.write(zlib.decompress(base64.b64decode(packed)))
+            handle.write(data)
     sys.path.insert(0, work)
     import stitchboard_task
 
@@ -113,12 +129,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "75455a8c6a4f825d", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
-            "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
+            "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
+            "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_75455a8c6a4f825d": "{{ stitchboard_content('75455a8c6a4f825d') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -140,12 +157,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "75455a8c6a4f825d", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
-            "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
+            "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
+            "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_75455a8c6a4f825d": "{{ stitchboard_content('75455a8c6a4f825d') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -167,12 +185,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "75455a8c6a4f825d", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
-            "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
+            "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
+            "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_75455a8c6a4f825d": "{{ stitchboard_content('75455a8c6a4f825d') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -204,12 +223,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "75455a8c6a4f825d", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
-            "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
+            "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
+            "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_75455a8c6a4f825d": "{{ stitchboard_content('75455a8c6a4f825d') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -240,12 +260,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "75455a8c6a4f825d", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
-            "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
+            "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
+            "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_75455a8c6a4f825d": "{{ stitchboard_content('75455a8c6a4f825d') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
@@ -265,10 +286,11 @@ with DAG(
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
 # ddcc7fb4b3ba28cd: stitchboard_runtime.py
-# 94941508492eb7f2: stitchboard_artifacts.py
+# 9789a745d1a25904: stitchboard_integrity.py
+# da392662bfebcf6a: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
-# ed8075aa13297b57: stitchboard_task.py
+# 75455a8c6a4f825d: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -549,183 +571,223 @@ CONTENT = {
         "SlmDmPJ1Gf2b3YTXUwxLBNdalptmqBfoRuPOsWFv3E/wcjrdrapJXK5nuLYQI9BUFrSqgtE3kWRb"
         "JvSlL9S6k0Q2hJPcgJJJFwcb438A3bzJjQ=="
     ),
-    "94941508492eb7f2": (
-        "eNrdPWtz21Z23/kr7mI7I8ClIDneZLZ0lFk7sRM1seWRlG6nWhUESVBCRAIMAErWsvzvPa/7AkBZ"
-        "Srwz2/qDRRL3ee55n3MPgiA4a/Jmej0p02q2V6u0avJ5Om3UIr3PqpGapU2qyrlKi3t1kxcz+DBT"
-        "df73TF3Dp2ym5lW5VGWRqaKcZaopVXMNn7OPTTwYnF/ntZrni0zB3zpbzPenZdGkeQH9wrqZLfKJ"
-        "ShuVL1dl1agmX2Yv1QqGTeuhWt2nVVXeDVWxXq7uadp5Xa+yKSwxG3AXGKYsFvfq7jorVKpu08Ua"
-        "585mNa5iGalJNk3XNUwPo1fpbbaoaWm4zPG4thtPqnWB08er+/F4kBfwfFXCKDjrXVndZBWsCL/Q"
-        "I9wh/FRkC/gI64fO0BQA0GSTsryBjZ8t08VC/fvZyXteVK1CaLcs6wbmPX7/0/H7N8lPx++Oz8dj"
-        "NblvMoROlaeLvM5mkSxVpbV0jtWb26y6b67z4krBHmD7tbqr8qaBbcN60sIeW92UVUZLJcjAo/H4"
-        "lTw8zeYwX/jz6fFQNferbKjmZbVMmyEdKPx/nX7x5VfRQEA1Ut/B4b+t0mXGkDiDNeLHWn1Iq1/X"
-        "WWMOp6rSe3owHscFwhCgBZ9XaXMNZxx/gL8wM8BtoIEE64dP2AWhSThSVrCexSyr4LgQWYZqkl8x"
-        "EHnkX+qyoKEBF0voVqly8ksGm04R/Kt8erPIAPivBAg5/vrz6U8j+LMop+lCDx+uFoCDCleHk47H"
-        "OP3o4GA8joaIFy/g82Q9vcmag1WVzfOPCDWYdHD2AhB4Cf3yCaw3K2arEhDipflEUJpW2SwDbEoB"
-        "2aB1xhSCu8yK27wqiyU8HaosvooHcDZ/PUvevP/uw8nx+/MEFov7Q0BgH8F33E16BfBZNXkJmHaV"
-        "3yK6E94R0cAxZIAgZqLBKl9lC6AygmtEA8LyLf7okctVBuOF4/FVTdvH3aeTOX9RdznAB4bLKwU0"
-        "U6V1FA9+Su/LdTOCdl8TkL85+HqWXiX5DD7AcvhDk9Y38Acp9Jv4a+j7zXj8Ek8IAW4w9SbLVjUe"
-        "tSrvClUAlg0Hjx724GvsAOPG6r0QdJZOndEXhKmqJkKEY1jmzWCZIiXj2tdV/k3Mv+KuNS0t0rpB"
-        "bKmyFPEEzh6YR+3RFwIFIADrBnoB0qO+0BYZwWCWA0daQdv9u/Qe8Y/PBYdDHEXcWWRNFqvwhBGX"
-        "NlsTKIB9qGy5au4FS4H8YF76ZVCvJ/uCu8iKW4CclTAE0BVj2ySd3jAmCCYDjKJBEASDAf2aJPN1"
-        "s66yJNF8Ny2gc0q4NRDGCsy9RsrVX5Hy9Oey1p+Y4vQ3w5WBj6ybfGG+3ZsODWwHUVJ/X6/zmf58"
-        "l1YF4GfNq5yWiwUACNcUp5OpXuoxgDoFmA3Vu3S1guZDYErAiYpppvsVDeADChbpIr8s0wJoqOJW"
-        "KNSmcNh4uNLM/ARMMc8WM24oDEw3Qj42VB8AeviJmwAjRbKSFq+ASwzenXz3809v1JEKXBGjz6sO"
-        "lPojS0lAYVeY8BjIEbXYnNwP3r06/fHNKQ6WJH3DJUkwcCUKtPzqT+qZen74xZ9wIhYvgDbESBEU"
-        "L5GvAiy0aLoqtdgmdBx8e/IOxknOfn779vg/cWKhlGBwdn5y+ur7N8nJh/Pjk/fIuP4Dn5+dH59/"
-        "+8Prk1en3yWtJrRXmllYNSykn60Bc01O37z6Ljk/fvfm5Gfcx4vDQ+xeZ3CGIIzrF3MQeylyDJBb"
-        "pHOkRX2HDF1zkVk2T9cLIM3nXw6R/pqyBGwEoEaDH4/ff3cGg4YBHvUcpVowhBMimYafSIjhBzx0"
-        "/Msrxk+I/kE0eHty+u7VOQ+yYgmIT0Hg4R88MPw7yysahYjD9Ia/gNPrZUFzVbM6iHBvyHFUc1eO"
-        "1Okg+faHn9//CKM/V19/rb44HCRnb06P35wl35789PO7910U4LUDAuBIPDrjFOlral3gFyO2QeIh"
-        "mER0E34NBgPCeaU1hDegclXhm4/TjA4lGg0U/APm8cphgdNyvZgRw5kIysxQwhCXCxGNQF+o8WTh"
-        "APCQWBKVFaEYMNQqiokdydw/F4QJIFFP1s1qLWvwVuSto6RWouyR/gWc0yyONRo1hf1fA8cEua2u"
-        "skJzDfgVZR5tHlWURbqczFJ/Pe/yugaK9kGyezlm5hwpCXYaolgWbj3LkN/Phhr7q2xZ3qKKB9C4"
-        "S7V80HJhJuv4i2FGIbCYv2fF0Xm1zqLWWYE2Z9bxVwSD1nBRtVmkU0YDfUAErhFqyhWpwzkwujvs"
-        "JZ+vyztkC0PCEeT+vBYcH4TlCIap6AvqjfYbQ9t+Rz1yhEoyfyN90j5dgQpSFokZAjE6oCfAY0He"
-        "zfJpcwG/D/HhJTwlThwKUSe46bK6P8JmQ1rj0VtQsgAwNAY0A3pPkNpCVB8jtf+NMyRw5kuGl8Ds"
-        "HLCROBNu4iXtWxSEm+zeaCcsSicZ8vhlXjfpDaIPKlSEynuioxO09OBVBgK2UBvzA/5jPj5Sz4fe"
-        "zwFANxiRcRTDx9ZDBJV+Shq7/5jBrxuIMu83wRPRDUjLbz2mIzIN6FuriXNqup3zU6sxHmTAJ0mH"
-        "EOMPkW205bP6y6oCOqxAtdEnh6zKHhucWOesiFWicoV4jawE7Bgkb08Z2mM50LIncPCo74g02OMK"
-        "ZsxXYXAQRPB5tcgb/AxyJLrYf34JNIlrzOsEVMJQSAkQitYK1szCIcSMDJPxmFqBFp37+iMMABQI"
-        "+gqzSi0Vyeax6GgXKwvNgSUB8kE/nn7osgFiJ2G3CZ5CRDYJ4+hV1oSMhpE6AjETyb5gTQmiOdMO"
-        "Mh+7uz5ug6fRtiqJ1zjkZJ8Ty0RAzJnXkOQAvTlbLPaxLRnxloCwmd0JLsbf66h9hthE98Sh5ZTw"
-        "Z7dxCrZ1S84FtJL+wwGZwtwgAsFPjK+6d6eeA3tylhV6ZAAYdQQIRWu4IAq/jHxCQdJxmhBxtdsw"
-        "PTuthNzb7ZCsj4DnSiui+E4bomxnLCH8djuHsk1jwhuPDYAGE0StnkjoRxvscxMRdw9vI2KUN0N1"
-        "izKJeIIdjzgFYe5mG8VgQy3rMNraMRnqGakiKvwxu6czG6pzWIB8/A/EapbIaF5B24fPex6ANSgo"
-        "1z3zkdrACFtYE7H894CUGq2gDbFfxq9CsS5JOo9mu/qR6Ii/cyF6wu3Bxk6xFUwUvIcHQL9/VPuf"
-        "8R9bSwXbf1kt/IFxBVRPUPGWIf+xHMLwaqBgbonMILMeqxQUiyKt7hX3hD852OSonYHeQVojwO05"
-        "6F2v1fR6XdzUhhfM8qsMmP6RNkdFQIWRVj64A6u2WRWyOjeSiWIcO2StOhqqCeCsPRYeOl6vACOz"
-        "kIbxoCvPr7OP/CmMfGCghAlR9LAm8z9kGz4Aj5RkEogntscEiqgaojcLadbyfHK8oJ5KE6C5MAkI"
-        "wwX0HSnWcz6t5RJnbwmuXQu1bksELGjSZZGz96xawsLZ7wo6Esh1o9YjXe+nYMNn0GF6bdk5Gpxw"
-        "gDh/PFsvV7UWTjhOgqOQcgvfM5DtqKXXR2EwRBYzCmCCdLEo75IiLbSu5+y7hRU4VQwEVM6yMFg3"
-        "8/0/A5PqOcEEAJQl8iMgO1pHbeWzA6Bz6EMTat8KEOYibfLbTK3KOv+oGBdI8RA1ChlEEIiyyJrI"
-        "djyOWQN6y04eNKaA3MhX21xX5frq2jhESZNHP/ZIqwkPuYvIP01D68nUcl0zJbNxT5YhjQi61Kop"
-        "V6QapHN0X6UK5oZvqAWZhVgHkobCI6myQmdGoRhVNIgd4gOWKj9eQFNHLe9S5jxAQG//drhxe2z/"
-        "VgT6qKPH0W1yly5uwqoswVwxtKr9SRfNGiwwPn58eHlpDp5c73yuFINg0AKsSMvD8UC3AdoMe/Bh"
-        "SP9HQ4GEIQqEERpiqKJV5HGS0y7r2CzTY1ZVHeMYAmM9Bhn70O3iGY/zTCBO40UtuJKefETbC3Hy"
-        "SB3QAF6je7S4qGms95M0Ja8nTuuE9hZGvDGfxSBVCXwf4Ig/IDoyPyRIjownjGMMIoBqI0MkfoQc"
-        "HrUyDhPVjoIMM+pt0TJdbPBIHRFphBQJ6LeKQU0EoIURO8Q9rh5pJIZt4swWdaKtQadpubpPkAJA"
-        "xIV1NR2Jd3BWuwjmbv1b6EEOEfY+SF9SigtLoSuw8R8pAK2cgPkdMcHu6yE/gvXAozt5xN7qkYdF"
-        "/TKUB3lQhj4oR/U/njGmP+5zdhLHCMYlkjFtARb7aWr+vCqPKD7MWj/pfPkrUo5r7WGwTWFkwomd"
-        "oiNopF0vGIEizMYT5nASWbHAMTjEMVQc4RjSMJH1u1B3x3tCfYFeLKuK4/jSNE2vskR8qaOW3wOI"
-        "EdXZtkflCH9seVIYuet0niW4yhD/ozX46Cxivcriej0Jq+Div1/t/1e6//fD/X+Lk6P9S5TfSUCy"
-        "lIYQJg2URz0B2cIA28T0XxxEn1KYjZrsgFBt8P8/VFtrVa5rdCS6dr+vNOPsepPAASgsGK6rhd2i"
-        "NeelSwAiMNDqPTRFsQ5/YrBQ4RSRBsNAAoiBASANnCCT9EdHxuCN/kGaXCyAVu04anSJwNo5D3Mt"
-        "eGyPzEeBkKKEIx0n6eDCTu8YzMoBRoEpNu7a3GjLUbPIRQcQXxLjJBuvJ1xAlqNrrWPPzvCbbdfk"
-        "1tFP0SUXZTqrSeXzDEV6hgrsdxkqB4Q9n0Ktf9n0LNTBKSd80Wccss/BeCxkneJ9+axzu3ijoyZy"
-        "+iTx72uwog2+DZXhBg8iAfMT+JU1X8/LI6EaO7okQewza+MI+pwipksM5wOvs5q/e3oSHuPx3AM7"
-        "pgePOqcN7Gw7spO1ch5M3ode9Sqd3gBFdM6M0fuoSzLy1+Bni/rCgNRhihq9SIkMnfP9oxufev6l"
-        "4iAVB6UpSjXEtaHLsZBlVhi5BOmeXqV5gfv68lC9ey0uzkKlztCTdX2PcZQbZD51VmHUoFw36BKt"
-        "KQbC2SkAlnKv1g3mab7gmZ6r71+DNbBochocDhyoxxk+R+/Dfo2Gf7jM0nqNEYMvDr/4av/5Fy9h"
-        "OLDvyml9MKvu90FWxctZFKvvUdV1tqe+VMu8WINxG5uRQZmb51cAassv2PnDD5IbMBivrBeo1S+u"
-        "s0YkVRigHpKg6gfbhhNoBQttV324m2fP6CPF3dzJRjL6ts+rR6TF6AOaCUg3QAHQf5N5jWQFCvYz"
-        "h+lp35SDwr/FJyVoPaUwPIenKADcQu+QvFORh83askHdSkQOWDPLfCqeCdFIyaFLfgcieMvRm+UK"
-        "QEXaPmJ4Qk74eRBv6Cf8to2hzf4GA/Ux/venkCxq7YqCh6zZJTQ8O13pCYiCKqMwVAiNxBDSC+Yw"
-        "mEhfu9TW6lBNx3UYTR1RHGGkf63vl0gToUOFolVWS7JGeFI6q4UeLfuYA9GEhHMPDESP1gX/bGKD"
-        "yTngUNYYHnlSOGyIg0SSS8L6X3qFP3E0bg4mWiNMQLtM6Kukp1CAw2p/BKgkL/ImSUJOh6Lg3Yh1"
-        "UPScOXqFL6U58kIpT0eOnkP9Y0KnyNko6qJHKjgI4l/KvAhd5Y8tITKCuDNrX5FrydvJfMuAI0Vs"
-        "dLr6kLsKwJG6XNyCEQ/GKK/kADfWHWhd5TCOGdOxRfsnhf8q4Gfx8gZxh79oVxOhQFLeiGbv9vdR"
-        "k5QzM/2/Ki8zIrI9URnr2fwc/ZtsnroC2gGAnGnckkQ9e6oEkuaYPtLRfCRVGidxQ1hDhiXhSIRn"
-        "9DF6EKLzGlCduierCmTItFyEdla/r8cxW9sFumMT2llyG2peX2Ghb6HP+7J5iy6olipg0bSuJXbY"
-        "yujRxILUls3s/L6Dh7w6XkzxlU4KRP9CU7KhaiiTMj1fohyu19NpVlMseJJhihXLVE32XlhR7I6j"
-        "Dh76hMLaO2GXTolCRMXPIVPYUVBP9jGRLHDQjNm1zHGgkFF7GBo9zLIHO4+QvT7Qzfv1Adru4/Bm"
-        "y60j7tCGizCrdSMnBoYiDBMNVR/izfMiXSxaq0ZjEuSPZujdSfCpYeGtnihHHtqdL0gY5kOVXxVA"
-        "tUmGOFoL+zAIiHuh1sytjU/I0bJJAQfM8jGRHENpO2gN2kNevxSlBCMG4qKvVKN90SA+ygbQiWW7"
-        "h4kPHB6jkcVQX/Tb3x8h/x9kCuyy4eRiZIHkMWPGSs4ePO5OJ58B78CpJ6BfL+Y8Cnu6q+ks2PNS"
-        "8Ua9A6imqF0Qfve6zfAYHMcjtI8Gn6QSbNVPJX1LgiUAY2zg2EDkeQvcEflA3XnrEN4CmywASF0f"
-        "OTS9uPRciewzRbZv3Ka4XH/vriOfUoC6ml7XJ9vZqNCw1697iLT+GMxfsLrC0Cwv6mowAGbBBQe0"
-        "vUIdmILTBoXsdF3VYBe09AkYmcG360zDC3KPsZKViLOZulwO1QVYBnYWDARvOZYE4E9sw6htvfRF"
-        "txBf1stw1UKF7rwON2OlVHgZyKSRn3HSlxqivaJGkIpiK2lVISq40Yjtl6K8Q+HKXmYwdqakCOwU"
-        "rCSSvTDixuYuYYhcx9x0whP9Bh+3kYkTPYY39tlSD2uBbF89QheMMSv/U+pRezQv1m/jDoaL9kcd"
-        "eoXNboakMacd0mB//E4mAg9FvRYb61MMRQTB4eDR7KLNGHzAYmyD7YXIW8hORvPAIbXa+rBYaRjL"
-        "bJ30G/WvYkb3gOkTdInNPn9Mg5wGsHSNNU72zs40ALredaRsG8/hCOwIG8RJsixn60WWJNtY//Lr"
-        "Ol2gtgC/BcYDnk+SWyBt8qw94z61NVh9HBkJSqxpBRtJNgIyDmIxd5bpKuTm93Us44J1PC8vRi8u"
-        "o2g7aMdE9YzmrPgHFLkwgjwlbxT2iCXnLw6ii0OHqcpM0Atapg2wa+6J4Q29vQQDHeROdfHWTcfj"
-        "drTVFgrTli+6K0AclG7eIWBzG2MA3jlL/Kw/OtehbFb8wM8ovNoX4gAWa9fJjkh0SGIyV4UZO+z1"
-        "MHdeyNHFKT26BXJszhURB9a6tskfeHWiC2/+7CEX3bGw8Qb2MnfyGYmthfogoM9QFSw8Czxx2mXk"
-        "OGvey12zD5SKD5KWb4jJV5vFfSr3fPSVEIrzrwu+foLCkC4sSpBWX2AbYQYG30KT6xuYc45nQjkb"
-        "viNnhUdZY2A7yWciU8vJL5YIff+Njz7QkO/rkc8KGP8CY1z4c9QxiDRwqE9gaVVjKOZ94s9w0PBj"
-        "V1+ilHBoQqAIdi+EFLRAAynojMOuThfggDbs8exVtOdBTqjDtvUGl7FVG283ey6f2SP4RRj7a51P"
-        "0Dt+YO4d8t3Cl9JNou+p5g768irfZsUTZaTvjtqR0a5HljeOmRMuUeJAQpIN+xG1Q3FIzNdSaEe1"
-        "4rt41DZ2HR3kZAa7ZLTbuLdZAmQnmVSAdjKZUYHaZMMNYfniGjqSY/3h+Psf3pydJx9OT85Pvj35"
-        "KSLNzBUdjovH3CnRXnGMO/BAjCy1m9npYcxQvQIkyCfrhh/HcTzo4lr/NZKuQRDI/ZENngbij/At"
-        "e5cl3DgiEKSbSLZIJ4h6Y7aDSz2Gr2vHsIsDDc8eTQFTYslZ6opOfy2anv2gNuOFaOxmGW56sjTB"
-        "GwaEau4FJb78qxfdVRVgwZTFP2C0d+LNoM7iPapdSO76q/vRWl8kpDvfiBmr2cDVRfT1rLZAZXmw"
-        "msV8t0nzI3uzi9UB/IiCFJtrHZhHtkM7uTBu8xijPrS51i0sGIIbsKJRs8Ci+e3vEh0hoOOJMpWz"
-        "53eIqpTrZMfradtYXyjryTZ/PPGbbeDyZUQm+6y4AnZ3FMi1+pb/5rdirA6B2aiXl6ANnOQYrzbh"
-        "jeds5t6d4rijvosmJEgXtiTpi84iXOYf8XoAZz/K/Tng/LOZe92tBsoUTpI3cceqafFixtDh487k"
-        "ZoHOdESZaDeFBoy+dOnPg+7vI09zwfD30Cddavzd9Cm3/EFBWw00HTGyz3AZMdhJfEajfwD05WLm"
-        "byApvJgZPVF8fkJaItZqTy3vGGAS1+ltpu7oWiS7msBuwcmpOEM3yVJ6GMEqkOFUZwaYm+382UVK"
-        "QOf5u5DU3pbl26+/B0cpKigoqu9WPxFP62qqc0BFVJrAopumg46MrsP3If2hqy5Iqiq7Lej6qbl/"
-        "T0ODlgDTbP0sp9DzvFASB/9ATovfvBaqMJCTDSJIWTjJ5v5KnkI5B9iR/f/Su4V/ggo24qE91/Ml"
-        "mQ90F7rjcdJSOq+C3ai3E+PkWjbM8Ah0iwyOocswwXhhj99D0qBGO1NButcWeu8jaDHYezdpqE7Z"
-        "QVwWbQnYZzlgaZKkBisvrdorhr/GZmWWfLg/MwVmxmPgK3MwQJuv/hQ+j7+MuJ4H/MhC4AX8EEkI"
-        "U30giCmep3Yv3/Xrm6QxMdsg81hbZgKVoJjlS7ouiQ0POztkYYGXvEKP67BmJlsHKCR4Vzwk8+B1"
-        "Wmf2IrrnqLIeKVosNHfUdMD6PbXHTiN0r9NT9q1EkXFPMedhenq8eHTg/yPewdD1RZwbMxK102V4"
-        "3KIrCDd9nbOp2zco5V7IKdtC43EvDxiPkf/giHR5lNkBOUswDwxvqFEppKLU9+DplhUWK6HBu5cy"
-        "Q3NBv39cUxUi4pHNd84u8y+G9FFQ0oW01gEIvh4BeatrMcXBp4xJTts6mJCRWmUHJ2eK47QjTrqH"
-        "/S3ggHsrEjyYojV40H40mVuSP1B6QQwB1sbJ+diCgenherSNrE0p9iT87AvJ34qqjJVHfYzFSKh+"
-        "TyKpszVIhZu4/nWBot6Ugwo8Lf6VOsNWtloUyiUp4ALau0BkVuWYlEhIJYUKuGwT235UOUHsAW/0"
-        "WXlXyMVB9MnUcmPQVuKhyammiSRu2NpYE/ZP/lJOxO1jrQMNF23sfaBlhI+AiVH2LTjgCxuiQbSL"
-        "ABxDuQf/H5qQuS7xWNGEd83hKPv9c3RNaK1v7RzTKmc9Q0rad1vGtnL96/4c8s9hGniZ0TAhJtFT"
-        "Trj6+ki5VXGIQ7w6+/b4mO/ahVmBWa5JWk/zHOzH6XVaAblSKLLKOKGiV4g93QqR4jFP9OKZxEoC"
-        "K/6HNvy0nAGTPtK3Gx+8I+Reh2zdg/wder8uZiN/DcAf1saM2v/Z41xINU6ciw6CihmE7Zg1OTBn"
-        "6ykqxlb326VZYPwYdgzMWvh9OQeWLwMAw6bQpHxl8S49TJz2OpveSKD2CUuxF0Tc+3oyNsNRour+"
-        "o/48OzE/uEeP6dNOih31OFZ76+H0+FWNyNu0TsHuNtr2Vb2hYgteqkDU8rEOHrGixy4A2NGS+wv9"
-        "yEkJBVBzgRflnHNic+SM4WKKcw2yM07ryJ007AfOf4c9YojcufxCmQK2ksNOh1xP7YSoZ2T3Tov8"
-        "+IcjJ7diNHgqXjwFJ6pMC20YdJpxCrytx4FNliAfHUXJBzvfCekBu7kEwzrTLrj33oLBBF6dwewk"
-        "8ArJmbF7XLaSrzKv42na2BSmfir9dBYsphKZ/KSezKR/GkrtiYZ8ZpptzdBDvZxY30uu+kDtRYR0"
-        "1oMzdbmupjsM73MT8L7GpNnJva2xZTYT8uUtrzJRJLUuaPmpm3tMC6J8loIvkEtS1BDtODHU9SXo"
-        "SdbcZVlBLqRWXY0dFXR4L5x7ICaoqVlC1zC1RLcF63ShuqjPLarH21mUwlXxNHyHSlelcCqqyCLQ"
-        "s6Cd3Z0LY93IkBupWc2YR+tIh17b7mCHW8zlD31BIBdZKtdxyy2Rpim+ksMBXoyG6vCyW1MKG8LC"
-        "KKWWGQxlnNHPFDWCLbeiSpzwSE12gAj9rB3wdBzzzjqKFckJA5Rd7uXuVIQR/b4wZ8RdvTX2dBX+"
-        "apEWV2HEZybNxDB6eEgslzh6io1u1Tcuv3WqY0ghPXE0VCSkvdPvzvYwvkumwanYmRj8F1szaFUl"
-        "8li9tiQlKu5CCI2OovwVxP7Zi8Pnap8nIJ6qPQ9SsMz3FwzczGUKOVCRDtF1R2pdrCRA7tQMzSQn"
-        "J5ckCu3uJ4PGsJ6BzXRMqyIBKFAOiw0OAHx2u+jkBPt44qmaVPnsClZxj+uaZHU+y5xSpmGr4DaO"
-        "NB6P1ClAgKQlEzWfus1lF0TnP1iR1quKpn+N+ZO4Ky02oEGWyD1QTFjrrID0eKeJuKi77bzAhZj0"
-        "sC0wIEMdgXDrXuz0zjiZHuTL1vkggIrkweT7/jtLr52RO0kXkQDU5gwkXOIaS25yVe2QUN5ClQpf"
-        "ApITv3YKntm7uk8xaDew7O2TLVqjZ/qplZxcSyntXnq9DjT0h7WeFDnggGpP3MAAPXKKxOwiim7+"
-        "s1XVqQxEO8r2DDmNDXpNr+GMMkxquHDR82arNrdbHG5DLkIE/s1Q7Ym+sxdJ1reuoqYH1RXTEH9t"
-        "xwiF2i2Nf6l5qZ5Yy37q7ZR088S8FGGO8cNupoqqIbO7mWgGhIWG44SbvaH2wcv06ORELSDFXrfZ"
-        "4uhFV5NHVx+xz7lR13WBrW4K+pBVKIygOZnP1nw2Tx97BdDQgOlJ2b7z2MRvW7dBqP0ukUURMCe3"
-        "hEBuDQGujCFDdFLJ+HdnVV568yStM31t17n0B7YF/PESaS9W9v4mrAAkyoytBy6B49xtxzGjS6Gt"
-        "RU19qSQFPcBqFHYgHPyyXesJe9ntys50cvbT7mKisYNztKEX0q9DdWFBJxO0F3LZ4+ISJEP8SvIC"
-        "fenSZs64Rt+eDX3ccVm6LaJCZVOkJkvXnPQadAqz7CrFYHr1Clf9ngNHUaDIDteIx7RI630f8usY"
-        "dM1hrv4v9sZ4zK9ikGDTq1YlecqE5JYct+DrjlRS3lQVZhtwdR+91LaM1GOQty6gx5cdk0LOmbw2"
-        "Yzw2cB2PpYKWW/4/5rS/jDUW7jlyVCZ+xQJqFFzmrHlYiYphe8JFEQTX6WK+r30MtugihdskONZn"
-        "o9qIGy6VS84CbY3H+ugxykrrWDlRiqEpoxL5ITIuHOoXXDUaV2/8jBhi5fE7a9wOVe/N4SeG0x5w"
-        "PPxjjfeHwnk2xfyKqhSlkozOdhXWTRSEo7c0kFqsQ3tPsRQkeMevaHjUfp4WvdPHt1t27fRL+b4r"
-        "ny/kbv0i7R32qxeQquU7odtekZYj07OO2SxvrgNWiX1TPnQu0dEtd39C64wze2hP3TvVqHuRmvRD"
-        "Ay0SXFY+P+4adV54t6g1YTnahmyAlIyhzO3otyB+yPVRPa4cZ4/X43MFPvRVA7w/dM8Mse4Itjpc"
-        "pkU+BxU36S1Q2lf1SeQM9+eSPszHzMtrnEwHPTxXseE3J7HlIXLlnTTA98RsAh40GKkNGzhsMHP1"
-        "3C2A05wnNJFzR3muz6dmSRpo/HFG8nguDpXWFC+DFhecp1XOafdsI88z8dchWC637bqWZluel53Q"
-        "ywOoODAoMNcJyUW+AqExWA8gtY/NjsmR1zeFlA04UBp8kadwoIbmj2nBI+V0WEgyQOi+d9NahQYW"
-        "lw83K2ex2yogZ+7w6StWQ1shtjWsXm+rtHPrdoutpN5yZfdeJdc+Fkd7k5ixAeWRq7bzCjVIjgxs"
-        "zH2vqLcOhScpOuV7fKliUo9AENKKGCkpI6S/kLR7c1kuqenj6b/v1BOcbwOkbqr2hQs+QcL/Sy/5"
-        "Xd+1oufCNSRNQ9JLxJdBpLNK0QPeUVeHtsXIvHsHH19ahTdLTA0yr3Ih86GeTlVW4wse2tzqd6nQ"
-        "1jo3bhOqVsXvRLFB3fHYbBffUsVZPMC2engVvsKsNGXu84Vmd6dSogGdMfROInoxlLlxNM3wFVTA"
-        "PaXaZ31d3tV0e4wW0WJCorEeMQfzrjQyS9PoIxUJzeqNwS9DtJW499BQ6t7LaUt4B7Sq/KpAog/Q"
-        "hsSCjHzlkscRUtF1gvgSHh9pbN6UEEWtsAM3kLADyWm3owhX8ZuQYyw0mGOq1/BbJFoKLvnS/d94"
-        "fHsDk9Gp/jQTM/BzSidxKOfIzxA0QGayGgqDcVJhnHkN6fFYsX4pSRtE/Lj1JgcOBNCTniwAQyaR"
-        "efhE43pXsbChm+sqG4k61bS7ukaC2P0JhcOro31N7st9SsEjyqAcarSV3HcokrUl2ghDn+unkhxH"
-        "k7Dzhox5cLUoJ+kCRI2uRpsk4hZOwg2/kwu4cxS7mhK9sMAXvdgm+lsR9HNI3u9uJthmgIb5tZrt"
-        "YHmDxwJMSoFbiKENLGQdYjGxLL2ltHRG9El2jZdYDNCwFB7GsoINlvZgCOPOh2pjNsBf6blQrW5Q"
-        "eagIv7ZOYgfg28LGHBgMigvaOmBnBEU/wz+zn8a6G52CUnwzwHst517dU91HXzekO7dgzU6rHCuY"
-        "lnQVWjsPaPDjtl+Gwiq5X4jKvDXTemokfAWctOQ8IPLFwi/GdyOwbftvnu67+Y1ejk/YsU+0Zdt1"
-        "YXYX9/lHJBL1WNSOB/NBI7mFfn17+wdaxJ+wxZ9sNNvlPqX8nvG/mwJnnvO97UWvnuRG///hEfs/"
-        "4PACYk5v05xLFBim/WT+uvvNWqn/yj1+mUzDhdjp/QGcq8TvhPQLEC3TBkjPKZTW806nHUzrkbzK"
-        "VNJp8yrak+FHNgj/CFbgVxaRGZB0ehFmZHMOXv/05pCyDq6kzLvjAMca5kWFBhEe1IirTetza09G"
-        "ySLmOkL+d0lKNi/783UWbZrSVSRqZF8Msi5yyTp6jXbGj/T/O/r/+9eB7yPgcb7mF5nqvsieoGV/"
-        "vk6w4esR8eF8qzbYfkvxfdPztTgzbcvntmUroePgiGZupQVTSSn12lS5kcyjBJjrbZ7d2TcC+TDR"
-        "2Uycj6TvelNa068s4pcZJQyufo3lEsRbU/YsxmfmLWesDKN5aCufQC9ySdWATstUellrEc628MrI"
-        "Y13ZWfYxoUhsEkjgD+1SrHRjLUAa4mL050sMLoYBvXAg0Hn2rDOqb9SfJWkiaNcLwnXHxXqZwJ7r"
-        "rfoIyqTpt1UXG5pwe2mAWazuHwnITt4Thbxg7TrpiYXDcpmuMCckOwrwnay7MqDMiuvrFETghi1V"
-        "GjKmn2C1G/5K953NLTK9WPdWzl0+w5VjqOpIfXXY0edfWW1+lrHOh3y+nHPtFaCaO7w0I6/gSeVS"
-        "BAU411iMFPbEb2EHZnddYsjdBPNkGcj46KW39pW/sXLeVOq8113hycDBSDKWcFB7s37oAJeBgy1m"
-        "8vJ4wNAD500L9IwzLCReie1eOmmP5vbYTN6GJdkT9LZttOqG5laP5DrZeqyho/9SWUzSWQGWtNk7"
-        "vv2mV9CKuvlvBmx7HXfdYmG3z6rjYHNeJdG5c0KnL/4O+O1iJL/sqxeX6FxBAtqpIjvz6JqZltvq"
-        "gnY9SnS30rOWTgQQ7wZBVwbtzsak3j1F8vxbEkQRoEG0WaGeERUIrsQXPDBnoW+WPjQfI+LGYxRP"
-        "m0YnJz5tazpxUecsfmruxwjlVHMP8cJxtf5UKPx+4BU+foSWble+xzS5193+Hijje4yde0SAW37V"
-        "IN30bu2hBy04QbhvSgdYffmVzA72zBRDyR7aOVUr4fOx8+g0T3cmTHsLBg8O097+/wI65f8Q"
+    "9789a745d1a25904": (
+        "eNqNWF2P47YVfdevYPwyUqr17qZIHpxMgc2iRYKgQYFugAKTgU1L9IgZWRRIer3qZv57z70kLcn2"
+        "THcexpZI3o9zz/2gF4vFv732VbM10tY3TujOqwer/SCqRlWPbiVkJ6T1eicrL7QTVslamK4dhN4J"
+        "7Z3YDl45bFHCNworivZUxtaqXmbZhwZndrpVdNapdveqMp2XulO1yJ2vW71laYXYqkoeHPZ54a38"
+        "qFonjto3YrNxo4XrZIpb9sNmk8FcI3pTu1IcjX1UFpZ0NVuCh061+Cq9sIcOC6IzXm2NeYRdf/+o"
+        "7DA6ZtVOWdVVSlTSWg0fSITT/1UszzXym2+/Y3d7a+pDpaw4WkgTuRQ709bKrnjVGy/b7HROwhWl"
+        "RCNdI8xOdHKvgoGMCL1WrliKD9A1WpC81x0bAdsjoCLHc1bb4RXeIVaVRIyE6rwdSgrTO213rTmK"
+        "/7w3+6Ikb5MM541VpXAGFrHqqpHdg6pLKDt0lfSIhrGZVX0rK3yfHhNy5+EuwnKUCAm44VUH4aI1"
+        "EGHFXiI4ypXRYeIH3sIdBNPRsa3aQUyGb7209E4yZwgQvAOAva4eA0E6hbCIQxfe1BGawETRAB9R"
+        "mX1PXJNQX8kWz/2QMU/kiXZj3Ajh79mVU6RbOZB5UgfrnDDHTihrjRU7a/biSHzBiUE4OSyzxWKR"
+        "ZbywXu8O/mDVei30vjfWQwMgll6bzmVZfEcawen0aFz65pqD120QVZm2VRUfXMptleT9DJwlIA+b"
+        "eulJUlr8Fx7Dgh963T2k9++6Icve//Tbr7+IW/FW/PCD+OZNlmW12kXWrh04KPd5+FjRgUK8+huC"
+        "a1eZwB9cjPxGRCgAg29IAcKkO4ksCSfxodtWNGA7gs1lADR5K/6pf0SEDt2jWxJYJLHWD8p52BPR"
+        "WAb5ecGrYEM4QOc1fM5bud/WchUVLUl2zi6BxdvFogh2jpKXh74GZ3OWEoRahdh0ab1Rn8I3qJxh"
+        "QeTPCVlWJv5kWF+AI6TLTapyEURKHNkNzLPi5DWz0PSqYwWlWNjtohDImYj8yYlo67XwJHOpbKyj"
+        "C5TgqEgrOFf5O+wrSeL9hdUfTqWGabLZfLaqBT0/KlRIpz+J4Dfnf9BdIulxkiOS6tjTZoPySCL/"
+        "wc8oM+bQ+VDyfWPN4aHhjCI5qUiBVmb7BygdSoZD8VU91Qi179FKguRQIlh0Uib2BxdyJtQbQAtF"
+        "/L2VvTd9KCpcgJDfMAS13er+ZAiaw19Xr1+TzRGFLyQgoCHbHVJI1QniCdHQ3OLLO2y9HxcuWbhb"
+        "ENBPv7/5PD3x9Hu3WKKem1rlxZdx9Cjbx9wa41cjLVNNuPOHvlUh+rR4f3+Ke2hlHFZuLQFZQIX/"
+        "mw3J22yIhvkVOpT8vygjECcuE0RUb0tYS4E7Bdu45cnMWV5atyQZEeIkgzoeHbv7Osj5OgLO8ooz"
+        "WMkUxIzcy0l5IV6zgNmmQau25q3L5M/am2DPUro1+5YXwbF58lNSRXxfSP6fYrMeGzvRcWzdNL8g"
+        "0O5ULeN403E3o6br9Z7aesKSNCa32MwpGaaJTjRaUT6CfP1SO7y3eSEwC6h5/SoSheElKR4j8pS4"
+        "RH1xTexHJc+drQKlEE43ZdfU7/c4QeMbu1OKeJacStMAxbKX7kvr/FgPoX9SDsOEUIYl2IOlY1yi"
+        "6ULZ1YxC11tFEPJSq3ixXaS/oHDJH9P10K2XhOKeMpg9gK1flsgMPrPtWeQn6YwZ9n4ehTik0UgS"
+        "khlD7mYDAUjk/NjoqgmFk8imPmmY9X20CVlOsSjDIBq61shE8AoGEbOYR8VFSzpnTfC55FMOo05e"
+        "4GNNbS/EH97vH5ml/PxMpwJBPj8FWGkwuxVvpmU4ZOqJxlA1L8Oc6ikZ5uEl9qBGQEgxsyP9Tesx"
+        "1EYUeAU5tXpp7wyJPgUwKpsdZJ/+chvsvALSlURP7abkw5E0eyUdxss4nfxfouRpSLHjHWMe9nF+"
+        "mTBJ8khOo7Y5TnmRUH6GGOfjU6yv1/wNreJW3PUc4fW0RvFRUkfMHUvcfXapitMnNafDPu/PdLFw"
+        "lhx6SUSx1rt4j8pp14pAK6NMLvuleDBBQlzjx3H9sh/gRnUBY1DjwqRFt4h0Q7u5wQ1CcS+IF6NZ"
+        "+iXd4qtbjv0F0LsFD9jic9r5FKJZTrXgZoIdvDqXHChBsoND59IXYIkwKOY2DrS4HXcz+6OI6F+x"
+        "mEaGrkKhvtGFbELUwONLrK9iudnQQVSyGYbP3d6uIxoG1HfY2j20Ks3ofFC7dEekW7al9sLX3vGi"
+        "m36N8ACam5Q5+Em7m0+SF6nBll3h/rMRPWNkeZq9rwhBK1yE6jKGcyQskmpaJM560TNa0uEp0cc+"
+        "xaPM+lENOTok2mqsHOc3C/45hfoSQOr7CYY87tdh2FzF3wwk3Xsnvw3dRFvGgSiYfDY0kAHFtJne"
+        "rd5+d5/9DwGk+4A="
+    ),
+    "da392662bfebcf6a": (
+        "eNrlfWt321a22Hf+ijOYriUghSA7nsya0lHWtRMnoya2vCTlTldVFQRJUEJEAgwAStaw+u/dr/MC"
+        "QD1iT9dtmw8xBZznPvu999kIguC0LdrZ1bTK6vleo7K6LRbZrFXL7C6vx2qetZmqFior79R1Uc7h"
+        "x1w1xT9zdQW/8rla1NVKVWWuymqeq7ZS7RX8zj+1yWh0dlU0alEscwX/NvlysT+ryjYrSugXNu18"
+        "WUxV1qpita7qVrXFKn+t1jBs1sRqfZfVdXUbq3KzWt/RtIumWeczWGI+4i4wTFUu79TtVV6qTN1k"
+        "yw3Onc8bXMUqUtN8lm0amB5Gr7ObfNnQ0nCZk0ljN57WmxKnT9Z3k8moKOH9uoJRcNbbqr7Oa1gR"
+        "/kGvcIfwqMyX8BPWD52hKQCgzadVdQ0bP11ly6X6r6fHH3hRjQqh3apqWpj36MMvRx/epb8cvT86"
+        "m0zU9K7NETp1kS2LJp9HslSVNdI5Ue9u8vquvSrKSwV7gO036rYu2ha2DevJSntsTVvVOS2VIAOv"
+        "JpM38vIkX8B84a8nR7Fq79Z5rBZVvcramA4U/n+Vff3NX6ORgGqsfoDD/7HOVjlD4hTWiD8b9TGr"
+        "f9/krTmcus7u6MVkkpQIQ4AW/F5n7RWccfIR/oWZAW4jDSRYP/zCLghNwpGqhvUs53kNx4XIEqtp"
+        "cclA5JF/a6qShgZcrKBbrarpbzlsOkPwr4vZ9TIH4L8RIBT49NeTX8bwz7KaZUs9fLheAg4qXB1O"
+        "Opng9OODg8kkihEvXsHv6WZ2nbcH6zpfFJ8QajDp6PQVIPAK+hVTWG9eztcVIMRr84ugNKvzeQ7Y"
+        "lAGyQeucKQR3mZc3RV2VK3gbqzy5TEZwNv84Td99+OHj8dGHsxQWi/tDQGAfwXfcTXYJ8Fm3RQWY"
+        "dlncILoT3hHRwDHkgCBmotG6WOdLoDKCa0QDwvIt/uiRq3UO44WTyWVD28fdZ9MF/6FuC4APDFfU"
+        "CmimzpooGf2S3VWbdgztviUgf3fw7Ty7TIs5/IDl8I82a67hH6TQ75Jvoe93k8lrPCEEuMHU6zxf"
+        "N3jUqrotVQlYFo+ePOzBt9gBxk3UByHoPJs5oy8JU1VDhAjHsCra0SpDSsa1b+riu4Sf4q41LS2z"
+        "pkVsqfMM8QTOHphH49EXAgUgAOsGegHSo77QFhnBaF4AR1pD2/3b7A7xj88Fh0McRdxZ5m2eqPCY"
+        "EZc22xAogH2ofLVu7wRLgfxgXnoyajbTfcFdZMUdQM4rGALoirFtms2uGRMEkwFGETMQXsjsKp9d"
+        "E9mN9BDA94mlE28nJqCySyCRpqXzATjkdV7OEJ9qeBb6vBMQP78EKADZRzjESMMNpQIxyBnIissc"
+        "uSc9Q9Q0+FCUawQn8wEG/B6jxKxa3yWjIAhGI9pPmi427abO01RLjKyEbWdEFSMRCSCWGuQ5+k/k"
+        "Gfp31ehfzCv0X0aewOY3bbE0f92ZDi0cBBKT/nuzKeb6921Wl0BZDa9yVi2XcLS4piSbzvRSjwBJ"
+        "MjjtWL3P1mtoHgM7BR4KUNX9AIyfWhSJ0kWerLISqL/mViiOZ4CmCF5pZh4BOy/y5ZwbCuvVjZAD"
+        "x+ojQA9/cRMQAcgQpMUb4G+j98c//PrLO3WoAveANZo0gVJ/ZvkOxOeKQR4Dz1AL/Ond6P2bk5/f"
+        "neBgaTo0XJoGI1cWQsu//kV9pV6++PovOBELRkB4EgEIitcoEQAWWqheVlrhIEIafX/8HsZJT3/9"
+        "8cej/4YTC40Ho9Oz45M3P71Ljz+eHR1/QJb77/j+9Ozo7Pu/vz1+c/JD2mlCe6WZRcjAQoYZMoiF"
+        "9OTdmx/Ss6P3745/xX28evECuzc5nCGoEc2rBQjsDGkJJC7RQFY2tyiKNP+b54tsswSm8vKbmKih"
+        "qgAbAajR6OejDz+cwqBhgEe9QHkcxHBCJI3xF4lf/IGHjv/yivEXon8QjX48Pnn/5owHWbPsxrcg"
+        "qvEfPDD8d17UNAoRh+kN/wJOb1YlzVXPmyDCvSGvVO1tNVYno/T03cnRu9P0++Nffn3/oX/ivFQ4"
+        "b+zIgzEKkWKpNiX+YfQL4BIIFdExCJ1GoxGhuNKqzDvQDevw3adZTmcQjUcK/gNe8cbh1bNqs5wT"
+        "Z5wKhsxRFBIXDBFrQLFp8CCLxvAlOiB8BxysjhLiPjL3ryUdPIj+400LTIvX4K3IW0dFrUQrJT4I"
+        "LN4sjlUvNYP9XwFrBwVDXealZhLwFIUzbR51qWW2ms4zfz3vi6YBAvZBsns5ZuYCCQd2GqL+IGJl"
+        "nqNgmsca2et8Vd2gLgrQuM20INMCbO6t4/uqrjfr9rnrAC7PFA76PB0SQh3WxTrBuq7mmxkJz1lV"
+        "o6ERihSJ1QygSucIetwMFimr+TfDCUPgb//My8OzepNHHcwBJdis5h94KNowQI0Qx2MRK+hChzdG"
+        "A6MmK6IALnuLveT3VXWLPCmmNaPo4bXg+KBjjGGYmv5Addv+xWdv/0bhO0bbgv8iCWzfrkFzq8rU"
+        "DIH0FdAbYPCgJsyLWXsOz2N8eQFvSQyEwlFS3HRV3x1is5jWePgj6KYAGBoDmgGzSZHUQ9S6I7X/"
+        "nTMkiIULhpfA7AxOidgibuI17Vv0quv8zih1rIFMcxQwq6Jps2tEZtRDibD2xLQhaOnB6xyke6m2"
+        "5gH+x0JkrF7G3uMAoBuMyaZM4GfnJYJKvyVDx3/N4NcNxAbym+CJ6AZkHHVe0xGZBvRXp4lzarqd"
+        "86jTGA8y4JOkQ0jwQWQb3fNZ/RtQxTqvQSPUJ4eM0x4bnFjvrIhPo06KeI0kBuYfMhtPhxSNq2OG"
+        "4eDR0BFpsCegDdbFOgwOggh+r5dFi79BiEXn+y8vgCZxjUWTgkYYCikBQtFawQhcOoSYkz03mVAr"
+        "MD4KX+22Kigxbi2SyVS06GgXKwstGlRiM+jH08cuGyDmFvab4CmQIis4epm3IaNhpA4PYW+yL1hT"
+        "imjOtIPMx+5uiNvgaXSNceI1DjnZ98Q4ERAL5jXEIsHcyJfLfWxLvg9LQNjM7gQX4+913D1DbKJ7"
+        "4tBySvjYbZwVYC76rD2glQwfDkg45gYRaB3E+Oo7d+oFsCdnWaFHBoBRh4BQtIZzovCLyCcUJB2n"
+        "CRFXtw3Ts9NKyL3bDsn6EHiutCKK77UhynbGEsLvtnMo2zQmvPHYAKhPQdTpiYR+uMU+1xFx9/Am"
+        "IkZ5HasblEnEE+x4xCkIc7f3UQKm56oJo3s7JkM9J8VIhT/nd3RmsTqDBcjPf0esZrmMVim0ffi8"
+        "FwEY0YJy/TMfqy2McA9rIpb/AZBSoxW0IfbL+FUqVmRJcmu2q1+JgvqZC9ET3h9s7RT3gomC9/AC"
+        "6PfPav8L/semWsnGZ94If0ibYgoq5WWIfJTOlllDeWfVISWOR7UCdQeY7/IOJeY0bwp0phprKixK"
+        "spdn16iuojISg9Be7y9zdBTyy2pu2Z/YdPwPWsMeU9RPE/6V8twA3m2ayhxpep9scd33AZ6k85wd"
+        "SCQaYJ/G9ge6NvsNBr0DbDYwhIi7IiMXZ0Ru3RMrUBWaEdMZGBHwbAVjm1ES741uR0AaaEW2g/yG"
+        "DoNt8PmI/p/Oi8scpKXbyHk+Sm+z5bX3Fh+MUnRUpLgxPDv3tftCkEImJZHRkYhGesMpihfGige2"
+        "IuCkwWCoyoK9mfVKhQ37wUH5AoXBWC/IMPazW1StZxkA2WAGmtGwRpw/mW9W60ZLPRwnxVFIa4a/"
+        "c1Aa0BhpDsMgRt41DmCCbLmsbtMyK7US6SCWuF4EsCFOlQBlVvM8DDbtYv9vwP2Sq/wTgzOMvjgd"
+        "CjWyV+1Ri+AfSEeuCoKOc4VeRicOgrbSWNsD6E02qMuuYVKtGhWyuzJW7K2MaZjIGgPU3VHpqe9Y"
+        "tRuwp1jRTpLkwjRFShPvwrijjKv/RTy2q+Yf4sOOei9cKFvkKa4yxP9ZPmTQTVCizpNmMw3r4Px/"
+        "vtn/79n+P1/s/5ckPdy/wLNPA7IuaIgo0gyeegJOhgG2Seh/SRA9xsUN73ZAqLb4/z/V91bV2TRo"
+        "a7vKqM/JcXa9SdBeyMUfbuql3aLVMaVLMD44CLTMgaYojOCfBNQmOEX07YaBBAMCA0AaOEV92R8d"
+        "PWne6B+lyfkyL51x1PgCgbVzHuao8NoemY8CIXn8x9pz2MOFnSYbzMrBAoEpNu4rgqhgULPIRYeq"
+        "SSReQYrHgAON1BlXhcSeveG39309UEcyhA8tq2zeELvwtBd6h8zvhxx5CGHPY6j1n7YDC3VwynHo"
+        "DWksrAgbNVrWKSbBF53bxRvtR5TTR8Ro7hpQ7Qy+xcpwgweRgPkJPGVfgGd6iPPSji4BzX1mbRwN"
+        "W1D0Y4WhOeB1Vmq4pyfKBY/nHtgRvXjSOW1hZ/djO1knfmliuHrVon70zozR+7BPMvKvwc8O9YGO"
+        "grER8qO+yogMnfP9s+uxffmNYrctB5jIbxvj2tAOLuc6cPH7BlUHCpvgvr55od6/Fbsb1DNn6Omm"
+        "uUNX4zUynyav0bFWbVq00xtyE3KkGcBS7TW6wSIrljzTS/XTW7UCjl/Q4HDgQD3O8AWqxPsNaqPh"
+        "Ks+aDbqxvn7x9V/3X379GoYD3aCaNQfz+m4fZFWyAq1R/QRQdLenvlGroty0eZOYkUHFXRSo3lh+"
+        "wRYJv0ivQdm4tKZJp1/S5K1IqjBAPS9FrRe2DSfQcZ/brvpwt199RT/JE+1ONpbR74dMTSItRh9Q"
+        "xEC6AQqkbZUuGiSrWMmgvsHkoPAfMZQErWcUmGIPLinxHfQOyWSKPGwW4qdwoogc0L5WxSxEyhxL"
+        "BIe9DOQ3JYK3HL1drQFU2DZBDE/JM7QIki09IlU+gTb7WwxdJfi/v4SkjWn7CF4mPDsNz54AegOi"
+        "QHytITSKaRIjq9hTLNLXLrWzOqBAWgfI6XlRh+xeQRjpp83dCmkidKiQg3FJvUIdPORJ6ayWerT8"
+        "UwFEExLOPTAQvdqU/Ni4rdMzwKG8NTzyuHTYEHsuJS7M+l92iY/YRUxxUGECWt2O2aChgBN53az2"
+        "R4ACS6ho0zTk1AbyKI9ZBwWtMXf0Cl9KszuQ0hcOHT2H+ieETpGzUdRFD1VwECS/VUUZusofuxXW"
+        "qPlwZ9a+bG+Aqp1s7PtByH2JEuLQ04fcVQCONNXyJofjOJCVHODG+gNt6gLGMWMmWZOuq6b4FEbD"
+        "k8L/wMJvk9U14g7/oc0UQoG0uhbN3u3voyYpZ2b6/6y8WGFke6IyNrD5BWgBdVWhZuQKaAcAcqZJ"
+        "RxIN7KkWSJpj+kRH84lUaZzE9avGDEvCkQjP6FP0IEQXDaA6dU/XNciQWbUM7ax+X49jdrYLdEcb"
+        "dTr3oOb1FRb6I/T5ULU/Vpty3lEFLJo2jTi0OzFuTSxIbfnczk90oUPo53iUflDijU7wQT9AW3FS"
+        "hqFMytp6jXK42cxmeUMBimmO6RIsUzXZe75usTsOe3joEwpr74RdOkkAERV/h0xhh0Ez3cekkMBB"
+        "M2bXMseBQkbtYWj0MMse7TzCO7QKcXjv6QO0PcThzZY7R9yjDRdh1ptWTgwMRRgmitUQ4i2KMlsu"
+        "O6tGYxLkj2bo/UnwrWHhnZ4oRx7anS9IGOaxKi5LoNo0RxxthH0YBMS9UGvm1k09c8SaY7UDZvmY"
+        "+H2F+XDdSApoD0XzWpSSRoXavVMr8kqh1Y4OvRbQiWW7h4kPHB6jkcVQX/Tb50+Q/w8yBXbZcKIg"
+        "skDybDFjBdjEuI6o18lnwDtw6hnoN4g5T8Ke/mp6CzbWsN2odwD1DLULwu/OBMZr6DgdESrR6FEq"
+        "wVbDVDK0JFgCMMYWjg1EnrdA4EqYOjEQCxbzm8G3xCZLANK5g8LETbHp+YXD+9BJv4x1ipYi1yct"
+        "19+7THwOjS8oLt3X9Ig/uqDpb1Ro2OvXP0RafwLmL1hdYWiWF/U1GACz4IID2kGhDkzBaYNCdrap"
+        "G7ALOvoEjMzg23Wm4Tm5x1jJSmPWs6jLRazOwTKws2B04j5gGMcqtQ2jrvXieqVDATXiy2YVrjuo"
+        "0J/X4WaslAovA5k09sOgQ/FK7RU1glQUW4n1h6jgRmO2X8rqFoUrJ++BsTMjRWCnYCWR7Lmgtzag"
+        "jnEbiaebKDw9g5/3kXYnP0lpHbKlHtYC2b56gi6YYIbtY+pRdzQvAOVw0H7IgEISX945TtanDUWk"
+        "TmxyZyyCcv4PlW3jea4Ar7FBkkoMicJG8uT3TbZEsQPPAuNKLabpDeAIuWi+4j6NtXx87jWWXJkN"
+        "rWAroVTAhyARvXmVrUNuftckMi6YWYvqfPzqIorudbINJ5sBYegZzZlI2O2QRpC35NbAHolkNCRB"
+        "dP7CoU6ZCXpBy6wFuuee6CfX20vRY05+ORdV3WQDbkdb7fAm2vJ5fwXIYaWbdwjY3DqrgQgx6ubm"
+        "NNC5xrJZcSh+heM3Q75yoFW7TpMInGGous7qO8Xms0mEJo8Jmsa2BZI+B6zEE7JpbAQKs1L78Obf"
+        "HnJR+qp1XLO7spetQZIs1AcBfWJVMhcu8cRpl5Fj9X+QCwgfKcsRWDZfG5A/babaiSQx62xbuoCy"
+        "KTmzF7kq3WIp2P7XtxrGmOLHVxMkMxbz+/BM6EKK7xFY41E2GDdOi7kw52r6myVC3xHgow805Esc"
+        "5PwALrLEYAk+jnqatQYO9QksrWoMxawWfAwHDQ/7gpcS3qAJgSLYvRCS9IEGUtAbh31mLsABbdh1"
+        "NqixLYKCUIeNtC0u415tvd3suXxmj+AXYRCpcz7B4PiBuYzCF05eSzdKuMGYunAHfaOJrzjhiTLS"
+        "90ftMXvXtccbT9vKI0ocSEiyZYeU9kzFxHydxIGujOYLGtQ2cS1m8laCgjvebSVSV/RPssId3E4D"
+        "6sVh9T4K9MiGG8ZK+xgO5Vj/fvTT39+dnqUfT47Pjr8//iUiEe+KDsdXYPJ3tXsVHdg8ECNL4+at"
+        "eBgTqzeABMV00/LrJElGfVwbTtnta5aB5Opu8TQQf4Rv2bzhcOuIQJBuItkinf7ijdmNUgxYUK5C"
+        "zLYyWjAD6j0m/JDXzRWd/lo0PfvRUcYLUf3MMtzkK2mC+ZOEam7uN98I04vuqwqwYMpRHDHaO4FL"
+        "0IswRX0XkruOz2G01nc06CIgYsZ6PnJ1EZ353hWoLA/W84TzyDU/sknzrA7gTxSk2Fz7pnlkO7Ql"
+        "AK95guED2lwn4x2G4AasaDQssGh++1zc7AR0PFGmcnYhxqhKud5azPy/T3Su/kAu3dOJ32wDly8j"
+        "Mtnn5SWwu8NA7lp2HAF/FGN1LMWGT7z0M+AkR5hGjtfg8rmbH84BLJ33LyRIyfGcH8RnEa6KT5j8"
+        "yCmgcjUBOP987l4taIAyhZMUbdIzrDq8mDE0ftqZXC/RK4soE+2m0IDRl+5TeND9PPI0dzc+hz7p"
+        "vshn06dc/QQFbT3SdMTIPsdlJFdZw2c0/hdAX+68/AGSwjsv0TPF5yPSErFWu/x4xwCTpMlucnVL"
+        "V1DYZwF2C05ON3YJRz1qkx5GsApkON+KAeamXH1xkRLQeX4WktqLSHyx6HNwlMJLgqL62toz8bSp"
+        "Z7DLj2YgJ0Ll5nugW63vOXxIf+irCyXfkWZ3GV31MZcyaWjQEmCaez9dJvR8ipQNwA/I//WH10LX"
+        "TguyQQQpS7p3wa5ofyXPoZwD7MiOZOndwT9BBes61y7QxYrMB7pm1vOlaild1MFu1NuJcXLjDWZ4"
+        "ArpFBsfQ95Ri4GnA7yH5NOOdOQX93MnBpEgtBgczr2N1wp7GquxKwCHLAe+rpw1YeVndXbGbTsws"
+        "+cX+3FQdmEyAryzAAG3/+pfwZfJNxJe84SELgVcRXtrlWJj6SBBTPE/jXi0Y1jdJY2K2QeaxtswE"
+        "KkE5L1Z0GQQbvujtkIUFprCHHtdhzUy2DlBI8V5eSObB26zJ7aU/z1FlPVK0WGjuqOmA9Xtqj51G"
+        "6Kelt+xbiSLjnmLOw/T0dPHowP9nvMetL507absS/tG1Gdyb+Ag3nZfdNt37IQlL1hO2hSaTQR4w"
+        "mSD/wRHpagyzA3KWYEIR5t9TfYyy0ncOUaXCGCjfGuhfOQnNZcjhcc2F24hHNn9zmlKiwbGTgtI+"
+        "pLUOQPD1CMhbXYcpjh4zJjn/52BKRmqdHxyfKg74jenG5wL2t4QDHrz9+WCuz+hB+9GkAEkguvK8"
+        "4QKsrZM8cA8Gpofr0X1kbUqxJ+GxLyT/KKoyVh4OMRYjoYY9iaTONiAVrpPm9yWKelMjJPC0+Dfq"
+        "FFvZEiIol+RuPGjvApF5XWB2GyGVXMPkWh5s+9EtVbEHvNHn1W0pdwPQJ9Pw1YHClmegyem6uGQA"
+        "2IIpU/ZP/lZNxe1jrQMNF23sfaRlhE+AiVH2LTjgDzZEg2gXATiG8gD+PzQhc13isaIJ75rDUfaH"
+        "5+ib0Frf2jmmVc4GhpT84a6M7SSNN8PJyF/CNPBSbGFCzMam5GL17aFyCw4Qh3hz+v3RERfLCfMS"
+        "0yXTrJkVBdiPs6usBnKlmFadc2R+UIg93wqRe/nP9OKZDD0CK/4PbfhZNQcmfaivWIy8mPQDdzI6"
+        "lzE+Q+/XdQLkXwPwh7Uxo/Z/8TgXUo0T56KDoKuaYTf4GZuL5mNH99ulWWAgEnYMzFr4fbUAli8D"
+        "AMOm4Le+uE7iXXroldB1J8lAeMZS7E0DyRwjo0bGZjhKeNZ/NZywJeYH9xgwfbrZleMBx+pg7YEB"
+        "v6oRedvOKdjdRvdDFQboKqkXc446PtbRE1b01AUAO1pxf6EfOSmhAGou8KLkZc6QjZwxXExB6Pkn"
+        "bsfpHLmTz/vA+e+wRwyRO7coKORs76nudMgN3AyNBkZ2L0fIwz8dOkH68ei5ePEcnKhzLbRh0Jlc"
+        "iLS3jbHJCuSjoyj5YOfLBQNgN7cpWGfaBffB6xSYCapTYZ1MUCE5M/aAy1YSHxZNMstamwszTKWP"
+        "p1NiTopJdBlIcfkPQ6kD0ZAvTLOdGQaolzO0B8lVH6jNaM/mAzjTVJt6tsPwPjMB7yvMvpze2Qoi"
+        "ZjMh3wLy6i5EMWuutPzMTWKlBeHoYZm1eD1DsmtitOPEUOfKiqDR5u1tnpfkQspA5y0xBs/q8Y76"
+        "ALwXzj0QE9TcyKb7fFqi21pAugZQNOQW1eMF9QNxRK3iafjG0ipy74vLItCzoJ3dvZtH/ciQG6lZ"
+        "z5lH60iHXtvuYId7Vf1PQ0EgF1lq13HLLZGmKb5SwAGej2P14qJfMQMbwsIoN5MZDKUu0WOKGsGW"
+        "O1ElzpyjJjtAhH7WHnh6jnlnHeWa5IQByi73cn8qwohhX5gz4q7eGnv6Cn+9zMrLMOIzk2ZiGD08"
+        "JFaiGj/HRrfqGxcXOdExpJDeOBoqEtLeyQ+nexjfJdPgROxMDP6LrRl0ai54rF5bkhIVdyGERkdZ"
+        "/Q5i//TVi5dqnycgnqo9D1KOxfcXjNwUWAo5LLDwoOi6Y7Up1xIgd8qx5ZKTU0gShXb3k0FjWM/I"
+        "psxldZkCFCiHxQYHAD67XXRygkM88URN62J+ubuuQacKK440mYzVCUCApCUTNZ/6Z5Y3GDmY4NU5"
+        "6K1guORB0G/nBS7EpIdtgQEZ6giE1ikejF84mR7ky9b5IICKqSkeMdpZWOaU3EmV1PsE1OYMJFzi"
+        "ButFcKnVkFDeQpWKjAGSE792yrnYS5/PMWi3sOz7Z1u0Rs/0aihIliblRnt52jrQMBzWelbkgAOq"
+        "A3EDA3QbLdhNFP1EWquqUz2BbpTtK+Q0NuilC2MeqnMXPa/v1fbmHofbkosQgX8dqz3Rd/YiSR/W"
+        "NWL0oLoeDOKv7RihULuh8S80L9UTa9lPvZ2CNZ6Yl/qWCf7YzVRRNWR2NxfNgLDQcJxwuxdrH7xM"
+        "j05O1AIy7HWTLw9f9TV5dPUR+1wYdZ0uGRKF9LU0zvadF7VzX8Oaz+btU++SGRowPelS2yIx8dvO"
+        "tQJqv0tkUQTMyS0hkFtDgEssyBC9VDJ+7qxK9sANp1mT6/ufzu0xsC3gHy+R9nxtLwLCCkCizNl6"
+        "IMPfvSSNY0YXQlvLhvpSbQN6gWUN7EA4+MXIuTvAeLl0cm1lZ3wrMHrmpT40dnCOLvRCehqrcws6"
+        "maC7kIsBF5cgGeJXSoVoQ2mzYFyjv76KfdxxWbqtxkH1N6S4R9+c9Br0KnzsutNveg0KV1382lEU"
+        "KLLDhYMxLdJ632Ou0a3rO3JJaLE3JhOuzy3Bpjed8sJ8TY7KCmc7qvQiiCcTA6DJBJQRqeNtijuz"
+        "MQOti7xj78jtSU3o9rXUBkBlWUqgq4GKxU7NRNJqyPZD1iaJy7xi7TOY5otKl3LEm5VNPh/3CxVz"
+        "8qGEx4bqW1JFcFOB0mQaaeNYdDGsTQnwFLaNML/Klot9cWrQ8LaOlY7xDRnFWD97CvxUEtkBrFzF"
+        "Dwh6MtH4hqFdrOpMpdTWTngkNoVAIj82x/XY/Dp2RtUbDNwRJ649Rmut6lgN3n19ZhzvAY/Hv9Zr"
+        "8FAc0ea2X1KdnUyy4Nmgm8emQhDVviZ9XMcUn2OiSNSQC4Y/aT/PCxtyZe5U0PyJLmh6Ol3mq6Er"
+        "6pgpT/vaTSdD0WSzOR2nNltyPRZ6XquKXFUo5LSLHQgqcDsHHVgPVqb9Q97IrSzlfkxRRizmrjUo"
+        "ssLkYdAZXCidSsXbKo54vK+pev8WNnTPnGrAiQmcpFgAu/ycgIFzOdrhnaxtVMgQEX6e9y62teBR"
+        "H4enYPX4XNSckfaDduIaXUebe79vV6rVF/bf9zHd5VPOfStceagv/0mxV8fBHe307HM+VeioBdoz"
+        "OFwYyjQkRcvqk0+7P16UdH1cJwTVxU3W5mQ1DeGFUzFEp32JAfpEjOmLeCoN5CNSbGVtI+jN8n3M"
+        "V0asrsBmIYYuSYOgCj/yZYTZVecSPmGklBKUwH6IFirRWWbUBMsoeIfP1ujN3funq/P6gqq2Zss5"
+        "P+pcxdQREqzqPHKuH39RjOwk3w3cIJQx3D0IF/Paz4uFkHU4NJ1vH0c7WfNuwD1h9zLabg09FUyz"
+        "5qDEYsQmrB80Ch+ngVGfCH6QmTwFm77/M5nwgIN67mv5bAgRBNXulT27gs24m9nP3V45VuElFxlx"
+        "7F7ZHu1Mb0aXwnEvqD6PEOxcw5TQtVBra6JCt2g3QjECQ5sd+PtEFMJJPgd/oL97KTJ80FewMw7o"
+        "xwp9O6xwCw/qaPx4MKwwcM7PkJ9D9+R3Fzv4V8jTXppORwDFolL0pGI0tJfBSFA4oO84nQXhDDVY"
+        "sNkorzmsAQXkoaPQ6+kxmS7tPb49UzXmqRJdm1o6rU1MYFAMl6yEaRkrlmtG2QLWeqVa7h3zk8d4"
+        "FN6PbleXSukdQrcQxzMqrHyhbB99vxarItwp+vpW0/PmNOEqK4sFyK3UyAdx3OysmSnOFe7PWg/b"
+        "0OYzXk56rx6eVR0p5UzudnGmvJcG+MWsbcCDBmO1Za8+R4m4IPZ9rAKDVtBEEAmdWPp8GnYfBfo4"
+        "nJE8ex+HyhpKEoMW53w5oVrQ7jkwtMglSI1gubhH34/rFzDb8lJLCKM9gErUjrLRenloke810ySh"
+        "B5By5mbHFL0emkKKLh0oDb7I87KhW9If04JHihGyo4UBQtVy2s4qNLD4iwBm5UhEvfK7pqSKrisQ"
+        "29rMnWH1ejvV2jtXuu3HETq8fLAQjw4sOi5LSZQ0oDx0fdW8Qg2SQwMbU+QgGqzi5YmNXvFDX9KY"
+        "fHsQL/w1L0JKSoMerg3vyjOpzKCPZ/iS/0BGahcgTVt3bxnzCRL+X3g3PnWBAXovXENykyWnWgJ4"
+        "RDrrDNM+ej7a2LYYm2954esL6+XNU1PB1av7zHxooFOdN/jNli63+iy/sees4Vgh1frkjy7ZTMbJ"
+        "xGwX/Y2cug5sa4BX4cccK/PlimKp2d2JFLjCCCR944w+kWeu2c9y/BgfcE8KUuPn1qrbhkom0CI6"
+        "TEi8pofMwbw6HszSNPpIPWezehPlkiG6roYP0FA+ZSGnLXIzg+aXJRJ9gIETLGfNdUZ4HK3zSpVF"
+        "rjzBR5qYj59EUSfXhhtIrg0Z+25HiZhKsJCiwaHBHFP7jz8M03GuUgKJ/4zHt2VHGJ2ax5mYgZ8j"
+        "0zl/6dC/FmOAzGQVC4Nx8r+deQ3p8ViJ/s5QF0T8uvNxFs5+oTcDqa+GTCLz8pkRpV2lVmP3gpds"
+        "JOrVse/rGili9yMKh1vi/4w/d7VPrlGiDApBoJ/e/ZosGZeijTD0ufo8yXFMHel99GYRXC6rabYE"
+        "UZNs1nNQ08M0lVyINNzyN/6AO0eJqynRN0h80Yttov9RBsMckve7mwl2GaBhfp1mO1je6KkAk29o"
+        "Woih10rIOsRSrHl2Q3cxGdGn+RXe3DZAw0LCaAMHWyyMxhDGncdqazbAf9J7oVrdoPZQEZ52TmIH"
+        "4LvCxhwYDIoLunfAzghKhtZ/4OCk5zo5GwwS8sf+HC90p0hiSE7DTDWzusDy7xWV/9FxKxr7SD7s"
+        "+oR44/NijQJZE280cQnfF36bPxZgHJPcpDAHuvydLA8jFU2CDpWTQTg1fzQs94gH4v9jF8MjfoIO"
+        "lj/kpPgCToH/NyKg/xcEOIEWspus4FpYhlE+m6ft/kBd5n9Hs2kLEkO5fHNdJ8Xzd139kokUR3NL"
+        "uw58Gm0HzT+R1D2MdUmd9mTI2TpVn0AXfgk7mQGVqEGEGdvk1re/vHtB6a2X8mEam/hAX10pKfaD"
+        "BzXm72Poc+tORlnJ9nyLsgXg/5843JbTHc2Z4gFnjS0KL+KKvq+krui7C79viho/msDCqvTFzoA8"
+        "cfJVXnPJMSuDbPMwc8No9vvdPAaIVf1FUuMoih68g/35mDboqvVRZQhd/ghj7tVQ7OTUkbdsaFas"
+        "krpoQI/XkQuqryxJ7gkXSAgjqk2gwxRd1MOvA8IQ+IoHGWj+dBLQGQND2M9Y/RDqU2iRXW3mc7G+"
+        "iqw9IVTugRpFxsbblIXc7HiLZu3P9P/39P+f3ga+S4rH+Za/w637Iqih5fCdiGDLV9CTF4t7tcX2"
+        "/Nk40/NtwOacbfnStuwkzR8c0sydq5dU/1W9NZVE5XYHaAn5TZHfhsZ88GGib4zwnQ9dT4uujvzO"
+        "VLrK6VLW+vdELpr/aGoUJ/jOfCeTbS/0RtjqktCLPKANIPIqk17WOQEHW3rffMKPQMzzTyllu6aB"
+        "JFeiGwSriVqHAw1xPv7bBSZwhgF9HSzQd5nZRFHfqb9JYnrQrcmK607KzSqFPTf36hPYLqbfvTrf"
+        "0oT3FwaY5fruiYDs3S2htEJYu75YwqS2WmVrzLvPDwP8pPiuWyZmxc1Vts7Vlh0jNGRCjzDzhv+k"
+        "mlKmUoderFv54LaY48qBLPBD8i965uMbazzOc7YxUMXR7BOo5hYLE1zV1ebyij6oiBfPKYl0Q9xk"
+        "xdcoiHlXmNZsEiZlGcSw8Zvt9ov1iXK+eD12qiHgycDByIUXUR5s9bLYAS4DB1sQEGKymw6cz6LR"
+        "Ow6zSk4otnvtXC0zFTrm1HmvkQx1FCrkRIhN5QS5T2I/nhA6Ioxq2GsBRZu95QojegUdweN/W7br"
+        "5N5VKUA+7t3z5zrffevd66fTF/caPDsfy5N99eoCfXlIQDuNK2ceXeDeclvN7QfMr/5nWbS4JIB4"
+        "t7T76tfuG2/Ue6CitX8TnSgClOcuK9Qzou7MZbODB+YsdfWeh+ZjRNx6jOJ50+gLYM/bmr4cpu+F"
+        "PTb3U4RxprmHOH3501qZUPjdyPtKydODx7DyPabJvf7290BL2WPs3CMCvOeP1VI1rc4eBtCCL2EO"
+        "TekAa+gOG7ODPTNFLKHinVN1LtU9dR59lc6dCa8WBaMHh+lu/38DAQGrxQ=="
     ),
     "813be46fed2504da": (
         "eNrVW1lz48a1fuev6MCZEpBLwh47lXI4YaqUWWqU2OMpSnbuLVkFNoEGCQsEGDQoDcPwv+cs3UCD"
@@ -856,112 +918,122 @@ CONTENT = {
         "/4j/aP9cRn+/pVh9BhPlQWGp+T7b8OjTVk2vrlW6AI+umSczMl0y+Ukvoi/s9qM5M+VZNoP17GgS"
         "PLnL5k9dV0tkfWZkFOw2p1ClnGhYanG23P0P6NccFw=="
     ),
-    "ed8075aa13297b57": (
-        "eNq1PGtz20aS3/kr5rBXJcCmYPuSS6Xo41bJtpI4D8tlaTeb4rEgiByKsCCAhQEl83T879eveQAk"
-        "ZTu7t1UbEYOZnp5+d0/DURS9rudatcu8Vc26MqquVF6pk6JZlPW9uq+bG92oulEFjKtVPR/Cr7Ko"
-        "9Bz+trXSd7rZKP1pVTctjL05+VHd1vN1qdPB4GKp7ZtGzepVoQ1spI1Wi3U1a4u6MkfK1OtmphkY"
-        "vAwgqPjy0i43z3LG6Bnvnq42l5fJIK/m6r4pWgB8eQnIZVd13Zq2yVeXlyqn3VSrP7WMOh/wvmiX"
-        "OHvTLuvqG3U8u7xM1TltvlE3Wq8UYJKrhb4fNICFGaniFpEwgKMpiFb+ACrGJzNbasS4OTJqlTdw"
-        "wHoBIPAops03RsH7fJW8BOKWG1Xlt9oMemed6wUcy+CZX5+9uzh9d3F5OQQ0z396+/796Rt5uDj7"
-        "cIo/QxSMWupGJy8HJQEgTl6V+eyGDmMUPH7/PZC/XN9W5qWqavVzUX3MYceyuC2Qtqn6oE1d3hXV"
-        "NWBdgTwc4WFXazgzUBjIUFX4rmhVwTQ1y2K10kTQtrjF6R/rK8TdtEU7W17VeTPP5CXw6WWf7UyI"
-        "hYa5g3tEGEBXWs8Blff13Khr3cIS2Eyo09a1iq82cIqq1VULJ9sMVVncMDNkI8SVnvOmLRb5rB2U"
-        "+UY3yWiPbPj9WSYB8pwBzPKyRGkCoFlRZbAQ5GMQRdFgsGjqW5Vli3W7bnSWiVzAqqpuczqXzAFi"
-        "l5pPmuZXMzvxLRA7b+uGJ7WbFRGV351Um8HgL+piv1QQ+YiK6i4v15p5roxu7mBS0cBmIOcG+AWC"
-        "1xGOdCDiNIJ5s3YCBBiCUDZTNVYPW6X+4ni5KGBDIKw6/qv6n7K4Op7Vt6tGG6NB569yo7/79lhX"
-        "SKc56dRARPMgYALI9qHNzQ0zWMXCraFjkyI2DYnhCe4OSAxI1A+CDrkMb+pGj9RDtG7KaKTSNB2q"
-        "CCSlYhbw0HaIRkzfrtrN4NXf3r359RHEhQiE/5V2Oh9apqviGpgzK/NGKGeSIaj+7EbPgeBvTrMf"
-        "zn59c/oBQEZZoBPPkHwR7nFPDASjSuqEJxAbZYWyAGaSUHbFfvCP12e/Zafv/o6gzy/eXrz+6dXZ"
-        "yYc3GY2/P7n4KQDPEMVAIsB63ZJWxyBY+bpsR7w9nHCWg/FKBoMBvFEdbYmJJ2CfRwOlEPZbNoPi"
-        "DXLTMabq/dmb7NXZ2cX5xYeT9+r9yR+/np2A+RrxwVg4kV5kBtGJCNR/Dw+DoqXiB+IAzhuFJNgm"
-        "ihXIUW5Rl3NwMR0QyAUBTTYaRRDNM2iu/qRn61YrIAUCIUhgQVFChuwewEgS5CHv1AH8w9tfT7P/"
-        "Ajz++lLgw/JKLdF41CDt6D665sMqpdU00gbxkurVuihbdK7eipB1stSuEFrP8gBIMRtwnJmek4VA"
-        "04yuTmQKdk4JhMxkDQ5HPpq6Cp9rEz6ZTeexBdVBdoRjaCUGNIBhAgiknZTe3szxdwzoLYpP4yhQ"
-        "geMooSUk22PYNNXVXdHUVQpGP476LIxAl6MkbUAUi1UcPZPVC1BmFIwhKSscGQ+TlnU+N7EHOYn6"
-        "QhVNkxS04dbECROYjrMgbPxAcMaFMSs9G3RekYjwi7Re6SqmszxVgB38l3xT1FxFCeoGikXZA43/"
-        "Y1sBBOAJaaPzeZy4abo0vUVuwaHjkVwKAtOULXUc5WZWFJEH3OYNOlcCs8rbZfqxLqoY+TckgiYo"
-        "c13LJkHRUheNanQJMgpOZwURhnZQAdhtDugVDZGfAMMDAox5R9Au/akwbVbfjC+atfYYETWJjDwT"
-        "iHf/CPGEXmTUYpTAFLAVTxWzkKdX332Lg3B+plqS8HYg04wbRHK6aePnQ5LcpCP3QQSDisqsbzRo"
-        "XrXzMvVqLjTELeAYd5MXU5SrEo5lhxL1V/WCOKuih21kjW0PxEiRQ1rlG5TmDFWahrpWGOKRD2tW"
-        "dIzX0MJ0jNQ7UB0XsoM3qI2EOAVGdmBRcKvLy5fsHMg3/ON1fZvyacGgB9ujteEgqdEV2FmQCzjO"
-        "+hbMMfuPVbHSGHxi7Ascx5CSQqn1CvDW+a11OwQ7lgAGFNh5cLASALaagRf1R6IweeiCOiDTEbqa"
-        "yTy/zgpwPES3+RSjM6HI1xm3Q0y3WBmUQPdwaLaLPY0NQxkwGgfQMhlL38GJztFeoCXPELn4CywW"
-        "chEsFstnYCnXq3kO0m+A3jfZvAF9bDJ4F2M8EwCzYi/MBHSCPUMOy7Q1RK04S16xQbZMBEP8sE34"
-        "cCi2djxGPQBGiNwyq73EQlzr9Ve0iDeayMLphNdMGfY1nKYKKNdQaqIzzkdipOuwiyFJnWH8hg4v"
-        "PhPHQWP1rq7EdS0edTkUdkaBbwA0YPnkSWdHGITtJhGIIvonfJzC1uQQ7Km8fRMUnCilv+PIYTdF"
-        "KEwhHl6vSo3hsrVenCnvNd20NU8QB0mW25Nx1UC8AaFCRi+EjCQvnZPRWyZlgiMMrG0CJtoYkmBn"
-        "FCbNd4N6wzgNBesh8zVl5WezO2TSDCV+pg30p5letS5JSM9os9OmwdDMU/BEftELchWw0KO4asBQ"
-        "xovoAXIsHcOrJM0ytCdZtoVEAQa2EW87RuNsWrBqDXk+EBOFpmyIcRdEvzN9BR6kL8AvmCoYbYlO"
-        "zde3K9BjJo1woMyvkUoleD2id0ojQlFydfh6QqP8X/BLc/0pjo6PQeohPAcv+FS9mJIn8YNowBk4"
-        "+ZLJ1Ao2TPkErtBPGPXcPvghCECredxTAZtTJGiVLeldQuEjLgkeMMJkeKOviQAQeJRGXxUI4GyM"
-        "ZCBTHkfrdnH8/RdGBoFZI2Hwz8LD5+J+d4yoEKafHZI16w45V3yizhGKYijkcsl7oV/V5QIzApqA"
-        "2kC+ljOQmqYadV2jJriwHZ61EU98RnUKmMgb1JX6ZX2lm0q3XCt6/8f5+5MPv2Tnf3v129uL7OTD"
-        "j+fgromSOTjLm+/N6NkzGLnNDbjlhKtDc4BP0CHjIERhboD6RrcvYe1PZ+cX705+O/XuH14ecd6W"
-        "qlPMpFWNmdN9YfReH2yWpf7E5wCGorDTSGpWZdHGHRu85xwc+TPPGH0yoqAr+B+vKvxOVEXUQMYo"
-        "AsIVo2N4xZEXY8jJJ8CrNnEOBgBMi0GqxRHJQ3rjqJwyZVLMp3DVGHZChuQWuEhZjeA6Z7IE5INY"
-        "JUWaM3qdbZlTESkJI4c/YC4CplgJjnH8YjRV/wY2I1ptCM9js9RlGU13XOzDVpKsaoE2BkiCPxGT"
-        "z58PCAkP01BZHvYyaCT8JD/k6fyUt33qcU62QawrHmMg3hVtzQjDhKEIitj4YAyNZ/hIHoXjDRpg"
-        "pxIqLMydDl1mGkwljxPAItfTX6n+l+IFCRuGg57q45ROFM41U9RtUi+qLUqUi9HrnjAX8oL8DsNu"
-        "UfPfWWG5mgFqTWhioTfHWL0XOVxeJsNO3ZOWGcWFVENSA7Bu87Ik4D+fn71jfAgdZqkJsIEsoMCo"
-        "PsAvbzgp4KgrxRIEUgqr6g1Vw4Igw4X5SAWssHCkged48PkiOIQR7rAl9AFfEoMwGQFwkObvtSSQ"
-        "r4EMtL2A3qqU1NIMscurAlj8JseinkQ1I8Z3i0sYc7IIoiqBtLvQE6UV9o27kUw3hnnyhPZh/c5n"
-        "GL6gpROMU1NcVzlWbeI+1CT16ZLz4EQVtlsMamTLnT1mIycpkPcaI97mK86PQORlsOUXk6XjfR+j"
-        "EeE8JjalUleTyhCP8YOjpYObSA3sxJ3eK9hNVd8bku0REUISVCfBJEyytcJyrdXIBZpeAozLyAvI"
-        "WX1RibUFSMKL9paMvFYWJoONObFNelUbVgZ0XRQCoqIZcg+8URxFwySZPJ+ijXdJiv2f1DX3RvwR"
-        "q2YkZZvOOkY/TDko1aMVjOYQDj/LywxCtDHvMnS4ju0PD5QpNcGdsExOIAY7ycBjSsMQwnqLGIDH"
-        "qC/Qd8l/g0lCeD4ClvF8e0IGRhLmT8K8QgU1oKJtDrISI7R92cUHvfALGV1HAlyTtjWn8gnKg0Am"
-        "5cG33boRLhYnSBkip2Ed/xf4OdUW9OMxz3PhKumHDDCF7FgXRi/mauZFQ6Uew2Vxf4NnhY8S7jUW"
-        "okdye+PgW8EY2jsnjlGAuzmGZzVeVd0XdFmYpNaEY4HWiwdWKc+zX07/8JUEOkRWLzqVhIPFg7gt"
-        "UsxyMqwi2CVmLD8ofoLklVQMdk465btHk2GLhq3LhVUeuX1AiB47+OuYcVbp7kVaDHTRV3WN1m/W"
-        "FChgLkfulFfBGR6+aGP4wjl3HQrMkks9utTK1c5tlL8guVpjUmSvsSDgcJ51YUvn9oKwT2kZn2A9"
-        "eZ/nRYvUt0391M8+51cG/8YZkTzLEji2XMMRfKnWuAwQJ4epn5Sx96V+gm23js4s9JeAGdmEGAd8"
-        "rQr8b7ufnSdig/Aa3zdDeHAYwORzn7XRjQ51F8QV6ow1bmR7HMmJKdLHkJr5jSXoawd3YKN2LDr5"
-        "YZJmwb2TxOIYvszWTcFWCM+kxmMVwUjExggOFsOcvIW/uIAPzul45KWdDOiKLqA6dHrMBvElCC3O"
-        "r4FcvFwO+lWEk0D4hOLdeww0/SKqHRllvlnwLSYIjHF1YYoYqDKsq/kKZBCJUWKgWs2lmN3oaxQB"
-        "FEgseUPOx4lrsMWRkXAJU938BrCT7hF7JLwnhOjqDjPzToDKGZ0l2IE87F/IeRvVUe2O+E8j2Vyj"
-        "KxLzN3DXWvCelmMljDAFhY8joDDlgt90Sp2Msg/B5Ow76ZFz2XaHsr4uqqAWxOtsmRrYNfbTwB7q"
-        "GWzFQ6vcGAgJ5lYYBSrhwFk0oJoZMI7IwbYGzoQoy06TiN8garR0smcZ27BZWeA1MhwB0kKeezMl"
-        "T3nDpAmliIq7XniipIvbTeLJQGD3IMYvspt7TIYJQR4JtVgmW00EN5LR5RV5Hbz+6dKfFNKnOiCJ"
-        "r/TCNxBwVUHFNWtYt5MrGdlbb2xnOJIWA9d8RVZAVPE0ny3ZmWA9Sq3x6ke6EoImnLrCVDzniXmJ"
-        "2r3h+3RKRckYNhprcrAGw0Gb97MGY08FTDGkY2aJySWlsdSMtaQcGa3c7S21pc1RgpfYNQMsuAPj"
-        "Flx2owZXd3uzx/AO1+rzuGfxqOrOEhe0jgQlqAVkM01do+jI1e8MaQVSAvKVLQTChJpQppjKCGRb"
-        "PZVIHkGEt9nu2jjoGnHhsDjoyRPn7p+I0wwqPuKGZYfgFjpMVlDzFyalyqsh79pLVOAlXuORexbv"
-        "eyAASvp3y9aFUI7BEUrMTRviZTHz3wnpgEdvpX+qGznlruvr8pJNtopRCbFkprnhBMxKDtEOREyG"
-        "uoq8i7X1AvqDl8MQyJZ7b/4WNUg05gGdqSlyNqNLOgpUMEtCNkq6RoTjTN/gDbJAkaILFY1QSmmU"
-        "ci5UGf+Sa5l8uJ2deZz3pgSKoPiLa35vXAbCz/4ssl+KtWXLBv7TCRlkma/HYdIQ4392CmggxM4E"
-        "2WQk5B/WvvDIfANdcYgqHaMUyu1pFXxp8Qjakfrc+39tVWkLtMF8LPAbRTT9l9xpPp6VdK84uc3P"
-        "Ekb4qsqCrV1uVbmVet41iRWWLVzINAJzbHXCtTBVbPws3DE4sz031eT391139180ZV5di0s2YG0p"
-        "VRe99uLoahmJS+DxEILEdvf6kAXDNgpdaORP3mzeUEJZN5sDPUOo9lTL7RadYBtE68kTaUYckjBO"
-        "Ii47RNORPIv9iqbbnfU2TMGJ/hI0wyBTLkJ7NZle5xHBsBWKP9U94y7p+ELxs00thwxzD9MvavfZ"
-        "WfHPtPL8yZaez1zg9RzdvlrYHjlPV5uou97WEMcdT3VAR7ylt//zddbxbqWOa7d7tArRQCmxzbJ7"
-        "GsG+6FQdgLsUD5E7eLpQ1XfP9/mOFdSQ7povatZwxlYaNab9Jo1A9HY6XAABGNtVQRgcKpsZ2YwW"
-        "tZEjMxvB7akd7u42gb9T9gp7ywUCvtsD2G8sCSSBIsHO1Y8Jo4A9qPzZoLS3sUvY5M7gBu/4Skq5"
-        "TdAu630zWmubfezTyIBGXgARq5MfT7Oz9xdvz96dY+PAtNcHEYa+PRVEvwTO0nZxwU9u5KKf1l/u"
-        "WpQDTTTdoBsgDR0xpaDeE/Kv6aFx8ia9NLuFW9vk0hZ9W0HX3fGfaYHZvXV5rMnmib+CXhRVXpaB"
-        "q/WuSmJO1A/05PuVAgTIzjMHBDV0/Kt6JVHxLpl321c/E8VyOPqxvoKzUs2gqGz0hQNrszcJDkt2"
-        "R2Y9m0EuoOdHQ3W0yIGg8yMUgqMjhR6zLJV8xyLt47m6+OHn+gqnvAHG4k/eqlMiLTBJGKtIpkSj"
-        "4EIAECWVpUWkpXCAc3oM7vw71+jniKQxizV+qRA5lHH6D4QyDjPy0ZZg0jYeGvIUbMG8oMIYMjTY"
-        "3r0w3EgwmfaanOU1z+aVMBPPh4482pGH3gosIsn8c4f6Lp/ltMHxvhyupcJBoEKcMKXBb3Oc/Eg7"
-        "24GM5rGSyoEa5+8YhucIGz8fwH4d8XIS1MmHUihTI98BGzYA9PtgnYCxQ/Rx9Y6nFDUJI2uOZ+0E"
-        "sSaxVKK4szI8XfdQ0+51m5hbm+F48HRNGUD37LBXi50M6otSHxfwEI6p0a18hBI7NCDYttM7t4zS"
-        "hNnd03qQ7qh0BXd6IHdPbE8axPtspFFxJ1OO43euvejrKgI66LgG18n6NXThrfk+xGRZlHT7bYTB"
-        "IlFg6H0j7khIKJ2nI3Z7vUv+IMGflWvMEzOQ4Bj+/9Vp/mvYtdX+y8C+2QQnlhctkbfAay5JiLF4"
-        "LrfDVDVcFvhlETbjAfd7Gf+sXm3C52VulpixP1IC8K3WneI68OqumONHjbNqtgj7nJZ1fWOCAQvI"
-        "N9T9BDMOFgn2NFJzsBMaHfg9iZBMkbc1EqqxDGNPqg1+ts8eXPTDv0U25KHZZNX6FpDb+p413Br3"
-        "4CQ5wmar6BjrfUKx1Czz//jP7zBUsGW6JEmX+tO8uNamjZPJ6MXzqfTUVcUCxuikqw1knHqFP/gQ"
-        "9m009X6HUhX81oZOie20OGLC9jOXb9r1nWBEMmZcRa1iXSvv1vIPf+/oX05o6fELMmSIgbQxzh1h"
-        "mPiDf6Y48BVFAV9rmTwQRdB973xzBMpJtgxeBnKDa5Ota97lDx4HYWWicwvggwn5cioMfb+oohwg"
-        "bPuA9yNtv7uySOOG2+TrYHAXewAkRFeAdaPEQEDQQFHeifQmQjlPlOwWgD6LS/hlVIBReL+97URX"
-        "bV5UuhFRz9yAia1UB1i4t5PIXfFMxB5M982ChIomWdl5uvPSabtZ5ZSs2G1BLXWbY/UbQoPIzZAV"
-        "1029Xg3tdUpnWb4q/s7DICvcfus+pbOpFV0oOoQJ2JhBeufPMMby179YlesmL8dsmuh3NPVvHaJj"
-        "94tfMgJomGH/rh2O/bt0Rg4om4EbA3daX32ERDi+quebsT0h+rCg0adTcLRxehQFn2TQh6V1yy97"
-        "ZggLGaYEa8iWcFWXZWY0hqzGWkMvs3yJQGjiPXwXR+qn5Rypg18fNZ/3eJZh5oFehGv73YA9uOQl"
-        "MLqk2ikechhxSguO5mY7frjbRqxYIBfOdJMrzsr8ChQQ5EGSwT3wnqLDGj7goiOy97TmaAqA8XHr"
-        "KUpxsdAB78WyuxcZX3Sm+P1D5hg/pw/dOlToCYXrOcO9MovL2P4Y9roDffM14sCHmTyfplZTUucm"
-        "uJHt+gCaWCTpoZnB7C6q9MWzx9drLou+e4yme7AsFpbhY5fGdEWvyQuj1QdO8+nblngnDwLGOiE5"
-        "QiEBdnD+sFUM9KXEWoD96L+rB/gzOf72+fPno+k26pJ4J0ENvg+DZSk7lYQtBv3zEhBAgPc9UG8g"
-        "ss6BTzvKuk8RfMoWGFiyzT4Mtf9iwqSXxrjY9JQa1LzJpn93w0U2/l81cV8VxhCpzvKmwX+LpP+p"
-        "XRJm/kF/oPQTIg6B4ecvPMDYS4AgHQJUnHSto/wKrbok5D3QFuw0lJLdbwApX8H9uvKyKXQ5D/Kk"
-        "Ljd3cjb6EonRcu708HFxdtJ1z6hc7mj7UKFQvMdSXJQM/g8212qp"
+    "75455a8c6a4f825d": (
+        "eNq9PGtz20aS3/kr5rBXJcChYHs3l0rRx1QptrzxbtZyWdpkUzwWBJFDCREEsDCgZK6O//36NQ+A"
+        "oGJnty5VMcl59PT09Ht6FEXR63qpVXuTt6rZVEbVlcordVI0q7J+UA91c6sbVTeqgHa1rpdj+FYW"
+        "lV7CZ1srfa+brdKf1nXTQtubkz+ru3q5KXU6Gl3caNvTqEW9LrSBhbTRarWpFm1RV+ZImXrTLDQD"
+        "g84AgoovL+108zxnjJ7z6ul6e3mZjPJqqR6aogXAl5eAXHZV161pm3x9ealyWk21+lPLqPMGH4r2"
+        "Bkdv25u6+pM6XlxepuqcFt+qW63XCjDJ1Uo/jBrAwkxUcYdIGMDRFEQrvwEV4y+zuNGIcXNk1Dpv"
+        "YIP1CkDgVkybb42C/nydvALilltV5XfajHp7XeoVbMvgnl+fvb84fX9xeTkGNM9/ePfhw+kb+XFx"
+        "9vEUv4YoGHWjG528GpUEgE7yqswXt7QZo+Dnt98C+cvNXWVeqapWfymqX3NYsSzuCqRtqj5qU5f3"
+        "RXUNWFfAD0e42fUG9gwUBjJUFfYVrSqYpuamWK81EbQt7nD4r/UV4m7aol3cXNV5s8ykE87pVf/Y"
+        "mRArDWNHD4gwgK60XgIqH+qlUde6hSmwmFCnrWsVX21hF1WrqxZ2th2rsrjlw5CFEFf6nTdtscoX"
+        "7ajMt7pJJgO84ddnngTISwawyMsSuQmAZkWVwUTgj1EURaPRqqnvVJatNu2m0VkmfAGzqrrNaV8y"
+        "Bohdat5pml8t7MB3QOy8rRse1G7XRFTuO6m2o9Ef1MUwVxD5iIrqPi83ms9cGd3cw6CigcWAzw2c"
+        "FzBehznSkbDTBMYt2hkQYAxM2czVVD3ulPqDO8tVAQsCYdXxd+qfZXF1vKjv1o02RoPMX+VGf/P1"
+        "sa6QTkuSqZGw5kHABJD1Q5ubWz5gFctpjd0xKTqmMR14gqsDEiNi9YOgw1OGnrrRE/UYbZoymqg0"
+        "TccqAk6p+Ai4aTdGJabv1u129P3f37/58QnEhQiE/5V2Mh9qpqviGg5nUeaNUM4kYxD9xa1eAsHf"
+        "nGZvz358c/oRQEZZIBPPkXwRrvFABwhKlcQJdyA6yjJlAYdJTNll+9E/Xp/9LTt9/xOCPr94d/H6"
+        "h+/PTj6+yaj9w8nFDwF4higKEgHWm5akOgbGyjdlO+HlYYeLHJRXMhqNoEd1pCWmMwH9PBkphbDf"
+        "sRoUa5CbjjJVH87eZN+fnV2cX3w8+aA+nPzy49kJqK8Jb4yZE+lFahCNiED9z3AzyFoqfqQTwHGT"
+        "kAS7RLEAOcqt6nIJJqYDAk9BQJOORhZE9QySqz/pxabVCkiBQAgSaFDkkDGbB1CSBHnMK3UAv333"
+        "42n234DHd68EPkyv1A0qjxq4Hc1HV31YobSSRtIgVlJ9vynKFo2r1yKknSy1K4TW0zwAUtQGbGeh"
+        "l6QhUDWjqROegpVTAXFKMkjELMgWIZuq/DoHg9YKoznqikVrQbwQb+w1N/kf/+ubBGRhhdQmMyCg"
+        "kbdg5oRZdQFEuAbQIGlAYJiHKHZ4vEJ9QHaYkZNtsHoJW25ycwNKKGz61dRV+Ls24S+z7fxsQdRx"
+        "x2EbarURNaBbAwJkB6V3t0v8HgM5V8WnaRSI7HGU0BTa4BQWTXV1XzR1lYKRiqM+y0Wge6IkbUB0"
+        "inUcPZfZQDhi5DGRGEiCm0nLOl+a2IOcRX0hiOZJCtJ7Z+KEGYK2syJsfEOwx5Uxa70YdbqIpbkj"
+        "rde6imkvXynADv4lWxo1V1GCsoxsXPZA43+s24AAPCBtdL6MEzdMl6Y3yU04tD2SI0FgnrJliaPc"
+        "LIoi8oDbZtuFu8zbHKDiWaagtsRGxcxB6dU3X2MjQOL1kwDFTwu9blX8ExrQ06ZBYScoGr8ng6tc"
+        "gdkPqC5MmbJAxDgoSW/0p2VxDcY3TmaTl9/M1X9McUtdeKyPp8xFwAuRiChoJCHOHchf1KVgA0o3"
+        "3juJVXTOeuQtcC7tA2wf8tZOxaEcPwaq8pHW36lljYq3btVdjso42gMeobwj9ijlD7kZFul8hR69"
+        "tYlWrRXtK4IN0h2N99EGbKcgpKlpQVc33QFJ51ejQc1V6qVngrxBj5B4aZ23N+mvdVHFKMRjkqoE"
+        "VVHXHIsnf6MLUDe6BMUKntIa3GLtoAKwuxx4pGhIBgkw/ECAMa8IJkF/Kkyb1bfTi2ajPZokUiRL"
+        "PBIk6OEJCRKhIUvMbEPdSA5aFhSxbtr4xZg0U9LRa4FHjYaDRVtI1O9MvdkR8uASgOH97OUcObgE"
+        "jG1Tor5TL0lyVfS4i6zx74GYKHKQ1vkWtVWGJoaaul4B+McfN6zoK2LxVddovgfV6EJIkIbaiMtd"
+        "YKQBFg6Xurx8xc4KWZ1/vK7vUt4tOBjB8mj92GlvdAW8hLasud6gALE/sy7WGoMhjMXgMDHEIdd+"
+        "swa8dX5n3SCCHYtDDQzuPEqwAgC2WoBX57dEYdvYBRlApiN0fWbL/DorwBEiui3nGC0IRb7MeB06"
+        "dIuVQeZyPw6NdrGQsWERA0blDwIkbel72NE52gNUDxkiF3+GRcJTBIvE/BlYws0aeFrHBuh9my0b"
+        "ELUmg74Y/esAWCIz5TABnWDN8IRl2AaiKBwlXWxw7SGCoX3cJbw5ZFvbHqMcwEEI3/JRe46FOMuL"
+        "pkgRLzSTifMZz5kz7GvYTRVQrqFQWWccH8dI13EXQ+I6w/iNHV68J2sH3teVuCarJ10KCoOiwDgB"
+        "GjB99qyzImlcNYuAFdH/wJ9zWJoMvt3VqG+KHCulP2PLYTeEUJhDfLZZlxrDNzlGydwMamVamgeI"
+        "A0RK2ZNx3YD/C65rRh1CRuKXzs6ol0mZYAsD6zgFNqYh2Bm5mcv9INMwTmPBesznmrLws9odM2nG"
+        "Es+NQqfBon1Gi4n34Cl4It+og6wATPQosiVfRY8Q8+sYupI0y1CfZNkOjDc07KJx30KSUQM2UajK"
+        "xhgHQDS20Ffg14wGLSV5/yJTy83dGuSYSSMnUObXSKUSDBrRO6UWoShZMeyeUSv/C3ZpqT/F0fEx"
+        "cD2Ei2DgvlIv52RJfCMqcAZOtmQ2t4wNQz6Bg+YHTHoWHewQeA7VMu6JgI1xE9TKlvQuwPUetfgF"
+        "GGEwvMmXGHfyw9Loi2w8jkZPtaiup9GmXR1/+5lGP1BrxAz+t5zhCzG/e0pUCNPPVpA26zY5U3yi"
+        "zhGKYihkcsl6oV3V5QojVBqA0kC2liPimoYadV2jJLgwEn5rI5b4jPJmMJAXqCv1182Vbirdcu7y"
+        "wy/nH04+/jU7//v3f3t3kZ18/PM5mGuiZA7G8vZbM3n+HFrucgNmOeFsJXqlBB29R0QUxgaobzU4"
+        "lpeXP5ydX7w/+dupN//sP+OEVJ1iZkfVGMk/FEYP2mBw3vUn3gccKDI7taRmXRZt3NHBA/vgyI7P"
+        "jNEnJQqygv94UeE+ERURA2kjDwhnTI6hiz0vxpCTIQCv2sZ5StG3QarFEfFDeuuonDJlUozvcdYU"
+        "VsIDyS1w4bIawXX2ZAnIG7FCytEAotdZlk8qIiFh5PALjEXA5CvBNo5fTijcmUXrLeF5bG50WUbz"
+        "PRP7uJMgulqhjgGS4FfE5Lf3B4SEH/NQWB4HD2gi50l2yNP5K172K49zsgt8XbEYI7GuqGsm6CaM"
+        "hVFExwdtqDzDn2RR2N+gBjYqocDC2PnYZR6CoWRxAlhkevoz1f+SvyBuw3jUE30c0vHCOYePsk3i"
+        "Rblu8XLRex1wcyEuyO/R7RYx/5kFlnM2INaEJl485Oir9zyHy8tk3MnD0zSjOLHP8SbAusvLkoD/"
+        "5fzsPeND6PCRmgAbiAIK9OoD/PKGgwL2ulJMiSGl8Janoexs4GQ4Nx+pgBk/9jRwH48+FASDMMEV"
+        "doQ+4EtsEAYjAK4x7aAmgXgNeKDtOfRWpCS3a+i4JkECAgw4JpnFq5kwvjucwpiTRhBRCbjduZ7I"
+        "rbBu3PVkuj7Ms2e0Dst3vkD3BTWdYJya4rrKMYsY96EmqQ+XnAUnqrDeYlATm37vHTaeJDnyXmLE"
+        "2nzB/hGIdAZLfjZZOtb3KRoRzlM6plTyvJL54zb+4Wg56qYp/qBO3O69gN1W9YMh3p4QISRAdRxM"
+        "zCRLK7w+sBKJuRRmMpxGVkD26pOGLC1AEp40mBL0UlmYDBbmwLaX1xJhQNNFLiAKmiHzwAvFUTRO"
+        "ktmLOep4F6S4HA7n2Qc9/ohFM5KMTGceox+GHBTq0QxGcwybX+RlBi7alFcZO1yn9osHypSa4Up4"
+        "bUMgRnvBwFNCwxDCfIsogKeoL9D3yX+LQUK4PwKW8Xi7QwZGHOZ3wmeFAmowG58Dr8QIbSi6+KhX"
+        "fiKj60iAc9K25lA+QX4QyCQ82NvNG+FkMYIUIXIY1rF/gZ1TbUFfnrI8F+5m55ACJpcd7ynQirk7"
+        "nKKhVI/hiwd/o2yZjwLuDV6MTOQ20cG3jDG2d6Dso8Dp5uie1Xh1+lDQ5XWSWhWOuVHPHpiFPs/+"
+        "evqLzyTQJrJ61ckkHEwexG2RYpSTYRbBTjFT+UL+EwSvJGKwctJJ3z0ZDFs0bF4uzPJInjemTK3F"
+        "Dj7dYZxVunuxGwNd9FVdo/ZbNAUymIuRO5lTMIaHL34Zvpycu56Hw5JLZrpkzdXe7ai/sLvaYFBk"
+        "r1XB4XCWdWWvRuyFdZ/S0j7D+4Ihy4saqa+b+qGf/Z1fGfyMMyJ5liWwbbkWJviSrXERIA4OQz+5"
+        "phgK/QTb7j0JH6G/lM5IJ2C+vvK5KrC/7fBxnogOwrISX5zjwaEDky991EY3jFTtEvONmyg30j2O"
+        "5HQoUleTmuWtJehrB3dkvXZMOvlm4mbBvRPEYht2ZpumYC2Ee1LTqYqgJWJlBBuLYUzewidO4I1z"
+        "OB55bicFuqYL0Q6dntJBfMlFk/NrIBdPl41+EeHEET4hf/cBHU0/iXJHRpk/rfhWHRjGuLwweQyU"
+        "GdbVcg08iMQo0VGtlpLMbvQ1sgAyJKa8IebjwDVYAu+FyF3CUDe/BeykmsluCe+twbu616bnoHJE"
+        "Zwl2IA77N5689eood0fnTy3ZUqMpEvU3cteW0E/TMRNGmILAxxFQmGLBP3VSnYyyd8Fk73vhkTPZ"
+        "doWyvi6qIBfE82yaGo5r6oeBPtQLWIqb1rkx4BIsLTMKVMKBo2hANTOgHPEE2xpOJkRZVppF3IOo"
+        "0dTZwDTWYYuywAs72AKEhTz2dk6W8pZJE3IRJXc980RJF7fbxJOBwA4gxh3Z7QMGw4Qgt4RSLIOt"
+        "JIIZyehKlawOXv906U8C6UMd4MTvuVCAL3s4q6DimiWsW1mYTGwVBl4lHknJiysGJC0goniaL27Y"
+        "mGA+Sm3w6qdfvEAJLdJ7KI54OQnKz5DAmBuMFCkmpUq/Gwp4K2Hzuzuqe1wiS95gWRbQ9B60VVBN"
+        "wVe1KTj/hEReoubYcu0Iiin5gBQKoPPlaiQebmo0v7KvXiGR1N9gyutq22Lky8aTrSTbzmCMKf6p"
+        "k1ekRfmgKb6WGgwu6BgLYXIqbgA12HDBISx4b2s26RqUSJXLfVtQrSGZOLIapV61nVIi3DLqvJQK"
+        "1SQcwJoS6MDyzzgH1aLNDVN7qe6x6lDjvTkQtgLTMxRMbzbFsnP7FdYwWH037VkEupVgiQxKvYIU"
+        "3QqivaauUbSk9GGBvARSBPKXrQTCjIrG5hjqCWSbXZZIB0GE1RyubCKo8pL1fMLZRjADiWWSbPZz"
+        "Zs+c1/RMfI8gcSbejCASFGuMejUKB/zC5PNLKp5wvfylEXIxkjJd5C05TeQTJWjbEZHOjP1qkB4M"
+        "ZGQ/Hy+l/aV4cO2CFQ7v6/ZtDTzNlQ6jIYBvcysQgQWkzu540ETXFOGtokdcfJe2d+vjR+S/FP/5"
+        "OqZqjl23LALQxQtl3jODGKsuuvb8710/7U0UKMW6LO8xF7OJt4cZqL3QAoTjndSVdj343FXDXl6y"
+        "66BiNAaYutVciIdYgdcNnruhakvv6tm8FX1gCQsEVOXgDfQKiY3xaGdoihKU0WUxOcwYraO4SNqA"
+        "t0sZJ4OVDAJFkn+UvETlSq0U+7PasJ2cU+fN7a3M7bw2BfIExRdQcL9xkTD/9nuR9VK847DHwB8d"
+        "11Wm+bwwBq8x/rOXyAVl4UyhDYrD88McLG6ZKyEqDpWkkp5CioES6lcWj6BMs396/99Vcm1BFUu0"
+        "U3Bpimj+b7lufzpg7t6+c0W0pZUctSoLst1Ypc/qsZVU8zVxmqtOQpgTMIhWTFy1Z8WGyMKdKp87"
+        "jAaqKYJypk43WFN9DQZ0e2iAy+EcGtCUeXUtncLS+T1noURVeA53abrE5aaQCLKJ3f7NOPOarXG8"
+        "sP7AG8qV1M32QLkjahK6pugqT1gG0Xr2TOq+x8Tfs4gzatF8Ir/FBkXz3d5864HjQH+/n2H8JHf8"
+        "vXRjr2iSYNjk2++q+XI2kO/Kf7OK8JBx7WHKrJpLjW01kOnoFZDf5eKB2vo6U1QL+1pmD/R+6SFd"
+        "H39e6aGTvryA4NtXP8aDo7jCsGN4pLiwVzvYLxumckMqG4wOAo7CisJuEeED1UzwK6JX8s11kmc7"
+        "DHb/HH6zWHBvxr9SCPg7CwJ/o0ag5wQOpdsH1FS63ka9Skq5pph2nJBhFRcYcfufv8qZ7l8G8PXQ"
+        "gDJENFAI3PuQ/oMNeu/hX1W1A8XGn7Xtzor7R3Jwy4HaHth0f18+D9/b1+9FuwNwH+2Q6Ae3EBiW"
+        "gS38drEfauDunM+qc3POgNS4zfv1bYFI7RUHAgLQtq/ioXGsbFLJJgNR23PQZoO7gWuX/dVm8Dln"
+        "r2Uw0yrgB2uzhzicgsTOrbkJHdcBVH5vvNpb2OW6RHhusTyilADcv6fw7iR6AzZxM6RpAhp5BkSs"
+        "Tv58mp19uHh39v4ca67mvRKyMCruqRb0m8CZswWw8JVrYOmr9ecGwsDh+sNuPA6Qxo6YchfZY/Iv"
+        "KT8Mq9DxcPbvvGx9YFv0dSBVCsW/p3pw/8L6qfrEZ756Z1VUeVkGhty7QuJAoHygpzgsFMBAdpw5"
+        "wKihY7mu1xLI7ZN5OJZ/IvDiCOrX+gr2SunWorLRATZszGD+MLztODKbxQLCV708GqujVQ4EXR4h"
+        "ExwdKfTIylLJk1R53pCri7d/qa9wyBs4WPzKS3VulwqMa6cqkiHRJLhLBURJZGkSSSls4Jx+BuVS"
+        "nQqkc0TSmNUGHx1GDmUc/pZQxmZGPtoRTFrGQ8MzBV2wLOhOAQ80WN51GK7Bms1773+km0fzzIiy"
+        "KRE6KNEeP/RmYP5dxp871PfPWXYbbO/z4VoqHAQqxAmjcHxm6/hHKoEPBOFPZaMPXA/9jGFijrDx"
+        "JSCWOoqVk6BB3jwjT03844Gwdqr/hMAxGBtEH7ftWUoRkzBy43jJDhBtEksSn4vSw911NzXvViqI"
+        "urURuAdPFR4BdH8ctiqjE+F/VmjuHB7CMTW6lfeksUMDgjk7vFOgIfXr3TWtBem2yoOKTvn4/o7t"
+        "ToN4kpU0Cu5sznHiXsUAPZQmoKOOaXCPAL6ELrw0XyWbLIuSbqmiHLBwFCh6/4ZhIiSUov0Jm71e"
+        "fVSQk1qUG8xjZMDBMfz/xZmp15Sn94/8+2oTjFhetETeAisEJGGD945SWENh302Bj4SxjhlOv5ek"
+        "WtTr7RemqPwrlc69JJzVPYTOjUkX1WIVloje1PWtCRosIF+L/AOMOJjEGniDws5OqHTg+yxCMkVe"
+        "14irxjyM5fzW+dk9f3TeD38X3pAfzTarNneA3M6X++LSuAYnYSKsU42OMcffC/UBqk3lJ/2Q/8Vc"
+        "ypGrYgVttNP1Nl1qvcYvvAnbG8293aFQBZ+h0i7xJQK2mLBy18XRdn7HGZGMDM6iKtuulndz+Ysv"
+        "2fCdM5p6/JIUGWIgFeBLRxgm/uhfST59QdLJ5wJnj0QRNN97z3FBOEmXQWfANzg32bl3D/y3C0Zh"
+        "5qtzgeqdCXlUHLq+n3XZFCBsn1AMI22fJFukccFd8mUw+AFQACREV4B1vcSAQVBBUdyJ9CZCOUuU"
+        "7CcYfxOX8NFwgFFYGrTreFdtXlS6EVbPXIOJLVcHWLjeWeRux2eiD+ZDoyCgokGWd77a63TSbtY5"
+        "BSt2WRBL3eZ4YQOuQeRGyIzrpt6sx/byujMtXxc/cTPwCr9ccK/MbWhFtRgOYQI2ZZDe+DOMqXz6"
+        "jnW5afJyyqqJvkdz3+sQnbpvYfIaFTOs39XDse9L+aI4W4AZA3NaX/0KgXB8VS+3U7tDtGFBjWQn"
+        "oW399OBV9sMN/Y2IuuXOnhrCRIYpQRuyJlzXZZkZjS6rsdrQ8yzfexGaWMLUxZGeInCM1MGvj5qP"
+        "e/yRYeSBVoSvo7oOe1AfQ2B0Sbl53OQ44pAWDM3tbvp4v4tYsIAvnOomU5yV+RUIIPCDBIMD8L5C"
+        "gzV+xElHpO9pztEcAFN611OU/GKhA16ZZ/cvM64RSfHpWOYOfklvhDtU6DGFy8ThWpnFZWq/jEf7"
+        "WVx+t4I48GZmL+aplZTUmQlO710fQBOTJD00MxjdRZX+eInH10sus777Gc0HsCxW9sCnLozpsh5n"
+        "2z9ymH8g3w4H65jkCJkEjsNm2xnoK/G1APvJ/1SP8DE7/vrFixeT+S469IJenLbgaS1MS9moJKwx"
+        "6C9FgQMB1vdAvoHIuoRz2hPWIUHwIVugYEk3ezfU/vGjWS+Mcb4p/5USr7LpT2g5z8b/gTL3IDsG"
+        "T3WRNw3+WbH+K+UkjPyD0mopxUYcAsXPj+NA2YuDIMVVlJx0VffchVpdAvIeaAt2HnLJ/vNpildw"
+        "vS6/bAtdLoM4qXuaezEbPeJktJw5PbxdHJ10zTMKl9vaECrkiveOFCclo/8DIJ+sKQ=="
     ),
 }
