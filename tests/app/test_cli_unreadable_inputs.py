@@ -1,0 +1,115 @@
+"""Inputs that are not what they claim fail in one line and never hang: a ``.stitch`` or an
+Elyra file that is a FIFO, and Elyra documents with a value of the wrong shape anywhere."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph_editor.errors import PipelineFileError, StitchboardError
+from graph_editor.importers.elyra import import_elyra
+from tests.graph_editor.test_import_elyra import _document, _node
+from tests.helpers import write_notebook
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang fails the test here instead of blocking the suite
+        cwd=cwd,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["show"],
+        ["dry-run"],
+        ["export", "-o", "out"],
+        ["set", "a.x=1"],
+        ["wire", "a.y", "b.x"],
+    ],
+)
+def test_a_pipeline_file_that_is_a_fifo_fails_in_one_line(tmp_path: Path, command: list) -> None:
+    fifo = tmp_path / "p.stitch"
+    os.mkfifo(fifo)
+    done = _cli(command[0], str(fifo), *command[1:], cwd=tmp_path)
+    assert done.returncode != 0
+    err = done.stderr.strip()
+    assert err.count("\n") == 0 and str(fifo) in err and "not a regular file" in err
+
+
+def test_an_elyra_file_that_is_a_fifo_fails_in_one_line(tmp_path: Path) -> None:
+    fifo = tmp_path / "p.pipeline"
+    os.mkfifo(fifo)
+    done = _cli("import", str(fifo), "-o", str(tmp_path / "p.stitch"), cwd=tmp_path)
+    assert done.returncode != 0
+    err = done.stderr.strip()
+    assert err.count("\n") == 0 and "not a regular file" in err
+
+
+def _paths(value: Any, prefix: tuple = ()) -> Iterator[tuple]:
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, inner in items:
+        yield (*prefix, key)
+        yield from _paths(inner, (*prefix, key))
+
+
+def test_an_elyra_document_with_any_value_of_the_wrong_shape_is_a_file_error(
+    tmp_path: Path,
+) -> None:
+    write_notebook(tmp_path / "a.ipynb", outputs="x = 1")
+    write_notebook(tmp_path / "b.ipynb", parameters="x = 0", outputs="y = x")
+    nodes = [
+        _node(
+            "a",
+            "execute-notebook-node",
+            "A",
+            filename="a.ipynb",
+            env_vars=[{"env_var": "K", "value": "v"}],
+        ),
+        _node("b", "execute-notebook-node", "B", ["a"], filename="b.ipynb"),
+    ]
+    app_data = {
+        "version": 8,
+        "properties": {"name": "f", "runtime": "Generic", "pipeline_defaults": {}},
+        "ui_data": {"comments": [{"id": "c", "content": "hi", "associated_id_refs": []}]},
+    }
+    base = _document(nodes, app_data)
+    internal = []
+    tried = 0
+    for where in _paths(base):
+        for wrong in (None, 1, "x", [], {}, [1], {"a": None}):
+            doc = copy.deepcopy(base)
+            holder = doc
+            for key in where[:-1]:
+                holder = holder[key]
+            holder[where[-1]] = wrong
+            path = tmp_path / "m.pipeline"
+            path.write_text(json.dumps(doc))
+            tried += 1
+            try:
+                import_elyra(path)
+            except PipelineFileError as exc:
+                assert "\n" not in str(exc)
+            except StitchboardError:
+                pass
+            except Exception as exc:  # noqa: BLE001 - what the test looks for
+                internal.append((where, wrong, type(exc).__name__))
+    assert tried > 300 and internal == []
