@@ -113,3 +113,43 @@ def test_an_elyra_document_with_any_value_of_the_wrong_shape_is_a_file_error(
             except Exception as exc:  # noqa: BLE001 - what the test looks for
                 internal.append((where, wrong, type(exc).__name__))
     assert tried > 300 and internal == []
+
+
+def test_kale_import_keeps_edited_step_notebooks_unless_forced(tmp_path: Path) -> None:
+    from tests.graph_editor.test_import_elyra import kale_notebook
+
+    source = kale_notebook(tmp_path / "demo.ipynb")
+    steps = tmp_path / "k.steps"
+    steps.mkdir()
+    edited = steps / "report.ipynb"
+    edited.write_text("my own edits")
+    args = ["import", str(source), "--kale", "-o", str(tmp_path / "k.stitch")]
+    refused = _cli(*args, cwd=tmp_path)
+    assert refused.returncode != 0
+    err = refused.stderr.strip()
+    assert err.count("\n") == 0 and str(edited) in err and "--force" in err
+    assert edited.read_text() == "my own edits" and not (tmp_path / "k.stitch").exists()
+    assert not (steps / "load.ipynb").exists()  # nothing written before the refusal
+    forced = _cli(*args, "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert edited.read_text() != "my own edits"
+
+
+@pytest.mark.parametrize("field", ["default_image", "r_image"])
+def test_an_image_name_with_a_trailing_newline_is_refused_at_validate(
+    tmp_path: Path, field: str
+) -> None:
+    from graph_editor import fileformat
+    from graph_editor.build import node_from_source
+    from graph_editor.nodes import PipelineSettings
+    from graph_editor.pipeline import Pipeline
+
+    write_notebook(tmp_path / "a.ipynb", outputs="x = 1")
+    settings = PipelineSettings(name="img", dag_id="img", **{field: "python:3.11-slim\n"})
+    p = Pipeline(settings, path=tmp_path / "img.stitch")
+    p.add_node(node_from_source(p, tmp_path / "a.ipynb", name="a"))
+    fileformat.save(p, tmp_path / "img.stitch")
+    done = _cli("validate", str(tmp_path / "img.stitch"), cwd=tmp_path)
+    assert done.returncode == 1
+    said = [line for line in (done.stdout + done.stderr).splitlines() if field in line]
+    assert len(said) == 1 and "'python:3.11-slim\\n' contains spaces or a line break" in said[0]
