@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO
 
 from app.runner.errors import RunError
 
@@ -22,35 +21,40 @@ class RunFolderLock:
 
     def __init__(self, run_dir: Path) -> None:
         self.path = run_dir / LOCK_NAME
-        self._handle: IO[str] | None = None
+        self._fd: int | None = None
 
     def acquire(self) -> None:
         """Take the lock, or raise ``RunError`` (one line) if another dry-run holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
-        if not _try_lock(handle):
-            handle.seek(0)
-            holder = handle.read().strip()
-            handle.close()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError as exc:
+            raise RunError(
+                f"run folder {self.path.parent}: cannot use it ({exc.strerror or exc})"
+            ) from exc
+        if not _try_lock(fd):
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
             by = f" (process {holder})" if holder.isdigit() else ""
             raise RunError(
                 f"run folder {self.path.parent} is in use by another dry-run{by}: wait for "
                 "it to finish or choose another --run-dir"
             )
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
+        try:  # who holds it, for the message a second run shows (a full disk: no matter)
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+        except OSError:
+            pass
+        self._fd = fd
 
     def release(self) -> None:
         """Let the next dry-run have the folder (the lock file stays: see ``_try_lock``)."""
-        if self._handle is not None:
-            self._handle.close()  # closing drops the lock
-            self._handle = None
+        if self._fd is not None:
+            os.close(self._fd)  # closing drops the lock
+            self._fd = None
 
 
-def _try_lock(handle: IO[str]) -> bool:
+def _try_lock(fd: int) -> bool:
     # The file is never removed: a run that unlinked it on release could let one run lock the
     # old file and the next a new one at the same time.
     try:
@@ -59,12 +63,12 @@ def _try_lock(handle: IO[str]) -> bool:
         import msvcrt
 
         try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
     try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False
     return True
