@@ -9,6 +9,7 @@ pass the dry-run and then fail every Airflow run.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,26 @@ def test_a_script_named_like_a_runtime_module_is_refused_at_validate(tmp_path: P
 
 def test_every_file_shipped_with_a_dag_counts_as_a_runtime_name() -> None:
     assert set(SUPPORT_FILES) <= runtime_names()
+
+
+@pytest.mark.parametrize("layout", ["one big file", "a folder of many"])
+def test_shipped_files_too_big_for_a_pod_are_refused_by_validate_as_by_export(
+    tmp_path: Path, layout: str
+) -> None:
+    stitch = _pipeline(tmp_path, ("data",))
+    data = stitch.parent / "data"
+    data.mkdir()
+    if layout == "one big file":
+        (data / "one.bin").write_bytes(os.urandom(200_000))
+    else:
+        for i in range(30):
+            (data / f"part{i}.bin").write_bytes(os.urandom(40_000))
+    pipeline = fileformat.load(stitch)
+    issues = [i for i in validate(pipeline, backend="kubernetes") if i.is_error]
+    assert len(issues) == 1 and issues[0].field == "files"
+    assert "set an artifact store" in issues[0].message
+    with pytest.raises(ValidationFailed, match="set an artifact store"):
+        export_pipeline(pipeline, "kubernetes")
+    pipeline.update_settings(artifact_store="s3://bucket/artifacts")
+    assert not [i for i in validate(pipeline, backend="kubernetes") if i.is_error]
+    assert export_pipeline(pipeline, "kubernetes").dag_source
