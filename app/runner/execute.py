@@ -303,9 +303,13 @@ class NodeTask:
         return code
 
     def _script_failure(self, lines: list[str], code: int) -> Outcome:
-        found = next((m for m in map(runtime.EXCEPTION_LINE.match, lines) if m), None)
+        at = next((i for i, line in enumerate(lines) if runtime.EXCEPTION_LINE.match(line)), -1)
+        found = runtime.EXCEPTION_LINE.match(lines[at]) if at >= 0 else None
         if found:
             ename, evalue = found.group(1).rsplit(".", 1)[-1], found.group(2)
+            cause = lines[at + 1] if at + 1 < len(lines) else ""
+            if "An error occurred while calling" in evalue and cause.startswith(": "):
+                evalue += " " + cause[2:].strip()  # Py4J (Spark) puts the Java cause there
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         detail = f"{ename}: {evalue}"
