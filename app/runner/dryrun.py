@@ -85,6 +85,11 @@ class DryRun:
             self._drop_empty_run_dir()
             raise ValidationFailed(issues)
         self._warnings = [str(i) for i in issues if not i.is_error]
+        try:
+            _check_encodable(self.run_dir, self.pipeline)
+        except RunError:
+            self._drop_empty_run_dir()
+            raise
         self._lock.acquire()  # a second dry-run in this run folder stops here, in one line
         try:
             self._plan()
@@ -507,6 +512,20 @@ def _available(entry: dict[str, Any]) -> bool:
 def _refs(entry: dict[str, Any]) -> list[Any]:
     values = [*entry.get("outputs", {}).values(), *(entry.get("files") or {}).values()]
     return [v for v in values if artifacts.is_ref(v)]
+
+
+def _check_encodable(run_dir: Path, pipeline: Pipeline) -> None:
+    """Paths go into the kernels' cells and the run's JSON files, which are UTF-8: a folder
+    whose name is not (bytes of another encoding) is refused in one line."""
+    for what, path in (("run folder", run_dir), ("pipeline folder", pipeline.base_dir)):
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", "replace").decode("utf-8")
+            raise RunError(
+                f"{what} {shown}: its name is not valid UTF-8, which notebooks and the run "
+                "record need; rename the folder (or choose another --run-dir)"
+            ) from None
 
 
 def kernel_hint(exc: BaseException) -> str:

@@ -25,6 +25,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "app.cli.main", *args],
         capture_output=True,
         text=True,
+        errors="replace",  # a path that is not UTF-8 is printed as its bytes
         timeout=60,  # a hang fails the test here instead of blocking the suite
         cwd=cwd,
     )
@@ -153,3 +154,30 @@ def test_an_image_name_with_a_trailing_newline_is_refused_at_validate(
     assert done.returncode == 1
     said = [line for line in (done.stdout + done.stderr).splitlines() if field in line]
     assert len(said) == 1 and "'python:3.11-slim\\n' contains spaces or a line break" in said[0]
+
+
+def test_inspect_of_a_notebook_nested_past_the_stack_is_one_line(tmp_path: Path) -> None:
+    depth = 100_000
+    deep = tmp_path / "deep.ipynb"
+    deep.write_text('{"cells": [' + "[" * depth + "]" * depth + '], "metadata": {}}')
+    done = _cli("inspect", str(deep), cwd=tmp_path)
+    assert done.returncode == 2
+    err = done.stderr.strip()
+    assert err.count("\n") == 0 and str(deep) in err and "nested too deeply" in err
+
+
+@pytest.mark.slow
+def test_a_dry_run_in_a_folder_whose_name_is_not_utf8_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9"))  # Latin-1 bytes
+    folder.mkdir()
+    write_notebook(folder / "a.ipynb", parameters="x = 1", outputs="y = x + 1")
+    assert (
+        _cli("new", str(folder / "p.stitch"), str(folder / "a.ipynb"), cwd=tmp_path).returncode == 0
+    )
+    done = _cli("dry-run", str(folder / "p.stitch"), cwd=tmp_path)
+    assert done.returncode == 1
+    err = done.stderr.strip()
+    assert err.count("\n") == 0 and "is not valid UTF-8" in err and "internal error" not in err
+    assert not any((folder / "p.runs").glob("*"))  # no empty run folder left behind
