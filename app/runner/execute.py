@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -118,10 +117,7 @@ class NodeTask:
         if km is not None:
             kill_kernel_group(km)
         if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
+            reaper.kill_tree(proc.pid)
 
     def _cell_started(self, **_cell: Any) -> None:
         # nbclient's hook: the kernel answered and runs the first cell; the clock starts here.
@@ -294,10 +290,7 @@ class NodeTask:
         reader = threading.Thread(target=pump, daemon=True, name=f"log-{self.node.name}")
         reader.start()
         code = proc.wait()
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:  # no process of the group is left
-            pass
+        reaper.kill_tree(proc.pid)  # what it left running, in its group or its own session
         reaper.forget(proc.pid)
         reader.join(timeout=10)
         return code
