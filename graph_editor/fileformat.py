@@ -33,6 +33,7 @@ from graph_editor.nodes import (
     TFStrategy,
 )
 from graph_editor.pipeline import Pipeline
+from graph_editor.sources import read_source_text
 from graph_editor.types import PortType
 
 FORMAT = "stitchboard.pipeline"
@@ -392,13 +393,17 @@ def load(path: str | Path) -> Pipeline:
     """Read a ``*.stitch`` file; raises ``PipelineFileError`` naming the path and the problem."""
     path = Path(path)
     remove_stale_temps(path)  # left by a save that was killed
-    try:
-        text = path.read_text(encoding="utf-8")
+    if path.is_dir():
+        raise PipelineFileError(path, "is a folder, not a pipeline file")
+    try:  # a regular file only: a FIFO named as the pipeline made every command hang
+        text = read_source_text(path)
     except FileNotFoundError as exc:
         raise PipelineFileError(path, "file not found") from exc
     except IsADirectoryError as exc:
         raise PipelineFileError(path, "is a folder, not a pipeline file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise PipelineFileError(path, f"cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
         raise PipelineFileError(path, f"cannot read: {exc}") from exc
     return loads(text, path.resolve())
 

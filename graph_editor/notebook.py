@@ -71,6 +71,8 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(path, f"not a notebook: invalid JSON at line {exc.lineno}") from exc
+    except RecursionError as exc:  # JSON nested past the interpreter's stack
+        raise NotebookError(path, "not a notebook: its JSON is nested too deeply") from exc
     if not isinstance(raw, dict) or "cells" not in raw:
         raise NotebookError(path, "not a notebook: no 'cells' list")
     try:

@@ -100,6 +100,14 @@ def _settings(pipeline: Pipeline, out: _Out) -> None:
         )
     if not s.default_image.strip():
         out.error("no-image", "the pipeline has no default container image", field="default_image")
+    for field_name in ("default_image", "r_image"):
+        image = getattr(s, field_name)
+        if any(c.isspace() for c in image) and image.strip():  # "img:1\n" is no image name
+            out.error(
+                "bad-image",
+                f"{field_name} {image!r} contains spaces or a line break",
+                field=field_name,
+            )
     _parameters(pipeline, out)
 
 

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BufferedWriter
 from pathlib import Path
 
 import platformdirs
@@ -204,7 +205,8 @@ class LocalAirflow:
         base = f"http://127.0.0.1:{port}"
         progress(f"starting Airflow on {base} (home {self.home})")
         env = self.environment(port)
-        with open(self.log_file, "ab") as log:
+        _seed_password(self.password_file)
+        with _private_log(self.log_file) as log:
             migrate = subprocess.run(
                 [str(self.venv / "bin" / "airflow"), "db", "migrate"],
                 env=env,
@@ -335,3 +337,38 @@ def _wait_healthy(base: str, timeout: float, pid: int, log: Path) -> None:
             raise LocalAirflowError(f"Airflow exited during start-up; see {log}")
         time.sleep(0.5)
     raise LocalAirflowError(f"Airflow at {base} not healthy after {timeout:.0f} s; see {log}")
+
+
+def _seed_password(path: Path) -> None:
+    """Give the admin a password before Airflow starts (file 0600): SimpleAuthManager prints
+    the passwords it generates itself to stdout, which is ``airflow.log``."""
+    import secrets
+
+    try:
+        passwords = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except FileNotFoundError:
+        passwords = {}
+    except (OSError, ValueError):
+        return  # Airflow reports a broken file itself
+    if isinstance(passwords, dict) and USERNAME not in passwords:
+        passwords[USERNAME] = secrets.token_urlsafe(18)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(json.dumps(passwords) + "\n")
+    os.chmod(path, 0o600)
+
+
+def _private_log(path: Path) -> BufferedWriter:
+    """``airflow.log`` opened for appending, readable by its owner only (also one an older
+    version left 0644), with any admin password an older version let into it blanked."""
+    import re
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(handle, 0o600)
+    text = path.read_bytes()
+    if b"Password for user" in text:
+        blanked = re.sub(rb"(Password for user '[^']*': )\S+", rb"\1(hidden)", text)
+        os.ftruncate(handle, 0)
+        os.write(handle, blanked)
+    return os.fdopen(handle, "ab")

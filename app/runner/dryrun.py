@@ -19,6 +19,7 @@ from app.runner.kernels import KernelKey, KernelPool, kernel_key
 from app.runner.options import RunMode, RunOptions
 from app.runner.prepare import prepare_node
 from app.runner.report import NodeRecord, run_state, summary
+from app.runner.run_lock import LOCK_NAME, RunFolderLock
 from app.runner.store import RunStore
 from app.runner.workdir import NodeJob
 from graph_editor.errors import ValidationFailed
@@ -55,6 +56,7 @@ class DryRun:
             self.run_dir = Path(self.options.run_dir).expanduser().resolve()
         else:
             self.run_dir = self._store.new_run_dir()
+        self._lock = RunFolderLock(self.run_dir)
         self._cancel = threading.Event()
         self._queue: queue.Queue[Any] = queue.Queue()
         self._tasks: dict[str, NodeTask] = {}
@@ -66,6 +68,7 @@ class DryRun:
         self._params: dict[str, Any] = {}
         self._selected: set[str] = set()
         self._warnings: list[str] = []
+        self._verified: dict[tuple[str, int, str], bool] = {}  # artifact -> intact (this run)
 
     # -- public -----------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -83,15 +86,25 @@ class DryRun:
             raise ValidationFailed(issues)
         self._warnings = [str(i) for i in issues if not i.is_error]
         try:
+            _check_encodable(self.run_dir, self.pipeline)
+        except RunError:
+            self._drop_empty_run_dir()
+            raise
+        self._lock.acquire()  # a second dry-run in this run folder stops here, in one line
+        try:
             self._plan()
         except RunError:
+            self._lock.release()
             self._drop_empty_run_dir()
             raise
         return self._run()
 
     # -- planning ---------------------------------------------------------------------------
     def _drop_empty_run_dir(self) -> None:
-        if not self.options.run_dir and self.run_dir.is_dir() and not any(self.run_dir.iterdir()):
+        if self.options.run_dir or not self.run_dir.is_dir():
+            return
+        if {p.name for p in self.run_dir.iterdir()} <= {LOCK_NAME}:
+            (self.run_dir / LOCK_NAME).unlink(missing_ok=True)  # a fresh folder: none waits
             self.run_dir.rmdir()
 
     def _plan(self) -> None:
@@ -139,9 +152,20 @@ class DryRun:
         hashes.update({rel: artifacts.ref_from_json(ref).sha256 for rel, ref in files.items()})
         key = plan.cache_key(node, data, kernel, inputs, hashes)
         entry = self._store.cached(key) if self._may_use_cache(nid) else None
-        if entry is not None and not _available(entry):
+        if entry is not None and not self._intact(entry):
             entry = None
         return NodeLookup(inputs, origin, kernel, key, entry, data, files)
+
+    def _intact(self, entry: dict[str, Any]) -> bool:
+        """``_available``, each artifact hashed once per run (planning asks again at start)."""
+        for value in _refs(entry):
+            ref = artifacts.ref_from_json(value)
+            seen = (ref.uri, ref.size, ref.sha256)
+            if seen not in self._verified:
+                self._verified[seen] = artifacts.is_intact(ref)
+            if not self._verified[seen]:
+                return False
+        return True
 
     def _demand(self) -> list[KernelKey]:
         """Kernels the run will likely need, in order (nodes predicted not to be cached)."""
@@ -215,6 +239,7 @@ class DryRun:
                 self._join()
             if pool is not None:
                 pool.close()
+            self._lock.release()
 
     def _options_json(self) -> dict[str, Any]:
         o = self.options
@@ -434,10 +459,21 @@ class DryRun:
                 )
             elif module := local.missing_module(record.error.type, record.error.message):
                 detail += f" (install it: {local.install_hint(module)})"
+        if record.error is not None and record.error.type == "CorruptArtifactError":
+            self._forget_changed_upstream(nid)
         if state == NodeState.SUCCEEDED:
             self._store.record(nid, self._entry(record), record.cache_key)
             detail = "; ".join(record.notes)
         yield from self._settle(record, state, detail)
+
+    def _forget_changed_upstream(self, nid: str) -> None:
+        """A node refused a changed artifact: drop the cache entries of the upstream nodes
+        whose artifacts no longer verify, so the next run makes them again."""
+        for up in self.pipeline.upstream(nid):
+            upstream = self._records[up]
+            entry = {"outputs": upstream.outputs, "files": upstream.files}
+            if upstream.cache_key and not _available(entry):
+                self._store.forget(upstream.cache_key)
 
     def _entry(self, record: NodeRecord, sampled: bool = False) -> dict[str, Any]:
         return {
@@ -471,9 +507,28 @@ class DryRun:
 
 
 def _available(entry: dict[str, Any]) -> bool:
-    """Whether every artifact a cache entry names is still there (else the node re-runs)."""
-    refs = [*entry.get("outputs", {}).values(), *(entry.get("files") or {}).values()]
-    return all(artifacts.is_available(v) for v in refs if artifacts.is_ref(v))
+    """Whether every artifact a cache entry names is still there as written (size and hash
+    checked): a cache hit on a changed or truncated artifact would fail every later run."""
+    return all(artifacts.is_intact(v) for v in _refs(entry))
+
+
+def _refs(entry: dict[str, Any]) -> list[Any]:
+    values = [*entry.get("outputs", {}).values(), *(entry.get("files") or {}).values()]
+    return [v for v in values if artifacts.is_ref(v)]
+
+
+def _check_encodable(run_dir: Path, pipeline: Pipeline) -> None:
+    """Paths go into the kernels' cells and the run's JSON files, which are UTF-8: a folder
+    whose name is not (bytes of another encoding) is refused in one line."""
+    for what, path in (("run folder", run_dir), ("pipeline folder", pipeline.base_dir)):
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = str(path).encode("utf-8", "replace").decode("utf-8")
+            raise RunError(
+                f"{what} {shown}: its name is not valid UTF-8, which notebooks and the run "
+                "record need; rename the folder (or choose another --run-dir)"
+            ) from None
 
 
 def kernel_hint(exc: BaseException) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -118,10 +117,7 @@ class NodeTask:
         if km is not None:
             kill_kernel_group(km)
         if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
+            reaper.kill_tree(proc.pid)
 
     def _cell_started(self, **_cell: Any) -> None:
         # nbclient's hook: the kernel answered and runs the first cell; the clock starts here.
@@ -285,18 +281,19 @@ class NodeTask:
         reader = threading.Thread(target=pump, daemon=True, name=f"log-{self.node.name}")
         reader.start()
         code = proc.wait()
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:  # no process of the group is left
-            pass
+        reaper.kill_tree(proc.pid)  # what it left running, in its group or its own session
         reaper.forget(proc.pid)
         reader.join(timeout=10)
         return code
 
     def _script_failure(self, lines: list[str], code: int) -> Outcome:
-        found = next((m for m in map(runtime.EXCEPTION_LINE.match, lines) if m), None)
+        at = next((i for i, line in enumerate(lines) if runtime.EXCEPTION_LINE.match(line)), -1)
+        found = runtime.EXCEPTION_LINE.match(lines[at]) if at >= 0 else None
         if found:
             ename, evalue = found.group(1).rsplit(".", 1)[-1], found.group(2)
+            cause = lines[at + 1] if at + 1 < len(lines) else ""
+            if "An error occurred while calling" in evalue and cause.startswith(": "):
+                evalue += " " + cause[2:].strip()  # Py4J (Spark) puts the Java cause there
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import signal
 import subprocess
 import threading
 from collections.abc import Iterable, Mapping
@@ -64,10 +63,7 @@ def kill_kernel_group(km: Any) -> None:
     """Kill a kernel and every process it started (its process group), at once."""
     pgid = kernel_group(km)
     if pgid:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
-            pass
+        reaper.kill_tree(pgid)  # the group, and children that left it (setsid)
 
 
 class KernelPool:

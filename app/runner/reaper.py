@@ -101,11 +101,53 @@ def forget(pgid: int) -> None:
     _REAPER.forget(pgid)
 
 
-def _kill(pgid: int) -> None:
+def _process_table() -> dict[int, tuple[int, int]]:
+    """{pid: (parent pid, process group)} of every process, from /proc ({} elsewhere)."""
+    table: dict[int, tuple[int, int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return table
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            table[int(entry)] = (int(fields[1]), int(fields[2]))
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def group_and_descendants(pgid: int) -> set[int]:
+    """Every process of group ``pgid`` and every process below them, in whatever group or
+    session (a notebook's child that called ``setsid`` leaves the group, not the tree)."""
+    table = _process_table()
+    found = {pid for pid, (_, group) in table.items() if group == pgid}
+    while True:
+        more = {pid for pid, (parent, _) in table.items() if parent in found} - found
+        if not more:
+            return found
+        found |= more
+
+
+def kill_tree(pgid: int) -> None:
+    """SIGKILL a process group and everything its processes started (looked up first: once
+    killed, their children belong to init and cannot be told apart)."""
+    below = group_and_descendants(pgid)
     try:
         os.killpg(pgid, signal.SIGKILL)
     except OSError:
         pass
+    for pid in below:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+_kill = kill_tree
 
 
 def main() -> None:

@@ -125,6 +125,11 @@ class RunStore:
         if cache_key:
             self._store(CACHE_DIR, cache_key, entry)
 
+    def forget(self, cache_key: str) -> None:
+        """Drop a cache entry (its artifacts changed after they were written)."""
+        self._migrate()
+        self._path(CACHE_DIR, cache_key).unlink(missing_ok=True)
+
     # -- upkeep -----------------------------------------------------------------------------
     def prune(self) -> int:
         """Drop entries whose run folder no longer exists; returns how many were dropped."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_editor.build import node_from_source, relative_source, task_name
-from graph_editor.errors import NotebookError, PipelineFileError
+from graph_editor.errors import NotebookError, PipelineFileError, StitchboardError
 from graph_editor.importers import elyra_files
 from graph_editor.nodes import (
     Edge,
@@ -39,6 +39,7 @@ from graph_editor.nodes import (
     new_node_id,
 )
 from graph_editor.pipeline import Pipeline
+from graph_editor.sources import read_source_text
 
 R_OP = "execute-r-node"  # an R script, run with Rscript like any script job
 SUPPORTED_OPS = {"execute-notebook-node", "execute-python-node", R_OP}
@@ -56,8 +57,8 @@ UNMAPPED = {
 
 
 def _load(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+    try:  # a regular file only: a FIFO named as the pipeline made the import hang
+        doc = json.loads(read_source_text(path))
     except FileNotFoundError as exc:
         raise PipelineFileError(path, "file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -376,4 +377,13 @@ def import_elyra(path: str | Path, target: str | Path | None = None) -> tuple[Pi
     """
     source = Path(path).resolve()
     stitch = Path(target).resolve() if target is not None else source.with_suffix(".stitch")
-    return _Importer(source, stitch).run()
+    try:
+        return _Importer(source, stitch).run()
+    except StitchboardError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, RecursionError) as exc:
+        # a value of an unexpected type or shape somewhere in the document: one line
+        text = " ".join(str(exc).split())[:120]
+        raise PipelineFileError(
+            source, f"not a usable Elyra pipeline ({type(exc).__name__}: {text})"
+        ) from exc

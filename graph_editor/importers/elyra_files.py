@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from graph_editor.file_checks import relative_paths, source_code
 from graph_editor.nodes import Edge
 from graph_editor.pipeline import Pipeline
+from graph_editor.shipped_files import link_outside
 
 WILDCARDS = frozenset("*?[")
 EXPANSION_MAX = 500  # files one pattern may expand to before the folder is shipped instead
@@ -110,12 +111,25 @@ def shipped(folder: Path, own_file: str, items: Iterable[object], recursive: boo
         if rel is None:
             notes.append(f"dependency {item!r} is outside the notebook's folder: not shipped")
         elif not _has_wildcards(rel):
-            if (folder / rel).exists():
+            link, target = link_outside(folder, rel)
+            if link:
+                notes.append(
+                    f"dependency {rel!r}: {link!r} is a link to {target}, outside the notebook's "
+                    "folder: not shipped (copy the file in to ship it)"
+                )
+            elif (folder / rel).exists():
                 paths[rel] = None
             else:
                 notes.append(f"dependency {rel!r} not found beside the notebook: not shipped")
         else:
             found = [f for f in _expand(folder, rel, recursive) if f != own_file]
+            linked = [f for f in found if link_outside(folder, f)[0]]
+            if linked:
+                found = [f for f in found if f not in linked]
+                notes.append(
+                    f"dependency pattern {rel!r}: {len(linked)} match(es) are links outside the "
+                    f"notebook's folder ({linked[0]!r}...): not shipped"
+                )
             if not found:
                 notes.append(f"dependency pattern {rel!r} matches no file: nothing shipped")
             elif len(found) > EXPANSION_MAX and _literal_folder(rel):

@@ -25,7 +25,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from graph_editor.build import apply_layout, node_from_source, task_name
-from graph_editor.errors import NotebookError
+from graph_editor.errors import NotebookError, PipelineFileError
 from graph_editor.file_checks import relative_paths
 from graph_editor.importers.elyra_files import relay_links
 from graph_editor.nodes import Edge, PipelineParameter, PipelineSettings
@@ -222,11 +222,27 @@ def _files(pipeline: Pipeline, source: Path, code: dict[str, str]) -> list[str]:
     return notes
 
 
-def import_kale(path: str | Path, target: str | Path) -> tuple[Pipeline, list[str]]:
+def import_kale(
+    path: str | Path, target: str | Path, *, overwrite: bool = False
+) -> tuple[Pipeline, list[str]]:
     """Split a Kale notebook into one notebook per step (written next to ``target`` in
-    ``<stem>.steps/``) and a pipeline over them; returns it (not saved) and report items."""
+    ``<stem>.steps/``) and a pipeline over them; returns it (not saved) and report items.
+
+    A step notebook already there (the user may have edited it) is kept: ``PipelineFileError``
+    naming it, before anything is written, unless ``overwrite``.
+    """
     source, stitch = Path(path).resolve(), Path(target).resolve()
     kale = split_notebook(source)
+    there = [
+        stitch.parent / f"{stitch.stem}.steps" / f"{name}.ipynb"
+        for name in kale.steps
+        if (stitch.parent / f"{stitch.stem}.steps" / f"{name}.ipynb").exists()
+    ]
+    if there and not overwrite:
+        others = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise PipelineFileError(
+            there[0], f"step notebook already exists{others} (use --force to overwrite)"
+        )
     params = _parameters(kale.parameters, source)
     prelude_names = _names(kale.prelude, source, "imports/functions").stores
     steps = list(kale.steps.values())

@@ -17,7 +17,9 @@ Layout: ``<store>/<dag_id>/<run_id>/<task>/<port>.<ext>``; a path artifact keeps
 ``<store>/<dag_id>/<run_id>/<task>/<port>/<name>``. Next to each artifact lies a small commit
 marker ``<uri>.commit``, written last: a reader refuses an artifact without it, so a writer that
 died part-way is never read as complete. (Object stores keep no empty folders: an empty
-sub-folder of a path artifact does not come back from ``s3://``.)
+sub-folder of a path artifact does not come back from ``s3://``.) Every read checks the
+artifact's size and sha256 against its reference first (``stitchboard_integrity``) and
+refuses one that changed in one line; a path input is the reader's own copy.
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ STORAGE_OPTIONS_ENV = "STITCHBOARD_STORAGE_OPTIONS"  # JSON object of fsspec sto
 S3_READ_TIMEOUT = 300  # seconds s3fs waits for one answer (its own default, 15, is too short)
 KINDS = ("dataframe", "series", "array", "path", "object", "json")
 FORMATS = ("parquet", "npy", "file", "dir", "pickle", "json", "columns", "rds")  # last two: R
-_CHUNK = 1 << 20
 _SERIES_COLUMN = "__stitchboard_series__"  # column name of an unnamed Series in its Parquet file
 
 
@@ -60,6 +61,10 @@ class UnstorableOutputError(ArtifactError):
 
 class MissingArtifactError(ArtifactError):
     """An artifact is gone (run folder deleted, object removed) or was never completed."""
+
+
+class CorruptArtifactError(ArtifactError):
+    """An artifact's bytes are not the ones its producer recorded (changed, cut or replaced)."""
 
 
 @dataclass(frozen=True)
@@ -124,63 +129,26 @@ def ref_from_json(data: Any) -> ArtifactRef:
 # ---------------------------------------------------------------------------- content hashes
 
 
-def sha256_stream(stream: Any) -> str:
-    """sha256 of everything a binary stream still holds, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(_CHUNK), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
+def _sibling(name: str) -> Any:
+    """A runtime module lying beside this file (in a package here, top-level in a pod)."""
+    import importlib
+
+    return importlib.import_module(f"{__package__}.{name}" if __package__ else name)
 
 
-def sha256_file(path: str | Path) -> str:
-    """sha256 of a file's bytes (streamed, any size)."""
-    with open(path, "rb") as stream:
-        return sha256_stream(stream)
+integrity = _sibling("stitchboard_integrity")  # hashes and the checks every read makes
+sha256_stream = integrity.sha256_stream
+sha256_file = integrity.sha256_file
+sha256_tree = integrity.sha256_tree
+_tree_digest = integrity.tree_digest
+_walk = integrity.walk
+_copy_hashing = integrity.copy_hashing
 
 
 def sha256_json(value: Any) -> str:
     """sha256 of a JSON value in canonical form (sorted keys), for the data-aware cache."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _tree_digest(entries: dict[str, str]) -> str:
-    """Tree hash from ``{relative posix path: file sha256, or "" for a folder}``.
-
-    Folders count only through the files in them: object stores keep no empty folders, and
-    a folder must hash the same on the laptop and after a round trip through ``s3://``.
-    """
-    digest = hashlib.sha256()
-    for rel in sorted(entries):
-        if entries[rel]:
-            digest.update(f"{rel}\0{entries[rel]}\n".encode())
-    return digest.hexdigest()
-
-
-def _walk(root: Path) -> Iterator[tuple[str, Path]]:
-    """Every file and folder under ``root`` as (relative posix path, path), sorted."""
-    for here, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in [*dirs, *sorted(files)]:
-            path = Path(here) / name
-            yield path.relative_to(root).as_posix(), path
-
-
-def sha256_tree(root: str | Path) -> str:
-    """Hash of a folder: the names and contents of every file in it (not times)."""
-    root = Path(root)
-    return _tree_digest({rel: "" if p.is_dir() else sha256_file(p) for rel, p in _walk(root)})
-
-
-def _copy_hashing(src: Path, dst: Path) -> str:
-    """Copy one file, hashing it in the same pass."""
-    digest = hashlib.sha256()
-    with open(src, "rb") as reader, open(dst, "wb") as writer:
-        for chunk in iter(lambda: reader.read(_CHUNK), b""):
-            digest.update(chunk)
-            writer.write(chunk)
-    shutil.copymode(src, dst)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------- stores
@@ -333,20 +301,7 @@ class _Target:
         return ref
 
 
-def _copy_local(src: Path, dst: Path) -> tuple[str, int]:
-    if src.is_file():
-        return _copy_hashing(src, dst), src.stat().st_size
-    dst.mkdir()
-    entries: dict[str, str] = {}
-    size = 0
-    for rel, path in _walk(src):
-        if path.is_dir():
-            (dst / rel).mkdir()
-            entries[rel] = ""
-        else:
-            entries[rel] = _copy_hashing(path, dst / rel)
-            size += path.stat().st_size
-    return _tree_digest(entries), size
+_copy_local = integrity.copy_tree
 
 
 # ------------------------------------------------------------------------------ storing
@@ -648,10 +603,12 @@ def load_input(
 ) -> Any:
     """The object an artifact holds: an equal DataFrame, array, object, or a local ``Path``.
 
-    A path artifact in a local store comes back in place (no copy); from a remote store it is
-    downloaded into ``local_dir`` under its own name. Pickles are loaded: only ever point this
-    at the user's own artifact store. A missing or half-written artifact raises
-    ``MissingArtifactError`` naming its URI (and ``producer``, the upstream node, if given).
+    A path artifact comes back as the reader's own copy in ``local_dir`` under its own name
+    (copied from a local store, downloaded from a remote one). Every artifact's size and
+    sha256 are checked against the reference before it is parsed: one that changed raises
+    ``CorruptArtifactError`` (a replaced pickle is never unpickled). A missing or half-written
+    artifact raises ``MissingArtifactError``; both name its URI (and ``producer``, the
+    upstream node, if given).
     """
     ref = ref_from_json(ref)
     try:
@@ -666,16 +623,78 @@ def load_input(
         ) from exc
 
 
+def _refuse_changed(ref: ArtifactRef, producer: str | None, problem: str) -> None:
+    """Raise ``CorruptArtifactError`` (one line naming the artifact and its producer)."""
+    if problem:
+        who = producer or "its producer"
+        raise CorruptArtifactError(
+            f"artifact {_where_from(ref, producer)} {problem}: it was changed after it was "
+            f"written, so it is not read; run {who} again"
+        )
+
+
+def _verified_local(ref: ArtifactRef, producer: str | None) -> Path:
+    """A local artifact's path, once its commit marker, size and hash match the reference."""
+    path = _check_local(ref, producer)
+    if not path.exists():
+        raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing")
+    _refuse_changed(ref, producer, integrity.check(path, ref.size, ref.sha256))
+    return path
+
+
+def _folder(local_dir: Any) -> Path:
+    return Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
+
+
+def _private_copy(ref: ArtifactRef, path: Path, folder: Path, producer: str | None) -> Path:
+    """A reader's own copy of a local artifact, checked as it is copied: what the reader
+    writes there never reaches the artifact its siblings read (as after a download)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ref.name
+    _remove_local(target)
+    if path.is_file() and path.stat().st_size != ref.size:
+        _refuse_changed(ref, producer, integrity.check(path, ref.size, ref.sha256))
+    digest, size = integrity.copy_tree(path, target)
+    problem = integrity.difference(ref.size, ref.sha256, size, digest)
+    if problem:
+        _remove_local(target)
+        _refuse_changed(ref, producer, problem)
+    return target
+
+
+def _checked_download(
+    fs: Any, rpath: str, ref: ArtifactRef, folder: Path, producer: str | None
+) -> Path:
+    """Download an artifact into ``folder`` under its own name; refuse it if it changed."""
+    if ref.type == "path":
+        got = _download(fs, rpath, ref, folder)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        got = folder / ref.name
+        fs.get_file(rpath, str(got))
+    problem = integrity.check(got, ref.size, ref.sha256)
+    if problem:
+        _remove_local(got)
+        _refuse_changed(ref, producer, problem)
+    return got
+
+
 def _load(ref: ArtifactRef, local_dir: Any, producer: str | None, options: Any) -> Any:
     if _is_local(ref.uri):
-        path = _check_local(ref, producer)
-        return path if ref.type == "path" else _read(ref, str(path))
+        if ref.type == "path":
+            path = _check_local(ref, producer)
+            if not path.exists():
+                raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing")
+            return _private_copy(ref, path, _folder(local_dir), producer)
+        return _read(ref, str(_verified_local(ref, producer)))
     fs, rpath = _check_remote(ref, options, producer)
     if ref.type == "path":
-        folder = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
-        return _download(fs, rpath, ref, folder)
-    with fs.open(rpath, "rb") as stream:
-        return _read(ref, stream)
+        return _checked_download(fs, rpath, ref, _folder(local_dir), producer)
+    folder = Path(tempfile.mkdtemp(prefix="sb-in-"))
+    try:  # downloaded whole and checked before a byte is parsed (a pickle is never loaded)
+        return _read(ref, str(_checked_download(fs, rpath, ref, folder, producer)))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -------------------------------------------------------------------- kernel entry points
@@ -750,10 +769,11 @@ def local_copy(
     producer: str | None = None,
     storage_options: Mapping[str, Any] | None = None,
 ) -> Path:
-    """A local path to an artifact's file or folder as stored (what a script job is given).
+    """The reader's own copy of an artifact's file or folder (what a script job is given).
 
-    In a local store this is the artifact itself, in place (read it, do not change it); from a
-    remote store it is downloaded into ``local_dir`` under its own name.
+    It lies in ``local_dir`` under its own name (copied from a local store, downloaded from a
+    remote one) and its size and hash were checked against the reference: writing to it
+    changes nothing another node reads.
     """
     ref = ref_from_json(ref)
     try:
@@ -761,15 +781,9 @@ def local_copy(
             path = _check_local(ref, producer)
             if not path.exists():
                 raise MissingArtifactError(f"artifact {_where_from(ref, producer)} is missing")
-            return path
+            return _private_copy(ref, path, _folder(local_dir), producer)
         fs, rpath = _check_remote(ref, storage_options, producer)
-        folder = Path(local_dir) if local_dir else Path(tempfile.mkdtemp(prefix="sb-in-"))
-        if ref.type == "path":
-            return _download(fs, rpath, ref, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / ref.name
-        fs.get_file(rpath, str(target))
-        return target
+        return _checked_download(fs, rpath, ref, _folder(local_dir), producer)
     except ArtifactError:
         raise
     except FileNotFoundError:
@@ -789,6 +803,25 @@ def is_available(ref: Any, storage_options: Mapping[str, Any] | None = None) -> 
         _check_remote(ref, storage_options, None)
         return True
     except Exception:  # noqa: BLE001 - gone, half-written or unreachable: not available
+        return False
+
+
+def is_intact(ref: Any, storage_options: Mapping[str, Any] | None = None) -> bool:
+    """Whether an artifact is there, complete and as written: what a cache hit requires.
+
+    In a local store its size and hash are checked; in a remote one its size (a reader
+    checks the hash of what it downloads).
+    """
+    try:
+        ref = ref_from_json(ref)
+        if _is_local(ref.uri):
+            _verified_local(ref, None)
+            return True
+        fs, rpath = _check_remote(ref, storage_options, None)
+        if ref.format == "dir":
+            return sum(fs.du(rpath, total=False).values()) == ref.size
+        return int(fs.size(rpath)) == ref.size
+    except Exception:  # noqa: BLE001 - gone, changed or unreachable: not intact
         return False
 
 

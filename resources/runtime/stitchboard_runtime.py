@@ -572,6 +572,37 @@ def script_inputs(
 
 # A Python exception line a script printed ("ValueError: ..."); the dry-run reads the same.
 EXCEPTION_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)): ?(.*)$")
+# R's error line ("Error in f(x) : message", "Error: message"); "Execution halted" follows it.
+R_ERROR_LINE = re.compile(r"^Error(?: in .+?)?\s*:\s*(\S.*)$")
+
+
+class FailureLine:
+    """Watches a script's output for the line that says why it failed: its last Python
+    exception line (with the Java cause Py4J prints on the line after it, for Spark), else R's
+    last error line, else its last line. It sees every line, not only the last few (Spark
+    prints hundreds of shutdown lines after the error)."""
+
+    def __init__(self) -> None:
+        self.python = self.r = self.last = ""
+        self._cause_next = False
+
+    def see(self, line: str) -> None:
+        text = line.rstrip("\n")
+        if not text.strip():
+            return
+        if self._cause_next and text.startswith(": "):
+            self.python += " " + text[2:].strip()
+        self._cause_next = False
+        if EXCEPTION_LINE.match(text):
+            self.python = text
+            self._cause_next = "An error occurred while calling" in text
+        elif R_ERROR_LINE.match(text):
+            self.r = text
+        self.last = text
+
+    @property
+    def line(self) -> str:
+        return self.python or self.r or self.last
 
 
 def _run_streaming(
@@ -584,10 +615,9 @@ def _run_streaming(
     """Run a script, its output going on to ``log_path`` (or this process's stdout, the pod's
     log) as it comes; returns the exit code and the line that says why it failed: the last
     exception line it printed (Python's ``Error: ...``), else its last line."""
-    import collections
     import threading
 
-    tail: collections.deque[str] = collections.deque(maxlen=200)
+    why = FailureLine()
     sink = open(log_path, "w", encoding="utf-8") if log_path else sys.stdout  # noqa: SIM115
     proc = subprocess.Popen(
         command,
@@ -602,7 +632,7 @@ def _run_streaming(
     def pump() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            tail.append(line.rstrip("\n"))
+            why.see(line)
             sink.write(line)
             sink.flush()
 
@@ -618,9 +648,7 @@ def _run_streaming(
         reader.join(timeout=10)  # a child it left running may hold the pipe: do not wait on it
         if sink is not sys.stdout:
             sink.close()
-    lines = [line for line in tail if line.strip()]
-    found = next((line for line in reversed(lines) if EXCEPTION_LINE.match(line)), "")
-    return code, found or (lines[-1] if lines else "")
+    return code, why.line
 
 
 def run_script(

@@ -30,7 +30,10 @@ def pod_bootstrap() -> int:
     # (the task's pre_execute put them there), or, with no store, from $STITCHBOARD_FILE_<key>;
     # then hand over to ``run_in_pod`` of the shipped task module. Builtin annotations only:
     # no ``from __future__`` import precedes this text in the pod.
+    # Every file is checked against its content key (the start of its sha256) before it is
+    # written: code changed or cut short in the store never runs.
     import base64
+    import hashlib
     import json
     import os
     import sys
@@ -47,10 +50,22 @@ def pod_bootstrap() -> int:
                 packed = handle.read()
         else:
             packed = os.environ["STITCHBOARD_FILE_" + key].encode("ascii")
+        try:
+            data = zlib.decompress(base64.b64decode(packed))
+        except (ValueError, zlib.error):
+            data = b""
+        if hashlib.sha256(data).hexdigest()[:16] != key:
+            where = code or "the pod's environment"
+            print(
+                f"ShippedFileError: {name} (content key {key}) from {where} does not match "
+                "its key: it was changed or cut short after the DAG shipped it; not run",
+                file=sys.stderr,
+            )
+            return 1
         target = os.path.join(work, name)  # declared files keep their relative place
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
-            handle.write(zlib.decompress(base64.b64decode(packed)))
+            handle.write(data)
     sys.path.insert(0, work)
     import stitchboard_task
 
@@ -89,6 +104,14 @@ def run_in_pod(work: str, payload_text: str) -> int:
         outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
     except (runtime.OutputError, artifacts.ArtifactError) as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)  # one line, no traceback
+        return 1
+    except Exception as exc:
+        # the notebook's load cell refused an input (missing, changed): one line, as above
+        ename = str(getattr(exc, "ename", ""))
+        if not ename.endswith("ArtifactError"):
+            raise
+        said = getattr(exc, "evalue", "")
+        print(f"{ename}: node {spec.task_id}: {said}", file=sys.stderr)
         return 1
     text = json.dumps(outputs)
     flags = list(spec.flags)
@@ -225,18 +248,34 @@ def store_options(conn_id: str) -> dict[str, Any]:
 def ship_code(context: dict[str, Any]) -> None:
     """Before a pod starts (on the Airflow worker): put the DAG's code into the store.
 
-    Each file goes under its content key, once: a file already there is never rewritten, so
-    runs and DAG versions share what they have in common and nothing travels in the pod's env.
+    Each file goes under its content key, so runs and DAG versions share what they have in
+    common and nothing travels in the pod's env. A file already there is kept only if it is
+    whole (code in the DAG module: the same bytes; a big bundled file: the same size); else
+    it is written again, under a temporary name moved into place, so a write cut short is
+    never left where a pod reads it. The folder is created (a fresh shared volume has none).
     """
+    import uuid
+
     import fsspec
 
     options = store_options(STORE.get("connection", ""))
     fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
     folder = root.rstrip("/") + "/" + CODE_FOLDER
+    fs.makedirs(folder, exist_ok=True)
     for key in [*CONTENT, *BUNDLED]:
         path = folder + "/" + key
-        if not fs.exists(path):
-            fs.pipe_file(path, stitchboard_content(key).encode("ascii"))
+        data = stitchboard_content(key).encode("ascii")
+        try:
+            if key in CONTENT:
+                whole = fs.cat_file(path) == data
+            else:
+                whole = fs.size(path) == len(data)
+        except FileNotFoundError:
+            whole = False
+        if not whole:
+            staged = f"{path}.tmp-{uuid.uuid4().hex}"
+            fs.pipe_file(staged, data)
+            fs.mv(staged, path)
 
 
 def load_module(name: str, path: str) -> Any:
@@ -255,6 +294,7 @@ def load_module(name: str, path: str) -> Any:
 def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
+    import hashlib
     import json
     import os
     import sys
@@ -267,7 +307,12 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
         return ti.xcom_pull(task_ids=task_id)[output]
 
     # The shipped modules live in a folder that is gone after the task: unregister them then.
-    shipped = ("stitchboard_runtime", "stitchboard_artifacts", "stitchboard_rlang")
+    shipped = (
+        "stitchboard_runtime",
+        "stitchboard_integrity",
+        "stitchboard_artifacts",
+        "stitchboard_rlang",
+    )
     saved = {name: sys.modules.get(name) for name in shipped}
     try:
         with tempfile.TemporaryDirectory(prefix="stitchboard-") as work:
@@ -275,6 +320,12 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             ship.update(node.get("file_keys", {}))
             for name, key in ship.items():  # declared files keep their relative place
                 text = zlib.decompress(base64.b64decode(stitchboard_content(key)))
+                # a file in the bundle beside the DAG module may have changed since export
+                if hashlib.sha256(text).hexdigest()[:16] != key:
+                    raise ValueError(
+                        f"shipped file {name} does not match its content key {key}: it "
+                        "was changed after the DAG was exported; export the DAG again"
+                    )
                 target = os.path.join(work, name)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 with open(target, "wb") as handle:
@@ -282,6 +333,9 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             path = os.path.join(work, "stitchboard_runtime.py")
             runtime = load_module("stitchboard_runtime", path)
             artifacts = None
+            if "stitchboard_integrity.py" in SHIPPED:  # the artifact layer imports it
+                path = os.path.join(work, "stitchboard_integrity.py")
+                load_module("stitchboard_integrity", path)
             if "stitchboard_artifacts.py" in SHIPPED:
                 path = os.path.join(work, "stitchboard_artifacts.py")
                 artifacts = load_module("stitchboard_artifacts", path)

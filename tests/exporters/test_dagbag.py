@@ -111,8 +111,9 @@ def test_example_kubernetes_loads(loaded: dict[str, Any]) -> None:
     # no store here: the code travels in the env, rendered from the DAG's CONTENT
     ship = json.loads(env["STITCHBOARD_SHIP"])
     files = [env[f"STITCHBOARD_FILE_{key}"] for key in ship.values()]
-    # runtime, artifact layer, R bridge (Python and R halves), task module, notebook
-    assert len(files) == 6 and all(len(f) > 100 and "{{" not in f for f in files)
+    # runtime, integrity checks, artifact layer, R bridge (Python and R halves), task module,
+    # notebook
+    assert len(files) == 7 and all(len(f) > 100 and "{{" not in f for f in files)
 
 
 def test_example_worker_loads(loaded: dict[str, Any]) -> None:

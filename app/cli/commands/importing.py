@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise CliError(f"{target}: already exists (use --force to overwrite)")
     if args.kale:
-        pipeline, report = import_kale(source, target)
+        pipeline, report = import_kale(source, target, overwrite=args.force)
     else:
         pipeline, report = import_elyra(source, target)
     fileformat.save(pipeline, target)

@@ -53,6 +53,38 @@ def test_the_admin_password_file_is_readable_by_its_owner_only(local_airflow: An
 
 @pytest.mark.airflow
 @pytest.mark.slow
+def test_airflow_log_is_readable_by_its_owner_only_and_never_holds_the_password(
+    local_airflow: Any,
+) -> None:
+    log = local_airflow.log_file
+    assert log.read_bytes(), "the components write their output there"
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert local_airflow.password() not in log.read_text(errors="replace")
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
+def test_a_log_an_older_version_left_readable_with_a_password_is_made_private_and_blanked(
+    airflow_venv: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "older"
+    home.mkdir()
+    log = home / "airflow.log"
+    log.write_text("api-server | Simple auth manager | Password for user 'admin': s3cretOld\n")
+    log.chmod(0o644)
+    older = LocalAirflow(home=home, venv=airflow_venv)
+    try:
+        assert older.start(timeout=240).healthy
+    finally:
+        older.stop()
+    text = log.read_text(errors="replace")
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert "s3cretOld" not in text and older.password() not in text
+    assert stat.S_IMODE(older.password_file.stat().st_mode) == 0o600
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
 def test_two_local_airflows_run_side_by_side(
     local_airflow: Any, airflow_venv: Path, tmp_path: Path
 ) -> None:
