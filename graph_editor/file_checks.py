@@ -156,7 +156,11 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
-    if takes_runtime_place(Path(node.source).name):
+    # The runtime's main module has its own rule (node_rules: reserved-source-name).
+    if (
+        takes_runtime_place(Path(node.source).name)
+        and Path(node.source).name != "stitchboard_runtime.py"
+    ):
         issues.append(
             error(
                 "runtime-file-name",

@@ -523,12 +523,12 @@ def _check_encodable(run_dir: Path, pipeline: Pipeline) -> None:
     for what, path in (("run folder", run_dir), ("pipeline folder", pipeline.base_dir)):
         try:
             str(path).encode("utf-8")
-        except UnicodeEncodeError:
+        except UnicodeEncodeError as exc:
             shown = str(path).encode("utf-8", "replace").decode("utf-8")
             raise RunError(
                 f"{what} {shown}: its name is not valid UTF-8, which notebooks and the run "
                 "record need; rename the folder (or choose another --run-dir)"
-            ) from None
+            ) from exc
 
 
 def kernel_hint(exc: BaseException) -> str:

@@ -98,10 +98,16 @@ def _user_cell(prepared: list[Any], index: int, source: Path) -> tuple[int | Non
     return number, f"in cell {number}"
 
 
-def _traceback(cell: Any) -> str:
+def _traceback(cell: Any, number: int | None) -> str:
+    """The cell's traceback without colours; IPython heads the cell's frame "Cell In[7]" after
+    the kernel's execution count (injected cells ran first): it says the user's cell number."""
     for out in cell.get("outputs") or []:
         if out.get("output_type") == "error":
-            return _ANSI.sub("", "\n".join(str(t) for t in out.get("traceback") or []))
+            text = _ANSI.sub("", "\n".join(str(t) for t in out.get("traceback") or []))
+            count = cell.get("execution_count")
+            if isinstance(count, int) and number is not None:
+                text = text.replace(f"Cell In[{count}]", f"Cell {number}")
+            return text
     return ""
 
 
@@ -138,6 +144,6 @@ def explain_failure(exc: BaseException, prepared: Any, source: Path, executed: P
         cell=number,
         where=where,
         notebook=notebook,
-        traceback=_traceback(ran),
+        traceback=_traceback(ran, number),
         cell_source=_source(ran),
     )

@@ -61,6 +61,7 @@ def _executed_notebook(folder: Path) -> Path:
 
 def test_the_failing_cell_number_is_the_runners_in_every_panel(window, qtbot, tmp_path):
     from app.events import NodeEvent, NodeState
+    from app.runner.failure import NodeFailure
     from tests.gui.driving import click_node
 
     node = window.document.pipeline.node_by_name("train_mlp")
@@ -72,12 +73,17 @@ def test_the_failing_cell_number_is_the_runners_in_every_panel(window, qtbot, tm
         "where": "in cell 3",
         "notebook": str(notebook),
     }
+    # The runner's typed failure, as its event carries it (its traceback already says the
+    # user's cell: tests/app/runner/test_cli.py proves that on a real kernel).
+    error["traceback"] = "ValueError  Traceback\nCell 3, line 2\n----> 2 raise ValueError(...)"
+    error["cell_source"] = "print('fitting')\nraise ValueError('labels must be 0 or 1')\n"
     event = NodeEvent(
         node.id,
         node.name,
         NodeState.FAILED,
         detail="in cell 3: ValueError: labels must be 0 or 1",
         data={"notebook": str(notebook), "error": error},
+        failure=NodeFailure.from_json(error),
     )
     window.runs.event.emit(event)
     assert "in cell 3" in window.statusBar().currentMessage()

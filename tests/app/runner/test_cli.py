@@ -141,5 +141,7 @@ def test_the_failing_cell_after_an_artifact_input_and_a_skipped_cell_is_the_user
     error = next(n for n in summary["nodes"] if n["name"] == "use")["error"]
     assert error["cell"] == cell and error["where"] == f"in cell {cell}"
     assert error["cell_source"] == FAILING_SOURCE and "3 rows is too few" in error["traceback"]
+    # IPython heads the frame with the kernel's count ("Cell In[6]"): the user's number instead.
+    assert f"Cell {cell}, line" in error["traceback"] and "In[" not in error["traceback"]
     record = json.loads((Path(summary["run_dir"]) / "run.json").read_text(encoding="utf-8"))
     assert next(n for n in record["nodes"] if n["name"] == "use")["error"] == error
