@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from exporters.airflow import inline
+from exporters.airflow.cluster_jobs import cluster_task
 from exporters.airflow.plan import TaskPlan, assert_valid
 from exporters.airflow.sizes import pod_size_problem
-from exporters.airflow.tasks import cluster_task, pod_task, worker_task
+from exporters.airflow.tasks import pod_task, worker_task
 from exporters.airflow.values import Imports
 from exporters.codegen import Assign, Call, Map, Raw, atom, triple_quoted
 from exporters.content import SUPPORT_FILES, Content, support_contents

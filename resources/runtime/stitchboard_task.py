@@ -104,20 +104,30 @@ def run_in_pod(work: str, payload_text: str) -> int:
 
 
 def spark_driver_env(environ: dict[str, str]) -> dict[str, str]:
-    """A Spark driver pod names itself to Spark, so its executor pods go when the pod goes.
+    """A Spark driver pod tells Spark where its executors find it, and names itself to Spark.
 
-    Only for Spark on Kubernetes (``PYSPARK_SUBMIT_ARGS`` with a ``k8s://`` master) that does
-    not name a driver pod yet; ``HOSTNAME`` is the pod's name. Empty otherwise.
+    Only for Spark on Kubernetes (``PYSPARK_SUBMIT_ARGS`` with a ``k8s://`` master). The pod's
+    IP (``STITCHBOARD_POD_IP``, from the downward API's ``status.podIP``) becomes
+    ``spark.driver.host``: executor pods cannot resolve the bare pod name Spark would
+    advertise. ``HOSTNAME`` (the pod's name) becomes ``spark.kubernetes.driver.pod.name``, so
+    the executor pods go when the pod goes. A setting already given is kept. Empty otherwise.
     """
     import shlex
 
     args = shlex.split(environ.get("PYSPARK_SUBMIT_ARGS", ""))
     master = args[args.index("--master") + 1] if "--master" in args[:-1] else ""
-    named = any(a.startswith("spark.kubernetes.driver.pod.name=") for a in args)
-    pod = environ.get("HOSTNAME", "")
-    if not master.startswith("k8s://") or named or not pod or args[-1:] != ["pyspark-shell"]:
+    if not master.startswith("k8s://") or args[-1:] != ["pyspark-shell"]:
         return {}
-    conf = ["--conf", "spark.kubernetes.driver.pod.name=" + pod]
+    wanted = {
+        "spark.driver.host": environ.get("STITCHBOARD_POD_IP", ""),
+        "spark.kubernetes.driver.pod.name": environ.get("HOSTNAME", ""),
+    }
+    conf = []
+    for key, value in wanted.items():
+        if value and not any(a.startswith(key + "=") for a in args):
+            conf += ["--conf", key + "=" + value]
+    if not conf:
+        return {}
     return {"PYSPARK_SUBMIT_ARGS": shlex.join(args[:-1] + conf + args[-1:])}
 
 

@@ -18,7 +18,7 @@ SHIPPED = {
     "stitchboard_artifacts.py": "94941508492eb7f2",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
-    "stitchboard_task.py": "ed8075aa13297b57",
+    "stitchboard_task.py": "07e634e803eab27a",
 }
 STORE = {}
 BUNDLED = {}
@@ -113,12 +113,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -140,12 +140,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -167,12 +167,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -204,12 +204,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -240,12 +240,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ed8075aa13297b57", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_ed8075aa13297b57": "{{ stitchboard_content('ed8075aa13297b57') }}",
+            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
@@ -268,7 +268,7 @@ with DAG(
 # 94941508492eb7f2: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
-# ed8075aa13297b57: stitchboard_task.py
+# 07e634e803eab27a: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -856,112 +856,115 @@ CONTENT = {
         "/4j/aP9cRn+/pVh9BhPlQWGp+T7b8OjTVk2vrlW6AI+umSczMl0y+Ukvoi/s9qM5M+VZNoP17GgS"
         "PLnL5k9dV0tkfWZkFOw2p1ClnGhYanG23P0P6NccFw=="
     ),
-    "ed8075aa13297b57": (
-        "eNq1PGtz20aS3/kr5rBXJcCmYPuSS6Xo41bJtpI4D8tlaTeb4rEgiByKsCCAhQEl83T879eveQAk"
-        "ZTu7t1UbEYOZnp5+d0/DURS9rudatcu8Vc26MqquVF6pk6JZlPW9uq+bG92oulEFjKtVPR/Cr7Ko"
-        "9Bz+trXSd7rZKP1pVTctjL05+VHd1vN1qdPB4GKp7ZtGzepVoQ1spI1Wi3U1a4u6MkfK1OtmphkY"
-        "vAwgqPjy0i43z3LG6Bnvnq42l5fJIK/m6r4pWgB8eQnIZVd13Zq2yVeXlyqn3VSrP7WMOh/wvmiX"
-        "OHvTLuvqG3U8u7xM1TltvlE3Wq8UYJKrhb4fNICFGaniFpEwgKMpiFb+ACrGJzNbasS4OTJqlTdw"
-        "wHoBIPAops03RsH7fJW8BOKWG1Xlt9oMemed6wUcy+CZX5+9uzh9d3F5OQQ0z396+/796Rt5uDj7"
-        "cIo/QxSMWupGJy8HJQEgTl6V+eyGDmMUPH7/PZC/XN9W5qWqavVzUX3MYceyuC2Qtqn6oE1d3hXV"
-        "NWBdgTwc4WFXazgzUBjIUFX4rmhVwTQ1y2K10kTQtrjF6R/rK8TdtEU7W17VeTPP5CXw6WWf7UyI"
-        "hYa5g3tEGEBXWs8Blff13Khr3cIS2Eyo09a1iq82cIqq1VULJ9sMVVncMDNkI8SVnvOmLRb5rB2U"
-        "+UY3yWiPbPj9WSYB8pwBzPKyRGkCoFlRZbAQ5GMQRdFgsGjqW5Vli3W7bnSWiVzAqqpuczqXzAFi"
-        "l5pPmuZXMzvxLRA7b+uGJ7WbFRGV351Um8HgL+piv1QQ+YiK6i4v15p5roxu7mBS0cBmIOcG+AWC"
-        "1xGOdCDiNIJ5s3YCBBiCUDZTNVYPW6X+4ni5KGBDIKw6/qv6n7K4Op7Vt6tGG6NB569yo7/79lhX"
-        "SKc56dRARPMgYALI9qHNzQ0zWMXCraFjkyI2DYnhCe4OSAxI1A+CDrkMb+pGj9RDtG7KaKTSNB2q"
-        "CCSlYhbw0HaIRkzfrtrN4NXf3r359RHEhQiE/5V2Oh9apqviGpgzK/NGKGeSIaj+7EbPgeBvTrMf"
-        "zn59c/oBQEZZoBPPkHwR7nFPDASjSuqEJxAbZYWyAGaSUHbFfvCP12e/Zafv/o6gzy/eXrz+6dXZ"
-        "yYc3GY2/P7n4KQDPEMVAIsB63ZJWxyBY+bpsR7w9nHCWg/FKBoMBvFEdbYmJJ2CfRwOlEPZbNoPi"
-        "DXLTMabq/dmb7NXZ2cX5xYeT9+r9yR+/np2A+RrxwVg4kV5kBtGJCNR/Dw+DoqXiB+IAzhuFJNgm"
-        "ihXIUW5Rl3NwMR0QyAUBTTYaRRDNM2iu/qRn61YrIAUCIUhgQVFChuwewEgS5CHv1AH8w9tfT7P/"
-        "Ajz++lLgw/JKLdF41CDt6D665sMqpdU00gbxkurVuihbdK7eipB1stSuEFrP8gBIMRtwnJmek4VA"
-        "04yuTmQKdk4JhMxkDQ5HPpq6Cp9rEz6ZTeexBdVBdoRjaCUGNIBhAgiknZTe3szxdwzoLYpP4yhQ"
-        "geMooSUk22PYNNXVXdHUVQpGP476LIxAl6MkbUAUi1UcPZPVC1BmFIwhKSscGQ+TlnU+N7EHOYn6"
-        "QhVNkxS04dbECROYjrMgbPxAcMaFMSs9G3RekYjwi7Re6SqmszxVgB38l3xT1FxFCeoGikXZA43/"
-        "Y1sBBOAJaaPzeZy4abo0vUVuwaHjkVwKAtOULXUc5WZWFJEH3OYNOlcCs8rbZfqxLqoY+TckgiYo"
-        "c13LJkHRUheNanQJMgpOZwURhnZQAdhtDugVDZGfAMMDAox5R9Au/akwbVbfjC+atfYYETWJjDwT"
-        "iHf/CPGEXmTUYpTAFLAVTxWzkKdX332Lg3B+plqS8HYg04wbRHK6aePnQ5LcpCP3QQSDisqsbzRo"
-        "XrXzMvVqLjTELeAYd5MXU5SrEo5lhxL1V/WCOKuih21kjW0PxEiRQ1rlG5TmDFWahrpWGOKRD2tW"
-        "dIzX0MJ0jNQ7UB0XsoM3qI2EOAVGdmBRcKvLy5fsHMg3/ON1fZvyacGgB9ujteEgqdEV2FmQCzjO"
-        "+hbMMfuPVbHSGHxi7Ascx5CSQqn1CvDW+a11OwQ7lgAGFNh5cLASALaagRf1R6IweeiCOiDTEbqa"
-        "yTy/zgpwPES3+RSjM6HI1xm3Q0y3WBmUQPdwaLaLPY0NQxkwGgfQMhlL38GJztFeoCXPELn4CywW"
-        "chEsFstnYCnXq3kO0m+A3jfZvAF9bDJ4F2M8EwCzYi/MBHSCPUMOy7Q1RK04S16xQbZMBEP8sE34"
-        "cCi2djxGPQBGiNwyq73EQlzr9Ve0iDeayMLphNdMGfY1nKYKKNdQaqIzzkdipOuwiyFJnWH8hg4v"
-        "PhPHQWP1rq7EdS0edTkUdkaBbwA0YPnkSWdHGITtJhGIIvonfJzC1uQQ7Km8fRMUnCilv+PIYTdF"
-        "KEwhHl6vSo3hsrVenCnvNd20NU8QB0mW25Nx1UC8AaFCRi+EjCQvnZPRWyZlgiMMrG0CJtoYkmBn"
-        "FCbNd4N6wzgNBesh8zVl5WezO2TSDCV+pg30p5letS5JSM9os9OmwdDMU/BEftELchWw0KO4asBQ"
-        "xovoAXIsHcOrJM0ytCdZtoVEAQa2EW87RuNsWrBqDXk+EBOFpmyIcRdEvzN9BR6kL8AvmCoYbYlO"
-        "zde3K9BjJo1woMyvkUoleD2id0ojQlFydfh6QqP8X/BLc/0pjo6PQeohPAcv+FS9mJIn8YNowBk4"
-        "+ZLJ1Ao2TPkErtBPGPXcPvghCECredxTAZtTJGiVLeldQuEjLgkeMMJkeKOviQAQeJRGXxUI4GyM"
-        "ZCBTHkfrdnH8/RdGBoFZI2Hwz8LD5+J+d4yoEKafHZI16w45V3yizhGKYijkcsl7oV/V5QIzApqA"
-        "2kC+ljOQmqYadV2jJriwHZ61EU98RnUKmMgb1JX6ZX2lm0q3XCt6/8f5+5MPv2Tnf3v129uL7OTD"
-        "j+fgromSOTjLm+/N6NkzGLnNDbjlhKtDc4BP0CHjIERhboD6RrcvYe1PZ+cX705+O/XuH14ecd6W"
-        "qlPMpFWNmdN9YfReH2yWpf7E5wCGorDTSGpWZdHGHRu85xwc+TPPGH0yoqAr+B+vKvxOVEXUQMYo"
-        "AsIVo2N4xZEXY8jJJ8CrNnEOBgBMi0GqxRHJQ3rjqJwyZVLMp3DVGHZChuQWuEhZjeA6Z7IE5INY"
-        "JUWaM3qdbZlTESkJI4c/YC4CplgJjnH8YjRV/wY2I1ptCM9js9RlGU13XOzDVpKsaoE2BkiCPxGT"
-        "z58PCAkP01BZHvYyaCT8JD/k6fyUt33qcU62QawrHmMg3hVtzQjDhKEIitj4YAyNZ/hIHoXjDRpg"
-        "pxIqLMydDl1mGkwljxPAItfTX6n+l+IFCRuGg57q45ROFM41U9RtUi+qLUqUi9HrnjAX8oL8DsNu"
-        "UfPfWWG5mgFqTWhioTfHWL0XOVxeJsNO3ZOWGcWFVENSA7Bu87Ik4D+fn71jfAgdZqkJsIEsoMCo"
-        "PsAvbzgp4KgrxRIEUgqr6g1Vw4Igw4X5SAWssHCkged48PkiOIQR7rAl9AFfEoMwGQFwkObvtSSQ"
-        "r4EMtL2A3qqU1NIMscurAlj8JseinkQ1I8Z3i0sYc7IIoiqBtLvQE6UV9o27kUw3hnnyhPZh/c5n"
-        "GL6gpROMU1NcVzlWbeI+1CT16ZLz4EQVtlsMamTLnT1mIycpkPcaI97mK86PQORlsOUXk6XjfR+j"
-        "EeE8JjalUleTyhCP8YOjpYObSA3sxJ3eK9hNVd8bku0REUISVCfBJEyytcJyrdXIBZpeAozLyAvI"
-        "WX1RibUFSMKL9paMvFYWJoONObFNelUbVgZ0XRQCoqIZcg+8URxFwySZPJ+ijXdJiv2f1DX3RvwR"
-        "q2YkZZvOOkY/TDko1aMVjOYQDj/LywxCtDHvMnS4ju0PD5QpNcGdsExOIAY7ycBjSsMQwnqLGIDH"
-        "qC/Qd8l/g0lCeD4ClvF8e0IGRhLmT8K8QgU1oKJtDrISI7R92cUHvfALGV1HAlyTtjWn8gnKg0Am"
-        "5cG33boRLhYnSBkip2Ed/xf4OdUW9OMxz3PhKumHDDCF7FgXRi/mauZFQ6Uew2Vxf4NnhY8S7jUW"
-        "okdye+PgW8EY2jsnjlGAuzmGZzVeVd0XdFmYpNaEY4HWiwdWKc+zX07/8JUEOkRWLzqVhIPFg7gt"
-        "UsxyMqwi2CVmLD8ofoLklVQMdk465btHk2GLhq3LhVUeuX1AiB47+OuYcVbp7kVaDHTRV3WN1m/W"
-        "FChgLkfulFfBGR6+aGP4wjl3HQrMkks9utTK1c5tlL8guVpjUmSvsSDgcJ51YUvn9oKwT2kZn2A9"
-        "eZ/nRYvUt0391M8+51cG/8YZkTzLEji2XMMRfKnWuAwQJ4epn5Sx96V+gm23js4s9JeAGdmEGAd8"
-        "rQr8b7ufnSdig/Aa3zdDeHAYwORzn7XRjQ51F8QV6ow1bmR7HMmJKdLHkJr5jSXoawd3YKN2LDr5"
-        "YZJmwb2TxOIYvszWTcFWCM+kxmMVwUjExggOFsOcvIW/uIAPzul45KWdDOiKLqA6dHrMBvElCC3O"
-        "r4FcvFwO+lWEk0D4hOLdeww0/SKqHRllvlnwLSYIjHF1YYoYqDKsq/kKZBCJUWKgWs2lmN3oaxQB"
-        "FEgseUPOx4lrsMWRkXAJU938BrCT7hF7JLwnhOjqDjPzToDKGZ0l2IE87F/IeRvVUe2O+E8j2Vyj"
-        "KxLzN3DXWvCelmMljDAFhY8joDDlgt90Sp2Msg/B5Ow76ZFz2XaHsr4uqqAWxOtsmRrYNfbTwB7q"
-        "GWzFQ6vcGAgJ5lYYBSrhwFk0oJoZMI7IwbYGzoQoy06TiN8garR0smcZ27BZWeA1MhwB0kKeezMl"
-        "T3nDpAmliIq7XniipIvbTeLJQGD3IMYvspt7TIYJQR4JtVgmW00EN5LR5RV5Hbz+6dKfFNKnOiCJ"
-        "r/TCNxBwVUHFNWtYt5MrGdlbb2xnOJIWA9d8RVZAVPE0ny3ZmWA9Sq3x6ke6EoImnLrCVDzniXmJ"
-        "2r3h+3RKRckYNhprcrAGw0Gb97MGY08FTDGkY2aJySWlsdSMtaQcGa3c7S21pc1RgpfYNQMsuAPj"
-        "Flx2owZXd3uzx/AO1+rzuGfxqOrOEhe0jgQlqAVkM01do+jI1e8MaQVSAvKVLQTChJpQppjKCGRb"
-        "PZVIHkGEt9nu2jjoGnHhsDjoyRPn7p+I0wwqPuKGZYfgFjpMVlDzFyalyqsh79pLVOAlXuORexbv"
-        "eyAASvp3y9aFUI7BEUrMTRviZTHz3wnpgEdvpX+qGznlruvr8pJNtopRCbFkprnhBMxKDtEOREyG"
-        "uoq8i7X1AvqDl8MQyJZ7b/4WNUg05gGdqSlyNqNLOgpUMEtCNkq6RoTjTN/gDbJAkaILFY1QSmmU"
-        "ci5UGf+Sa5l8uJ2deZz3pgSKoPiLa35vXAbCz/4ssl+KtWXLBv7TCRlkma/HYdIQ4392CmggxM4E"
-        "2WQk5B/WvvDIfANdcYgqHaMUyu1pFXxp8Qjakfrc+39tVWkLtMF8LPAbRTT9l9xpPp6VdK84uc3P"
-        "Ekb4qsqCrV1uVbmVet41iRWWLVzINAJzbHXCtTBVbPws3DE4sz031eT391139180ZV5di0s2YG0p"
-        "VRe99uLoahmJS+DxEILEdvf6kAXDNgpdaORP3mzeUEJZN5sDPUOo9lTL7RadYBtE68kTaUYckjBO"
-        "Ii47RNORPIv9iqbbnfU2TMGJ/hI0wyBTLkJ7NZle5xHBsBWKP9U94y7p+ELxs00thwxzD9MvavfZ"
-        "WfHPtPL8yZaez1zg9RzdvlrYHjlPV5uou97WEMcdT3VAR7ylt//zddbxbqWOa7d7tArRQCmxzbJ7"
-        "GsG+6FQdgLsUD5E7eLpQ1XfP9/mOFdSQ7povatZwxlYaNab9Jo1A9HY6XAABGNtVQRgcKpsZ2YwW"
-        "tZEjMxvB7akd7u42gb9T9gp7ywUCvtsD2G8sCSSBIsHO1Y8Jo4A9qPzZoLS3sUvY5M7gBu/4Skq5"
-        "TdAu630zWmubfezTyIBGXgARq5MfT7Oz9xdvz96dY+PAtNcHEYa+PRVEvwTO0nZxwU9u5KKf1l/u"
-        "WpQDTTTdoBsgDR0xpaDeE/Kv6aFx8ia9NLuFW9vk0hZ9W0HX3fGfaYHZvXV5rMnmib+CXhRVXpaB"
-        "q/WuSmJO1A/05PuVAgTIzjMHBDV0/Kt6JVHxLpl321c/E8VyOPqxvoKzUs2gqGz0hQNrszcJDkt2"
-        "R2Y9m0EuoOdHQ3W0yIGg8yMUgqMjhR6zLJV8xyLt47m6+OHn+gqnvAHG4k/eqlMiLTBJGKtIpkSj"
-        "4EIAECWVpUWkpXCAc3oM7vw71+jniKQxizV+qRA5lHH6D4QyDjPy0ZZg0jYeGvIUbMG8oMIYMjTY"
-        "3r0w3EgwmfaanOU1z+aVMBPPh4482pGH3gosIsn8c4f6Lp/ltMHxvhyupcJBoEKcMKXBb3Oc/Eg7"
-        "24GM5rGSyoEa5+8YhucIGz8fwH4d8XIS1MmHUihTI98BGzYA9PtgnYCxQ/Rx9Y6nFDUJI2uOZ+0E"
-        "sSaxVKK4szI8XfdQ0+51m5hbm+F48HRNGUD37LBXi50M6otSHxfwEI6p0a18hBI7NCDYttM7t4zS"
-        "hNnd03qQ7qh0BXd6IHdPbE8axPtspFFxJ1OO43euvejrKgI66LgG18n6NXThrfk+xGRZlHT7bYTB"
-        "IlFg6H0j7khIKJ2nI3Z7vUv+IMGflWvMEzOQ4Bj+/9Vp/mvYtdX+y8C+2QQnlhctkbfAay5JiLF4"
-        "LrfDVDVcFvhlETbjAfd7Gf+sXm3C52VulpixP1IC8K3WneI68OqumONHjbNqtgj7nJZ1fWOCAQvI"
-        "N9T9BDMOFgn2NFJzsBMaHfg9iZBMkbc1EqqxDGNPqg1+ts8eXPTDv0U25KHZZNX6FpDb+p413Br3"
-        "4CQ5wmar6BjrfUKx1Czz//jP7zBUsGW6JEmX+tO8uNamjZPJ6MXzqfTUVcUCxuikqw1knHqFP/gQ"
-        "9m009X6HUhX81oZOie20OGLC9jOXb9r1nWBEMmZcRa1iXSvv1vIPf+/oX05o6fELMmSIgbQxzh1h"
-        "mPiDf6Y48BVFAV9rmTwQRdB973xzBMpJtgxeBnKDa5Ota97lDx4HYWWicwvggwn5cioMfb+oohwg"
-        "bPuA9yNtv7uySOOG2+TrYHAXewAkRFeAdaPEQEDQQFHeifQmQjlPlOwWgD6LS/hlVIBReL+97URX"
-        "bV5UuhFRz9yAia1UB1i4t5PIXfFMxB5M982ChIomWdl5uvPSabtZ5ZSs2G1BLXWbY/UbQoPIzZAV"
-        "1029Xg3tdUpnWb4q/s7DICvcfus+pbOpFV0oOoQJ2JhBeufPMMby179YlesmL8dsmuh3NPVvHaJj"
-        "94tfMgJomGH/rh2O/bt0Rg4om4EbA3daX32ERDi+quebsT0h+rCg0adTcLRxehQFn2TQh6V1yy97"
-        "ZggLGaYEa8iWcFWXZWY0hqzGWkMvs3yJQGjiPXwXR+qn5Rypg18fNZ/3eJZh5oFehGv73YA9uOQl"
-        "MLqk2ikechhxSguO5mY7frjbRqxYIBfOdJMrzsr8ChQQ5EGSwT3wnqLDGj7goiOy97TmaAqA8XHr"
-        "KUpxsdAB78WyuxcZX3Sm+P1D5hg/pw/dOlToCYXrOcO9MovL2P4Y9roDffM14sCHmTyfplZTUucm"
-        "uJHt+gCaWCTpoZnB7C6q9MWzx9drLou+e4yme7AsFpbhY5fGdEWvyQuj1QdO8+nblngnDwLGOiE5"
-        "QiEBdnD+sFUM9KXEWoD96L+rB/gzOf72+fPno+k26pJ4J0ENvg+DZSk7lYQtBv3zEhBAgPc9UG8g"
-        "ss6BTzvKuk8RfMoWGFiyzT4Mtf9iwqSXxrjY9JQa1LzJpn93w0U2/l81cV8VxhCpzvKmwX+LpP+p"
-        "XRJm/kF/oPQTIg6B4ecvPMDYS4AgHQJUnHSto/wKrbok5D3QFuw0lJLdbwApX8H9uvKyKXQ5D/Kk"
-        "Ljd3cjb6EonRcu708HFxdtJ1z6hc7mj7UKFQvMdSXJQM/g8212qp"
+    "07e634e803eab27a": (
+        "eNq1PGtz20aS3/kr5rBXJcCmYPuSS6Xo41YptpI4D0tlaTeb4rEgiByKsCCAhQEl83T879eveQAk"
+        "FTu75ypL5GCmp6ff3dNQFEVv6rlW7TJvVbOujKorlVfqpGgWZf2gHurmVjeqblQB42pVz4fwqSwq"
+        "PYffba30vW42Sn9a1U0LY29PflB39Xxd6nQwuFxq+6RRs3pVaAMbaaPVYl3N2qKuzJEy9bqZaQYG"
+        "DwMIKr66ssvNi5wxesG7p6vN1VUyyKu5emiKFgBfXQFy2XVdt6Zt8tXVlcppN9XqTy2jzgd8KNol"
+        "zt60y7r6Sh3Prq5SdUGbb9St1isFmORqoR8GDWBhRqq4QyQM4GgKopU/gIrxm5ktNWLcHBm1yhs4"
+        "YL0AEHgU0+Ybo+B5vkpeA3HLjaryO20GvbPO9QKOZfDMb87eX56+v7y6GgKaFz++Oz8/fStfLs8+"
+        "nOLHEAWjlrrRyetBSQCIk9dlPrulwxgFX7/9Fshfru8q81pVtfqpqD7msGNZ3BVI21R90KYu74vq"
+        "BrCuQB6O8LCrNZwZKAxkqCp8VrSqYJqaZbFaaSJoW9zh9I/1NeJu2qKdLa/rvJln8hD49LrPdibE"
+        "QsPcwQMiDKArreeAynk9N+pGt7AENhPqtHWt4usNnKJqddXCyTZDVRa3zAzZCHGl73nTFot81g7K"
+        "fKObZLRHNvz+LJMAec4AZnlZojQB0KyoMlgI8jGIomgwWDT1ncqyxbpdNzrLRC5gVVW3OZ1L5gCx"
+        "S80nTfPrmZ34Doidt3XDk9rNiojKz06qzWDwF3W5XyqIfERFdZ+Xa808V0Y39zCpaGAzkHMD/ALB"
+        "6whHOhBxGsG8WTsBAgxBKJupGqvHrVJ/cbxcFLAhEFYd/1X9T1lcH8/qu1WjjdGg89e50d98fawr"
+        "pNOcdGogonkQMAFk+9Dm5pYZrGLh1tCxSRGbhsTwBHcHJAYk6gdBh1yGJ3WjR+oxWjdlNFJpmg5V"
+        "BJJSMQt4aDtEI6bvVu1m8N3f3r/95QnEhQiE/7V2Oh9apuviBpgzK/NGKGeSIaj+7FbPgeBvT7Pv"
+        "z355e/oBQEZZoBMvkHwR7vFADASjSuqEJxAbZYWyAGaSUHbFfvCPN2e/Zqfv/46gLy7fXb758buz"
+        "kw9vMxo/P7n8MQDPEMVAIsB63ZJWxyBY+bpsR7w9nHCWg/FKBoMBPFEdbYmJJ2CfRwOlEPY7NoPi"
+        "DXLTMabq/Oxt9t3Z2eXF5YeTc3V+8vsvZydgvkZ8MBZOpBeZQXQiAvXfw8OgaKn4kTiA80YhCbaJ"
+        "YgVylFvU5RxcTAcEckFAk41GEUTzDJqrP+nZutUKSIFACBJYUJSQIbsHMJIEecg7dQB//+6X0+y/"
+        "AI+/vhb4sLxSSzQeNUg7uo+u+bBKaTWNtEG8pPpuXZQtOldvRcg6WWpXCK1neQCkmA04zkzPyUKg"
+        "aUZXJzIFO6cEQmayBocjH01dhd9rE34zm87XFlQH2RGOoZUY0ACGCSCQdlJ6dzvHzzGgtyg+jaNA"
+        "BY6jhJaQbI9h01RX90VTVykY/TjqszACXY6StAFRLFZx9EJWL0CZUTCGpKxwZDxMWtb53MQe5CTq"
+        "C1U0TVLQhjsTJ0xgOs6CsPEDwRkXxqz0bNB5RCLCD9J6pauYzvJcAXbwk3xT1FxHCeoGikXZA43/"
+        "2FYAAXhC2uh8Hidumi5Nb5FbcOh4JJeCwDRlSx1HuZkVReQBt3mDzpXArPJ2mX6siypG/g2JoAnK"
+        "XNeySVC01EWjGl2CjILTWUGEoR1UAHaXA3pFQ+QnwPAFAca8I2iX/lSYNqtvx5fNWnuMiJpERp4J"
+        "xHt4gnhCLzJqMUpgCtiKp4pZyNPrb77GQTg/Uy1JeDuQacYNIjndtPHLIUlu0pH7IIJBRWXWNxo0"
+        "r9p5mHo1FxriFnCM+8mrKcpVCceyQ4n6q3pFnFXR4zayxrYHYqTIIa3yDUpzhipNQ10rDPHIhzUr"
+        "OsZraGE6Ruo9qI4L2cEb1EZCnAIjO7AouNXV1Wt2DuQb/vGmvkv5tGDQg+3R2nCQ1OgK7CzIBRxn"
+        "fQfmmP3HqlhpDD4x9gWOY0hJodR6BXjr/M66HYIdSwADCuw8OFgJAFvNwIv6I1GYPHRBHZDpCF3N"
+        "ZJ7fZAU4HqLbfIrRmVDky4zbIaZbrAxKoPtyaLaLPY0NQxkwGgfQMhlL38OJLtBeoCXPELn4MywW"
+        "chEsFstnYCnXq3kO0m+A3rfZvAF9bDJ4FmM8EwCzYi/MBHSCPUMOy7Q1RK04Sx6xQbZMBEP8uE34"
+        "cCi2djxGPQBGiNwyq73EQlzr9Ve0iDeayMLphNdMGfYNnKYKKNdQaqIzzkdipOuwiyFJnWH8hg4v"
+        "PhPHQWP1vq7EdS2edDkUdkaBbwA0YPnkWWdHGITtJhGIIvon/DqFrckh2FN5+yYoOFFKf8ORw26K"
+        "UJhCPLxelRrDZWu9OFPea7ppa54gDpIstyfjqoF4A0KFjB4IGUleOiejp0zKBEcYWNsETLQxJMHO"
+        "KEya7wb1hnEaCtZD5mvKys9md8ikGUr8TBvoTzO9al2SkJ7RZqdNg6GZp+CJfKIH5CpgoUdx1YCh"
+        "jBfRI+RYOoZHSZplaE+ybAuJAgxsI952jMbZtGDVGvJ8ICYKTdkQ4y6Ifmf6GjxIX4BfMVUw2hKd"
+        "mq/vVqDHTBrhQJnfIJVK8HpE75RGhKLk6vDxhEb5J/iluf4UR8fHIPUQnoMXfK5eTcmT+EE04Ayc"
+        "fMlkagUbpnwCV+gnjHpuH/wQBKDVPO6pgM0pErTKlvQuofARlwQPGGEyvNGXRAAIPEqjLwoEcDZG"
+        "MpApj6N1uzj+9jMjg8CskTD478LDl+J+d4yoEKafHZI16w45V3yiLhCKYijkcluNZQQellyvRSnF"
+        "zKMG/wh5PSQ/Lfs3cnU4QZcLTB9omfjiM6pUAOkYVl2pn9fXuql0y9Wi898vzk8+/Jxd/O27X99d"
+        "ZicffrgAh020zMFd3n5rRi9ewMhdbsAxJymVGADDI3ZpmGdhYcnbH0zg3p1jlcllWfP6oXoAb6dO"
+        "zt+REzaQqayBy/UcZyaQJYPcaSPBA5E0ZWKkEHq0mP7Zo+PekNlSuqPEuNMm1xBxEumQGpZy9bqc"
+        "E9R8DsDawkDGdHX149nF5fuTX0/hWHFrjyPhq6Di0Lh11LIYYWaEc/GIpmZ1pEpliOBNjWxzqRR8"
+        "BwDqRBndtlQnKzFi34i7KjBIXrWpOsUCg6oxoXxAZPeFJmZZ6k/MXJBztAE0kppVWbRxxzXtYS4n"
+        "RCzKzFPyLWBC8Ie3IPxMLIhYBxmjwBBXjI7hEQekkTUiyBaeB3YRLK5BUYojlqMo4bgN1h6/Gk3V"
+        "v4H9ilYbovSxWYLMR9Mdd/+4ZVecVy2FF49uQrQjKREIyiHfzILJ5x/2YRxmcx+kFZ4Q0FZS0mqB"
+        "FnnqDB7lcuSzkGZ8gr35I88hXa6xIriJ85B8mKRCfjgG+iHY3HIg6VowQuA50vT4GD9HnN7SSvhJ"
+        "m0xDRuGkQ/S23/YK0UhkjkIILwvPBQXP4mQbpCni7AcSGKGbGGGENxRhFvccjKHfC79SMMChIg1w"
+        "PBDaWpg7HbqiQjCVrGgAi6KG/kr1vxTqScQ3HPSsNk7pJFBc7ga8uG5OZWFJUJCZezIUSOnye7Tm"
+        "Yp9/Y0vLhSgwpYQmmpYc06xe0Ae2ctgpWdMyo7gGblh4lLnLy5KA/3Rx9j6QLWapCbCBBK7AhCzA"
+        "LxdfwwEzmkuiFF6INGRpg/jQZWhIBSyOcZCI53j0qT748hHusCX0AV8SgzCPBHCNafdaO0i1QQba"
+        "Xi5mhVhcoyF2eUkGZ93kaCokIB0xvltcwpiT1RJJD6TdZQ0orbBv3A1Cu+Hns2e0D9vSfIaRJ1pj"
+        "wTg1xU2VY8Et7kNNUp/puuCLqMK2lUGNbKW6x2zkJOVgXmPE93/B+RGIPAy2/GyydMzOUzQinMfE"
+        "plRKolLU4zH+4mjp4CZSvjxxp/cKdlvVD4Zke0SEkNqCk2ASJtlaYaXdauQCvRIBxmXsTLa9eqCz"
+        "1rxor7X2WlmYDDbmmkTPGIsyoHul6B0VzZAL4Y3iKBomyeTlFF2iyy/tPylJ703WIlbNSCpunXWM"
+        "fpgtUpZOKxjNIRx+lpcZRNdj3mXocB3bDx4oU2qCO+ENB4EY7ORxTykNQwhLZWIAnqK+QN8lP8ZJ"
+        "nfMRsIzn2xMyMJIwfxLmFSqoARVtc5CVGKHtSww/6IVfyOg6ElCk1tZchUlQHgQyKQ8+7Zb8cLE4"
+        "QUruOYPu+L/Az6m2oA9PeZ5LdwlyyABTtoUlffRiLhAvGqrSGY56/eWrFT4Kp9d4hzCSizcH3wrG"
+        "0F4XIstqoB0Yebzgx1vGh4LueZPUmnAMPrx4YIH5Ivv59HdfBKJDZPWiUwQ6WPeJ2yLFBDXDApBd"
+        "YsbygULLxy2VHTBgSjqV1yfrGBYNW1INC3RycYQQPXbw2zHjrNLdO9AY6KKv6xqt36wpUMBceaNT"
+        "GQdnePiOlOEL59xNNjBL7mPpPjJXOxeJPuu6XmM+a28gIeCIfJQutx72brdPaRmf4FXAPs+LFqlv"
+        "m/pZu/2eXxv8HWdE8ixL4Nhyg0rwpdDmknecHGbtcgOxL2sXbLtXIMxCf3+bkU2IccCXGcH/tvvZ"
+        "eSI2CDswfB+LB4cBTD73yR1dxlFjSFyhzljjRrbHkZyYIi0oqZnfWoK+cXAHNoXAeqEfJmkW3Dv1"
+        "BxzDh9m6KdgK4ZnUeKwiGInYGMHBYpiTt/AbF/DBuZISeWknA7qiu8MOnZ6yQXx/RYvzGyAXL5eD"
+        "fhHhJBA+oXj3AQNNv4jyY6PMVwu+gAaBMa6kTxED1RN0NV+BDCIxSgxUq7mUEhp9gyLA6fprTKw4"
+        "uQ62ODISLuElRX4L2Enjjz0SXvFCdAV49AJUl0MRwQ6kUf9CztuojsquxH8ayeYaXZGYv4G7kYTn"
+        "tByLmIQpKHwcAYUxczVfdarUjLIPweTsO+mRc9l2h7K+KaqgjMfr7A0DsGvsp4E91DPYiodWuTEQ"
+        "EsytMApUwoEzbUA1M2AckYNtDZwJUZadJhE/QdRo6WTPMrZhs7LADgA4wu1I5t5OOU1n0oRSRHV5"
+        "LzxR0sXtNvFkILB7EOMH2e0DJsOEII+EWiyTrSaCG8no3pG8Dt7cdelPCulTHZDE7/TC935wxUDF"
+        "NWtYtwkvGdmGBexEOZLuENc3R1ZAVPE0ny3ZmWDZSq3x1k4aSoL+qbrCVDznibae1dqEjI1ho7Gc"
+        "CmtcqYxMJWowtsPAFEM6ZpaYXFIaS310S8qR0crd3VFHIRVGllg5Axbcg3EL+hRQg6v7vdljeP1u"
+        "9Xncs3h0YcISF3T9BGWyBWQzTV2j6Mit/QxpBVIC8pUtBMKE+oemmMoIZFv4lkgeQYSNCO7GP2j4"
+        "CStHeMLJM+fun4nTDApk4oZlh6CBIExWUPMXJqWiuSHv2ktU4CHewJJ7Fu97IABK+m0B1oVQjsER"
+        "Ssz9NuJlMfPfCemAR++k9a0bOeWuYe/qik22ilEJsZqouVcIzEoO0Q5ETIYawryLtfUC+oX3+hDI"
+        "lnsvbRc1SDTmAZ2pKXI2o/tVClQwS0I2SrpGhONM3+Dlv0CRogsVjVBKaZRyLlQZ/5DrrXy4nZ15"
+        "nPemBIqg+J4Dfm5cBsLf/VlkvxRL0JYN/KsTMsgyX4/DpCHGHzsFNBBiZ4JsMhLyD2tfeGRuHqg4"
+        "RJVmXwrl9nR5vrZ4BJ1kfe79v3YZtQXaYD4W+I0imv5LrqOfzkq6t9PcoWkJI3xVZcHWLreq3Eo9"
+        "74bECssWLmQagTm2OuG6zyo2fhbuGJzZniYD8vv7OhX6D5oyr27EJRuwtpSqi157cXS1jMQl8HgI"
+        "QWK7e/PLgmF7vC418idvNm8poaybzYF2L1R7quV2i06wDaL17Jn0kQ5JGCcRlx2i6Ui+i/2Kptud"
+        "9TZMwYn+/jrDIFPusHs1mV7TGMGwFYo/1fjk7lf5LvgP+5EOGeYepp/VqbWz4p/pwvqT3Vh/cPfa"
+        "c3T7amF75DxdbaLueltDHHc81QEd8Zbe/vN11vFupY5rt3u0CtFAKbF9znt6+D7rVB2AuxQPkTt4"
+        "ulDVd8/3x81GqCHdNZ/VZ+OMrfTYTPv9NYHo7TQnAQIwtquCMDhUNjOyGS1qI0dmNoLbUzvc3W0C"
+        "v6fsFfaWCwR8t32z3xMUSAJFgp2rHxNGAXtQ+bNBaW9jl7DJncEt3maWlHKboNPZ+2a01jb72KeR"
+        "AY28ACJWJz+cZmfnl+/O3l9gz8e018IShr49FUS/BM7SNuDBR+7Bo4/WX+5alAP9T92gGyANHTGl"
+        "oN4T8i9pf3LyJm1Qu4Vb25/UFn1bQVfy8Z/pXtq9dXmqP+oZ3QDLbVyVl2Xgar2rkpgT9QM9+X6l"
+        "AAGy88wBQQ0d/6peSVS8S+bdzuM/iGI5HP1YX2fYFaLj26Ky0Re3iexNgsOS3ZFZz2aQC+j50VAd"
+        "LXIg6PwIheDoSKHHLEslryBJ53+uLr//qb7GKW+BsfhROlLCEil22GA5TaZEo+BCABAllaVFpKVw"
+        "gAv6ykq6Uw2KLhBJYxZrfMkkcijj9O8JZRxm5KMtwaRtPDTkKdiCeUGFMWRosL17YLjHYjLt9afL"
+        "Y57NK2Emng8debQjD70VWESS+RcO9V0+y2mD430+XEuFg0CFOGFKg69VOfmRTsQDGc1TJZUDNc7f"
+        "MAzPETa++YFtPUHDUdHYd9xQpka+eTlsAOi3MDsBY4fo4+odTylqEkbWHM/aCWJNYqlEcVNseLru"
+        "oabd6zYxtzbD8eDpmjKA7tlhrxY7GdRnpT4u4CEcU6NbeX8odmhAsG2nd24ZpX+2u6f1IN1Raeju"
+        "tK/untieNIj32Uij4k6mHMfvXHvRi3EEdNBxDa4J+UvowlvzfYjJsijp9tsIg0WiwND7HuqRkFCa"
+        "hkfs9nqX/EGCPyvXmCdmIMEx/P/iNP8N7Npq/1Jn32yCE8uLlsiLvYg2IcbiudwOU9VwWeBLYdhH"
+        "CdzvZfyzerUJvy9zs8SM/YkSgO+S7xTXgVf3xRzfR51Vs0XY0bWs61sTDFhAvhPyR5hxsEiwpwee"
+        "g53Q6MDnSYRkirytkVCNZRjbiW3ws33x6KIf/iyyIV+aTVat7wC5LdOKLMBY0R6cJEfYbBUdY71P"
+        "KJaaZf4f//kNhgq2TJck6VJ/mhc32rRxMhm9ejmVvr+qWMAYnXS1gYxTr/ADH8I+jabe71Cqgq9J"
+        "0SmxExpHTNit5/JNu74TjEjGjKuoVaxr5d1a/uDvHf3DCS09fkWGDDFgwvBbYAHxB/9MceALigK+"
+        "1jJ5jKRPcPd1MVBOsmXwMJAbXJtsXScev6s6CCsTnVsAH0zIS29h6PtZFeUAYdvCvR9p+8qcRRo3"
+        "3CZfBoNfQAiAhOgKsG6UGAgIGijKO5HeRCjniZLdAtAf4hK+1BZgFN5vbzvRVZsXlW5E1DM3YGIr"
+        "1QEW7ukkclc8E7EH032zIKGiSVZ2nu88dNpuVjklK3ZbUEvd5lj9htAgcjNkxU1Tr1dDe53SWZav"
+        "ir/zMMgKtwi7tyBtakUXig5hAjZmkN75M4yx/PYPVuW6ycsxmyb6HE39U4fo2H3ih4wAGmbYv2uH"
+        "Y/8snZEDymbgxsCd1tcfIRGOr+v5ZmxPiD4saPTpFBxtnB5Fwds09E5w3fLDnhnCQoYpwRqyJVzV"
+        "ZZkZjSGrsdbQyyxfIhCaeA/fxRGPO+YcqYNfHzWf93iWYeaBXoRr+92APbjkJTC6pNopHnIYcUoL"
+        "juZ2O36830asWCAXznSTK87K/BoUEORBksE98J6jwxo+4qIjsve05mgKgPHr1lOU4mKhA96LZfev"
+        "Mr7oTPHVlcwxfk7vKHao0BMK13OGe2UWl7H9MOx1B8ru+MYZ4MCHmbycplZTUucmuJHt5gCaWCTp"
+        "oZnB7C6q9LK6x9drLou++xpN92BZLCzDxy6N6YpekxdGqw+c5tNrSfFOHgSMdUJyhEIC7OD8YasY"
+        "6GuJtQD70X9Xj/Brcvz1y5cvR9Nt1CXxToIavNoHy1J2KglbDPrLIBBAgPc9UG8gss6BTzvKuk8R"
+        "fMoWGFiyzT4MtX/sYtJLY1xsekoNat5k059McZGN/4M07oXQGCLVWd40+Gdk+m9JJmHmH/QHSj8h"
+        "4hAYfn7fBoy9BAjSIUDFSdc6yo/QqktC3gNtwU5DKdl9fZPyFdyvKy+bQpfzIE/qcnMnZ6OXyBgt"
+        "504PHxdnJ133jMrljrYPFQrFeyzFRcng/wCq5fJ3"
     ),
 }
