@@ -21,6 +21,7 @@ from graph_editor.pipeline import Pipeline
 from graph_editor.sources import read_source_text
 from graph_editor.spark import spark_image_issues
 from graph_editor.types import ARTIFACT_TYPES
+from resources.runtime.stitchboard_task import DEFAULT_STORE_FOLDER
 
 NODE_SPEC_ENV = "STITCHBOARD_NODE"  # the pod variable that carries a node's set values
 FILE_ENV = "STITCHBOARD_FILE_" + "0" * 16  # a pod variable carrying a file (no store)
@@ -112,6 +113,26 @@ def store_needed_issues(pipeline: Pipeline) -> list[Issue]:
     return issues
 
 
+def default_store_issues(pipeline: Pipeline) -> list[Issue]:
+    """On the worker backend, artifacts without a pipeline store go to the worker's default
+    folder store: fine on one machine, refused by Celery workers (other machines)."""
+    needed = store_needed_issues(pipeline)
+    if not needed:
+        return []
+    first = pipeline.node(needed[0].node_id) if needed[0].node_id else None
+    return [
+        warning(
+            "default-worker-store",
+            f"{len(needed)} artifact hand-off(s) go through the default store, "
+            f"$AIRFLOW_HOME/{DEFAULT_STORE_FOLDER} on the worker: right when every task runs "
+            "on one machine (LocalExecutor); Celery workers refuse it (set artifact_store to "
+            "s3://... or a folder every worker mounts)",
+            first,
+            field="artifact_store",
+        )
+    ]
+
+
 def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the kubernetes backend has: what travels in a pod's env must fit."""
     issues = _code_issues(pipeline) + store_needed_issues(pipeline)
@@ -137,7 +158,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
 
 def worker_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the worker backend has: no Kubernetes Secrets, no cluster jobs."""
-    issues: list[Issue] = store_needed_issues(pipeline)
+    issues: list[Issue] = default_store_issues(pipeline)
     for node in pipeline.nodes:
         for ref in node.secrets:
             if ref.source == SecretSource.KUBERNETES:

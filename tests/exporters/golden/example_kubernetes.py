@@ -18,7 +18,7 @@ SHIPPED = {
     "stitchboard_artifacts.py": "94941508492eb7f2",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
-    "stitchboard_task.py": "07e634e803eab27a",
+    "stitchboard_task.py": "ab31b13103dc4bd7",
 }
 STORE = {}
 BUNDLED = {}
@@ -113,12 +113,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ab31b13103dc4bd7", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
+            "STITCHBOARD_FILE_ab31b13103dc4bd7": "{{ stitchboard_content('ab31b13103dc4bd7') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -140,12 +140,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ab31b13103dc4bd7", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
+            "STITCHBOARD_FILE_ab31b13103dc4bd7": "{{ stitchboard_content('ab31b13103dc4bd7') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -167,12 +167,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ab31b13103dc4bd7", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
+            "STITCHBOARD_FILE_ab31b13103dc4bd7": "{{ stitchboard_content('ab31b13103dc4bd7') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -204,12 +204,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ab31b13103dc4bd7", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
+            "STITCHBOARD_FILE_ab31b13103dc4bd7": "{{ stitchboard_content('ab31b13103dc4bd7') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -240,12 +240,12 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "07e634e803eab27a", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "ddcc7fb4b3ba28cd", "stitchboard_artifacts.py": "94941508492eb7f2", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "ab31b13103dc4bd7", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_ddcc7fb4b3ba28cd": "{{ stitchboard_content('ddcc7fb4b3ba28cd') }}",
             "STITCHBOARD_FILE_94941508492eb7f2": "{{ stitchboard_content('94941508492eb7f2') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_07e634e803eab27a": "{{ stitchboard_content('07e634e803eab27a') }}",
+            "STITCHBOARD_FILE_ab31b13103dc4bd7": "{{ stitchboard_content('ab31b13103dc4bd7') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
@@ -268,7 +268,7 @@ with DAG(
 # 94941508492eb7f2: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
-# 07e634e803eab27a: stitchboard_task.py
+# ab31b13103dc4bd7: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -856,115 +856,123 @@ CONTENT = {
         "/4j/aP9cRn+/pVh9BhPlQWGp+T7b8OjTVk2vrlW6AI+umSczMl0y+Ukvoi/s9qM5M+VZNoP17GgS"
         "PLnL5k9dV0tkfWZkFOw2p1ClnGhYanG23P0P6NccFw=="
     ),
-    "07e634e803eab27a": (
-        "eNq1PGtz20aS3/kr5rBXJcCmYPuSS6Xo41YptpI4D0tlaTeb4rEgiByKsCCAhQEl83T879eveQAk"
-        "FTu75ypL5GCmp6ff3dNQFEVv6rlW7TJvVbOujKorlVfqpGgWZf2gHurmVjeqblQB42pVz4fwqSwq"
-        "PYffba30vW42Sn9a1U0LY29PflB39Xxd6nQwuFxq+6RRs3pVaAMbaaPVYl3N2qKuzJEy9bqZaQYG"
-        "DwMIKr66ssvNi5wxesG7p6vN1VUyyKu5emiKFgBfXQFy2XVdt6Zt8tXVlcppN9XqTy2jzgd8KNol"
-        "zt60y7r6Sh3Prq5SdUGbb9St1isFmORqoR8GDWBhRqq4QyQM4GgKopU/gIrxm5ktNWLcHBm1yhs4"
-        "YL0AEHgU0+Ybo+B5vkpeA3HLjaryO20GvbPO9QKOZfDMb87eX56+v7y6GgKaFz++Oz8/fStfLs8+"
-        "nOLHEAWjlrrRyetBSQCIk9dlPrulwxgFX7/9Fshfru8q81pVtfqpqD7msGNZ3BVI21R90KYu74vq"
-        "BrCuQB6O8LCrNZwZKAxkqCp8VrSqYJqaZbFaaSJoW9zh9I/1NeJu2qKdLa/rvJln8hD49LrPdibE"
-        "QsPcwQMiDKArreeAynk9N+pGt7AENhPqtHWt4usNnKJqddXCyTZDVRa3zAzZCHGl73nTFot81g7K"
-        "fKObZLRHNvz+LJMAec4AZnlZojQB0KyoMlgI8jGIomgwWDT1ncqyxbpdNzrLRC5gVVW3OZ1L5gCx"
-        "S80nTfPrmZ34Doidt3XDk9rNiojKz06qzWDwF3W5XyqIfERFdZ+Xa808V0Y39zCpaGAzkHMD/ALB"
-        "6whHOhBxGsG8WTsBAgxBKJupGqvHrVJ/cbxcFLAhEFYd/1X9T1lcH8/qu1WjjdGg89e50d98fawr"
-        "pNOcdGogonkQMAFk+9Dm5pYZrGLh1tCxSRGbhsTwBHcHJAYk6gdBh1yGJ3WjR+oxWjdlNFJpmg5V"
-        "BJJSMQt4aDtEI6bvVu1m8N3f3r/95QnEhQiE/7V2Oh9apuviBpgzK/NGKGeSIaj+7FbPgeBvT7Pv"
-        "z355e/oBQEZZoBMvkHwR7vFADASjSuqEJxAbZYWyAGaSUHbFfvCPN2e/Zqfv/46gLy7fXb758buz"
-        "kw9vMxo/P7n8MQDPEMVAIsB63ZJWxyBY+bpsR7w9nHCWg/FKBoMBPFEdbYmJJ2CfRwOlEPY7NoPi"
-        "DXLTMabq/Oxt9t3Z2eXF5YeTc3V+8vsvZydgvkZ8MBZOpBeZQXQiAvXfw8OgaKn4kTiA80YhCbaJ"
-        "YgVylFvU5RxcTAcEckFAk41GEUTzDJqrP+nZutUKSIFACBJYUJSQIbsHMJIEecg7dQB//+6X0+y/"
-        "AI+/vhb4sLxSSzQeNUg7uo+u+bBKaTWNtEG8pPpuXZQtOldvRcg6WWpXCK1neQCkmA04zkzPyUKg"
-        "aUZXJzIFO6cEQmayBocjH01dhd9rE34zm87XFlQH2RGOoZUY0ACGCSCQdlJ6dzvHzzGgtyg+jaNA"
-        "BY6jhJaQbI9h01RX90VTVykY/TjqszACXY6StAFRLFZx9EJWL0CZUTCGpKxwZDxMWtb53MQe5CTq"
-        "C1U0TVLQhjsTJ0xgOs6CsPEDwRkXxqz0bNB5RCLCD9J6pauYzvJcAXbwk3xT1FxHCeoGikXZA43/"
-        "2FYAAXhC2uh8Hidumi5Nb5FbcOh4JJeCwDRlSx1HuZkVReQBt3mDzpXArPJ2mX6siypG/g2JoAnK"
-        "XNeySVC01EWjGl2CjILTWUGEoR1UAHaXA3pFQ+QnwPAFAca8I2iX/lSYNqtvx5fNWnuMiJpERp4J"
-        "xHt4gnhCLzJqMUpgCtiKp4pZyNPrb77GQTg/Uy1JeDuQacYNIjndtPHLIUlu0pH7IIJBRWXWNxo0"
-        "r9p5mHo1FxriFnCM+8mrKcpVCceyQ4n6q3pFnFXR4zayxrYHYqTIIa3yDUpzhipNQ10rDPHIhzUr"
-        "OsZraGE6Ruo9qI4L2cEb1EZCnAIjO7AouNXV1Wt2DuQb/vGmvkv5tGDQg+3R2nCQ1OgK7CzIBRxn"
-        "fQfmmP3HqlhpDD4x9gWOY0hJodR6BXjr/M66HYIdSwADCuw8OFgJAFvNwIv6I1GYPHRBHZDpCF3N"
-        "ZJ7fZAU4HqLbfIrRmVDky4zbIaZbrAxKoPtyaLaLPY0NQxkwGgfQMhlL38OJLtBeoCXPELn4MywW"
-        "chEsFstnYCnXq3kO0m+A3rfZvAF9bDJ4FmM8EwCzYi/MBHSCPUMOy7Q1RK04Sx6xQbZMBEP8uE34"
-        "cCi2djxGPQBGiNwyq73EQlzr9Ve0iDeayMLphNdMGfYNnKYKKNdQaqIzzkdipOuwiyFJnWH8hg4v"
-        "PhPHQWP1vq7EdS2edDkUdkaBbwA0YPnkWWdHGITtJhGIIvon/DqFrckh2FN5+yYoOFFKf8ORw26K"
-        "UJhCPLxelRrDZWu9OFPea7ppa54gDpIstyfjqoF4A0KFjB4IGUleOiejp0zKBEcYWNsETLQxJMHO"
-        "KEya7wb1hnEaCtZD5mvKys9md8ikGUr8TBvoTzO9al2SkJ7RZqdNg6GZp+CJfKIH5CpgoUdx1YCh"
-        "jBfRI+RYOoZHSZplaE+ybAuJAgxsI952jMbZtGDVGvJ8ICYKTdkQ4y6Ifmf6GjxIX4BfMVUw2hKd"
-        "mq/vVqDHTBrhQJnfIJVK8HpE75RGhKLk6vDxhEb5J/iluf4UR8fHIPUQnoMXfK5eTcmT+EE04Ayc"
-        "fMlkagUbpnwCV+gnjHpuH/wQBKDVPO6pgM0pErTKlvQuofARlwQPGGEyvNGXRAAIPEqjLwoEcDZG"
-        "MpApj6N1uzj+9jMjg8CskTD478LDl+J+d4yoEKafHZI16w45V3yiLhCKYijkcluNZQQellyvRSnF"
-        "zKMG/wh5PSQ/Lfs3cnU4QZcLTB9omfjiM6pUAOkYVl2pn9fXuql0y9Wi898vzk8+/Jxd/O27X99d"
-        "ZicffrgAh020zMFd3n5rRi9ewMhdbsAxJymVGADDI3ZpmGdhYcnbH0zg3p1jlcllWfP6oXoAb6dO"
-        "zt+REzaQqayBy/UcZyaQJYPcaSPBA5E0ZWKkEHq0mP7Zo+PekNlSuqPEuNMm1xBxEumQGpZy9bqc"
-        "E9R8DsDawkDGdHX149nF5fuTX0/hWHFrjyPhq6Di0Lh11LIYYWaEc/GIpmZ1pEpliOBNjWxzqRR8"
-        "BwDqRBndtlQnKzFi34i7KjBIXrWpOsUCg6oxoXxAZPeFJmZZ6k/MXJBztAE0kppVWbRxxzXtYS4n"
-        "RCzKzFPyLWBC8Ie3IPxMLIhYBxmjwBBXjI7hEQekkTUiyBaeB3YRLK5BUYojlqMo4bgN1h6/Gk3V"
-        "v4H9ilYbovSxWYLMR9Mdd/+4ZVecVy2FF49uQrQjKREIyiHfzILJ5x/2YRxmcx+kFZ4Q0FZS0mqB"
-        "FnnqDB7lcuSzkGZ8gr35I88hXa6xIriJ85B8mKRCfjgG+iHY3HIg6VowQuA50vT4GD9HnN7SSvhJ"
-        "m0xDRuGkQ/S23/YK0UhkjkIILwvPBQXP4mQbpCni7AcSGKGbGGGENxRhFvccjKHfC79SMMChIg1w"
-        "PBDaWpg7HbqiQjCVrGgAi6KG/kr1vxTqScQ3HPSsNk7pJFBc7ga8uG5OZWFJUJCZezIUSOnye7Tm"
-        "Yp9/Y0vLhSgwpYQmmpYc06xe0Ae2ctgpWdMyo7gGblh4lLnLy5KA/3Rx9j6QLWapCbCBBK7AhCzA"
-        "LxdfwwEzmkuiFF6INGRpg/jQZWhIBSyOcZCI53j0qT748hHusCX0AV8SgzCPBHCNafdaO0i1QQba"
-        "Xi5mhVhcoyF2eUkGZ93kaCokIB0xvltcwpiT1RJJD6TdZQ0orbBv3A1Cu+Hns2e0D9vSfIaRJ1pj"
-        "wTg1xU2VY8Et7kNNUp/puuCLqMK2lUGNbKW6x2zkJOVgXmPE93/B+RGIPAy2/GyydMzOUzQinMfE"
-        "plRKolLU4zH+4mjp4CZSvjxxp/cKdlvVD4Zke0SEkNqCk2ASJtlaYaXdauQCvRIBxmXsTLa9eqCz"
-        "1rxor7X2WlmYDDbmmkTPGIsyoHul6B0VzZAL4Y3iKBomyeTlFF2iyy/tPylJ703WIlbNSCpunXWM"
-        "fpgtUpZOKxjNIRx+lpcZRNdj3mXocB3bDx4oU2qCO+ENB4EY7ORxTykNQwhLZWIAnqK+QN8lP8ZJ"
-        "nfMRsIzn2xMyMJIwfxLmFSqoARVtc5CVGKHtSww/6IVfyOg6ElCk1tZchUlQHgQyKQ8+7Zb8cLE4"
-        "QUruOYPu+L/Az6m2oA9PeZ5LdwlyyABTtoUlffRiLhAvGqrSGY56/eWrFT4Kp9d4hzCSizcH3wrG"
-        "0F4XIstqoB0Yebzgx1vGh4LueZPUmnAMPrx4YIH5Ivv59HdfBKJDZPWiUwQ6WPeJ2yLFBDXDApBd"
-        "YsbygULLxy2VHTBgSjqV1yfrGBYNW1INC3RycYQQPXbw2zHjrNLdO9AY6KKv6xqt36wpUMBceaNT"
-        "GQdnePiOlOEL59xNNjBL7mPpPjJXOxeJPuu6XmM+a28gIeCIfJQutx72brdPaRmf4FXAPs+LFqlv"
-        "m/pZu/2eXxv8HWdE8ixL4Nhyg0rwpdDmknecHGbtcgOxL2sXbLtXIMxCf3+bkU2IccCXGcH/tvvZ"
-        "eSI2CDswfB+LB4cBTD73yR1dxlFjSFyhzljjRrbHkZyYIi0oqZnfWoK+cXAHNoXAeqEfJmkW3Dv1"
-        "BxzDh9m6KdgK4ZnUeKwiGInYGMHBYpiTt/AbF/DBuZISeWknA7qiu8MOnZ6yQXx/RYvzGyAXL5eD"
-        "fhHhJBA+oXj3AQNNv4jyY6PMVwu+gAaBMa6kTxED1RN0NV+BDCIxSgxUq7mUEhp9gyLA6fprTKw4"
-        "uQ62ODISLuElRX4L2Enjjz0SXvFCdAV49AJUl0MRwQ6kUf9CztuojsquxH8ayeYaXZGYv4G7kYTn"
-        "tByLmIQpKHwcAYUxczVfdarUjLIPweTsO+mRc9l2h7K+KaqgjMfr7A0DsGvsp4E91DPYiodWuTEQ"
-        "EsytMApUwoEzbUA1M2AckYNtDZwJUZadJhE/QdRo6WTPMrZhs7LADgA4wu1I5t5OOU1n0oRSRHV5"
-        "LzxR0sXtNvFkILB7EOMH2e0DJsOEII+EWiyTrSaCG8no3pG8Dt7cdelPCulTHZDE7/TC935wxUDF"
-        "NWtYtwkvGdmGBexEOZLuENc3R1ZAVPE0ny3ZmWDZSq3x1k4aSoL+qbrCVDznibae1dqEjI1ho7Gc"
-        "CmtcqYxMJWowtsPAFEM6ZpaYXFIaS310S8qR0crd3VFHIRVGllg5Axbcg3EL+hRQg6v7vdljeP1u"
-        "9Xncs3h0YcISF3T9BGWyBWQzTV2j6Mit/QxpBVIC8pUtBMKE+oemmMoIZFv4lkgeQYSNCO7GP2j4"
-        "CStHeMLJM+fun4nTDApk4oZlh6CBIExWUPMXJqWiuSHv2ktU4CHewJJ7Fu97IABK+m0B1oVQjsER"
-        "Ssz9NuJlMfPfCemAR++k9a0bOeWuYe/qik22ilEJsZqouVcIzEoO0Q5ETIYawryLtfUC+oX3+hDI"
-        "lnsvbRc1SDTmAZ2pKXI2o/tVClQwS0I2SrpGhONM3+Dlv0CRogsVjVBKaZRyLlQZ/5DrrXy4nZ15"
-        "nPemBIqg+J4Dfm5cBsLf/VlkvxRL0JYN/KsTMsgyX4/DpCHGHzsFNBBiZ4JsMhLyD2tfeGRuHqg4"
-        "RJVmXwrl9nR5vrZ4BJ1kfe79v3YZtQXaYD4W+I0imv5LrqOfzkq6t9PcoWkJI3xVZcHWLreq3Eo9"
-        "74bECssWLmQagTm2OuG6zyo2fhbuGJzZniYD8vv7OhX6D5oyr27EJRuwtpSqi157cXS1jMQl8HgI"
-        "QWK7e/PLgmF7vC418idvNm8poaybzYF2L1R7quV2i06wDaL17Jn0kQ5JGCcRlx2i6Ui+i/2Kptud"
-        "9TZMwYn+/jrDIFPusHs1mV7TGMGwFYo/1fjk7lf5LvgP+5EOGeYepp/VqbWz4p/pwvqT3Vh/cPfa"
-        "c3T7amF75DxdbaLueltDHHc81QEd8Zbe/vN11vFupY5rt3u0CtFAKbF9znt6+D7rVB2AuxQPkTt4"
-        "ulDVd8/3x81GqCHdNZ/VZ+OMrfTYTPv9NYHo7TQnAQIwtquCMDhUNjOyGS1qI0dmNoLbUzvc3W0C"
-        "v6fsFfaWCwR8t32z3xMUSAJFgp2rHxNGAXtQ+bNBaW9jl7DJncEt3maWlHKboNPZ+2a01jb72KeR"
-        "AY28ACJWJz+cZmfnl+/O3l9gz8e018IShr49FUS/BM7SNuDBR+7Bo4/WX+5alAP9T92gGyANHTGl"
-        "oN4T8i9pf3LyJm1Qu4Vb25/UFn1bQVfy8Z/pXtq9dXmqP+oZ3QDLbVyVl2Xgar2rkpgT9QM9+X6l"
-        "AAGy88wBQQ0d/6peSVS8S+bdzuM/iGI5HP1YX2fYFaLj26Ky0Re3iexNgsOS3ZFZz2aQC+j50VAd"
-        "LXIg6PwIheDoSKHHLEslryBJ53+uLr//qb7GKW+BsfhROlLCEil22GA5TaZEo+BCABAllaVFpKVw"
-        "gAv6ykq6Uw2KLhBJYxZrfMkkcijj9O8JZRxm5KMtwaRtPDTkKdiCeUGFMWRosL17YLjHYjLt9afL"
-        "Y57NK2Emng8debQjD70VWESS+RcO9V0+y2mD430+XEuFg0CFOGFKg69VOfmRTsQDGc1TJZUDNc7f"
-        "MAzPETa++YFtPUHDUdHYd9xQpka+eTlsAOi3MDsBY4fo4+odTylqEkbWHM/aCWJNYqlEcVNseLru"
-        "oabd6zYxtzbD8eDpmjKA7tlhrxY7GdRnpT4u4CEcU6NbeX8odmhAsG2nd24ZpX+2u6f1IN1Raeju"
-        "tK/untieNIj32Uij4k6mHMfvXHvRi3EEdNBxDa4J+UvowlvzfYjJsijp9tsIg0WiwND7HuqRkFCa"
-        "hkfs9nqX/EGCPyvXmCdmIMEx/P/iNP8N7Npq/1Jn32yCE8uLlsiLvYg2IcbiudwOU9VwWeBLYdhH"
-        "CdzvZfyzerUJvy9zs8SM/YkSgO+S7xTXgVf3xRzfR51Vs0XY0bWs61sTDFhAvhPyR5hxsEiwpwee"
-        "g53Q6MDnSYRkirytkVCNZRjbiW3ws33x6KIf/iyyIV+aTVat7wC5LdOKLMBY0R6cJEfYbBUdY71P"
-        "KJaaZf4f//kNhgq2TJck6VJ/mhc32rRxMhm9ejmVvr+qWMAYnXS1gYxTr/ADH8I+jabe71Cqgq9J"
-        "0SmxExpHTNit5/JNu74TjEjGjKuoVaxr5d1a/uDvHf3DCS09fkWGDDFgwvBbYAHxB/9MceALigK+"
-        "1jJ5jKRPcPd1MVBOsmXwMJAbXJtsXScev6s6CCsTnVsAH0zIS29h6PtZFeUAYdvCvR9p+8qcRRo3"
-        "3CZfBoNfQAiAhOgKsG6UGAgIGijKO5HeRCjniZLdAtAf4hK+1BZgFN5vbzvRVZsXlW5E1DM3YGIr"
-        "1QEW7ukkclc8E7EH032zIKGiSVZ2nu88dNpuVjklK3ZbUEvd5lj9htAgcjNkxU1Tr1dDe53SWZav"
-        "ir/zMMgKtwi7tyBtakUXig5hAjZmkN75M4yx/PYPVuW6ycsxmyb6HE39U4fo2H3ih4wAGmbYv2uH"
-        "Y/8snZEDymbgxsCd1tcfIRGOr+v5ZmxPiD4saPTpFBxtnB5Fwds09E5w3fLDnhnCQoYpwRqyJVzV"
-        "ZZkZjSGrsdbQyyxfIhCaeA/fxRGPO+YcqYNfHzWf93iWYeaBXoRr+92APbjkJTC6pNopHnIYcUoL"
-        "juZ2O36830asWCAXznSTK87K/BoUEORBksE98J6jwxo+4qIjsve05mgKgPHr1lOU4mKhA96LZfev"
-        "Mr7oTPHVlcwxfk7vKHao0BMK13OGe2UWl7H9MOx1B8ru+MYZ4MCHmbycplZTUucmuJHt5gCaWCTp"
-        "oZnB7C6q9LK6x9drLou++xpN92BZLCzDxy6N6YpekxdGqw+c5tNrSfFOHgSMdUJyhEIC7OD8YasY"
-        "6GuJtQD70X9Xj/Brcvz1y5cvR9Nt1CXxToIavNoHy1J2KglbDPrLIBBAgPc9UG8gss6BTzvKuk8R"
-        "fMoWGFiyzT4MtX/sYtJLY1xsekoNat5k059McZGN/4M07oXQGCLVWd40+Gdk+m9JJmHmH/QHSj8h"
-        "4hAYfn7fBoy9BAjSIUDFSdc6yo/QqktC3gNtwU5DKdl9fZPyFdyvKy+bQpfzIE/qcnMnZ6OXyBgt"
-        "504PHxdnJ133jMrljrYPFQrFeyzFRcng/wCq5fJ3"
+    "ab31b13103dc4bd7": (
+        "eNq1PP1v28aSv+uv2ON7gMlUZpJrryiUUwE3cdu0aRzE7msLnUDT0spiTJMCl7Kj8+n+9puv/SAl"
+        "uUnfuwKNpOXu7OzM7HzTURS9rOdatcu8Vc26MqquVF6pk6JZlPW9uq+bG92oulEFjKtVPR/Ct7Ko"
+        "9Bw+21rpO91slP64qpsWxl6d/KBu6/m61OlgcLHU9kmjZvWq0AY20karxbqatUVdmSNl6nUz0wwM"
+        "HgYQVHx5aZebpzlj9JR3T1eby8tkkFdzdd8ULQC+vATksqu6bk3b5KvLS5XTbqrVH1tGnQ94X7RL"
+        "nL1pl3X1pTqeXV6m6pw236gbrVcKMMnVQt8PGsDCjFRxi0gYwNEURCt/ABXjLzNbasS4OTJqlTdw"
+        "wHoBIPAops03RsHzfJW8AOKWG1Xlt9oMemed6wUcy+CZX569vTh9e3F5OQQ0z398/e7d6Sv5cXH2"
+        "/hS/higYtdSNTl4MSgJAnLwq89kNHcYo+PnNN0D+cn1bmReqqtVPRfUhhx3L4rZA2qbqvTZ1eVdU"
+        "14B1BfJwhIddreHMQGEgQ1Xhs6JVBdPULIvVShNB2+IWp3+orxB30xbtbHlV5808k4fApxd9tjMh"
+        "FhrmDu4RYQBdaT0HVN7Vc6OudQtLYDOhTlvXKr7awCmqVlctnGwzVGVxw8yQjRBX+p03bbHIZ+2g"
+        "zDe6SUZ7ZMPvzzIJkOcMYJaXJUoTAM2KKoOFIB+DKIoGg0VT36osW6zbdaOzTOQCVlV1m9O5ZA4Q"
+        "u9R80jS/mtmJr4HYeVs3PKndrIio/Oyk2gwGf1MX+6WCyEdUVHd5udbMc2V0cweTigY2Azk3wC8Q"
+        "vI5wpAMRpxHMm7UTIMAQhLKZqrF62Cr1N8fLRQEbAmHV8bfqv8vi6nhW364abYyGO3+VG/31V8e6"
+        "QjrN6U4NRDQPAiaArB/a3Nwwg1Us3Bo6Nili05AYnuDugMSARP0g6JDL8KRu9Eg9ROumjEYqTdOh"
+        "ikBSKmYBD22HqMT07ardDL779e2rN48gLkQg/K+0u/OhZroqroE5szJvhHImGcLVn93oORD81Wn2"
+        "/dmbV6fvAWSUBXfiKZIvwj3uiYGgVOk64QlER1mhLICZJJRdsQcZObFaGRG6X9ZwsVbFSuP1Z92C"
+        "d5xBigYQSrHUDNW6msPqv5+8fv/9m7Pfsh/PfjkdvDr9/uTXNxcZ0T3APkTewYkGv788+yU7ffsP"
+        "nHJ+8fri5Y/fnZ28f5XR+LuTix+DQ/K5RE3jsep1S7olBvHO12U7YiIAnWc5qNBkMBjAE9W5szFJ"
+        "BliJ0UAphP2albHYpNx0VLp6d/Yq++7s7OL84v3JO/Xu5I83ZyegREdMXr4iyDUiGJoygfr38DAo"
+        "4Cp+IDnAeaOQEdtE8TV2/FvUJdE1BIGyIKDJUuBFQCMB+kN/1LN1C7xbo67TBAn0OMrpkI2UZeOQ"
+        "d+oA/v71m9PsPwGPb18IfFheqSWqsBruHBqxrhKzqsHed7qTYqvVd+uibNHEe11GOtJSu0JoPf0H"
+        "IEV5wXFmek56Cg0EGlyRbNg5JRAyk/VIOPLB1FX4uzbhL7Pp/GzhAiM7wjHUVQMawGsBAmknpbc3"
+        "c/weA3qL4uM4lOXjKKEldMPGsGmqq7uiqasUTE8c9VkYgUaJkrQBUSxWcfRUVi9ApaBgDEllwJHx"
+        "MGlZ53MTe5CTqC9U0TRJ4TbcmjhhAtNxFoSNHwjOuDBmpWeDziMSEX6Q1itdxXSWLxRgB/+ShYya"
+        "qyjBu4FiUfZA43+ssYAAPCFtdD6PEzdNl6a3yC04dDySS0FgmrK9iKPczIoi8oDbvEETT2BWebtM"
+        "P9RFFSP/hkTQBGWuq1/FNVvqolGNLkFGwfStwM/RDioAu80BvaIh8hNg+IEAY94Rbpf+WJg2q2/G"
+        "F81ae4yImkRGngnEu3+EeEIvUmoxSmAK2Iq9jFnI06uvv8JBOD9TLUl4O5Bpxg38Sd208bMhSW7S"
+        "kfvAj8KLyqxvNNy8audh6q+50BC3gGPcTZ5PUa5KOJYdStS36jlxVkUP28gq2x6IkSKzuMo3KM0Z"
+        "Xmka6mph8Irer/mio9eIGqajpN7C1XGBg5gqktIC/UvQKLjV5eULNg5kG35/Wd+mfFpQ6MH2qG3Y"
+        "VWs02i+QCzjO+hbUMdsPZwPBAweOo2NLDt16BXjr/NaaHYIdixsFF9j5EaAlAGw1A1vuj0QGdehc"
+        "SyDTEZqayTy/zgowPES3+RR9RKHI5ym3Q0z3NjsPDPih2c4DNtYZZsCoHOCWyVj6Fk50jvoCNXmG"
+        "yMWfoLGQi6CxWD4DTblezXOQfgP0vsnmDdzHJoNnMXpVATAr9sJMQCfYM+SwTFuD74yz5BErZMtE"
+        "UMQP24QPh2Jrx2O8B8AIkVtmtZdY8K79/ZVbxBtNZOF0wmumDPsaTlMFlGsoQNIZR0Ux0nXYxZCk"
+        "zjB+Q4cXn4n9oLF6W1diuhaPmhxywqLANgAasHzypLMjDMJ2kwhEEe0T/pzC1mQQ7Km8fhMUnCil"
+        "v+HIYTNFKEzBK1+vSo1Ou9VeHK/vVd20NU8QA0ma25Nx1YC/Aa5CRg+EjCQvnZPRUyZlgiMMrG0C"
+        "JlofkmBn5CbNd0MLwzgNBesh8zXly89qd8ikGYoXTxvojzO9al2okp7RZqdNg66Zp+CJfKMHZCpg"
+        "oUdx1YCijBfRA0R6OoZHSZplqE+ybAvhCgxsI952jMrZtKDVGrJ8ICYKVdkQ/S7wfmf6CixIX4Cf"
+        "M1XQ25I7NV/fruAeM2mEA2V+jVQqweoRvVMaEYqSqcPHExrlf8EuzfXHODo+BqkH9xys4Bfq+ZQs"
+        "iR9EBc7AyZZMplawYcpHMIV+wqhn9sEOgQNazePeFbAxRYJa2ZLeBRTe4xLnAT1Mhjf6HA8AgUdp"
+        "9FmOAM5GTwbi9XG0bhfH33yiZxCoNRIG/1t4+EzM744SFcL0Y1TSZt0hZ4pP1DlCUQyFTG6rMZnB"
+        "wxJxtiilGHnUYB8XwGoYYvvGsSNM0OUCwwdaJrb4jPIlQDqGVVfq5/WVbirdcs7q3R/n707e/5yd"
+        "//rdL68vspP3P5yDwSZa5mAub74xo6dPYeQ2N2CYk5QSHYDhEZs0jLMwveX1DwZwr99hrstFWfP6"
+        "vroHa6dO3r0mI2wgUlkDl+s5zkwgVge500acByJpysRIwfVoMfyzR8e9Ib6mcEeJcqdNrsDjJNIh"
+        "NSzl6nU5J6j5HIC1hYGI6fLyx7Pzi7cnv5zCseLWHkfcV0HFoXHjqGUxwsgI5+IRTc3XkfKlIYLX"
+        "NbLNhVLwGwCoE2V021K2rkSPfSPmqkAnedWm6hTTHKrGgPIekd3nmphlqT8yc0HOUQfQSGpWZdHG"
+        "HdO0h7kcELEoM0/JtoAKwX+8BuFnokFEO8gYOYa4YnQMj9ghjawSQbbwPNCLoHENilIcsRxFCftt"
+        "sPb4+Wiq/g30V7TaEKWPzRJkPprumPuHLZvivGrJvXhwE6IdSYlAUA7ZZhZMPv+wD+Mwm/sgrfCE"
+        "gLYSklYL1MhTp/AoliObhTTjE+yNH3kO3eUa85KbOA/Jh0EqxIdjoB+CzS0Hkq4GIwS+QJoeH+P3"
+        "iMNbWgn/0ibTkFE46RC97a+9QjQSmSMXwsvCF4KCZ3GyDcIUMfYDcYzQTIzQwxuKMIt5DsbQ7oU/"
+        "yRlgV5EG2B8IdS3MnQ5dUiGYSlo0gEVeQ3+l+h9y9cTjGw56WhundAIoTroDXpy9p+S0BCjIzD0R"
+        "CoR0+R1qc9HPv7Gm5UQUqFJCE1VLjmFWz+kDXTnsJM5pmVGciTcsPMrc5mVJwH86P3sbyBaz1ATY"
+        "QABXYEAW4JeLrWGHGdUlUQrLMg1p2sA/dBEaUgGTY+wk4jkefKgPtnyEO2wJfcCXxCCMIwFcY9q9"
+        "2g5CbZCBtheLWSEW02iIXV6SwVg3OaoKcUhHjO8WlzDmpLVE0gNpd1EDSivsG3ed0K77+eQJ7cO6"
+        "NJ+h54naWDBOTXFd5Zhwi/tQk9RHus75IqqwbmVQI5sv7zEbOUkxWJAeZtv/GedHIPIw2PKTydJR"
+        "O4/RiHAeE5tSSYlKUo/H+IejpYObSPryxJ3eX7Cbqr43JNsjIoTkFpwEkzDJ1grz/fZGLtAqEWBc"
+        "xsZk28sHOm3Ni/Zqa38rC5PBxpyT6CljuQxoXsl7x4tmyITwRnEUDZNk8myKJtHFl/Y/SUnvDdYi"
+        "vpqRZNw66xj9MFqkKJ1WMJpDOPwsLzPwrse8y9DhOrZfPFCm1AR3wjoLgRjsxHGPXRqGEKbKRAE8"
+        "Rn2Bvkt+9JM65yNgGc+3J2RgJGH+JMwrvKAGrmibg6zECG1fYPheL/xCRteRgDy1tuYsTILyIJDp"
+        "8uDTbsoPF4sRpOCeI+iO/QvsnGoL+vKY5blwRZBDCpiiLUzpoxVzjnjRUJbOsNfrS8BW+MidXmMN"
+        "YSTlPwffCsbQFi2RZTXQDpQ8thlgrfO+oGpzkloVjs6HFw9MMJ9nP5/+4ZNAdIisXnSSQAfzPnFb"
+        "pBigZpgAskvMWL6Qa/mwpbQDOkxJJ/P6aB7DomFTqmGCTgpHCNFjB5+OGWeV7lZiY6CLvqpr1H6z"
+        "pkABc+mNTmYcjOHhSi3DF865ejowS6rCVBXN1U4500ddV2uMZ20dFByOyHvpUvWwFeY+pWV8gqWA"
+        "fZYXNVJfN/Wjdvs7vzL4GWdE8ixL4NhSxyX4kmhzwTtODqN2qUDsi9oF224JhFnoq8gZ6YQYB3ya"
+        "Eexvu5+dJ6KDsA/Ed9N4cOjA5HMf3FExjtpT4grvjFVupHscyYkp0giTmvmNJehLB3dgQwjMF/ph"
+        "kmbBvZN/wDF8mK2bgrUQnkmNxyqCkYiVERwshjl5C5+4gA/OmZTISzsp0BXVDjt0ekwHcf2KFufX"
+        "QC5eLgf9LMKJI3xC/u49Opp+EcXHRpkvF1yABoExLqVPHgPlE3Q1X4EMIjFKdFSruaQSGn2NIsDh"
+        "+gsMrDi4DrY4MuIuYZEivwHspP3IHglLvOBdAR49B9XFUESwA2HUv5Dz1qujtCvxn0ayuUZTJOpv"
+        "4CqS8JyWYxKTMIULH0dAYYxczZedLDWj7F0wOftOeORMtt2hrK+LKkjj8TpbYQB2jf000Id6Blvx"
+        "0Co3BlyCuRVGgUo4cKQNqGYGlCNysK2BMyHKstMk4ieIGi2d7FnGOmxWFtgBAEe4GcncmymH6Uya"
+        "UIooL++FJ0q6uN0kngwEdg9i/CC7ucdgmBDkkfAWy2R7E8GMZFR3JKuDlbsu/elC+lAHJPE7vfAd"
+        "KJwxUHHNN6zbCpiMbMMCtp8cSY+K694jLSBX8TSfLdmYYNpKuk64rSXo4qorDMVznmjzWa0NyFgZ"
+        "NhrTqbDGpcpIVeINxh4YmGLojpklBpcUxlI335JiZNRyt7fU10iJkSVmzoAFd6Dcgj4FvMHV3d7o"
+        "MSy/2/s87mk8KpiwxAW9R0GabAHRTFPXKDpStZ8hrUBKQL6yhUCYUBfTFEMZgWwT3+LJI4iwEcFV"
+        "/IO2ozBzhCecPHHm/okYzSBBJmZYdggaCMJgBW/+wqSUNDdkXXuBCjzECiyZZ7G+BxygpN8WYE0I"
+        "xRjsocTcbyNWFiP/HZcOePRaGvC6nlPu2gYvL1llqxgvIWYTNfcKgVrJwdsBj8lQW5o3sTZfQB9Y"
+        "1wdHttxbtF3UINEYB3SmpsjZjOqr5KhglIRslHCNCMeRvsHiv0CRpAsljVBKaZRiLrwy/iHnW/lw"
+        "OzvzOO9NARRB8T0H/Ny4CIR/+7PIfimmoC0b+KPjMsgyZpl0cHFOLt5xgzDEYL1xZHoNe0Fiu9+8"
+        "VrFCYHlktRH2qln14jsLqdv2DcajpzZ9bnuZ2esFTVQIaUlHoBvwQr3UJYJgBKlyrqRcz9ZdlmER"
+        "sbYqiRJkEKatDSaoQvTJhbBnZIJgwWNtWq4lSHaObfCd3xgdGuz4G6HDU1990JZC4psLHUih5WUJ"
+        "9IcwINmrp6xj3amUdlwHTKwW1+uGZNIuw8FBkPUREo7J8cOHVq01GhWanWAVm1RLT+mDoj5uGAuc"
+        "N78n92pIKhybN5TBBmmsQXEsiNp5Hy79ermViOwlNixmp7+fvvwVFChrXJcOmxGLKTllYYGY3+sm"
+        "TAY0eQFe7nuOrqiY281MRXultC/PKFw9iZrXdHPZLFlOjlTUhW50q3qC1BUjFZsvR0+fUmNrKBId"
+        "KSKxMEnUy30t61v9CPXwPnE5xQZa+uMKTgLi3cTR/9qu+6hnhDohG24xVPsaSF3LiCvK2lTRnuKr"
+        "qBeeEaT7MScR4z87+Xmwkc7DsbmO0Dy8pwtte5NEFwi5KFLc08r+wuIRNKr2jcP/axNjW6CLx8cC"
+        "t7SIpv+SbpfHkx7d5hduQ7eEEbOhyoKdqUAjcbngmqwWZkVdRDYCtW1NrmturVhnWbhj8JX39DBR"
+        "WLGvEar/oCnz6loE04AzR5lAcRu8tXOp0sTlB/EQgsR2V12yYNgW0guN/MmbzSvKV9XN5kA3KXoV"
+        "VCrq5rRhG0TryRNplh+SME4izmpG05H8Fvcomm531tsoCCf69pgMY1hpkemlfHs9qQTDJkD/Ul+l"
+        "a9/gVpM/bXc85Pf1MP2kRtCdFf9Mk+dfbPb8k9aOnh+9L9W+R87T1SbqrrclinHHET5wR7wjaf/z"
+        "ZZzxbiGAS0N7bhWigVJiX+bY0yL8SafqANyleIjcwdOFV333fH/ey4g3pLvmk9r4nLKVFr5pv30v"
+        "EL2d3kdAAMZ2ryAMDpVNvNiEGd5GDvxsgLinNLG72wQ+p2wV9mYjBXy3O7zfcriv8BSGFqQa/BMw"
+        "CKTwvUYP31XZRfavRsU91FzGSIqWN9hOUVLOzwSvWnjrjfrcpj/23dmAil5EEauTH06zs3cXr8/e"
+        "nmPT2bTXQxfG3r1LipYLzKntAIav3ARMX61F3VkIYT0sDOiBcT55Xr0YaldbHWjdBABUExg66ksJ"
+        "sHdvPqdh04mwNG7ulppsR2Vb9NUPNRHFf6XfcrdO/FhH5xPqWZH+gQpCojDYcdZPomS8cugc7L9n"
+        "IHF2Xr/478gX+BKreiVx/C6Zd9+V+JO4mz3cD/VVhn1sOr4pKuvQcWPb3rRdGF0fmfVspvVcz4+G"
+        "6miRA0HnRygER0cKjTAEi/LqpryrlKuL73+qr3DKK2AsfpUeurCogz2BWACQKdEoKGEConTHaRGJ"
+        "MRzgnH4GkVen8ecckTRmscaX8yKHMk7/nlDGYUY+2hJM2sZDQ56C8pgXHLNWne3dA8OXaTLtvVEj"
+        "j3k2r4SZeD70DaIdeeitwLS3zD93qO/yWU4bHO/T4VoqHAQqxAmjJHwd1cmP9E4fCJIeSwIfqMr8"
+        "hp59jrDxXTVsRAxaJIvGvhuMMjXyr1uELUv9ly6cgLGN9a76jvGVaxI66+wi2wmiTWLJnXMbf3i6"
+        "7qGm3QYB0c82aPLgqbEigO7ZYZshOkHZJ0VTzociHFMI9EXXxw4N8N/t9E5fhHT8d/e0Jqc7Kq+g"
+        "dBrud09sTxqEEKyk8eJOphwa7BTq6YViAjromAb32sTn0IW35gquybIo6XYICoNFokDR+7c+RkJC"
+        "ec1hxGav15YU5Axm5RpDzwwkOIb/Pztz8BJ2bbV/Gb6vNsGI5UVL5MXMlY2xsdwn/SxU51gW+Bor"
+        "dn4D93tJhFm92oS/l7lZYhLgkayCf6+nk9MDXt0Vc3yPf1bNFmEP6rKub0wwYAH53u0fYcbBvMOe"
+        "t3bYOwqVDnyfREimyOsa8e1YhvEFCOstbZ8+OHeJv4tsyI9mk1XrW0Buy7QiDTBWtAfH3RG2h0bH"
+        "WKEQiqVmmf/7f3yNroItLCRJutQf58W1Nm2cTEbPn02lU7kqFjBGJ11tIIjVK/zCh7BPo6m3OxT9"
+        "4IuddEp8dwNHTNhf7EJYu77jjEgQjquoubWr5d1a/uI7JfzDCS09fk6KDDFgwvB7qwHxB/9MvuEz"
+        "8gw+fTN5iKSzefcFV7icpMvgYSA3uDbZut5hfsd/ECY7OnVL70zIa7phheyTamABwvalk/1I25d8"
+        "LdK44Tb5PBj8ylQAJERXgHW9xEBAUEFRKIv0JkI5S5Ts5pT+FJfwNdwAo7AjZ9vxrtq8qHQjop65"
+        "ARNbqQ6wcE8nkStKT0QfTPfNggiMJlnZ+WLnobvtZpVTsGK3hWup2xzrdeAaRG6GrLhu6vVqaAvA"
+        "nWX5qvgHD4Os8EsN7r1tG1FRC4RDmICNGaQ3/gxjLJ/+wapcN3k5ZtVE36Opf+oQHbtv/NBm5Wt8"
+        "U72rh2P/LJ2RAcpmYMbAnHJVKL6q55uxPSHasKA1sZPDtH56FAXv/9FfMcBqBD7sqSHMjZgStCFr"
+        "wlVdlpnR6LIaqw29zHLZk9DEzqEujnjcMcdIHfz6qPm4x7MMIw+0IlyN7DrsQVsKgdElpWPxkMOI"
+        "Q1owNDfb8cPdNuKLBXLhVDeZ4qzMr+ACgjxIMLgH3hdosIYPuOiI9D2tOZoCYPy59RQlv1jogKWx"
+        "7O55xq0ZKb5slznGz+mt6g4VekLhumRxr8ziMrZfhr2ajuyO78gCDnyYybNpam9K6swEt95eH0AT"
+        "syo9NDOY3UWV/ryGx9ffXBZ99zOa7sGyWFiGj10Y0xW9P6u9kchFD05IjlBIgB0cP2wVA30hvhZg"
+        "P/qv6gE+JsdfPXv2bDTdRl0S7wSowcvIsCxlo5KwxqC/qAQOBFjfA/kGIusc+LRzWfddBB+yBQqW"
+        "dLN3Q+0fCZr0whjnm3Ld26tsKn47z8b/IS/3CnsMnuosbxr881v997qTMPIPOpqlAxpxCBQ/lz5B"
+        "2YuDID1NlO90ze78CLW6BOQ90BbsNJSS3RfOKV7B/brysil0OQ/ipC43d2I2eu2V0XLm9PBxcXbS"
+        "Nc94udzR9qFCrniPpbgoGfwfTmGiPw=="
     ),
 }

@@ -2,6 +2,12 @@
 
 Do not edit: change the pipeline in Stitchboard and export again. The notebooks,
 scripts and the runtime it runs are shipped in CONTENT at the end of this file.
+
+Nodes run on the Airflow worker: its Python needs papermill, ipykernel and each
+node's libraries (a notebook's kernel is the worker's own environment).
+Artifacts: the default store, $AIRFLOW_HOME/stitchboard/artifacts on the
+worker (created if missing; one machine's workers share it). Celery workers
+refuse it: set the pipeline's artifact_store.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ SHIPPED = {
 }
 STORE = {}
 BUNDLED = {}
+
+DEFAULT_STORE_FOLDER = "stitchboard/artifacts"
 
 
 def stitchboard_content(key: str) -> str:
@@ -136,6 +144,32 @@ def task_files(runtime: Any, spec: Any, ti: Any) -> dict[str, Any]:
     return runtime.produced_files(spec, files_of)
 
 
+def default_store() -> str:
+    """The worker's artifact store when the pipeline names none: a folder under AIRFLOW_HOME.
+
+    Every task of a LocalExecutor runs on this machine and shares it; Celery workers run on
+    other machines, so there it is refused (the pipeline's ``artifact_store`` must name a store
+    every worker reaches: an object store, or a folder they all mount).
+    """
+    import os
+
+    try:
+        from airflow.configuration import conf
+
+        executor = str(conf.get("core", "executor"))
+    except Exception:  # no Airflow configuration: the environment says it, or nothing
+        executor = os.environ.get("AIRFLOW__CORE__EXECUTOR", "")
+    if "celery" in executor.lower():
+        raise RuntimeError(
+            "the pipeline names no artifact store and Celery workers do not share a folder: "
+            "set the pipeline's artifact_store (s3://..., or a folder every worker mounts)"
+        )
+    home = os.environ.get("AIRFLOW_HOME") or os.path.expanduser("~/airflow")
+    folder = os.path.join(home, DEFAULT_STORE_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
@@ -175,12 +209,13 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             for env, (conn_id, part) in spec.connections.items():
                 os.environ[env] = connection_value(conn_id, part)
             where = None
-            if STORE and artifacts is not None:
+            if artifacts is not None:  # artifacts outlive the task: in the store
                 options = store_options(STORE.get("connection", ""))
                 if options:  # the kernel reads the store with the same options
                     os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
                 run = (ti.dag_id, ti.run_id, ti.task_id)
-                where = artifacts.Where(STORE["url"], run, options or None)
+                url = STORE.get("url") or default_store()
+                where = artifacts.Where(url, run, options or None)
             source = os.path.join(work, spec.source)
             files = task_files(runtime, spec, ti)
             args = (spec, source, given.values, work, where, files)
