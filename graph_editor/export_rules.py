@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph_editor.backends import Backend
+from graph_editor.images import image_issues
 from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
@@ -138,6 +139,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
         issues += spark_image_issues(node)
+        issues += image_issues(node, pipeline.settings)
         values = _shipped_values(pipeline, node)
         if not values or any(value_problem(v)[0] for v in values.values()):
             continue  # a value that cannot be written at all is reported on its own

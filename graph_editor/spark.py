@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from graph_editor import names
+from graph_editor.images import SPARK_IMAGE
 from graph_editor.issues import Issue, error, warning
 from graph_editor.nodes import Node, NodeKind, SparkSettings
 
@@ -110,8 +111,8 @@ def spark_image_issues(node: Node) -> list[Issue]:
         warning(
             "spark-no-image",
             "a Spark job needs an image with Java, pyspark and papermill (and Spark's "
-            "entrypoint for the executors), e.g. one built FROM apache/spark:4.0.1-python3; "
-            "set the node's image",
+            f"entrypoint for the executors), e.g. {SPARK_IMAGE} (packaging/images/"
+            "runtime-spark); set the node's image",
             node,
             field="image",
         )

@@ -10,6 +10,7 @@ from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor import spark
+from graph_editor.images import node_image
 from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource
 from graph_editor.pipeline import Pipeline
 from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
@@ -106,14 +107,6 @@ def ship_env(settings: PipelineSettings, ship: dict[str, str]) -> dict[str, str]
         for key in dict.fromkeys(ship.values()):
             env["STITCHBOARD_FILE_" + key] = content % key
     return env
-
-
-def node_image(node: Node, settings: PipelineSettings) -> str:
-    """The image a node's pod runs: its own, else the pipeline's R image for R nodes, else
-    the pipeline's default image."""
-    if node.image:
-        return node.image
-    return settings.r_image if node.runs_r else settings.default_image
 
 
 def pod_env(

@@ -105,7 +105,7 @@ with DAG(
     # Simulate customers and split train/test
     prepare_data = KubernetesPodOperator(
         task_id="prepare_data",
-        image="quay.io/jupyter/scipy-notebook:2024-12-09",
+        image="ghcr.io/stitchboard/runtime:0.1.0",
         namespace="ml-pipelines",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
@@ -132,7 +132,7 @@ with DAG(
     # Logistic regression with scikit-learn
     train_logreg = KubernetesPodOperator(
         task_id="train_logreg",
-        image="quay.io/jupyter/scipy-notebook:2024-12-09",
+        image="ghcr.io/stitchboard/runtime:0.1.0",
         namespace="ml-pipelines",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
@@ -232,7 +232,7 @@ with DAG(
     # Pick the better model; fail below the accuracy bar
     compare_models = KubernetesPodOperator(
         task_id="compare_models",
-        image="quay.io/jupyter/scipy-notebook:2024-12-09",
+        image="ghcr.io/stitchboard/runtime:0.1.0",
         namespace="ml-pipelines",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[

@@ -253,7 +253,7 @@ with DAG(
     # Fetch with credentials from two places
     fetch = KubernetesPodOperator(
         task_id="fetch",
-        image="quay.io/jupyter/scipy-notebook:latest",
+        image="ghcr.io/stitchboard/runtime:0.1.0",
         namespace="training",
         cmds=["python3", "-c", POD_BOOTSTRAP],
         arguments=[
