@@ -15,5 +15,6 @@ fi
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --upgrade pip
 "$venv/bin/pip" install -q "apache-airflow==3.3.2" apache-airflow-providers-cncf-kubernetes \
-    papermill ipykernel numpy pandas pyarrow fsspec s3fs scikit-learn jupytext "pyspark>=4.0"
+    papermill ipykernel numpy pandas pyarrow fsspec s3fs scikit-learn jupytext "pyspark>=4.0" \
+    apache-airflow-providers-celery redis
 echo "airflow venv created: $venv"

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.deploy.local import SPARK_PACKAGES, VENV_PACKAGES, LocalAirflow, default_venv
+from app.deploy.local import (
+    CELERY_PACKAGES,
+    SPARK_PACKAGES,
+    VENV_PACKAGES,
+    LocalAirflow,
+    default_venv,
+)
 from tests.conftest import AIRFLOW_VENV
 
 REPO = Path(__file__).resolve().parent.parent
@@ -16,7 +22,8 @@ def test_the_ci_script_installs_what_airflow_local_installs() -> None:
     line = script.split('"$venv/bin/pip" install -q "apache-airflow==', 1)[1].split("\necho", 1)[0]
     installed = {"apache-airflow==" + line.split('"', 1)[0]}
     installed |= set(re.sub(r"\\\s*\n", " ", line.split('"', 1)[1]).replace('"', "").split())
-    assert installed == set(VENV_PACKAGES) | set(SPARK_PACKAGES)  # the tests run Spark nodes
+    # the tests run Spark nodes and a Celery worker
+    assert installed == set(VENV_PACKAGES) | set(SPARK_PACKAGES) | set(CELERY_PACKAGES)
 
 
 def test_tests_and_airflow_local_use_the_same_venv(monkeypatch, tmp_path) -> None:
