@@ -89,7 +89,7 @@ def run_in_pod(work: str, payload_text: str) -> int:
     files = runtime.produced_files(spec, dict(payload.get("files", {})).get)
     try:
         outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
-    except (runtime.OutputError, artifacts.ArtifactError) as exc:
+    except (runtime.OutputError, artifacts.ArtifactError, runtime.ScriptFailed) as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)  # one line, no traceback
         return 1
     text = json.dumps(outputs)
