@@ -22,6 +22,7 @@ from exporters.airflow.values import Imports, inert_json, protect
 from exporters.codegen import Call, Map, Raw, atom
 from graph_editor.nodes import NodeKind, PipelineSettings, SecretSource, TFStrategy
 from graph_editor.pipeline import Pipeline
+from graph_editor.tensorflow import tensorflow_env
 
 POLL_SECONDS = 30
 
@@ -43,8 +44,7 @@ def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
     env: list[dict[str, Any]] = [
         {"name": "STITCHBOARD_NODE", "value": inert_json(_in_pod(plan).to_json())}
     ]
-    if node.kind == NodeKind.TENSORFLOW:
-        env.append({"name": "STITCHBOARD_TF_STRATEGY", "value": node.distributed.strategy.value})
+    env += [{"name": k, "value": v} for k, v in tensorflow_env(node).items()]
     env += [{"name": k, "value": v} for k, v in node.env.items()]
     for ref in node.secrets:
         if ref.source == SecretSource.KUBERNETES:

@@ -13,6 +13,7 @@ from graph_editor import spark
 from graph_editor.images import node_image
 from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.tensorflow import tensorflow_env
 from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
 from resources.runtime.stitchboard_task import CODE_FOLDER
 
@@ -122,7 +123,8 @@ def pod_env(
         "STITCHBOARD_NODE": inert_json(spec.to_json()),
         **ship_env(pipeline.settings, {**ship, spec.source: spec.content, **plan.spec.file_keys}),
     }
-    return {**env, **spark_pod_env(plan, pipeline), **plan.node.env}
+    generated = {**spark_pod_env(plan, pipeline), **tensorflow_env(plan.node)}
+    return {**env, **generated, **plan.node.env}
 
 
 def spark_pod_env(plan: TaskPlan, pipeline: Pipeline) -> dict[str, str]:

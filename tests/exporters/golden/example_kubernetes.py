@@ -174,6 +174,7 @@ with DAG(
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
             "STITCHBOARD_FILE_654d0929e5a2c1bf": "{{ stitchboard_content('654d0929e5a2c1bf') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
+            "STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"cpu": "2", "memory": "4Gi", "nvidia.com/gpu": "1"},

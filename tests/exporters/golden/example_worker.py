@@ -331,7 +331,7 @@ with DAG(
                     "test": ["prepare_data", "test"],
                     "train": ["prepare_data", "train"],
                 },
-                "env": {},
+                "env": {"STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored"},
                 "connections": {},
                 "flags": [],
                 "path_outputs": [],

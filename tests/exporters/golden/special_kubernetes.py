@@ -299,7 +299,7 @@ with DAG(
                     "values": {},
                     "params": {},
                     "wires": {"text": ["fetch", "out"]},
-                    "env": {},
+                    "env": {"STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored"},
                     "connections": {},
                     "flags": [],
                     "path_outputs": [],
@@ -575,6 +575,7 @@ with DAG(
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
             "STITCHBOARD_FILE_654d0929e5a2c1bf": "{{ stitchboard_content('654d0929e5a2c1bf') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
+            "STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored",
         },
         container_resources=k8s.V1ResourceRequirements(
             requests={"nvidia.com/gpu": "1"},
