@@ -27,6 +27,7 @@ from graph_editor.nodes import Distributed, TFStrategy
 from tests.exporters.helpers import example, special_pipeline
 from tests.exporters.test_cluster_store import _pipeline as store_pipeline
 from tests.exporters.test_dagbag import XCOMS
+from tests.exporters.test_properties import hostile_samples
 from tests.exporters.test_rlang_export import mixed
 from tests.exporters.test_spark_export import spark_pipeline
 
@@ -57,6 +58,7 @@ def _cases(root: Path) -> dict[str, Any]:
         "store_s3": store_pipeline(root / "s3", store="s3://bucket/art", secret="ml-store"),
         "spark": spark_pipeline(root / "spark"),
         "mixed": mixed(root / "mixed"),
+        "hostile": next(p for p, b in hostile_samples(root / "hostile") if b == "kubernetes"),
     }
 
 
