@@ -81,3 +81,20 @@ def test_an_image_without_papermill_fails_naming_what_to_install(tmp_path: Path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     papermill = next(line for line in done.stdout.splitlines() if "papermill:" in line)
     assert "missing" in papermill and "pip install papermill" in papermill
+
+
+def test_doctor_says_notebooks_on_the_worker_need_ipykernel_in_its_own_python(
+    tmp_path: Path,
+) -> None:
+    venv = tmp_path / "airflow-venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to("/usr/bin/python3")  # no ipykernel, no papermill
+    env = _env(tmp_path)
+    env["STITCHBOARD_AIRFLOW_VENV"] = str(venv)
+    done = _doctor(env, "--json")
+    checks = {c["name"]: c for c in json.loads(done.stdout)["checks"]}
+    worker = checks["worker kernel"]
+    assert (
+        not worker["ok"] and "notebooks run in the Airflow worker's own Python" in worker["detail"]
+    )
+    assert "pip install papermill ipykernel" in worker["fix"]
