@@ -131,3 +131,22 @@ def test_a_worker_dag_on_a_real_celery_worker_gives_the_dry_runs_values_and_file
     assert counted["total"] == 6 and counted["rows"] == 4
     used = api.xcom("celery_handoff", run_id, "use")
     assert used["rows"] == 5 and used["inputs"] == 6  # the file made two hops up, the shipped one
+
+
+def test_celery_workers_refuse_the_default_folder_store_in_one_line(
+    celery_airflow: LocalAirflow, tmp_path: Path
+) -> None:
+    """Workers on other machines share no folder: with no store named anywhere, the first task
+    that hands an artifact on fails saying which setting to set (not MissingArtifactError
+    downstream)."""
+    from tests.app.deploy.test_worker_default_store import handoff
+
+    pipeline = handoff(tmp_path / "src")
+    pipeline.update_settings(dag_id="celery_no_store", name="No store")
+    profile = dataclasses.replace(celery_airflow.profile(), artifact_store="")
+    finished = list(deploy(pipeline, profile, DeployOptions(trigger=True, wait=True)))[-1]
+    assert isinstance(finished, RunFinished) and finished.state == RunState.FAILED
+    run = finished.summary["run"]
+    assert run["tasks"]["make"] == "failed", run["tasks"]
+    log = AirflowApi(profile).log("celery_no_store", run["run_id"], "make", 1)
+    assert "Celery workers do not share a folder: set the pipeline's artifact_store" in log
