@@ -72,6 +72,7 @@ def all_checks() -> list[Check]:
         example_imports(),
         keyring_backend(),
         airflow_venv(),
+        worker_kernel(),
         *profiles(),
     ]
 
@@ -329,6 +330,30 @@ def airflow_venv() -> Check:
         "venv with apache-airflow (only needed for a local Airflow)"
     )
     return Check("airflow venv", False, f"no Airflow in {venv}", fix)
+
+
+def worker_kernel() -> Check:
+    """The worker backend runs notebooks with the Airflow worker's own Python: ipykernel and
+    papermill must be installed there (checked in the local Airflow's venv)."""
+    from app.deploy.local import LocalAirflow
+
+    python = LocalAirflow().venv / "bin" / "python"
+    rule = "worker backend: notebooks run in the Airflow worker's own Python"
+    fix = "pip install papermill ipykernel into every Airflow worker's environment"
+    if not python.exists():
+        return Check("worker kernel", False, f"{rule}; no local Airflow venv to look in", fix)
+    try:
+        done = subprocess.run(
+            [str(python), "-c", "import ipykernel, papermill"],
+            capture_output=True,
+            timeout=KERNEL_TIMEOUT_S,
+        )
+        failed = done.returncode != 0
+    except (OSError, subprocess.TimeoutExpired):
+        failed = True
+    if failed:
+        return Check("worker kernel", False, f"{rule}; {python} lacks them", fix)
+    return Check("worker kernel", True, f"{rule}; ipykernel and papermill in {python}")
 
 
 def _reachable(url: str) -> str:

@@ -44,6 +44,18 @@ class EditResult:
 
     message: str
     issues: tuple[Issue, ...] = ()
+    before: tuple[Issue, ...] = ()  # the issues the pipeline had before the edit
+
+    @property
+    def new_issues(self) -> tuple[Issue, ...]:
+        """Errors, and the warnings this edit brought (one already shown is not news)."""
+        seen = set(self.before)
+        return tuple(i for i in self.issues if i.is_error or i not in seen)
+
+    @property
+    def old_warnings(self) -> int:
+        """How many warnings the pipeline still has from before the edit."""
+        return len(self.issues) - len(self.new_issues)
 
 
 Edit = Callable[[Pipeline], str]
@@ -347,6 +359,7 @@ def edit_file(path: str | Path, edit: Edit) -> EditResult:
     step by step); the result carries the issues found.
     """
     pipeline = load_for_edit(path)
+    before = tuple(validate(pipeline))
     message = edit(pipeline)
     fileformat.save(pipeline, path)
-    return EditResult(message, tuple(validate(pipeline)))
+    return EditResult(message, tuple(validate(pipeline)), before)

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable
 
 from graph_editor.backends import Backend
+from graph_editor.images import image_issues
 from graph_editor.issues import Issue, error, warning
 from graph_editor.limits import ENV_STRING_MAX, env_string_size, value_problem
 from graph_editor.nodes import Node, NodeKind, SecretSource
@@ -22,6 +23,7 @@ from graph_editor.pod_files import shipped_file_issues
 from graph_editor.sources import read_source_text
 from graph_editor.spark import spark_image_issues
 from graph_editor.types import ARTIFACT_TYPES
+from resources.runtime.stitchboard_task import DEFAULT_STORE_FOLDER
 
 FILE_ENV = "STITCHBOARD_FILE_" + "0" * 16  # a pod variable carrying a file (no store)
 
@@ -87,11 +89,32 @@ def store_needed_issues(pipeline: Pipeline) -> list[Issue]:
     return issues
 
 
+def default_store_issues(pipeline: Pipeline) -> list[Issue]:
+    """On the worker backend, artifacts without a pipeline store go to the worker's default
+    folder store: fine on one machine, refused by Celery workers (other machines)."""
+    needed = store_needed_issues(pipeline)
+    if not needed:
+        return []
+    first = pipeline.node(needed[0].node_id) if needed[0].node_id else None
+    return [
+        warning(
+            "default-worker-store",
+            f"{len(needed)} artifact hand-off(s) go through the default store, "
+            f"$AIRFLOW_HOME/{DEFAULT_STORE_FOLDER} on the worker: right when every task runs "
+            "on one machine (LocalExecutor); Celery workers refuse it (set artifact_store to "
+            "s3://... or a folder every worker mounts)",
+            first,
+            field="artifact_store",
+        )
+    ]
+
+
 def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the kubernetes backend has: what travels in a pod's env must fit."""
     issues = _code_issues(pipeline) + store_needed_issues(pipeline)
     for node in pipeline.nodes:
         issues += spark_image_issues(node)
+        issues += image_issues(node, pipeline.settings)
         if not node.values or any(value_problem(v)[0] for v in node.values.values()):
             continue  # a value that cannot be written at all is reported on its own
         size = node_env_size(pipeline, node)  # measured as the exporter measures it
@@ -111,7 +134,7 @@ def kubernetes_issues(pipeline: Pipeline) -> list[Issue]:
 
 def worker_issues(pipeline: Pipeline) -> list[Issue]:
     """Problems only the worker backend has: no Kubernetes Secrets, no cluster jobs."""
-    issues: list[Issue] = store_needed_issues(pipeline)
+    issues: list[Issue] = default_store_issues(pipeline)
     for node in pipeline.nodes:
         for ref in node.secrets:
             if ref.source == SecretSource.KUBERNETES:

@@ -18,18 +18,20 @@ from pathlib import Path, PurePosixPath
 from graph_editor.issues import Issue, error, warning
 from graph_editor.nodes import Node
 from graph_editor.pipeline import Pipeline
+from graph_editor.rpaths import r_relative_paths
 from graph_editor.shipped_files import link_outside, takes_runtime_place
 from graph_editor.sources import read_source_text
 
 _EXTENSIONS = re.compile(
     r"\.(csv|tsv|parquet|pq|json|jsonl|txt|pkl|pickle|npy|npz|xlsx?|ya?ml|h5|hdf5|joblib|"
-    r"pt|pth|onnx|feather|arrow|avro|orc|db|sqlite|png|jpe?g|zip|gz|tar|md|html|xml)$",
+    r"pt|pth|onnx|feather|arrow|avro|orc|db|sqlite|png|jpe?g|zip|gz|tar|md|html|xml|rds|rda|rdata)$",
     re.IGNORECASE,
 )
 _READERS = re.compile(r"^(open|read_\w+|to_\w+|load|loadtxt|genfromtxt|save|savez|savetxt|Path)$")
 
 
-def _looks_like_path(text: str) -> bool:
+def looks_like_path(text: str) -> bool:
+    """Whether a string literal looks like a relative file path (``data/x.csv``)."""
     if not text or len(text) > 200 or "\n" in text or "://" in text or " " in text:
         return False
     if text.startswith(("/", "~", "{", "%", "$")) or "*" in text:
@@ -62,7 +64,7 @@ def relative_paths(code: str) -> tuple[str, ...]:
                     if text and "://" not in text and not text.startswith(("/", "~")):
                         found[text] = None
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if _looks_like_path(node.value):
+            if looks_like_path(node.value):
                 found[node.value] = None
     return tuple(PurePosixPath(p).as_posix() for p in found)
 
@@ -84,7 +86,7 @@ def _code_of(path: Path, stamp: tuple[int, int]) -> str:
 
 
 def source_code(path: Path) -> str:
-    """The Python code of a notebook (its code cells) or script; '' when unreadable."""
+    """The code of a notebook (its code cells) or script; '' when unreadable."""
     try:
         st = path.stat()
         return _code_of(path, (st.st_mtime_ns, st.st_size))
@@ -172,7 +174,8 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
         )
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
-    for rel in relative_paths(source_code(pipeline.source_path(node))):
+    code = source_code(pipeline.source_path(node))
+    for rel in r_relative_paths(code) if node.runs_r else relative_paths(code):
         if _covered(rel.removeprefix("./"), declared):
             continue
         if (folder / rel).exists():

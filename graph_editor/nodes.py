@@ -12,11 +12,12 @@ from enum import StrEnum
 from typing import Any
 
 from graph_editor.frozendict import FrozenDict, freeze
+from graph_editor.images import R_IMAGE, RUNTIME_IMAGE
 from graph_editor.types import PortType
 
 # The image R nodes run in on the cluster unless the node or the pipeline names another: the
 # Jupyter R stack (R, IRkernel, jsonlite, Python with papermill's needs), pinned by date.
-DEFAULT_R_IMAGE = "quay.io/jupyter/r-notebook:2024-10-03"
+DEFAULT_R_IMAGE = R_IMAGE
 
 
 class NodeKind(StrEnum):
@@ -256,7 +257,7 @@ class PipelineSettings:
     catchup: bool = False
     tags: tuple[str, ...] = ()
     owner: str = "stitchboard"
-    default_image: str = "quay.io/jupyter/scipy-notebook:latest"
+    default_image: str = RUNTIME_IMAGE
     namespace: str = "default"
     default_retries: int = 0
     retry_delay_seconds: int = 300

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from graph_editor import names
+from graph_editor.images import SPARK_IMAGE
 from graph_editor.issues import Issue, error, warning
 from graph_editor.nodes import Node, NodeKind, SparkSettings
 
@@ -34,6 +35,18 @@ LOCAL_CONF = {
     "spark.sql.shuffle.partitions": "4",
 }
 CLUSTER_CONF = {"spark.ui.showConsoleProgress": "false"}
+# Executor pods connect back to the driver pod. Spark would advertise the bare pod name, which
+# other pods cannot resolve (kubelet's /etc/hosts maps it only inside the pod): the pod's IP
+# comes in through the downward API as POD_IP_ENV and the runtime makes it spark.driver.host.
+# Fixed ports, so a NetworkPolicy or a headless Service can name them.
+POD_IP_ENV = "STITCHBOARD_POD_IP"
+DRIVER_PORT = 7078
+BLOCK_MANAGER_PORT = 7079
+DRIVER_CONF = {
+    "spark.driver.bindAddress": "0.0.0.0",
+    "spark.driver.port": str(DRIVER_PORT),
+    "spark.driver.blockManager.port": str(BLOCK_MANAGER_PORT),
+}
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 INSTALL_JAVA = f"install a Java runtime (Debian/Ubuntu: apt-get install {JAVA_PACKAGE})"
 # This Python's own pip (a venv's: a system Python refuses installs, PEP 668).
@@ -100,8 +113,8 @@ def spark_image_issues(node: Node) -> list[Issue]:
         warning(
             "spark-no-image",
             "a Spark job needs an image with Java, pyspark and papermill (and Spark's "
-            "entrypoint for the executors), e.g. one built FROM apache/spark:4.0.1-python3; "
-            "set the node's image",
+            f"entrypoint for the executors), e.g. {SPARK_IMAGE} (packaging/images/"
+            "runtime-spark); set the node's image",
             node,
             field="image",
         )
@@ -179,7 +192,8 @@ def kubernetes_env(settings: SparkSettings, namespace: str, image: str) -> dict[
     """The environment of a node whose pod is the Spark driver (client mode) on Kubernetes.
 
     Executors are pods Spark creates in ``namespace`` from ``executor_image`` (else ``image``);
-    they reach the driver at its pod IP, Spark's default ``spark.driver.host`` in a pod.
+    they reach the driver at its pod IP on fixed ports: the pod's env carries the IP
+    (``POD_IP_ENV``, from ``status.podIP``) and the runtime sets ``spark.driver.host`` from it.
     """
     conf = {
         "spark.executor.instances": str(settings.executors),
@@ -187,6 +201,7 @@ def kubernetes_env(settings: SparkSettings, namespace: str, image: str) -> dict[
         "spark.executor.memory": settings.executor_memory,
         "spark.kubernetes.namespace": namespace,
         "spark.kubernetes.container.image": settings.executor_image or image,
+        **DRIVER_CONF,
         **CLUSTER_CONF,
     }
     return _env(KUBERNETES_MASTER, settings, conf)

@@ -55,8 +55,9 @@ AIRFLOW_VENV = Path(
 
 
 # The tests' Airflow venv has pyspark too (Spark nodes run on its workers), as
-# ``airflow-local start --spark`` gives users.
-TEST_VENV_EXTRAS: tuple[str, ...] = ("pyspark>=4.0",)
+# ``airflow-local start --spark`` gives users, and the Celery provider with redis (the Celery
+# worker tests), as ``--celery`` does.
+TEST_VENV_EXTRAS: tuple[str, ...] = ("pyspark>=4.0", "apache-airflow-providers-celery", "redis")
 _PREBUILD: list[Any] = []
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,6 +43,22 @@ airflow triggerer --skip-serve-logs &
 wait -n
 kill -TERM 0
 """
+# ``start --celery``: Airflow's CeleryExecutor, as clusters run it. Its broker is a Redis
+# server on loopback in the same process group (no persistence: queued work of a stopped
+# Airflow is gone, as its tasks are), and one Celery worker runs the tasks.
+CELERY_PACKAGES = ("apache-airflow-providers-celery", "redis")
+CELERY_SUPERVISOR = """
+redis-server --bind 127.0.0.1 --port "$STITCHBOARD_REDIS_PORT" --save '' --appendonly no \
+    --dir "$AIRFLOW_HOME" &
+airflow api-server &
+airflow scheduler --skip-serve-logs &
+airflow dag-processor &
+airflow triggerer --skip-serve-logs &
+airflow celery worker --concurrency 2 --skip-serve-logs &
+wait -n
+kill -TERM 0
+"""
+INSTALL_REDIS = "install a Redis server (Debian/Ubuntu: apt-get install redis-server)"
 # Airflow's home holds the admin password and the metadata database: owner only.
 PRIVATE_UMASK = 0o077
 STATE_FILE = "stitchboard-local.json"
@@ -138,8 +155,9 @@ class LocalAirflow:
         pyspark (once) so the workers can run Spark nodes."""
         airflow_venv.ensure(self.venv, progress, SPARK_PACKAGES if spark else ())
 
-    def environment(self, port: int) -> dict[str, str]:
-        """The environment the Airflow components run with: loopback only, own home."""
+    def environment(self, port: int, redis_port: int = 0) -> dict[str, str]:
+        """The environment the Airflow components run with: loopback only, own home;
+        ``redis_port``: the CeleryExecutor with its broker there."""
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
         env.update(
@@ -163,6 +181,16 @@ class LocalAirflow:
                 "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "1",
             }
         )
+        if redis_port:
+            broker = f"redis://127.0.0.1:{redis_port}"
+            env.update(
+                {
+                    "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+                    "AIRFLOW__CELERY__BROKER_URL": f"{broker}/0",
+                    "AIRFLOW__CELERY__RESULT_BACKEND": f"{broker}/1",
+                    "STITCHBOARD_REDIS_PORT": str(redis_port),
+                }
+            )
         env.update(self.extra_env)
         env.pop("PYTHONPATH", None)
         return env
@@ -188,15 +216,18 @@ class LocalAirflow:
         timeout: float = 120.0,
         progress: Callable[[str], None] = lambda _t: None,
         spark: bool = False,
+        celery: bool = False,
     ) -> LocalStatus:
         """Start Airflow's components (unless already running) and wait until it is healthy;
-        ``spark``: its workers can run Spark nodes (pyspark in its venv)."""
+        ``spark``: its workers can run Spark nodes (pyspark in its venv); ``celery``: the
+        CeleryExecutor, a Redis broker on loopback and one Celery worker."""
         current = self.status()
         if current.running:
             if not current.healthy:
                 _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
             return self.status()
         self.ensure_venv(progress, spark)
+        redis_port = self._celery_ready(progress) if celery else 0
         self.dags_folder.mkdir(parents=True, exist_ok=True)
         anchor = self.dags_folder / ANCHOR_FILE
         if not anchor.exists():  # deploy re-parses through a DAG that is already known
@@ -204,7 +235,7 @@ class LocalAirflow:
         port = port or free_port()
         base = f"http://127.0.0.1:{port}"
         progress(f"starting Airflow on {base} (home {self.home})")
-        env = self.environment(port)
+        env = self.environment(port, redis_port)
         _seed_password(self.password_file)
         with _private_log(self.log_file) as log:
             migrate = subprocess.run(
@@ -222,7 +253,7 @@ class LocalAirflow:
                     f"airflow db migrate failed (exit {migrate.returncode}); see {self.log_file}"
                 )
             proc = subprocess.Popen(
-                ["/bin/bash", "-c", SUPERVISOR],
+                ["/bin/bash", "-c", CELERY_SUPERVISOR if celery else SUPERVISOR],
                 env=env,
                 cwd=self.home,
                 stdout=log,
@@ -231,15 +262,21 @@ class LocalAirflow:
                 start_new_session=True,
                 umask=PRIVATE_UMASK,
             )
-        (self.home / STATE_FILE).write_text(
-            json.dumps({"pid": proc.pid, "base_url": base}), encoding="utf-8"
-        )
+        state = {"pid": proc.pid, "base_url": base, "executor": env["AIRFLOW__CORE__EXECUTOR"]}
+        (self.home / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
         try:
             _wait_healthy(base, timeout, proc.pid, self.log_file)
         except BaseException:
             self.stop()
             raise
         return self.status()
+
+    def _celery_ready(self, progress: Callable[[str], None]) -> int:
+        """The Celery provider in the venv (once) and a Redis server here; its free port."""
+        if shutil.which("redis-server") is None:
+            raise LocalAirflowError(f"the Celery executor needs a Redis broker: {INSTALL_REDIS}")
+        airflow_venv.ensure(self.venv, progress, CELERY_PACKAGES)  # once: the provider, redis
+        return free_port()
 
     def profile(self, name: str = "local") -> Profile:
         """The cluster profile for this Airflow (folder target, worker backend)."""

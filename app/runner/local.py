@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph_editor import spark
 from graph_editor.nodes import Node, NodeKind
+from graph_editor.tensorflow import tensorflow_env
 
 LIBRARIES = {NodeKind.TENSORFLOW: "tensorflow", NodeKind.RAPIDS: "cudf"}
 GPU_MODULES = {
@@ -56,7 +57,7 @@ def node_env(node: Node) -> dict[str, str]:
     Spark's Python workers run on this Python unless the node sets ``PYSPARK_PYTHON``.
     """
     if node.kind != NodeKind.SPARK:
-        return dict(node.env)
+        return {**tensorflow_env(node), **node.env}  # a TensorFlow node's strategy, too
     env = spark.local_env(node.spark, os.cpu_count())
     env["PYSPARK_PYTHON"] = sys.executable
     return {**env, **node.env}

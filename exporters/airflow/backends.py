@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from exporters.airflow import inline
+from exporters.airflow.cluster_jobs import cluster_task
 from exporters.airflow.plan import TaskPlan, assert_valid
 from exporters.airflow.sizes import pod_size_problem
-from exporters.airflow.tasks import cluster_task, pod_task, worker_task
+from exporters.airflow.tasks import pod_task, worker_task
 from exporters.airflow.values import Imports
 from exporters.codegen import Assign, Call, Map, Raw, atom, triple_quoted
 from exporters.content import SUPPORT_FILES, Content, support_contents
@@ -21,7 +22,7 @@ from graph_editor.backends import Backend, parse_backend
 from graph_editor.nodes import NodeKind, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.validation import Issue, validate
-from resources.runtime.stitchboard_task import CODE_FOLDER
+from resources.runtime.stitchboard_task import CODE_FOLDER, DEFAULT_STORE_FOLDER
 
 CLUSTER_KINDS = {NodeKind.TENSORFLOW: "TFJob", NodeKind.RAPIDS: "DaskJob"}
 
@@ -67,6 +68,10 @@ class ExportBackend:
     def cluster_kinds(self, plans: list[TaskPlan]) -> set[str]:
         """Cluster job kinds the DAG creates (the docs name the add-ons they need)."""
         return set()
+
+    def header_notes(self, pipeline: Pipeline) -> str:
+        """What the DAG module's docstring tells its reader about where it runs."""
+        return ""
 
 
 class KubernetesBackend(ExportBackend):
@@ -129,6 +134,22 @@ class WorkerBackend(ExportBackend):
     ) -> Call:
         return worker_task(plan, pipeline, imports)
 
+    def constants(self) -> list[Assign]:
+        return [Assign("DEFAULT_STORE_FOLDER", Raw(atom(DEFAULT_STORE_FOLDER)))]
+
+    def header_notes(self, pipeline: Pipeline) -> str:
+        notes = (
+            "Nodes run on the Airflow worker: its Python needs papermill, ipykernel and each\n"
+            "node's libraries (a notebook's kernel is the worker's own environment).\n"
+        )
+        if not pipeline.settings.artifact_store:
+            notes += (
+                f"Artifacts: the default store, $AIRFLOW_HOME/{DEFAULT_STORE_FOLDER} on the\n"
+                "worker (created if missing; one machine's workers share it). Celery workers\n"
+                "refuse it: set the pipeline's artifact_store.\n"
+            )
+        return notes
+
     def functions(self, plans: list[TaskPlan], store: bool = False) -> list[str]:
         return [
             "stitchboard_content",
@@ -137,6 +158,7 @@ class WorkerBackend(ExportBackend):
             "load_module",
             "run_stored",
             "task_files",
+            "default_store",
             "run_node",
         ]
 

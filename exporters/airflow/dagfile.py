@@ -157,6 +157,7 @@ def render(
         f"({target.backend.value} backend).\n\n"
         "Do not edit: change the pipeline in Stitchboard and export again. The notebooks,\n"
         "scripts and the runtime it runs are shipped in CONTENT at the end of this file.\n"
+        + ("\n" + notes if (notes := target.header_notes(pipeline)) else "")
     )
     store = pipeline.settings.artifact_store
     connection = pipeline.settings.store_connection

@@ -12,6 +12,7 @@ from graph_editor import names, spark
 from graph_editor.node_spec import node_spec as shared_node_spec
 from graph_editor.nodes import Node, NodeKind, SecretRef, SecretSource
 from graph_editor.pipeline import Pipeline
+from graph_editor.tensorflow import tensorflow_env
 from graph_editor.types import PortType
 from resources.runtime.stitchboard_runtime import NodeSpec
 
@@ -109,9 +110,10 @@ def node_spec(
 
 
 def _env(node: Node) -> dict[str, str]:
-    """The node's env; a Spark node's on a worker adds a local Spark (pods replace it)."""
+    """The node's env; a Spark node's on a worker adds a local Spark (pods replace it), a
+    TensorFlow node's its strategy."""
     if node.kind != NodeKind.SPARK:
-        return dict(node.env)
+        return {**tensorflow_env(node), **node.env}
     return {**spark.local_env(node.spark), **node.env}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from exporters.airflow import inline
@@ -11,16 +10,17 @@ from exporters.airflow.plan import TaskPlan, connection_part
 from exporters.airflow.values import Imports, protect
 from exporters.codegen import Call, Map, Raw, Seq, atom
 from graph_editor import spark
-from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource, TFStrategy
+from graph_editor.images import node_image
+from graph_editor.nodes import Node, NodeKind, PipelineSettings, SecretSource
 from graph_editor.pipeline import Pipeline
 from graph_editor.pod_env import NODE_SPEC_ENV, inert_json, pod_spec_text
+from graph_editor.tensorflow import tensorflow_env
 from resources.runtime.stitchboard_runtime import FILES_KEY, NodeSpec
 from resources.runtime.stitchboard_task import CODE_FOLDER
 
 GPU = "nvidia.com/gpu"
 GPU_NODE_SELECTOR = {"nvidia.com/gpu.present": "true"}
 GPU_TOLERATION = {"key": GPU, "operator": "Exists", "effect": "NoSchedule"}
-POLL_SECONDS = 30
 
 
 def _common(plan: TaskPlan, imports: Imports) -> list[tuple[str, Any]]:
@@ -111,14 +111,6 @@ def ship_env(settings: PipelineSettings, ship: dict[str, str]) -> dict[str, str]
     return env
 
 
-def node_image(node: Node, settings: PipelineSettings) -> str:
-    """The image a node's pod runs: its own, else the pipeline's R image for R nodes, else
-    the pipeline's default image."""
-    if node.image:
-        return node.image
-    return settings.r_image if node.runs_r else settings.default_image
-
-
 def pod_env(
     plan: TaskPlan, pipeline: Pipeline, ship: dict[str, str] | None = None
 ) -> dict[str, str]:
@@ -132,7 +124,8 @@ def pod_env(
         NODE_SPEC_ENV: pod_spec_text(spec),
         **ship_env(pipeline.settings, {**ship, spec.source: spec.content, **spec.file_keys}),
     }
-    return {**env, **spark_pod_env(plan, pipeline), **plan.node.env}
+    generated = {**spark_pod_env(plan, pipeline), **tensorflow_env(plan.node)}
+    return {**env, **generated, **plan.node.env}
 
 
 def spark_pod_env(plan: TaskPlan, pipeline: Pipeline) -> dict[str, str]:
@@ -143,6 +136,21 @@ def spark_pod_env(plan: TaskPlan, pipeline: Pipeline) -> dict[str, str]:
     return spark.kubernetes_env(
         node.spark, settings.namespace, node.image or settings.default_image
     )
+
+
+def _spark_driver(node: Node, imports: Imports) -> list[tuple[str, Any]]:
+    """A driver pod's IP in its env (the downward API), and the account that may create its
+    executor pods."""
+    imports.use("k8s")
+    field = Call("k8s.V1ObjectFieldSelector", [], [("field_path", Raw('"status.podIP"'))])
+    source = Call("k8s.V1EnvVarSource", [], [("field_ref", field)])
+    pod_ip = Call(
+        "k8s.V1EnvVar", [], [("name", Raw(atom(spark.POD_IP_ENV))), ("value_from", source)]
+    )
+    kwargs: list[tuple[str, Any]] = [("pod_runtime_info_envs", Seq([pod_ip]))]
+    if node.spark.service_account:
+        kwargs.append(("service_account_name", Raw(atom(node.spark.service_account))))
+    return kwargs
 
 
 def _outlets(plan: TaskPlan, imports: Imports) -> list[tuple[str, Any]]:
@@ -217,8 +225,8 @@ def pod_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports, ship: dict[st
         )
     if secrets:
         kwargs.append(("secrets", Seq(secrets)))
-    if node.kind == NodeKind.SPARK and node.spark.service_account:  # may create executor pods
-        kwargs.append(("service_account_name", Raw(atom(node.spark.service_account))))
+    if node.kind == NodeKind.SPARK:
+        kwargs += _spark_driver(node, imports)
     kwargs += _store_mounts(settings, imports)
     if settings.artifact_store:  # on the Airflow worker, before the pod: code into the store
         kwargs.append(("pre_execute", Raw("ship_code")))
@@ -280,196 +288,3 @@ def _exploded(value: Any) -> Any:
     if isinstance(value, Map):
         value.explode = True
     return value
-
-
-def _slug(task_id: str) -> str:
-    slug = re.sub(r"[^a-z0-9-]+", "-", task_id.lower()).strip("-")[:40].strip("-")
-    return slug or "job"
-
-
-def _env_from(settings: PipelineSettings) -> dict[str, Any]:
-    """The store's Secret as a container's env (every key), if the pipeline names one."""
-    if not settings.store_secret:
-        return {}
-    return {"envFrom": [{"secretRef": {"name": settings.store_secret}}]}
-
-
-def _container_env(plan: TaskPlan) -> list[dict[str, Any]]:
-    node = plan.node
-    env: list[dict[str, Any]] = [
-        {"name": "STITCHBOARD_NODE", "value": inert_json(_in_pod(plan).to_json())}
-    ]
-    if node.kind == NodeKind.TENSORFLOW:
-        env.append({"name": "STITCHBOARD_TF_STRATEGY", "value": node.distributed.strategy.value})
-    env += [{"name": k, "value": v} for k, v in node.env.items()]
-    for ref in node.secrets:
-        if ref.source == SecretSource.KUBERNETES:
-            env.append(
-                {"name": ref.env, "valueFrom": {"secretKeyRef": {"name": ref.name, "key": ref.key}}}
-            )
-        else:
-            template = _connection_template(ref.name, connection_part(ref))
-            env.append({"name": ref.env, "value": Raw(atom(template))})
-    return env
-
-
-def _pod_spec(containers: list[dict[str, Any]], gpus: bool) -> dict[str, Any]:
-    spec: dict[str, Any] = {"containers": containers}
-    if gpus:
-        spec["tolerations"] = [dict(GPU_TOLERATION)]
-        spec["nodeSelector"] = dict(GPU_NODE_SELECTOR)
-    return spec
-
-
-def _tfjob(
-    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
-) -> dict[str, Any]:
-    d = plan.node.distributed
-    main = {
-        "name": "tensorflow",
-        "image": image,
-        "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
-        "args": [],
-        "env": _container_env(plan),
-        **_env_from(settings),
-        "resources": _resources(plan, d.gpus_per_worker),
-    }
-    replicas: dict[str, Any] = {}
-    if d.strategy == TFStrategy.PARAMETER_SERVER:
-        replicas["Chief"] = {
-            "replicas": 1,
-            "restartPolicy": "Never",
-            "template": {"spec": _pod_spec([dict(main)], False)},
-        }
-        ps = dict(main, resources={})
-        replicas["PS"] = {
-            "replicas": 1,
-            "restartPolicy": "Never",
-            "template": {"spec": _pod_spec([ps], False)},
-        }
-    replicas["Worker"] = {
-        "replicas": d.workers,
-        "restartPolicy": "Never",
-        "template": {"spec": _pod_spec([main], d.gpus_per_worker > 0)},
-    }
-    return {
-        "apiVersion": "kubeflow.org/v1",
-        "kind": "TFJob",
-        "metadata": meta,
-        "spec": {
-            "runPolicy": {"cleanPodPolicy": "None", "backoffLimit": 0},
-            "tfReplicaSpecs": replicas,
-        },
-    }
-
-
-def _daskjob(
-    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
-) -> dict[str, Any]:
-    d = plan.node.distributed
-    runner = {
-        "name": "job",
-        "image": image,
-        "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
-        "args": [],
-        "env": _container_env(plan),
-        **_env_from(settings),
-    }
-    worker = {
-        "name": "worker",
-        "image": image,
-        "args": [
-            "dask-cuda-worker",
-            "--name",
-            "$(DASK_WORKER_NAME)",
-            "--dashboard",
-            "--dashboard-address",
-            "8788",
-        ],
-        "resources": _resources(plan, d.gpus_per_worker),
-        "ports": [{"name": "http-dashboard", "containerPort": 8788, "protocol": "TCP"}],
-    }
-    ports = [("tcp-comm", 8786), ("http-dashboard", 8787)]
-    scheduler = {
-        "name": "scheduler",
-        "image": image,
-        "args": ["dask-scheduler"],
-        "ports": [{"name": n, "containerPort": p, "protocol": "TCP"} for n, p in ports],
-    }
-    service = {
-        "type": "ClusterIP",
-        "selector": {"dask.org/cluster-name": "", "dask.org/component": "scheduler"},
-        "ports": [{"name": n, "protocol": "TCP", "port": p, "targetPort": n} for n, p in ports],
-    }
-    cluster = {
-        "worker": {"replicas": d.workers, "spec": _pod_spec([worker], d.gpus_per_worker > 0)},
-        "scheduler": {"spec": {"containers": [scheduler]}, "service": service},
-    }
-    return {
-        "apiVersion": "kubernetes.dask.org/v1",
-        "kind": "DaskJob",
-        "metadata": meta,
-        "spec": {
-            "job": {"spec": {"restartPolicy": "Never", "containers": [runner]}},
-            "cluster": {"spec": cluster},
-        },
-    }
-
-
-def cluster_task(plan: TaskPlan, pipeline: Pipeline, imports: Imports) -> Call:
-    """A task that creates the node's TFJob or DaskJob, awaits it and returns its outputs."""
-    node = plan.node
-    image = node_image(node, pipeline.settings)
-    meta = {
-        "name": "",
-        "namespace": pipeline.settings.namespace,
-        "labels": {"app.kubernetes.io/managed-by": "stitchboard"},
-    }
-    if node.kind == NodeKind.TENSORFLOW:
-        manifest = _tfjob(plan, image, meta, pipeline.settings)
-        chief = "chief" if node.distributed.strategy == TFStrategy.PARAMETER_SERVER else "worker"
-        where = {
-            "plural": "tfjobs",
-            "container": "tensorflow",
-            "name_label": "training.kubeflow.org/job-name",
-            "chief_labels": {
-                "training.kubeflow.org/replica-type": chief,
-                "training.kubeflow.org/replica-index": "0",
-            },
-            "name_paths": [["metadata", "name"]],
-        }
-    else:
-        manifest = _daskjob(plan, image, meta, pipeline.settings)
-        where = {
-            "plural": "daskjobs",
-            "container": "job",
-            "name_label": "dask.org/cluster-name",
-            "chief_labels": {"dask.org/component": "job-runner"},
-            "name_paths": [
-                ["metadata", "name"],
-                [
-                    "spec",
-                    "cluster",
-                    "spec",
-                    "scheduler",
-                    "service",
-                    "selector",
-                    "dask.org/cluster-name",
-                ],
-            ],
-        }
-    job = {
-        "node": plan.spec.to_json(),
-        "prefix": _slug(plan.task_id),
-        **where,
-        "poll_seconds": POLL_SECONDS,
-        "manifest": manifest,
-    }
-    kwargs: list[tuple[str, Any]] = [
-        ("task_id", Raw(atom(plan.task_id))),
-        ("python_callable", Raw("run_cluster_job")),
-        ("op_kwargs", Map([("job", _exploded(protect(job, imports)))])),
-    ]
-    kwargs += _common(plan, imports)
-    kwargs += _outlets(plan, imports)
-    return Call(imports.use("PythonOperator"), [], kwargs, explode=True)

@@ -41,6 +41,11 @@ XCOM_PATH = "/airflow/xcom/return.json"
 SKIP_TAG = "skip"  # Kale: cells not to run
 
 
+class ScriptFailed(RuntimeError):
+    """A script job exited non-zero; its own traceback is already in its log, so whoever
+    reports this prints one line, never the runtime's traceback under the script's."""
+
+
 class OutputError(Exception):
     """A node did not produce its declared outputs (missing, or not JSON-serialisable)."""
 
@@ -687,7 +692,7 @@ def run_script(
         code, last = _run_streaming(command, folder, env, timeout, log_path)
         if code != 0:
             said = f": {last}" if last else ""
-            raise RuntimeError(f"{source.name} exited with code {code}{said}")
+            raise ScriptFailed(f"{source.name} exited with code {code}{said}")
         raw = read_outputs(outputs_path, output_names)
     return store_values(raw, folder, store, prefix, path_outputs)
 
@@ -903,7 +908,8 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
         )
     except (OutputError, artifacts_module().ArtifactError, RuntimeError) as exc:
-        if isinstance(exc, RuntimeError) and type(exc).__name__ != "RNotFoundError":
+        one_line = isinstance(exc, ScriptFailed) or type(exc).__name__ == "RNotFoundError"
+        if isinstance(exc, RuntimeError) and not one_line:
             raise
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,8 @@ SHIPPED: dict[str, str] = {}  # file every task needs (runtime, artifact layer, 
 STORE: dict[str, str] = {}  # the artifact store: {"url": ..., "connection": ...}, or empty
 BUNDLED: dict[str, str] = {}  # key -> file beside the DAG module (big declared files), packed
 CODE_FOLDER = "_stitchboard/code"  # where in the store a pod fetches its code by content key
+# A worker DAG whose pipeline names no store keeps artifacts here, under $AIRFLOW_HOME
+DEFAULT_STORE_FOLDER = "stitchboard/artifacts"
 XCOM_ENV = "STITCHBOARD_XCOM_PATH"  # where a pod writes its outputs (default: the sidecar's)
 
 
@@ -102,7 +104,7 @@ def run_in_pod(work: str, payload_text: str) -> int:
     files = runtime.produced_files(spec, dict(payload.get("files", {})).get)
     try:
         outputs = run_stored(runtime, artifacts, spec, source, given.values, work, where, files)
-    except (runtime.OutputError, artifacts.ArtifactError) as exc:
+    except (runtime.OutputError, artifacts.ArtifactError, runtime.ScriptFailed) as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)  # one line, no traceback
         return 1
     except Exception as exc:
@@ -127,20 +129,30 @@ def run_in_pod(work: str, payload_text: str) -> int:
 
 
 def spark_driver_env(environ: dict[str, str]) -> dict[str, str]:
-    """A Spark driver pod names itself to Spark, so its executor pods go when the pod goes.
+    """A Spark driver pod tells Spark where its executors find it, and names itself to Spark.
 
-    Only for Spark on Kubernetes (``PYSPARK_SUBMIT_ARGS`` with a ``k8s://`` master) that does
-    not name a driver pod yet; ``HOSTNAME`` is the pod's name. Empty otherwise.
+    Only for Spark on Kubernetes (``PYSPARK_SUBMIT_ARGS`` with a ``k8s://`` master). The pod's
+    IP (``STITCHBOARD_POD_IP``, from the downward API's ``status.podIP``) becomes
+    ``spark.driver.host``: executor pods cannot resolve the bare pod name Spark would
+    advertise. ``HOSTNAME`` (the pod's name) becomes ``spark.kubernetes.driver.pod.name``, so
+    the executor pods go when the pod goes. A setting already given is kept. Empty otherwise.
     """
     import shlex
 
     args = shlex.split(environ.get("PYSPARK_SUBMIT_ARGS", ""))
     master = args[args.index("--master") + 1] if "--master" in args[:-1] else ""
-    named = any(a.startswith("spark.kubernetes.driver.pod.name=") for a in args)
-    pod = environ.get("HOSTNAME", "")
-    if not master.startswith("k8s://") or named or not pod or args[-1:] != ["pyspark-shell"]:
+    if not master.startswith("k8s://") or args[-1:] != ["pyspark-shell"]:
         return {}
-    conf = ["--conf", "spark.kubernetes.driver.pod.name=" + pod]
+    wanted = {
+        "spark.driver.host": environ.get("STITCHBOARD_POD_IP", ""),
+        "spark.kubernetes.driver.pod.name": environ.get("HOSTNAME", ""),
+    }
+    conf = []
+    for key, value in wanted.items():
+        if value and not any(a.startswith(key + "=") for a in args):
+            conf += ["--conf", key + "=" + value]
+    if not conf:
+        return {}
     return {"PYSPARK_SUBMIT_ARGS": shlex.join(args[:-1] + conf + args[-1:])}
 
 
@@ -291,6 +303,32 @@ def load_module(name: str, path: str) -> Any:
     return module
 
 
+def default_store() -> str:
+    """The worker's artifact store when the pipeline names none: a folder under AIRFLOW_HOME.
+
+    Every task of a LocalExecutor runs on this machine and shares it; Celery workers run on
+    other machines, so there it is refused (the pipeline's ``artifact_store`` must name a store
+    every worker reaches: an object store, or a folder they all mount).
+    """
+    import os
+
+    try:
+        from airflow.configuration import conf
+
+        executor = str(conf.get("core", "executor"))
+    except Exception:  # no Airflow configuration: the environment says it, or nothing
+        executor = os.environ.get("AIRFLOW__CORE__EXECUTOR", "")
+    if "celery" in executor.lower():
+        raise RuntimeError(
+            "the pipeline names no artifact store and Celery workers do not share a folder: "
+            "set the pipeline's artifact_store (s3://..., or a folder every worker mounts)"
+        )
+    home = os.environ.get("AIRFLOW_HOME") or os.path.expanduser("~/airflow")
+    folder = os.path.join(home, DEFAULT_STORE_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
@@ -345,12 +383,13 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             for env, (conn_id, part) in spec.connections.items():
                 os.environ[env] = connection_value(conn_id, part)
             where = None
-            if STORE and artifacts is not None:
+            if artifacts is not None:  # artifacts outlive the task: in the store
                 options = store_options(STORE.get("connection", ""))
                 if options:  # the kernel reads the store with the same options
                     os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
                 run = (ti.dag_id, ti.run_id, ti.task_id)
-                where = artifacts.Where(STORE["url"], run, options or None)
+                url = STORE.get("url") or default_store()
+                where = artifacts.Where(url, run, options or None)
             source = os.path.join(work, spec.source)
             files = task_files(runtime, spec, ti)
             args = (spec, source, given.values, work, where, files)

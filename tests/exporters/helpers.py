@@ -249,6 +249,9 @@ def run_module(source: str) -> tuple[dict[str, Any], list[Recorded]]:
                 V1Volume=_recorder("V1Volume", calls),
                 V1VolumeMount=_recorder("V1VolumeMount", calls),
                 V1PersistentVolumeClaimVolumeSource=_recorder("V1PVCSource", calls),
+                V1EnvVar=_recorder("V1EnvVar", calls),
+                V1EnvVarSource=_recorder("V1EnvVarSource", calls),
+                V1ObjectFieldSelector=_recorder("V1ObjectFieldSelector", calls),
             )
         ),
     }

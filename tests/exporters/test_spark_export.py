@@ -92,6 +92,9 @@ def test_a_spark_node_exports_to_kubernetes_as_a_driver_pod_with_its_executors(
     tasks = _tasks(calls, "KubernetesPodOperator")
     aggregate = tasks["aggregate"]
     assert aggregate["image"] == IMAGE and aggregate["service_account_name"] == "spark-driver"
+    (pod_ip,) = aggregate["pod_runtime_info_envs"]  # the downward API: the pod's own IP
+    assert pod_ip.kwargs["name"] == spark.POD_IP_ENV
+    assert pod_ip.kwargs["value_from"].kwargs["field_ref"].kwargs["field_path"] == "status.podIP"
     env = unwrap(aggregate["env_vars"])
     conf = _submit_conf(env[spark.SUBMIT_ARGS_ENV])
     assert conf["master"] == spark.KUBERNETES_MASTER and conf["driver-memory"] == "2g"
@@ -129,14 +132,19 @@ def test_a_spark_node_without_its_own_image_is_warned_about_on_kubernetes(tmp_pa
     assert "Java, pyspark and papermill" in found[0].message
 
 
-def test_in_its_pod_the_driver_names_itself_so_its_executors_go_with_it() -> None:
+def test_in_its_pod_the_driver_advertises_its_pod_ip_and_names_itself() -> None:
     from resources.runtime.stitchboard_task import spark_driver_env
 
     env = spark.kubernetes_env(SparkSettings(), "ml", IMAGE)
-    named = spark_driver_env({**env, "HOSTNAME": "spark-jobs-aggregate-x7k2"})
+    pod = {spark.POD_IP_ENV: "10.42.3.17", "HOSTNAME": "spark-jobs-aggregate-x7k2"}
+    named = spark_driver_env({**env, **pod})
     conf = _submit_conf(named[spark.SUBMIT_ARGS_ENV])
+    # executor pods connect to the IP (the bare pod name resolves only inside the pod)
+    assert conf["spark.driver.host"] == "10.42.3.17"
+    assert conf["spark.driver.bindAddress"] == "0.0.0.0"
+    assert conf["spark.driver.port"] == "7078" and conf["spark.driver.blockManager.port"] == "7079"
     assert conf["spark.kubernetes.driver.pod.name"] == "spark-jobs-aggregate-x7k2"
     assert conf["master"] == spark.KUBERNETES_MASTER
-    # a local Spark (worker, dry-run) and an already named driver are left alone
-    assert spark_driver_env({**spark.local_env(SparkSettings()), "HOSTNAME": "w"}) == {}
-    assert spark_driver_env({**named, "HOSTNAME": "other"}) == {}
+    # a local Spark (worker, dry-run) and an already set up driver are left alone
+    assert spark_driver_env({**spark.local_env(SparkSettings()), **pod}) == {}
+    assert spark_driver_env({**named, spark.POD_IP_ENV: "10.0.0.1", "HOSTNAME": "other"}) == {}

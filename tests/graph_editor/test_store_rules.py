@@ -82,8 +82,16 @@ def test_assets_on_unknown_outputs_and_cron_beside_assets_are_errors() -> None:
     assert "choose one" in codes["schedule-and-assets"]
 
 
-@pytest.mark.parametrize("backend", ["kubernetes", "worker"])
-def test_an_artifact_wired_on_without_a_store_is_a_warning_for_the_cluster(backend: str) -> None:
+@pytest.mark.parametrize(
+    ("backend", "code", "words"),
+    [
+        ("kubernetes", "artifact-without-store", "artifact store"),
+        ("worker", "default-worker-store", "$AIRFLOW_HOME/stitchboard/artifacts"),
+    ],
+)
+def test_an_artifact_wired_on_without_a_store_is_a_warning_for_the_cluster(
+    backend: str, code: str, words: str
+) -> None:
     from graph_editor.nodes import Edge
 
     pipeline = _pipeline()
@@ -93,7 +101,7 @@ def test_an_artifact_wired_on_without_a_store_is_a_warning_for_the_cluster(backe
     )
     pipeline.add_edge(Edge("a", "b", "table", "table"))
     found = [i for i in validate(pipeline, check_files=False, backend=backend)]
-    issue = next(i for i in found if i.code == "artifact-without-store")
-    assert not issue.is_error and issue.node_name == "make" and "artifact store" in issue.message
+    issue = next(i for i in found if i.code == code)
+    assert not issue.is_error and issue.node_name == "make" and words in issue.message
     pipeline.update_settings(artifact_store="s3://ml/art")
-    assert "artifact-without-store" not in {i.code for i in validate(pipeline, backend=backend)}
+    assert code not in {i.code for i in validate(pipeline, backend=backend)}

@@ -131,3 +131,24 @@ def test_job_state_reads_tfjob_and_daskjob_status() -> None:
 def test_every_name_the_inlined_code_defines_is_reserved() -> None:
     assert inline.defined_names() <= RESERVED
     assert {"run_node", "job_payload", "POD_BOOTSTRAP", "CONTENT"} <= RESERVED
+
+
+def test_a_worker_without_a_store_keeps_artifacts_under_its_airflow_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("AIRFLOW__CORE__EXECUTOR", "LocalExecutor")
+    folder = stitchboard_task.default_store()
+    assert folder == str(tmp_path / "home" / "stitchboard" / "artifacts")
+    assert Path(folder).is_dir()  # created if missing
+
+
+def test_a_celery_worker_refuses_the_default_folder_store_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIRFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("AIRFLOW__CORE__EXECUTOR", "CeleryExecutor")
+    with pytest.raises(RuntimeError, match="set the pipeline's artifact_store") as caught:
+        stitchboard_task.default_store()
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "home").exists()

@@ -28,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also install pyspark (once, ~400 MB) so Spark nodes run on its workers",
     )
+    s.add_argument(
+        "--celery",
+        action="store_true",
+        help="run tasks with the CeleryExecutor: a Redis broker on loopback (needs redis-server) "
+        "and a Celery worker",
+    )
     s.set_defaults(handler=cmd_start)
     sub.add_parser("stop", help="stop it (its whole process group)").set_defaults(handler=cmd_stop)
     sub.add_parser("status", help="is it running and healthy?").set_defaults(handler=cmd_status)
@@ -66,6 +72,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=set_up_progress(),
         spark=args.spark,
+        celery=args.celery,
     )
     profile = register_profile(local)
     print(

@@ -17,6 +17,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="check Python, Qt libraries, kernels, keyring, Airflow venv and profiles",
     )
     p.add_argument("--json", action="store_true", help="print JSON for machines")
+    p.add_argument(
+        "--image",
+        metavar="IMAGE",
+        help="check a container image for what the runtime needs (runs it with docker)",
+    )
+    p.add_argument("--r", action="store_true", help="with --image: it runs R nodes (IR kernel)")
     p.set_defaults(handler=cmd_doctor)
 
 
@@ -28,7 +34,12 @@ def _mark(ok: bool) -> str:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    checks = doctor.all_checks()
+    if args.image:
+        from app.image_check import probe_image
+
+        checks = probe_image(args.image, r=args.r)
+    else:
+        checks = doctor.all_checks()
     healthy = doctor.healthy(checks)
     if args.json:
         print(json.dumps({"ok": healthy, "checks": [c.to_json() for c in checks]}, indent=2))

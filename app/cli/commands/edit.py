@@ -113,11 +113,17 @@ def _missing_action(parser: argparse.ArgumentParser) -> Callable[[argparse.Names
 def _apply(path: str, edit: edits.Edit) -> int:
     result = edits.edit_file(path, edit)
     print(result.message)
-    if result.issues:
+    if result.new_issues:  # errors every time; a warning only when this edit brought it
         errors = sum(1 for i in result.issues if i.is_error)
         state = "not valid yet" if errors else "valid, with warnings"
         print(f"stitchboard: {path}: saved; the pipeline is {state}:", file=sys.stderr)
-        print_issues(result.issues, sys.stderr)
+        print_issues(result.new_issues, sys.stderr)
+    if result.old_warnings:
+        print(
+            f"stitchboard: {path}: {result.old_warnings} earlier warning(s) unchanged "
+            f"(stitchboard validate {path} lists them)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.deploy import airflow_venv as builder
+from app.deploy.local import CELERY_PACKAGES
 
 REPO = Path(__file__).resolve().parents[3]
 SMALL = ("six",)
@@ -32,7 +33,7 @@ def pins() -> dict[str, str]:
 def test_every_package_airflow_local_installs_is_pinned_and_airflow_at_its_version() -> None:
     pinned = pins()
     assert pinned["apache-airflow"] == builder.AIRFLOW_VERSION
-    for requirement in (*builder.VENV_PACKAGES, *builder.SPARK_PACKAGES):
+    for requirement in (*builder.VENV_PACKAGES, *builder.SPARK_PACKAGES, *CELERY_PACKAGES):
         name = re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower()
         assert name in pinned, f"{name} is not pinned"
 

@@ -2,6 +2,12 @@
 
 Do not edit: change the pipeline in Stitchboard and export again. The notebooks,
 scripts and the runtime it runs are shipped in CONTENT at the end of this file.
+
+Nodes run on the Airflow worker: its Python needs papermill, ipykernel and each
+node's libraries (a notebook's kernel is the worker's own environment).
+Artifacts: the default store, $AIRFLOW_HOME/stitchboard/artifacts on the
+worker (created if missing; one machine's workers share it). Celery workers
+refuse it: set the pipeline's artifact_store.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Param
 
 SHIPPED = {
-    "stitchboard_runtime.py": "80c92e0913cbf7a0",
+    "stitchboard_runtime.py": "63e02a589bacbece",
     "stitchboard_integrity.py": "9789a745d1a25904",
     "stitchboard_artifacts.py": "da392662bfebcf6a",
     "stitchboard_rlang.py": "813be46fed2504da",
@@ -21,6 +27,8 @@ SHIPPED = {
 }
 STORE = {}
 BUNDLED = {}
+
+DEFAULT_STORE_FOLDER = "stitchboard/artifacts"
 
 
 def stitchboard_content(key: str) -> str:
@@ -137,6 +145,32 @@ def task_files(runtime: Any, spec: Any, ti: Any) -> dict[str, Any]:
     return runtime.produced_files(spec, files_of)
 
 
+def default_store() -> str:
+    """The worker's artifact store when the pipeline names none: a folder under AIRFLOW_HOME.
+
+    Every task of a LocalExecutor runs on this machine and shares it; Celery workers run on
+    other machines, so there it is refused (the pipeline's ``artifact_store`` must name a store
+    every worker reaches: an object store, or a folder they all mount).
+    """
+    import os
+
+    try:
+        from airflow.configuration import conf
+
+        executor = str(conf.get("core", "executor"))
+    except Exception:  # no Airflow configuration: the environment says it, or nothing
+        executor = os.environ.get("AIRFLOW__CORE__EXECUTOR", "")
+    if "celery" in executor.lower():
+        raise RuntimeError(
+            "the pipeline names no artifact store and Celery workers do not share a folder: "
+            "set the pipeline's artifact_store (s3://..., or a folder every worker mounts)"
+        )
+    home = os.environ.get("AIRFLOW_HOME") or os.path.expanduser("~/airflow")
+    folder = os.path.join(home, DEFAULT_STORE_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def run_node(node: dict[str, Any], **context: Any) -> Any:
     """Run one node on this worker with the shipped runtime; return its outputs."""
     import base64
@@ -191,12 +225,13 @@ def run_node(node: dict[str, Any], **context: Any) -> Any:
             for env, (conn_id, part) in spec.connections.items():
                 os.environ[env] = connection_value(conn_id, part)
             where = None
-            if STORE and artifacts is not None:
+            if artifacts is not None:  # artifacts outlive the task: in the store
                 options = store_options(STORE.get("connection", ""))
                 if options:  # the kernel reads the store with the same options
                     os.environ[artifacts.STORAGE_OPTIONS_ENV] = json.dumps(options)
                 run = (ti.dag_id, ti.run_id, ti.task_id)
-                where = artifacts.Where(STORE["url"], run, options or None)
+                url = STORE.get("url") or default_store()
+                where = artifacts.Where(url, run, options or None)
             source = os.path.join(work, spec.source)
             files = task_files(runtime, spec, ti)
             args = (spec, source, given.values, work, where, files)
@@ -312,7 +347,7 @@ with DAG(
                     "test": ["prepare_data", "test"],
                     "train": ["prepare_data", "train"],
                 },
-                "env": {},
+                "env": {"STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored"},
                 "connections": {},
                 "flags": [],
                 "path_outputs": [],
@@ -400,7 +435,7 @@ with DAG(
 # a66c76ae6d95cdc2: prepare_data.ipynb
 # be83e82e673c218e: feature_stats.py
 # bf26d47cd8634680: compare_models.ipynb
-# 80c92e0913cbf7a0: stitchboard_runtime.py
+# 63e02a589bacbece: stitchboard_runtime.py
 # 9789a745d1a25904: stitchboard_integrity.py
 # da392662bfebcf6a: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
@@ -497,199 +532,201 @@ CONTENT = {
         "vQCCyKwkWZsq2lSX6Ot98DrojTB0xFymahhzXB54jK4hkLtU6Zw4U7yd3sdoOKUx+m7WzP4A8feA"
         "6A=="
     ),
-    "80c92e0913cbf7a0": (
-        "eNrNPWtz29aV3/krULQzBhwISrrdmR26bKp1lI0a2/JIctNdmQUhEhQRgQAXACWrqva373ndFwBS"
-        "cpp0N51aJHEf55577nnfA9/3z9u8na+uqrRevGi8Nm1uvHpbtvk6G+OHxqvKzCurReZty0VWe+0K"
-        "v7bZVVXdHDbzOt+03rwq2zqdt/FodLHKG2+ZF5kHf5usWB7gwzQvs4UX5K1XZtkCxyzuvU26yep1"
-        "XhReWi688mpZ1eu0Db2rbJ5uGxig9WDU26xoxjjrqKjmaeEt6vsDgMvL15uqbhtoFVF/hCv7hL8B"
-        "kM0q3+AjmO4TjFLR02+O/sNr8GPaeqn3/fYqq8uszRpvUy1GVQ2jeEd5vSyqO++uqm9gGFo/rr2B"
-        "oWF9AHTa0FhFummrjbfIF7DmU4UhWDK0BZxcwWqvoLE3m72DB+ebbD6beQH2RHQ2K1g6YKck2GD6"
-        "JpIpG1rLvNg2sIzRj9VVE9IvOa603GzhT1pniOCCp5jN6qypitss4ccwTVrAHGOY/C6Hpnc57uEt"
-        "rCb1NvkmK2ArRpu0TtcZYuoqLxd5eQ3zr/L5ymndZK13mxbbDJb4WnbYC5os847OXn93cnH8+uLD"
-        "2XG8XoTj0YGmibENZ17+mM1bhtTa7mUrhDTP4GubXl9Dk9lMQwWreAUALPMSNhzbjDzvrs7bNiu9"
-        "VQbjzitY/7zlvbhN6zy9KmCTSui+wC2qti3BkJeA39T70/npOyLKVwCo0Czg1gK1zm8z7DibHRzg"
-        "KBNaOCCz2rR5BTgJWqQkaJHDXmWAoPt2BXjzgDqpI04RvgI4ESKZAkHO+AARBNUVYkORIx0Shpj2"
-        "8TfnFycXr7/799Ojs2+S0w8X7z9cnM9mhPv1GmkAd84L4GQAOZRENUQaValoB/bBg/82ABr82JiD"
-        "nciJjjf33vnph7PXx97BAWGbAYdvCmNpdOVdqq8HalM9gGdKg+N/8PwGz07hvTt6ezzF70CE26L1"
-        "vj15w98/zav1dITYxE+AR8EFnQCZCvAwmx2mfOQOsd1hnbXbuox/bKoS+gBDsI7p+2pxChSUtlUd"
-        "j3zfH42WdbX2kmS5hU5ZkghLAKQA2Clt22ikfquvYb1Npr7jDOpz1ahPtX7ebK82dTXPGv2sudcf"
-        "22y9wd1jAIQWcbo4vZorKF6nRYFUGXlv080GSIVbL9I2nRdp0wAypKX+KQKayIoFN8zK7Vq1OIbP"
-        "/OsmbVdFfqUevIev/KC9xznU70flPbAlpqHk+N2fvYnnD5CXP3p9+uYNnOPkAngjtLFo5kDW5Y/+"
-        "8vr0bfL+6OI7bLFzv/zR+fcn7/VAN/nG97xfe9+nBfAiPMPISYn4gRhHoxGt2DslWjiu66oOjj/N"
-        "MzptQsewx0fMV4HNUmfYksV2nhE3XGQwQg1nQZFTsM6bhlgZkA22Rso+aDJgDkXe4FaEMZHN6I8a"
-        "4wHg7m9ZObmot1koICmGrYE4Nqc9ZQHJQoyXouXjK++57B3ZOpxrHH42I0ZDbBv4GrMz/IG4L5xi"
-        "FrcLICPhj9jUkgZX1RaFX2V4O7EAzUlB6GJD7+AP5scQB0PhoMbCzws1oukQ0GLzRSQ4DsOYRv+B"
-        "REW1RODWJItwXdyfZeA8X+wXT7FCLqMBJ0ryxRiYVk0/NNW2nmf0HalI80qZVUsb3GvhtjkjC4cC"
-        "RQbxjTu2rArQWmhMVERgT3hQoFGiz5vsXo2JSsMGwGbtpdQ6wxqIrshgzNen7y6O313QYMwAzVgM"
-        "NUEyhk2pCvj12xSEAz3gxYMas90U2SX0ibw4jqfQJgipgRDxnhZMFmM4C/OWn8Mhx+fEM4JFtkyB"
-        "AydLENJVfT/BZqGhBacj/POcjkQhdj8LNhziOWNk5e1PmBl2qhSW+tPnx92F6YmQkYYBDzL8skiv"
-        "d6CaOn0CVUcLfhRCs9kaNFjU4IxEU8htV8nezcMRtcS734ii065mM1TRhHaRtFlt5gnxYDGo+NPu"
-        "genxIdN4own4Lm9XmnF4QZ0VIA1BvwEugaedz5bAzxz12VPkWqsRMEU9XlR3JfTNUgN2AkfrM8kO"
-        "53NOIeydnFo8qGZoXsIeqLcbhobYAXCDVQVqmix2IYiGtVxnLfBmOOtVrbiE4qMJNnJ5BS5XPX7R"
-        "GKYUETJgB5v0mnQcMDCa9N5bgSUBOF/mn2AuZnSwbPgpQYEZoHUU4hLdIz3WehYJQJJisJTFPbUD"
-        "poxLbtBKqoAfgmhrm/AVEBWqAYloTtieFniVzm9i70LUTT3yCsTQQbVc8mYA9waUpzWbZXcr0LJR"
-        "+gQNSMGGqAkIWJB2k2UbREQOrYsFizqWq2psOj4DfOpBt6C1aRLxuS2hI9a/htFAc9l26IHLtnrI"
-        "g24nZy+hF3VwfjQdHvUnVmq68IqIUqPI186EDIdqw986TYSeVRv52mnE0kW14W/dqYhz6KnoW6cJ"
-        "Sx0HW/xTF0/Cn5yW8lu3KYshZ8/4px7uSew4DfmnbkMSM9Du4Uamvw3pPN1E3i0eTepKjWJgPOsm"
-        "CB87IwCXd+aB72Ef60qiPDWV1XTXhCRAXCrEX/ooMMLBaW0/GCL0PoX3xxbG7Y4rP3Yav3yJC751"
-        "lkqnVK3Py5fe7aN9FujjH0khBpVxVS0099JsJpgXwDtRlR4rE8ecd+JrriYtHA15ETIW4FjCCMk6"
-        "BH1Oa/Aie8H2F/bUpjeZMB2RG43LczZglTTIY2CdAQAR3F5+OQ1J5MDHr6ahu89EKgh5DAIgEAqM"
-        "vIdH0HDVluuxkR5++tg24e2aQRgO4DNw9k14zARnwhEvNROadnaYOY3VUBhRt51wG91Qw0gsKYL9"
-        "CTs9mPd0Ogh7ovaogcOfDjzEjiaoB1vdhGVFrBh3Z2LWNCHxZnUSJhaBYO/2kBPU66KO3FAfZlaT"
-        "zi4JV+MNcjsw0+p2EO421IGoaUIU6T4AttQdBjnX0BgW1UyI/tzHxG16y2auNLRom9/0ujlcaqg3"
-        "8Z/+bMSnBmcTLtSfSfGsXbOQ5J88ILHdhGM+YXtPl1EiOmdrYGzREQYXojWLwfXYCkPnJLgaRvcA"
-        "hcbPUefXeRmgI8d4N34gX6aynEGjJDL05mjnIpuNtX38w8nZMaqhSFvM9d4fnR29Pb44PsOftWXP"
-        "z/589OYDNafxnvZ4nOD052xxK9jQp63Aqgh47VEO0KhfAteesFYkqgLwAHQxa89ygLYGqsf0OzuS"
-        "9YLUkIyXEXPBpWVOa3mjHOpGXYY2jkT5DtTslFwxdUbeL7amcjDEwdSC39I6i0HaoQUX2W5mr0zq"
-        "6q7hX7W3ezZzRAuIRtaHCFJ0bzDMMe7J2CEU4ePUHFbz9BB6EwfHWZp99R7UoI9+V2z4GvKnd/qM"
-        "nTGLE/ZHjCyZLG4ntBHJaa9852RDotfqjqg1S+crQ6FesC1R/cgWY+OSEREdmt0e9l1Yjh7nmUWO"
-        "U0MHjLxmyGpCw3LcU9+RCsYyfqypiNkJW238TCt+AoqRz6MRTuw6sFhCowIz1vpNpH0sPT0o0pbo"
-        "WHuELw3Ugghaz469+ZYiJrQNLxrtSBoK7nxuTIf9jwq+QFk0ytlHZiSikpx72qDmp0QRcKTQjT2b"
-        "fZ/dkwsXNTm0HtECttxa3qLK2PubfQJieeU1WwBL8b0IFNgbdpyS46KsaG2RWgYqGARyhCenyJbo"
-        "VWWvoeUIBNwE2hf4ogG15K5UlBh7R3owommDqvSK3LREy8bByo6GFP2a7aquttcrFbSx8KccmHud"
-        "cw+Pz6Fy05BZ14TaxQgVCrfg8iUSnBhvkcffSM9QXxhy9Y3BmYq3S+gd6ZyGH9uMST0xQ46HdFBF"
-        "FQCaaXmJnadu8/re7W+ww61hgJ0U52pLFA3wFGn1R0WtNS+32YAibOaysBxYfDsC5vog0z/GDzz/"
-        "o28gAKHewY2Ey5Dure8yEcbjmAWM9ixcuvS6Tz93CVpuRH1Y9q1ByHQfjFa7ge19BmykfIQjixO7"
-        "jC3gwRX3bVBHOvvw7uLk7XHyzQmqMxjUChLSqJIkjIX/BiEuEw7r6M3p0TdDAauiShf+6OTdn45f"
-        "XxzrFioEfWBiIv4I45TnyffH/4kteKomSXzbVwsz1RQaEBFIvMn1II69B+1bRS16jDrM4+iH07Pv"
-        "E9ieIxw8tiCk8dmTClvS5ChYO4EKOq3oTMXFAEsrMdTsbRv4BwV7KDIprdscPadNwsGJgCQI8BxH"
-        "pKtWXpHewwDFPc5zldHErc7TAHXODhXroWczUNw4nohRtnKeab1Iooz8p8ivWJYAtSXJJp3fpNew"
-        "cT2BrFvH/EmBDifR6vYYDwIjRxM1KdC/LXoJSa4ggd835Fcx86pfgG8C/trgy6jX2aHTXQD6uyAS"
-        "/aBIy+u9+3DmXdX54jp75g7QgP8fsE+A/L/BvIKGsZ7kTVInLO4DPnxoO/yduAftAjofxvYsCAK2"
-        "DOOiustqYChZuWjwXAd+XOuRl3mZN9oiDuRv0p0Dl1TVHCEABRBOfv6pF48QN1hp7Kojyn1JjbZc"
-        "p+WYhwLdCTOTgGHaWo2E4TlVRvxklHQCbTAmbRxhyO0rzgnAbbUBf4xrDtLDmlEFA/V2TMGWLn7j"
-        "Or1L7J4dOmJ8OhQfdxA26rhnaBjBFoVrYRsIRvu5Yu7eoedbR0whdqSsadp6dj9RvwSN78A1CwEf"
-        "LJI4ElNkkickOSsqiaPHIF9hwKTI0ltSVllyXmWA44VGsVCSWaMfFOn6apF6CUi0BKyghJJzEqZ/"
-        "XG7SOwrJIgyNFbf0QdYJ2SfBCzg6L2DZD93z8qv6MfxY+g4imk2Rt8ouMeJtlzuWadNVUaOOyjrV"
-        "KAyU4AT9HGRRtkCHzBp0Ys4YEnPRSfJKVWzRSfd6pdGszHywI4GfsS5lD7ZJm6F9eYEmxsm7Nyfv"
-        "jpM3J29PLsDMuK6URr5Oy3yZNa3eI+gMgrcvISUQjwSzW1Hnpe5+boxH9tUoxY8QryxHR8EGQGLk"
-        "VdmSNZ/QVb94Qq1QUZPRXjW3p2JTZtqEUprixXa9ERUr8mCzqrukTMsJO1xHHd06uLjfZKRdR96f"
-        "sQt97gDIGHMBRNahMmzGVmKfhIbR8VNnGxg1xTgl4OyJJQU8CaKryEpKtQu939MmxvbGc7adkOMA"
-        "zpQ4odEU3cphwS8JMlHx9QWKcJJB6WFzkwuVqWgSFzXNW5k2zG1Ib9PURzR+lV8LiT+PSPtc5tfe"
-        "0UIyaqx83THNxoqE+Af0yVHJPJQ2hbOBJnsPC9eiJYwVO8H/vhjiqtZT3AnCII9LiHQxGDqsSaSW"
-        "g3DLI5CwIUqhq0tyhIy6EsORtWxEa3lLLsJIEhgGBS8lAkSjwa0skM0gYEru2kmJYp4g59a7wym4"
-        "RNzUlniWZDyiAve8XeW5Jj9NEH4mXSilQUhDKxN6lT8jWaitVqsg0rC3WWS/kuWRs80u2QBK8o3W"
-        "JMqrMbLfnk59lq2rWzmSOm8Vdij7lM23GDSB9W9LXCaya0oooeQ9aII/zEHGl544hhfQdpNnVjyR"
-        "muDQ6C+5iil10eHo+IsEzpC6ManHD73JBKPMi8x32Sc2udQRKaTLy+lAAw16QqBTQ9Qb7X0vrwRL"
-        "Anqi9izopczZx8ZWDDrC/x89kUIb4mmlhwi0wM5tXv7kw4stdjLpoanEOu9pQJR4NNA+bRIUNXuZ"
-        "R9eW03o7qB+8aZlOI7/Ob9H5iVlW+kqCo75jmk0J51Wcr+dGnfq5cub3aFpGCtE0Kp+eHKKs2Clk"
-        "o0HqIB4jJOJLFa/x74Uw/iBOSUnZDlkIIqKvsxKTtfGAIcB1fr1qhwQotiWhyR7VU3WeAUSiGdKn"
-        "0UCGz5iBJ3BgbMdyVSijejazKRYBolsrAjXT22wW02chFujMXlcES7u5yecDzJHiHVZ+LPMUlesl"
-        "VAqgMCnBWDgKgovOcNlVwgkwDPI8A+lqIY2XSaCXkANlRrD+rKksl7symNAVeewNkp1DrzYsZXMP"
-        "E6lIBuDN+3G7uSeVUA1CgwdASHOUKwB9QXtBjA1MDdDGYNSWEb0G1lrfx5S2TcYnPCs5EXJVFQuV"
-        "yc3kJ2vHXG/JX17UFSbvRXTzRcVGD2waFdbK2LaUJzZvOXiAcaa8YX941aFxTycPv5PlmQw1ZkeU"
-        "XALNU3SYeYFCB6i4595r2NVQsrZhYIt/IYlnKl3XshY562Q2Q5N3iz6SvFxWimS4C0JIVy7+Ba9r"
-        "2GEBMTXV1SYWL5zGL+c6zqv6TrUjBUvtWoIUONRDYyP/W6Z62r/pEUa240aSPm2Xx+bet3T98grY"
-        "HpJZojDGyol0lHReWG6nSx/owJqPkjE17EBRpJODbrVYMAnojcoxOrTBSz0iL1xNgOdX8hjF6Jwl"
-        "tS2mcbH6FoJ4p4I5y2o1EWcK8G8tJkxQBsvlNJxKJvo1j/68Xn0YprYvJi3vA99yPFNaOafO0kdM"
-        "GhuraxJ0/e56rOKvzCvpeltjo1Cj/wb6AKh4xc3NGwoENRHP8rd8EyjoIpqTRCKoAhwbRmD9gcPK"
-        "0AKH0IoIq2qWKkQgsIppublsAGOFwUvGG2lAL50nFlYj3IjIs1E2tTQNMOnkGMIoSjMF2Zaon2Gd"
-        "ka2VaKoxUBgmQbBQQolF0R2orNa04w+PER39SRegifowMkjaOW/cZK3IscBf5M2mSO8JXl9Bb3sr"
-        "lCFL0ZlBj49qnaBypQCJ6QgF2ttJGmqtE5m1UzpvjJ8ZyeZMUrpR7hh3HzIH19EN208zEgvUJJKL"
-        "Q3yYKtjHiAp4PehgtYhLlo6a/kJNHutjkDTpMhO3genEeIq3G0A5GPjYlR9aPAh43DVmLNTspzjD"
-        "O6ZlU+C1Mjxo/pnvBUp5Exng5zW6IulAN4jDkeZ+g4yXqFAtwKLGPtHgbA4e1RPtdBeHlF6i1tEk"
-        "TuboaeRvZE0ocL2vvq2n+aFBGVu1Cr/0LdFz6M0k2NyH7ggaDkWskdHG1bkRHcndLj111z/Tmbz7"
-        "eGTbT8gFRcbGt7+Ly+wuQVOMTVHsqcGzVk5m3BB3UvHFqc0WiHsqJ25CvDlROiyKp4jG09vmGFXP"
-        "h9VNA+LDMuBJca3r4QNkH0Y3sI7o/LxRtQXPuXOsRluofAZSrYuGA3hlwygwKOyavIqqB6Iw2yXZ"
-        "kPAbGWzvdSSKToQcE4MbOPprOrjtKsalXo69A3Q6+irjXY7IFLGnW9l6k9uO8UkNcWgbevoROxFO"
-        "A5r5CwFYBzN6pGR8HnnZatvzBMyYTzutqIOuJs0hogEdW1TWL11/B+wT6Up28NwVw5amiB3ySPtI"
-        "8KIqWXpayeh6kJd6fOM6eVId6yd8KO8u4PArG81fCipd/hRoGhgLpajcqYEkrX2eg2inn2DUD++R"
-        "DWfMegrv7oiv2/5Uc2WntATP8/yKlkQwV1bM3Q/3GsvNmHx2cIATk8h/G8bqTlLYDVkIfbuXB0SW"
-        "SLjDXBswma8+FWtIFiA5xzrwalybgTlYpNLAqfLDyy+nsLX+gU5/cHJpfb1HcoHDBUk/te803Bhg"
-        "bdhkP2Gcy5IjOthOfiXV3fQTP9ijpiZZRLy+gcUF/KUhRTri9LakupGcS92FKZNsKitKo2USdCxB"
-        "BgDVTfxtuzz4N5Nb4NhjysOngxS2c+rIGP7KK6C9CIHc1cs396C1EGWmpVTL0BfuVHmPlBNow3iX"
-        "FTuygk6SXklwEoz9lSgWgI6OQumkTQtEJgz1oWeGagFJhyJg8x325xb2N6/Kye+GrFF1s1+wMHKH"
-        "VD87Qy7X7cRHM7irrjsKulYdmVc9w0nsSEFnLGPlDIu5YZuGREK0y91qBXc76bDkCpk8x6oRA2JZ"
-        "DTV3fB9OD8scI6Mfk8ecLtwa+/HvZOSoOyOWZQcDWKuj6Igey+5jG9dyBXvkXlWhfHh2x5Burc0h"
-        "ZQahHPIxVZ9bKQmuUA87G/S0cJxO/WgmtI1R0AzbFIuyyDjAgQh6pfKrmzIyqb37XatAQaozXfpD"
-        "78p/JkVBWit8sHNTTJq81tOAjodngd1LRugQzajrvsEybUQH4QNUJ/MiB473ovG+p+aY//w2LWG8"
-        "mq5pNd7//Db+Vw/NR7KvlnmN0TaAyNI4cEY9HiiWlCHRuCe45vQTOW3AnAauEltBeZ1WB4tCNgGq"
-        "lD2OpnmQKeRwAQsUFlLrld7JLQQ1HqEBk5vIMGZXGLeFfS2qq8B/eShSWkyq8dOJsBbBkBwgKcen"
-        "Zg8HDTtHKtJnpxvPPz3vRfNBw2mB515t28Ho/s5EWkK5TlVFgUfSWkhzKgfePSjq3gJ27TA0+1QZ"
-        "Xb0bmc27tIs7kRq0BbNZXkthmLNwwPuqKEw2e8fBdFiv4z0LiPuYJA/2ZGgqkBGUihEq/mK7WLqn"
-        "2FFhhC9FTtCTtv7pdLMdcbqdN8gFpzpAKmmsmEH2yqTuWwVY2KuNkVJKRMsbT9/HrL2rurrJSo1g"
-        "27bq25/CMYeNYHU/49FuSmqSTk0zbRFMp0jM0i8rvaa7zApkBew+BuJ5eBF5L+Ifq7x0bNrwMZRz"
-        "4xxOiYk5R5LA2XckR9axo36oVH2ToSVPcKKjCB7vX4lahiqXhogAaPKFJNY8wAiPIDe4HtCnuY2w"
-        "vCHCLsFuVwnVVEJh34zuhOstMGYM6nQLVAmS1OZPHC3ZRiiryuJnlzsHCkbp/TwEOHGtsb1/Mkz4"
-        "6KZAPEArlaQ+HQZOXd+RIG0nWK50KjsCPhzjnt8tflrgGwtuwchjbwk01Q6Gxl9m5TVeHry5S2us"
-        "SEIQ9TT7Y14BRg9VzoLW7DkrXSmoEeGQrrlQNTzqRxkO91xty1qpxS11EEmGGblODBV4GsYkY9Mw"
-        "ORQL1jQW++t7QrWyZ3AiKKdrlvCXWCz8td3JxuMcWRltKn9C0D6Rv6YJWIjXddY0yVVac0JcZHki"
-        "r4UDd5909qjDubflPy8JIzEV9n4ZcuxQ+s+fzPE5+Rn7xNp7PgaRonCumSiJFlyOS44H1+VS19hQ"
-        "Hx3I8wK4rfQf8T6LbLNr5YiKKU+QKFFPZAOYdSRVNwnL70iNuPgiw9OV1vff5HVGtW7EfzpxLq8A"
-        "m8dsgPVmPJg/rWaFBiGmhjk+SNfSHc4Ocm/wDFxxJ+Icul8vDuGhm/fsHB6oF0B9OiUBkGYmTvKb"
-        "ILST8t25S06oksyxoWvmdTPRn6IBj3SPa2FwpnOiItlbx8SO1JExY+25GtBJcB9e2i7/ubDanYqg"
-        "q/zpZDm6/JAAW9qu0QkV7GYydJo0V9EHaVe1y7HXq3bpVZiXIem/Uu+ymxZ/aSW1HxzQBdzHyYMk"
-        "Si97KkvEdgBx827ycmjdc35WzjW1nrqYsW/s7k2Pj3pS/jN41V5WdaRvpGr3M6NT5wDpLC2p6ISa"
-        "Ole6pXMf6D06lIwmyRY6KXVDk8VKXSS5xqQCt3i9GeuApVw5tEiBA3iLiiTqGjTb5T00Cl+xopnK"
-        "lq7xqgkPnXNZP/HLal/hbPZ7wNsfDu1LQ4e8zMPfI8x/OOxmxOz1ZFP+3D819x6xZ/g5clZzee9Q"
-        "O9HhI877zIuuYhr3HsryY/aMo06mjoH2lU/okyG+SdAJorIrgNyzYW+CQZ8Azngk6B62TFwFHbNZ"
-        "wZKah6Cec8IbneNf1Y8de8RJCqGd252QT4/hbP7aO/Lec3XaTBX75LK2uhLeps5L1FkD3/gwxqhI"
-        "+CEX2FT1nzleQney0TExOv7L6+P3Fyen7xK8L0C5TDGcpw3I4KD2/xpcHh38V3rwt2R6+fEunr4M"
-        "vh7T2H/XVUf/fgIT1/V208JvcBzCsfd1EL8MfwOmx6+9MzjBGeGPy/D6jEygwWXwKfTGKiUQvTMC"
-        "tPoFABcdHpe7SgtYn48Sp6juUCmJR2fJ8dnZ6dkw5GwsfY15QV78xdfh1x+bl2P4f/DxXKBTRUa+"
-        "TfNiW2dvcisg9UMKJ5OYimZEcpNbFfCj9aiadVgqD5mBt4Sx8CIM6kyUMM/7Ztm9eu8CXW/wT+lt"
-        "6nHx7vf3v/sTb2ajypjyRuusJpz/HA7wjXLknEluE01ncC1PNSD4W+ydALgZ1uUmbsrtyOeA2ZKt"
-        "yvJfZndeQJOIAkrwrIB91VSGHETFatsiY6MhGiu0SgBYNSzImwUiJcdrWroIhZvewkW4mMAnUgdE"
-        "fSB4dKVQ3TohdCUlh1O4YqieD1ZIU0Ue31pSfjN3VgnFEF5qDrD4H0vfSdSi0rsY/pAAzFDBkV69"
-        "Ehs28h/zACZyM/b8zkg2Br6A1cL/vqB+l78dT9XkT2PAgsQ91/Ea6ZlvCO2eeUJT9h+7U/lHpZBZ"
-        "NZ9va7Sr71boGUFvNQh8zn+zB6Ib9fZhfQKcuguJTQkmSPVH4PJgZLf3euPposVwwRu7yIwsF3VO"
-        "nk59wimUBxaNVE5qhjUFUl+VKor3DE3SgoxZOVC8dY8tGY2UJb0jV1+MOrYP4SB2Ahdn21Jzqciy"
-        "1bzrinyQJbsw1ASYC04cDDQTKdUNvK2Bw4wlRUgZqhaKo1TXZF7l+KoCYMvGJGQ/Cf0uZW6eZomK"
-        "uwzxwtySYMwx6faiEWN0r3uAoXV8Me0K5RtWDWeTEiCY2Pxd3SnKyxt4ANRTBgoxIIDu/IGQMmeT"
-        "cRuGAK9pM8L4Qt9/p2Pv/OTtV1/9qzLXMXpoSqHH72kiqzIekdGw48byzZS3E/i/7SLCOSf2wCfv"
-        "j53ncC7t5+cX35x+uIgclscxdzMLoriZ+GD9on5rfOzqTG3AuggG2CfWYq+ptvhcYcNyNjlWCG9x"
-        "abd1Tz3sU4xM201LVDvFeQC7Hi6LbbMKQuV8S9nXoAkhvqBPAbBf0AEnuBqsvghqemmlG3A/ZtLB"
-        "gLObyHzCC7hL8zbouMscx7a1ARf8+PjTBq9CjG2n2jy+yYvC4upm8ND1/kr93hLY673N0Ahkcvcq"
-        "aL76khLHQZkAhrzge9nLFv1tJfKCNRXXLRa6Iu9YWTM4LYceHWmGx0Q21RD9uL8H86JqOrcw51R8"
-        "HTeWqqsbx5/UHvjl3H57WOnP79ljUfIL3eJ6ukr2z+sgtEUJVtu3Xl2jXlXzTK8gn8ajzq3agfeF"
-        "HJLpJjY6V1xWg1JoBUnW1Io27ydRN5MsDOFVFC62XJn4tF3EG9fhlo0hoXRvX5qiOwNSvkGb269s"
-        "L07Tad6/eC+F/AEteHcMlxGhQAxdk/4fd5jmnXIeMgbF6akchqqrf6a0A7oxsqw5s6HxXp//mTHm"
-        "Jpr3ctZde1WnHrvuIssb6mk33pBboJfiHLqxhnStZ6hlZUN5SwqWp6CwphuayNIFgcOx1xOrzf0f"
-        "u6SxAr/csqgarMyc11UZYUli6/UkYytqJHFkC5miZmAgUpYbWVeaTH2oEMufdX2ihN1w6gjAyBMV"
-        "vKMbK31GIxy1FsVeI82PHcOKBOqvJt6XHWmS5gjwEnMVcbJHyUVCyxZVL8sMNL6XM35Lj4qOPsgC"
-        "yY9KWqqq7U+TPuC/jw84k125rE7v1EWu57iSnfo4wAoS5g0BDGPw0Lm/7ZSv1je3rc5OTby+t3V3"
-        "XPUXlC/75IW+dNowH+XXjg3WOxl+AZRw0UAqA9jxpL0eT66pyYUuqBps0K8OII7JJwMJDMNnuU+l"
-        "KMWQ61TVjbNRy28iG/TiD9SU6zhW3comUj2BV860w5OoQRlSwo/lL6Alaj8jD+LmLlvg8ePIcYGe"
-        "ZUuJOPDTHv0vHHpW9d6CQZLd/faMZxWH2kuS59qn776AQ9J49NuP0kYXpcMr0QMF6Yh+H61w/0+h"
-        "yEGK66Xl9QmuzgorO9vKArIliFAItO26rHakBQ3nk/Q82ktfo8kp3Edl+35VP4K1wDaBTiEqquqG"
-        "L0KrV5uA+e73BvZd7euVx/mLqE919TRdV8MdxYopUqIddJsOnQYx6BHqA3Sl1ZgoyqfC0P2u5Du1"
-        "aK5vOFy5lksfVstOedpp1OfbooHvp1v1qhFNqfiKFY4YmEq4g3T6iHqveoUWCXVymOtCtZSLaBfr"
-        "1hf32QfsvPLFCxak28i7wCK5wo+qN77pBdZ1gJ5isZDR0yOk0nRqPNLbYejCeE07PZspjFH5UrtK"
-        "LmXN0Vj4xDZoFlwMW9joCxhEF6CE/lRpMsTr/IAS0DaVmqffS4WsmM4LVvJ1lW+pQ7nvCPJLvKQC"
-        "qPP2nJFT4V1dmyRdzV2kqLcuoZG+rUIPbzlP61v4kQ+jdTB7r3OjQGRqjgqdSb54wDXtDHsLqDwE"
-        "ul3A8MAn8k4daYBhS3mpW/Lu9CL59vTDu2+6EZTg6/G7imsO00xYYVMpvn93SxOHl3998dGfvrzE"
-        "fwP+8kVI3/SdDElJ4/qkAG0bdM+UBH5257myfzEjLzOXnWioKKCLEcWdXG7UqReKIhlwwnRs48UL"
-        "XrxANjqbCThYj4IHTK/QyZV6+oV5aB4Lwh0Q7EtiW9LADZbjJkvr+SqQ0UM7LZRax9d1td0EX5FY"
-        "5v626mtxeNwRuUCnYwuBf4ihtP/xw5CtcXG11/5fJZI3HV9+/Hg49VkfDXsecp2bUKjrfuIaDPyP"
-        "H3HsQx+Ly+ItYZZqgR8fmvsqeHWf+oL1whAUNnwLHWqBPnhtCf9Q8Va6YPBSnzZTolm9nGUnqOoO"
-        "virD67xcgG4PoJ8U4w47qhFicixaBtRblTceuzIv10RFb/5zqSmgcid8SPHdt9LKrlaIsTJlF6Q6"
-        "tidvrAWbHXWw1muwmy50asRgZFMo2TL22PZFOYaCRcmDwsRjZ23ewQFeX6LFPc5e8b4ZSeB3MaML"
-        "1DlwcMURgmZ2cKD2SQb1O7naLJ4tidrTCoUnf+Y1w6GkEudq4Xs4s055GhAknTeapa0RGEbAIs1z"
-        "ER0AFcMm3YpX6g2nKxC4kvy5V0eUC6ABKSM1atTONVBJlmeholLlLaJnD/Ye5e/JvAx+9wh8QiMp"
-        "t9w6lR62k2kBUH5+ngXAFFp5Fgz3Z97/0xdgqe+wKsuIj+s17G0mDv7Q6pU3CHQghov8iC9eKG8C"
-        "ZxZGHGwGIELgbAanQqZHZVqgobzKSKbtlA/HgdT0gyMhdgnsa9SyZJCRfdd8Z7ffun0szzoc8UFt"
-        "da+vXeVXDfnZB50N/5hPe9cpH/Ke70ng/XyH/lOOb/3iR1aZ4cCrl1+IHp6rGwDQgHBJlaoUexh0"
-        "jBslXMpwdXPM2G3x4eyNLtCls8PcguKmCBcbt+b1rFiOsGGdN2+01oqKjBkxsLl/FCK0lvTBArKN"
-        "OIGh7SK9prcLIEnhX+kWYg6d0uOlbpXmqx2GGug6YWJEqfd+ihxY8FtSFGely26x9wNJkpkj9WW9"
-        "4vdYpQ2VyOqZAa52jy5ziw3uLiOJDQcKRjKqMYpoG+/YqYNIN/qC9gPnktMuGMcRWQORl4TuGyPc"
-        "N5qhtkdnw3b2WEITYBUZORCfxGAdjise/6GkY1TvO+G3pxKcDXvo/85vz8M5h1/Ip+LaCHbvwc7L"
-        "BgNZz/2He5Kbe2/tkpt45peh4fYkRHeSont8WV8WcS51JfZ7loXIVMuYbpN3biLqO7gEr3yTCx57"
-        "NnM4V/2X2k61gv6ToTdtWvv8GZTxD2388zZSovQ6gVFldnZLrkmen87/W3IayZgqP1HBecv+w4P5"
-        "tXlPLLA32KJhk5f1BpDdaQt/YWawqTJ+EZW+74yZpI6KstJFTVxHXs+BgA2HUk1NJoHiFX3nomz9"
-        "pWavU8UwjUeX2JDTvxPncLwdMqJyAaR5CRrm9a0Vs3fFtFu/BURbQ4FQ6EOf4yMJUL2nJwFLaNrF"
-        "CQlxHOm8YwzFfmiNFqeLhY5zBeqFj3taHBzolxaKQJ34D4/wbZUVm4lvXQBEIcy5v/JexL2jmlcH"
-        "6mH1oBRRO2jwQgqVApWMLnLb7RnV3JhVwx8oDjE4DTutQRCbGs2an+mOVmG2HSvRr7U0M+xtL1wB"
-        "OmDW9IS0NdOZyGBfd9YFBheUFo29GP3+8IqVI11bZj98+KJyGDKdM13xAWhrOp80z9IfnOPhL69P"
-        "3ybvjy6+e9w/AY04vIA9imFsVMLwCYKlgzg4gVYSkaHpu//E5/gQp4dXh/OnzkO7+izypQ78EnfV"
-        "7Qn49QsvnzG4o3ruH1i9fHPnQR7yr+PWiir2LLDr/TMQhxi7LglFL3hVkqvj4fj0B2doiGmGJjWq"
-        "c+0am6i3RDuvQ3Pq9GAjZZdI9aCI0xvL6UBGCrW301KkKoqyKoNR7327HHfHel1WUqK8YtfE5Ls3"
-        "Wyc0U1eFkFfhWlB0a7BS1T47/8WGOBoNv+2Ww/fRaM8rXrs4s5t0ERc692Tt17f2RpHHe0bgN+Ca"
-        "9yWHrA7Y5Zp6m65TWzqvcA2VAZ3Q5UZr8x3d1Llxw2kpKtsFFBT8TC4M9CQFWoOliFqPRmJTOHTA"
-        "QOkYIQ79KOKKnnfjshlq13vd2dAtSga3r1uKXinWHiF8Y20cPlTbdsjbthl81293d4beQN7ZhAlv"
-        "kdtGmUc0SE+HdrRYO2AUDTge3UtMkZMrE/buNLmJAKSadjpgpre66hQnlA2TJJjI45+9q9pvMVxB"
-        "Tf0BZdU6KqgL46sEe0Pp61Js604k7TSr6961z69Gw29x0Rk2JpJHjlOML1wSSlmDmPJVN/2d3YSX"
-        "UwxLBJdalptmqBfoRuPOsWFv3E/wcjrdrYpnXGpruC4YI9BUBbUq+tH7zGRbJvSWPtS6k0Q2hJPc"
-        "gJJJFwcb438BpXnnFQ=="
+    "63e02a589bacbece": (
+        "eNrNPWtz49Z13/krEKQzC6whyE7TmQ43jKOu5Vrx7mpH0sZptQwIkaAICwRYAJRWVtTf3vO6LwCk"
+        "tI7d1pmsSOI+zj333PO+B77vn7d5O19dVWm9eNF4bdrcePW2bPN1NsYPjVeVmVdWi8zblous9toV"
+        "fm2zq6q6OWzmdb5pvXlVtnU6b+PR6GKVN94yLzIP/jZZsTzAh2leZgsvyFuvzLIFjlnce5t0k9Xr"
+        "vCi8tFx45dWyqtdpG3pX2TzdNjBA68Got1nRjHHWUVHN08Jb1PcHAJeXrzdV3TbQKqL+CFf2CX8D"
+        "IJtVvsFHMN0nGKWip98c/bvX4Me09VLv++1VVpdZmzXeplqMqhpG8Y7yellUd95dVd/AMLR+XHsD"
+        "Q8P6AOi0obGKdNNWG2+RL2DNpwpDsGRoCzi5gtVeQWNvNnsHD8432Xw28wLsiehsVrB0wE5JsMH0"
+        "TSRTNrSWebFtYBmjH6urJqRfclxpudnCn7TOEMEFTzGb1VlTFbdZwo9hmrSAOcYw+V0OTe9y3MNb"
+        "WE3qbfJNVsBWjDZpna4zxNRVXi7y8hrmX+XzldO6yVrvNi22GSzxteywFzRZ5h2dvf7u5OL49cWH"
+        "s+N4vQjHowNNE2Mbzrz8MZu3DKm13ctWCGmewdc2vb6GJrOZhgpW8QoAWOYlbDi2GXneXZ23bVZ6"
+        "qwzGnVew/nnLe3Gb1nl6VcAmldB9gVtUbVuCIS8Bv6n35/PTd0SUrwBQoVnArQVqnd9m2HE2OzjA"
+        "USa0cEBmtWnzCnAStEhJ0CKHvcoAQfftCvDmAXVSR5wifAVwIkQyBYKc8QEiCKorxIYiRzokDDHt"
+        "4z+dX5xcvP7u306Pzr5JTj9cvP9wcT6bEe7Xa6QB3DkvgJMB5FAS1RBpVKWiHdgHD/7bAGjwY2MO"
+        "diInOt7ce+enH85eH3sHB4RtBhy+KYyl0ZV3qb4eqE31AJ4pDY7/wfMbPDuF9+7o7fEUvwMRbovW"
+        "+/bkDX//NK/W0xFiEz8BHgUXdAJkKsDDbHaY8pE7xHaHddZu6zL+salK6AMMwTqm76vFKVBQ2lZ1"
+        "PPJ9fzRa1tXaS5LlFjplSSIsAZACYKe0baOR+q2+hvU2mfqOM6jPVaM+1fp5s73a1NU8a/Sz5l5/"
+        "bLP1BnePARBaxOni9GquoHidFgVSZeS9TTcbIBVuvUjbdF6kTQPIkJb6pwhoIisW3DArt2vV4hg+"
+        "86+btF0V+ZV68B6+8oP2HudQvx+V98CWmIaS43d/8SaeP0Be/uj16Zs3cI6TC+CN0MaimQNZlz/6"
+        "6+vTt8n7o4vvsMXO/fJH59+fvNcD3eQb3/N+632fFsCL8AwjJyXiB2IcjUa0Yu+cTsq3KWBzEZwx"
+        "lR7XdVULLcM+H1knFthwjuykrMqDn7K6ekWMsborUVLMs6t0foNMOC3qLF3c4zHB50UF/A04/92q"
+        "wpNLA9cZi48W5dWmBkbBBxUPWQRi41Y4lJwcFI16BiMIGbIXTUz0KGs6JfqmVQTHn+YZcRB7PSQr"
+        "QHQQQoDMFtt5RoAuMhihhvWpIxKs86Yh9gxHAVvjaT1oMmB4Rd4geYUy9Z80FQVADz9l5eSi3mah"
+        "gKSEkAbi2HCwlIU+C2beHi3zX3nPFVkoqoBX4fCzGTFPEkXAq5lF4w8kUYAzsQqxADwLz8emloS7"
+        "qrYo0Csjr4itaekAigQ29A7+aH4McTAUeGos/LxQI5oOAS02X0SC4zCMafQfSPxVSwRuTfIV18X9"
+        "Wa7P88V+kRsr5DIacKIkX4yBETPJNdW2nmf0HU+G5v8yq5aguNdC8jkjC4cCCkR8444tq2IhZIzK"
+        "FewJDwrnjs7cTXavxkRFaANgs0ZWaj1oDURXIFW/Pn13cfzuggZjpm7GYqgJkjFsSlXAr9+mIPDo"
+        "AS8eVLPtpsguoU/kxXE8hTZBSA2EiPe0YLIYw1mYt/wcGBc+Jz4YLLJlClIlWYLiUdX3E2wWGlpw"
+        "OsI/z+lIFGL3s2DDIZ4zRlbe/oyZYadKERM/f37cXZieCBlpGPAgwy+L9HoHqqnTJ2BfWplBwTqb"
+        "rUErR63USGmF3HaV7N08HFFL8fuNKG/tajZDtVNoF0mbTQGeEA8Wg4o/7R6YHh8yjTeagO/ydqUZ"
+        "hxfUWQESHnQ24BJ42vlsCfzMUZ89Ra41NQFTVP4FyBXom6UG7ASO1meSHc7nnELYOzm1eFDN0LyE"
+        "PVBvNwwNsYMGpRmonrLYhSAa1nKdtcCb4axXteISio8m2MjlFbhc9fhFY5hSRMiAHWzSa9LbwGhq"
+        "0ntvBdYR4HyZf4K5mNHBsuGnBJWAAC2+EJfoHumx1h1JAJIUYxGN7YAp45IbtPyqNcrgpm3CV0BU"
+        "qNokog1ie1ogyuDYuxAVWo+8AjF0UC2XvBnAvQHlac2m5t0KLAeUPkEDUrAhagICFqTdZNkGEZFD"
+        "62LBoo7lqhqbjs8An3rQLWhtmkR8bkvoiPWvYTTQXLYdeuCyrR7yoNvJ2UvoRR2cH02HR/2JFbUu"
+        "vCKi1CjytTMhw6Ha8LdOE6Fn1Ua+dhqxdFFt+Ft3KuIceir61mnCUsfBFv/UxZPwJ6el/NZtymLI"
+        "2TP+qYd7EjtOQ/6p25DEDLR7uJHpb0M6TzeRd4tHk7pSoxgYz7oJwsfOCMDlnXnge9jHupIoT01l"
+        "Nd01IQkQlwrxlz4KjHBwWtsPhgi9T+H9sYVxu+PKj53GL1/igm+dpdIpVevz8qV3+2ifBfr4J1KI"
+        "QWVcVQvNvTSbCeYF8E5UpcfKbDPnnfiaq0kLR0NehIwFOJYwQrJ4QZ/TGrzI3rRQ7KlNbzJhOiI3"
+        "GpfnbMDSapDHwDoDACK4vfxyGpLIgY9fTUN3n4lUEPIYBEAgFBh5D4+g4aot12MjPfz8sW3C2zWD"
+        "MBzAZ+Dsm/CYCc6EI15qJjTt7DBzGquhMKJuO+E2uqGGkVhSBPsTdnow7+l0EPZE7VEDhz8deIgd"
+        "TVAPtroJy4pYMe7OxKxpQuLN6iRMLALB3u0hJ6jXRR25oT7MrCadXRKuxhvkdmCm1e0g3G2oA1HT"
+        "hCjSfQBsqTsMcq6hMSyqmRD9uY+J2/SWzVxpaNE2v+l1c7jUUG/iP/3ZiE8NziZcqD+T4lm7ZiHJ"
+        "P3lAYrsJx3zC9p4uo0R0ztbA2KIjDC5EaxaD67EVhs5JcDWM7gEKjZ+jzq/zMkDnlPFu/ED+WWU5"
+        "g0ZJZOjN0c5FNhtr+/iHk7NjVEORtpjrvT86O3p7fHF8hj9ry56f/eXozQdqTuM97fE4wenP2eJW"
+        "sKGfXoFVEfDaSx6gUb8Erj1hrUhUBeAB6DbX3vIAbQ1Uj+l3do7rBakhGS/iZVpa5rSWNypIYNRl"
+        "aONIlO9AzU7JFcOOKrGmcjDEwdSC39I6i0HaoQUX2a5zr0zq6q7hX7UHfzZzRAuIRtaHCFJ0bzDM"
+        "Me7J2CEU4ePUHFbz9BB6EwfHWZp99R7UoI9+V2z4GvKnd/qMnTGLE/ZHjCyZLG4ntBEpEKHiAWRD"
+        "otfqjqg1S+crQ6FesC1R/cgWY+OSEREdmt0e9l1Yjh7nmUWOU0MHjLxmyGpCw3LcU9+RCsYyfqyp"
+        "iNkJW238TCt+AoqRz6MRTuw6sFhCowIz1vpNpH0sPT0o0pboWHu5Lw3Ugghaz469+ZaiQLQNLxrt"
+        "SBoKWH1unIr9jwq+QFk0ytlHZiSikpx72qDmp0QRcKTQNT+bfZ/dkwsXNTm0HtECttxa3qLK2KOd"
+        "fQJieeU1WwBL8b0IFNgbdpyS46KsaG2RWgYqGARyhCenyJboVWWvoeUIBNwE2hf4ognJ0S2UGHtH"
+        "ejCiaYOq9IrctETLxsHKjoYU/Zrtqq621ysViLLwpxyYe51zD4/PoXLTkFnXhNrFCBUKt+DyJRKc"
+        "GG+Rx99Iz1BfGHL1jcGZirdL6B3pnIYf24xJPTFDjod0UEUVAJppeYmdp27z+t7tb7DDrWGAnRTn"
+        "aksUDfAUafVHRa01L7fZgCJs5rKwHFh8OwLm+iDTP8YPPP+jbyAAod7BjYQAke6t7zIRxhiZBYz2"
+        "LFy69LpPP3cJWm5EfVj2rUHIdB+MVruB7X0GbKR8hCOLE7uMLeDBFfdtUEc6+/Du4uTtcfLNCaoz"
+        "GKgLEtKokiSMhf8GIS4TDuvozenRN0NBuKJKF/7o5N2fj19fHOsWKqx+YGIi/ghjr+fJ98f/gS14"
+        "qiZJfNtXCzPVFBoQEUi8yfUgjr0H7VtFLXqMOszj6IfTs+8T2J4jHDy2IKTx2ZMKW9LkKFg7gQo6"
+        "rehMxcUAS+Pg2raBf1CwhyKT0rrN0XPaJBycCEiCAM9xRLpq5RXpPQxQ3OM8VxlN3OrcE1Dn7PC3"
+        "Hno2A8WNY6QYZSvnmdaLJHLKf4r8imUJUFuSbNL5TXoNG9cTyLp1zJ8U6HASrW6P8SAwcjRRkwL9"
+        "26KXkOQKEvh9Q34VM6/6Bfgm4K8Nvox6nR063QWgvwsi0Q+KtLzeuw9n3lWdL66zZ+4ADfj/AfsE"
+        "yP8bzCtoGOtJ3iR1wuI+4MOHtsPfiXvQLqDzYWzPgiBgyzAuqrusBoaSlYsGz3Xgx7UeeZmXeaMt"
+        "4kD+Jt05cElVzRECUADh5OefevEIcYOVxq46onye1GjLdVqOeSjQnTDbChimrdVIagGn/4ifjBJp"
+        "oA3GpI0jDLl9xXkOuK024I9xzYkHsGZUwUC9HVOwpYvfuE7vErtnh44Ynw7Fxx2EjTruGRpGsEXh"
+        "WtgGgtF+rpi7d+j51hFTiB0pa5q2nt1P1C9B4ztwzULAB4skjsQUmeQ+SR6OSkzpMUhMkIDW6S0p"
+        "qyw5rzLA8UKjWCjJrNEPinR9tUi9BCRaAlZQQglHCdM/LjfpHYVkEYbGilv6IOuE7JPgBRydF7Ds"
+        "h+55+U39GH4sfQcRzabIW2WXGPG2yx3LtOmqqFFHZZ1qFAZKcIJ+DrIoW6BDZg06MWdBibnoJK6l"
+        "KrbopLC90mhWZj7YkcDPWJeyB9ukzdC+vEAT4+Tdm5N3x8mbk7cnF2BmXFdKI1+nZb7MmlbvEXQG"
+        "wduXkBKIR4LZrajzUnc/N8Yj+2qU4keIV5ajo2ADIDHyqmzJmk/oql88oVaoqMlor5rbU7Ep225C"
+        "aVrxYrveiIoVebBZ1V1SpuWEHa6jjm4dXNxvOIMo8v6CXexsIuOWRYy5ACLrUBk2YytZUULD6Pip"
+        "sw2MmmKcEnD2xJICngTRVWQlpQ+G3h9oE2N74zmDUMhxAGdKnJScmcQN5bDglwSZqPj6AkU4yaD0"
+        "sLnJhcq+NMmYmuatTBvmNqS3aeojGr/Kr4XEn0ekfS7zW+9oIRk1Vg7ymGZjRUL8A/rkqGQeSpvC"
+        "2UCTvYeFa9ESxoqd4H9fDHFV6ynuBGGQxyVEuhgMHdYkUstBuOURSNgQpdDVJTlCRl2J4chaNqK1"
+        "vCUXYSQJDIOClxIBotHgVhbIZhAwJXftREsxT5Bz693htGIibmpLPEuyOFGBe96u8lyTnycIP5Mu"
+        "lNIgpKGVCb3KX5As1FarVRBp2Nsssl/J8sjZZpdsACX5RmsS5dUY2W9Ppz7L1tWtHEmdiws7lH3K"
+        "5lsMmsD6t5ikGCC7poQSSt6DJvjDHGR86YljeAFtN3lmxROpCQ6N/pKrmNIxHY6Ov0jgDKkbk3r8"
+        "0JtMMMq8yHyXfWKTSx2RQrq8nA400KAnBDo1RL3R3vfySrAkoCdqz4Jeypx9bGzFoCP8/9ETKbQh"
+        "nlZ6iEAL7Nzm5c8+vNhiJ5Memkqs854GRIlHA+3TJkFRs5d5dG05rbeD+sGblunU+Ov8Fp2fmGWl"
+        "r1k46jum2ZRwXsX5em7UqV/qHsAeTctIIZpG3REghygrdgrZaJA6iMcIifhSxWv8ByGMP4pTUtLQ"
+        "QxaCiOjrrMQEdDxgCHCdX6/aIQFKicQoNNmjeqrOM4BINEP6NBrI8Bkz8AQOjO1YrgplVM9mNsUi"
+        "QJSALFAzvc1mMX0WYoHO7HVFsLSbm3w+wBwp3mHlxzJPUbleQqUACpMSjIWjILjoDJddJZwAwyDP"
+        "M5CuFtJ4QQZ6CTlQZgTrz5rKcrn/gwldKtVadg692rCUzT1MpCIZgDfvx+3mnlRCNQgNHgAhzVGu"
+        "APQF7QUxNjA1QBuDUVtG9BpYa30fUyo6GZ/wrOREyFVVLFR2OpOfrB3z1yV/eVFXmLwX0W0eFRs9"
+        "sGlUWCtj21Ke2Lzl4AHGmfKG/eFVh8Y9nTz8TpZnMtSYHVFyCTRP0WHmBQodoOKee69hV0PJ2oaB"
+        "Lf6FJJ6pdF3LWuSsk9kMTd4t+kjyclkpkuEuCCFdI/lnvIJihwXE1FTXtVi88NUEOddxXtV3qh0p"
+        "WGrXEqTAoR4aG/lPmepp/6ZHGNmOG0n6tF0em3vf0vXLK2B7SGaJwhgrJ9JR0nlhuZ0ufaADaz5K"
+        "xtSwv2hYJwfdarFgEtAblWN0aIMXlUReuJoAz6/kMYrROUtqW0zjYvXNCvFOBXOW1WoizhTg31pM"
+        "mKAMlstpOJVM9Gse/Xm9+jBMbV9MWt4HvuV4prRyTp2lj5g0NlZXP+hK4fVYxV+ZV9KVvcZGoUb/"
+        "DfQBUPHanps3FAhqIp7lp3wTKOgimpNEIqgCHBtGYP2Bw8rQAofQigirapYqRCCwimm5uWwAY4XB"
+        "S8YbaUAvnScWViPciMizUTa1NA0w6eQYwihKMwXZlqifYZ2RrZVoqjFQGCZBsFBCiUXRHais1rTj"
+        "D48RHf1JF6CJ+jAySNo5b9xkrcixwF/kzaZI7wleX0FveyuUIUvRmUGPj2qdoHKlAInpCAXa20ka"
+        "aq0TmbVTOm+MnxnJ5kxSulHuGHcfMgfX0Q3bTzMSC9QkkotDfJgq2MeICng96GC1iEuWjpr+Qk0e"
+        "62OQNOkyE7eB6cR4ircbQDkY+NiVH1o8CHjcNWYs1OynOMO7SmVT4FU5PGj+me8FSnkTGeDnNboi"
+        "6UA3iMOR5n6DjJeoUC3AosY+0eBsDh7VE+10F4eUXqLW0SRO5uhp5G9kTShwva++raf5oUEZW7UK"
+        "v/Qt0XPozSTY3IfuCBoORayR0cbVuREdyd0uPXXXP9OZvPt4ZNtPyAVFxsa3v4/L7C5BU4xNUeyp"
+        "wbNWTmbcEHdS8cWpzRaIeyonbkK8OVE6LIqniMbT2+YYVc+H1U0D4sMy4ElxrevhA2QfRjewjuj8"
+        "vFG1Bc+5c6xGW6h8BlKty5MDeGXDKDAo7Jq8iqoHojDbJdmQ8BsZbO91JIpOhBwTgxs4+ms6uO0q"
+        "xqVejr0DdDr6KuNdjsgUsadb2XqT247xSQ1xaBt6+hE7EU4DmvkLAVgHM3qkZHweedlq2/MEzJhP"
+        "O62og64mzSGiAR1bVNYvXX8H7BPpSnbw3BXDlqaIHfJI+0jw8i1ZelrJ6HqQl3p84zp5Uh3rJ3wo"
+        "7y7g8CsbzV8KKl3+FGgaGAulqNypgSStfZ6DaKefYNQP75ENZ8x6Cu/uiK/b/lRzZae0BM/z/IqW"
+        "RDBXVszdD/cay82YfHZwgBOTyH8bxupOUtgNWQh9u5cHRJZIuMNcGzCZrz4VoEgWIDnHOvBqXJuB"
+        "OVik0sCp8sPLL6ewtf6BTn9wcml9vUdygcMFST+17zTcGGBt2GQ/YZzLkiM62E5+JdXd9BM/2KOm"
+        "JllEvL6BxQX8pSFFOuL0tqS6kZxL3YUpk2wqK0qjZRJ0LEEGANVN/G27PPhXk1vg2GPKw6eDFLZz"
+        "6sgY/soroL0IgdzVyzf3oLUQZaalVADRF+7UTe2UE2jDeJcVO7KCTpJeSXASjP2VKBaAjo5C6aRN"
+        "C0QmDPWhZ4ZqAUmHImDzHfbnFvY3r8rJ74esUVWtQLAwcodUPztDLtftxEczuKuuOwq6Vh2ZVz3D"
+        "SexIQWcsY+UMi7lhm4ZEQrTL3WoFdzvpsOQKmTzHqhEDYlkNNXd8H04Pyxwjox+Tx5wu3Br78e9k"
+        "5Kg7I5ZlBwNYq6PoiB7L7mMb13IFe+ReVaF8eHbHkG6tzSFlBqEc8jFVn1spCa5QDzsb9LRwnE79"
+        "aCa0jVHQDNsUC83IOMCBCHql8qubMjKpvftdq0BBqjNd+kPvyn8mRUFaK3ywc1NMmrzW04COh2eB"
+        "3UtG6BDNqOu+wTJtRAfhA1Qn8yIHjvei8b6n5pj//DYtYbyarmk13n//Lv4XD81Hsq+WeY3RNoDI"
+        "0jhwRj0eKJaUIdG4J7jm9BM5bcCcBq4SW0F5nVYHi0I2AaqUPY6meZAp5HABCxQWUuuV3sktBDUe"
+        "oQGTm8gwZlcYt4V9LaqrwH95KFJaTKrx04mwFsGQHCApx6dmDwcNO0cq0menG88/Pe9F80HDaYHn"
+        "Xm3bwej+zkRaQrlOVUWBR9JaSHMqB949KOreAnbtMDT7VBldvRuZzbu0izuRGrQFs1leS7Gbs3DA"
+        "+6ooTDZ7x8F0WK/jPQuI+5gkD/ZkaCqQEZSKESr+YrtYuqfYUWGEL0VO0JO2/ul0sx1xup03yAWn"
+        "OkAqaayYQfbKpO5bBVjYq42RUkpEyxtP38esvau6uslKjWDbturbn8Ixh41gdT/j0W5KapJOTTNt"
+        "EUynSMzSLyu9prvMCmQF7D4G4nl4EXkv4h+rvHRs2vAxlHPjHE6JiTlHksDZdyRH1rGjfqhUfZOh"
+        "JU9woqMIHu9fiVqGKgGHiABo8oUk1jzACI8gN7jG0ae5jbC8IcIuwW5XCdVUQmHfjO6E6y0wZgzq"
+        "dItuCZLU5k8cLdlGKKvK4meXOwcKRun9PAQ4ca2xvX8yTPjopkA8QCuVpD4dBk5d35EgbSdYrnQq"
+        "OwI+HOOe3y1+XuAbSyHByGNvCTTVDobGX2blNV4evLlLa6xIQhD1NPtjXgFGD1XOgtbsOStdKagR"
+        "4ZCuuVCFP+pHGQ73XEHMWqnFLXUQSYYZuU4MFXgaxiRj0zA5FAvWNBb763tCtbJncCIop2uW8JdY"
+        "LPy13cnG4xxZGW0qf0LQPpG/pglYiNd11jTJVVpzQlxkeSKvhQN3n3T2qMO5t+X/XhJGYqoG/jrk"
+        "2KH0Xz6Z43PyM/aJtfd8DCJF4VwHUhItuByXHA+uy6WusVH9s36eF8Btpf+I91lkm10rR1RMeYJE"
+        "iXoiG8CsI6m6SVh+R+rexRcZnq60vv8mrzOqdSP+04lzeQXYPGYDrDfjwfxpNSs0CDE1zPFBupbu"
+        "cHaQe4Nn4Io7EefQ/XpxCA/dvGfn8EC9AOrTKQmANDNxkt8EoZ2U785dckKVZI4NXTOvm4n+FA14"
+        "pHtcC4MznRMVyd46JnakjowZa8/VgE6C+/DSdvnPhdXuVARd5U8ny9HlhwTY0naNTqhgN5Oh06S5"
+        "ij5Iuyp4jr1eBU+vwrwMSf+VGp7dtPhLK6n94IAu4D5OHiRRetlTWSK2A4ibd5OXQ+ue87Nyrqn1"
+        "1MWMfWN3b3p81JPyn8Gr9rKqI30jVbufGZ06B0hnaUlFJ9TUuXovnftA79GhZDRJttBJqRuaLFbq"
+        "Isk1JhW4xevNWAcs5WqoRQocwFtUJFHXoNku76FR+IoVzVS2dI1XTXjonMv6iV9W+wpnsz8A3v54"
+        "aF8aOuRlHv4BYf7jYTcjZq8nm/Ln/ldz7xF7hp8jZzWX9w61Ex0+4rzPvOgqpnHvoSw/Zs846mTq"
+        "GGhf+YQ+GeKbBJ0gKrsCyD0b9iYY9AngjEeC7mHLxFXQMZsVLKl5COo5J7zROf5N/dixR5ykENq5"
+        "3Qn59BjO5m+9I+89V9zNVLFPLtWrK+FReVGsf+0bH8YYFQk/5AKbqqY1x0voTjY6JkbHf319/P7i"
+        "5PRdgvcFKJcphvO0ARkc1P7fgsujg/9MD35Kppcf7+Lpy+DrMY39d1119O8nMHFdbzct/AbHIRx7"
+        "Xwfxy/CfwPT4rXcGJzgj/HFpYZ+RCTS4DD6F3lilBKJ3RoBWvwDgosPjcldpAevzUeIU1R0qJfHo"
+        "LDk+Ozs9G4acjaWvMS/Ii7/4Ovz6Y/NyDP8PPp4LdKrICJaG3dbZm9wKSP2QwskkpqIZkdzkVgX8"
+        "aD2qZh2WykNm4C2pzOyYa8Jiwjzvm2X36r0LdL3BP6e3qccFyd/f//7PplasmchkNeH853CAb5Qj"
+        "50xym2g6g2t5qgHB32LvBMDNsNY4cVOpRIs+B8yWbFWW/zK78wKaRBRQgmcF7Kum0uogKlbbFhkb"
+        "DdFYoVUCwKphQd4sECk5XtPSRSjc9BYuwsUEPpE6IOoDwaMrherWCaErKTmcwhVD9XywQpoq8vjW"
+        "kvKbubNKKIbwUnOAxf9Y+k6iFpUTxvCHBGCGCo706pXYsJH/mAcwkZux53dGsjHwBawW/vcF9bv8"
+        "3XiqJn8aAxYk7rmO10jPfENo98wTmrL/2J3KPyqFzKr5fFujXX23Qs8IeqtB4HP+mz0Q3ai3D+sT"
+        "4NRdSGxKMEGqPwGXByO7vdcbTxcthgve2EVmZLmoc/J06hNOoTywaKRyUjOsKZD6qlQlvWdokhZk"
+        "zMqB4q17bMlopCzpHbn6YtSxfQgHsRO4ONuWmktFlq3mXVfkgyzZhaEmwFxw4mBUk5rKjwNva+Aw"
+        "Y0kRUoaqheIo1TWZVzm+fgHYsjEJ2U9Cv0uZm6dZouIuQ7wwtyQYc0y6vWjEGN3rHmBoHV9Mu0L5"
+        "hpXQ2aQECCY2f1d3ivLyBh4A9ZSBQgwIoDt/IKTM2WTchiHAa9qMML7Q91/p2Ds/efvVV/+izHWM"
+        "Hpry7vF7msiqjEdkNOy4sXwz5e0E/m+7iHDOiT3wyftj5zmcS/v5+cU3px8uIoflcczdzIIobiY+"
+        "WL+o3xofuzpTG7AuggH2ifXla6otPlfYsJxNjhXCW1zabd1TD/sUI9N20xLVTnEewK6Hy2LbrIJQ"
+        "Od9S9jVoQogv6FMA7Bd0wAmuBqsvgppeWukG3I+ZdDDg7CYyn/AC7tK8DTruMsexbW3ABT8+/rTB"
+        "qxBj26k2j2/yorC4uhk8dL2/Ur+3BPZ6bzM0ApncvQqar76kxHFQJoAhL/he9rJFf1uJvGBNxXWL"
+        "ha7IO1bWDE7LoUdHmuExkU01RD/u78G8qJrOLcw5FV/HjaXq6sbxJ7UHfj233x5W+st79liU/Eq3"
+        "uJ6ukv3LOghtUUKvQjBvIVCv33mmV5BP41HnVu3AO1AOyXQTG50rLqtBKbSCJGtqRZt3rqibSRaG"
+        "8CoKF1uuTHzaLuKN63DLxpBQurcvTdGdASnfoM3tV7YXp+k071+8l0L+gBa8O4bLiFAghq5J/487"
+        "TPNOOQ8Zg+L0VA5D1dU/U9oB3RhZ1pzZ0Hivz//CGHMTzXs56669qlOPXXeR5Q31tBtvyC3QS3EO"
+        "3VhDutYz1LKyobwlBctTUFjTDU1k6YLA4djridXm/o9d0liBX25ZVA1WZs7rqoywJLH1ypWxFTWS"
+        "OLKFTFEzMBApy42sK02mPlSI5c+6PlHCbjh1BGDkiQre0Y2VPqMRjlqLYq+R5seOYUUC9TcT78uO"
+        "NElzBHiJuYo42aPkIqFli6qXZQYa34vzgpel/yALJD+qepsL7SRN+oD/Pj7gTHblsjq9Uxe5nuNK"
+        "durjACtImDcEMIzBQ+f+tlO+Wt/ctjo7NfH63tbdcdVfUb7skxf60mnDfJRfpTZY72T4pVbCRQOp"
+        "DGDHk/Z6PLmmJhe6oGqwQb86gDgmnwwkMAyf5T6VohRDrlNVN85GLb9dbdCLP1BTruNYdSubSPUE"
+        "XjnTDk+iBmVICT+Wv4CWqP2MPIibu2yBx48jxwV6li0l4sBPe/S/cOhZ1XsLBkl299sznlUcai9J"
+        "nmufvvsCDknj0W8/ShtdlA6vRA8UpCP6fbTC/T+HIgcprpeW1ye4Oius7GwrC8iWIEIh0LbrstqR"
+        "FjScT9LzaC99jSancB+V7ftN/QjWAtsEOoWoqKobvgitXm0C5rvfG9h3ta9XHucvoj7V1dN0XQ13"
+        "FCumSIl20G06dBrEoEeoD9CVVmOiKJ8KQ/e7ku/Uorm+4XDlWi59WC075WmnUZ9viwa+n27Vq0Y0"
+        "peIrVjhiYCrhDtLpI+q96hVaJNTJYa4L1VIuol2sW1/cZx+w88oXL1iQbiPvAovkCj+q3vimF1jX"
+        "AXqKxUJGT4+QStOp8Uhvh6EL4zXt9GymMEblS+0quZQ1R2PhE9ugWXAxbGGjL2AQXYAS+lOlyRCv"
+        "8wNKQNtUap5+LxWyYjovWMnXVb6lDuW+I8gv8ZIKoM7bc0ZOhXd1bZJ0NXeRot66hEb6tgo9vOU8"
+        "rW/hRz6M1sHsvc6NApGpOSp0JvniAde0M+wtUO+ZQ8MDn8g7daQBhi3lpW7Ju9OL5NvTD+++6UZQ"
+        "gq/H7yquOUwzYYVNpfj+3S1NHF7+7cVHf/ryEv8N+MsXIX3TdzIkJY3rkwK0bdA9UxL42Z3nyv7F"
+        "jLzMXHaioaKALkYUd3K5UadeKIpkwAnTsY0XL3jxAtnobCbgYD0KHjC9QidX6ukX5qF5LAh3QLAv"
+        "iW1JAzdYjpssreerQEYP7bRQah1f19V2E3xFYpn726qvxeFxR+QCnY4tBP4hhtL+2w9DtsbF1V77"
+        "f5NI3nR8+fHj4dRnfTTsech1bkKhrvuJazDwP37EsQ99LC6Lt4RZqgV+fGjuq+DVfeoL1gtDUNjw"
+        "LXSoBfrgtSX8Q8Vb6YLBS33aTIlm9XKWnaCqO/iqDK/zcgG6PYB+Uow77KhGiMmxaBlQb1XeeOzK"
+        "vFwTFb35z6WmgMqd8CHF9/lKK7taIcbKlF2Q6tievIUXbHbUwVqvwW660KkRg5FNoWTL2GPbF+UY"
+        "ChYlDwoTj521eQcHeH2JFvc4e8X7ZiSB38WMLlDnwMEVRwia2cGB2icZ1O/karN4tiRqTysUnvyZ"
+        "1wyHkkqcq4Xv4cw65WlAkHTeaJa2RmAYAYs0z0V0AFQMm3QrXqm3tq5A4Ery514dUS6ABqSM1KhR"
+        "O9dAJVmehYpKlbeInj3Ye5S/J/My+N0j8AmNpNxy61R62E6mBUD5+XkWAFNo5Vkw3J95/09fgKW+"
+        "w6osIz6u17C3mTj4Q6tX3iDQgRgu8iO+eKG8CZxZGHGwGYAIgbMZnAqZHpVpgYbyKiOZtlM+HAdS"
+        "0w+OhNglsK9Ry5JBRvZd853dfuf2sTzrcMQHtdW9vnaVXzXkZx90NvxjPu1dp3zIe74ngffzHfpP"
+        "Ob71ix9ZZYYDr15+IXp4rm4AQAPCJVWqUuxh0DFulHApw9XNMWO3xYezN7pAl84OcwuKmyJcbNya"
+        "17NiOcKGdV4cXbRWVGTMiIHN/aMQobWkDxaQbcQJDG0X6TW9XQBJCv9KtxBz6JQeL3WrNF/tMNRA"
+        "1wkTI0q991PkwILfkqI4K112i70fSJLMHKkv6xW/xyptqERWzwxwtXt0mVtscHcZSWw4UDCSUY1R"
+        "RNt4x04dRLrRF7QfOJecdsE4jsgaiLwkdN8Y4b7RDLU9Ohu2s8cSmgCryMiB+CQG63Bc8fgPJR2j"
+        "et8Jvz2V4GzYQ/93fnsezjn8Qj4V10awew92XjYYyHruP9yT3Nx7a5fcxDO/DA23JyG6kxTd48v6"
+        "sohzqSux37MsRKZaxnSbvHMTUd/BJXjlm1zw2LOZw7nqv9Z2qhX0nwy9adPa58+gjH9o45+3kRKl"
+        "1wmMKrOzW3Ktct+/TnksWxR5ecOVKm37Dw/m1+Y9scDeYIuGTV7WG0B2py38hZnBpsr4RVT6vjNm"
+        "kjoqykoXNXEdeT0HAjYcSjU1mQSKV/Sdi7L1l5q9ThXDNB5dYkNO/06cw/F2yIjKBZDmJWiY17dW"
+        "zN4V0279FhBtDQVCoQ99jo8kQPWengQsoWkXJyTEcaTzjjEU+6E1WpwuFjrOFagXPu5pcXCgX1oo"
+        "AnXiPzzCt1VWbCa+dQEQhTDn/sp7EfeOal4dqIfVg1JE7aDBCylUClQyushtt2dUc2NWDX+gOMTg"
+        "NOy0BkFsajRrfqY7WoXZdqxEv9bSzLC3vXAF6IBZ0xPS1kxnIoN93VkXGFxQWjT2YvT7wytWjnRt"
+        "mf3w4YvKYch0znTFB6Ct6XzSPEt/cI6Hv74+fZu8P7r47nH/BDTi8AL2KIaxUQnDJwiWDuLgBFpJ"
+        "RIam7/4Tn+NDnB5eHc6fOg/t6rPIlzrwS9xVtyfg1y+8fMbgjuq5f2D18s2dB3nIv45bK6rYs8Cu"
+        "989AHGLsuiQUveBVSa6Oh+PTH5yhIaYZmtSozrVrbKLeEu28Ds2p04ONlF0i1YMiTm8spwMZKdTe"
+        "TkuRqijKqgxGvfftctwd63VZSYnyil0Tk+/ebJ3QTF0VQl6Fa0HRrcFKVfvs/Bcb4mg0/LZbDt9H"
+        "oz2veO3izG7SRVzo3JO1X9/aG0Ue7xmB34Br3pccsjpgl2vqbbpObem8wjVUBnRClxutzXd0U+fG"
+        "DaelqGwXUFDwM7kw0JMUaA2WImo9GolN4dABA6VjhDj0o4gret6Ny2aoXe91Z0O3KBncvm4peqVY"
+        "e4TwjbVx+FBt2yFv22bwXb/d3Rl6A3lnEya8RW4bZR7RID0d2tFi7YBRNOB4dC8xRR4oSTggB5h6"
+        "d5pA9CbiSbcSAkhFtZNs6OjpG09xQkkxSUKVUs/eVe23GLWgKZz3wXaH7MBSLuQmCsMwoO1aZw2V"
+        "aXwXYQ8Ifd+KjeWJ5K1mdd27N/rVaPg1MDpFx4QCyfOKAYpL2hNWQaZ8V05/Zz/j5RTjGsGlVgZM"
+        "M1QsdKNx59yxO+9nuEmd7lbJNK7VNVxYjBFoyopaJQHphWjWhiYJqu1JIi9o4Cw5OAqkzIOR8j80"
+        "LkVe"
     ),
     "9789a745d1a25904": (
         "eNqNWF2P47YVfdevYPwyUqr17qZIHpxMgc2iRYKgQYFugAKTgU1L9IgZWRRIer3qZv57z70kLcn2"
