@@ -156,16 +156,6 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
-    if takes_runtime_place(Path(node.source).name):
-        issues.append(
-            error(
-                "runtime-file-name",
-                f"{node.source} has the name of a file of Stitchboard's runtime, which every "
-                "task gets beside it: it would replace it and fail every Airflow run; rename it",
-                node,
-                "source",
-            )
-        )
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     for rel in relative_paths(source_code(pipeline.source_path(node))):

@@ -19,7 +19,7 @@ SHIPPED = {
     "stitchboard_artifacts.py": "da392662bfebcf6a",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
-    "stitchboard_task.py": "77c75a1d86e02729",
+    "stitchboard_task.py": "0a98bbae5d678771",
 }
 STORE = {}
 BUNDLED = {}
@@ -129,13 +129,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "prepare_data", "source": "prepare_data.ipynb", "content": "a66c76ae6d95cdc2", "kernel": "", "script": false, "inputs": ["n_rows", "seed", "test_fraction"], "outputs": ["train", "test", "rows", "churn_rate"], "values": {}, "params": {"n_rows": "n_rows"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "77c75a1d86e02729", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "0a98bbae5d678771", "prepare_data.ipynb": "a66c76ae6d95cdc2"}',
             "STITCHBOARD_FILE_80c92e0913cbf7a0": "{{ stitchboard_content('80c92e0913cbf7a0') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_77c75a1d86e02729": "{{ stitchboard_content('77c75a1d86e02729') }}",
+            "STITCHBOARD_FILE_0a98bbae5d678771": "{{ stitchboard_content('0a98bbae5d678771') }}",
             "STITCHBOARD_FILE_a66c76ae6d95cdc2": "{{ stitchboard_content('a66c76ae6d95cdc2') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -157,13 +157,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_logreg", "source": "train_logreg.ipynb", "content": "11ea372c3cc306ab", "kernel": "", "script": false, "inputs": ["train", "test", "regularization", "epochs"], "outputs": ["accuracy", "model", "weights"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "77c75a1d86e02729", "train_logreg.ipynb": "11ea372c3cc306ab"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "0a98bbae5d678771", "train_logreg.ipynb": "11ea372c3cc306ab"}',
             "STITCHBOARD_FILE_80c92e0913cbf7a0": "{{ stitchboard_content('80c92e0913cbf7a0') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_77c75a1d86e02729": "{{ stitchboard_content('77c75a1d86e02729') }}",
+            "STITCHBOARD_FILE_0a98bbae5d678771": "{{ stitchboard_content('0a98bbae5d678771') }}",
             "STITCHBOARD_FILE_11ea372c3cc306ab": "{{ stitchboard_content('11ea372c3cc306ab') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -185,13 +185,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "train_mlp", "source": "train_mlp.ipynb", "content": "6238669282ca0a67", "kernel": "", "script": false, "inputs": ["train", "test", "hidden_units", "epochs"], "outputs": ["accuracy", "backend"], "values": {}, "params": {}, "wires": {"test": ["prepare_data", "test"], "train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "77c75a1d86e02729", "train_mlp.ipynb": "6238669282ca0a67"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "0a98bbae5d678771", "train_mlp.ipynb": "6238669282ca0a67"}',
             "STITCHBOARD_FILE_80c92e0913cbf7a0": "{{ stitchboard_content('80c92e0913cbf7a0') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_77c75a1d86e02729": "{{ stitchboard_content('77c75a1d86e02729') }}",
+            "STITCHBOARD_FILE_0a98bbae5d678771": "{{ stitchboard_content('0a98bbae5d678771') }}",
             "STITCHBOARD_FILE_6238669282ca0a67": "{{ stitchboard_content('6238669282ca0a67') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -223,13 +223,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "feature_stats", "source": "feature_stats.py", "content": "be83e82e673c218e", "kernel": "", "script": true, "inputs": ["train"], "outputs": ["feature_stats", "backend"], "values": {}, "params": {}, "wires": {"train": ["prepare_data", "train"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "77c75a1d86e02729", "feature_stats.py": "be83e82e673c218e"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "0a98bbae5d678771", "feature_stats.py": "be83e82e673c218e"}',
             "STITCHBOARD_FILE_80c92e0913cbf7a0": "{{ stitchboard_content('80c92e0913cbf7a0') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_77c75a1d86e02729": "{{ stitchboard_content('77c75a1d86e02729') }}",
+            "STITCHBOARD_FILE_0a98bbae5d678771": "{{ stitchboard_content('0a98bbae5d678771') }}",
             "STITCHBOARD_FILE_be83e82e673c218e": "{{ stitchboard_content('be83e82e673c218e') }}",
         },
         container_resources=k8s.V1ResourceRequirements(
@@ -260,13 +260,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "compare_models", "source": "compare_models.ipynb", "content": "bf26d47cd8634680", "kernel": "", "script": false, "inputs": ["logreg_accuracy", "mlp_accuracy", "logreg_model", "feature_stats", "min_accuracy"], "outputs": ["best_model", "best_accuracy", "summary"], "values": {}, "params": {"min_accuracy": "min_accuracy"}, "wires": {"feature_stats": ["feature_stats", "feature_stats"], "mlp_accuracy": ["train_mlp", "accuracy"], "logreg_accuracy": ["train_logreg", "accuracy"], "logreg_model": ["train_logreg", "model"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "churn.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "77c75a1d86e02729", "compare_models.ipynb": "bf26d47cd8634680"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "80c92e0913cbf7a0", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "0a98bbae5d678771", "compare_models.ipynb": "bf26d47cd8634680"}',
             "STITCHBOARD_FILE_80c92e0913cbf7a0": "{{ stitchboard_content('80c92e0913cbf7a0') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_77c75a1d86e02729": "{{ stitchboard_content('77c75a1d86e02729') }}",
+            "STITCHBOARD_FILE_0a98bbae5d678771": "{{ stitchboard_content('0a98bbae5d678771') }}",
             "STITCHBOARD_FILE_bf26d47cd8634680": "{{ stitchboard_content('bf26d47cd8634680') }}",
         },
         do_xcom_push=True,
@@ -290,7 +290,7 @@ with DAG(
 # da392662bfebcf6a: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
-# 77c75a1d86e02729: stitchboard_task.py
+# 0a98bbae5d678771: stitchboard_task.py
 CONTENT = {
     "11ea372c3cc306ab": (
         "eNq1VMFu2zAMvecrOPXiAomRrt0lQw5Dh52GYdg1CQxVph0tsmRIctos6L+Pku3Y2VJ0GNBDHIuk"
@@ -924,124 +924,126 @@ CONTENT = {
         "/4j/aP9cRn+/pVh9BhPlQWGp+T7b8OjTVk2vrlW6AI+umSczMl0y+Ukvoi/s9qM5M+VZNoP17GgS"
         "PLnL5k9dV0tkfWZkFOw2p1ClnGhYanG23P0P6NccFw=="
     ),
-    "77c75a1d86e02729": (
-        "eNq9PGtz20aS3/kr5pCrEuBQsL3JpVL0casUW068m1guS/sqHguCyKGECAJYGFAyV8f/fv2aB0BQ"
+    "0a98bbae5d678771": (
+        "eNq9PGtz20aS3/kr5pCrE+BQsH3JpVL0casUW068m1guS/sqHguCyKGECAJYGFAyV8f/fv2aB0BQ"
         "sbNbl6pY5Dx6enr6PT2Mouh1vdSqvclb1Wwqo+pK5ZU6KZpVWT+oh7q51Y2qG1VAu1rXyzF8KotK"
         "L+FvWyt9r5ut0p/WddNC25uTH9VdvdyUOh2NLm607WnUol4X2sBC2mi12lSLtqgrc6RMvWkWmoFB"
         "ZwBBxZeXdrp5njNGz3n1dL29vExGebVUD03RAuDLS0Auu6rr1rRNvr68VDmtplr9qWXUeYMPRXuD"
         "o7ftTV19o44Xl5epOqfFt+pW67UCTHK10g+jBrAwE1XcIRIGcDQF0cpvQMX4zSxuNGLcHBm1zhvY"
         "YL0CELgV0+Zbo6A/XyevgLjlVlX5nTaj3l6XegXbMrjn12fvL07fX1xejgHN85/effhw+ka+XJx9"
-        "PMWPIQpG3ehGJ69GJQGgk7wq88UtbcYo+Pr990D+cnNXmVeqqtWfiurXHFYsi7sCaZuqj9rU5X1R"
+        "PMWPIQpG3ehGJ69GJQGgk7wq88UtbcYo+Pr990D+cnNXmVeqqtUfi+rXHFYsi7sCaZuqj9rU5X1R"
         "XQPWFfDDEW52vYE9A4WBDFWFfUWrCqapuSnWa00EbYs7HP5rfYW4m7ZoFzdXdd4sM+mEc3rVP3Ym"
         "xErD2NEDIgygK62XgMqHemnUtW5hCiwm1GnrWsVXW9hF1eqqhZ1tx6osbvkwZCHElb7nTVus8kU7"
         "KvOtbpLJAG/49ZknAfKSASzyskRuAqBZUWUwEfhjFEXRaLRq6juVZatNu2l0lglfwKyqbnPal4wB"
         "Ypead5rmVws78B0QO2/rhge12zURlftOqu1o9JW6GOYKIh9RUd3n5UbzmSujm3sYVDSwGPC5gfMC"
-        "xuswRzoSdprAuEU7AwKMgSmbuZqqx51SX7mzXBWwIBBWHf9R/bMsro4X9d260cZokPmr3Ojvvj3W"
+        "xuswRzoSdprAuEU7AwKMgSmbuZqqx51SX7mzXBWwIBBWHf9B/aMsro4X9d260cZokPmr3Ojvvj3W"
         "FdJpSTI1EtY8CJgAsn5oc3PLB6xiOa2xOyZFxzSmA09wdUBiRKx+EHR4ytBTN3qiHqNNU0YTlabp"
-        "WEXAKRUfATftxqjE9N263Y5++Mv7Nz8/gbgQgfC/0k7mQ810VVzD4SzKvBHKmWQMor+41Usg+JvT"
-        "7O3Zz29OPwLIKAtk4jmSL8I1HugAQamSOOEOREdZpizgMIkpu2w/+vvrs1+y0/d/RdDnF+8uXv/0"
+        "WEXAKRUfATftxqjE9N263Y5++PP7Nz8/gbgQgfC/0k7mQ810VVzD4SzKvBHKmWQMor+41Usg+JvT"
+        "7O3Zz29OPwLIKAtk4jmSL8I1HugAQamSOOEOREdZpizgMIkpu2w/+tvrs1+y0/d/QdDnF+8uXv/0"
         "w9nJxzcZtX84ufgpAM8QRUEiwHrTklTHwFj5pmwnvDzscJGD8kpGoxH0qI60xHQmoJ8nI6UQ9jtW"
-        "g2INctNRpurD2Zvsh7Ozi/OLjycf1IeTf/x8dgLqa8IbY+ZEepEaRCMiUP8z3Ayyloof6QRw3CQk"
+        "g2INctNRpurD2Zvsh7Ozi/OLjycf1IeTv/98dgLqa8IbY+ZEepEaRCMiUP893Ayyloof6QRw3CQk"
         "wS5RLECOcqu6XIKJ6YDAUxDQpKORBVE9g+TqT3qxabUCUiAQggQaFDlkzOYBlCRBHvNKHcBv3/18"
-        "mv034PHHVwIfplfqBpVHDdyO5qOrPqxQWkkjaRArqX7YFGWLxtVrEdJOltoVQutpHgApagO2s9BL"
-        "0hComtHUCU/ByqmAOCUZJGIWZIuQTVV+nYNBa4XRHHXForUgXog39pqb/A//9V0CsrBCapMZENDI"
-        "WzBzwqy6ACJcA2iQNCAwzEMUOzxeoT4gO8zIyTZYvYQtN7m5ASUUNv1q6ir8Xpvwm9l2vrYg6rjj"
-        "sA212oga0K0BAbKD0rvbJX6OgZyr4tM0CkT2OEpoCm1wCoumurovmrpKwUjFUZ/lItA9UZI2IDrF"
-        "Oo6ey2wgHDHymEgMJMHNpGWdL03sQc6ivhBE8yQF6b0zccIMQdtZETa+Idjjypi1Xow6XcTS3JHW"
-        "a13FtJevFWAH/5ItjZqrKEFZRjYue6DxP9ZtQAAekDY6X8aJG6ZL05vkJhzaHsmRIDBP2bLEUW4W"
-        "RRF5wG2z7cJd5m0OUPEsU1BbYqNi5qD06rtvsREg8fpJgOKnhV63Kv4rGtDTpkFhJygaPyeDq1yB"
-        "2Q+oLkyZskDEOChJb/SnZXENxjdOZpOX383Vf0xxS114rI+nzEXAC5GIKGgkIc4dyF/UpWADSjfe"
-        "O4lVdM565C1wLu0DbB/y1k7FoRw/BqrykdbfqWWNirdu1V2OyjjaAx6hvCP2KOUPuRkW6XyFHr21"
-        "iVatFe0rgg3SHY330QZspyCkqWlBVzfdAUnnW6NBzVXqpWeCvEGPkHhpnbc36a91UcUoxGOSqgRV"
-        "Udcciyd/owtQN7oExQqe0hrcYu2gArC7HHikaEgGCTB8QYAxrwgmQX8qTJvVt9OLZqM9miRSJEs8"
-        "EiTo4QkJEqEhS8xsQ91IDloWFLFu2vjFmDRT0tFrgUeNhoNFW0jU70y92RHy4BKA4f3s5Rw5uASM"
-        "bVOi/qhekuSq6HEXWePfAzFR5CCt8y1qqwxNDDV1vQLwjz9uWNFXxOKrrtF8D6rRhZAgDbURl7vA"
-        "SAMsHC51efmKnRWyOn9/Xd+lvFtwMILl0fqx097oCngJbVlzvUEBYn9mXaw1BkMYi8FhYohDrv1m"
-        "DXjr/M66QQQ7FocaGNx5lGAFAGy1AK/Ob4nCtrELMoBMR+j6zJb5dVaAI0R0W84xWhCKfJnxOnTo"
-        "FiuDzOW+HBrtYiFjwyIGjMofBEja0vewo3O0B6geMkQu/gyLhKcIFon5M7CEmzXwtI4N0Ps2WzYg"
-        "ak0GfTH61wGwRGbKYQI6wZrhCcuwDURROEq62ODaQwRD+7hLeHPItrY9RjmAgxC+5aP2HAtxlhdN"
-        "kSJeaCYT5zOeM2fY17CbKqBcQ6Gyzjg+jpGu4y6GxHWG8Rs7vHhP1g68rytxTVZPuhQUBkWBcQI0"
-        "YPrsWWdF0rhqFgErov+BX+ewNBl8u6tR3xQ5Vkr/hi2H3RBCYQ7x2WZdagzf5BglczOolWlpHiAO"
-        "ECllT8Z1A/4vuK4ZdQgZiV86O6NeJmWCLQys4xTYmIZgZ+RmLveDTMM4jQXrMZ9rysLPanfMpBlL"
-        "PDcKnQaL9hktJt6Dp+CJfKIOsgIw0aPIlnwVPULMr2PoStIsQ32SZTsw3tCwi8Z9C0lGDdhEoSob"
-        "YxwA0dhCX4FfMxq0lILrKf3B3FQfja9EmbUagjsMhkgKF7osUeNtDCrSihM/Kr4rjCmq67H1AJJJ"
-        "gAxqoisIdrxzhbuBIwBej+GY8hb+wtrAjNTDXnES+lLoKVAfcN3SoD2Now4Zo55L1uSF8QuavEDV"
-        "0FuLjpMX2yc+rQb0Jm3+GAoHHgICHDqFYVpTpCX6a7m5W4POZDYUbi/za+TIEpwH4u2UWoR7yWPA"
-        "7hm18r/gAyz1pzg6PgYNA6E5OBNfq5dzstq+EY0lAye7PZtbJQJDPoEz7AdMet4T2Hzw0qpl3FM3"
-        "Np+QoAW0bO6SCT56ER8MozmGN/kSR4p83jT6In8KR2NUAFw4jTbt6vj7z3SwAhNCZ++/yxm+EFdn"
-        "z2AJYfqZIbIc3Sbn9pyoc4SiGAq5N+QpoA+jyxVmA2gAah7yazj7UNNQo65r1DouZIfv2ojXc0Y5"
-        "ShjIC4BA/3lzpZtKt5wn/vCP8w8nH/+cnf/lh1/eXWQnH388B9eIKJmDY3L7vZk8fw4td7kBFyjh"
-        "zDBGAAQd5Y+ENg9R32pw4i8vfzo7v3h/8supd7U4ViF5VaeYRVM1Zk0eQCYH/R0IlPQn3gccKDI7"
-        "taRmXRZt3LF3A/sI9QWjTwYLZAX/8aLCfSIqIgbSRt4mzpgcQxd7uYwhJ54AXrWN85QyHaJ/iB/S"
-        "W0fllCmTYi4FZ01hJTyQ3AIXLqsRXGdPloCBLhKdx+h1luWTikhIGDn8AGMRMPmlsI3jlxMKLWfR"
-        "ekt4Hpsb0NzRfM+dedxJwqJaoY4BkuBHxOS39weEhC/zUFgeBw9oIudJNt/T+Wte9muPc7IL4gqx"
-        "ziPxZFDXTNAlGwujiD0N2lB5hl/JerNvRw1swEOBhbHzscvyBEPJugewyMz3Z6r/Jd9MXLTxqCf6"
-        "OKQT8fB9Cco2iRfdK0hEgZHCQEgBMVh+jyGOiPnfWGA5PwZiTWjiJU+OcVHPS7u8TMadOw+aZhRf"
-        "onBsD7Du8rIk4H86P3vP+BA6fKQmwAYirgIjqAC/vOEAjD3cFNOPSCm8UWsoEx44dC6kQipgdpW9"
-        "OtzHow+7wSBMcIUdoQ/4EhuEgR+Aa0w7qEkgNgYeaHvBkxUpyaMbOq5JkOwBZwkT+uJBThjfHU5h"
-        "zEkjiKgE3O7cfORWWDfueo1df/HZM1qH5TtfoN+Fmk4wTk1xXeWYsY37UJPUh6bOghNVWG8xqIl1"
-        "2XqHjSdJQZOXGLE2X7B/BCKdwZKfTZaO9X2KRoTzlI4plZy6ZFm5jb84Wo66KaGv1InbvRew26p+"
-        "MMTbE/ZhORngOJiYSZZWeFVjJRLzVsxkOI2sgOzVJ2hZWoAkPGkw/eqlsjAZLMxJhJ7DKsKApotc"
-        "QBQ0Q+aBF4qjaJwksxdz1PEuIHT5Mr7TGIyuIhbNSLJfnXmMfhjeUVhNMxjNMWx+kZcZuGhTXmXs"
-        "cJ3aDx4oU2qGK+EVGYEY7QVeTwkNQwhzW6IAnqK+QN8n/y0GOeH+CFjG4+0OGRhxWBB10FmhgBq8"
-        "+ciBV2KENhTJfdQrP5HRdSTAOWlbc9okQX4QyCQ82NvN0eFkMYIUcHDI27F/gZ1TbUEfnrI8F+4W"
-        "7ZACJpcd74TQirn7sqKhtJrhSx5/e2+Zj5IbGwweJ3Jz6+Bbxhjb+2b2UeB0c3TParymfiioUCBJ"
-        "rQrHPLRnD8z4n2d/Pv2Hz9rQJrJ61cnaHEzUxG2RYpSTYcbGTjFT+UD+0+OO8gRwrtukkyp9MvFg"
-        "0bA50DCjJjn1mLLiFjv46w7jrNLdS/TYhthwrIumQAZz+YhOlhqM4eFLdoYvJ+dKIeCw5EKfLrRz"
-        "tXcT7S9HrzYYFNkrbHA4nGVd2WsoWxzQp7S0z/BuZsjyokbq66Z+6Ge/51cG/8YZkTzLEti2XMET"
-        "fMmMuQgQB4ehn1wJDYV+gm33ToqP0BcAZKQT8G6k8nlBsL/t8HGeiA7CEh5fCOXBoQOTL33URre5"
-        "VFkU8+2mKDfSPY7kdChSw5Sa5a0l6GsHd2S9dkzw+WbiZsG9E8RiG3Zmm6ZgLYR7UtOpiqAlYmUU"
-        "5mNwAm+cw/HIczspUEoamQ6dntJBfKFIk/NrIBdPl41+EeHEET4hf/cBHU0/ifJ0RplvVlzBAAxj"
-        "XA6ePAbKwutquQYeRGKU6KhWS7k4aPQ1sgAyJF4vQMzHgWuwBN7BkbuEoW5+qytbOWa3hDUC4F3d"
-        "a9NzUDmiswQ7EIf9G0/eenWUJ6Xzp5ZsqdEUifobuSti6KfpmHUkTEHg4wgoTLHgN520MqPsXTDZ"
-        "+1545Ey2XaGsr4sqyAXxPHslAMc19cNAH+oFLMVN69wYcAmWlhkFKuHAUTSgmhlQjniCbQ0nE6Is"
-        "K80i7kHUaOpsYBrrsEVZ4OUobAHCQh57OydLecukCbmIEumeeaKki9tt4slAYAcQ447s9gGDYUKQ"
-        "W0IplsFWEsGMZHR9TVYHr9q69CeB9KEOcOIPXJTBF2ucVVBxzRLWreJMJrbiBa9tj6S8yBVekhYQ"
-        "UTzNFzdsTDAfpTZ4zdYvFKGEFuk9FEe8CAblZ0hgzA1GihSTUlXlDQW8lbD53R3VmC6RJW+wBA5o"
-        "eg/aKqhc4WvxFJx/QiIvUXNsuU4HxZR8QAoF0Ply9SgPNzWaX9lXr2hLap0w5XW1bTHyZePJVpJt"
-        "ZzDGFP/UySvSonzQFF9LvQsXz4yFMDkVkoAabLi4Exa8t/WxdOVMpMrlbjOojJFMHFmNUq/aTtkW"
-        "bhl1XkpFgRIOYP0OdGCpbZyDatHmhqm9VPdY4amxRgEIW4HpGQqmN5ti2blpDOtFrL6b9iwC3QCx"
-        "RAZldUGKbgXRXlPXKFpSZrJAXgIpAvnLVgJhRgV6cwz1BLLNLkukgyDCyhlXohJU1Ml6PuFsI5iB"
-        "xDJJNvs5s2fOa3omvkeQOBNvRhAJCmNGvXqQA35h8vnlK0+4Xv6CDrkYSZku8pacJvKJErTtiEhn"
-        "xn7lTQ8GMrKfjwUAvgAhuDbCapL3dfu2Bp7mqpLREMC3eRncwogFpM7ueNBE1xThraJHXHyXtnfr"
-        "40fkvxT/+TamypldtwQF0MXLe94zgxirLrr2/O9dP+1NFCjFuizvMRcOireHGai90AKE453U8HY9"
-        "+NxVHl9esuugYjQGmLrVXPSIWIHXDZ67ocpW7+rZvBX9wXIhCKjKwdv+FRIb49HO0BQlKKOLeXKY"
-        "MVpHcZG0AW+XMk4Gq0YEiiT/KHmJypVaKfZntWE7OafOm9tbmdt5bQrkCYovVuF+4yJh/u73Iuul"
-        "eMdhj4H/dFxXmebzwhi8xvjPXiIXlIUzhTYoDs8Pc7C4Za46qThUklcLFFIMlKu/sngEJbH90/v/"
-        "rkhsC6oOo52CS1NE839LacPTAXO30oGrzy2t5KhVWZDtxhcRrB5bSTVfE6e5SjCEOQGDaMXEVdZW"
-        "bIgs3KnyucNooHIlKB3rdIM11ddgQLeHBrgczqEBTZlX19IpLJ3fcxZKVIXncJemS1xuCokgm9jt"
-        "VyEwr9l60gvrD7yhXEndbA+UlqImoWuKrvKEZRCtZ8+kxn5M/D2LOKMWzSfyXWxQNN/tzbceOA70"
-        "tRQZxk9ST9FLN/YKVAmGTb79rvo6ZwP5rvw3KzYPGdcepsyqudQzVwOZjl6x/l0uHqitZTRFtbAv"
-        "k/ZA75d50vXx55V5dmoVlK80jQdHcTVnx/BIIWevTrNfok2lnVSiGR0EHIXVm92CzQcqDOEXW6/k"
-        "k+skz3YY7P45/GZh5t6Mf6Xo8ncWX/5GjUDPCRxKtw+oqXS9jXpVq3JNMe04IcMqLjDi9j9/lTPd"
-        "vwzg66EBZYhooBC4tzj9xzH0tsa/YGsHCrs/a9udFfeP5OCWA7U9sOn+vnwevrev34t2B+A+2iHR"
-        "D24hMCwDW/jtwkrUwN05n1VT6JwBqSec92sJA5HaK8QEBKBtX8VD41jZpJJNBqK256DNBncD1y77"
-        "q83g75y9lsFMq4AfrIMf4nAKEju35iZ0XAdQ+b3xam9hl+sS4bnF8ohSAnD/dsW7k+gN2MTNkKYJ"
-        "aOQZELE6+fE0O/tw8e7s/TnWXM17JWRhVNxTLeg3gTNni43hI9cb00frzw2EgcO1nt14HCCNHTHl"
-        "LrLH5F9S6hlW/OPh7N952VrMtujrQKoUin9Ppeb+hfVTtaDPfPXOqqjysgwMuXeFxIFA+UBPcVgo"
-        "gIHsOHOAUUPHcl2vJZDbJ/NwLP9E4MUR1K/1FeyV0q1FZaMDbNiYwfxheNtxZDaLBYSvenk0Vker"
-        "HAi6PEImODpS6JFhbSg//5WnJLm6ePun+gqHvIGDxY+8VOd2qcC4dqoiGRJNgrtUQJREliaRlMIG"
-        "zulrr3TTVSCdI5LGrDb4wDNyKOPwt4QyNjPy0Y5g0jIeGp4p6IJlQXcKeKDB8q7DcA3WbN57ayXd"
-        "PJpnRpRNidBBifb4oTcD8+8y/tyhvn/Osttge58P11LhIFAhThiF45Nmxz9SdX0gCH8qG33geuhv"
-        "GCbmCBtfXWKpo1g5CRrkfTny1MQ/1Ahrp/rPNRyDsUH0cduepRQxCSM3jpfsANEmsSTx+QFAuLvu"
-        "pubdSgVRtzYC9+CpwiOA7o/DVmV0IvzPCs2dw0M4pka38nY3dmhAMGeHdwo05K1Ad01rQbqt8nil"
-        "U6q/v2O70yCeZCWNgjubc5y4VzFAj9IJ6KhjGtyDiy+hCy/NV8kmy6KkW6ooBywcBYrevxeZCAnl"
-        "gcSEzV6vPirISS3KDeYxMuDgGP7/4szUa8rT+x9U6KtNMGJ50RJ5C6wQkIQN3jtKYQ2FfTcFPsjG"
-        "OmY4/V6SalGvt1+YovIvgjr3knBW9xA6NyZdVItVWCJ6U9e3JmiwgHwt8k8w4mASa+C9Dzs7odKB"
-        "z7MIyRR5XSOuGvMwPp2wzs/u+aPzfvizreLnL802qzZ3gNzOl/vi0rgGJ2EirFONjjHH3wv1AapN"
-        "5Sf9kP/FXMqRq2IFbbTT9TZdar3GD7wJ2xvNvd2hUAWf/NIu8dUHtpiwctfF0XZ+xxmRjAzOoirb"
-        "rpZ3c/mDL9nwnTOaevySFBliIBXgS0cYJv7oX0k+fUHSyecCZ49EETTfe0+fQTj5Pcck5Bucm+zc"
-        "uwf+nYhRmPnqXKB6Z0IecIeu72ddNgUI2ycUw0jb598WaVxwl3wZDH5sFQAJ0RVgXS8xYBBUUBR3"
-        "Ir2JUM4SJfsJxt/EJXygHWAUlgbtOt5VmxeVboTVM9dgYsvVARaudxa52/GZ6IP50CgIqGiQ5Z2v"
-        "9zqdtJt1TsGKXRbEUrc5XtiAaxC5ETLjuqk367G9vO5My9fFX7kZeIVfLrgX/Ta0oloMhzABmzJI"
-        "b/wZxlT++o51uWnycsqqiT5Hc9/rEJ26T2HyGhUzrN/Vw7HvS/miOFuAGQNzWl/9CoFwfFUvt1O7"
-        "Q7RhQY1kJ6Ft/fTgBfzDDf0eR91yZ08NYSLDlKANWROu67LMjEaX1Vht6HmW770ITSxh6uJITxE4"
-        "Rurg10fNxz3+yDDyQCvC11Fdhz2ojyEwuqTcPG5yHHFIC4bmdjd9vN9FLFjAF051kynOyvwKBBD4"
-        "QYLBAXhfo8EaP+KkI9L3NOdoDoApvespSn6x0AGvzLP7lxnXiKT4dCxzB7+k99gdKvSYwmXicK3M"
-        "4jK1H8aj/Swuv1tBHHgzsxfz1EpK6swEp/euD6CJSZIemhmM7qJKPxTj8fWSy6zvvkbzASyLlT3w"
-        "qQtjBl4Gqo8c5h/It8PBOiY5QiaB47DZdgb6SnwtwH7yP9Uj/Jkdf/vixYvJfBcd+rUCcdqCZ8ww"
-        "LWWjkrDGoF/lAgcCrO+BfAORdQnntCesQ4LgQ7ZAwZJu9m6o/aGpWS+Mcb4p/yKMV9n0c2XOs/E/"
-        "Bucev8fgqS7ypsGfcOu/CE/CyD8orZZSbMQhUPz8OA6UvTgIUlxFyUlXdc9dqNUlIO+BtmDnIZfs"
-        "P1WneAXX6/LLttDlMoiTuqe5F7PRI05Gy5nTw9vF0UnXPKNwua0NoUKueO9IcVIy+j/73hpw"
+        "mv034PGHVwIfplfqBpVHDdyO5qOrPqxQWkkjaRArqX7YFGWLxtVrEdJOltoVQutpHgApagO2s9BL"
+        "0hComtHUCU/ByqmAOCUZJGIWZIuQTVV+nYNBa4XRHHXForUgXog39pqb/D//67sEZGGF1CYzIKCR"
+        "t2DmhFl1AUS4BtAgaUBgmIcodni8Qn1AdpiRk22weglbbnJzA0oobPrV1FX4vTbhN7PtfG1B1HHH"
+        "YRtqtRE1oFsDAmQHpXe3S/wcAzlXxadpFIjscZTQFNrgFBZNdXVfNHWVgpGKoz7LRaB7oiRtQHSK"
+        "dRw9l9lAOGLkMZEYSIKbScs6X5rYg5xFfSGI5kkK0ntn4oQZgrazImx8Q7DHlTFrvRh1uoiluSOt"
+        "17qKaS9fK8AO/iVbGjVXUYKyjGxc9kDjf6zbgAA8IG10vowTN0yXpjfJTTi0PZIjQWCesmWJo9ws"
+        "iiLygNtm24W7zNscoOJZpqC2xEbFzEHp1XffYiNA4vWTAMVPC71uVfwXNKCnTYPCTlA0fk4GV7kC"
+        "sx9QXZgyZYGIcVCS3uhPy+IajG+czCYvv5urf5vilrrwWB9PmYuAFyIRUdBIQpw7kL+oS8EGlG68"
+        "dxKr6Jz1yFvgXNoH2D7krZ2KQzl+DFTlI62/U8saFW/dqrsclXG0BzxCeUfsUcofcjMs0vkKPXpr"
+        "E61aK9pXBBukOxrvow3YTkFIU9OCrm66A5LOt0aDmqvUS88EeYMeIfHSOm9v0l/roopRiMckVQmq"
+        "oq45Fk/+RhegbnQJihU8pTW4xdpBBWB3OfBI0ZAMEmD4ggBjXhFMgv5UmDarb6cXzUZ7NEmkSJZ4"
+        "JEjQwxMSJEJDlpjZhrqRHLQsKGLdtPGLMWmmpKPXAo8aDQeLtpCo35l6syPkwSUAw/vZyzlycAkY"
+        "26ZE/UG9JMlV0eMussa/B2KiyEFa51vUVhmaGGrqegXgH3/csKKviMVXXaP5HlSjCyFBGmojLneB"
+        "kQZYOFzq8vIVOytkdf72ur5LebfgYATLo/Vjp73RFfAS2rLmeoMCxP7MulhrDIYwFoPDxBCHXPvN"
+        "GvDW+Z11gwh2LA41MLjzKMEKANhqAV6d3xKFbWMXZACZjtD1mS3z66wAR4jotpxjtCAU+TLjdejQ"
+        "LVYGmct9OTTaxULGhkUMGJU/CJC0pe9hR+doD1A9ZIhc/BkWCU8RLBLzZ2AJN2vgaR0boPdttmxA"
+        "1JoM+mL0rwNgicyUwwR0gjXDE5ZhG4iicJR0scG1hwiG9nGX8OaQbW17jHIAByF8y0ftORbiLC+a"
+        "IkW80Ewmzmc8Z86wr2E3VUC5hkJlnXF8HCNdx10MiesM4zd2ePGerB14X1fimqyedCkoDIoC4wRo"
+        "wPTZs86KpHHVLAJWRP8Dv85haTL4dlejvilyrJT+FVsOuyGEwhzis8261Bi+yTFK5mZQK9PSPEAc"
+        "IFLKnozrBvxfcF0z6hAyEr90dka9TMoEWxhYxymwMQ3BzsjNXO4HmYZxGgvWYz7XlIWf1e6YSTOW"
+        "eG4UOg0W7TNaTLwHT8ET+UQdZAVgokeRLfkqeoSYX8fQlaRZhvoky3ZgvKFhF437FpKMGrCJQlU2"
+        "xjgAorGFvgK/ZjRoKQXXU/qDuak+Gl+JMms1BHcYDJEULnRZosbbGFSkFSd+VHxXGFNU12PrASST"
+        "ABnURFcQ7HjnCncDRwC8HsMx5S38hbWBGamHveIk9KXQU6A+4LqlQXsaRx0yRj2XrMkL4xc0eYGq"
+        "obcWHScvtk98Wg3oTdr8MRQOPAQEOHQKw7SmSEv013JztwadyWwo3F7m18iRJTgPxNsptQj3kseA"
+        "3TNq5X/BB1jqT3F0fAwaBkJzcCa+Vi/nZLV9IxpLBk52eza3SgSGfAJn2A+Y9LwnsPngpVXLuKdu"
+        "bD4hQQto2dwlE3z0Ij4YRnMMb/IljhT5vGn0Rf4UjsaoALhwGm3a1fH3n+lgBSaEzt5/lzN8Ia7O"
+        "nsESwvQzQ2Q5uk3O7TlR5whFMRRyb8hTQB9GlyvMBtAA1Dzk13D2oaahRl3XqHVcyA7ftRGv54xy"
+        "lDCQFwCB/tPmSjeVbjlP/OHv5x9OPv4pO//zD7+8u8hOPv54Dq4RUTIHx+T2ezN5/hxa7nIDLlDC"
+        "mWGMAAg6yh8JbR6ivtXgxF9e/nR2fvH+5JdT72pxrELyqk4xi6ZqzJo8gEwO+jsQKOlPvA84UGR2"
+        "aknNuizauGPvBvYR6gtGnwwWyAr+40WF+0RURAykjbxNnDE5hi72chlDTjwBvGob5yllOkT/ED+k"
+        "t47KKVMmxVwKzprCSngguQUuXFYjuM6eLAEDXSQ6j9HrLMsnFZGQMHL4AcYiYPJLYRvHLycUWs6i"
+        "9ZbwPDY3oLmj+Z4787iThEW1Qh0DJMGPiMlv7w8ICV/mobA8Dh7QRM6TbL6n89e87Nce52QXxBVi"
+        "nUfiyaCumaBLNhZGEXsatKHyDL+S9WbfjhrYgIcCC2PnY5flCYaSdQ9gkZnvz1T/S76ZuGjjUU/0"
+        "cUgn4uH7EpRtEi+6V5CIAiOFgZACYrD8HkMcEfO/ssByfgzEmtDES54c46Kel3Z5mYw7dx40zSi+"
+        "ROHYHmDd5WVJwP94fvae8SF0+EhNgA1EXAVGUAF+ecMBGHu4KaYfkVJ4o9ZQJjxw6FxIhVTA7Cp7"
+        "dbiPRx92g0GY4Ao7Qh/wJTYIAz8A15h2UJNAbAw80PaCJytSkkc3dFyTINkDzhIm9MWDnDC+O5zC"
+        "mJNGEFEJuN25+citsG7c9Rq7/uKzZ7QOy3e+QL8LNZ1gnJriusoxYxv3oSapD02dBSeqsN5iUBPr"
+        "svUOG0+SgiYvMWJtvmD/CEQ6gyU/mywd6/sUjQjnKR1TKjl1ybJyG39xtBx1U0JfqRO3ey9gt1X9"
+        "YIi3J+zDcjLAcTAxkyyt8KrGSiTmrZjJcBpZAdmrT9CytABJeNJg+tVLZWEyWJiTCD2HVYQBTRe5"
+        "gChohswDLxRH0ThJZi/mqONdQOjyZXynMRhdRSyakWS/OvMY/TC8o7CaZjCaY9j8Ii8zcNGmvMrY"
+        "4Tq1HzxQptQMV8IrMgIx2gu8nhIahhDmtkQBPEV9gb5P/lsMcsL9EbCMx9sdMjDisCDqoLNCATV4"
+        "85EDr8QIbSiS+6hXfiKj60iAc9K25rRJgvwgkEl4sLebo8PJYgQp4OCQt2P/Ajun2oI+PGV5Ltwt"
+        "2iEFTC473gmhFXP3ZUVDaTXDlzz+9t4yHyU3Nhg8TuTm1sG3jDG2983so8Dp5uie1XhN/VBQoUCS"
+        "WhWOeWjPHpjxP8/+dPp3n7WhTWT1qpO1OZioidsixSgnw4yNnWKm8oH8p8cd5QngXLdJJ1X6ZOLB"
+        "omFzoGFGTXLqMWXFLXbw1x3GWaW7l+ixDbHhWBdNgQzm8hGdLDUYw8OX7AxfTs6VQsBhyYU+XWjn"
+        "au8m2l+OXm0wKLJX2OBwOMu6stdQtjigT2lpn+HdzJDlRY3U10390M9+z68M/o0zInmWJbBtuYIn"
+        "+JIZcxEgDg5DP7kSGgr9BNvunRQfoS8AyEgn4N1I5fOCYH/b4eM8ER2EJTy+EMqDQwcmX/qojW5z"
+        "qbIo5ttNUW6kexzJ6VCkhik1y1tL0NcO7sh67Zjg883EzYJ7J4jFNuzMNk3BWgj3pKZTFUFLxMoo"
+        "zMfgBN44h+OR53ZSoJQ0Mh06PaWD+EKRJufXQC6eLhv9IsKJI3xC/u4DOpp+EuXpjDLfrLiCARjG"
+        "uBw8eQyUhdfVcg08iMQo0VGtlnJx0OhrZAFkSLxegJiPA9dgCbyDI3cJQ938Vle2csxuCWsEwLu6"
+        "16bnoHJEZwl2IA77F5689eooT0rnTy3ZUqMpEvU3clfE0E/TMetImILAxxFQmGLBbzppZUbZu2Cy"
+        "973wyJlsu0JZXxdVkAviefZKAI5r6oeBPtQLWIqb1rkx4BIsLTMKVMKBo2hANTOgHPEE2xpOJkRZ"
+        "VppF3IOo0dTZwDTWYYuywMtR2AKEhTz2dk6W8pZJE3IRJdI980RJF7fbxJOBwA4gxh3Z7QMGw4Qg"
+        "t4RSLIOtJIIZyej6mqwOXrV16U8C6UMd4MQfuCiDL9Y4q6DimiWsW8WZTGzFC17bHkl5kSu8JC0g"
+        "oniaL27YmGA+Sm3wmq1fKEIJLdJ7KI54EQzKz5DAmBuMFCkmparKGwp4K2HzuzuqMV0iS95gCRzQ"
+        "9B60VVC5wtfiKTj/hEReoubYcp0Oiin5gBQKoPPl6lEebmo0v7KvXtGW1Dphyutq22Lky8aTrSTb"
+        "zmCMKf6hk1ekRfmgKb6WehcunhkLYXIqJAE12HBxJyx4b+tj6cqZSJXL3WZQGSOZOLIapV61nbIt"
+        "3DLqvJSKAiUcwPod6MBS2zgH1aLNDVN7qe6xwlNjjQIQtgLTMxRMbzbFsnPTGNaLWH037VkEugFi"
+        "iQzK6oIU3QqivaauUbSkzGSBvARSBPKXrQTCjAr05hjqCWSbXZZIB0GElTOuRCWoqJO0bt3Wi7o0"
+        "tGBqv7In7lz7oEcurxI2ip0ep3c4VMZtUXgU7dR/gLpqY7dYQvF4ffWrtkWHhjm7qmUPBrO9mAp3"
+        "umAVpMZtrDWQAicdxB7Z7Jnz756JlxSk+MTvEpIFJTyjXuXKAQ82+fxCmyecRH+ViPJGZ7DIW3Lv"
+        "yHtL0AtBRDoz9muEejBQ5Px8LFXwpRLBBRfWvbyv27c1SB/Xv4yGAL7Ny+C+SGw1dXbHA7dcUyy6"
+        "ih5x8V3a3q2PH1FSUvzn25hqfHbdYhlkoWKtec8MYqy66Nrzv3f9tDdR9RSVs2aKucRR/FLMle0F"
+        "QSDG76TauBtr5K5G+vKSnRwVo9nCJLPm8kzECuIDiDEM1eB6p9Rm2OgPFjZB6FcO1iWskNgYOXeG"
+        "pijrGZUQkGuPgoOCLQkO3i7lxgzWtwgUSVNSmhXNALVSloIVnO3k7D9vbm9lbue1KeVAUHxZDfcb"
+        "F7Pzd78XWS/F2xh7DPyn42TLNJ/BxjA7xn/2Us6g1pzRtuF7eH6YLcYtc31MxUGdvK+g4GegsP6V"
+        "xSMo3u2f3v937WRbUB0b7RScryKa/0uKMJ4O7bs1GVwnb2klR63KgrwMfLvB6rGVpPg1cZqrWUOY"
+        "EzDdVkxcDXDFJtPCnSqf5YwGamyCIrdON9h9fQ2mfntogMs2HRrQlHl1LZ3C0vk958tEVXgOdwnF"
+        "xGXRkAiyid1+vQTzmq18vbCeyxvK6tTN9kARLGoSulDpKk9YBtF69kxeA4yJv2cR5/6i+US+iw2K"
+        "5ru9+TZWwIG+6iPDSE8qP3qJ0V4pLcGwacLfVQnobCDf6v9mbekh49rDlFk1l8rraiAn03tWcJeL"
+        "r2yrLsGZWdg3VHug9wtS6aL78wpSO1UVytfExoOjuO60Y3ik5LRXUdovJqciVComjQ4CjsI6025p"
+        "6QOVsPDbslfyyXWSDz4Mdv8cfrOEdG/GP1Me+jvLRH+jmqHnBA5dDAyoqXS9jXr1tXKhMu04IcMq"
+        "LjDi9j9/6TTdv7bgi6wBZYhooBC4V0P9Zzz0Csi/tWsHStA/a9udFfeP5OCWA7U9sOn+vvyNQW9f"
+        "vxftDsB9tEOiH9xCYFgGtvDbJaCogbtzPqv60TkDUvk471c9BiK1VzIKCEDbvoqHxrGy6S+btkRt"
+        "z+GlDUMHLoj2V5vB3zl7LYM5YQE/WLE/xOEUznbu903ouA6g8nsj697CLisnwnOLhRylpAr8Kxvv"
+        "TqI3YFNMQ5omoJFnQMTq5MfT7OzDxbuz9+dYHTbvFbuF8XtPtaDfBM6cLYuGj1wZTR+tPzcQBg5X"
+        "pXYzBwBp7Igpt6Y9Jv+SotTwbQIezv7tnK0abYu+DqSapvj31JTuX60/VbX6zNcZrYoqL8vAkHtX"
+        "SBwIlA/0FIeFAhjIjjMHGDV0LNf1WgK5fTIPx/JPBF4cQf1aX8FeKTFcVDY6wIaNGcx0hvcyR2az"
+        "WED4qpdHY3W0yoGgyyNkgqMjhR4ZVrHyQ2V59JKri7d/rK9wyBs4WPzIS3XuwQqMa6cqkiHRJLj1"
+        "BURJZGkSSSls4Jy+9opMXa3UOSJpzGqDT1EjhzIOf0soYzMjH+0IJi3joeGZgi5YFnT7gQcaLO86"
+        "DFeLzea9V2HSzaN5ZkTZlAgdlGiPH3oz8KZAxp871PfPWXYbbO/z4VoqHAQqxAmjcHx87fhH6sMP"
+        "BOFP5c0PXGT9FcPEHGHj+1AsyhQrJ0GDvIRHnpr4JyVhlVf/YYljMDaIPm7bs5QiJmHkxvGSHSDa"
+        "JJbrBn6qEO6uu6l5t6ZC1K2NwD14qkUJoPvjsPUjnQj/s0Jz5/AQjqnRrbwyjh0aEMzZ4Z1SEnnV"
+        "0F3TWpBuqzyz6Twq2N+x3WkQT7KSRsGdzTlO3KttoOfzBHTUMQ3uaciX0IWX5ktvk2VR0i2qlAMW"
+        "jgJF71+2TISE8pRjwmavV8kV5KQW5QbzGBlwcAz/f3Fm6jXdKPiffuirTTBiedESeQusZZCEDd6Q"
+        "SgkQhX03BT4dx4prOP1ekmpRr7dfmKLyb5c6N6hwVvcF5trTRbVYhcWsN3V9a4IGC8hXTf8EIw4m"
+        "sQZeJrGzEyod+DyLkEyR1zXiqjEP4yMP6/zsnj8674c/2/cG/KXZZtXmDpDb+cJkXBrX4CRMhBW1"
+        "0THm+HuhPkC1qfykH/K/mEvhdFWsoI12ut6mS63X+IE3YXujubc7FKrg42TaJb5PwRYT1hi7ONrO"
+        "7zgjkpHBWVQP3NXybi5/8MUlvnNGU49fkiJDDKRWfekIw8Qf/TPJpy9IOvlc4OyRKILme++RNggn"
+        "vzyZhHyDc5Ode6HBv2gxCjNfnate70zIU/PQ9f2sa7EAYfvYYxhp+1DdIo0L7pIvg8HPwgIgIboC"
+        "rOslBgyCCoriTqQ3EcpZomQ/wfibuIRPyQOMwiKmXce7avOi0o2weuYaTGy5OsDC9c4id48/E30w"
+        "HxoFARUNsrzz9V6nk3azzilYscuCWOo2xwsbcA0iN0JmXDf1Zj221+ydafm6+As3A6/wGwv32wM2"
+        "tKKqEYcwAZsySG/8GcZU/vqOdblp8nLKqok+R3Pf6xCduk9h8hoVM6zf1cOx70v5SjtbgBkDc8o3"
+        "rPFVvdxO7Q7RhgXVnJ2EtvXTg7f6Dzf0yyF1y509NYSJDFOCNmRNuK7LMjMaXVZjtaHnWb73IjSx"
+        "2KqLIz2a4Bipg18fNR/3+CPDyAOtCF9HdR32oJKHwOiScvO4yXHEIS0Ymtvd9PF+F7FgAV841U2m"
+        "OCvzKxBA4AcJBgfgfY0Ga/yIk45I39OcozkApvSupyj5xUIHvNzP7l9mXM2S4iO3zB38kl6Od6jQ"
+        "YwqXicO1MovL1H4Yj/azuPzCBnHgzcxezFMrKakzE5zeuz6AJiZJemhmMLqLKv2kjcfXSy6zvvsa"
+        "zQewLFb2wKcujBl4w6g+cph/IN8OB+uY5AiZBI7DZtsZ6CvxtQD7yf9Uj/BndvztixcvJvNddOh3"
+        "FcRpCx5cw7SUjUrCGoN+PwwcCLC+B/INRNYlnNOesA4Jgg/ZAgVLutm7ofYnsWa9MMb5pvzbNV5l"
+        "0w+rOc/G/2yde6Yfg6e6yJsGf2yu/3Y9CSP/oFJEisYRh0Dx8zM+UPbiIEgZGCUn3fsA7kKtLgF5"
+        "D7QFOw+5ZP9RPcUruF6XX7aFLpdBnNQ9zb2YjZ6bMlrOnB7eLo5OuuYZhcttbQgVcsV7R4qTktH/"
+        "Aaa6UxE="
     ),
 }
