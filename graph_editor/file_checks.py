@@ -158,20 +158,6 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
                         field,
                     )
                 )
-    # The runtime's main module has its own rule (node_rules: reserved-source-name).
-    if (
-        takes_runtime_place(Path(node.source).name)
-        and Path(node.source).name != "stitchboard_runtime.py"
-    ):
-        issues.append(
-            error(
-                "runtime-file-name",
-                f"{node.source} has the name of a file of Stitchboard's runtime, which every "
-                "task gets beside it: it would replace it and fail every Airflow run; rename it",
-                node,
-                "source",
-            )
-        )
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     code = source_code(pipeline.source_path(node))

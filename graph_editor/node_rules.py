@@ -18,11 +18,12 @@ from graph_editor.limits import (
     value_problem,
 )
 from graph_editor.nodes import Node, NodeKind, SecretSource
+from graph_editor.shipped_files import takes_runtime_place
 from graph_editor.spark import local_issues, settings_issues
 
-# The shipped runtime's file name: a node file with this name would overwrite it in the task's
-# working folder on Airflow (the dry-run imports the runtime from elsewhere, so it works there).
-RUNTIME_FILE = "stitchboard_runtime.py"
+# A node file named like one of the shipped runtime's files would overwrite it in the task's
+# working folder on Airflow (the dry-run imports the runtime from elsewhere, so it works there):
+# graph_editor/shipped_files.py::takes_runtime_place.
 
 
 def source_name(node: Node) -> str:
@@ -65,13 +66,14 @@ def _source_place(node: Node) -> list[Issue]:
 
 
 def _source_name(node: Node) -> list[Issue]:
-    if source_name(node) != RUNTIME_FILE:
+    if not takes_runtime_place(source_name(node)):
         return _source_place(node)
     return [
         error(
             "reserved-source-name",
-            f"{node.source}: a script may not be named {RUNTIME_FILE} (it would replace "
-            "Stitchboard's runtime on Airflow); rename the file",
+            f"{node.source}: a script may not be named {source_name(node)}, a file of "
+            "Stitchboard's runtime (it would replace Stitchboard's runtime on Airflow); "
+            "rename the file",
             node,
             field="source",
         )

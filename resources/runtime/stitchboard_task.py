@@ -273,7 +273,9 @@ def ship_code(context: dict[str, Any]) -> None:
     options = store_options(STORE.get("connection", ""))
     fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
     folder = root.rstrip("/") + "/" + CODE_FOLDER
-    fs.makedirs(folder, exist_ok=True)
+    protocols = fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)
+    if {"file", "local"} & set(protocols):  # object stores have no folders to make
+        fs.makedirs(folder, exist_ok=True)
     for key in [*CONTENT, *BUNDLED]:
         path = folder + "/" + key
         data = stitchboard_content(key).encode("ascii")

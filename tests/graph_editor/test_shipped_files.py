@@ -141,8 +141,9 @@ def test_a_script_named_like_a_runtime_module_is_refused_at_validate(tmp_path: P
     (folder / "stitchboard_task.py").write_text("print('hi')\n")
     p = Pipeline(PipelineSettings(name="ship", dag_id="ship"), path=folder / "ship.stitch")
     p.add_node(node_from_source(p, folder / "stitchboard_task.py", name="job"))
-    issues = [i for i in validate(p) if i.code == "runtime-file-name"]
-    assert len(issues) == 1 and "stitchboard_task.py has the name" in issues[0].message
+    issues = [i for i in validate(p) if i.is_error and "runtime" in i.message]
+    assert len(issues) == 1 and issues[0].code == "reserved-source-name"
+    assert "may not be named stitchboard_task.py" in issues[0].message
 
 
 def test_every_file_shipped_with_a_dag_counts_as_a_runtime_name() -> None:

@@ -23,7 +23,7 @@ SHIPPED = {
     "stitchboard_artifacts.py": "da392662bfebcf6a",
     "stitchboard_rlang.py": "813be46fed2504da",
     "stitchboard.R": "1de5540a53faf184",
-    "stitchboard_task.py": "dd0ed31c2aa791ac",
+    "stitchboard_task.py": "80d7a55d527e2df3",
 }
 STORE = {}
 BUNDLED = {}
@@ -134,7 +134,9 @@ def ship_code(context: dict[str, Any]) -> None:
     options = store_options(STORE.get("connection", ""))
     fs, root = fsspec.core.url_to_fs(STORE["url"], **options)
     folder = root.rstrip("/") + "/" + CODE_FOLDER
-    fs.makedirs(folder, exist_ok=True)
+    protocols = fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)
+    if {"file", "local"} & set(protocols):  # object stores have no folders to make
+        fs.makedirs(folder, exist_ok=True)
     for key in [*CONTENT, *BUNDLED]:
         path = folder + "/" + key
         data = stitchboard_content(key).encode("ascii")
@@ -293,13 +295,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "fetch", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {"data": {"k": [1, 2]}}, "params": {"text": "greeting", "n": "limit"}, "wires": {}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "63e02a589bacbece", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "dd0ed31c2aa791ac", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "63e02a589bacbece", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "80d7a55d527e2df3", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_63e02a589bacbece": "{{ stitchboard_content('63e02a589bacbece') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_dd0ed31c2aa791ac": "{{ stitchboard_content('dd0ed31c2aa791ac') }}",
+            "STITCHBOARD_FILE_80d7a55d527e2df3": "{{ stitchboard_content('80d7a55d527e2df3') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "MODE": "strict",
             "CONFIG": "conf.json",
@@ -601,13 +603,13 @@ with DAG(
         ],
         env_vars={
             "STITCHBOARD_NODE": '{"task_id": "single_gpu", "source": "echo.ipynb", "content": "39a3b6f4f77cd480", "kernel": "", "script": false, "inputs": ["text", "data", "n"], "outputs": ["out", "size"], "values": {}, "params": {}, "wires": {"n": ["fetch", "size"]}, "env": {}, "connections": {}, "flags": ["--xcom"], "path_outputs": [], "files": [], "produces": [], "pipeline_file": "special.stitch"}',
-            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "63e02a589bacbece", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "dd0ed31c2aa791ac", "echo.ipynb": "39a3b6f4f77cd480"}',
+            "STITCHBOARD_SHIP": '{"stitchboard_runtime.py": "63e02a589bacbece", "stitchboard_integrity.py": "9789a745d1a25904", "stitchboard_artifacts.py": "da392662bfebcf6a", "stitchboard_rlang.py": "813be46fed2504da", "stitchboard.R": "1de5540a53faf184", "stitchboard_task.py": "80d7a55d527e2df3", "echo.ipynb": "39a3b6f4f77cd480"}',
             "STITCHBOARD_FILE_63e02a589bacbece": "{{ stitchboard_content('63e02a589bacbece') }}",
             "STITCHBOARD_FILE_9789a745d1a25904": "{{ stitchboard_content('9789a745d1a25904') }}",
             "STITCHBOARD_FILE_da392662bfebcf6a": "{{ stitchboard_content('da392662bfebcf6a') }}",
             "STITCHBOARD_FILE_813be46fed2504da": "{{ stitchboard_content('813be46fed2504da') }}",
             "STITCHBOARD_FILE_1de5540a53faf184": "{{ stitchboard_content('1de5540a53faf184') }}",
-            "STITCHBOARD_FILE_dd0ed31c2aa791ac": "{{ stitchboard_content('dd0ed31c2aa791ac') }}",
+            "STITCHBOARD_FILE_80d7a55d527e2df3": "{{ stitchboard_content('80d7a55d527e2df3') }}",
             "STITCHBOARD_FILE_39a3b6f4f77cd480": "{{ stitchboard_content('39a3b6f4f77cd480') }}",
             "STITCHBOARD_TF_STRATEGY": "multi_worker_mirrored",
         },
@@ -640,7 +642,7 @@ with DAG(
 # da392662bfebcf6a: stitchboard_artifacts.py
 # 813be46fed2504da: stitchboard_rlang.py
 # 1de5540a53faf184: stitchboard.R
-# dd0ed31c2aa791ac: stitchboard_task.py
+# 80d7a55d527e2df3: stitchboard_task.py
 CONTENT = {
     "39a3b6f4f77cd480": (
         "eNqlUMFOxSAQvPcrNpw0enl5emniP3iXlwbp+iTShcCStDb9d4GWxHjSeIBkZ4aZHdYOhEZro+jh"
@@ -1209,135 +1211,136 @@ CONTENT = {
         "/4j/aP9cRn+/pVh9BhPlQWGp+T7b8OjTVk2vrlW6AI+umSczMl0y+Ukvoi/s9qM5M+VZNoP17GgS"
         "PLnL5k9dV0tkfWZkFOw2p1ClnGhYanG23P0P6NccFw=="
     ),
-    "dd0ed31c2aa791ac": (
-        "eNq9PP1z2zaWv+uvwLE7YzKRmWTb63SU0864idNmN40zsdvujk5DUxJksaZIDUHZ0fp0f/u9L4Ag"
+    "80d7a55d527e2df3": (
+        "eNq9PP1z2zaWv+uvwLE7ZzKRmeTa63SU0864idNmN40zsdvujk5DUxJksaZIDUHZ0fp0f/u9L4Ag"
         "RblJd+c601gkgIeHh/eNBwZB8KpcaFWv0lpV28KoslBpoc6yapmX9+q+rG51pcpKZfBebcrFEH7l"
         "WaEX8Lculb7T1U7pT5uyquHd67Mf1LpcbHMdDwZXK21bKjUvN5k2MJE2Wi23xbzOysKcKFNuq7lm"
         "YNDoQVDh9bUdbp6ljNEznj3e7K6vo0FaLNR9ldUA+PoakEtmZVmbuko319cqpdlUrT/VjDov8D6r"
         "V9h7V6/K4mt1Or++jtUlTb5Tt1pvFGCSqqW+H1SAhRmpbI1IGMDRZESrZgEqxCczX2nEuDoxapNW"
         "sMByCSBwKaZOd0ZBe7qJXgJx850q0rU2g85aF3oJyzK45lcX76/O319dXw8Bzcsf3374cP5aHq4u"
-        "Pp7jTx8Fo1a60tHLQU4AaCdneTq/pcUYBY/ffQfkz7frwrxURan+mhW/pTBjnq0zpG2sPmpT5ndZ"
+        "Pp7jTx8Fo1a60tHLQU4AaCdneTq/pcUYBY/ffQfkz7frwrxURan+khW/pTBjnq0zpG2sPmpT5ndZ"
         "cQNYF8APJ7jYzRbWDBQGMhQFtmW1ypimZpVtNpoIWmdr7P5bOUPcTZ3V89WsTKtFIo2wTy+7286E"
         "WGroO7hHhAF0ofUCUPlQLoy60TUMgcmEOnVZqnC2g1UUtS5qWNluqPLsljdDJkJc6Tmt6myZzutB"
         "nu50FY16eKOZn3kSIC8YwDzNc+QmAJpkRQIDgT8GQRAMBsuqXKskWW7rbaWTRPgCRhVlndK6pA8Q"
         "O9e80jidzW3Ht0DstC4r7lTvNkRUbjsrdoPBV+qqnyuIfERFdZfmW817royu7qBTVsFkwOcG9gsY"
-        "r8Uc8UDYaQT95vUECDAEpqymaqwe9kp95fZymcGEQFh1+hf1zzybnc7L9abSxmiQ+Vlq9LffnOoC"
+        "r8Uc8UDYaQT95vUECDAEpqymaqwe9kp95fZymcGEQFh1+mf1jzybnc7L9abSxmiQ+Vlq9LffnOoC"
         "6bQgmRoIax4FTABZP9SpueUNVqHs1tBtk6JtGtKGRzg7IDEgVj8K2t9laCkrPVIPwbbKg5GK43io"
         "AuCUgreAX+2HqMT0elPvBt///P71u0cQFyIQ/jPtZN7XTLPsBjZnnqeVUM5EQxD9+a1eAMFfnydv"
         "Lt69Pv8IIIPEk4lnSL4A57inDQSlSuKEKxAdZZkyg80kpmyzPfDImdXKiND9qgTB2mQbjeLPugVl"
-        "nEGKBhBKMdcM1bZYwOg/nb39+Obdxa/Jjxc/nQ9en785+/ndVUJ097D3kXdwgsHfX138lJy//wW7"
+        "nEGKBhBKMdcM1bZYwOg/nb39+Obdxa/Jjxc/nQ9en785+/ndVUJ097D3kXdwgsHfXl38lJy//wW7"
         "XF69vXr14/cXZx9fJ/T+w9nVj94ieV2ipnFZ5bYm3RICe6fbvB4xEYDO8xRUaDQYDKBFtWQ2JM4A"
-        "KzEaKIWw37IyFpuUmpZKVx8uXiffX1xcXV59PPugPpz9493FGSjREZOXRQR3jQiGpkyg/slfDDK4"
+        "KzEaKIWw37IyFpuUmpZKVx8uXiffX1xcXV59PPugPpz9/d3FGSjREZOXRQR3jQiGpkyg/slfDDK4"
         "Ch+ID7DfyN+IfaRYjN3+Lcuc6OqDQF4Q0GQpUBDQSID+0J/0fFvD3m1R12mCBHoc+XTIRspu45Bn"
-        "agF+8/bdefJfgMdfXgp8GF6oFaqwEmQOjVhbiVnVYOWdZFJstfp+m+U1mvhGl5GOtNQuEFpH/wFI"
-        "UV6wnLlekJ5CA4EGVzgbZo4FxDlpAiJmRhYRhUWlNymY1VrY3VFX7GoNLId4Y6tZpX/+z28jkMgl"
-        "UpuMkYBG3oKRIxaYORDhBkCDvAOBYRyi2JK0ArUSeQOMnCyDlZz/ZpWaFahC/9Vvpiz859L4T2bX"
-        "eqxB4eCK/XeoWwf0AsUYBMh2ite3C/wdAjmX2aexL3unQURDaIFjmDTWxV1WlUUMpjIMuiwXgAYM"
-        "orgC0ck2YfBMRgPhiJGHRGIgCS4mzst0YcIG5CToCkEwjWKQ3rUJI2YIWs6SsGleeGtcGrPR80Gr"
-        "iViaG+Jyo4uQ1vJUAXbwL1n0oJoFEcoysnHeAY3/sYYFAnCHuNLpIoxcN52bziA34NjySI4EgWnM"
-        "9i0MUjPPsqABXFe7NtxFWqcAFfcyBrUlljJkDopn336DLwESzx95KH6a602twl/QjJ9XFQo7QdH4"
-        "O+qdZQbOh0d1YcqYBSLETlG80p8W2Q24AGE0Gb34dqr+Y4xLasNjfTxmLgJeCEREQSMJcdYgf0Gb"
-        "ghUo3fBgJ5bBJeuRN8C5tA6wwMhbexX6cvzgqcoHmn+vFiXZqFqtU1TGwQHwAOUdsUcpv09Nv0in"
-        "S4wrrGW2ai2rXxJskO5geIg2YDsGIY1NDbq6aneIWk+VBjVXqBcNE6QV+qXES5u0XsW/lVkRohAP"
-        "SaoiVEVtp0DiiZXOQN3oHBQr+GsbcM61gwrA1inwSFaRDBJgeECAIc8IJkF/ykydlLfjq2qrGzRJ"
-        "pEiWuCdI0P0jEiRCQ5aY2YaakRw0LShiXdXh8yFppqil1zy/Hg0Hi7aQqNsYN2ZHyINTAIZ3kxdT"
-        "5OAcMLavIvUX9YIkVwUP+8Aa/w6IkSI3bZPuUFslaGLoVdsrAC/945YVfUEsvmwbzfegGl0gK64T"
-        "yUKG8Q5YOJzq+volOytkdf7+qlzHvFpwMLzp0fpx6FBp9KfQllU3WxQg9mecTwYRIWwmBloUYGw3"
-        "gLdO19YNItihuPXA4M6vBSsAYIs5+JbNksjBG7pQB8h0gq7PZJHeJBk4QkS3xRRjFqHIlxmvY5ve"
-        "+JCp51Ae6+0iMmODMwaMyh8ESN7F72FFl2gPUD0kiFz4GRYJdxEsEvOnZwm3G+BpHRqg922yqEDU"
-        "qgTaQvTyPWCRjJTNBHS8Of0dlm5biOWwlzSxwbWbCIb2YR/x4pBt7fsQ5QA2QviWt7rhWIj2GtEU"
-        "KeKJJjJwOuExU4Z9A6spPMpVFLDrhKP0EOk6bGNIXGcYv6HDi9dk7cD7shDXZPmoS0FBQeAZJ0AD"
-        "hk+etGYkjasmAbAi+h/4OIWpyeDbVQ26psixUvwrvjnuhhAKU4gSt5tcYxAp2yj5o16tTFNzB3GA"
-        "SCk3ZNxU4P+C65pQg5CR+KW1MmplUkb4hoG1nAIb0xDshNzMxWGoaxinoWA95H2NWfhZ7Q6ZNEOJ"
-        "Kge+02DRvqDJxHtoKHgmv6TB9r6cgxNYv0kB3oJsA4BrEGf7vgwe6t1Gh9AUxUmCWiZJ9mDS4cU+"
-        "GHbtJpk6YB6FCm6I0QHEaHM9A29n0Gs/ZQXn9AfzZl00vhIVV2sI+TBEItmc6zxHPbg1qF4LTkqp"
-        "cJ0ZkxU3Q+sXRCMPGdRPMwiBGpcLVwMbAxIQwualNfyFuYFFqYV95cj3sNB/oDbgxYVBKxsGLeIG"
-        "HUetSjPTTGjSDBVGZy7aZJ7skPg0G9CbdPyDLzK4CQiwbxf6aU3xl2i1xXa9AU3KzCkykKc3yKc5"
-        "uBTE8TG9EZ4mPwKbJ/SW/wXPYKE/hcHpKegdCNjBxXiqXkzJljcv0YQycLLmk6lVLdDlE7jITYdR"
-        "x6cCTwB8t2IRdpSQzTJEaBctO7sUQxPTiGeGMR7DG32Je0WecBx8kZeFvTFWAC4cB9t6efrdZ7pd"
-        "nmGhvW+eZQ+fiwN0YMaEMN2sFdmT9ivnDJ2pS4SiGAo5PbXG9Ca/lhxUjaKIuYgSPJQlbDW8Yg+D"
-        "s0nQQedLTCjQMPGGLiiDCqRjWCDSf9vOdFXomrPYH/5x+eHs49+Sy5+//+ntVXL28YdLcJmIlik4"
-        "LLffmdGzZ/BmnRpwjaKYUp8UixB4zLxgwruxAJjSefsBs98u77Io74t78DfU2Ye35AYZkLgt7HK5"
-        "wJ6YKwC+00bcNyJpzMSIwfmrMSFkl45zQ6BBCRAl5pUmmYE7T6QjNSKUK7f5gqCmCwBWg/THMMGP"
-        "F5dX789+OodlhU1oxbGBoOLQuHXUshhhrgT74hJNyeJIJyg+gjclbptLrsAzAFBnyui6pvx9jjHx"
-        "ThyGDCOQTR2rc0x8qhJTTPeIbJ9zCFGl/sSbC3yOOoDexGaTZ3XYcg56NtdXo7ynZN1BheA/jQbh"
-        "NtEgoh3kHbnmOGJ0Ck0cEgQDTydzv5jSQqKWmY+CiD1nGHv6YkTB7yTY7IjSp2YFPB9MDxyuhz07"
-        "Q2lRk4P34DoEB5wSjNRR74gZk9c/7MI4vs1dkJZ5fEB7SfoUS9TIU6fwKFtCBgVpxivozdBwH5Ll"
-        "Ek8qdmHqkw8j9KcqGAP9EGxqd6Bj3giBp0jT01P8HXACiUbCvzTJ1N8o7HSM3vapl4lGwnPkxDW8"
-        "8FRQaLY42nuBorhbA3FN0UyM0MceCjOLg+S9Q7vnP5I7xs46vWCPzNe10Hc6dGk7rytpUQ8W+W3d"
-        "kep/yNkWn3s46Ght7NIKYfkYDvDi8zw6rpIQETezJ0aEoDq9Q20u+vlX1rSc8ARVSmiiakkx0O24"
-        "3aArh62jNBpmFJ/NcbIGYK3TPCfgf728eO/xFm+p8bCBEDrDkNjDLxVbwyELqkuiFB7UVqRpPQ/d"
-        "xchIBUyXs5uO63ho8ihgy0c4w57QB3yJDfxIHsBVpu7VdlmBPFB3omHLxGIaDW3XyMvegZ+LqkJC"
-        "ghHju8chjDlpLeF0j9td3IbcCvOG7TCgHQA8eULzsC5N5+gyozYWjGOT3RQppuDDLtQobnINzvki"
-        "qrBuZVAj6213Nht3kqJg78CIbf8XrB+BSKM35WeTpaV2HqMR4TymbYrlkETS5vyOHxwtB+0cHx6i"
-        "2dU3AnZblPeGeHvE4QdndxwHEzPJ1ApPAK1EYiKSmQyHsTHZdzLuTlvzoF5t3UhlZhKYmLNCHWUs"
-        "woDmlbx3FDRDJoQnCoNgGEWT51M0iS7CdwlQPqTqDZcDFs1A0pmtcYy+H69TnoRGMJpDWPw8zRPw"
-        "rsc8y9DhOrY/GqBMqQnOhCevBGJwEEk/JjQMwU9WigJ4jPoC/ZD86Ce11kfAEu5vV8jAiMO8gJH2"
-        "CgXU4FFWCrwSIrS+0PyjXjYDGV1HAvLU6pLzYBHyg0Am4cHWdtIVB4sRpFiRcxgt++fZOVVn9OMx"
-        "y3PljkWPKWCKtvCQD62Yc8SzivKkhr3epijEMh+501uM+0dSEODgW8YY2jIG3LISaAdKHguPsPrh"
-        "PqP6kyi2Khydj4Y98AjnMvnb+T+aNBwtIimXrTTc0cxbWGcxBqgJpuDsEDOWH+RaPuwp8YMOU9TK"
-        "fT+aSbJo2KS2nyKVQ5KQjjksdvDXbcZFodu1GaHNjsC2UkrHpXiG7WMHMIbHazcYvuycq7CBzZI6"
-        "EaqTSNVBgUMTdc22GM/ayghwOILGS5dzRVtz0qW0vJ/gYVuf5UWN1NVN3ajdPqczg3/DhEieJBEs"
-        "Wyo7CL6kOl3wjp39qF3O+PqidsG2fcjIW9jUlSSkE/Cwq2gSvWB/6/7tPBMdhJVhTX1dAw4dmHTR"
-        "BHd0PE8FayEfV4tyI93jSE6bIqVxsVncWoK+cnAHNoTAjG3zmrhZcG/lH/AdNibbKmMthGtS47EK"
-        "4E3AyshPpeEAXjhnUoKG20mBUr7PtOj0mA7iE2IanN4AuXi4LPSLCCeO8Bn5u/foaDaDKD42yny9"
-        "5JIUYBjjDlXIY6B8gi4WG+BBJEaOjmqxkFRCpW+QBThcf4mBFQfX3hR4qEruEh4Tpbe6sAWJdklY"
-        "9AHeFeDRcVBdDEUEOxJG/Rt33np1lPim/ac3yUKjKRL1N3Bn/tBOwzFhTJiCwIcBUBgjV/N165yA"
-        "UW5cMFn7QXjkTLadIS9vssJL4/E4e8YD2zVuuoE+1HOYil9tUmPAJVhYZhSohANH2oBqYkA54g7W"
-        "JeyMj7LMNAm4BVGjoZOeYazD5nmGp92whNuR9L2dcpjOpPG5iE5GGuYJojZut1FDBgLbgxg3JLf3"
-        "GAwTgvzGl2LpbCURzEhC9QhkdfDstE1/Esgm1AFO/J6rbPiklDMGKixZwtrFwdHIljDhOfyJVK25"
-        "el7SAiKK5+l8xcYE01ZSh9ap/EH/jvUeiiOe7IPyMyQwZoWRIsWkVKy7ooC3EDZfr6l0mTIdK0yF"
-        "AU3vQFt5pUhc54DpMkLC5spqG+yRD0ihADpfrsDoflWi+ZV1dWoBpXgNc4OzXY2RLxtPtpJsO70+"
-        "Jvunjl6SFuWNpvhaCpi4GsoW6KVUGQRqsOKaYZjwzpZdUw0BkSqVw2qv1ImxZquR62XdqsPDJaPO"
-        "44SrhANYkAUNmAcLU1At2qyY2gt1h4XDGotOgLAFmJ6+YHq7zRato2O/AMjqu3HHItCRHkukV63p"
-        "pRGXEO1VZYmiJXVDc+QlkCKQv2QpECZU9znFUE8g24MBiXQQhF8K5WqOvEJNma85K7ARTM+ZgCTg"
-        "kBUmT5zX9ER8Dy/PKN6MIOJVOg06BT5H/MLo8+uRHnG9mhNX5GIkZTxPa3KayCeK0LYjIq0Rh6VU"
-        "HRjIyM14rOhoKkq8Ez8sD3pf1m9K4GkuExr0AXyT5t4BmlhAamz3B010QxHeMnjAyfdxvd6cPiD/"
-        "xfjPNyGVQu3bNUWALlZj8JoZxFC10bX7f+faaW2iQCnWZXkPuRJUvD3MQB2EFiAcb6U0vO3Bp66g"
-        "/fqaXQcVojHArLbmKlbECrxu8NwNFUw3rp7NW9EfrP+CgCrvLd9YIrExHm11jVGCEqq0IIcZo3UU"
-        "F0kb8HIp42SwDEigSPKPkpeoXOktxf6sNmwj5/15cQcz83uemwJ5gtJUH3G7cZEwPzdrkfliPAqx"
-        "28B/Wq6rDOMtk9pizg2HB+44Kj+2XyemU0ruHbB0y6rBQOLVEBZo1tJ+FbU1c03NO90DeYd5kXN7"
-        "jGNv2XD0BRYxE9KSwjVUwPZK5wiCEaQaGiWFO+xlyjAz5AyxtvWw7qw89NEnV9aukQmCB29bU7Nd"
-        "kSwx+4J3zcRoK7AWfYSOdzn7TVsKSYwodCBbnOY50B/C0X4DYQO8luJqubCY4M9uthXxpB2GLwee"
-        "ShES8lk+NlrzUdHJuu1gDUi36mAkpcxeENHMyUbaq4MEg70zdBbKOQl0Kvpw6VbOWI5IXmEpfXL+"
-        "9/NXP4Oh8o7+MS07py2mJKmFBWx+rys/KUV1BeojR/mkPtsZ0qCXS7v8jMzV4ahFSZLLHpXdyVGn"
-        "FDMwulYdRmqzkQrN16Nnz+jKhc8SLS4itjBR0MnBrsq1foR6KE98rGcDfv1pAysB9q7C4H/tfbCg"
-        "Y+xbqQOcYqj6rja44rHPMfiiXriHd+yEubEQ/zk4JwJfxHnaNufmm4ePJNC2SlF0gZCLMhY9l6xe"
-        "Wjy8KxRd4/D/XcFeZ1RNTCuFiCkLpv+WUrjH83Htyji+M2VpJZZE5RmFBr6S4pOsGzJkrnIYYY5A"
-        "k1sr7G5iFKzGLNyxCr2T3cNKx2DY3wzOur4B/3x3rENzp+ZIhypPixtpFIuZ3nGSWzyRxoC6U4DI"
-        "pb6RCLKI/aEGZl6z9w+ubLjxmlKxZbU7chUBHRU6BW37ZjANovXkidwMGxJ/TwJO2AfTkTyLixtM"
-        "9wfjbYCPHZvauwTTM1J/1znN6FxoIBg2t/+H6rGdi81VVL9b4X/Md+9gyqyayv2XoieR2rlitk4l"
-        "wLW17yYr5vY+7QHow2sBVFj0edcC2tamuZkQ9vbi6v+WXyuF/526/u6VHroKQCX9wVHAgV/t3y7w"
-        "v6eSQb5n/FJ+uUYKnPvBHu7D7xbyH4z4V4r0/2Cx/u9Uj3VizL7TvB41FW92QeeWg5yCjlsxTr+K"
-        "82IE+19zUjw+PGvk0+ceZYhooBC4G6TdK510I7S5d133XAT6rGW3ZjzckqNL9tR2z6K762qO+Trr"
-        "+qNotwAeou0T/egSPMPSs4TfL8RHDdwe81k16M4ZkPrzabf23BOpg8J9QADeHap4eDlUNmdtzxpQ"
-        "23NOyOaOek51D2ebwN8pey29BzkCvvfeVB+He7USTTRMHN20gMNCDknjcfjXEQ+R/aMJsw5qLtku"
-        "4nWLlWi5ZACb25CNw4n+gs0c9+kij4oNiyJWZz+cJxcfrt5evL/Eet1pp/zYT8t1lA96VuDu2esr"
-        "8JNvsNBP6/EdDNxWOQz06IEpQAoWOmF/Twar/94BAKDj1KGjvlRPdOTmS24b+JfOcDcPT+ntdYA6"
-        "66pVqr8M/8hlgcMSm8euIzyhcj8pvSogivfjc+ddiU+CIofOZ7+cAcfZft26KUc+z1fdlBtJPR2S"
-        "uT/7+EiqiIOy38pZgiXAOrzNChtwcE1w74mHnxA6Mdv5XOuFXpwM1cmSbkucIBOcnCh08vAiAn8H"
-        "Q24zpurqzV/LGXZ5DRuLP6X82D8Px3JqPDuVLsHIq/4AREnGaRCxMSzgkh479wRczeQlImnMcotf"
-        "OggcytidL3jga0Y+2BNMmqaBhnsKymORcZqlaE3vGgwL02Taue4rzdybRwaU/w3Q5wkO+KEzAk8M"
-        "pf+lQ/1wn2W13vI+H66lwlGgQhw/sMdvezj+kYs/R+L6x87Pjhxo/4qRZ4qw8eI/1nB71eVZZT+0"
-        "gjw1au4K+tWe3RuDjsHYxjah4IHxFTHxg0EOwWwH0SahHDvyHTR/de1FTdu1VaKfbVDfgKeaNA96"
-        "sx22jqyVNPisaN/5UIRjbHQtuj50aEB8aLu3Ssrkulp7Tmty2m/l/mTrttjhiu1KvRCVlTQK7mTK"
-        "oedBjRN9nYWADlqmwd35+xK68NRc/GKSJIjaxdWywcJRoOibK4sjIaHc0Rux2etUdHpprnm+xdRI"
-        "Ahwcwv9fnOx6RSeLzZeFumoTjFia1UReTLbaHBBWSkgpIEWSqwy/CYKXZmD3O3mvebnZfWHWq7mU"
-        "2kpDw17dQTRemXhezJd++f6qLG+N98ICaq69/Ag9jubFeq6csnfkKx34PQmQTEGja8S3Yx7Ge3rW"
-        "W9o/e3DuEv+2V8b4odolxXYNyMlpmFyDozk4rxNgZX1wiqeSnewBQLWHj1E3i/B8Kpc8imwJ72il"
-        "m1280HqDP3gRtjWYNnaHoh/86gStEq8Y4hvjX81wobkd33JGJMmDo+heQFvLu7H8oykyaxonNPT0"
-        "BSkyxIAJwx/V8Ig/+FfyWV+Qx2rSi5OHQC6FHH59A4STLw+OfL7BsdHeXbvgDyYN/GRaq+SjcSbk"
-        "GyL+4flnHY97CNv7ev1I2y+QWKRxwn30ZTD4vq8HxEdXgLW9RI9BUEFRKIv0JkI5SxQd5ix/Fxf/"
-        "GyEeRn4x477lXdVpVuhKWD1xL0xoudrDwrVOAlfPMxF9MO3rBREYdbK88/Sg0Um72aQUrNhpQSx1"
-        "neIRM7gGgeshI26qcrsZ2nKb1rB0k/3Cr4FX+D6Y+6iMjaioeswhTMDGDLIx/gxjLH+bhk2+rdJ8"
-        "zKqJfgfTptUhOna//Hw4KmaYv62Hw6Yt5tKWZA5mDMwpH2SGs3KxG9sVog3zqrpbOXLrp3sfYblf"
-        "0Seh8AANGztqCHMjJgdtyJpwU+Z5YjS6rMZqw4Zn+aSe0MSiyzaOuNwxx0gt/LqoNXFPs2UYeaAV"
-        "4QP0tsPuVfQRGJ1Tuh8XOQw4pAVDc7sfP9ztAxYs4AunuskUJ3k6AwEEfpBgsAfeUzRYwwccdEL6"
-        "nsacTAEwZYwbipJfLHTA09zk7kXCVW0x3lNO3MYv6JMgLSp0mMIl93CuxOIytj+Gg8PEMNZFjQkH"
-        "Xszk+TS2khI7M8EZw5sjaGJWpYNmAr3bqNK3yhp8G8ll1nePwbQHy2xpN3zswpiea+iPHBdz6v7B"
-        "MckJMglsh03gM9CX4msB9qP/Lh7gz+T0m+fPn4+m++DYB3PEafO+pAHDYjYqEWsM+jwlOBBgfY/k"
-        "G4isC9inA2HtE4QmZPMULOnmxg21X1ycdMIY55tyqUajsqlew3k2zVdR3fdXQvBU52lV4bdMux8l"
-        "ifzI37sMIpdHEAdP8fNpPSh7cRCkHJTyne6eEDehVpeAvAPagp36XHL4tRSKV3C+Nr/sMp0vvDip"
-        "vZsHMRt9MYDRcub0+HKxd9Q2zyhcbml9qJAr3tlSHBQN/g9ALlo+"
+        "agF+8/bdefJfgMefXwp8GF6oFaqwEmQOjVhbiVnVYOWdZFJstfp+m+U1mvhGl5GOtNQuEFpH/wFI"
+        "UV6wnLlekJ5CA4EGVzgbZo4FxDlpAiJmRhYRhUWlNymY1VrY3VFX7GoNLId4Y6tZpf/xn99GIJFL"
+        "pDYZIwGNvAUjRywwcyDCDYAGeQcCwzhEsSVpBWol8gYYOVkGKzn/zSo1K1CF/qvfTFn4z6Xxn8yu"
+        "9ViDwsEV++9Qtw7oBYoxCJDtFK9vF/g7BHIus09jX/ZOg4iG0ALHMGmsi7usKosYTGUYdFkuAA0Y"
+        "RHEFopNtwuCZjAbCESMPicRAElxMnJfpwoQNyEnQFYJgGsUgvWsTRswQtJwlYdO88Na4NGaj54NW"
+        "E7E0N8TlRhchreWpAuzgX7LoQTULIpRlZOO8Axr/Yw0LBOAOcaXTRRi5bjo3nUFuwLHlkRwJAtOY"
+        "7VsYpGaeZUEDuK52bbiLtE4BKu5lDGpLLGXIHBTPvv0GXwIknj/yUPw015tahb+gGT+vKhR2gqLx"
+        "d9Q7ywycD4/qwpQxC0SInaJ4pT8tshtwAcJoMnrx7VT92xiX1IbH+njMXAS8EIiIgkYS4qxB/oI2"
+        "BStQuuHBTiyDS9Yjb4BzaR1ggZG39ir05fjBU5UPNP9eLUqyUbVap6iMgwPgAco7Yo9Sfp+afpFO"
+        "lxhXWMts1VpWvyTYIN3B8BBtwHYMQhqbGnR11e4QtZ4qDWquUC8aJkgr9EuJlzZpvYp/K7MiRCEe"
+        "klRFqIraToHEEyudgbrROShW8Nc24JxrBxWArVPgkawiGSTA8IAAQ54RTIL+lJk6KW/HV9VWN2iS"
+        "SJEscU+QoPtHJEiEhiwxsw01IzloWlDEuqrD50PSTFFLr3l+PRoOFm0hUbcxbsyOkAenAAzvJi+m"
+        "yME5YGxfRerP6gVJrgoe9oE1/h0QI0Vu2ibdobZK0MTQq7ZXAF76xy0r+oJYfNk2mu9BNbpAVlwn"
+        "koUM4x2wcDjV9fVLdlbI6vztVbmOebXgYHjTo/Xj0KHS6E+hLatutihA7M84nwwiQthMDLQowNhu"
+        "AG+drq0bRLBDceuBwZ1fC1YAwBZz8C2bJZGDN3ShDpDpBF2fySK9STJwhIhuiynGLEKRLzNexza9"
+        "8SFTz6E81ttFZMYGZwwYlT8IkLyL38OKLtEeoHpIELnwMywS7iJYJOZPzxJuN8DTOjRA79tkUYGo"
+        "VQm0hejle8AiGSmbCeh4c/o7LN22EMthL2lig2s3EQztwz7ixSHb2vchygFshPAtb3XDsRDtNaIp"
+        "UsQTTWTgdMJjpgz7BlZTeJSrKGDXCUfpIdJ12MaQuM4wfkOHF6/J2oH3ZSGuyfJRl4KCgsAzToAG"
+        "DJ88ac1IGldNAmBF9D/wcQpTk8G3qxp0TZFjpfhXfHPcDSEUphAlbje5xiBStlHyR71amabmDuIA"
+        "kVJuyLipwP8F1zWhBiEj8UtrZdTKpIzwDQNrOQU2piHYCbmZi8NQ1zBOQ8F6yPsas/Cz2h0yaYYS"
+        "VQ58p8GifUGTiffQUPBMfkmD7X05ByewfpMCvAXZBgDXIM72fRk81LuNDqEpipMEtUyS7MGkw4t9"
+        "MOzaTTJ1wDwKFdwQowOI0eZ6Bt7OoNd+ygrO6Q/mzbpofCUqrtYQ8mGIRLI513mOenBrUL0WnJRS"
+        "4TozJituhtYviEYeMqifZhACNS4XrgY2BiQghM1La/gLcwOLUgv7ypHvYaH/QG3AiwuDVjYMWsQN"
+        "Oo5alWammdCkGSqMzly0yTzZIfFpNqA36fgHX2RwExBg3y7005riL9Fqi+16A5qUmVNkIE9vkE9z"
+        "cCmI42N6IzxNfgQ2T+gt/wuewUJ/CoPTU9A7ELCDi/FUvZiSLW9eogll4GTNJ1OrWqDLJ3CRmw6j"
+        "jk8FngD4bsUi7Cghm2WI0C5adnYphiamEc8MYzyGN/oS94o84Tj4Ii8Le2OsAFw4Drb18vS7z3S7"
+        "PMNCe988yx4+FwfowIwJYbpZK7In7VfOGTpTlwhFMRRyemqN6U1+LTmoGkURcxEleChL2Gp4xR4G"
+        "Z5Ogg86XmFCgYeINXVAGFUjHsECk/7qd6arQNWexP/z98sPZx78mlz9//9Pbq+Ts4w+X4DIRLVNw"
+        "WG6/M6Nnz+DNOjXgGkUxpT4pFiHwmHnBhHdjATCl8/YDZr9d3mVR3hf34G+osw9vyQ0yIHFb2OVy"
+        "gT0xVwB8p424b0TSmIkRg/NXY0LILh3nhkCDEiBKzCtNMgN3nkhHakQoV27zBUFNFwCsBumPYYIf"
+        "Ly6v3p/9dA7LCpvQimMDQcWhceuoZTHCXAn2xSWaksWRTlB8BG9K3DaXXIFnAKDOlNF1Tfn7HGPi"
+        "nTgMGUYgmzpW55j4VCWmmO4R2T7nEKJK/Yk3F/gcdQC9ic0mz+qw5Rz0bK6vRnlPybqDCsF/Gg3C"
+        "baJBRDvIO3LNccToFJo4JAgGnk7mfjGlhUQtMx8FEXvOMPb0xYiC30mw2RGlT80KeD6YHjhcD3t2"
+        "htKiJgfvwXUIDjglGKmj3hEzJq9/2IVxfJu7IC3z+ID2kvQplqiRp07hUbaEDArSjFfQm6HhPiTL"
+        "JZ5U7MLUJx9G6E9VMAb6IdjU7kDHvBECT5Gmp6f4O+AEEo2Ef2mSqb9R2OkYve1TLxONhOfIiWt4"
+        "4amg0GxxtPcCRXG3BuKaopkYoY89FGYWB8l7h3bPfyR3jJ11esEema9roe906NJ2XlfSoh4s8tu6"
+        "I9X/kLMtPvdw0NHa2KUVwvIxHODF53l0XCUhIm5mT4wIQXV6h9pc9POvrGk54QmqlNBE1ZJioNtx"
+        "u0FXDltHaTTMKD6b42QNwFqneU7A/3J58d7jLd5S42EDIXSGIbGHXyq2hkMWVJdEKTyorUjTeh66"
+        "i5GRCpguZzcd1/HQ5FHAlo9whj2hD/gSG/iRPICrTN2r7bICeaDuRMOWicU0GtqukZe9Az8XVYWE"
+        "BCPGd49DGHPSWsLpHre7uA25FeYN22FAOwB48oTmYV2aztFlRm0sGMcmuylSTMGHXahR3OQanPNF"
+        "VGHdyqBG1tvubDbuJEXB3oER2/4vWD8CkUZvys8mS0vtPEYjwnlM2xTLIYmkzfkdPzhaDto5PjxE"
+        "s6tvBOy2KO8N8faIww/O7jgOJmaSqRWeAFqJxEQkMxkOY2Oy72TcnbbmQb3aupHKzCQwMWeFOspY"
+        "hAHNK3nvKGiGTAhPFAbBMIomz6doEl2E7xKgfEjVGy4HLJqBpDNb4xh9P16nPAmNYDSHsPh5mifg"
+        "XY95lqHDdWx/NECZUhOcCU9eCcTgIJJ+TGgYgp+sFAXwGPUF+iH50U9qrY+AJdzfrpCBEYd5ASPt"
+        "FQqowaOsFHglRGh9oflHvWwGMrqOBOSp1SXnwSLkB4FMwoOt7aQrDhYjSLEi5zBa9s+zc6rO6Mdj"
+        "lufKHYseU8AUbeEhH1ox54hnFeVJDXu9TVGIZT5yp7cY94+kIMDBt4wxtGUMuGUl0A6UPBYeYfXD"
+        "fUb1J1FsVTg6Hw174BHOZfLX8783aThaRFIuW2m4o5m3sM5iDFATTMHZIWYsP8i1fNhT4gcdpqiV"
+        "+340k2TRsEltP0UqhyQhHXNY7OCv24yLQrdrM0KbHYFtpZSOS/EM28cOYAyP124wfNk5V2EDmyV1"
+        "IlQnkaqDAocm6pptMZ61lRHgcASNly7nirbmpEtpeT/Bw7Y+y4saqaubulG7fU5nBv+GCZE8SSJY"
+        "tlR2EHxJdbrgHTv7Ubuc8fVF7YJt+5CRt7CpK0lIJ+BhV9EkesH+1v3beSY6CCvDmvq6Bhw6MOmi"
+        "Ce7oeJ4K1kI+rhblRrrHkZw2RUrjYrO4tQR95eAObAiBGdvmNXGz4N7KP+A7bEy2VcZaCNekxmMV"
+        "wJuAlZGfSsMBvHDOpAQNt5MCpXyfadHpMR3EJ8Q0OL0BcvFwWegXEU4c4TPyd+/R0WwGUXxslPl6"
+        "ySUpwDDGHaqQx0D5BF0sNsCDSIwcHdViIamESt8gC3C4/hIDKw6uvSnwUJXcJTwmSm91YQsS7ZKw"
+        "6AO8K8Cj46C6GIoIdiSM+hfuvPXqKPFN+09vkoVGUyTqb+DO/KGdhmPCmDAFgQ8DoDBGrubr1jkB"
+        "o9y4YLL2g/DImWw7Q17eZIWXxuNx9owHtmvcdAN9qOcwFb/apMaAS7CwzChQCQeOtAHVxIByxB2s"
+        "S9gZH2WZaRJwC6JGQyc9w1iHzfMMT7thCbcj6Xs75TCdSeNzEZ2MNMwTRG3cbqOGDAS2BzFuSG7v"
+        "MRgmBPmNL8XS2UoimJGE6hHI6uDZaZv+JJBNqAOc+D1X2fBJKWcMVFiyhLWLg6ORLWHCc/gTqVpz"
+        "9bykBUQUz9P5io0Jpq2kDq1T+YP+Hes9FEc82QflZ0hgzAojRYpJqVh3RQFvIWy+XlPpMmU6VpgK"
+        "A5regbbySpG4zgHTZYSEzZXVNtgjH5BCAXS+XIHR/apE8yvr6tQCSvEa5gZnuxojXzaebCXZdnp9"
+        "TPYPHb0kLcobTfG1FDBxNZQt0EupMgjUYMU1wzDhnS27phoCIlUqh9VeqRNjzVYj18u6VYeHS0ad"
+        "xwlXCQewIAsaMA8WpqBatFkxtRfqDguHNRadAGELMD19wfR2my1aR8d+AZDVd+OORaAjPZZIr1rT"
+        "SyMuIdqryhJFS+qG5shLIEUgf8lSIEyo7nOKoZ5AtgcDEukgCL8UytUceYWakpEv63Je5oYmjO0j"
+        "e+LOtfda5DQyYqPYanF6h0NlXBaFR8Fe/Tsma0M3WUTxeDn7TdtaVsOcXZSyBoO5dzzFcLpg6Z1q"
+        "2Fir5/RCUoXItJMnzr97Il6SlxEVv0tI5tVkDTqlSEc82OjzK6cecRKbs2GUN9qDeVqTe0feW4Re"
+        "CCLSGnFY9NWBgSLXjMfak6b2xTubxEKm92X9pgTp44KmQR/AN2nuHfWJrabGdn/glhuKRZfBA06+"
+        "j+v15vQBJSXGf74JqWhr365+QhbKNprXzCCGqo2u3f87105rE1VPUTlrppBrVsUvxVzZQRAEYvxW"
+        "itjbsUbqSu+vr9nJUSGaLcy/a663RawgPoAYw1Bpd+OU2gwb/cFKNQj98t5CkyUSGyPnVtcYZT2h"
+        "mhBy7VFwULAlwcHLpdyYwYIlgSJpSkqzohmgt5SlYAVnG/mEghd3MDO/57kp5UBQmjopbjcuZufn"
+        "Zi0yX4yHNnYb+E/LyZZhvGVSBc1Z7PAgcEA1zZb2xHSK3r2joG4BOJhyvMTCAs32xK/3tga5qc6n"
+        "GyvvUEWd2wMnex+I40Sw3ZmQlkyDoVK7VzpHEIwgVfsoKTFif1iGmSHnsrWt3HWn+qGPPjnddo1M"
+        "EDwi3JqaLaDks9lrvWsmRquGVfMjDBF8VSrRrNCBvIY0z4H+EDj3mzIbirYUV8vZxqOI7GZbEU/a"
+        "Yfhy4KkUISFXHWCjNXQV2QLbwZq6bn3ESIquvXCnmZPdCa9iE1yLnaFTW86eoPvTh0u3xsdyRPIK"
+        "i/6T87+dv/oZTKpXpIAJ5DltMaVzLSxg83td+ekzqoBQHzkfQeqzncsNerm0y8/IXB2OWpQkuez7"
+        "2Z0cdYpGA6Nr1WGkNhup0Hw9evaMLof4LNHiImILEwWdbPGqXOtHqIfyxAeQNjWhP21gJcDeVRj8"
+        "r725FnTcklaSA6cYqr5LGK7M7XMMvqgX7uEdkGEWL8R/Dk60wGtyMYHNDvrm4SMJtK2nFF0g5KLc"
+        "Ss91sJcWD++yR9c4/H/X2tcZ1T3TSiG2y4Lpv6Ro7/HMYbuGj293WVqJJVF5RkGMr6T4zO2GDJmr"
+        "cUaYI9Dk1gq7OyMFqzELd6xC7wz6sCYzGPY3Q1ihbyCS2B3r0Nz+OdKhytPiRhrFYqZ3nI4XT6Qx"
+        "oO68InJJeiSCLGJ/qIGZ1+xNiSsbGL2mpHFZ7Y5cmkBHhc5r274ZTINoPXkid9iGxN+TgI8WgulI"
+        "nsXFDab7g/E2FYEdmyrBBBNJUinYOXfpXL0gGPYU4g9VjjsXm+u9fvcuwjHfvYMps2oqN3WKnpRv"
+        "5zLcOpVQ3FbpQ6w0tzd/D0AfXmCgEqjPu8DQtjbNHYqwtxffU2j5tXJFoXMDoXv5iC4t0OWD4Cjg"
+        "wL+X0L6KcE/FjXwj+qX8co0U4veDPdyH371ycDDin7lO8AevFfxOnVsnxuw7d+xRU/FmF3TuY8h5"
+        "7bgV4/SrOC9GsP81Z9rjw1NRPifvUYaIBgqBu+vavXxKd1ebG+J1z5Wlz1p2a8bDLTm6ZE9t9yy6"
+        "u67mQLKzrj+KdgvgIdo+0Y8uwTMsPUv4/SsDqIHbYz6rWt45A1IpP+1WyXsidXDFABCAd4cqHl4O"
+        "lc2u21MR1PacvbJZrp7z58PZJvB3yl5L75GTgO+94dXH4V5VRxMNE0c3LeCwkEPSeBz+xclDZP9o"
+        "aq+DmjsWEPG6xZq5XHKVzb3NxuFEf8HmuPt0kUfFhkURq7MfzpOLD1dvL95fYmXxtFMo7ScQO8oH"
+        "PStw9+xFG/jJd23op/X4DgZuqxwGevTAZCUFC52wvyeD1X9DAgDQwe/QUV/qPDpy8yX3Ivzrcbib"
+        "h/UE9uJCnXXVKlWKhn/kWsNhMdBjFyeeUGGiFIkVEMX78bnzrsQnQZFD57NfzoDjbL9uhZcjn+er"
+        "bsqNpJ4OydyffXwkVcRB2W/lLMFiZR3eZoUNOLh6ufdsxk8InZjtfK71Qi9OhupkSfc6TpAJTk4U"
+        "Onl4ZYK/2CH3LlN19eYv5Qy7vIaNxZ9SKO2f3GPhN57ySpdg5NWpAKIk4zSI2BgWcEmPnRsNrrrz"
+        "EpE0ZrnFbzIEDmXszldR8DUjH+wJJk3TQMM9BeWxyDjNUrSmdw2GhWky7VxMlmbuzSMDyv8G6PME"
+        "B/zQGYFnm9L/0qF+uM+yWm95nw/XUuEoUCGOH9jjV0gc/8gVpSNx/WMnfUeO3n/FyDNF2PiJAqw2"
+        "9+rgs8p+EgZ5atTcavTrUrt3Gx2DsY1tQsED4yti4geDHILZDqJNQjkg5dty/urai5q2q8BEP9ug"
+        "vgFP1XMe9GY7bMVbK2nwWdG+86EIx9joWnR96NCA+NB2bxW/ycW69pzW5LTfyk3P1r22wxXblXoh"
+        "KitpFNzJlEPPg2os+o4MAR20TIO7nfgldOGpuUzHJEkQtcvAZYOFo0DRN5crR0JCuU04YrPXqT31"
+        "0lzzfIupkQQ4OIT/vzjZ9YrOQJtvIHXVJhixNKuJvJhstTkgrOmQokWKJFcZfr0Er/fA7nfyXvNy"
+        "s/vCrFdzfbaVhoa9usvwdDCeF/Olf9FgVZa3xnthATUXdH6EHkfzYj2XY9k78pUO/J4ESKag0TXi"
+        "2zEP441C6y3tnz04d4l/28tt/FDtkmK7BuTkNEwu7NEcnNcJ8A5AcIqnkp3sAUC1h49RN4vwfCrX"
+        "UYpsCe9opZtdvNB6gz94EbY1mDZ2h6If/D4GrRIvQ+Ib418icaG5Hd9yRiTJg6PoBkNby7ux/KMp"
+        "h2saJzT09AUpMsSACcOf//CIP/hn8llfkMdq0ouTh0Curxx+JwSEk685jny+wbHR3l0Q4U87Dfxk"
+        "Wqs4pXEm5Gsn/jH/Zx3kewjbm4X9SNtvpVikccJ99GUw+GayB8RHV4C1vUSPQVBBUSiL9CZCOUsU"
+        "HeYsfxcX/2smHkZ+2eW+5V3VaVboSlg9cS9MaLnaw8K1TgJXeTQRfTDt6wURGHWyvPP0oNFJu9mk"
+        "FKzYaUEsdZ3iETO4BoHrISNuqnK7GdrCoNawdJP9wq+BV/jmmvv8jY2oqM7NIUzAxgyyMf4MYyx/"
+        "m4ZNvq3SfMyqiX4H06bVITp2v/x8OCpmmL+th8OmLeYinGQOZgzMKR9khrNysRvbFaIN8+rPWzly"
+        "66d7n4u5X9HHq/AADRs7aghzIyYHbciacFPmeWI0uqzGasOGZ/mkntDE8tA2jrjcMcdILfy6qDVx"
+        "T7NlGHmgFeED9LbD7tUeEhidU7ofFzkMOKQFQ3O7Hz/c7QMWLOALp7rJFCd5OgMBBH6QYLAH3lM0"
+        "WMMHHHRC+p7GnEwBMGWMG4qSXyx0wNPc5O5FwvV3Md6oTtzGL+jjJS0qdJjCJfdwrsTiMrY/hoPD"
+        "xDBWcI0JB17M5Pk0tpISOzPBGcObI2hiVqWDZgK926jSV9UafBvJZdZ3j8G0B8tsaTd87MKYngvz"
+        "jxwXc+r+wTHJCTIJbIdN4DPQl+JrAfaj/y4e4M/k9Jvnz5+Ppvvg2Kd9xGnzvvkBw2I2KhFrDPqQ"
+        "JjgQYH2P5BuIrAvYpwNh7ROEJmTzFCzp5sYNtd+GnHTCGOebcqlGo7KpXsN5Ns33W92XYkLwVOdp"
+        "VeFXV7ufT4n8yN+rbZNrLoiDp/j5tB6UvTgIUrhK+U53o4mbUKtLQN4BbcFOfS45/K4LxSs4X5tf"
+        "dpnOF16c1N7Ng5iNvm3AaDlzeny52Dtqm2cULre0PlTIFe9sKQ6KBv8HYz+S3w=="
     ),
 }
