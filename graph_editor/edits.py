@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from graph_editor import fileformat, wiring
+from graph_editor import detect_files, fileformat, wiring
 from graph_editor.build import COLUMN_WIDTH, node_from_source, refresh_all_ports
 from graph_editor.errors import ConnectionRefused, ModelError
 from graph_editor.names import is_identifier, is_task_id
@@ -287,7 +287,8 @@ def add_node(
         pipeline, source, name=name, position=(right + COLUMN_WIDTH, 0.0), **kinds
     )
     pipeline.add_node(node)
-    return f"added node {node.name} ({node.kind.value}, {node.source})"
+    said = [f"added node {node.name} ({node.kind.value}, {node.source})"]
+    return "\n".join(said + detect_files.declare_detected(pipeline, [node.id]))
 
 
 def remove_node(pipeline: Pipeline, ref: str) -> str:
@@ -327,7 +328,7 @@ def declare_files(
     """Declare (or with ``remove`` forget) files a node ships with it or produces."""
     node = find_node(pipeline, ref)
     if not ship and not produces:
-        raise EditRefused("name at least one --ship or --produces path")
+        raise EditRefused("name at least one --ship or --produces path (or --detect)")
     files, made = list(node.files), list(node.produces)
     for listing, given in ((files, ship), (made, produces)):
         for text in given:
@@ -341,6 +342,19 @@ def declare_files(
     pipeline.update_node(node.id, files=tuple(files), produces=tuple(made))
     shown = ", ".join(files) or "none"
     return f"{node.name}: ships {shown}; produces {', '.join(made) or 'none'}"
+
+
+def detect_node_files(pipeline: Pipeline, ref: str) -> str:
+    """Declare what reading the node's code finds (``--detect``): files beside it shipped,
+    files an upstream node writes produced there; says each, or that nothing was found."""
+    node = find_node(pipeline, ref)
+    found = detect_files.detect(pipeline, node)
+    if not found:
+        shown = ", ".join(node.files) or "none"
+        return f"{node.name}: nothing new found (ships {shown}; produces {', '.join(node.produces) or 'none'})"
+    detect_files.apply(pipeline, found)
+    file = pipeline.path.name if pipeline.path is not None else "PIPELINE"
+    return "\n".join(detect_files.notes(pipeline, found, file))
 
 
 # -- files ----------------------------------------------------------------------------------

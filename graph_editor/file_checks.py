@@ -28,10 +28,12 @@ _EXTENSIONS = re.compile(
     re.IGNORECASE,
 )
 _READERS = re.compile(r"^(open|read_\w+|to_\w+|load|loadtxt|genfromtxt|save|savez|savetxt|Path)$")
+_WRITERS = re.compile(r"^(to_\w+|save\w*|savefig|write_\w+|dump|imwrite)$")
+_WRITE_MODES = re.compile(r"[wax+]")
 
 
 def looks_like_path(text: str) -> bool:
-    """Whether a string literal looks like a relative file path (``data/x.csv``)."""
+    """Whether a string literal looks like a relative file path (``data/x.csv``, ``m.pkl``)."""
     if not text or len(text) > 200 or "\n" in text or "://" in text or " " in text:
         return False
     if text.startswith(("/", "~", "{", "%", "$")) or "*" in text:
@@ -67,6 +69,40 @@ def relative_paths(code: str) -> tuple[str, ...]:
             if looks_like_path(node.value):
                 found[node.value] = None
     return tuple(PurePosixPath(p).as_posix() for p in found)
+
+
+def _literal(node: ast.AST | None) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+@lru_cache(maxsize=256)
+def written_paths(code: str) -> frozenset[str]:
+    """Relative paths Python ``code`` writes: ``df.to_csv("x.csv")``, ``open("x", "w")``,
+    ``np.save("a.npy", a)``, ``joblib.dump(m, "m.joblib")``, ``Path("x").write_text(...)``."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name == "open":
+            mode = _literal(node.args[1]) if len(node.args) > 1 else ""
+            mode = mode or next((_literal(k.value) for k in node.keywords if k.arg == "mode"), "")
+            if _WRITE_MODES.search(mode) and node.args:
+                found.add(_literal(node.args[0]))
+        elif _WRITERS.match(name):
+            found.update(_literal(a) for a in node.args[:2])
+            owner = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if isinstance(owner, ast.Call) and owner.args:  # Path("x").write_text(...)
+                found.add(_literal(owner.args[0]))
+    return frozenset(
+        PurePosixPath(p).as_posix().removeprefix("./")
+        for p in found
+        if p and "://" not in p and not p.startswith(("/", "~"))
+    )
 
 
 @lru_cache(maxsize=256)
@@ -161,8 +197,9 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     code = source_code(pipeline.source_path(node))
+    own = written_paths(code)  # a file the node writes itself is there when it reads it
     for rel in r_relative_paths(code) if node.runs_r else relative_paths(code):
-        if _covered(rel.removeprefix("./"), declared):
+        if _covered(rel.removeprefix("./"), declared) or rel.removeprefix("./") in own:
             continue
         if (folder / rel).exists():
             hint = f"ship it with `--ship {rel}`"

@@ -10,6 +10,7 @@ from app.cli.common import CliError, issues_json, load_pipeline, print_issues
 from graph_editor import fileformat
 from graph_editor.backends import Backend, parse_backend
 from graph_editor.build import chain
+from graph_editor.detect_files import declare_detected
 from graph_editor.nodes import Port
 from graph_editor.notebook import inspect_notebook
 from graph_editor.validation import has_errors, validate
@@ -104,9 +105,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     if path.exists() and not args.force:
         raise CliError(f"{path}: already exists (use --force to overwrite)")
     pipeline = chain(args.notebooks, path)
+    noted = declare_detected(pipeline)  # files the notebooks read beside them, said below
     fileformat.save(pipeline, path)
     wires = sum(1 for e in pipeline.edges if not e.is_ordering)
     print(f"created {path}: {len(pipeline)} nodes, {wires} wires")
+    for line in noted:
+        print(line)
     return 0
 
 

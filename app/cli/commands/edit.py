@@ -100,6 +100,12 @@ def _register_node(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--ship", action="append", default=[], metavar="PATH", help="relative path")
     p.add_argument("--produces", action="append", default=[], metavar="PATH", help="relative path")
     p.add_argument("--remove", action="store_true", help="forget the paths given")
+    p.add_argument(
+        "--detect",
+        action="store_true",
+        help="read the code: declare the files it reads beside it (shipped) and those an "
+        "upstream node writes (produced there), and say each",
+    )
     p.set_defaults(handler=cmd_node_files)
 
 
@@ -188,6 +194,10 @@ def cmd_node_rename(args: argparse.Namespace) -> int:
 
 
 def cmd_node_files(args: argparse.Namespace) -> int:
+    if args.detect:
+        if args.ship or args.produces or args.remove:
+            raise CliError("node files --detect: give no --ship, --produces or --remove with it")
+        return _apply(args.file, lambda p: edits.detect_node_files(p, args.name))
     return _apply(
         args.file,
         lambda p: edits.declare_files(p, args.name, args.ship, args.produces, args.remove),

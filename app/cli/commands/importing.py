@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.cli.common import CliError, print_issues
 from graph_editor import fileformat
+from graph_editor.detect_files import declare_detected
 from graph_editor.importers.elyra import import_elyra
 from graph_editor.importers.kale import import_kale
 from graph_editor.validation import validate
@@ -44,6 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         pipeline, report = import_kale(source, target, overwrite=args.force)
     else:
         pipeline, report = import_elyra(source, target)
+    noted = declare_detected(pipeline)  # files the notebooks read that the source did not declare
     fileformat.save(pipeline, target)
     issues = validate(pipeline)
     edges = len(pipeline.edges)
@@ -55,6 +57,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                     "nodes": len(pipeline),
                     "edges": edges,
                     "not_mapped": report,
+                    "notes": noted,
                     "issues": [i.to_json() for i in issues],
                 },
                 indent=2,
@@ -65,6 +68,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"imported {source} -> {target}: {len(pipeline)} nodes, {edges} edges")
     if report:
         print(f"report: {'; '.join(report)}")
+    for line in noted:
+        print(line)
     if issues:
         print(f"stitchboard: {target}: the imported pipeline has issues:", file=sys.stderr)
         print_issues(issues, sys.stderr)
