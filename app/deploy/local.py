@@ -23,6 +23,7 @@ from pathlib import Path
 import platformdirs
 
 from app.deploy.errors import DeployError
+from app.deploy.venv_check import missing_task_packages, refusal
 from app.settings import AuthKind, Backend, Profile, Target, TargetKind
 
 AIRFLOW_VERSION = "3.3.2"
@@ -243,6 +244,9 @@ class LocalAirflow:
                 _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
             return self.status()
         self.ensure_venv(progress, spark)
+        missing = missing_task_packages(self.venv)
+        if missing:  # tasks would all fail at run time: refuse now, with the fix
+            raise LocalAirflowError(refusal(self.venv, missing))
         self.dags_folder.mkdir(parents=True, exist_ok=True)
         anchor = self.dags_folder / ANCHOR_FILE
         if not anchor.exists():  # deploy re-parses through a DAG that is already known
