@@ -318,12 +318,21 @@ def example_imports() -> Check:
 
 def airflow_venv() -> Check:
     from app.deploy.local import LocalAirflow
+    from app.deploy.venv_check import install_fix, missing_task_packages
 
     venv = LocalAirflow().venv
     has_airflow = (venv / "bin" / "airflow").exists() and any(
         venv.glob("lib/python3*/site-packages/airflow/__init__.py")
     )
     if has_airflow:
+        missing = missing_task_packages(venv)
+        if missing:
+            return Check(
+                "airflow venv",
+                False,
+                f"{venv} has Airflow but no {', '.join(missing)} (every task would fail)",
+                install_fix(venv, missing),
+            )
         return Check("airflow venv", True, str(venv))
     fix = (
         "`stitchboard airflow-local start` creates it, or set STITCHBOARD_AIRFLOW_VENV to a "

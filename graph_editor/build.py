@@ -13,6 +13,7 @@ from graph_editor.nodes import Edge, Node, NodeKind, PipelineSettings, Port, new
 from graph_editor.notebook import NotebookInfo, inspect_cached, inspect_notebook
 from graph_editor.pipeline import Pipeline
 from graph_editor.types import PortType
+from graph_editor.wire_clearance import clear_passing_wires
 
 COLUMN_WIDTH = 320.0
 ROW_HEIGHT = 160.0
@@ -191,7 +192,8 @@ def reinspect_all(pipeline: Pipeline) -> list[PortChange]:
 
 
 def layered_positions(pipeline: Pipeline) -> dict[str, tuple[float, float]]:
-    """Left-to-right layered layout: one column per dependency depth, rows centred."""
+    """Left-to-right layered layout: one column per dependency depth, rows centred, no node
+    on a wire that skips its column (``wire_clearance``)."""
     try:
         layers = pipeline.layers()
     except Exception:  # a cycle: fall back to one row in insertion order
@@ -202,7 +204,7 @@ def layered_positions(pipeline: Pipeline) -> dict[str, tuple[float, float]]:
         offset = (tallest - len(layer)) * ROW_HEIGHT / 2
         for row, node_id in enumerate(layer):
             positions[node_id] = (col * COLUMN_WIDTH, offset + row * ROW_HEIGHT)
-    return positions
+    return clear_passing_wires(pipeline, layers, positions)
 
 
 def apply_layout(pipeline: Pipeline) -> None:

@@ -26,6 +26,7 @@ import platformdirs
 from app.deploy import airflow_venv
 from app.deploy.airflow_venv import SPARK_PACKAGES, VENV_PACKAGES  # noqa: F401 - re-exported
 from app.deploy.errors import DeployError
+from app.deploy.venv_check import missing_task_packages, refusal
 from app.settings import AuthKind, Backend, Profile, Target, TargetKind
 
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
@@ -227,6 +228,9 @@ class LocalAirflow:
                 _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
             return self.status()
         self.ensure_venv(progress, spark)
+        missing = missing_task_packages(self.venv)
+        if missing:  # tasks would all fail at run time: refuse now, with the fix
+            raise LocalAirflowError(refusal(self.venv, missing))
         redis_port = self._celery_ready(progress) if celery else 0
         self.dags_folder.mkdir(parents=True, exist_ok=True)
         anchor = self.dags_folder / ANCHOR_FILE

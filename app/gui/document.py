@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from graph_editor import fileformat
 from graph_editor.atomic import atomic_write_text
 from graph_editor.pipeline import Pipeline
 from graph_editor.qt.commands import EditStack
+
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="autosave")  # writes in order
+
+
+def _write_recovery(target: Path, text: str, meta: str) -> None:
+    """The recovery file, then its meta file (whose presence makes it a pending recovery)."""
+    atomic_write_text(target, text)
+    atomic_write_text(target.with_suffix(".json"), meta)
 
 
 def recovery_dir() -> Path:
@@ -86,6 +95,7 @@ class Document:
         self.undo_stack = EditStack()
         self.restored = False  # restored from a recovery file: dirty until saved
         self._lock: int | None = None  # fd holding the recovery file's lock while it exists
+        self._writes: list[Future[None]] = []  # background recovery writes under way
         self._key = hashlib.sha1(f"{self.path or id(self)}:{time.time_ns()}".encode()).hexdigest()[
             :12
         ]
@@ -118,8 +128,15 @@ class Document:
     def recovery_file(self) -> Path:
         return recovery_dir() / f"{self._key}.stitch"
 
-    def autosave(self) -> Path | None:
-        """Write the recovery file if there are unsaved changes; remove it otherwise."""
+    def autosave(self, background: bool = False) -> Path | None:
+        """Write the recovery file if there are unsaved changes; remove it otherwise.
+
+        With ``background`` (the window's timer) only the snapshot is taken here (the text,
+        ~50 ms for 1000 nodes); writing and fsyncing it happen on a writer thread, so a slow
+        disk never holds the window (issue #21: 5-10 s on a 1000-node file). Writes stay in
+        order, and ``discard_recovery`` waits for them.
+        """
+        self._raise_failed_write()
         if not self.dirty:
             self.discard_recovery()
             return None
@@ -128,12 +145,31 @@ class Document:
         self._hold_lock()
         # Sources as the original file's folder sees them: a restore loads it with that path.
         home = self.path.parent if self.path else None
-        atomic_write_text(self.recovery_file, fileformat.dumps(self.pipeline, home))
+        text = fileformat.dumps(self.pipeline, home)
         meta = {"original": str(self.path) if self.path else "", "saved_at": time.time()}
-        atomic_write_text(self.recovery_file.with_suffix(".json"), json.dumps(meta))
-        return self.recovery_file
+        target = self.recovery_file
+        if background:
+            self._writes.append(_WRITER.submit(_write_recovery, target, text, json.dumps(meta)))
+        else:
+            self.flush_autosave()
+            _write_recovery(target, text, json.dumps(meta))
+        return target
+
+    def flush_autosave(self) -> None:
+        """Wait for recovery writes still under way (raises the error of one that failed)."""
+        writes, self._writes = self._writes, []
+        for write in writes:
+            write.result()
+
+    def _raise_failed_write(self) -> None:
+        done = [w for w in self._writes if w.done()]
+        self._writes = [w for w in self._writes if not w.done()]
+        for write in done:
+            write.result()  # a failed background write reaches the window's error report
 
     def discard_recovery(self) -> None:
+        with contextlib.suppress(OSError):
+            self.flush_autosave()  # a write still under way must not bring the file back
         for path in (self.recovery_file, self.recovery_file.with_suffix(".json")):
             path.unlink(missing_ok=True)
         self.release_lock()

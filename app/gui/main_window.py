@@ -213,7 +213,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.autosave_timer.start()
 
     def autosave(self) -> Path | None:
-        return self.document.autosave()
+        return self.document.autosave(background=True)  # the write leaves the UI thread
 
     def show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
