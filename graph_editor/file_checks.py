@@ -197,7 +197,8 @@ def file_issues(pipeline: Pipeline, node: Node) -> list[Issue]:
     upstream = {rel for up in pipeline.ancestors(node.id) for rel in pipeline.node(up).produces}
     declared = {*node.files, *node.produces, *upstream}
     code = source_code(pipeline.source_path(node))
-    own = written_paths(code)  # a file the node writes itself is there when it reads it
+    # A file the node writes itself is there when it reads it (Python's writers; R's not read).
+    own = frozenset() if node.runs_r else written_paths(code)
     for rel in r_relative_paths(code) if node.runs_r else relative_paths(code):
         if _covered(rel.removeprefix("./"), declared) or rel.removeprefix("./") in own:
             continue
