@@ -54,9 +54,9 @@ def set_distributed(
             raise EditRefused(f"{node.name}: a strategy is for TensorFlow nodes only")
         try:
             changes["strategy"] = TFStrategy(strategy)
-        except ValueError:
+        except ValueError as exc:
             known = ", ".join(s.value for s in TFStrategy)
-            raise EditRefused(f"{node.name}: unknown strategy {strategy!r} (use {known})") from None
+            raise EditRefused(f"{node.name}: unknown strategy {strategy!r} (use {known})") from exc
     if not changes:
         raise EditRefused("name at least one of --workers, --gpus, --strategy")
     new = dataclasses.replace(node.distributed, **changes)

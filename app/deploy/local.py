@@ -154,6 +154,12 @@ class LocalAirflow:
     ) -> None:
         """Build the venv with Airflow once, pinned (app/deploy/airflow_venv.py); ``spark`` adds
         pyspark (once) so the workers can run Spark nodes."""
+        built = (self.venv / "bin" / "python").exists() and not airflow_venv.is_half_built(
+            self.venv
+        )
+        missing = missing_task_packages(self.venv) if built else []
+        if missing:  # a venv someone else made: tasks would all fail; say so, change nothing
+            raise LocalAirflowError(refusal(self.venv, missing))
         airflow_venv.ensure(self.venv, progress, SPARK_PACKAGES if spark else ())
 
     def environment(self, port: int, redis_port: int = 0) -> dict[str, str]:

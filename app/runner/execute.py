@@ -294,6 +294,10 @@ class NodeTask:
             cause = lines[at + 1] if at + 1 < len(lines) else ""
             if "An error occurred while calling" in evalue and cause.startswith(": "):
                 evalue += " " + cause[2:].strip()  # Py4J (Spark) puts the Java cause there
+        elif r_error := next(
+            (m for m in map(runtime.R_ERROR_LINE.match, reversed(lines)) if m), None
+        ):  # R's own error line ("Error in f(x) : message"), not "Execution halted"
+            ename, evalue = "RError", r_error.group(1)
         else:
             ename, evalue = "ScriptError", f"{self.source.name} exited with code {code}"
         hint = workdir.undeclared_file_hint(self.node, evalue, self.pipeline_file)
