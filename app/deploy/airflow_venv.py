@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from app.deploy.errors import DeployError
+from app.deploy.venv_check import refusal
 
 AIRFLOW_VERSION = "3.3.2"
 VENV_PACKAGES = (
@@ -43,11 +44,11 @@ VENV_PACKAGES = (
 # with ``airflow-local start --spark`` (the tests' venv always has it).
 SPARK_PACKAGES = ("pyspark>=4.0",)
 # What every task needs in the worker's Python: an Airflow venv without one of these runs no node.
-NEEDED_MODULES = {
-    "airflow.sdk": "apache-airflow",
+NEEDED_MODULES = {  # module -> the package that brings it
     "papermill": "papermill",
     "nbformat": "nbformat",
     "ipykernel": "ipykernel",
+    "airflow.sdk": "apache-airflow",
     "pyarrow": "pyarrow",
     "pandas": "pandas",
 }
@@ -64,10 +65,9 @@ class AirflowVenvError(DeployError):
     """The Airflow venv cannot be built or lacks what tasks need."""
 
 
-def constraints_file(python: Path | None = None) -> Path:
+def constraints_file() -> Path:
     """The pinned versions for this Airflow (frozen for CPython 3.11; pip refuses a pin that
     has no wheel for another Python, and then says which)."""
-    del python  # one file today; named per Python version when a second one is needed
     return Path(
         str(resources.files("resources") / "airflow" / f"constraints-{AIRFLOW_VERSION}.txt")
     )
@@ -90,9 +90,8 @@ def _build_lock(venv: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def missing_modules(venv: Path, modules: dict[str, str] | None = None) -> list[str]:
+def missing_modules(venv: Path, modules: dict[str, str] = NEEDED_MODULES) -> list[str]:
     """The needed modules the venv's Python cannot import (all of them if it has no Python)."""
-    modules = NEEDED_MODULES if modules is None else modules
     python = venv / "bin" / "python"
     if not python.exists():
         return list(modules)
@@ -124,11 +123,11 @@ def ensure(
     progress: Progress = lambda _t: None,
     extras: tuple[str, ...] = (),
     packages: tuple[str, ...] = VENV_PACKAGES,
-    modules: dict[str, str] | None = None,
+    modules: dict[str, str] = NEEDED_MODULES,
     constraints: Path | None = None,
 ) -> None:
-    """Make ``venv`` ready: build it once (pinned), rebuild it if a build was interrupted, and
-    add ``extras`` (e.g. SPARK_PACKAGES) or what tasks need if an existing venv lacks them."""
+    """Make ``venv`` ready: build it once (pinned), rebuild it if a build was interrupted,
+    refuse an existing one without what tasks need, and add ``extras`` (e.g. SPARK_PACKAGES)."""
     constraints = constraints_file() if constraints is None else constraints
     with _build_lock(venv):
         if is_half_built(venv):
@@ -137,26 +136,21 @@ def ensure(
         if not (venv / "bin" / "python").exists():
             _build(venv, progress, (*packages, *extras), modules, constraints)
             return
+        # An existing venv (perhaps one the user made): read, never changed but for extras.
         lacking = missing_modules(venv, modules)
-        needed = modules if modules is not None else NEEDED_MODULES
-        add = [needed[m] for m in lacking]
-        add += [p for p in extras if not _has_distribution(venv, p)]
+        if lacking:  # every task would fail at run time: refuse now, with the fix
+            raise AirflowVenvError(refusal(venv, [modules[m] for m in lacking]))
+        add = [p for p in extras if not _has_distribution(venv, p)]
         if add:
             progress(f"adding {' '.join(add)} to {venv}")
             _pip(venv, add, progress, constraints)
-        still = missing_modules(venv, modules)
-        if still:
-            raise AirflowVenvError(
-                f"the Airflow venv {venv} cannot import {', '.join(still)}: tasks need them "
-                f"({venv / 'bin' / 'pip'} install {' '.join(needed[m] for m in still)})"
-            )
 
 
 def _build(
     venv: Path,
     progress: Progress,
     packages: tuple[str, ...],
-    modules: dict[str, str] | None,
+    modules: dict[str, str],
     constraints: Path,
 ) -> None:
     progress(f"creating {venv} with Airflow {AIRFLOW_VERSION} ({ESTIMATE}; {_machine()})")

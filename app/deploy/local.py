@@ -26,7 +26,6 @@ import platformdirs
 from app.deploy import airflow_venv
 from app.deploy.airflow_venv import SPARK_PACKAGES, VENV_PACKAGES  # noqa: F401 - re-exported
 from app.deploy.errors import DeployError
-from app.deploy.venv_check import missing_task_packages, refusal
 from app.settings import AuthKind, Backend, Profile, Target, TargetKind
 
 PASSWORD_FILE = "simple_auth_manager_passwords.json.generated"
@@ -154,12 +153,6 @@ class LocalAirflow:
     ) -> None:
         """Build the venv with Airflow once, pinned (app/deploy/airflow_venv.py); ``spark`` adds
         pyspark (once) so the workers can run Spark nodes."""
-        built = (self.venv / "bin" / "python").exists() and not airflow_venv.is_half_built(
-            self.venv
-        )
-        missing = missing_task_packages(self.venv) if built else []
-        if missing:  # a venv someone else made: tasks would all fail; say so, change nothing
-            raise LocalAirflowError(refusal(self.venv, missing))
         airflow_venv.ensure(self.venv, progress, SPARK_PACKAGES if spark else ())
 
     def environment(self, port: int, redis_port: int = 0) -> dict[str, str]:
@@ -233,10 +226,7 @@ class LocalAirflow:
             if not current.healthy:
                 _wait_healthy(current.base_url, timeout, current.pid, self.log_file)
             return self.status()
-        self.ensure_venv(progress, spark)
-        missing = missing_task_packages(self.venv)
-        if missing:  # tasks would all fail at run time: refuse now, with the fix
-            raise LocalAirflowError(refusal(self.venv, missing))
+        self.ensure_venv(progress, spark)  # refuses a venv without what tasks need
         redis_port = self._celery_ready(progress) if celery else 0
         self.dags_folder.mkdir(parents=True, exist_ok=True)
         anchor = self.dags_folder / ANCHOR_FILE
