@@ -66,17 +66,26 @@ def _pod_spec(containers: list[dict[str, Any]], gpus: bool) -> dict[str, Any]:
     return spec
 
 
-def _tfjob(
-    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
+def _runtime_container(
+    name: str, plan: TaskPlan, image: str, settings: PipelineSettings
 ) -> dict[str, Any]:
-    d = plan.node.distributed
-    main = {
-        "name": "tensorflow",
+    """A container that runs the node through the runtime's bootstrap (its spec in its env)."""
+    return {
+        "name": name,
         "image": image,
         "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
         "args": [],
         "env": _container_env(plan),
         **_env_from(settings),
+    }
+
+
+def _tfjob(
+    plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
+) -> dict[str, Any]:
+    d = plan.node.distributed
+    main = {
+        **_runtime_container("tensorflow", plan, image, settings),
         "resources": _resources(plan, d.gpus_per_worker),
     }
     replicas: dict[str, Any] = {}
@@ -112,14 +121,7 @@ def _daskjob(
     plan: TaskPlan, image: str, meta: dict[str, Any], settings: PipelineSettings
 ) -> dict[str, Any]:
     d = plan.node.distributed
-    runner = {
-        "name": "job",
-        "image": image,
-        "command": ["python3", "-c", Raw(inline.BOOTSTRAP)],
-        "args": [],
-        "env": _container_env(plan),
-        **_env_from(settings),
-    }
+    runner = _runtime_container("job", plan, image, settings)
     worker = {
         "name": "worker",
         "image": image,
