@@ -132,14 +132,9 @@ def qt_libraries() -> list[Check]:
 def _kernel_problem(argv: list[str], language: str) -> str:
     if not argv:
         return "its kernel.json has no argv"
-    program = argv[0]
-    major, minor = sys.version_info[:2]
-    if program in {"python", f"python{major}", f"python{major}.{minor}"}:
-        program = sys.executable  # what jupyter_client starts for these names, not PATH's
-    elif os.sep not in program:
-        from shutil import which
+    from graph_editor.notebook_checks import resolved_program
 
-        program = which(program) or program
+    program = resolved_program(argv[0])  # jupyter_client's rule for python, else PATH
     if not os.access(program, os.X_OK):
         return f"{argv[0]} does not exist or is not executable"
     if language.lower() != "python":

@@ -104,9 +104,20 @@ def missing_program(kernel: str) -> str:
     machine): the kernel looks installed, and the run failed with a raw FileNotFoundError.
     """
     program = kernel_program(kernel)
-    if not program or shutil.which(program):
+    if not program or os.access(resolved_program(program), os.X_OK):
         return ""
     return program
+
+
+def resolved_program(program: str) -> str:
+    """The file a kernelspec's ``argv[0]`` starts: jupyter_client starts this Python for
+    ``python``/``python3``/``python3.X`` (not PATH's, which Debian may not have), else PATH."""
+    major, minor = sys.version_info[:2]
+    if program in {"python", f"python{major}", f"python{major}.{minor}"}:
+        return sys.executable
+    if os.sep in program:
+        return program
+    return shutil.which(program) or program
 
 
 def install_hint(kernel: str) -> str:
