@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli.commands.edit import _apply, _missing_action
+from app.cli.commands.settings import register_task
 from graph_editor import job_edits
 from graph_editor.nodes import TFStrategy
 
@@ -14,7 +15,9 @@ ORDER = 13
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    job = subparsers.add_parser("job", help="a node's distributed or Spark settings")
+    job = subparsers.add_parser(
+        "job", help="a node's task settings (kernel, image, resources), distributed or Spark"
+    )
     actions = job.add_subparsers(dest="action", metavar="ACTION", parser_class=type(job))
     job.set_defaults(handler=_missing_action(job))
 
@@ -41,6 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--service-account", help="the driver pod's (may create executor pods)")
     p.add_argument("--executor-image", help="the executors' image (default: the node's)")
     p.set_defaults(handler=cmd_spark)
+    register_task(actions)
 
 
 def cmd_distributed(args: argparse.Namespace) -> int:
