@@ -149,7 +149,9 @@ def test_ctrl_c_during_a_cli_deploy_puts_the_previous_version_back(
         proc = cli("deploy", str(churn), "--profile", "local")
         wait_for(lambda: "the second version" in dag_file.read_text())
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        # Not a timing check (that would be a benchmark's): on a loaded 2-core machine the
+        # roll-back and interpreter exit took over 60 s once; what matters is what is left.
+        _, err = proc.communicate(timeout=240)
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "stitchboard: interrupted"
     assert dag_file.read_text() == before
